@@ -17,6 +17,7 @@ public static class Cli
         TestCommand.Verb,
         ReproduceCommand.Verb,
         NotebooksCommand.Verb,
+        BenchCommand.Verb,
     ];
 
     public static int Run(string[] argv, TextWriter? output = null)

@@ -1,0 +1,25 @@
+namespace VideoGradCam.Commands;
+
+/// <summary>
+/// <c>./workspace bench NAME</c>: performance measurements, reported as ratios measured in one run (never timed
+/// assertions in tests). Each benchmark is one entry below, implemented beside the code it measures.
+/// </summary>
+public static class BenchCommand
+{
+    public static readonly Verb Verb = new("bench", "bench <name> [options]  (names: " + string.Join(", ", Benches.Keys) + ")",
+        "measure performance; prints a table and writes artifacts/bench/NAME.json", Run);
+
+    /// <summary>name -> (summary, run). Add one line per benchmark.</summary>
+    public static IReadOnlyDictionary<string, (string Summary, Func<Args, int> Run)> Benches =>
+        new Dictionary<string, (string, Func<Args, int>)>
+        {
+        };
+
+    static int Run(Args a)
+    {
+        var name = a.Positionals.Count > 0 ? a.Positionals[0] : throw new UsageException("Which benchmark? " + string.Join(", ", Benches.Keys));
+        if (!Benches.TryGetValue(name, out var bench))
+            throw new UsageException($"Unknown benchmark '{name}'. Known: {string.Join(", ", Benches.Keys)}.");
+        return bench.Run(a);
+    }
+}
