@@ -58,7 +58,9 @@ public static class NotebookRunner
                             : string.Concat((o?["text"]?.AsArray() ?? []).Select(t => t?.GetValue<string>()));
                         var source = string.Concat((cells[i]?["source"]?.AsArray() ?? []).Select(t => t?.GetValue<string>()));
                         var firstLine = source.Split('\n').FirstOrDefault(l => l.Trim().Length > 0) ?? "";
-                        return $"cell {i + 1} (`{firstLine.Trim()}`) failed: {message.Trim()}";
+                        var lines = message.Trim().Split('\n');
+                        var shown = string.Join('\n', lines.Take(8)) + (lines.Length > 8 ? $"\n... ({lines.Length - 8} more lines)" : "");
+                        return $"cell {i + 1} (`{firstLine.Trim()}`) failed: {shown}";
                     }
                 }
             }

@@ -103,13 +103,16 @@ public sealed class ConsoleProgressView(TextWriter writer) : IProgressView
     readonly bool _interactive = !Console.IsErrorRedirected;
     readonly Stopwatch _sinceLast = Stopwatch.StartNew();
     bool _shownOnce;
+    int _lastDone = -1;
 
     public void Show(ProgressState state, bool final)
     {
         if (_interactive)
         {
             if (!final && _shownOnce && _sinceLast.ElapsedMilliseconds < 100) return;
-            writer.Write("\r" + state.Text() + (final ? Environment.NewLine : ""));
+            // The final call only ends the line when the last drawn state is already complete.
+            writer.Write(final && state.Done == _lastDone ? Environment.NewLine : "\r" + state.Text() + (final ? Environment.NewLine : ""));
+            _lastDone = state.Done;
         }
         else
         {

@@ -1,0 +1,56 @@
+using VideoGradCam.Commands;
+
+namespace VideoGradCam.Tests.Commands;
+
+public class CliTests
+{
+    static (int Code, string Err) Run(params string[] argv)
+    {
+        var err = new StringWriter();
+        var old = Console.Error;
+        Console.SetError(err);
+        try { return (Cli.Run(argv, new StringWriter()), err.ToString()); }
+        finally { Console.SetError(old); }
+    }
+
+    [Fact]
+    public void UnknownVerbPrintsUsageAndFails()
+    {
+        var (code, err) = Run("frobnicate");
+        Assert.NotEqual(0, code);
+        Assert.Contains("Unknown verb 'frobnicate'", err);
+        Assert.Contains("usage: ./workspace", err);
+    }
+
+    [Fact]
+    public void UnknownProfilePrintsUsageAndFails()
+    {
+        var (code, err) = Run("reproduce", "--profile", "medium");
+        Assert.Equal(2, code);
+        Assert.Contains("Unknown profile 'medium'", err);
+        Assert.Contains("usage: ./workspace reproduce", err);
+    }
+
+    [Fact]
+    public void MisspelledOptionIsReported()
+    {
+        var (code, err) = Run("notebooks", "--profle", "quick");
+        Assert.Equal(2, code);
+        Assert.Contains("--profle", err);
+    }
+
+    [Fact]
+    public void NoVerbPrintsUsageAndFails() => Assert.Equal(2, Run().Code);
+
+    [Fact]
+    public void ArgsReadValuesFlagsAndPositionals()
+    {
+        var a = new Args(["clip.avi", "--count", "8", "--force", "--out=dir"]);
+        Assert.Equal("clip.avi", a.Positional(0, "video"));
+        Assert.Equal(8, a.Int("count", 16));
+        Assert.True(a.Flag("force"));
+        Assert.Equal("dir", a.Required("out"));
+        a.EnsureAllUsed();
+        Assert.Throws<UsageException>(() => new Args(["--count", "many"]).Int("count", 1));
+    }
+}

@@ -1,0 +1,22 @@
+using VideoGradCam.Commands;
+
+namespace VideoGradCam.Tests.Commands;
+
+public class TestSummaryTests
+{
+    [Fact]
+    public void TrxCountersAreSummedIntoOneLine()
+    {
+        var path = Path.GetTempFileName();
+        File.WriteAllText(path, """
+            <?xml version="1.0" encoding="utf-8"?>
+            <TestRun xmlns="http://microsoft.com/schemas/VisualStudio/TeamTest/2010">
+              <ResultSummary outcome="Failed"><Counters total="9" executed="8" passed="6" failed="1" error="1" timeout="0" aborted="0" notExecuted="1" /></ResultSummary>
+            </TestRun>
+            """);
+        var c = TestCommand.ReadTrx(path);
+        Assert.Equal(new TestCommand.Counts(6, 2, 1), c);
+        Assert.Equal("12 passed, 4 failed, 2 skipped", (c + c).ToString());
+        File.Delete(path);
+    }
+}

@@ -1,0 +1,48 @@
+using System.Text.RegularExpressions;
+using VideoGradCam.Runtime;
+
+namespace VideoGradCam.Tests.Runtime;
+
+public class SetupTests
+{
+    static string Root => WorkspacePaths.Root(AppContext.BaseDirectory);
+
+    [Fact]
+    public void SetupOnAPreparedMachineChangesNothing()
+    {
+        // ./workspace test ran setup before the tests: a second run must only confirm.
+        var r = ExternalProcess.Run("bash", [Path.Combine(Root, "workspace"), "setup"], Root, timeout: TimeSpan.FromMinutes(5));
+        Assert.True(r.ExitCode == 0, r.Output);
+        Assert.Contains("OS packages present", r.Output);
+        Assert.Contains("build up to date", r.Output);
+        Assert.Contains("dotnet local tools already restored", r.Output);
+        Assert.DoesNotMatch(new Regex("patched /"), r.Output);
+    }
+
+    [Fact]
+    public void MissingDotnetSaysHowToInstallIt()
+    {
+        var r = ExternalProcess.Run("/bin/bash", [Path.Combine(Root, "workspace"), "reproduce"], Root,
+            environment: new Dictionary<string, string> { ["PATH"] = "/nonexistent" });
+        Assert.Equal(127, r.ExitCode);
+        Assert.Contains("Install the .NET 10 SDK", r.Output);
+    }
+
+    [Fact]
+    public void NotebookBootstrapPinsTheSamePackageVersionsAsTheBuild()
+    {
+        var props = File.ReadAllText(Path.Combine(Root, "Directory.Packages.props"));
+        var pinned = Regex.Matches(props, "PackageVersion Include=\"([^\"]+)\" Version=\"([^\"]+)\"")
+                          .ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value);
+        var bootstrap = File.ReadAllText(Path.Combine(Root, "notebooks", "bootstrap.dib"));
+        var refs = Regex.Matches(bootstrap, "#r \"nuget: ([^,]+), ([^\"]+)\"").ToList();
+        Assert.NotEmpty(refs);
+        foreach (var m in refs)
+        {
+            var name = m.Groups[1].Value;
+            if (!pinned.TryGetValue(name, out var version)) continue; // kernel-only packages (Plotly.NET.Interactive)
+            Assert.True(version == m.Groups[2].Value, $"{name}: bootstrap.dib has {m.Groups[2].Value}, Directory.Packages.props has {version}");
+        }
+        Assert.Contains(refs, m => m.Groups[1].Value == "TorchSharp-cpu");
+    }
+}
