@@ -8,7 +8,7 @@ namespace VideoGradCam.Plots;
 
 /// <summary>
 /// Offline HTML for Plotly figures: plotly.js (embedded in Plotly.NET as a resource) is inlined once per page,
-/// never fetched from a CDN, so pages open without a network. Each figure is a div with class "plot".
+/// never fetched from a CDN, so pages open without a network. Each figure is a div with class "wsplot".
 /// </summary>
 public sealed class FigurePage(string title)
 {
@@ -38,7 +38,7 @@ public sealed class FigurePage(string title)
     {
         var id = $"plot{_figures++}";
         var json = GenericChart.toFigureJson(chart);
-        _parts.Add($"<figure><div id=\"{id}\" class=\"plot\"></div>" +
+        _parts.Add($"<figure><div id=\"{id}\" class=\"wsplot\"></div>" +
                    (caption is null ? "" : $"<figcaption>{WebUtility.HtmlEncode(caption)}</figcaption>") +
                    $"<script>(function(){{var f={json};Plotly.newPlot('{id}',f.data,f.layout,{{responsive:true}});}})();</script></figure>");
         return this;

@@ -1,0 +1,80 @@
+using Microsoft.Playwright;
+
+namespace VideoGradCam.Plots;
+
+/// <summary>
+/// The system's Chromium (Debian's <c>chromium</c> package; never a downloaded browser), driven by Playwright:
+/// renders each figure of an offline page to PNG, and checks that a page drew every chart without a JavaScript error.
+/// </summary>
+public sealed class HeadlessBrowser : IAsyncDisposable
+{
+    /// <summary>WORKSPACE_CHROMIUM, else the usual system locations.</summary>
+    public static string? FindChromium()
+    {
+        if (Environment.GetEnvironmentVariable("WORKSPACE_CHROMIUM") is { Length: > 0 } env) return File.Exists(env) ? env : null;
+        return new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome", "/usr/bin/google-chrome-stable" }
+            .FirstOrDefault(File.Exists);
+    }
+
+    readonly IPlaywright _playwright;
+    readonly IBrowser _browser;
+
+    HeadlessBrowser(IPlaywright playwright, IBrowser browser) { _playwright = playwright; _browser = browser; }
+
+    public static async Task<HeadlessBrowser> LaunchAsync()
+    {
+        var chromium = FindChromium() ?? throw new FileNotFoundException(
+            "No Chromium found: install Debian's 'chromium' package (./workspace setup does) or set WORKSPACE_CHROMIUM.");
+        var playwright = await Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = chromium,
+            Headless = true,
+            // No background traffic: this machine has no network but package registries.
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync"],
+        });
+        return new HeadlessBrowser(playwright, browser);
+    }
+
+    /// <summary>What a page drew: plot containers, how many hold an SVG, and the JavaScript errors it logged.</summary>
+    public sealed record PageCheck(int Plots, int PlotsWithSvg, IReadOnlyList<string> Errors);
+
+    public async Task<PageCheck> CheckAsync(string htmlPath)
+    {
+        var page = await _browser.NewPageAsync();
+        var errors = new List<string>();
+        page.PageError += (_, e) => errors.Add(e);
+        page.Console += (_, m) => { if (m.Type == "error") errors.Add(m.Text); };
+        await page.GotoAsync(new Uri(Path.GetFullPath(htmlPath)).AbsoluteUri, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
+        var plots = await page.Locator(".wsplot").CountAsync();
+        var drawn = await page.EvaluateAsync<int>("() => [...document.querySelectorAll('.wsplot')].filter(d => d.querySelector('svg')).length");
+        await page.CloseAsync();
+        return new PageCheck(plots, drawn, errors);
+    }
+
+    /// <summary>Writes one PNG per plot container of the page: <c>{prefix}-{index}.png</c> in <paramref name="outDir"/>. Returns the files.</summary>
+    public async Task<IReadOnlyList<string>> ScreenshotPlotsAsync(string htmlPath, string outDir, string prefix)
+    {
+        Directory.CreateDirectory(outDir);
+        var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        await page.GotoAsync(new Uri(Path.GetFullPath(htmlPath)).AbsoluteUri, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
+        var plots = page.Locator(".wsplot");
+        int n = await plots.CountAsync();
+        var files = new List<string>();
+        for (int i = 0; i < n; i++)
+        {
+            var file = Path.Combine(outDir, $"{prefix}-{i}.png");
+            await plots.Nth(i).ScreenshotAsync(new LocatorScreenshotOptions { Path = file });
+            files.Add(file);
+        }
+        await page.CloseAsync();
+        return files;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _browser.CloseAsync();
+        _playwright.Dispose();
+    }
+}
