@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using OpenCvSharp;
 using static TorchSharp.torch;
+// JSON names: camelCase (see data/README.md).
 
 namespace VideoGradCam.Video;
 
@@ -11,7 +12,7 @@ public sealed record Box(int X, int Y, int Width, int Height);
 /// <summary>Frames [Start, End) where the action happens.</summary>
 public sealed record FrameWindow(int Start, int End)
 {
-    public int Length => End - Start;
+    [JsonIgnore] public int Length => End - Start;
     public bool Contains(int frame) => frame >= Start && frame < End;
 }
 
@@ -44,7 +45,7 @@ public sealed record ClipAnnotation
     /// <summary>The JSON file's folder (set when loaded; used to find the mask strip).</summary>
     [JsonIgnore] public string Folder { get; init; } = ".";
 
-    static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+    static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
     public static ClipAnnotation Load(string jsonPath)
     {

@@ -220,7 +220,7 @@ public static class SyntheticActions
                 double p = Window.Length == 1 ? 0.5 : (t - Window.Start) / (double)(Window.Length - 1);   // phase 0..1
                 foreach (var (cx, cy) in EvidenceCentres(p, x))
                 {
-                    var r = SquareAt(cx, cy, _class == "smile" ? 0 : 2.5 * u);
+                    var r = SquareAt(cx, cy, _class == "smile" ? 0 : 3 * u);
                     if (_class == "smile")
                     {
                         // a mouth that widens into a smile: an ellipse on the face
