@@ -87,58 +87,70 @@ public static class SyntheticActions
         foreach (var f in Directory.EnumerateFiles(outDir, ".*.tmp*", SearchOption.AllDirectories)) File.Delete(f);
     }
 
+    /// <summary>The seed of clip <paramref name="index"/> of a class: depends on (settings seed, class, index) only.</summary>
+    public static int ClipSeed(int seed, string className, int index) =>
+        unchecked(seed * 1000003 + ClassNames.ToList().IndexOf(className) * 7919 + index * 104729 + 17);
+
+    /// <summary>One clip in memory: BGR frames, the mask strip (8-bit, Size x Size*T, 255 = evidence), its annotation.</summary>
+    public sealed record RenderedClip(IReadOnlyList<Mat> Frames, Mat MaskStrip, ClipAnnotation Annotation) : IDisposable
+    {
+        public void Dispose() { foreach (var f in Frames) f.Dispose(); MaskStrip.Dispose(); }
+    }
+
+    /// <summary>
+    /// Draws one clip. Everything but the evidence (background, clutter, actor, distractor, window, noise) depends
+    /// only on <paramref name="seed"/>, never on the class: two classes drawn with one seed differ only inside
+    /// their evidence masks.
+    /// </summary>
+    public static RenderedClip Render(string className, int labelIndex, SyntheticActionSettings s, int seed, string stem = "clip")
+    {
+        if (!ClassNames.Contains(className)) throw new ArgumentException($"Unknown synthetic class '{className}'.");
+        using var scene = new Scene(className, s.Size, s.Frames, seed, s.NoiseSigma);
+        var frames = new List<Mat>();
+        var strip = new Mat(s.Size, s.Size * s.Frames, MatType.CV_8UC1, Scalar.Black);
+        var evidence = new Box[s.Frames][];
+        var distractors = new Box[s.Frames];
+        for (int t = 0; t < s.Frames; t++)
+        {
+            using var mask = new Mat(s.Size, s.Size, MatType.CV_8UC1, Scalar.Black);
+            frames.Add(scene.Render(t, mask, out evidence[t], out distractors[t]));
+            using var target = new Mat(strip, new Rect(t * s.Size, 0, s.Size, s.Size));
+            mask.CopyTo(target);
+        }
+        var annotation = new ClipAnnotation
+        {
+            Label = className, LabelIndex = labelIndex, Video = stem + ".avi", Masks = stem + ".masks.png",
+            Frames = s.Frames, Width = s.Size, Height = s.Size, FramesPerSecond = s.FramesPerSecond,
+            Window = scene.Window, Relevant = Enumerable.Range(0, s.Frames).Select(scene.Window.Contains).ToArray(),
+            EvidenceBoxes = evidence, DistractorBoxes = distractors, ActorBox = scene.ActorBox, Seed = seed,
+        };
+        return new RenderedClip(frames, strip, annotation);
+    }
+
     /// <summary>One clip: masks strip, then annotation, then the video (each atomically).</summary>
     static void WriteClip(string videoPath, string className, int labelIndex, int clipIndex, SyntheticActionSettings s,
         CancellationToken cancel, Action<string, int, int>? onFrame)
     {
-        int classId = ClassNames.ToList().IndexOf(className);
-        int seed = unchecked(s.Seed * 1000003 + classId * 7919 + clipIndex * 104729 + 17);
-        using var scene = new Scene(className, s.Size, s.Frames, seed, s.NoiseSigma);
         var folder = Path.GetDirectoryName(videoPath)!;
         var stem = Path.GetFileNameWithoutExtension(videoPath);
-        var masksName = stem + ".masks.png";
-
-        var frames = new List<Mat>();
-        using var strip = new Mat(s.Size, s.Size * s.Frames, MatType.CV_8UC1, Scalar.Black);
-        var evidence = new Box[s.Frames][];
-        var distractors = new Box[s.Frames];
-        try
+        using var clip = Render(className, labelIndex, s, ClipSeed(s.Seed, className, clipIndex), stem);
+        AtomicFile.Write(Path.Combine(folder, clip.Annotation.Masks), tmp =>
         {
-            for (int t = 0; t < s.Frames; t++)
+            if (!Cv2.ImWrite(tmp, clip.MaskStrip)) throw new IOException($"{tmp}: OpenCV could not write the mask strip.");
+        });
+        AtomicFile.WriteAllText(Path.ChangeExtension(videoPath, ".json"), clip.Annotation.ToJson());
+        AtomicFile.Write(videoPath, tmp =>
+        {
+            using var writer = new VideoWriter(tmp, FourCC.MJPG, s.FramesPerSecond, new Size(s.Size, s.Size), true);
+            if (!writer.IsOpened()) throw new IOException($"{tmp}: OpenCV could not open an MJPG video writer.");
+            writer.Set(VideoWriterProperties.Quality, 100);
+            for (int t = 0; t < clip.Frames.Count; t++)
             {
-                using var mask = new Mat(s.Size, s.Size, MatType.CV_8UC1, Scalar.Black);
-                frames.Add(scene.Render(t, mask, out evidence[t], out distractors[t]));
-                mask.CopyTo(new Mat(strip, new Rect(t * s.Size, 0, s.Size, s.Size)));
+                cancel.ThrowIfCancellationRequested();
+                writer.Write(clip.Frames[t]);
+                onFrame?.Invoke(className, clipIndex, t);
             }
-            AtomicFile.Write(Path.Combine(folder, masksName), tmp =>
-            {
-                if (!Cv2.ImWrite(tmp, strip)) throw new IOException($"{tmp}: OpenCV could not write the mask strip.");
-            });
-            var annotation = new ClipAnnotation
-            {
-                Label = className, LabelIndex = labelIndex, Video = Path.GetFileName(videoPath), Masks = masksName,
-                Frames = s.Frames, Width = s.Size, Height = s.Size, FramesPerSecond = s.FramesPerSecond,
-                Window = scene.Window, Relevant = Enumerable.Range(0, s.Frames).Select(scene.Window.Contains).ToArray(),
-                EvidenceBoxes = evidence, DistractorBoxes = distractors, ActorBox = scene.ActorBox, Seed = seed,
-            };
-            AtomicFile.WriteAllText(Path.ChangeExtension(videoPath, ".json"), annotation.ToJson());
-            AtomicFile.Write(videoPath, tmp =>
-            {
-                using var writer = new VideoWriter(tmp, FourCC.MJPG, s.FramesPerSecond, new Size(s.Size, s.Size), true);
-                if (!writer.IsOpened()) throw new IOException($"{tmp}: OpenCV could not open an MJPG video writer.");
-                writer.Set(VideoWriterProperties.Quality, 100);
-                for (int t = 0; t < frames.Count; t++)
-                {
-                    cancel.ThrowIfCancellationRequested();
-                    writer.Write(frames[t]);
-                    onFrame?.Invoke(className, clipIndex, t);
-                }
-            });
-        }
-        finally
-        {
-            foreach (var f in frames) f.Dispose();
-        }
+        });
     }
 
     /// <summary>One clip's fixed content (background, actor, distractor path, window) and its per-frame drawing.</summary>
