@@ -230,7 +230,7 @@ public static class SyntheticActions
             if (Window.Contains(t))
             {
                 double p = Window.Length == 1 ? 0.5 : (t - Window.Start) / (double)(Window.Length - 1);   // phase 0..1
-                foreach (var (cx, cy) in EvidenceCentres(p, x))
+                foreach (var (cx, cy) in EvidenceCentres(p, _actorX))   // the body's rest position: sway is idle motion, not evidence
                 {
                     var r = SquareAt(cx, cy, _class == "smile" ? 0 : 3 * u);
                     if (_class == "smile")
