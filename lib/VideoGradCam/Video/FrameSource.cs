@@ -59,15 +59,31 @@ public abstract class FrameSource : IDisposable
 }
 
 /// <summary>
-/// A video file through OpenCV's FFmpeg backend. Decoding cost follows the frames asked for: small gaps are
-/// skipped with <c>grab()</c> (decode without colour conversion), large gaps with a seek
-/// (<c>CAP_PROP_POS_FRAMES</c>). A seek costs a decode from the previous keyframe, so the reader measures both
-/// and seeks only while a seek has been cheaper than grabbing through the gap.
+/// A video file through OpenCV's FFmpeg backend. Decoding cost follows the frames asked for: gaps are either
+/// read through with <c>grab()</c> (decode without colour conversion) or skipped with a seek
+/// (<c>CAP_PROP_POS_FRAMES</c>). A seek costs a decode from the keyframe before the target plus OpenCV's own
+/// overhead, which depends on the file's keyframe interval, so the reader measures both costs on the file at hand:
+/// it reads through the first gap (learning the cost of a frame), tries one seek on the first large gap, and from
+/// then on seeks only while a seek has cost less than reading through the gap would
+/// (<see cref="ShouldSeek"/>). With short keyframe intervals the cost follows the frames sampled; with long ones it
+/// stays at reading on up to the last sampled frame, plus at most one trial seek.
 /// </summary>
 public sealed class VideoFileSource : FrameSource
 {
     /// <summary>Gaps of at most this many frames are always read through (a seek never pays off there).</summary>
     public const int AlwaysGrabGap = 4;
+
+    /// <summary>The first seek is tried on a gap of at least this many frames.</summary>
+    public const int TrialSeekGap = 16;
+
+    /// <summary>The decision rule: seek over <paramref name="gap"/> frames when the measured cost of a seek
+    /// (<paramref name="seekMs"/>, NaN = not yet measured) is below reading through the gap.</summary>
+    public static bool ShouldSeek(int gap, double grabMs, double seekMs)
+    {
+        if (gap <= AlwaysGrabGap || double.IsNaN(grabMs)) return false;
+        if (double.IsNaN(seekMs)) return gap >= TrialSeekGap;
+        return seekMs < (gap + 1) * grabMs;
+    }
 
     readonly string _path;
     VideoCapture _capture;
@@ -119,7 +135,7 @@ public sealed class VideoFileSource : FrameSource
         {
             if (index < _position) Reopen();         // asked to go back: start over (rare: a second pass)
             int gap = index - _position;
-            bool seek = gap > AlwaysGrabGap && (double.IsNaN(_seekMs) || double.IsNaN(_grabMs) || _seekMs < (gap + 1) * _grabMs);
+            bool seek = ShouldSeek(gap, _grabMs, _seekMs);
             var frame = new Mat();
             clock.Restart();
             if (seek)

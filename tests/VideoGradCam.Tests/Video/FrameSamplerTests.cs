@@ -68,6 +68,17 @@ public class FrameSamplerTests
     }
 
     [Fact]
+    public void SeeksOnlyWhileASeekCostsLessThanReadingThrough()
+    {
+        Assert.False(VideoFileSource.ShouldSeek(100, double.NaN, double.NaN));               // frame cost unknown: read on
+        Assert.True(VideoFileSource.ShouldSeek(VideoFileSource.TrialSeekGap, 1, double.NaN));  // one trial seek
+        Assert.False(VideoFileSource.ShouldSeek(VideoFileSource.TrialSeekGap - 1, 1, double.NaN));
+        Assert.True(VideoFileSource.ShouldSeek(100, 0.6, 28));                              // short keyframe interval
+        Assert.False(VideoFileSource.ShouldSeek(100, 0.6, 150));                            // long keyframe interval
+        Assert.False(VideoFileSource.ShouldSeek(VideoFileSource.AlwaysGrabGap, 100, 0.001));
+    }
+
+    [Fact]
     public void FrameFolderIsOrderedByTheNumbersInTheNames()
     {
         var dir = TestVideos.TempFolder("folder");
