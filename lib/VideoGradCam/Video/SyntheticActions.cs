@@ -79,6 +79,15 @@ public static class SyntheticActions
         return new Summary(outDir, written, present, clock.Elapsed);
     }
 
+    /// <summary>The default set of a profile, <c>data/generated/actions-&lt;profile&gt;</c>, generated when missing
+    /// (or completed when a run was stopped); returns its folder. What notebooks and the study start from.</summary>
+    public static string EnsureDefault(Profile profile)
+    {
+        var folder = Path.Combine(WorkspacePaths.GeneratedData(), $"actions-{profile.Name()}");
+        Generate(folder, SyntheticActionSettings.For(profile));
+        return folder;
+    }
+
     public static string VideoPath(string outDir, string className, int index) =>
         Path.Combine(outDir, className, $"{className}_{index:0000}.avi");
 

@@ -75,8 +75,7 @@ public sealed class VideoLoader
         try
         {
             foreach (var p in queue.GetConsumingEnumerable(cancel)) yield return ToBatch(p);
-            if (failure != null) throw failure is InvalidDataException or FileNotFoundException
-                ? failure : new InvalidOperationException($"The data loader's producer failed: {failure.Message}", failure);
+            if (failure != null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
         }
         finally
         {
