@@ -13,6 +13,8 @@ public static class BenchCommand
     public static IReadOnlyDictionary<string, (string Summary, Func<Args, int> Run)> Benches =>
         new Dictionary<string, (string, Func<Args, int>)>
         {
+            ["sampler"] = ("ms per 16-frame clip: seek/grab sampler vs decoding every frame", Video.SamplerBenchmark.RunSampler),
+            ["synth"] = ("synthetic action clips generated per second, quick and full sizes", Video.SamplerBenchmark.RunSynth),
         };
 
     static int Run(Args a)

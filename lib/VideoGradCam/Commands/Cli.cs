@@ -18,6 +18,8 @@ public static class Cli
         ReproduceCommand.Verb,
         NotebooksCommand.Verb,
         BenchCommand.Verb,
+        SynthCommand.Verb,
+        FramesCommand.Verb,
     ];
 
     public static int Run(string[] argv, TextWriter? output = null)
