@@ -141,7 +141,7 @@ public static class Trainer
     static Dictionary<string, Tensor> Snapshot(nn.Module model)
     {
         using var _ = no_grad();
-        return model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone().DetachFromDisposeScope());
+        return model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone().DetachFromDisposeScope());   // under no_grad: a plain copy
     }
 
     static void DisposeAll(Dictionary<string, Tensor>? state)
