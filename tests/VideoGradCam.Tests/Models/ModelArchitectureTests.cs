@@ -145,3 +145,28 @@ public class ModelArchitectureTests
         Assert.Equal("passing American football (in game)", classes[208]);
     }
 }
+
+public class CamAdapterTests
+{
+    [Fact]
+    public void CamForwardGivesLayoutFramesAndAGradientToTheLayer()
+    {
+        using var scope = NewDisposeScope();
+        torch.manual_seed(8);
+        using var lstm = VideoModels.Create("cnn-lstm-attention", 3, width: 8, hiddenSize: 16, attentionSize: 8);
+        var f = lstm.AsCamModel().Forward(randn([2, 3, 4, 32, 32]), "backbone.layer4");
+        Assert.Equal(VideoGradCam.Cam.ActivationLayout.Framewise, f.Layout);
+        Assert.Equal(4, f.Frames);
+        Assert.Equal((4, 32, 32), f.InputSize);
+        Assert.Equal([8L, 64, 1, 1], f.Activation.shape);
+        Assert.True(f.Outputs.ContainsKey("attention"));
+        var g = autograd.grad([f.Outputs["logits"][0, 1]], [f.Activation])[0];
+        Assert.True(g[4..].abs().sum().item<float>() == 0);   // clip 0's score does not depend on clip 1's frames
+        Assert.True(g[..4].abs().sum().item<float>() > 0);
+
+        using var r3d = VideoModels.Create("r3d18", 3, width: 8);
+        var v = r3d.AsCamModel().Forward(randn([1, 3, 4, 32, 32]), "layer3");
+        Assert.Equal(VideoGradCam.Cam.ActivationLayout.Volume, v.Layout);
+        Assert.Equal([1L, 32, 1, 4, 4], v.Activation.shape);
+    }
+}
