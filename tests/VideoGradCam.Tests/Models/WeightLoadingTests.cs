@@ -68,6 +68,23 @@ public sealed class WeightLoadingTests : IDisposable
     }
 
     [Fact]
+    public void ACheckpointDictWrappingStateDictIsUnwrapped()
+    {
+        using var scope = NewDisposeScope();
+        torch.manual_seed(7);
+        using var a = VideoModels.Create("r3d18", 3, width: 8);
+        var inner = new System.Collections.Hashtable();
+        foreach (var (k, v) in a.state_dict()) inner[k] = v;
+        var wrapper = new System.Collections.Hashtable { ["state_dict"] = inner, ["epoch"] = 3 };   // {'state_dict': ..., 'epoch': 3}
+        var path = Path.Combine(_dir, "wrapped.pth");
+        using (var f = File.Create(path)) PyTorchPickler.PickleStateDict(f, wrapper);
+        torch.manual_seed(8);
+        using var b = VideoModels.Create("r3d18", 3, width: 8);
+        StateDictLoader.Load(b, path);
+        Assert.True(a.state_dict()["layer4.1.conv2.0.weight"].allclose(b.state_dict()["layer4.1.conv2.0.weight"], rtol: 0, atol: 0));
+    }
+
+    [Fact]
     public void KeyComparisonNamesEachDifference()
     {
         var expected = new Dictionary<string, long[]> { ["a"] = [1], ["b"] = [2], ["c"] = [3] };
