@@ -13,7 +13,7 @@ public static class BenchCommand
     public static IReadOnlyDictionary<string, (string Summary, Func<Args, int> Run)> Benches =>
         new Dictionary<string, (string, Func<Args, int>)>
         {
-            ["training"] = ("training clips/s per model at quick and full sizes, peak memory [--steps 3 --models .. --sizes quick,full,study]", Training.TrainingBenchmark.Run),
+            ["training"] = ("training clips/s per model at quick and full sizes, peak memory [--steps 7 --models .. --sizes quick,full,study]", Training.TrainingBenchmark.Run),
         };
 
     static int Run(Args a)

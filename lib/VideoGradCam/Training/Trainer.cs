@@ -108,6 +108,7 @@ public static class Trainer
         double lossSum = 0;
         long right = 0, count = 0;
         int step = 0;
+        var sinceStatus = Stopwatch.StartNew();
         foreach (var batch in batches)
         {
             using (batch)
@@ -123,7 +124,12 @@ public static class Trainer
                 lossSum += loss.item<float>() * b;
                 right += logits.argmax(1).eq(labels).sum().item<long>();
                 count += b;
-                progress.Status($"epoch {epoch} batch {++step}: loss {lossSum / count:0.###} acc {(double)right / count:P0}");
+                step++;
+                if (sinceStatus.Elapsed.TotalSeconds >= 2)   // at most one status every 2 s (notebook outputs stay few)
+                {
+                    progress.Status($"epoch {epoch} batch {step}: loss {lossSum / count:0.###} acc {(double)right / count:P0}");
+                    sinceStatus.Restart();
+                }
             }
         }
         if (count == 0) throw new ArgumentException("The training set gave no batches.");

@@ -9,7 +9,7 @@ using static TorchSharp.torch;
 namespace VideoGradCam.Training;
 
 /// <summary>
-/// <c>./workspace bench training</c>: training throughput (clips per second: forward, backward, Adam step on random
+/// <c>./workspace bench training</c>: training throughput (clips per second from the median step: forward, backward, Adam step on random
 /// clips) per model at the quick and full sizes, and the process's peak working set. Writes artifacts/bench/training.json.
 /// </summary>
 public static class TrainingBenchmark
@@ -30,7 +30,7 @@ public static class TrainingBenchmark
 
     public static int Run(Args a)
     {
-        int steps = a.Int("steps", 3);
+        int steps = a.Int("steps", 7);
         var models = (a.Optional("models") ?? "r3d18,cnn-lstm,cnn-lstm-attention").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var sizes = (a.Optional("sizes") ?? "quick,full").Split(',').Select(s => s.Trim() switch
         {
@@ -44,6 +44,9 @@ public static class TrainingBenchmark
         foreach (var m in models)
             if (!VideoModels.Architectures.Contains(m)) throw new UsageException($"Unknown model '{m}'. Known: {string.Join(", ", VideoModels.Architectures)}.");
 
+        // The first configuration measured in a process runs several times slower even after its warm-up steps
+        // (seen: r3d18 quick 4.3 s/step first, 0.5 s/step when measured again): warm the process up once, untimed.
+        Measure(models[0], sizes[0], steps);
         var rows = new List<Row>();
         using (var p = new Progress("bench training", models.Length * sizes.Count))
         {
@@ -68,7 +71,7 @@ public static class TrainingBenchmark
         return 0;
     }
 
-    /// <summary>One warm-up step, then <paramref name="steps"/> timed training steps on random clips.</summary>
+    /// <summary>Two warm-up steps, then <paramref name="steps"/> timed training steps on random clips; clips/s from the median step.</summary>
     public static Row Measure(string architecture, Size size, int steps)
     {
         Seeds.Set();
@@ -87,10 +90,18 @@ public static class TrainingBenchmark
             optimizer.step();
             loss.item<float>();
         }
-        Step();
-        var clock = Stopwatch.StartNew();
-        for (int i = 0; i < steps; i++) Step();
-        double seconds = clock.Elapsed.TotalSeconds;
-        return new Row(architecture, size.Name, size.Frames, size.Pixels, size.Width, size.Batch, steps, steps * size.Batch / seconds, seconds / steps);
+        Step();                                 // LibTorch builds its convolution kernels for each new shape
+        Step();                                 // in the first two steps (seen: 2.6 s vs 0.1 s forward for r3d18 quick)
+        // The median step: robust to bursts of load from other processes on a shared machine.
+        var times = new List<double>();
+        for (int i = 0; i < steps; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            Step();
+            times.Add(clock.Elapsed.TotalSeconds);
+        }
+        times.Sort();
+        double median = steps % 2 == 1 ? times[steps / 2] : (times[steps / 2 - 1] + times[steps / 2]) / 2;
+        return new Row(architecture, size.Name, size.Frames, size.Pixels, size.Width, size.Batch, steps, size.Batch / median, median);
     }
 }
