@@ -15,6 +15,7 @@ public static class BenchCommand
         {
             ["sampler"] = ("ms per 16-frame clip: seek/grab sampler vs decoding every frame", Video.SamplerBenchmark.RunSampler),
             ["synth"] = ("synthetic action clips generated per second, quick and full sizes", Video.SamplerBenchmark.RunSynth),
+            ["training"] = ("training clips/s per model at quick and full sizes, peak memory [--steps 7 --models .. --sizes quick,full,study]", Training.TrainingBenchmark.Run),
         };
 
     static int Run(Args a)
