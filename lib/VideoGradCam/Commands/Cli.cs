@@ -20,6 +20,8 @@ public static class Cli
         BenchCommand.Verb,
         SynthCommand.Verb,
         FramesCommand.Verb,
+        TrainCommand.Verb,
+        EvaluateCommand.Verb,
     ];
 
     public static int Run(string[] argv, TextWriter? output = null)

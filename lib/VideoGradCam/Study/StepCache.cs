@@ -35,18 +35,24 @@ public static class StepCache
         AtomicFile.WriteAllText(Path.Combine(folder, MarkerName),
             JsonSerializer.Serialize(new Marker(step, configHash, DateTime.UtcNow, took.TotalSeconds)));
 
+    const string StartedName = ".started";
+
     /// <summary>
     /// Runs <paramref name="produce"/> into <paramref name="folder"/> unless it is already done with this configuration.
-    /// A stale or half-written folder is cleared first. Returns true if the step ran.
+    /// A folder left by another configuration is cleared first; one left half way by the same configuration is kept
+    /// and <paramref name="produce"/> is told to resume (its second argument). Returns true if the step ran.
     /// </summary>
-    public static bool Ensure(string folder, string step, object config, Action<string> produce, bool force = false)
+    public static bool Ensure(string folder, string step, object config, Action<string, bool> produce, bool force = false)
     {
         var hash = Hash(config);
         if (!force && IsDone(folder, hash)) return false;
-        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        var started = Path.Combine(folder, StartedName);
+        bool resume = !force && File.Exists(started) && File.ReadAllText(started).Trim() == hash;
+        if (!resume && Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         Directory.CreateDirectory(folder);
+        File.WriteAllText(started, hash);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        produce(folder);
+        produce(folder, resume);
         MarkDone(folder, step, hash, clock.Elapsed);
         return true;
     }

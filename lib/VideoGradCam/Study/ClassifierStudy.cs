@@ -1,0 +1,108 @@
+using VideoGradCam.Models;
+using VideoGradCam.Runtime;
+using VideoGradCam.Training;
+using VideoGradCam.Video;
+using TorchSharp;
+
+namespace VideoGradCam.Study;
+
+/// <summary>A data set cut into the three parts the study uses: train, validation (best epoch), test (reported).</summary>
+public sealed record DataSplits(VideoDataset Train, VideoDataset Validation, VideoDataset Test)
+{
+    public VideoDataset this[string name] => name switch
+    {
+        "train" => Train,
+        "val" or "validation" => Validation,
+        "test" => Test,
+        "all" => new VideoDataset(Train.Root, Train.ClassNames, [.. Train.Items, .. Validation.Items, .. Test.Items]),
+        _ => throw new ArgumentException($"Unknown split '{name}': use train, val, test or all."),
+    };
+}
+
+/// <summary>
+/// Training and evaluating the video classifiers: the calls that <c>./workspace train/evaluate</c>, the notebooks
+/// and <c>reproduce</c> make, so each is one implementation.
+/// </summary>
+public static class ClassifierStudy
+{
+    /// <summary>Stratified, seeded: 60% train, 20% validation, 20% test.</summary>
+    public static DataSplits Split(VideoDataset all, int seed = Seeds.Default)
+    {
+        var (rest, test) = all.StratifiedSplit(0.2, seed);
+        var (train, validation) = rest.StratifiedSplit(0.25, seed + 1);
+        return new DataSplits(train, validation, test);
+    }
+
+    /// <summary>The frame sampler for a checkpoint's data: T frames, shorter side resized to the crop, centre crop.</summary>
+    public static FrameSamplerOptions Sampler(DataSpec data) => new()
+    {
+        Frames = data.Frames,
+        ResizeShorterSide = data.Height,
+        CropSize = data.Height,
+        Crop = CropMode.Center,
+        Normalization = new Normalization("checkpoint", data.Mean.Select(m => (float)m).ToArray(), data.Std.Select(s => (float)s).ToArray()),
+        Layout = ClipLayout.CTHW,
+        ShortVideo = ShortVideoPolicy.RepeatLast,
+    };
+
+    public static DataSpec DataFor(ClassifierSettings s) =>
+        s.Architecture.StartsWith("r3d") || s.Architecture.StartsWith("mc3")
+            ? DataSpec.Kinetics400 with { Frames = s.Frames, Height = s.Size, Width = s.Size }
+            : DataSpec.ImageNet(s.Frames, s.Size, s.Size);
+
+    /// <summary>Trains <paramref name="s"/>'s model on <paramref name="dataRoot"/> (class-per-folder) into the checkpoint folder <paramref name="output"/>.</summary>
+    public static TrainHistory Train(string dataRoot, string output, ClassifierSettings s, bool resume = false, Action<EpochRecord>? onEpoch = null)
+    {
+        var splits = Split(VideoDataset.FromFolders(dataRoot), s.Seed);
+        var data = DataFor(s);
+        var sampler = Sampler(data);
+        Seeds.Set(s.Seed);
+        var model = VideoModels.Create(new VideoModelConfig(s.Architecture, splits.Train.ClassNames.Count, s.Width, s.HiddenSize, s.HiddenSize));
+        model.to(ComputeDevice.Default);
+        var trainLoader = new VideoLoader(splits.Train, sampler, new LoaderOptions { BatchSize = s.BatchSize, Shuffle = true, RandomFlip = true, Seed = s.Seed });
+        var valLoader = new VideoLoader(splits.Validation, sampler, new LoaderOptions { BatchSize = s.BatchSize, Shuffle = false });
+        int epoch = 0;
+        var history = Trainer.Fit(model, () => trainLoader.Batches(epoch++), () => valLoader.Batches(),
+            new TrainOptions(s.Epochs, s.LearningRate, Seed: s.Seed), output, splits.Train.ClassNames, data, resume, onEpoch);
+        model.Dispose();
+        return history;
+    }
+
+    /// <summary>Accuracy, per-class accuracy and the confusion matrix of a checkpoint on one split of <paramref name="dataRoot"/>.</summary>
+    public static EvaluationReport Evaluate(string checkpoint, string dataRoot, string split = "test", int seed = Seeds.Default)
+    {
+        var loaded = Checkpoint.Load(checkpoint);
+        var data = VideoDataset.FromFolders(dataRoot);
+        if (!data.ClassNames.SequenceEqual(loaded.Info.ClassNames))
+            throw new InvalidDataException($"{dataRoot}: classes [{string.Join(", ", data.ClassNames)}] differ from the checkpoint's [{string.Join(", ", loaded.Info.ClassNames)}] ({checkpoint}).");
+        var part = Split(data, seed)[split];
+        loaded.Model.to(ComputeDevice.Default);
+        var loader = new VideoLoader(part, Sampler(loaded.Info.Data), new LoaderOptions { BatchSize = 8, Shuffle = false });
+        var report = Evaluator.Evaluate(loaded.Model, loader.Batches(), loaded.Info.ClassNames);
+        loaded.Model.Dispose();
+        return report;
+    }
+
+    /// <summary>The study's checkpoint for <paramref name="architecture"/> in <paramref name="profile"/>: trained on the
+    /// synthetic set when missing or stale, reused otherwise (and resumed when a run was interrupted).</summary>
+    public static string EnsureTrained(string architecture, Profile profile, bool force = false)
+    {
+        var dataRoot = SyntheticActions.EnsureDefault(profile);
+        var settings = ClassifierSettings.For(architecture, profile);
+        var folder = CheckpointFolder(architecture, profile);
+        var config = new { settings, data = SyntheticActionSettings.For(profile) };
+        StepCache.Ensure(folder, $"train {architecture}", config, (dir, resume) => Train(dataRoot, dir, settings, resume), force);
+        return folder;
+    }
+
+    /// <summary>Accuracy on the classes that differ only in frame order (raise/lower): at chance (50%) for a model that ignores time.</summary>
+    public static double TimeReversedPairAccuracy(EvaluationReport report)
+    {
+        var classes = SyntheticActions.TimeReversedPairs.SelectMany(p => new[] { p.Forward, p.Reversed })
+            .Select(name => report.ClassNames.ToList().IndexOf(name)).Where(i => i >= 0).ToList();
+        return classes.Count == 0 ? double.NaN : report.AccuracyOver(classes);
+    }
+
+    public static string CheckpointFolder(string architecture, Profile profile) =>
+        Path.Combine(WorkspacePaths.Artifacts(), "checkpoints", $"{architecture}-{profile.Name()}");
+}
