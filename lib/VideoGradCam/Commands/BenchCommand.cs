@@ -13,6 +13,7 @@ public static class BenchCommand
     public static IReadOnlyDictionary<string, (string Summary, Func<Args, int> Run)> Benches =>
         new Dictionary<string, (string, Func<Args, int>)>
         {
+            ["cam"] = ("Grad-CAM engine: map vs full backward, per-frame maps in one pass, memory over 1,000 explanations", Cam.CamBenchmark.Run),
         };
 
     static int Run(Args a)
