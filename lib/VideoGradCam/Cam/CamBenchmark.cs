@@ -45,14 +45,15 @@ public static class CamBenchmark
         double perFrame = Median(Math.Max(1, reps / 2), () => PerFramePasses(framewise, clip));
         Console.WriteLine($"per-frame maps, T={frames}: one pass {onePass:0.0} ms, one pass per frame {perFrame:0.0} ms, speed-up {perFrame / onePass:0.0}x");
 
-        // Memory: RSS across consecutive explanations (after a warm-up), 3D net and CNN-LSTM alternating.
+        // Memory: RSS across consecutive explanations (after a warm-up of 200), 3D net and CNN-LSTM alternating.
         using var small = randn(new long[] { 2, 3, frames, memorySize, memorySize });
         var e3 = new CamEngine(volume, CamMethod.GradCamPlusPlus, TemporalWeighting.TimeResolved);
         var e2 = new CamEngine(framewise, CamMethod.LayerCam);
         ICamTarget[] targets = [new ClassTarget(0), new ClassProbabilityTarget(1)];
-        for (int i = 0; i < 50; i++) { using var r = (i % 2 == 0 ? e3 : e2).Explain(small, targets, "last"); }
+        for (int i = 0; i < 200; i++) { using var r = (i % 2 == 0 ? e3 : e2).Explain(small, targets, "last"); }
         GC.Collect(); GC.WaitForPendingFinalizers();
-        long rssStart = Rss();
+        long rssStart = Rss(), managedStart = GC.GetTotalMemory(true);
+        long liveStart = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
         var samples = new List<long>();
         using (var p = new Progress("explanations", explanations))
             for (int i = 0; i < explanations; i++)
@@ -61,10 +62,11 @@ public static class CamBenchmark
                 if (i % 100 == 99) { samples.Add(Rss()); p.Advance($"RSS {Rss() / 1e6:0} MB", 100); }
             }
         GC.Collect(); GC.WaitForPendingFinalizers();
-        long rssEnd = Rss();
+        long rssEnd = Rss(), managedEnd = GC.GetTotalMemory(true);
+        long liveEnd = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
         double change = (rssEnd - rssStart) / (double)rssStart;
         Console.WriteLine($"RSS over {explanations} explanations: start {rssStart / 1e6:0.0} MB, end {rssEnd / 1e6:0.0} MB, change {change:+0.0%;-0.0%}" +
-                          $" ({(Math.Abs(change) <= 0.05 ? "flat within 5%" : "NOT flat")})");
+                          $" ({(Math.Abs(change) <= 0.05 ? "flat within 5%" : "NOT flat")}); live tensors {liveStart} -> {liveEnd}, managed heap {managedStart / 1e6:0.0} -> {managedEnd / 1e6:0.0} MB");
 
         var report = new Dictionary<string, object>
         {
@@ -74,7 +76,8 @@ public static class CamBenchmark
             ["memory"] = new Dictionary<string, object>
             {
                 ["explanations"] = explanations, ["clip"] = new[] { 2, 3, frames, memorySize, memorySize },
-                ["rss_start_bytes"] = rssStart, ["rss_end_bytes"] = rssEnd, ["relative_change"] = change, ["rss_every_100"] = samples,
+                ["rss_start_bytes"] = rssStart, ["rss_end_bytes"] = rssEnd, ["live_tensors_start"] = liveStart, ["live_tensors_end"] = liveEnd,
+                ["managed_start_bytes"] = managedStart, ["managed_end_bytes"] = managedEnd, ["relative_change"] = change, ["rss_every_100"] = samples,
             },
         };
         AtomicFile.WriteAllText(outPath, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
