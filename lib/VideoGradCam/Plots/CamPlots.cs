@@ -94,6 +94,37 @@ public static class CamPlots
     public static void WritePage(string path, string title, string figureJson, string stripHtml) =>
         AtomicFile.WriteAllText(path, PageHtml(title, figureJson, stripHtml));
 
+    /// <summary>
+    /// Everything <c>explain</c> writes for one clip of a batch: <c>NAME.html</c> (figure + overlay strip), <c>NAME.mp4</c>
+    /// (overlaid clip, mp4v) and <c>NAME.json</c> (per-frame importance, gradient-norm importance, attention, outputs).
+    /// </summary>
+    /// <param name="frames">the clip's frames [T,H,W,3] in [0,1] (see <see cref="CamOverlay.Denormalise"/>).</param>
+    /// <param name="result">the engine's result; <paramref name="sample"/> picks the clip.</param>
+    public static void WriteExplanation(string outDir, string name, Tensor frames, Cam.CamResult result, int sample,
+        string title, IReadOnlyList<int>? sourceFrames = null, double fps = 8, double alpha = 0.5)
+    {
+        using var scope = NewDisposeScope();
+        var maps = result.Maps[sample];                                              // [T,H,W]
+        var importance = result.FrameImportance[sample];
+        var gradient = result.GradientImportance[sample];
+        var attention = result.Outputs.TryGetValue("attention", out var att) ? att[sample] : null;
+        var overlays = CamOverlay.Blend(frames, maps, alpha);
+        var figure = FigureJson(maps, importance, title, gradient, attention);
+        WritePage(Path.Combine(outDir, name + ".html"), title, figure, StripHtml(overlays, title, importance, sourceFrames));
+        CamVideoWriter.WriteMp4(Path.Combine(outDir, name + ".mp4"), overlays, fps);
+        var json = new Dictionary<string, object?>
+        {
+            ["title"] = title,
+            ["frame_importance"] = Floats(importance),
+            ["gradient_importance"] = Floats(gradient),
+            ["attention"] = attention is null ? null : Floats(attention),
+            ["source_frames"] = sourceFrames,
+            ["colormap"] = Colormap.Name,
+            ["outputs"] = result.Outputs.ToDictionary(kv => kv.Key, kv => Floats(kv.Value[sample])),
+        };
+        Runtime.AtomicFile.WriteAllText(Path.Combine(outDir, name + ".json"), JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true }));
+    }
+
     static string PlotlyScript()
     {
         var asm = typeof(Plotly.NET.GenericChart).Assembly;

@@ -69,6 +69,26 @@ public class CamPlotsTests
     }
 
     [Fact]
+    public void ExplanationWritesPageVideoAndImportanceJson()
+    {
+        using var scope = NewDisposeScope();
+        var dir = Directory.CreateTempSubdirectory("cam-explain-");
+        try
+        {
+            var clips = randn(new long[] { 2, 3, 4, 16, 16 });
+            using var r = new VideoGradCam.Cam.CamEngine(new TinyCnnLstm()).Explain(clips, [new VideoGradCam.Cam.ClassTarget(0), new VideoGradCam.Cam.ClassTarget(1)], "features");
+            var frames = CamOverlay.Denormalise(clips[1], [0.5, 0.5, 0.5], [0.25, 0.25, 0.25]);
+            CamPlots.WriteExplanation(dir.FullName, "clip1", frames, r, 1, "clip 1, class 1");
+            Assert.Equal(["clip1.html", "clip1.json", "clip1.mp4"], dir.GetFiles().Select(f => f.Name).Order());
+            using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.FullName, "clip1.json")));
+            var imp = doc.RootElement.GetProperty("frame_importance").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+            Assert.Equal(4, imp.Length);
+            Assert.Equal(r.FrameImportance[1, 2].item<float>(), imp[2], 5);
+        }
+        finally { dir.Delete(true); }
+    }
+
+    [Fact]
     public void StripHasOneImagePerFrame()
     {
         using var scope = NewDisposeScope();
