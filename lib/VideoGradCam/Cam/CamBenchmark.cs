@@ -33,17 +33,18 @@ public static class CamBenchmark
         foreach (var (name, model) in new (string, IBenchModel)[] { ("3d-conv", volume), ("cnn-lstm", framewise) })
         {
             var engine = new CamEngine(model);
-            double map = Median(reps, () => { using var r = engine.Explain(clip, [new ClassTarget(0)], "last"); });
-            double full = Median(reps, () => FullBackward(model, clip));
-            rows.Add(new() { ["model"] = name, ["forward_map_ms"] = map, ["forward_full_backward_ms"] = full, ["ratio"] = map / full });
-            Console.WriteLine($"{name,-9} forward+map {map,8:0.0} ms   forward+full backward {full,8:0.0} ms   ratio {map / full:0.000}");
+            // Interleaved runs (map, full, map, full...) so both see the same machine load; ratio = median of per-run ratios.
+            var (map, full, ratio) = Paired(reps, () => { using var r = engine.Explain(clip, [new ClassTarget(0)], "last"); },
+                () => FullBackward(model, clip));
+            rows.Add(new() { ["model"] = name, ["forward_map_ms"] = map, ["forward_full_backward_ms"] = full, ["ratio"] = ratio });
+            Console.WriteLine($"{name,-9} forward+map {map,8:0.0} ms   forward+full backward {full,8:0.0} ms   ratio {ratio:0.000}");
         }
 
         // Per-frame maps: one pass for all T frames vs one pass per frame (each frame's map from its own backward).
         var fwEngine = new CamEngine(framewise, CamMethod.GradCam, TemporalWeighting.TimeResolved);
-        double onePass = Median(reps, () => { using var r = fwEngine.Explain(clip, [new ClassTarget(0)], "last"); });
-        double perFrame = Median(Math.Max(1, reps / 2), () => PerFramePasses(framewise, clip));
-        Console.WriteLine($"per-frame maps, T={frames}: one pass {onePass:0.0} ms, one pass per frame {perFrame:0.0} ms, speed-up {perFrame / onePass:0.0}x");
+        var (onePass, perFrame, passRatio) = Paired(Math.Max(1, reps / 2), () => { using var r = fwEngine.Explain(clip, [new ClassTarget(0)], "last"); },
+            () => PerFramePasses(framewise, clip));
+        Console.WriteLine($"per-frame maps, T={frames}: one pass {onePass:0.0} ms, one pass per frame {perFrame:0.0} ms, speed-up {1 / passRatio:0.0}x");
 
         // Memory: RSS across consecutive explanations, 3D net and CNN-LSTM alternating. Measured here: RSS climbs for
         // about 1,200 explanations (the native allocator's arenas growing; live tensors and the managed heap stay
@@ -52,7 +53,12 @@ public static class CamBenchmark
         var e3 = new CamEngine(volume, CamMethod.GradCamPlusPlus, TemporalWeighting.TimeResolved);
         var e2 = new CamEngine(framewise, CamMethod.LayerCam);
         ICamTarget[] targets = [new ClassTarget(0), new ClassProbabilityTarget(1)];
-        for (int i = 0; i < warmup; i++) { using var r = (i % 2 == 0 ? e3 : e2).Explain(small, targets, "last"); }
+        using (var p = new Progress("warm-up explanations", warmup))
+            for (int i = 0; i < warmup; i++)
+            {
+                using (var r = (i % 2 == 0 ? e3 : e2).Explain(small, targets, "last")) { }
+                if (i % 100 == 99) p.Advance($"RSS {Rss() / 1e6:0} MB", 100);
+            }
         GC.Collect(); GC.WaitForPendingFinalizers();
         long rssStart = Rss(), managedStart = GC.GetTotalMemory(true);
         long liveStart = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
@@ -74,7 +80,7 @@ public static class CamBenchmark
         {
             ["device"] = ComputeDevice.Describe(), ["clip"] = new[] { 1, 3, frames, size, size }, ["width"] = width, ["reps"] = reps,
             ["models"] = rows,
-            ["per_frame"] = new Dictionary<string, object> { ["frames"] = frames, ["one_pass_ms"] = onePass, ["pass_per_frame_ms"] = perFrame, ["speedup"] = perFrame / onePass },
+            ["per_frame"] = new Dictionary<string, object> { ["frames"] = frames, ["one_pass_ms"] = onePass, ["pass_per_frame_ms"] = perFrame, ["speedup"] = 1 / passRatio },
             ["memory"] = new Dictionary<string, object>
             {
                 ["explanations"] = explanations, ["warmup"] = warmup, ["clip"] = new[] { 2, 3, frames, memorySize, memorySize },
@@ -89,18 +95,19 @@ public static class CamBenchmark
 
     static long Rss() { using var p = Process.GetCurrentProcess(); p.Refresh(); return p.WorkingSet64; }
 
-    static double Median(int reps, Action run)
+    /// <summary>Runs a and b alternately (after one warm-up each): medians of each and the median of the per-run ratios a/b.</summary>
+    static (double A, double B, double Ratio) Paired(int reps, Action a, Action b)
     {
-        run(); // warm-up
-        var times = new List<double>();
+        a(); b();
+        var ta = new List<double>(); var tb = new List<double>(); var ratios = new List<double>();
         for (int i = 0; i < reps; i++)
         {
-            var sw = Stopwatch.StartNew();
-            run();
-            times.Add(sw.Elapsed.TotalMilliseconds);
+            var sw = Stopwatch.StartNew(); a(); double x = sw.Elapsed.TotalMilliseconds;
+            sw.Restart(); b(); double y = sw.Elapsed.TotalMilliseconds;
+            ta.Add(x); tb.Add(y); ratios.Add(x / y);
         }
-        times.Sort();
-        return times[times.Count / 2];
+        static double Mid(List<double> v) { v.Sort(); return v[v.Count / 2]; }
+        return (Mid(ta), Mid(tb), Mid(ratios));
     }
 
     /// <summary>What pytorch-grad-cam pays: forward, then backward to every parameter (and the input).</summary>
