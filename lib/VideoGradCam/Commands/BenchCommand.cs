@@ -16,6 +16,7 @@ public static class BenchCommand
             ["sampler"] = ("ms per 16-frame clip: seek/grab sampler vs decoding every frame", Video.SamplerBenchmark.RunSampler),
             ["synth"] = ("synthetic action clips generated per second, quick and full sizes", Video.SamplerBenchmark.RunSynth),
             ["training"] = ("training clips/s per model at quick and full sizes, peak memory [--steps 7 --models .. --sizes quick,full,study]", Training.TrainingBenchmark.Run),
+            ["cam"] = ("Grad-CAM engine: map vs full backward, per-frame maps in one pass, memory over 1,000 explanations", Cam.CamBenchmark.Run),
         };
 
     static int Run(Args a)

@@ -72,7 +72,7 @@ public static class TrainingPlots
         var weights = Chart.Heatmap<double, int, string, string>(attention.Select(a => a.AsEnumerable()), X: frames, Y: names,
             ColorScale: StyleParam.Colorscale.Viridis, ReverseYAxis: true, Name: "attention");
         var truth = Chart.Heatmap<int, int, string, string>(relevant.Select(r => r.Select(b => b ? 1 : 0)), X: frames, Y: names,
-            ColorScale: StyleParam.Colorscale.Reds, ReverseYAxis: true, ShowScale: false, Name: "relevant");
+            ColorScale: StyleParam.Colorscale.NewCustom(new[] { Tuple.Create(0.0, Color.fromString("#f2f2f2")), Tuple.Create(1.0, Color.fromString("crimson")) }), ReverseYAxis: true, ShowScale: false, Name: "relevant");
         return Chart.Grid([weights, truth], 1, 2)
             .Titled($"{title}: attention (left) vs ground-truth relevant frames (right, red); mean share on relevant frames {mean:P0}");
     }

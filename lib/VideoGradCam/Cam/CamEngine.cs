@@ -1,0 +1,81 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace VideoGradCam.Cam;
+
+/// <summary>
+/// The CAM engine: model + target layer + input + one target per sample -> maps at input resolution.
+/// <para>Steps: eval mode; one forward pass with autograd on (never no_grad); the sum of the per-sample scores is
+/// differentiated w.r.t. the target layer's activation only (<c>torch.autograd.grad</c>, no parameter gradients);
+/// channel weights per method (<see cref="ChannelWeighting"/>); ReLU; upsampling (trilinear for volumes, bilinear per
+/// frame for framewise and image layers, align_corners = false); min-max normalisation per clip after upsampling.</para>
+/// </summary>
+public sealed class CamEngine(ICamModel model, CamMethod method = CamMethod.GradCam, TemporalWeighting weighting = TemporalWeighting.Global)
+{
+    public ICamModel Model { get; } = model;
+    public CamMethod Method { get; } = method;
+    public TemporalWeighting Weighting { get; } = weighting;
+
+    /// <summary>Explains <paramref name="input"/> (batch first) for one target per sample at layer <paramref name="layer"/>.</summary>
+    public CamResult Explain(Tensor input, IReadOnlyList<ICamTarget> targets, string layer)
+    {
+        long batch = input.shape[0];
+        if (targets.Count != batch)
+            throw new ArgumentException($"Got {targets.Count} targets for a batch of {batch}: give exactly one target per sample.");
+        if (Model is nn.Module module) module.eval();
+
+        using var scope = NewDisposeScope();
+        using var gradOn = enable_grad();
+        var f = Model.Forward(input, layer);
+        if (!f.Activation.requires_grad)
+        {
+            // A frozen model on a plain input builds no graph: let the input require grad and run again.
+            f = Model.Forward(input.detach().requires_grad_(true), layer);
+            if (!f.Activation.requires_grad)
+                throw new InvalidOperationException($"The activation of layer '{layer}' is not in the autograd graph; was the forward pass run under no_grad?");
+        }
+
+        var scores = stack(Enumerable.Range(0, (int)batch).Select(i => targets[i].Score(f.Outputs, i)).ToArray());
+        var gradient = autograd.grad([scores.sum()], [f.Activation], allow_unused: true)[0];
+        var activation = f.Activation.detach();
+        if (gradient is null || gradient.IsInvalid) gradient = zeros_like(activation);
+
+        var a = ToVolume(activation, f.Layout, f.Frames, batch); // [B,C,t,h,w]
+        var g = ToVolume(gradient, f.Layout, f.Frames, batch);
+        var w = ChannelWeighting.Compute(Method, a, g, Weighting);
+        var raw = (w * a).sum(1).relu();                           // [B,t,h,w]
+        var maps = CamMaps.NormalisePerClip(CamMaps.Upsample(raw, f.Layout, f.InputSize)); // [B,T,H,W]
+
+        var result = new CamResult
+        {
+            Maps = maps.MoveToOuterDisposeScope(),
+            RawMaps = raw.MoveToOuterDisposeScope(),
+            Weights = WeightsChannelLast(w).contiguous().MoveToOuterDisposeScope(),
+            FrameImportance = CamMaps.FrameEnergyShare(maps).MoveToOuterDisposeScope(),
+            GradientImportance = CamMaps.GradientNormShare(g, f.InputSize.T).MoveToOuterDisposeScope(),
+            Outputs = f.Outputs.ToDictionary(kv => kv.Key, kv => kv.Value.detach().MoveToOuterDisposeScope()),
+        };
+        return result;
+    }
+
+    /// <summary>Any layout -> <c>[B,C,t,h,w]</c>. Framewise <c>[B*T,C,h,w]</c> is clip-major, time-minor: row b*T + t is frame t of clip b.</summary>
+    public static Tensor ToVolume(Tensor x, ActivationLayout layout, int frames, long batch) => layout switch
+    {
+        ActivationLayout.Volume => x.dim() == 5 ? x : throw Shape(x, "[B,C,t,h,w]"),
+        ActivationLayout.Image => x.dim() == 4 ? x.unsqueeze(2) : throw Shape(x, "[B,C,h,w]"), // [B,C,h,w] -> [B,C,1,h,w]
+        ActivationLayout.Framewise => x.dim() == 4 && x.shape[0] == batch * frames
+            ? x.reshape(batch, frames, x.shape[1], x.shape[2], x.shape[3]).permute(0, 2, 1, 3, 4) // [B*T,C,h,w] -> [B,T,C,h,w] -> [B,C,T,h,w]
+            : throw Shape(x, $"[B*T,C,h,w] with B*T = {batch}*{frames}"),
+        _ => throw new ArgumentOutOfRangeException(nameof(layout)),
+    };
+
+    static ArgumentException Shape(Tensor x, string expected) =>
+        new($"The target layer's activation has shape [{string.Join(",", x.shape)}]; expected {expected}.");
+
+    Tensor WeightsChannelLast(Tensor w)
+    {
+        if (ChannelWeighting.IsPerPosition(Method)) return w.permute(0, 2, 3, 4, 1);        // [B,C,t,h,w] -> [B,t,h,w,C]
+        if (Weighting == TemporalWeighting.Global) return w.flatten(1);                      // [B,C,1,1,1] -> [B,C]
+        return w.squeeze(-1).squeeze(-1).permute(0, 2, 1);                                  // [B,C,t,1,1] -> [B,t,C]
+    }
+}

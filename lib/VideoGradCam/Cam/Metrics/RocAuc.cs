@@ -1,0 +1,53 @@
+namespace VideoGradCam.Cam.Metrics;
+
+/// <summary>Area under the ROC curve as the Mann-Whitney U statistic: P(score of a positive &gt; score of a negative),
+/// ties counting one half (average ranks). NaN when there are no positives or no negatives.</summary>
+public static class RocAuc
+{
+    public static double Compute(IReadOnlyList<double> scores, IReadOnlyList<bool> labels)
+    {
+        if (scores.Count != labels.Count) throw new ArgumentException($"{scores.Count} scores but {labels.Count} labels.");
+        int positives = labels.Count(l => l), negatives = labels.Count - positives;
+        if (positives == 0 || negatives == 0) return double.NaN;
+        var ranks = Ranks.Average(scores);
+        double positiveRankSum = 0;
+        for (int i = 0; i < ranks.Length; i++) if (labels[i]) positiveRankSum += ranks[i];
+        double u = positiveRankSum - positives * (positives + 1) / 2.0;
+        return u / ((double)positives * negatives);
+    }
+}
+
+/// <summary>Ranks with ties sharing their average rank (1-based), and Spearman's rank correlation.</summary>
+public static class Ranks
+{
+    public static double[] Average(IReadOnlyList<double> values)
+    {
+        var order = Enumerable.Range(0, values.Count).ToArray();
+        Array.Sort(order, (a, b) => values[a].CompareTo(values[b]));
+        var ranks = new double[values.Count];
+        for (int i = 0; i < order.Length;)
+        {
+            int j = i;
+            while (j + 1 < order.Length && values[order[j + 1]] == values[order[i]]) j++;
+            double rank = (i + j) / 2.0 + 1;
+            for (int k = i; k <= j; k++) ranks[order[k]] = rank;
+            i = j + 1;
+        }
+        return ranks;
+    }
+
+    /// <summary>Pearson correlation of the average ranks. 0 when either side is constant (no ranking to agree with).</summary>
+    public static double Spearman(IReadOnlyList<double> a, IReadOnlyList<double> b)
+    {
+        if (a.Count != b.Count) throw new ArgumentException($"{a.Count} vs {b.Count} values.");
+        var ra = Average(a);
+        var rb = Average(b);
+        double ma = ra.Average(), mb = rb.Average(), sab = 0, saa = 0, sbb = 0;
+        for (int i = 0; i < ra.Length; i++)
+        {
+            double da = ra[i] - ma, db = rb[i] - mb;
+            sab += da * db; saa += da * da; sbb += db * db;
+        }
+        return saa == 0 || sbb == 0 ? 0 : sab / Math.Sqrt(saa * sbb);
+    }
+}

@@ -1,0 +1,150 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using VideoGradCam.Runtime;
+using static TorchSharp.torch;
+
+namespace VideoGradCam.Plots;
+
+/// <summary>
+/// Frame strips and figures for one explained clip: an HTML strip of overlay images, and a Plotly figure with a strip
+/// of heatmaps under a frame slider beside the temporal importance curve (and the attention weights when the model has
+/// them). Figures are plotly.js JSON specs, so they render the same in a page, a notebook (as HTML) or any Plotly client.
+/// </summary>
+public static class CamPlots
+{
+    /// <summary>An HTML strip of overlay frames [T,H,W,3] (RGB bytes), each captioned with its frame index and importance.</summary>
+    public static string StripHtml(Tensor overlays, string title, Tensor? importance = null, IReadOnlyList<int>? sourceFrames = null, int displayWidth = 160)
+    {
+        var imp = importance is null ? null : Floats(importance);
+        var html = new StringBuilder();
+        html.Append($"<div style=\"font-family:sans-serif\"><h3>{WebUtility.HtmlEncode(title)}</h3><div style=\"display:flex;flex-wrap:wrap;gap:6px\">");
+        for (int t = 0; t < overlays.shape[0]; t++)
+        {
+            using var frame = overlays[t];
+            var png = Convert.ToBase64String(CamOverlay.EncodePng(frame));
+            var label = sourceFrames is null ? $"frame {t}" : $"frame {t} (source {sourceFrames[t]})";
+            if (imp is not null) label += $"<br/>importance {imp[t].ToString("0.000", CultureInfo.InvariantCulture)}";
+            html.Append($"<figure style=\"margin:0;text-align:center\"><img width=\"{displayWidth}\" style=\"image-rendering:pixelated\" " +
+                        $"src=\"data:image/png;base64,{png}\"/><figcaption style=\"font-size:11px\">{label}</figcaption></figure>");
+        }
+        html.Append("</div></div>");
+        return html.ToString();
+    }
+
+    /// <summary>A plotly.js figure (JSON): the maps [T,H,W] as one heatmap per frame (jet, 0..1) with a frame slider on the left,
+    /// and on the right the per-frame importance curve, the gradient-norm curve and the attention weights when given.</summary>
+    public static string FigureJson(Tensor maps, Tensor importance, string title, Tensor? gradientImportance = null, Tensor? attention = null)
+    {
+        int T = (int)maps.shape[0];
+        var traces = new List<object>();
+        for (int t = 0; t < T; t++)
+        {
+            using var frame = maps[t];
+            traces.Add(new Dictionary<string, object>
+            {
+                ["type"] = "heatmap", ["z"] = Rows(frame), ["zmin"] = 0, ["zmax"] = 1, ["colorscale"] = Colormap.PlotlyName,
+                ["visible"] = t == 0, ["name"] = $"frame {t}", ["xaxis"] = "x", ["yaxis"] = "y", ["showscale"] = t == 0,
+                ["colorbar"] = new { x = 0.45, len = 0.8 },
+            });
+        }
+        var frames = Enumerable.Range(0, T).ToArray();
+        void Curve(Tensor? values, string name, string dash)
+        {
+            if (values is null) return;
+            traces.Add(new Dictionary<string, object>
+            {
+                ["type"] = "scatter", ["mode"] = "lines+markers", ["x"] = frames, ["y"] = Floats(values), ["name"] = name,
+                ["xaxis"] = "x2", ["yaxis"] = "y2", ["line"] = new { dash }, ["visible"] = true,
+            });
+        }
+        Curve(importance, "map energy share", "solid");
+        Curve(gradientImportance, "gradient norm share", "dot");
+        Curve(attention, "attention", "dash");
+        int curves = traces.Count - T;
+        var steps = Enumerable.Range(0, T).Select(t => new
+        {
+            method = "restyle",
+            label = t.ToString(CultureInfo.InvariantCulture),
+            args = new object[] { "visible", Enumerable.Range(0, T).Select(i => i == t).Concat(Enumerable.Repeat(true, curves)).ToArray() },
+        }).ToArray();
+        var layout = new Dictionary<string, object>
+        {
+            ["title"] = new { text = title },
+            ["xaxis"] = new { domain = new[] { 0.0, 0.42 }, showticklabels = false },
+            ["yaxis"] = new { autorange = "reversed", scaleanchor = "x", showticklabels = false },
+            ["xaxis2"] = new { domain = new[] { 0.55, 1.0 }, title = new { text = "frame" }, anchor = "y2" },
+            ["yaxis2"] = new { title = new { text = "share" }, anchor = "x2", rangemode = "tozero" },
+            ["sliders"] = new[] { new { active = 0, currentvalue = new { prefix = "frame " }, steps, len = 0.42, x = 0.0 } },
+            ["legend"] = new { x = 0.55, y = 1.15, orientation = "h" },
+            ["width"] = 980, ["height"] = 480,
+        };
+        return JsonSerializer.Serialize(new { data = traces, layout });
+    }
+
+    /// <summary>A self-contained page: the figure (plotly.js inlined from Plotly.NET when available, else the CDN) and the strip.</summary>
+    public static string PageHtml(string title, string figureJson, string stripHtml)
+    {
+        var id = "cam" + Guid.NewGuid().ToString("N")[..8];
+        return $"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{WebUtility.HtmlEncode(title)}</title>{PlotlyScript()}</head><body>" +
+               $"<div id=\"{id}\"></div><script>var f={figureJson};Plotly.newPlot('{id}',f.data,f.layout);</script>{stripHtml}</body></html>";
+    }
+
+    public static void WritePage(string path, string title, string figureJson, string stripHtml) =>
+        AtomicFile.WriteAllText(path, PageHtml(title, figureJson, stripHtml));
+
+    /// <summary>
+    /// Everything <c>explain</c> writes for one clip of a batch: <c>NAME.html</c> (figure + overlay strip), <c>NAME.mp4</c>
+    /// (overlaid clip, mp4v) and <c>NAME.json</c> (per-frame importance, gradient-norm importance, attention, outputs).
+    /// </summary>
+    /// <param name="frames">the clip's frames [T,H,W,3] in [0,1] (see <see cref="CamOverlay.Denormalise"/>).</param>
+    /// <param name="result">the engine's result; <paramref name="sample"/> picks the clip.</param>
+    public static void WriteExplanation(string outDir, string name, Tensor frames, Cam.CamResult result, int sample,
+        string title, IReadOnlyList<int>? sourceFrames = null, double fps = 8, double alpha = 0.5)
+    {
+        using var scope = NewDisposeScope();
+        var maps = result.Maps[sample];                                              // [T,H,W]
+        var importance = result.FrameImportance[sample];
+        var gradient = result.GradientImportance[sample];
+        var attention = result.Outputs.TryGetValue("attention", out var att) ? att[sample] : null;
+        var overlays = CamOverlay.Blend(frames, maps, alpha);
+        var figure = FigureJson(maps, importance, title, gradient, attention);
+        WritePage(Path.Combine(outDir, name + ".html"), title, figure, StripHtml(overlays, title, importance, sourceFrames));
+        CamVideoWriter.WriteMp4(Path.Combine(outDir, name + ".mp4"), overlays, fps);
+        var json = new Dictionary<string, object?>
+        {
+            ["title"] = title,
+            ["frame_importance"] = Floats(importance),
+            ["gradient_importance"] = Floats(gradient),
+            ["attention"] = attention is null ? null : Floats(attention),
+            ["source_frames"] = sourceFrames,
+            ["colormap"] = Colormap.Name,
+            ["outputs"] = result.Outputs.ToDictionary(kv => kv.Key, kv => Floats(kv.Value[sample])),
+        };
+        Runtime.AtomicFile.WriteAllText(Path.Combine(outDir, name + ".json"), JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true }));
+    }
+
+    static string PlotlyScript()
+    {
+        var asm = typeof(Plotly.NET.GenericChart).Assembly;
+        var name = asm.GetManifestResourceNames().FirstOrDefault(n => n.Contains("plotly", StringComparison.OrdinalIgnoreCase) && n.EndsWith(".min.js"));
+        if (name is null) return "<script src=\"https://cdn.plot.ly/plotly-2.28.0.min.js\"></script>";
+        using var s = asm.GetManifestResourceStream(name)!;
+        using var reader = new StreamReader(s);
+        return "<script>" + reader.ReadToEnd() + "</script>";
+    }
+
+    static float[] Floats(Tensor t)
+    {
+        using var c = t.detach().cpu().to(ScalarType.Float32).flatten();
+        return c.data<float>().ToArray();
+    }
+
+    static float[][] Rows(Tensor frame) // [H,W] -> rounded rows
+    {
+        int h = (int)frame.shape[0], w = (int)frame.shape[1];
+        var v = Floats(frame);
+        return Enumerable.Range(0, h).Select(y => v[(y * w)..((y + 1) * w)].Select(x => MathF.Round(x, 3)).ToArray()).ToArray();
+    }
+}

@@ -1,0 +1,101 @@
+using System.Text.Json;
+using OpenCvSharp;
+using VideoGradCam.Plots;
+using static TorchSharp.torch;
+
+namespace VideoGradCam.Tests.Cam;
+
+public class CamPlotsTests
+{
+    [Fact]
+    public void ColormapIsWarmForHighAndCoolForLow()
+    {
+        var high = Colormap.Jet(1.0);
+        var low = Colormap.Jet(0.0);
+        Assert.True(high.R > 100 && high.B == 0 && high.G == 0);
+        Assert.True(low.B > 100 && low.R == 0 && low.G == 0);
+        using var t = Colormap.Jet(tensor(new[] { 0f, 0.5f, 1f }));
+        Assert.Equal(new long[] { 3, 3 }, t.shape);
+        Assert.Equal(Colormap.Jet(0.5).G / 255.0, t[1, 1].item<float>(), 2);
+    }
+
+    [Fact]
+    public void OverlayBlendsFrameAndHeat()
+    {
+        using var scope = NewDisposeScope();
+        var frames = zeros(2, 4, 5, 3);
+        var maps = ones(2, 4, 5);
+        var o = CamOverlay.Blend(frames, maps, alpha: 0.5);
+        Assert.Equal(ScalarType.Byte, o.dtype);
+        Assert.Equal(new long[] { 2, 4, 5, 3 }, o.shape);
+        Assert.Equal(Colormap.Jet(1.0).R / 2, o[0, 0, 0, 0].item<byte>(), 1.0);
+        Assert.Throws<ArgumentException>(() => CamOverlay.Blend(frames, ones(2, 4, 6)));
+    }
+
+    [Fact]
+    public void Mp4IsWrittenAtomicallyAndReadsBack()
+    {
+        using var scope = NewDisposeScope();
+        var dir = Directory.CreateTempSubdirectory("cam-mp4-");
+        try
+        {
+            var frames = CamOverlay.Blend(rand(6, 32, 32, 3), rand(6, 32, 32));
+            var path = Path.Combine(dir.FullName, "clip.mp4");
+            CamVideoWriter.WriteMp4(path, frames, fps: 6);
+            Assert.Equal(["clip.mp4"], dir.GetFiles().Select(f => f.Name));
+            using var cap = new VideoCapture(path);
+            Assert.True(cap.IsOpened());
+            int n = 0;
+            using var m = new Mat();
+            while (cap.Read(m) && !m.Empty()) { Assert.Equal(32, m.Width); n++; }
+            Assert.Equal(6, n);
+        }
+        finally { dir.Delete(true); }
+    }
+
+    [Fact]
+    public void FigureHasOneHeatmapPerFrameAndASliderStepEach()
+    {
+        using var scope = NewDisposeScope();
+        var json = CamPlots.FigureJson(rand(4, 6, 6), full(4, 0.25f), "clip", gradientImportance: full(4, 0.25f), attention: full(4, 0.25f));
+        using var doc = JsonDocument.Parse(json);
+        var data = doc.RootElement.GetProperty("data");
+        Assert.Equal(4 + 3, data.GetArrayLength());
+        Assert.Equal(4, data.EnumerateArray().Count(t => t.GetProperty("type").GetString() == "heatmap"));
+        var steps = doc.RootElement.GetProperty("layout").GetProperty("sliders")[0].GetProperty("steps");
+        Assert.Equal(4, steps.GetArrayLength());
+        var visible = steps[2].GetProperty("args")[1].EnumerateArray().Select(v => v.GetBoolean()).ToArray();
+        Assert.Equal([false, false, true, false, true, true, true], visible);
+    }
+
+    [Fact]
+    public void ExplanationWritesPageVideoAndImportanceJson()
+    {
+        using var scope = NewDisposeScope();
+        var dir = Directory.CreateTempSubdirectory("cam-explain-");
+        try
+        {
+            var clips = randn(new long[] { 2, 3, 4, 16, 16 });
+            using var r = new VideoGradCam.Cam.CamEngine(new TinyCnnLstm()).Explain(clips, [new VideoGradCam.Cam.ClassTarget(0), new VideoGradCam.Cam.ClassTarget(1)], "features");
+            var frames = CamOverlay.Denormalise(clips[1], [0.5, 0.5, 0.5], [0.25, 0.25, 0.25]);
+            CamPlots.WriteExplanation(dir.FullName, "clip1", frames, r, 1, "clip 1, class 1");
+            Assert.Equal(["clip1.html", "clip1.json", "clip1.mp4"], dir.GetFiles().Select(f => f.Name).Order());
+            using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.FullName, "clip1.json")));
+            var imp = doc.RootElement.GetProperty("frame_importance").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+            Assert.Equal(4, imp.Length);
+            Assert.Equal(r.FrameImportance[1, 2].item<float>(), imp[2], 5);
+        }
+        finally { dir.Delete(true); }
+    }
+
+    [Fact]
+    public void StripHasOneImagePerFrame()
+    {
+        using var scope = NewDisposeScope();
+        var html = CamPlots.StripHtml(CamOverlay.Blend(rand(3, 8, 8, 3), rand(3, 8, 8)), "strip", full(3, 1f / 3));
+        Assert.Equal(3, html.Split("data:image/png;base64,").Length - 1);
+        Assert.Contains("importance 0.333", html);
+        var page = CamPlots.PageHtml("t", CamPlots.FigureJson(rand(3, 8, 8), full(3, 1f / 3), "t"), html);
+        Assert.Contains("Plotly.newPlot", page);
+    }
+}
