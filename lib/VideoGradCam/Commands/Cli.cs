@@ -22,6 +22,8 @@ public static class Cli
         FramesCommand.Verb,
         TrainCommand.Verb,
         EvaluateCommand.Verb,
+        ExplainCommand.Verb,
+        EvaluateCamCommand.Verb,
     ];
 
     public static int Run(string[] argv, TextWriter? output = null)

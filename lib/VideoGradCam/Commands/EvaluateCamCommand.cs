@@ -1,0 +1,48 @@
+using VideoGradCam.Cam;
+using VideoGradCam.Runtime;
+using VideoGradCam.Study;
+
+namespace VideoGradCam.Commands;
+
+/// <summary><c>./workspace evaluate-cam</c>: every CAM metric of a checkpoint on the synthetic set's ground truth, as JSON.</summary>
+public static class EvaluateCamCommand
+{
+    public static readonly Verb Verb = new("evaluate-cam",
+        "evaluate-cam --checkpoint CKPT --data DIR --out FILE.json [--methods gradcam,hirescam,...] [--split test] [--max-clips N] [--layer NAME]",
+        "pointing game, energy in mask, temporal AUC, deletion/insertion, attention agreement, sanity check", Run);
+
+    static int Run(Args a)
+    {
+        var profile = Cli.ReadProfile(a);
+        var checkpoint = a.Required("checkpoint");
+        var data = a.Required("data");
+        var output = a.Required("out");
+        var methods = a.Optional("methods");
+        var defaults = CamEvaluationOptions.Study(profile);
+        CamEvaluationOptions options;
+        try
+        {
+            options = defaults with
+            {
+                Methods = methods is null ? defaults.Methods : methods.Split(',').Select(m => (CamSettings.ParseMethod(m), (TemporalWeighting?)null)).ToList(),
+                Split = a.String("split", "test"),
+                MaxClips = a.Has("max-clips") ? a.Int("max-clips", 0) : null,
+                Layer = a.Optional("layer"),
+            };
+        }
+        catch (ArgumentException e) { throw new UsageException(e.Message); }
+        a.EnsureAllUsed();
+        if (!Directory.Exists(checkpoint)) throw new DirectoryNotFoundException($"{checkpoint}: no such checkpoint folder.");
+        if (!Directory.Exists(data)) throw new DirectoryNotFoundException($"{data}: no such data folder.");
+        var result = CamEvaluator.Evaluate(checkpoint, data, options);
+        result.Save(output);
+        Console.WriteLine($"evaluate-cam: {result.Architecture} at {result.Layer}, {result.Clips} clips, accuracy {result.Accuracy:P1}, mask area {result.MaskArea:P1}");
+        Console.WriteLine($"{"method",-16} {"weighting",-13} {"pointing",8} {"energy",7} {"tAUC",6} {"del",6} {"ins",6} {"sanity",7} {"other-E",8}");
+        foreach (var m in result.Methods)
+            Console.WriteLine($"{m.Method,-16} {m.Weighting,-13} {m.PointingGame,8:0.00} {m.EnergyInMask,7:0.00} {m.TemporalAuc,6:0.00} {m.DeletionAuc,6:0.00} {m.InsertionAuc,6:0.00} {(m.SanityPassed ? "pass" : "FAIL"),7} {m.OtherClassEnergyInMask,8:0.00}");
+        if (result.Attention is { } att)
+            Console.WriteLine($"attention: mass on relevant frames {att.MassOnRelevant:P1} (chance {att.ChanceMass:P1}), AUC {att.Auc:0.00}");
+        Console.WriteLine($"evaluate-cam: written to {output}");
+        return 0;
+    }
+}

@@ -1,0 +1,114 @@
+using System.Text.Json;
+using VideoGradCam.Runtime;
+using VideoGradCam.Study;
+using VideoGradCam.Training;
+using VideoGradCam.Video;
+
+namespace VideoGradCam.Commands;
+
+/// <summary>
+/// <c>./workspace explain</c>: Grad-CAM for one video (HTML strip + MP4 + per-frame importance JSON), or for every video
+/// of a folder (resumable, shardable across machines, one index).
+/// </summary>
+public static class ExplainCommand
+{
+    public static readonly Verb Verb = new("explain",
+        "explain --checkpoint CKPT (--video FILE | --data DIR [--shard k/n]) [--target CLASS|true|predicted] [--method gradcam|gradcam++|hirescam|xgradcam|layercam] [--layer NAME] [--weighting global|time] --out DIR",
+        "Grad-CAM maps for a video or a whole folder: HTML, MP4, JSON", Run);
+
+    static int Run(Args a)
+    {
+        Cli.ReadProfile(a);
+        var checkpoint = a.Required("checkpoint");
+        var video = a.Optional("video");
+        var data = a.Optional("data");
+        var shard = a.Optional("shard");
+        var target = a.Optional("target");
+        CamSettings settings;
+        try
+        {
+            settings = new CamSettings(CamSettings.ParseMethod(a.String("method", "gradcam")),
+                a.Optional("weighting") is { } w ? CamSettings.ParseWeighting(w) : null, a.Optional("layer"));
+        }
+        catch (ArgumentException e) { throw new UsageException(e.Message); }
+        var output = a.Required("out");
+        a.EnsureAllUsed();
+        if ((video is null) == (data is null)) throw new UsageException("Give exactly one of --video FILE or --data DIR.");
+        if (!Directory.Exists(checkpoint)) throw new DirectoryNotFoundException($"{checkpoint}: no such checkpoint folder.");
+        var loaded = Checkpoint.Load(checkpoint);
+        if (settings.Layer is { } layer && !loaded.Model.CamLayers.Contains(layer))
+            throw new UsageException($"--layer {layer}: {loaded.Model.Architecture} has layers {string.Join(", ", loaded.Model.CamLayers)}.");
+
+        if (video is not null)
+        {
+            var s = CamStudy.ExplainVideo(loaded, video, target, settings, output);
+            Console.WriteLine($"explain: {Path.GetFileName(video)}: target '{s.Target}' (p={s.TargetProbability:0.00}), predicted '{s.Predicted}'");
+            Console.WriteLine($"explain: per-frame importance {string.Join(" ", s.FrameImportance.Select(v => v.ToString("0.00")))}");
+            Console.WriteLine($"explain: wrote {s.OutputStem}.html, .mp4, .json");
+            return 0;
+        }
+        var (k, n) = ParseShard(shard);
+        var done = ExplainFolder(loaded, data!, target, settings, output, k, n);
+        Console.WriteLine($"explain: {done.Count} videos in shard {k}/{n}; index {Path.Combine(output, $"index-{k}-of-{n}.json")}");
+        return 0;
+    }
+
+    public static (int K, int N) ParseShard(string? shard)
+    {
+        if (shard is null) return (1, 1);
+        var parts = shard.Split('/');
+        if (parts.Length == 2 && int.TryParse(parts[0], out var k) && int.TryParse(parts[1], out var n) && n >= 1 && k >= 1 && k <= n) return (k, n);
+        throw new UsageException($"--shard {shard}: expected k/n with 1 <= k <= n (e.g. 2/4).");
+    }
+
+    /// <summary>One line of the index: a video and where its explanation is.</summary>
+    public sealed record IndexEntry(string Video, string Class, string Output, string Target, string Predicted, double TargetProbability, double[] FrameImportance);
+
+    /// <summary>
+    /// Explains every video of shard <paramref name="k"/> of <paramref name="n"/> (videos i with i mod n = k-1, in the
+    /// dataset's order). Videos whose outputs are complete are skipped, so an interrupted run resumes.
+    /// </summary>
+    public static IReadOnlyList<IndexEntry> ExplainFolder(LoadedCheckpoint checkpoint, string data, string? target, CamSettings settings, string output, int k = 1, int n = 1)
+    {
+        var items = VideoDataset.FromFolders(data).Items.Where((_, i) => i % n == k - 1).ToList();
+        var dataset = VideoDataset.FromFolders(data);
+        var index = new List<IndexEntry>();
+        using var progress = new Progress($"explain shard {k}/{n}", items.Count);
+        foreach (var item in items)
+        {
+            var cls = dataset.ClassNames[item.Label];
+            var folder = Path.Combine(output, cls);
+            var name = Path.GetFileNameWithoutExtension(item.Path);
+            var json = Path.Combine(folder, name + ".json");
+            if (File.Exists(json) && File.Exists(Path.Combine(folder, name + ".mp4")) && File.Exists(Path.Combine(folder, name + ".html")))
+            {
+                index.Add(FromJson(item.Path, cls, Path.Combine(folder, name), json));
+                progress.Advance($"{name}: already explained");
+                continue;
+            }
+            var s = CamStudy.ExplainVideo(checkpoint, item.Path, target, settings, folder, name);
+            index.Add(new IndexEntry(item.Path, cls, s.OutputStem, s.Target, s.Predicted, s.TargetProbability, s.FrameImportance));
+            progress.Advance($"{name}: '{s.Target}'");
+        }
+        AtomicFile.WriteAllText(Path.Combine(output, $"index-{k}-of-{n}.json"), JsonSerializer.Serialize(index, new JsonSerializerOptions { WriteIndented = true }));
+        return index;
+    }
+
+    static IndexEntry FromJson(string video, string cls, string stem, string json)
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(json));
+        var root = doc.RootElement;
+        var importance = root.GetProperty("frame_importance").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        var title = root.GetProperty("title").GetString() ?? "";
+        return new IndexEntry(video, cls, stem, Between(title, "target '", "'"), Between(title, "predicted '", "'"), double.NaN, importance);
+    }
+
+    static string Between(string s, string start, string end)
+    {
+        int i = s.IndexOf(start, StringComparison.Ordinal);
+        if (i < 0) return "";
+        i += start.Length;
+        int j = s.IndexOf(end, i, StringComparison.Ordinal);
+        return j < 0 ? "" : s[i..j];
+    }
+}

@@ -1,0 +1,225 @@
+using System.Text.Json;
+using TorchSharp;
+using VideoGradCam.Cam;
+using VideoGradCam.Cam.Metrics;
+using VideoGradCam.Models;
+using VideoGradCam.Runtime;
+using VideoGradCam.Training;
+using VideoGradCam.Video;
+using static TorchSharp.torch;
+
+namespace VideoGradCam.Study;
+
+/// <summary>Every metric of one CAM method (and weighting) on a model, measured against the synthetic set's ground truth.</summary>
+/// <param name="PointingGame">share of relevant frames whose map maximum lies in the evidence mask (15 px tolerance).</param>
+/// <param name="EnergyInMask">mean share of map energy inside the evidence mask, relevant frames.</param>
+/// <param name="TemporalAuc">ROC AUC of per-frame map energy against the relevant frames (mean over clips).</param>
+/// <param name="GradientTemporalAuc">the same with the gradient-norm importance curve.</param>
+/// <param name="DeletionAuc">RISE deletion AUC of the target's probability (lower is better); NaN when not run.</param>
+/// <param name="InsertionAuc">RISE insertion AUC (higher is better); NaN when not run.</param>
+/// <param name="SanityFinalSpearman">rank correlation with the original maps once every layer is randomised.</param>
+/// <param name="OtherClassEnergyInMask">energy in the true class's evidence for a map of another class (the most probable wrong one).</param>
+/// <param name="OtherClassSpearman">rank correlation between the true-class and the other-class maps.</param>
+/// <param name="FrameImportance">per clip, the share of map energy in each frame.</param>
+public sealed record MethodScores(string Method, string Weighting, double PointingGame, double EnergyInMask, double TemporalAuc,
+    double GradientTemporalAuc, double DeletionAuc, double InsertionAuc, bool SanityPassed, double SanityFinalSpearman,
+    double OtherClassEnergyInMask, double OtherClassSpearman, double[][] FrameImportance);
+
+/// <summary>Attention against the relevant frames: mass on them (chance: their share), and the ROC AUC.</summary>
+public sealed record AttentionScores(double MassOnRelevant, double ChanceMass, double Auc);
+
+/// <summary>The output of <c>./workspace evaluate-cam</c> for one checkpoint.</summary>
+public sealed record CamEvaluation(string Checkpoint, string Architecture, string Layer, string Split, int Clips, double Accuracy,
+    double MaskArea, string[] Videos, string[] Labels, string[] Predicted, bool[][] Relevant, IReadOnlyList<MethodScores> Methods, AttentionScores? Attention)
+{
+    static readonly JsonSerializerOptions Options = new() { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
+    public void Save(string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, Options));
+
+    public static CamEvaluation Load(string path) =>
+        JsonSerializer.Deserialize<CamEvaluation>(File.ReadAllText(path), Options) ?? throw new InvalidDataException($"{path}: empty CAM evaluation.");
+
+    public MethodScores Method(CamMethod method, TemporalWeighting? weighting = null) =>
+        Methods.First(m => m.Method == method.ToString() && (weighting is null || m.Weighting == weighting.ToString()));
+}
+
+/// <summary>What <see cref="CamEvaluator.Evaluate"/> measures and on how much data.</summary>
+/// <param name="DeletionClips">clips scored by deletion/insertion (16 forward passes per clip and curve).</param>
+/// <param name="SanityClips">clips used by the model-randomisation check.</param>
+public sealed record CamEvaluationOptions(IReadOnlyList<(CamMethod Method, TemporalWeighting? Weighting)> Methods, string Split = "test",
+    int? MaxClips = null, int DeletionClips = 8, int SanityClips = 4, int BatchSize = 8, string? Layer = null)
+{
+    public static readonly IReadOnlyList<CamMethod> AllMethods = Enum.GetValues<CamMethod>();
+
+    /// <summary>Every method with the model's default weighting, plus Grad-CAM with the other weighting.</summary>
+    public static CamEvaluationOptions Study(Profile profile) => new(
+        [.. AllMethods.Select(m => (m, (TemporalWeighting?)null)), (CamMethod.GradCam, TemporalWeighting.Global), (CamMethod.GradCam, TemporalWeighting.TimeResolved)],
+        DeletionClips: profile == Profile.Full ? 32 : 8, SanityClips: profile == Profile.Full ? 8 : 4);
+}
+
+/// <summary>Measures the CAM methods on a checkpoint against the ground truth of the synthetic set.</summary>
+public static class CamEvaluator
+{
+    public static CamEvaluation Evaluate(string checkpoint, string dataRoot, CamEvaluationOptions options)
+    {
+        var loaded = Checkpoint.Load(checkpoint);
+        var model = loaded.Model;
+        model.to(ComputeDevice.Default);
+        model.eval();
+        var names = loaded.Info.ClassNames;
+        var items = ClassifierStudy.Split(VideoDataset.FromFolders(dataRoot))[options.Split].Items.Take(options.MaxClips ?? int.MaxValue).ToList();
+        if (items.Count == 0) throw new InvalidDataException($"{dataRoot}: no clips in the '{options.Split}' split.");
+        var sampler = ClassifierStudy.Sampler(loaded.Info.Data);
+        string layer = options.Layer ?? model.DefaultCamLayer;
+        var methods = options.Methods.Select(m => (m.Method, Weighting: m.Weighting ?? new CamSettings().WeightingFor(model))).Distinct().ToList();
+
+        // Clips, masks and relevance stay in memory: the synthetic test split is small.
+        var clips = new List<Tensor>(); var masks = new List<Tensor>(); var relevance = new List<bool[]>();
+        foreach (var item in Progress.Over(items, "loading clips"))
+        {
+            using var clip = FrameSampler.Sample(item.Path, sampler, label: item.Label);
+            var annotation = ClipAnnotation.ForVideo(item.Path);
+            clips.Add(clip.Frames.clone());
+            masks.Add(annotation.MasksFor(clip));
+            relevance.Add(annotation.RelevanceAt(clip.FrameIndices));
+        }
+        var labels = items.Select(i => i.Label).ToArray();
+
+        // Predictions, the "other" class (most probable wrong one) and attention, without gradients.
+        var predicted = new int[items.Count]; var other = new int[items.Count];
+        var attentionRows = new List<double[]>();
+        using (no_grad())
+            for (int s = 0; s < items.Count; s += options.BatchSize)
+            {
+                using var scope = NewDisposeScope();
+                var batch = stack(clips.Skip(s).Take(options.BatchSize)).to(ComputeDevice.Default);
+                var f = model.Forward(batch, []);
+                var logits = f.Logits.cpu();
+                for (int b = 0; b < logits.shape[0]; b++)
+                {
+                    predicted[s + b] = (int)logits[b].argmax().item<long>();
+                    var masked = logits[b].clone();
+                    masked[labels[s + b]] = float.NegativeInfinity;
+                    other[s + b] = (int)masked.argmax().item<long>();
+                }
+                if (f.Attention is not null)
+                    attentionRows.AddRange(Enumerable.Range(0, (int)f.Attention.shape[0]).Select(b => f.Attention[b].cpu().to(float64).data<double>().ToArray()));
+            }
+
+        var scores = new List<MethodScores>();
+        using (var progress = new Progress($"evaluate-cam {model.Architecture}", methods.Count))
+            foreach (var (method, weighting) in methods)
+            {
+                progress.Status($"{method} ({weighting})");
+                scores.Add(Score(model, method, weighting, layer, clips, masks, relevance, labels, other, options));
+                progress.Advance($"{method} ({weighting}) done");
+            }
+
+        AttentionScores? attention = null;
+        if (attentionRows.Count > 0)
+        {
+            using var a = tensor(attentionRows.SelectMany(r => r).ToArray()).reshape(attentionRows.Count, attentionRows[0].Length);
+            using var r = tensor(relevance.SelectMany(x => x).ToArray()).reshape(relevance.Count, relevance[0].Length);
+            var agreement = AttentionAgreement.Evaluate(a, r);
+            attention = new AttentionScores(agreement.MassOnRelevant, agreement.ChanceMass, agreement.Auc.Mean);
+        }
+        double maskArea;
+        using (var all = stack(masks).to(float32)) maskArea = MaskArea(all, relevance);
+        var result = new CamEvaluation(checkpoint, model.Architecture, layer, options.Split, items.Count,
+            predicted.Zip(labels).Count(p => p.First == p.Second) / (double)items.Count, maskArea,
+            items.Select(i => i.Path).ToArray(), labels.Select(l => names[l]).ToArray(), predicted.Select(p => names[p]).ToArray(),
+            relevance.ToArray(), scores, attention);
+        foreach (var t in clips.Concat(masks)) t.Dispose();
+        model.Dispose();
+        return result;
+    }
+
+    static MethodScores Score(VideoClassifier model, CamMethod method, TemporalWeighting weighting, string layer,
+        List<Tensor> clips, List<Tensor> masks, List<bool[]> relevance, int[] labels, int[] other, CamEvaluationOptions options)
+    {
+        var engine = new CamEngine(model.AsCamModel(), method, weighting);
+        int hits = 0, frames = 0; double energy = 0; int energyFrames = 0;
+        double otherEnergy = 0; int otherFrames = 0; var otherRho = new List<double>();
+        var importance = new List<double[]>(); var gradientImportance = new List<double[]>();
+        var deletion = new List<double>(); var insertion = new List<double>();
+        for (int s = 0; s < clips.Count; s += options.BatchSize)
+        {
+            using var scope = NewDisposeScope();
+            int n = Math.Min(options.BatchSize, clips.Count - s);
+            var batch = stack(clips.Skip(s).Take(n)).to(ComputeDevice.Default);
+            var gt = stack(masks.Skip(s).Take(n));
+            var rel = tensor(relevance.Skip(s).Take(n).SelectMany(r => r).ToArray()).reshape(n, -1);
+            var targets = Enumerable.Range(s, n).Select(i => (ICamTarget)new ClassTarget(labels[i])).ToList();
+            using var result = engine.Explain(batch, targets, layer);
+            var maps = result.Maps.cpu();
+            var pg = PointingGame.Evaluate(maps, gt, rel);
+            hits += pg.Hits; frames += pg.Frames;
+            var ep = EnergyPointingGame.Evaluate(maps, gt, rel);
+            if (ep.Frames > 0) { energy += ep.MeanShare * ep.Frames; energyFrames += ep.Frames; }
+            importance.AddRange(Rows(result.FrameImportance));
+            gradientImportance.AddRange(Rows(result.GradientImportance));
+
+            var otherTargets = Enumerable.Range(s, n).Select(i => (ICamTarget)new ClassTarget(other[i])).ToList();
+            using var otherResult = engine.Explain(batch, otherTargets, layer);
+            var otherMaps = otherResult.Maps.cpu();
+            var oe = EnergyPointingGame.Evaluate(otherMaps, gt, rel);
+            if (oe.Frames > 0) { otherEnergy += oe.MeanShare * oe.Frames; otherFrames += oe.Frames; }
+            for (int b = 0; b < n; b++)
+                otherRho.Add(Ranks.Spearman(maps[b].flatten().to(float64).data<double>().ToArray(), otherMaps[b].flatten().to(float64).data<double>().ToArray()));
+
+            int scored = Math.Min(n, Math.Max(0, options.DeletionClips - s));
+            if (scored > 0)
+            {
+                var di = DeletionInsertion.Evaluate((perturbed, b) =>
+                {
+                    using var _ = no_grad();
+                    return model.forward(perturbed.to(ComputeDevice.Default)).softmax(1)[.., labels[s + b]].cpu();
+                }, batch[..scored].cpu(), maps[..scored]);
+                deletion.AddRange(di.DeletionAuc); insertion.AddRange(di.InsertionAuc);
+            }
+        }
+        var temporal = TemporalAuc(importance, relevance);
+        var gradientTemporal = TemporalAuc(gradientImportance, relevance);
+
+        // Sanity check (Adebayo et al.): cascading randomisation from the top on the first clips.
+        RandomisationResult sanity;
+        using (var scope = NewDisposeScope())
+        {
+            int k = Math.Min(options.SanityClips, clips.Count);
+            var batch = stack(clips.Take(k)).to(ComputeDevice.Default);
+            sanity = ModelRandomisation.Run(engine, model, batch, Enumerable.Range(0, k).Select(i => (ICamTarget)new ClassTarget(labels[i])).ToList(), layer);
+        }
+        return new MethodScores(method.ToString(), weighting.ToString(), frames == 0 ? double.NaN : hits / (double)frames,
+            energyFrames == 0 ? double.NaN : energy / energyFrames, temporal, gradientTemporal,
+            deletion.Count == 0 ? double.NaN : deletion.Average(), insertion.Count == 0 ? double.NaN : insertion.Average(),
+            sanity.Passed, sanity.Steps.Count == 0 ? double.NaN : sanity.Steps[^1].Spearman,
+            otherFrames == 0 ? double.NaN : otherEnergy / otherFrames, otherRho.Count == 0 ? double.NaN : otherRho.Where(r => !double.IsNaN(r)).DefaultIfEmpty(double.NaN).Average(),
+            importance.ToArray());
+    }
+
+    static double TemporalAuc(List<double[]> importance, List<bool[]> relevance)
+    {
+        using var i = tensor(importance.SelectMany(r => r).ToArray()).reshape(importance.Count, importance[0].Length);
+        using var r = tensor(relevance.SelectMany(x => x).ToArray()).reshape(relevance.Count, relevance[0].Length);
+        return TemporalRelevance.Evaluate(i, r).Mean;
+    }
+
+    static IEnumerable<double[]> Rows(Tensor t)
+    {
+        var c = t.detach().cpu().to(float64);
+        return Enumerable.Range(0, (int)c.shape[0]).Select(b => c[b].data<double>().ToArray()).ToList();
+    }
+
+    /// <summary>Mean share of a relevant frame covered by the evidence mask: what a uniform map would score in energy.</summary>
+    static double MaskArea(Tensor masks, List<bool[]> relevance)
+    {
+        var shares = new List<double>();
+        for (int b = 0; b < masks.shape[0]; b++)
+            for (int t = 0; t < masks.shape[1]; t++)
+            {
+                var area = masks[b, t].mean().item<float>();
+                if (relevance[b][t] && area > 0) shares.Add(area);
+            }
+        return shares.Count == 0 ? double.NaN : shares.Average();
+    }
+}

@@ -1,0 +1,104 @@
+using TorchSharp;
+using VideoGradCam.Cam;
+using VideoGradCam.Cam.Metrics;
+using VideoGradCam.Models;
+using VideoGradCam.Plots;
+using VideoGradCam.Runtime;
+using VideoGradCam.Training;
+using VideoGradCam.Video;
+using static TorchSharp.torch;
+
+namespace VideoGradCam.Study;
+
+/// <summary>How one explanation is made: method, channel weighting over time, target layer (null: the model's default).</summary>
+public sealed record CamSettings(CamMethod Method = CamMethod.GradCam, TemporalWeighting? Weighting = null, string? Layer = null)
+{
+    /// <summary>The study's defaults: 3D nets weight channels globally (pytorch-grad-cam; time recovered by trilinear
+    /// upsampling); per-frame CNNs get one set of weights per frame (the study's per-frame Grad-CAM).</summary>
+    public TemporalWeighting WeightingFor(IVideoClassifier model) =>
+        Weighting ?? (model.FramewiseActivations ? TemporalWeighting.TimeResolved : TemporalWeighting.Global);
+
+    public string LayerFor(IVideoClassifier model) => Layer ?? model.DefaultCamLayer;
+
+    public static CamMethod ParseMethod(string name) => name.Trim().ToLowerInvariant().Replace("-", "").Replace("_", "") switch
+    {
+        "gradcam" => CamMethod.GradCam,
+        "gradcam++" or "gradcamplusplus" or "gradcampp" => CamMethod.GradCamPlusPlus,
+        "hirescam" => CamMethod.HiResCam,
+        "xgradcam" => CamMethod.XGradCam,
+        "layercam" => CamMethod.LayerCam,
+        _ => throw new ArgumentException($"Unknown method '{name}': use gradcam, gradcam++, hirescam, xgradcam or layercam."),
+    };
+
+    public static TemporalWeighting ParseWeighting(string name) => name.Trim().ToLowerInvariant() switch
+    {
+        "global" => TemporalWeighting.Global,
+        "time" or "time-resolved" or "timeresolved" => TemporalWeighting.TimeResolved,
+        _ => throw new ArgumentException($"Unknown weighting '{name}': use global or time."),
+    };
+}
+
+/// <summary>A clip of one video prepared for a checkpoint: the normalised tensor [C,T,H,W] and where its frames came from.</summary>
+public sealed record PreparedClip(Clip Clip, ClipAnnotation? Annotation) : IDisposable
+{
+    public void Dispose() => Clip.Dispose();
+}
+
+/// <summary>
+/// Grad-CAM on the video classifiers: one clip explained and exported (<c>./workspace explain</c>), and every metric
+/// of the engine measured on the synthetic set's ground truth (<c>./workspace evaluate-cam</c>).
+/// </summary>
+public static class CamStudy
+{
+    public static PreparedClip Prepare(LoadedCheckpoint checkpoint, string video)
+    {
+        if (!File.Exists(video) && !Directory.Exists(video)) throw new FileNotFoundException($"{video}: no such video.", video);
+        var clip = FrameSampler.Sample(video, ClassifierStudy.Sampler(checkpoint.Info.Data));
+        var json = Path.ChangeExtension(video, ".json");
+        return new PreparedClip(clip, File.Exists(json) ? ClipAnnotation.Load(json) : null);
+    }
+
+    /// <summary>The class to explain: a name, an index, "true" (the annotation's label), or null for the predicted class.</summary>
+    public static int ResolveTarget(IReadOnlyList<string> classNames, string? target, Tensor logits, ClipAnnotation? annotation)
+    {
+        if (target is null or "predicted") return (int)logits.argmax().item<long>();
+        if (target == "true")
+            return annotation is null ? throw new ArgumentException("--target true needs an annotation (.json) beside the video.")
+                : classNames.ToList().IndexOf(annotation.Label);
+        if (int.TryParse(target, out var index) && index >= 0 && index < classNames.Count) return index;
+        return ClassTarget.ByName(classNames, target).ClassIndex;
+    }
+
+    /// <summary>Explains one video and writes NAME.html (figure + overlay strip), NAME.mp4 and NAME.json into <paramref name="outDir"/>.</summary>
+    public static ExplanationSummary ExplainVideo(LoadedCheckpoint checkpoint, string video, string? target, CamSettings settings, string outDir, string? name = null)
+    {
+        using var scope = NewDisposeScope();
+        var model = checkpoint.Model;
+        model.to(ComputeDevice.Default);
+        using var prepared = Prepare(checkpoint, video);
+        var input = prepared.Clip.Frames.unsqueeze(0).to(ComputeDevice.Default);           // [C,T,H,W] -> [1,C,T,H,W]
+        Tensor logits;
+        using (no_grad()) { model.eval(); logits = model.forward(input)[0].cpu(); }
+        int classIndex = ResolveTarget(checkpoint.Info.ClassNames, target, logits, prepared.Annotation);
+        var engine = new CamEngine(model.AsCamModel(), settings.Method, settings.WeightingFor(model));
+        var layer = settings.LayerFor(model);
+        using var result = engine.Explain(input, [new ClassTarget(classIndex)], layer);
+        var probabilities = logits.softmax(0);
+        int predicted = (int)logits.argmax().item<long>();
+        var names = checkpoint.Info.ClassNames;
+        var title = $"{Path.GetFileName(video)} · {model.Architecture} · {settings.Method} ({settings.WeightingFor(model)}) at {layer} · " +
+                    $"target '{names[classIndex]}' (p={probabilities[classIndex].item<float>():0.00}), predicted '{names[predicted]}'";
+        name ??= $"{Path.GetFileNameWithoutExtension(video)}-{names[classIndex]}";
+        var frames = CamOverlay.Denormalise(prepared.Clip.Frames, checkpoint.Info.Data.Mean, checkpoint.Info.Data.Std);
+        CamPlots.WriteExplanation(outDir, name, frames, result, 0, title, prepared.Clip.FrameIndices);
+        return new ExplanationSummary(video, names[classIndex], names[predicted], probabilities[classIndex].item<float>(),
+            Floats(result.FrameImportance[0]), result.Outputs.TryGetValue("attention", out var a) ? Floats(a[0]) : null,
+            prepared.Clip.FrameIndices, Path.Combine(outDir, name));
+    }
+
+    static double[] Floats(Tensor t) => t.detach().cpu().to(float64).data<double>().ToArray();
+}
+
+/// <summary>What <see cref="CamStudy.ExplainVideo"/> wrote: the target, the prediction, the per-frame importance (and attention).</summary>
+public sealed record ExplanationSummary(string Video, string Target, string Predicted, double TargetProbability,
+    double[] FrameImportance, double[]? Attention, int[] SourceFrames, string OutputStem);
