@@ -32,8 +32,8 @@ public static class SfmTrainer
 {
     /// <summary>
     /// The view-synthesis objective of one batch: disparities from DepthNet on the target, pose (and masks) from
-    /// PoseNet; total per sample [B] = w_p·photometric + w_m·explainability + w_s·smoothness (the last two are
-    /// batch terms, added to every sample).
+    /// PoseNet; total per sample [B] = w_p·photometric + w_s·smoothness + w_m·explainability (the last a batch
+    /// term added to every sample). The batch mean is the port's training loss.
     /// </summary>
     public static SfmLosses Objective(SfmLearner model, Tensor target, Tensor[] references, Tensor intrinsics, LossWeights w)
     {
@@ -42,7 +42,7 @@ public static class SfmTrainer
         var pose = model.PoseNet.call(target, references);
         var photometric = ViewSynthesisLoss.PhotometricPerSample(target, references, intrinsics, depths,
             w.Explainability > 0 ? pose.Masks : [], pose.Pose);
-        var smooth = ViewSynthesisLoss.Smoothness(depths);
+        var smooth = ViewSynthesisLoss.SmoothnessPerSample(depths);
         var explain = pose.Masks.Length > 0 ? ViewSynthesisLoss.Explainability(pose.Masks) : zeros(1).squeeze();
         var total = photometric * w.Photometric + smooth * w.Smoothness + explain * w.Explainability;
         return new SfmLosses(total, photometric, smooth, explain, pose.Pose, disparities, pose.Masks);
@@ -81,7 +81,7 @@ public static class SfmTrainer
                 loss.backward();
                 adam.step();
                 var step = new SfmStep(epoch, steps.Count, loss.item<float>(), l.Photometric.mean().item<float>(),
-                    l.Smoothness.item<float>(), l.Explainability.item<float>());
+                    l.Smoothness.mean().item<float>(), l.Explainability.item<float>());
                 steps.Add(step);
                 onStep?.Invoke(step);
                 progress.Advance($"epoch {epoch + 1}/{o.Epochs} loss {step.Total:0.0000}");

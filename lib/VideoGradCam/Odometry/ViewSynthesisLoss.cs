@@ -54,17 +54,19 @@ public static class ViewSynthesisLoss
         return sum / references.Length;
     }
 
-    /// <summary>Second-order smoothness of maps (finest first) each [B,1,h,w]; each coarser scale weighs 1/2.3 less.</summary>
-    public static Tensor Smoothness(IReadOnlyList<Tensor> maps)
+    /// <summary>Second-order smoothness per sample of maps (finest first) each [B,1,h,w] -> [B]; each coarser scale
+    /// weighs 1/2.3 less. The batch mean equals the port's smooth_loss.</summary>
+    public static Tensor SmoothnessPerSample(IReadOnlyList<Tensor> maps)
     {
-        Tensor loss = zeros(1, device: maps[0].device).squeeze();
+        Tensor loss = zeros(maps[0].shape[0], device: maps[0].device);
         double weight = 1;
         foreach (var m in maps)
         {
             var (dx, dy) = Gradient(m);
             var (dx2, dxdy) = Gradient(dx);
             var (dydx, dy2) = Gradient(dy);
-            loss = loss + (dx2.abs().mean() + dxdy.abs().mean() + dydx.abs().mean() + dy2.abs().mean()) * weight;
+            long[] dims = [1, 2, 3];
+            loss = loss + (dx2.abs().mean(dims) + dxdy.abs().mean(dims) + dydx.abs().mean(dims) + dy2.abs().mean(dims)) * weight;
             weight /= 2.3;
         }
         return loss;
