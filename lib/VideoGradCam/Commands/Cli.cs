@@ -18,6 +18,7 @@ public static class Cli
         ReproduceCommand.Verb,
         NotebooksCommand.Verb,
         BenchCommand.Verb,
+        SynthOdometryCommand.Verb, OdometryCommands.TrainVerb, OdometryCommands.EvaluateVerb, OdometryCommands.ExplainVerb, // odometry (temporary verbs; the lead folds them into synth/train/evaluate/explain)
     ];
 
     public static int Run(string[] argv, TextWriter? output = null)
