@@ -44,6 +44,7 @@ public static class OdometryDatasets
             var dir = Path.Combine(seqRoot, name);
             if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"Sequence folder not found: {dir}");
             var frames = ListImages(Path.Combine(dir, "image_2"));
+            RequireContiguous(frames);
             var k = ReadKittiCalibration(Path.Combine(dir, "calib.txt"));
             var posesFile = Path.Combine(root, "poses", name + ".txt");
             var poses = File.Exists(posesFile) ? ReadPoses(posesFile, frames.Count) : null;
@@ -80,6 +81,18 @@ public static class OdometryDatasets
             .Order(StringComparer.Ordinal).ToList();
         if (frames.Count == 0) throw new InvalidDataException($"No frames (.png/.jpg) in {dir}.");
         return frames;
+    }
+
+    /// <summary>KITTI frames are numbered 000000, 000001, ...: a gap means a missing frame.</summary>
+    static void RequireContiguous(IReadOnlyList<string> frames)
+    {
+        for (int i = 0; i < frames.Count; i++)
+        {
+            var stem = Path.GetFileNameWithoutExtension(frames[i]);
+            if (!int.TryParse(stem, NumberStyles.None, CultureInfo.InvariantCulture, out int n)) return;
+            if (n != i)
+                throw new InvalidDataException($"{Path.GetDirectoryName(frames[i])}: frame {i:000000} is missing (found {stem} at position {i}).");
+        }
     }
 
     static List<string> MatchingFiles(string dir, IReadOnlyList<string> frames)
