@@ -14,10 +14,10 @@ static class OdometryTestKit
         return d;
     }
 
-    public static string TinyDataset(int sequences = 1, int frames = 6, int seed = 3)
+    public static string TinyDataset(int sequences = 1, int frames = 6, int seed = 3, int width = 64, int height = 24)
     {
         var dir = TempDir();
-        SyntheticOdometry.Write(dir, new SyntheticOdometry.Options(sequences, frames, Width: 64, Height: 24, Seed: seed));
+        SyntheticOdometry.Write(dir, new SyntheticOdometry.Options(sequences, frames, Width: width, Height: height, Seed: seed));
         return dir;
     }
 
