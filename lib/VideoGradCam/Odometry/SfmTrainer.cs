@@ -12,7 +12,7 @@ public sealed record SfmTrainingOptions(int Epochs = 4, int BatchSize = 4, doubl
 
     public static SfmTrainingOptions ForProfile(Profile p) => p == Profile.Full
         ? new SfmTrainingOptions(Epochs: 25, BatchSize: 4)
-        : new SfmTrainingOptions(Epochs: 4, BatchSize: 4);
+        : new SfmTrainingOptions(Epochs: 3, BatchSize: 4);
 }
 
 /// <summary>One optimisation step's losses.</summary>

@@ -19,7 +19,7 @@ public static class SyntheticOdometry
     /// <summary>Sizes per profile: quick is tiny (trains in minutes on 2 cores), full is larger.</summary>
     public static Options ForProfile(Profile p) => p == Profile.Full
         ? new Options(Sequences: 6, Frames: 400, Width: 208, Height: 64)
-        : new Options(Sequences: 3, Frames: 120, Width: 128, Height: 40);
+        : new Options(Sequences: 3, Frames: 80, Width: 128, Height: 40);
 
     sealed record Box(double X0, double Y0, double Z0, double X1, double Y1, double Z1, double R, double G, double B, int Pattern);
 
