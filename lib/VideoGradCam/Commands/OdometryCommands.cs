@@ -17,7 +17,7 @@ public static class OdometryCommands
         "ATE (vs zero / mean-motion baselines) and depth Abs Rel/RMSE as JSON", Evaluate);
 
     public static readonly Verb ExplainVerb = new("odometry-explain",
-        "odometry-explain --checkpoint CKPT --data DIR --snippet SEQ:FRAME [--out JSON] [--fraction 0.1]",
+        "odometry-explain --checkpoint CKPT --data DIR --snippet SEQ:FRAME [--out JSON] [--fraction 0.1] [--mask-all-frames]",
         "negative-loss and per-DoF Grad-CAM maps, error map, faithfulness", Explain);
 
     static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
@@ -111,6 +111,7 @@ public static class OdometryCommands
         var data = a.Required("data");
         var snippetSpec = a.Required("snippet");
         var fraction = a.Double("fraction", 0.1);
+        var targetOnly = !a.Flag("mask-all-frames");
         var parts = snippetSpec.Split(':');
         if (parts.Length != 2 || !int.TryParse(parts[1], out int frame))
             throw new UsageException($"--snippet expects SEQUENCE:FRAME, e.g. 02:40 (got '{snippetSpec}').");
@@ -126,7 +127,7 @@ public static class OdometryCommands
                 throw new UsageException($"Frame {frame} of sequence {parts[0]} has no {st.SequenceLength}-frame snippet (targets {targets[0]}..{targets[^1]}).");
             var snippet = seq.Snippet([frame], st.SequenceLength);
             var e = OdometrySaliency.Explain(sfm, snippet);
-            var faith = RegressionFaithfulness.Check(sfm, snippet, e.NegativeLossMaps[SfmCamModel.PoseLayer], fraction);
+            var faith = RegressionFaithfulness.Check(sfm, snippet, e.NegativeLossMaps[SfmCamModel.PoseLayer], fraction, targetOnly: targetOnly);
             var report = new
             {
                 Sequence = parts[0], Frame = frame, e.Loss, e.Pose, Faithfulness = faith,
@@ -136,7 +137,8 @@ public static class OdometryCommands
             };
             AtomicFile.WriteAllText(output, JsonSerializer.Serialize(report, Json));
             Console.WriteLine($"odometry-explain: loss {e.Loss:0.0000}; faithfulness (top {fraction:P0} pixels) salient +{faith.SalientLoss - faith.BaseLoss:0.0000} " +
-                $"vs random +{faith.RandomLoss - faith.BaseLoss:0.0000}, ratio {faith.Ratio:0.00}; wrote {output}");
+                $"vs random pixels +{faith.RandomLoss - faith.BaseLoss:0.0000} (ratio {faith.Ratio:0.00}) " +
+                $"vs the salient shape shifted +{faith.ShiftedLoss - faith.BaseLoss:0.0000} (ratio {faith.RatioShifted:0.00}); wrote {output}");
         }
         finally { seq.Dispose(); }
         return 0;

@@ -62,5 +62,6 @@ public class OdometrySaliencyTests
         Assert.Equal(24 * 8, f.MaskedPixels);
         Assert.NotEqual(f.BaseLoss, f.SalientLoss);
         Assert.Equal((f.SalientLoss - f.BaseLoss) / (f.RandomLoss - f.BaseLoss), f.Ratio, 9);
+        Assert.Equal((f.SalientLoss - f.BaseLoss) / (f.ShiftedLoss - f.BaseLoss), f.RatioShifted, 9);
     }
 }
