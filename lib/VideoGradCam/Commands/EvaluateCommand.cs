@@ -7,11 +7,13 @@ namespace VideoGradCam.Commands;
 public static class EvaluateCommand
 {
     public static readonly Verb Verb = new("evaluate",
-        "evaluate --checkpoint CKPT --data DIR [--split test|val|train|all] [--out FILE.json]",
+        "evaluate --checkpoint CKPT --data DIR [--split test|val|train|all] [--out FILE.json]\n         | " + OdometryCommands.EvaluateUsage,
         "evaluate a checkpoint; prints accuracy and writes a JSON of metrics", Run);
 
     static int Run(Args a)
     {
+        // An SfMLearner checkpoint is a file; a classifier checkpoint is a folder.
+        if (File.Exists(a.Required("checkpoint"))) return OdometryCommands.Evaluate(a);
         Cli.ReadProfile(a);
         var checkpoint = a.Required("checkpoint");
         var data = a.Required("data");

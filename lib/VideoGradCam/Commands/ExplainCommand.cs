@@ -13,11 +13,12 @@ namespace VideoGradCam.Commands;
 public static class ExplainCommand
 {
     public static readonly Verb Verb = new("explain",
-        "explain --checkpoint CKPT (--video FILE | --data DIR [--shard k/n]) [--target CLASS|true|predicted] [--method gradcam|gradcam++|hirescam|xgradcam|layercam] [--layer NAME] [--weighting global|time] --out DIR",
+        "explain --checkpoint CKPT (--video FILE | --data DIR [--shard k/n]) [--target CLASS|true|predicted] [--method gradcam|gradcam++|hirescam|xgradcam|layercam] [--layer NAME] [--weighting global|time] --out DIR\n         | " + OdometryCommands.ExplainUsage,
         "Grad-CAM maps for a video or a whole folder: HTML, MP4, JSON", Run);
 
     static int Run(Args a)
     {
+        if (a.Has("snippet")) return OdometryCommands.Explain(a);
         Cli.ReadProfile(a);
         var checkpoint = a.Required("checkpoint");
         var video = a.Optional("video");

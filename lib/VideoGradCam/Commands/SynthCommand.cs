@@ -3,11 +3,12 @@ using VideoGradCam.Video;
 
 namespace VideoGradCam.Commands;
 
-/// <summary><c>./workspace synth KIND ...</c>: generate a synthetic data set with ground truth. Kinds: actions.</summary>
+/// <summary><c>./workspace synth KIND ...</c>: generate a synthetic data set with ground truth. Kinds: actions, odometry.</summary>
 public static class SynthCommand
 {
     public static readonly Verb Verb = new("synth",
-        "synth actions [--out DIR] [--clips-per-class N] [--frames T] [--size S] [--seed K] [--profile quick|full]",
+        "synth actions [--out DIR] [--clips-per-class N] [--frames T] [--size S] [--seed K] [--profile quick|full]\n" +
+        "         | " + SynthOdometryCommand.Usage,
         "generate a synthetic data set with ground truth (videos, JSON, masks)", Run);
 
     static int Run(Args a)
@@ -16,7 +17,8 @@ public static class SynthCommand
         return kind switch
         {
             "actions" => RunActions(a),
-            _ => throw new UsageException($"Unknown synthetic data set '{kind}'. Known: actions."),
+            "odometry" => SynthOdometryCommand.Run(a),
+            _ => throw new UsageException($"Unknown synthetic data set '{kind}'. Known: actions, odometry."),
         };
     }
 

@@ -8,11 +8,12 @@ namespace VideoGradCam.Commands;
 public static class TrainCommand
 {
     public static readonly Verb Verb = new("train",
-        "train --model r3d18|mc3_18|cnn-lstm|cnn-lstm-attention|sfmlearner [--data DIR] --out CKPT [--epochs N --frames T --size S --width W --batch B --lr X --seed K --resume]",
+        "train --model r3d18|mc3_18|cnn-lstm|cnn-lstm-attention [--data DIR] --out CKPT [--epochs N --frames T --size S --width W --batch B --lr X --seed K --resume]\n         | " + OdometryCommands.TrainUsage,
         "train a model; progress per epoch; checkpoint written atomically", Run);
 
     static int Run(Args a)
     {
+        if (a.String("model", "") == "sfmlearner") return OdometryCommands.Train(a);
         var profile = Cli.ReadProfile(a);
         var model = a.Required("model");
         var defaults = ClassifierSettings.For(model, profile);

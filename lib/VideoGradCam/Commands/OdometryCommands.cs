@@ -1,0 +1,142 @@
+using System.Text.Json;
+using VideoGradCam.Odometry;
+using VideoGradCam.Runtime;
+
+namespace VideoGradCam.Commands;
+
+/// <summary>The odometry handlers of <c>train</c>, <c>evaluate</c> and <c>explain</c> (SfMLearner).</summary>
+public static class OdometryCommands
+{
+    /// <summary>Options of the odometry forms of the verbs (shown in their usage).</summary>
+    public const string TrainUsage = "train --model sfmlearner --data DIR --out CKPT [--epochs E --batch-size B --lr 2e-4 --sequence-length 5 " +
+        "--photo-loss-weight 1 --mask-loss-weight 0 --smooth-loss-weight 0.1 --width W --height H --train-sequences 00,01 --seed K]";
+    public const string EvaluateUsage = "evaluate --checkpoint CKPT.sfm --data DIR [--sequences 02,03] [--out JSON]";
+    public const string ExplainUsage = "explain --checkpoint CKPT.sfm --data DIR --snippet SEQ:FRAME [--out JSON] [--fraction 0.1] [--mask-all-frames]";
+
+    static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    static List<string>? ListOption(Args a, string name) =>
+        a.Optional(name)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+
+    /// <summary>Loads the named sequences (or all) of a KITTI-layout or prepared dataset at the given size.</summary>
+    public static List<SequenceFrames> LoadSequences(string data, IEnumerable<string>? names, int width, int height)
+    {
+        var all = OdometryDatasets.Open(data);
+        var wanted = names?.ToList();
+        var chosen = wanted is null ? all : wanted.Select(n => all.FirstOrDefault(s => s.Name == n)
+            ?? throw new DirectoryNotFoundException($"Sequence '{n}' not found in {data} (have: {string.Join(", ", all.Select(s => s.Name))}).")).ToList();
+        return chosen.Select(s => SequenceFrames.Load(s, width, height)).ToList();
+    }
+
+    public static int Train(Args a)
+    {
+        var profile = Cli.ReadProfile(a);
+        var model = a.String("model", "sfmlearner");
+        if (model != "sfmlearner") throw new UsageException($"--model '{model}' is not an odometry model (use sfmlearner).");
+        var data = a.Required("data");
+        var output = a.Required("out");
+        var d = SfmTrainingOptions.ForProfile(profile);
+        var synth = SyntheticOdometry.ForProfile(profile);
+        var o = d with
+        {
+            Epochs = a.Int("epochs", d.Epochs), BatchSize = a.Int("batch-size", d.BatchSize), LearningRate = a.Double("lr", d.LearningRate),
+            SequenceLength = a.Int("sequence-length", 5), Seed = a.Int("seed", d.Seed),
+            Weights = new LossWeights(a.Double("photo-loss-weight", 1), a.Double("mask-loss-weight", 0), a.Double("smooth-loss-weight", 0.1)),
+        };
+        int width = a.Int("width", synth.Width), height = a.Int("height", synth.Height);
+        var trainNames = ListOption(a, "train-sequences");
+        a.EnsureAllUsed();
+        if (o.SequenceLength is not (3 or 5)) throw new UsageException("--sequence-length must be 3 or 5.");
+        if (o.Epochs < 1 || o.BatchSize < 1) throw new UsageException("--epochs and --batch-size must be positive.");
+        if (trainNames is null)
+        {
+            var all = OdometryDatasets.Open(data).Select(s => s.Name).ToList();
+            trainNames = all.Count > 1 ? all.Take(all.Count - 1).ToList() : all;   // the last sequence is held out
+        }
+        var sequences = LoadSequences(data, trainNames, width, height);
+        try
+        {
+            var settings = new SfmSettings(o.SequenceLength, width, height, o.LossWeights.Explainability > 0, trainNames,
+                SfmTrainer.MeanMotion(sequences));
+            using var sfm = new SfmLearner(settings);
+            var history = SfmTrainer.Train(sfm, sequences, o, output);
+            AtomicFile.WriteAllText(output + ".history.json", JsonSerializer.Serialize(history, Json));
+            var means = history.EpochMeans();
+            Console.WriteLine($"odometry-train: {history.Steps.Count} steps in {history.Seconds:0.0} s; epoch-mean loss " +
+                $"{means[0]:0.0000} -> {means[^1]:0.0000}; checkpoint {output}");
+        }
+        finally { foreach (var s in sequences) s.Dispose(); }
+        return 0;
+    }
+
+    public static int Evaluate(Args a)
+    {
+        var checkpoint = a.Required("checkpoint");
+        var data = a.Required("data");
+        var names = ListOption(a, "sequences");
+        var output = a.String("out", checkpoint + ".eval.json");
+        a.EnsureAllUsed();
+        using var sfm = SfmLearner.Load(checkpoint);
+        var st = sfm.Settings;
+        if (names is null)
+        {
+            var all = OdometryDatasets.Open(data).Select(s => s.Name).ToList();
+            var heldOut = all.Where(n => st.TrainSequences is null || !st.TrainSequences.Contains(n)).ToList();
+            if (heldOut.Count == 0) Console.Error.WriteLine("odometry-evaluate: warning: no held-out sequence; evaluating on the training sequences.");
+            names = heldOut.Count > 0 ? heldOut : all;
+        }
+        var sequences = LoadSequences(data, names, st.Width, st.Height);
+        try
+        {
+            var result = SfmEvaluator.Evaluate(sfm, sequences);
+            AtomicFile.WriteAllText(output, JsonSerializer.Serialize(result, Json));
+            foreach (var r in result.Ate) Console.WriteLine($"ATE {r.Method,-22} {r.Mean:0.0000} ± {r.Std:0.0000} ({r.Snippets} snippets of {result.SnippetLength})");
+            if (result.Depth is { } dep) Console.WriteLine($"depth Abs Rel {dep.AbsRel:0.0000}  RMSE {dep.Rmse:0.000} m ({dep.Frames} frames, median scaled)");
+            Console.WriteLine($"odometry-evaluate: wrote {output}");
+        }
+        finally { foreach (var s in sequences) s.Dispose(); }
+        return 0;
+    }
+
+    public static int Explain(Args a)
+    {
+        var checkpoint = a.Required("checkpoint");
+        var data = a.Required("data");
+        var snippetSpec = a.Required("snippet");
+        var fraction = a.Double("fraction", 0.1);
+        var targetOnly = !a.Flag("mask-all-frames");
+        var parts = snippetSpec.Split(':');
+        if (parts.Length != 2 || !int.TryParse(parts[1], out int frame))
+            throw new UsageException($"--snippet expects SEQUENCE:FRAME, e.g. 02:40 (got '{snippetSpec}').");
+        var output = a.String("out", Path.Combine(WorkspacePaths.Artifacts(), "odometry", $"explain-{parts[0]}-{frame}.json"));
+        a.EnsureAllUsed();
+        using var sfm = SfmLearner.Load(checkpoint);
+        var st = sfm.Settings;
+        var seq = LoadSequences(data, [parts[0]], st.Width, st.Height)[0];
+        try
+        {
+            var targets = seq.Targets(st.SequenceLength).ToList();
+            if (!targets.Contains(frame))
+                throw new UsageException($"Frame {frame} of sequence {parts[0]} has no {st.SequenceLength}-frame snippet (targets {targets[0]}..{targets[^1]}).");
+            var snippet = seq.Snippet([frame], st.SequenceLength);
+            var e = OdometrySaliency.Explain(sfm, snippet);
+            var faith = RegressionFaithfulness.Check(sfm, snippet, e.NegativeLossMaps[SfmCamModel.PoseLayer], fraction, targetOnly: targetOnly);
+            var report = new
+            {
+                Sequence = parts[0], Frame = frame, e.Loss, e.Pose, Faithfulness = faith,
+                NegativeLossMaps = e.NegativeLossMaps.ToDictionary(kv => kv.Key, kv => Jagged(kv.Value)),
+                DofMaps = e.DofMaps.ToDictionary(kv => kv.Key, kv => Jagged(kv.Value)),
+                ErrorMap = Jagged(e.ErrorMap), Depth = Jagged(e.Depth),
+            };
+            AtomicFile.WriteAllText(output, JsonSerializer.Serialize(report, Json));
+            Console.WriteLine($"odometry-explain: loss {e.Loss:0.0000}; faithfulness (top {fraction:P0} pixels) salient +{faith.SalientLoss - faith.BaseLoss:0.0000} " +
+                $"vs random pixels +{faith.RandomLoss - faith.BaseLoss:0.0000} (ratio {faith.Ratio:0.00}) " +
+                $"vs the salient shape shifted +{faith.ShiftedLoss - faith.BaseLoss:0.0000} (ratio {faith.RatioShifted:0.00}); wrote {output}");
+        }
+        finally { seq.Dispose(); }
+        return 0;
+    }
+
+    static float[][] Jagged(float[,] m) =>
+        Enumerable.Range(0, m.GetLength(0)).Select(r => Enumerable.Range(0, m.GetLength(1)).Select(c => m[r, c]).ToArray()).ToArray();
+}

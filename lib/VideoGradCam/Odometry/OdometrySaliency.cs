@@ -1,0 +1,76 @@
+using VideoGradCam.Cam;
+using static TorchSharp.torch;
+
+namespace VideoGradCam.Odometry;
+
+/// <summary>The maps of one snippet, each [H,W] on the target frame; Frame is [H,W,3] RGB in [0,1].</summary>
+public sealed record OdometryExplanation(float[,,] Frame, float[,] Depth, float[,] ErrorMap,
+    IReadOnlyDictionary<string, float[,]> NegativeLossMaps, IReadOnlyDictionary<string, float[,]> DofMaps,
+    double Loss, double[] Pose);
+
+/// <summary>
+/// Regression Grad-CAM for SfMLearner: the study's map (target = negative view-synthesis loss) on PoseNet's last
+/// encoder conv and on DepthNet's last decoder stage, per-DoF maps (target = one pose component with a sign), and the
+/// per-pixel photometric error map beside them. All through <see cref="CamEngine"/>.
+/// </summary>
+public static class OdometrySaliency
+{
+    /// <summary>The DoFs mapped by default: every component of the first later reference (t+1), sign +1.</summary>
+    public static IReadOnlyList<(string Name, int Component, double Sign)> DefaultDofs(int referenceCount) =>
+        new[] { "tx", "ty", "tz", "rx", "ry", "rz" }.Select(d => ($"{d} (t+1)", SfmCamModel.PoseComponent(referenceCount / 2, d), 1.0)).ToList();
+
+    /// <summary>Explains one snippet (B = 1).</summary>
+    public static OdometryExplanation Explain(SfmLearner model, Snippet snippet,
+        IReadOnlyList<(string Name, int Component, double Sign)>? dofs = null, LossWeights? weights = null)
+    {
+        var cam = new SfmCamModel(model, snippet.Intrinsics, weights);
+        var engine = new CamEngine(cam, CamMethod.GradCam);
+        using var input = snippet.Stacked();
+        var negativeLoss = new Dictionary<string, float[,]>();
+        double loss = 0; double[] pose = [];
+        float[,] depth = new float[0, 0];
+        foreach (var layer in SfmCamModel.Layers)
+        {
+            using var r = engine.Explain(input, [new NegativeLossTarget()], layer);
+            negativeLoss[layer] = ToArray(r.Maps[0, 0]);
+            loss = r.Outputs["loss"][0].item<float>();
+            pose = r.Outputs["pose"][0].data<float>().Select(v => (double)v).ToArray();
+            depth = ToArray(r.Outputs["depth"][0]);
+        }
+        var dofMaps = new Dictionary<string, float[,]>();
+        foreach (var (name, component, sign) in dofs ?? DefaultDofs(snippet.References.Length))
+        {
+            using var r = engine.Explain(input, [new RegressionTarget("pose", component, sign)], SfmCamModel.PoseLayer);
+            dofMaps[name] = ToArray(r.Maps[0, 0]);
+        }
+        float[,] error;
+        using (no_grad())
+        {
+            model.Train(false);
+            var d = 1 / model.Disparity(snippet.Target);
+            var p = model.PoseNet.call(snippet.Target, snippet.References).Pose;
+            error = ToArray(ViewSynthesisLoss.ErrorMap(snippet.Target, snippet.References, snippet.Intrinsics, d, p)[0]);
+        }
+        var frame = (snippet.Target[0].permute(1, 2, 0) * 0.5 + 0.5).clamp(0, 1);
+        return new OdometryExplanation(ToArray3(frame), depth, error, negativeLoss, dofMaps, loss, pose);
+    }
+
+    internal static float[,] ToArray(Tensor t2d)
+    {
+        using var c = t2d.detach().cpu().contiguous();
+        int h = (int)c.shape[0], w = (int)c.shape[1];
+        var flat = c.data<float>().ToArray();
+        var a = new float[h, w];
+        Buffer.BlockCopy(flat, 0, a, 0, flat.Length * sizeof(float));
+        return a;
+    }
+
+    static float[,,] ToArray3(Tensor t3d)
+    {
+        using var c = t3d.detach().cpu().contiguous();
+        var flat = c.data<float>().ToArray();
+        var a = new float[c.shape[0], c.shape[1], c.shape[2]];
+        Buffer.BlockCopy(flat, 0, a, 0, flat.Length * sizeof(float));
+        return a;
+    }
+}

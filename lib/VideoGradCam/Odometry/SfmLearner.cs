@@ -1,0 +1,97 @@
+using System.Collections;
+using System.Text.Json;
+using TorchSharp;
+using TorchSharp.PyBridge;
+using VideoGradCam.Runtime;
+using static TorchSharp.torch;
+
+namespace VideoGradCam.Odometry;
+
+/// <summary>What a checkpoint records beside the weights.</summary>
+public sealed record SfmSettings(int SequenceLength = 3, int Width = 128, int Height = 40, bool Explainability = false,
+    IReadOnlyList<string>? TrainSequences = null, double[]? MeanMotion = null);
+
+/// <summary>The pair SfMLearner trains together: DepthNet (DispNetS) and PoseNet (PoseExpNet), with their settings.</summary>
+public sealed class SfmLearner : IDisposable
+{
+    public DispNetS DepthNet { get; }
+    public PoseExpNet PoseNet { get; }
+    public SfmSettings Settings { get; private set; }
+
+    public SfmLearner(SfmSettings settings)
+    {
+        if (settings.SequenceLength is not (3 or 5)) throw new ArgumentException($"Sequence length must be 3 or 5 (got {settings.SequenceLength}).");
+        Settings = settings;
+        DepthNet = new DispNetS();
+        PoseNet = new PoseExpNet(settings.SequenceLength - 1, settings.Explainability);
+    }
+
+    public SfmLearner WithSettings(SfmSettings s) { Settings = s; return this; }
+
+    public void Train(bool on) { DepthNet.train(on); PoseNet.train(on); }
+
+    public void To(Device d) { DepthNet.to(d); PoseNet.to(d); }
+
+    /// <summary>Disparity at the finest scale [B,1,H,W] of target frames [B,3,H,W] (eval mode).</summary>
+    public Tensor Disparity(Tensor target) => DepthNet.call(target)[0];
+
+    const string Magic = "SFMLEARNER-CKPT-1";
+
+    /// <summary>Writes settings and both networks' weights to one file, atomically.</summary>
+    public void Save(string path) => AtomicFile.Write(path, tmp =>
+    {
+        using var stream = File.Create(tmp);
+        using var w = new BinaryWriter(stream);
+        w.Write(Magic);
+        w.Write(JsonSerializer.Serialize(Settings));
+        DepthNet.save(w);
+        PoseNet.save(w);
+    });
+
+    /// <summary>Reads a checkpoint written by <see cref="Save"/>.</summary>
+    public static SfmLearner Load(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"Checkpoint not found: {path}", path);
+        using var stream = File.OpenRead(path);
+        using var r = new BinaryReader(stream);
+        string magic;
+        try { magic = r.ReadString(); } catch (EndOfStreamException) { magic = ""; }
+        if (magic != Magic) throw new InvalidDataException($"{path}: not an SfMLearner checkpoint of this workspace.");
+        var settings = JsonSerializer.Deserialize<SfmSettings>(r.ReadString())
+            ?? throw new InvalidDataException($"{path}: unreadable settings.");
+        var model = new SfmLearner(settings);
+        model.DepthNet.load(r);
+        model.PoseNet.load(r);
+        return model;
+    }
+
+    /// <summary>
+    /// Loads a checkpoint of the PyTorch port (<c>dispnet_model_best.pth.tar</c>, <c>exp_pose_model_best.pth.tar</c>: a
+    /// dict holding 'state_dict', or a bare state_dict) into <paramref name="module"/>. Key sets must match exactly;
+    /// otherwise the error lists the missing and unexpected keys.
+    /// </summary>
+    public static void LoadPortWeights(nn.Module module, string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"Weights not found: {path}", path);
+        Hashtable dict;
+        using (var s = File.OpenRead(path)) dict = PyTorchUnpickler.UnpickleStateDict(s);
+        if (dict["state_dict"] is Hashtable inner) dict = inner;
+        var loaded = dict.Keys.Cast<object>().Select(k => k.ToString()!).ToHashSet();
+        var own = module.state_dict();
+        var missing = own.Keys.Where(k => !loaded.Contains(k)).ToList();
+        var unexpected = loaded.Where(k => !own.ContainsKey(k)).Order().ToList();
+        if (missing.Count > 0 || unexpected.Count > 0)
+            throw new InvalidDataException($"{path}: state_dict keys do not match {module.GetType().Name}. " +
+                $"Missing: [{string.Join(", ", missing)}]. Unexpected: [{string.Join(", ", unexpected)}].");
+        using var _ = no_grad();
+        foreach (var (k, t) in own)
+        {
+            var src = (Tensor)dict[k]!;
+            if (!src.shape.SequenceEqual(t.shape))
+                throw new InvalidDataException($"{path}: '{k}' has shape [{string.Join(",", src.shape)}], expected [{string.Join(",", t.shape)}].");
+            t.copy_(src);
+        }
+    }
+
+    public void Dispose() { DepthNet.Dispose(); PoseNet.Dispose(); }
+}

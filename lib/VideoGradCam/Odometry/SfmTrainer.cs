@@ -1,0 +1,111 @@
+using TorchSharp;
+using VideoGradCam.Runtime;
+using static TorchSharp.torch;
+
+namespace VideoGradCam.Odometry;
+
+/// <summary>Training options (the port's defaults where it has them: Adam lr 2e-4, weights 1 / 0 / 0.1).</summary>
+public sealed record SfmTrainingOptions(int Epochs = 4, int BatchSize = 4, double LearningRate = 2e-4, int SequenceLength = 3,
+    LossWeights? Weights = null, int Seed = Seeds.Default)
+{
+    public LossWeights LossWeights => Weights ?? new LossWeights();
+
+    public static SfmTrainingOptions ForProfile(Profile p) => p == Profile.Full
+        ? new SfmTrainingOptions(Epochs: 25, BatchSize: 4)
+        : new SfmTrainingOptions(Epochs: 3, BatchSize: 4);
+}
+
+/// <summary>One optimisation step's losses.</summary>
+public sealed record SfmStep(int Epoch, int Step, double Total, double Photometric, double Smoothness, double Explainability);
+
+/// <summary>Loss history of a training run, and its wall time.</summary>
+public sealed record SfmTrainingHistory(IReadOnlyList<SfmStep> Steps, double Seconds)
+{
+    /// <summary>Mean total loss of each epoch.</summary>
+    public IReadOnlyList<double> EpochMeans() => Steps.GroupBy(s => s.Epoch).OrderBy(g => g.Key).Select(g => g.Average(s => s.Total)).ToList();
+}
+
+/// <summary>Per-sample total loss and its parts for one snippet batch (depth and pose networks in their current mode).</summary>
+public sealed record SfmLosses(Tensor Total, Tensor Photometric, Tensor Smoothness, Tensor Explainability, Tensor Pose, Tensor[] Disparities, Tensor[] Masks);
+
+public static class SfmTrainer
+{
+    /// <summary>
+    /// The view-synthesis objective of one batch: disparities from DepthNet on the target, pose (and masks) from
+    /// PoseNet; total per sample [B] = w_p·photometric + w_s·smoothness + w_m·explainability (the last a batch
+    /// term added to every sample). The batch mean is the port's training loss.
+    /// </summary>
+    public static SfmLosses Objective(SfmLearner model, Tensor target, Tensor[] references, Tensor intrinsics, LossWeights w)
+    {
+        var disparities = model.DepthNet.call(target);
+        var depths = disparities.Select(d => 1 / d).ToArray();
+        var pose = model.PoseNet.call(target, references);
+        var photometric = ViewSynthesisLoss.PhotometricPerSample(target, references, intrinsics, depths,
+            w.Explainability > 0 ? pose.Masks : [], pose.Pose);
+        var smooth = ViewSynthesisLoss.SmoothnessPerSample(depths);
+        var explain = pose.Masks.Length > 0 ? ViewSynthesisLoss.Explainability(pose.Masks) : zeros(1).squeeze();
+        var total = photometric * w.Photometric + smooth * w.Smoothness + explain * w.Explainability;
+        return new SfmLosses(total, photometric, smooth, explain, pose.Pose, disparities, pose.Masks);
+    }
+
+    /// <summary>Trains on every snippet of the given sequences, saving an atomic checkpoint after each epoch.</summary>
+    public static SfmTrainingHistory Train(SfmLearner model, IReadOnlyList<SequenceFrames> sequences, SfmTrainingOptions o,
+        string? checkpointPath = null, Action<SfmStep>? onStep = null)
+    {
+        var rng = Seeds.Set(o.Seed);
+        var device = ComputeDevice.Default;
+        model.To(device);
+        model.Train(true);
+        var parameters = model.DepthNet.parameters().Concat(model.PoseNet.parameters()).ToList();
+        using var adam = optim.Adam(parameters, lr: o.LearningRate, beta1: 0.9, beta2: 0.999);
+        var items = sequences.SelectMany((s, si) => s.Targets(o.SequenceLength).Select(t => (si, t))).ToList();
+        int stepsPerEpoch = (items.Count + o.BatchSize - 1) / o.BatchSize;
+        var steps = new List<SfmStep>();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using var progress = new Progress("train sfmlearner", o.Epochs * stepsPerEpoch);
+        for (int epoch = 0; epoch < o.Epochs; epoch++)
+        {
+            var order = items.OrderBy(_ => rng.Next()).ToList();
+            for (int b = 0; b < stepsPerEpoch; b++)
+            {
+                var batch = order.Skip(b * o.BatchSize).Take(o.BatchSize).ToList();
+                using var scope = NewDisposeScope();
+                // one batch may span sequences: build each sequence's part, then concatenate along B
+                var parts = batch.GroupBy(x => x.si).Select(g => sequences[g.Key].Snippet(g.Select(x => x.t).ToList(), o.SequenceLength, device)).ToList();
+                var target = cat(parts.Select(p => p.Target).ToList(), 0);
+                var refs = Enumerable.Range(0, o.SequenceLength - 1).Select(j => cat(parts.Select(p => p.References[j]).ToList(), 0)).ToArray();
+                var k = cat(parts.Select(p => p.Intrinsics).ToList(), 0);
+                var l = Objective(model, target, refs, k, o.LossWeights);
+                var loss = l.Total.mean();
+                adam.zero_grad();
+                loss.backward();
+                adam.step();
+                var step = new SfmStep(epoch, steps.Count, loss.item<float>(), l.Photometric.mean().item<float>(),
+                    l.Smoothness.mean().item<float>(), l.Explainability.item<float>());
+                steps.Add(step);
+                onStep?.Invoke(step);
+                progress.Advance($"epoch {epoch + 1}/{o.Epochs} loss {step.Total:0.0000}");
+            }
+            if (checkpointPath is not null) model.Save(checkpointPath);
+        }
+        model.Train(false);
+        return new SfmTrainingHistory(steps, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>The training set's mean frame-to-frame motion (6-vector, previous -> next camera), the mean-motion baseline.</summary>
+    public static double[] MeanMotion(IEnumerable<SequenceFrames> sequences)
+    {
+        var sum = new double[6]; int n = 0;
+        foreach (var s in sequences)
+        {
+            if (s.Poses is not { } p) continue;
+            for (int i = 0; i + 1 < p.Length; i++)
+            {
+                var v = PoseMath.ToVector(PoseMath.Mul(PoseMath.Inverse(p[i]), p[i + 1]));
+                for (int j = 0; j < 6; j++) sum[j] += v[j];
+                n++;
+            }
+        }
+        return n == 0 ? sum : sum.Select(x => x / n).ToArray();
+    }
+}

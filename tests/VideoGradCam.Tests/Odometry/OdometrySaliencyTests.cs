@@ -1,0 +1,67 @@
+using VideoGradCam.Odometry;
+using static TorchSharp.torch;
+
+namespace VideoGradCam.Tests.Odometry;
+
+public class OdometrySaliencyTests
+{
+    static (SfmLearner Model, Snippet Snippet, SequenceFrames Frames) Setup()
+    {
+        manual_seed(5);
+        var dir = OdometryTestKit.TinyDataset(frames: 5);
+        var frames = SequenceFrames.Load(OdometryDatasets.Open(dir)[0], 64, 24);
+        var model = new SfmLearner(new SfmSettings(3, 64, 24));
+        return (model, frames.Snippet([2], 3), frames);
+    }
+
+    [Fact]
+    public void CamModelExposesPerSampleLossPoseAndTheStudyLayers()
+    {
+        var (model, snip, frames) = Setup();
+        using var _ = model; using var __ = frames;
+        var cam = new SfmCamModel(model, snip.Intrinsics);
+        var input = cat([snip.Stacked(), snip.Stacked().flip(3)], 0);   // B = 2
+        var pose = cam.Forward(input, SfmCamModel.PoseLayer);
+        Assert.Equal(new long[] { 2 }, pose.Outputs["loss"].shape);
+        Assert.Equal(new long[] { 2, 12 }, pose.Outputs["pose"].shape);
+        Assert.Equal(256, pose.Activation.shape[1]);
+        var depth = cam.Forward(input, SfmCamModel.DepthLayer);
+        Assert.Equal(new long[] { 2, 16, 24, 64 }, depth.Activation.shape);
+        Assert.Throws<ArgumentException>(() => cam.Forward(input, "pose.conv99"));
+        Assert.Equal(6 + 2, SfmCamModel.PoseComponent(1, "tz"));
+    }
+
+    [Fact]
+    public void NegativeLossMapsEqualPlainGradCamOfTheNegatedLoss()
+    {
+        var (model, snip, frames) = Setup();
+        using var _ = model; using var __ = frames;
+        var e = OdometrySaliency.Explain(model, snip);
+        var cam = new SfmCamModel(model, snip.Intrinsics);
+        foreach (var layer in SfmCamModel.Layers)
+        {
+            var expected = OdometryTestKit.PlainGradCam(cam, snip.Stacked(), o => -o["loss"].sum(), layer)[0];
+            var got = tensor(e.NegativeLossMaps[layer].Cast<float>().ToArray(), expected.shape);
+            Assert.True(got.allclose(expected, atol: 1e-4), layer);
+        }
+        var tz = OdometryTestKit.PlainGradCam(cam, snip.Stacked(), o => o["pose"][.., SfmCamModel.PoseComponent(1, "tz")].sum(), SfmCamModel.PoseLayer)[0];
+        Assert.True(tensor(e.DofMaps["tz (t+1)"].Cast<float>().ToArray(), tz.shape).allclose(tz, atol: 1e-4));
+        Assert.Equal(6, e.DofMaps.Count);
+        Assert.Equal(24, e.ErrorMap.GetLength(0));
+        Assert.True(e.ErrorMap.Cast<float>().All(v => v >= 0 && float.IsFinite(v)));
+    }
+
+    [Fact]
+    public void FaithfulnessComparesSalientWithRandomMasksOfEqualSize()
+    {
+        var (model, snip, frames) = Setup();
+        using var _ = model; using var __ = frames;
+        var map = new float[24, 64];
+        for (int c = 0; c < 8; c++) for (int r = 0; r < 24; r++) map[r, c] = 1;   // left eighth
+        var f = RegressionFaithfulness.Check(model, snip, map, fraction: 0.125, randomTrials: 2);
+        Assert.Equal(24 * 8, f.MaskedPixels);
+        Assert.NotEqual(f.BaseLoss, f.SalientLoss);
+        Assert.Equal((f.SalientLoss - f.BaseLoss) / (f.RandomLoss - f.BaseLoss), f.Ratio, 9);
+        Assert.Equal((f.SalientLoss - f.BaseLoss) / (f.ShiftedLoss - f.BaseLoss), f.RatioShifted, 9);
+    }
+}

@@ -1,0 +1,79 @@
+using TorchSharp;
+using TorchSharp.PyBridge;
+using VideoGradCam.Odometry;
+using static TorchSharp.torch;
+
+namespace VideoGradCam.Tests.Odometry;
+
+public class SfmModelTests
+{
+    static string[] Expected(string file) =>
+        File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "TestData", file)).Where(l => l.Length > 0).ToArray();
+
+    [Fact]
+    public void DispNetStateDictKeysEqualThePytorchPorts()
+    {
+        using var net = new DispNetS();
+        Assert.Equal(Expected("sfmlearner_dispnets_keys.txt"), net.state_dict().Keys.ToArray());
+    }
+
+    [Fact]
+    public void PoseNetStateDictKeysEqualThePytorchPorts()
+    {
+        using var plain = new PoseExpNet(2, outputExplainability: false);
+        Assert.Equal(Expected("sfmlearner_posenet_keys.txt"), plain.state_dict().Keys.ToArray());
+        using var withMask = new PoseExpNet(4, outputExplainability: true);
+        Assert.Equal(Expected("sfmlearner_posexpnet_keys.txt"), withMask.state_dict().Keys.ToArray());
+        Assert.Equal(new long[] { 16, 15, 7, 7 }, withMask.state_dict()["conv1.0.weight"].shape);   // 3·(1+4) input channels
+        Assert.Equal(new long[] { 24, 256, 1, 1 }, withMask.state_dict()["pose_pred.weight"].shape);
+    }
+
+    [Fact]
+    public void ShapesFollowThePortAtEveryScale()
+    {
+        using var scope = NewDisposeScope();
+        using var depth = new DispNetS();
+        using var pose = new PoseExpNet(2, outputExplainability: true);
+        var x = rand(2, 3, 24, 64);
+        depth.train(true);
+        var disps = depth.call(x);
+        Assert.Equal(4, disps.Length);
+        Assert.Equal(new long[] { 2, 1, 24, 64 }, disps[0].shape);
+        Assert.Equal(new long[] { 2, 1, 12, 32 }, disps[1].shape);
+        Assert.True(disps[0].min().item<float>() >= DispNetS.Beta && disps[0].max().item<float>() <= DispNetS.Alpha + DispNetS.Beta);
+        depth.train(false);
+        Assert.Single(depth.call(x));
+        var p = pose.call(x, [x, x]);
+        Assert.Equal(new long[] { 2, 2, 6 }, p.Pose.shape);
+        Assert.Equal(new long[] { 2, 2, 24, 64 }, p.Masks[0].shape);
+    }
+
+    [Fact]
+    public void PortWeightsWithOtherKeysFailListingThem()
+    {
+        var dir = OdometryTestKit.TempDir();
+        var path = Path.Combine(dir, "pose.pth");
+        using var plain = new PoseExpNet(2, outputExplainability: false);
+        plain.save_py(path);
+        using var same = new PoseExpNet(2, outputExplainability: false);
+        SfmLearner.LoadPortWeights(same, path);
+        Assert.True(same.state_dict()["pose_pred.weight"].allclose(plain.state_dict()["pose_pred.weight"], rtol: 0, atol: 0));
+        using var withMask = new PoseExpNet(2, outputExplainability: true);
+        var e = Assert.Throws<InvalidDataException>(() => SfmLearner.LoadPortWeights(withMask, path));
+        Assert.Contains("Missing: [upconv5.0.weight", e.Message);
+        Assert.Contains("pose.pth", e.Message);
+    }
+
+    [Fact]
+    public void CheckpointRoundTripKeepsWeightsAndSettings()
+    {
+        var path = Path.Combine(OdometryTestKit.TempDir(), "sfm.ckpt");
+        using var a = new SfmLearner(new SfmSettings(5, 64, 24, false, ["00"], [0, 0, 0.4, 0, 0.01, 0]));
+        a.Save(path);
+        using var b = SfmLearner.Load(path);
+        Assert.Equal(5, b.Settings.SequenceLength);
+        Assert.Equal(["00"], b.Settings.TrainSequences!);
+        Assert.True(a.PoseNet.state_dict()["conv3.0.weight"].allclose(b.PoseNet.state_dict()["conv3.0.weight"], rtol: 0, atol: 0));
+        Assert.True(a.DepthNet.state_dict()["iconv1.0.bias"].allclose(b.DepthNet.state_dict()["iconv1.0.bias"], rtol: 0, atol: 0));
+    }
+}

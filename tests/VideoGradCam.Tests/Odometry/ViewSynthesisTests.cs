@@ -1,0 +1,79 @@
+using VideoGradCam.Odometry;
+using static TorchSharp.torch;
+
+namespace VideoGradCam.Tests.Odometry;
+
+public class ViewSynthesisTests
+{
+    [Fact]
+    public void IdentityPoseAndConstantDepthReturnTheImage()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(1);
+        var image = rand(1, 3, 8, 12);
+        var (warped, valid) = InverseWarp.Warp(image, full(1, 8, 12, 5f), zeros(1, 6), OdometryTestKit.Intrinsics(10, 5.5, 3.5));
+        Assert.True(valid.all().item<bool>());
+        Assert.True(warped.allclose(image, rtol: 0, atol: 1e-5));
+    }
+
+    [Fact]
+    public void KnownTranslationShiftsAPlaneImageByFocalTimesBaselineOverDepth()
+    {
+        using var scope = NewDisposeScope();
+        // fronto-parallel plane at 10 m, f = 20 px, sideways motion 1 m: f·t/Z = 2 px
+        var columns = arange(16, dtype: ScalarType.Float32).view(1, 1, 1, 16);
+        var image = (columns * columns * 0.01f).expand(1, 3, 6, 16).contiguous();
+        var pose = tensor(new float[] { 1, 0, 0, 0, 0, 0 }, [1, 6]);
+        var (warped, valid) = InverseWarp.Warp(image, full(1, 6, 16, 10f), pose, OdometryTestKit.Intrinsics(20, 7.5, 2.5));
+        Assert.True(warped[.., .., .., ..14].allclose(image[.., .., .., 2..], rtol: 0, atol: 1e-4));
+        Assert.False(valid[0, 0, 15].item<bool>());   // projects 2 px past the right edge
+        Assert.True(valid[0, 0, 12].item<bool>());
+    }
+
+    [Fact]
+    public void EulerMatricesAreRotationsAndMatchTheDoublePrecisionPoses()
+    {
+        using var scope = NewDisposeScope();
+        double[] v = [0.3, -0.2, 1.1, 0.1, -0.25, 0.05];
+        var m = InverseWarp.PoseVectorToMatrix(tensor(v.Select(x => (float)x).ToArray(), [1, 6]))[0];
+        var r = m[.., ..3];
+        Assert.True(matmul(r, r.T).allclose(eye(3), atol: 1e-5));
+        var d = PoseMath.FromVector(v);
+        for (int i = 0; i < 3; i++) for (int j = 0; j < 4; j++) Assert.Equal(d[i, j], m[i, j].item<float>(), 5);
+        Assert.Equal(v, PoseMath.ToVector(d).Select(x => Math.Round(x, 9)).ToArray());
+    }
+
+    [Fact]
+    public void GroundTruthDepthAndPoseReconstructTheSyntheticTargetView()
+    {
+        var dir = OdometryTestKit.TinyDataset(frames: 30, seed: 7, width: 128, height: 40);
+        using var seq = SequenceFrames.Load(OdometryDatasets.Open(dir)[0], 128, 40);
+        using var scope = NewDisposeScope();
+        var snip = seq.Snippet([15], 3);
+        var depth = seq.Depth![15].unsqueeze(0);
+        depth = depth.masked_fill(depth <= 0, 1000f);   // sky: far away
+        // the network's convention: pose maps target-camera points into the reference camera, M = inv(C_ref)·C_target
+        Tensor Pose(bool inverted) => tensor(snip.ReferenceIndices.Select(r =>
+        {
+            var m = PoseMath.Mul(PoseMath.Inverse(seq.Poses![r]), seq.Poses[15]);
+            return PoseMath.ToVector(inverted ? PoseMath.Inverse(m) : m);
+        }).SelectMany(p => p.Select(x => (float)x)).ToArray(), [1, 2, 6]);
+        float Error(Tensor pose) => ViewSynthesisLoss.ErrorMap(snip.Target, snip.References, snip.Intrinsics, depth.unsqueeze(1), pose).mean().item<float>();
+        float truth = Error(Pose(false)), inverse = Error(Pose(true)), still = Error(zeros(1, 2, 6));
+        Assert.True(truth < 0.7 * still && truth < 0.7 * inverse, $"true motion {truth:0.000}, inverse motion {inverse:0.000}, no motion {still:0.000}");
+    }
+
+    [Fact]
+    public void PerSampleLossesAverageToTheBatchLoss()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(2);
+        var depths = new[] { rand(3, 1, 8, 12) + 1, rand(3, 1, 4, 6) + 1 };
+        var per = ViewSynthesisLoss.SmoothnessPerSample(depths);
+        Assert.Equal(new long[] { 3 }, per.shape);
+        var photometric = ViewSynthesisLoss.PhotometricPerSample(rand(3, 3, 8, 12), [rand(3, 3, 8, 12)],
+            OdometryTestKit.Intrinsics(10, 5.5, 3.5).expand(3, 3, 3), depths, [], zeros(3, 1, 6));
+        Assert.Equal(new long[] { 3 }, photometric.shape);
+        Assert.True((photometric > 0).all().item<bool>());
+    }
+}
