@@ -29,8 +29,10 @@ public sealed record MethodScores(string Method, string Weighting, double Pointi
 public sealed record AttentionScores(double MassOnRelevant, double ChanceMass, double Auc);
 
 /// <summary>The output of <c>./workspace evaluate-cam</c> for one checkpoint.</summary>
+/// <param name="MaskArea">mean share of a relevant frame covered by the evidence mask: the energy share of a uniform map.</param>
+/// <param name="PointingChance">mean share covered by the mask dilated by the 15-pixel tolerance: the pointing game of a random maximum.</param>
 public sealed record CamEvaluation(string Checkpoint, string Architecture, string Layer, string Split, int Clips, double Accuracy,
-    double MaskArea, string[] Videos, string[] Labels, string[] Predicted, bool[][] Relevant, IReadOnlyList<MethodScores> Methods, AttentionScores? Attention)
+    double MaskArea, double PointingChance, string[] Videos, string[] Labels, string[] Predicted, bool[][] Relevant, IReadOnlyList<MethodScores> Methods, AttentionScores? Attention)
 {
     static readonly JsonSerializerOptions Options = new() { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
@@ -123,10 +125,15 @@ public static class CamEvaluator
             var agreement = AttentionAgreement.Evaluate(a, r);
             attention = new AttentionScores(agreement.MassOnRelevant, agreement.ChanceMass, agreement.Auc.Mean);
         }
-        double maskArea;
-        using (var all = stack(masks).to(float32)) maskArea = MaskArea(all, relevance);
+        double maskArea, pointingChance;
+        using (var all = stack(masks).to(float32))
+        {
+            maskArea = MaskArea(all, relevance);
+            using var dilated = PointingGame.Dilate(all.flatten(0, 1), PointingGame.DefaultTolerance).reshape(all.shape).to(float32);
+            pointingChance = MaskArea(dilated, relevance);
+        }
         var result = new CamEvaluation(checkpoint, model.Architecture, layer, options.Split, items.Count,
-            predicted.Zip(labels).Count(p => p.First == p.Second) / (double)items.Count, maskArea,
+            predicted.Zip(labels).Count(p => p.First == p.Second) / (double)items.Count, maskArea, pointingChance,
             items.Select(i => i.Path).ToArray(), labels.Select(l => names[l]).ToArray(), predicted.Select(p => names[p]).ToArray(),
             relevance.ToArray(), scores, attention);
         foreach (var t in clips.Concat(masks)) t.Dispose();
@@ -221,5 +228,42 @@ public static class CamEvaluator
                 if (relevance[b][t] && area > 0) shares.Add(area);
             }
         return shares.Count == 0 ? double.NaN : shares.Average();
+    }
+}
+
+/// <summary>The study's CAM measurements, cached: one evaluation per model and profile in artifacts/cam-eval/.</summary>
+public static class CamStudyEvaluations
+{
+    public static string Folder(string architecture, Profile profile) =>
+        Path.Combine(WorkspacePaths.Artifacts(), "cam-eval", $"{architecture}-{profile.Name()}");
+
+    /// <summary>Evaluates every method on the model's test clips (training it first if needed); reused while the
+    /// checkpoint and the options are unchanged.</summary>
+    public static CamEvaluation Ensure(string architecture, Profile profile, bool force = false)
+    {
+        var checkpoint = ClassifierStudy.EnsureTrained(architecture, profile);
+        var dataRoot = SyntheticActions.EnsureDefault(profile);
+        var options = CamEvaluationOptions.Study(profile) with { Layer = ClassifierSettings.For(architecture, profile).CamLayer };
+        var folder = Folder(architecture, profile);
+        var config = new
+        {
+            checkpoint = StepCache.Hash(File.ReadAllText(Path.Combine(checkpoint, Checkpoint.InfoFile))),
+            methods = options.Methods.Select(m => $"{m.Method}/{m.Weighting}").ToArray(),
+            options.Split, options.MaxClips, options.DeletionClips, options.SanityClips, options.Layer,
+        };
+        StepCache.Ensure(folder, $"evaluate-cam {architecture}", config,
+            (dir, _) => CamEvaluator.Evaluate(checkpoint, dataRoot, options).Save(Path.Combine(dir, "evaluation.json")), force);
+        return CamEvaluation.Load(Path.Combine(folder, "evaluation.json"));
+    }
+
+    /// <summary>A plain-text table: one line per model and method.</summary>
+    public static string Table(IEnumerable<CamEvaluation> evaluations)
+    {
+        var sb = new System.Text.StringBuilder();
+        sb.AppendLine($"{"model",-20} {"method",-16} {"weighting",-13} {"pointing",8} {"energy",7} {"tAUC",6} {"del↓",6} {"ins↑",6} {"sanity",7} {"other-E",8}");
+        foreach (var e in evaluations)
+            foreach (var m in e.Methods)
+                sb.AppendLine($"{e.Architecture,-20} {m.Method,-16} {m.Weighting,-13} {m.PointingGame,8:0.00} {m.EnergyInMask,7:0.000} {m.TemporalAuc,6:0.00} {m.DeletionAuc,6:0.00} {m.InsertionAuc,6:0.00} {(m.SanityPassed ? "pass" : "FAIL"),7} {m.OtherClassEnergyInMask,8:0.000}");
+        return sb.ToString();
     }
 }

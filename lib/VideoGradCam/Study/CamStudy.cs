@@ -69,34 +69,60 @@ public static class CamStudy
         return ClassTarget.ByName(classNames, target).ClassIndex;
     }
 
-    /// <summary>Explains one video and writes NAME.html (figure + overlay strip), NAME.mp4 and NAME.json into <paramref name="outDir"/>.</summary>
-    public static ExplanationSummary ExplainVideo(LoadedCheckpoint checkpoint, string video, string? target, CamSettings settings, string outDir, string? name = null)
+    /// <summary>Explains one clip of <paramref name="video"/> in memory (see <see cref="ClipExplanation"/>).</summary>
+    public static ClipExplanation Explain(LoadedCheckpoint checkpoint, string video, string? target, CamSettings settings)
     {
-        using var scope = NewDisposeScope();
         var model = checkpoint.Model;
         model.to(ComputeDevice.Default);
+        using var scope = NewDisposeScope();
         using var prepared = Prepare(checkpoint, video);
         var input = prepared.Clip.Frames.unsqueeze(0).to(ComputeDevice.Default);           // [C,T,H,W] -> [1,C,T,H,W]
         Tensor logits;
         using (no_grad()) { model.eval(); logits = model.forward(input)[0].cpu(); }
         int classIndex = ResolveTarget(checkpoint.Info.ClassNames, target, logits, prepared.Annotation);
-        var engine = new CamEngine(model.AsCamModel(), settings.Method, settings.WeightingFor(model));
+        var weighting = settings.WeightingFor(model);
         var layer = settings.LayerFor(model);
-        using var result = engine.Explain(input, [new ClassTarget(classIndex)], layer);
+        var engine = new CamEngine(model.AsCamModel(), settings.Method, weighting);
+        var result = engine.Explain(input, [new ClassTarget(classIndex)], layer);
         var probabilities = logits.softmax(0);
         int predicted = (int)logits.argmax().item<long>();
         var names = checkpoint.Info.ClassNames;
-        var title = $"{Path.GetFileName(video)} · {model.Architecture} · {settings.Method} ({settings.WeightingFor(model)}) at {layer} · " +
+        var title = $"{Path.GetFileName(video)} · {model.Architecture} · {settings.Method} ({weighting}) at {layer} · " +
                     $"target '{names[classIndex]}' (p={probabilities[classIndex].item<float>():0.00}), predicted '{names[predicted]}'";
-        name ??= $"{Path.GetFileNameWithoutExtension(video)}-{names[classIndex]}";
-        var frames = CamOverlay.Denormalise(prepared.Clip.Frames, checkpoint.Info.Data.Mean, checkpoint.Info.Data.Std);
-        CamPlots.WriteExplanation(outDir, name, frames, result, 0, title, prepared.Clip.FrameIndices);
-        return new ExplanationSummary(video, names[classIndex], names[predicted], probabilities[classIndex].item<float>(),
-            Floats(result.FrameImportance[0]), result.Outputs.TryGetValue("attention", out var a) ? Floats(a[0]) : null,
-            prepared.Clip.FrameIndices, Path.Combine(outDir, name));
+        var frames = CamOverlay.Denormalise(prepared.Clip.Frames, checkpoint.Info.Data.Mean, checkpoint.Info.Data.Std).MoveToOuterDisposeScope();
+        foreach (var t in new[] { result.Maps, result.RawMaps, result.Weights, result.FrameImportance, result.GradientImportance }.Concat(result.Outputs.Values))
+            t.MoveToOuterDisposeScope();
+        return new ClipExplanation(video, names[classIndex], names[predicted], probabilities[classIndex].item<float>(), title, frames, result,
+            prepared.Clip.FrameIndices, prepared.Annotation?.RelevanceAt(prepared.Clip.FrameIndices));
+    }
+
+    /// <summary>Explains one video and writes NAME.html (figure + overlay strip), NAME.mp4 and NAME.json into <paramref name="outDir"/>.</summary>
+    public static ExplanationSummary ExplainVideo(LoadedCheckpoint checkpoint, string video, string? target, CamSettings settings, string outDir, string? name = null)
+    {
+        using var e = Explain(checkpoint, video, target, settings);
+        name ??= $"{Path.GetFileNameWithoutExtension(video)}-{e.Target}";
+        CamPlots.WriteExplanation(outDir, name, e.Frames, e.Result, 0, e.Title, e.SourceFrames);
+        return new ExplanationSummary(video, e.Target, e.Predicted, e.TargetProbability, e.FrameImportance, e.Attention, e.SourceFrames, Path.Combine(outDir, name));
     }
 
     static double[] Floats(Tensor t) => t.detach().cpu().to(float64).data<double>().ToArray();
+}
+
+/// <summary>One clip explained: its frames [T,H,W,3] in [0,1], the engine's result (batch of one), the target and prediction.</summary>
+public sealed record ClipExplanation(string Video, string Target, string Predicted, double TargetProbability, string Title,
+    Tensor Frames, CamResult Result, int[] SourceFrames, bool[]? Relevant) : IDisposable
+{
+    public double[] FrameImportance => Result.FrameImportance[0].detach().cpu().to(float64).data<double>().ToArray();
+    public double[]? Attention => Result.Outputs.TryGetValue("attention", out var a) ? a[0].detach().cpu().to(float64).data<double>().ToArray() : null;
+
+    /// <summary>The map blended over the frames: RGB bytes [T,H,W,3] (jet colormap, high = warm).</summary>
+    public Tensor Overlays(double alpha = 0.5) => CamOverlay.Blend(Frames, Result.Maps[0].cpu(), alpha);
+
+    public void Dispose()
+    {
+        Frames.Dispose();
+        Result.Dispose();
+    }
 }
 
 /// <summary>What <see cref="CamStudy.ExplainVideo"/> wrote: the target, the prediction, the per-frame importance (and attention).</summary>

@@ -20,6 +20,13 @@ public sealed record ClassifierSettings(
         _ => new(architecture, Frames: 8, Size: 64, Width: 8, HiddenSize: 64, Epochs: 6, BatchSize: 8, LearningRate: 1e-3, Seed: Seeds.Default),
     };
 
+    /// <summary>
+    /// The layer the study's measurements explain. The study used the last block (layer4), but at the small clip sizes
+    /// that train on 2 CPU cores layer4 is 2x2 (quick) or 4x4 (full) pixels: too coarse to point at small evidence.
+    /// layer2 (stride 8) keeps 8x8 / 14x14; notebook 05 compares the layers on the same clips.
+    /// </summary>
+    public string CamLayer => Architecture.StartsWith("r3d") || Architecture.StartsWith("mc3") ? "layer2" : "backbone.layer2";
+
     /// <summary>The study's three classifiers, in the order of its figures.</summary>
     public static readonly IReadOnlyList<string> StudyModels = ["r3d18", "cnn-lstm", "cnn-lstm-attention"];
 }
