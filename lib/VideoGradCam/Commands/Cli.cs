@@ -24,6 +24,7 @@ public static class Cli
         EvaluateCommand.Verb,
         ExplainCommand.Verb,
         EvaluateCamCommand.Verb,
+        ImportWeightsCommand.Verb,
     ];
 
     public static int Run(string[] argv, TextWriter? output = null)

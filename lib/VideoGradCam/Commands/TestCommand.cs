@@ -4,13 +4,14 @@ using VideoGradCam.Runtime;
 namespace VideoGradCam.Commands;
 
 /// <summary>
-/// <c>./workspace test</c>: every unit test and every notebook (headless, quick profile) through <c>dotnet test</c>,
-/// then one closing line <c>N passed, N failed, N skipped</c> summing every suite.
+/// <c>./workspace test</c>: every unit test (<c>dotnet test</c>), then the main job in the quick profile
+/// (<c>reproduce</c>: every notebook headless, each one a test; the report opened in Chromium, one more test), and one
+/// closing line <c>N passed, N failed, N skipped</c> summing every suite.
 /// </summary>
 public static class TestCommand
 {
     public static readonly Verb Verb = new("test", "test [--filter EXPR] [--profile quick|full]",
-        "run unit tests and notebooks; prints 'N passed, N failed'", Run);
+        "run unit tests, then reproduce (quick) with every notebook and the report check; prints 'N passed, N failed'", Run);
 
     public sealed record Counts(int Passed, int Failed, int Skipped)
     {
@@ -27,8 +28,8 @@ public static class TestCommand
         var results = Path.Combine(WorkspacePaths.Artifacts(), "test-results");
         if (Directory.Exists(results)) Directory.Delete(results, recursive: true);
         var args = new List<string> { "test", Path.Combine(root, "tests", "VideoGradCam.Tests", "VideoGradCam.Tests.csproj"),
-            "-c", "Release", "--logger", "trx", "--logger", "console;verbosity=normal", "--results-directory", results };
-        if (filter != null) { args.Add("--filter"); args.Add(filter); }
+            "-c", "Release", "--logger", "trx", "--logger", "console;verbosity=normal", "--results-directory", results,
+            "--filter", filter ?? "Category!=Notebook" };
         Console.WriteLine($"test: profile {profile.Name()}; results in {results}");
         var run = ExternalProcess.Run("dotnet", args, root, onLine: Console.WriteLine);
 
@@ -36,8 +37,33 @@ public static class TestCommand
         var total = suites.Select(ReadTrx).Aggregate(new Counts(0, 0, 0), (x, y) => x + y);
         // A build failure or a crashed test host writes no trx: count it as a failure, never as a pass.
         if (run.ExitCode != 0 && total.Failed == 0) total = total with { Failed = total.Failed + 1 };
+        Console.WriteLine($"unit tests: {total}");
+        if (filter is null) total += StudySuite(profile);
         Console.WriteLine(total.ToString());
-        return total.Failed == 0 && run.ExitCode == 0 ? 0 : 1;
+        return total.Failed == 0 ? 0 : 1;
+    }
+
+    /// <summary>The main job as a suite: each notebook is a test, and so is the report's browser check.</summary>
+    static Counts StudySuite(Profile profile)
+    {
+        Study.StudyPipeline.Outcome outcome;
+        try { outcome = Study.StudyPipeline.Run(profile); }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"reproduce failed: {e}");
+            return new Counts(0, 1, 0);
+        }
+        var notebooks = new Counts(outcome.Notebooks.Count(n => n.Passed), outcome.Notebooks.Count(n => !n.Passed), 0);
+        foreach (var n in outcome.Notebooks.Where(n => !n.Passed)) Console.WriteLine($"FAILED notebook {n.Notebook}: {n.Failure}");
+        var check = Task.Run(async () =>
+        {
+            await using var browser = await Plots.HeadlessBrowser.LaunchAsync();
+            return await browser.CheckAsync(outcome.Report);
+        }).GetAwaiter().GetResult();
+        bool drew = check.Plots > 0 && check.PlotsWithSvg == check.Plots && check.Errors.Count == 0;
+        Console.WriteLine($"report check: {check.PlotsWithSvg}/{check.Plots} charts drew, {check.Errors.Count} JavaScript errors {(drew ? "ok" : "FAILED: " + string.Join("; ", check.Errors))}");
+        Console.WriteLine($"notebooks: {notebooks}");
+        return notebooks + new Counts(drew ? 1 : 0, drew ? 0 : 1, 0);
     }
 
     /// <summary>Counts of one Visual Studio test results (.trx) file.</summary>

@@ -12,7 +12,7 @@ namespace VideoGradCam.Study;
 public sealed record StepTiming(string Step, double Seconds, bool Ran);
 
 /// <summary>Everything the report shows, gathered from this run's outputs.</summary>
-public sealed class StudyResults
+public sealed record StudyResults
 {
     public required Profile Profile { get; init; }
     public required IReadOnlyDictionary<string, CamEvaluation> Cam { get; init; }

@@ -14,7 +14,10 @@ public class NotebookTests
         return data;
     }
 
+    /// <summary>Category "Notebook": `./workspace test` runs the notebooks through `reproduce` instead (same runner,
+    /// cached by content), so they are not executed twice; `dotnet test` alone runs them here.</summary>
     [Theory]
+    [Trait("Category", "Notebook")]
     [MemberData(nameof(All))]
     public void NotebookRunsHeadlessWithoutErrors(string notebook)
     {
