@@ -22,7 +22,7 @@ public class PretrainedWeightsTests : IDisposable
         StateDictLoader.Save(original, pth);
         var ckpt = PretrainedWeights.Import("r3d18", pth, Path.Combine(_dir, "ckpt"), Names, DataSpec.Kinetics400 with { Frames = 4, Height = 32, Width = 32 }, width: 8);
         var loaded = Checkpoint.Load(ckpt);
-        using var x = randn(1, 3, 4, 32, 32);
+        using var x = randn([1, 3, 4, 32, 32]);
         original.eval(); loaded.Model.eval();
         using var _ = no_grad();
         Assert.True(original.forward(x).allclose(loaded.Model.forward(x), 1e-5, 1e-6));

@@ -1,0 +1,231 @@
+using System.Text.Json;
+using VideoGradCam.Odometry;
+using VideoGradCam.Runtime;
+
+namespace VideoGradCam.Study;
+
+/// <summary>One held-out frame: the image [H,W,3] in [0,1], the predicted depth [H,W] (unscaled, metres up to the
+/// unknown monocular scale) and the ground-truth depth [H,W] in metres (0 = sky), when the data has it.</summary>
+public sealed record DepthSample(string Sequence, int Frame, float[,,] Image, float[,] Predicted, float[,]? GroundTruth);
+
+/// <summary>The faithfulness check on one snippet (its sequence and target frame).</summary>
+public sealed record SnippetFaithfulness(string Sequence, int Frame, FaithfulnessResult Result);
+
+/// <summary>The faithfulness check of one layer's negative-loss map on a few held-out snippets, with the mean ratios
+/// (salient vs random pixels; salient vs the salient shape shifted). FlatMaps counts the snippets whose map was
+/// constant (a 1x1 activation, or no positive evidence): their "most salient" pixels are an arbitrary choice.</summary>
+public sealed record OdometryFaithfulness(string Layer, double Fraction, IReadOnlyList<SnippetFaithfulness> Snippets,
+    double MeanRatio, double MeanRatioShifted, int FlatMaps);
+
+/// <summary>
+/// The study's visual odometry artifacts, made once and reused: the synthetic sequences, the trained SfMLearner,
+/// its evaluation on the held-out sequences, and the regression Grad-CAM explanations with their faithfulness.
+/// The one implementation notebooks 06/07, <c>reproduce</c> and the tests call. The last sequence of the data
+/// is held out (as <c>./workspace train --model sfmlearner</c> does); the others train.
+/// </summary>
+public static class OdometryStudy
+{
+    /// <summary>Snippet length of the study: 5 frames, the SfMLearner odometry protocol (ATE on 5-frame snippets).</summary>
+    public const int SnippetLength = 5;
+
+    public const string ModelFileName = "sfmlearner.sfm", HistoryFileName = "history.json";
+
+    static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    public static string DataFolder(Profile profile) => Path.Combine(WorkspacePaths.GeneratedData(), $"odometry-{profile.Name()}");
+
+    public static string CheckpointFolder(Profile profile) =>
+        Path.Combine(WorkspacePaths.Artifacts(), "checkpoints", $"sfmlearner-{profile.Name()}");
+
+    /// <summary>Training options of a profile: the trainer's profile sizes with the study's 5-frame snippets.</summary>
+    public static SfmTrainingOptions TrainingOptions(Profile profile) =>
+        SfmTrainingOptions.ForProfile(profile) with { SequenceLength = SnippetLength };
+
+    /// <summary>The synthetic sequences of <paramref name="profile"/> (<c>data/generated/odometry-&lt;profile&gt;</c>),
+    /// rendered when missing or made with other options, reused otherwise. Returns the folder.</summary>
+    public static string EnsureData(Profile profile, bool force = false) =>
+        EnsureData(DataFolder(profile), SyntheticOdometry.ForProfile(profile), force);
+
+    /// <summary>Synthetic sequences with the given options in <paramref name="folder"/>, rendered once.</summary>
+    public static string EnsureData(string folder, SyntheticOdometry.Options options, bool force = false)
+    {
+        StepCache.Ensure(folder, "synth odometry", options, (dir, _) => SyntheticOdometry.Write(dir, options), force);
+        return folder;
+    }
+
+    /// <summary>The study's SfMLearner for <paramref name="profile"/>, trained on the profile's synthetic training
+    /// sequences into <c>artifacts/checkpoints/sfmlearner-&lt;profile&gt;/</c> (model file and history JSON) when
+    /// missing or stale, reused otherwise. Returns the model file (what <c>--checkpoint</c> takes).
+    /// An interrupted run starts again from the first epoch (the trainer keeps no optimiser state).</summary>
+    public static string EnsureTrained(Profile profile, bool force = false)
+    {
+        var data = SyntheticOdometry.ForProfile(profile);
+        var dataRoot = EnsureData(DataFolder(profile), data, force: false);
+        return EnsureTrained(dataRoot, CheckpointFolder(profile), TrainingOptions(profile), data.Width, data.Height, data, force);
+    }
+
+    /// <summary>Trains on every sequence of <paramref name="dataRoot"/> but the last, at width x height, into
+    /// <paramref name="folder"/>; <paramref name="dataIdentity"/> (e.g. the generator's options) joins the cache key.</summary>
+    public static string EnsureTrained(string dataRoot, string folder, SfmTrainingOptions options, int width, int height,
+        object? dataIdentity = null, bool force = false)
+    {
+        var trainNames = TrainSequences(dataRoot);
+        var config = new { options, width, height, trainNames, data = dataIdentity ?? dataRoot };
+        StepCache.Ensure(folder, "train sfmlearner", config, (dir, _) =>
+        {
+            var sequences = Load(dataRoot, trainNames, width, height);
+            try
+            {
+                var settings = new SfmSettings(options.SequenceLength, width, height, options.LossWeights.Explainability > 0,
+                    trainNames, SfmTrainer.MeanMotion(sequences));
+                using var model = new SfmLearner(settings);
+                var history = SfmTrainer.Train(model, sequences, options, Path.Combine(dir, ModelFileName));
+                AtomicFile.WriteAllText(Path.Combine(dir, HistoryFileName), JsonSerializer.Serialize(history, Json));
+            }
+            finally { foreach (var s in sequences) s.Dispose(); }
+        }, force);
+        return Path.Combine(folder, ModelFileName);
+    }
+
+    /// <summary>The loss history saved beside a checkpoint (the model file or its folder).</summary>
+    public static SfmTrainingHistory ReadHistory(string checkpoint)
+    {
+        var path = Path.Combine(Folder(checkpoint), HistoryFileName);
+        if (!File.Exists(path)) throw new FileNotFoundException($"No training history beside the checkpoint: {path}", path);
+        return JsonSerializer.Deserialize<SfmTrainingHistory>(File.ReadAllText(path), Json)
+            ?? throw new InvalidDataException($"{path}: unreadable training history.");
+    }
+
+    /// <summary>ATE (with the zero-motion and mean-training-motion baselines) and depth errors on the held-out sequences.</summary>
+    public static OdometryEvaluation Evaluate(string checkpoint, Profile profile) => Evaluate(checkpoint, DataFolder(profile));
+
+    public static OdometryEvaluation Evaluate(string checkpoint, string dataRoot)
+    {
+        using var model = SfmLearner.Load(ModelFile(checkpoint));
+        var sequences = Load(dataRoot, HeldOutSequences(dataRoot, model.Settings), model.Settings.Width, model.Settings.Height);
+        try { return SfmEvaluator.Evaluate(model, sequences); }
+        finally { foreach (var s in sequences) s.Dispose(); }
+    }
+
+    /// <summary>Predicted and ground-truth depth of one held-out frame (default: the middle of the first held-out sequence).</summary>
+    public static DepthSample PredictDepth(string checkpoint, Profile profile, string? sequence = null, int? frame = null)
+    {
+        var dataRoot = DataFolder(profile);
+        using var model = SfmLearner.Load(ModelFile(checkpoint));
+        using var seq = LoadOne(dataRoot, model.Settings, sequence);
+        int t = ResolveFrame(seq, model.Settings.SequenceLength, frame);
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        using var _ = TorchSharp.torch.no_grad();
+        model.Train(false);
+        var image = seq.Images[t].unsqueeze(0);                                         // [1,3,H,W] in [-1,1]
+        var depth = 1 / model.Disparity(image)[0, 0];                                   // [H,W]
+        var rgb = (seq.Images[t].permute(1, 2, 0) * 0.5 + 0.5).clamp(0, 1);             // [H,W,3] in [0,1]
+        return new DepthSample(seq.Name, t, ToArray3(rgb), OdometrySaliency.ToArray(depth),
+            seq.Depth is { } d ? OdometrySaliency.ToArray(d[t]) : null);
+    }
+
+    /// <summary>The saliency maps of one held-out snippet (default: the middle of the first held-out sequence): the
+    /// negative-loss Grad-CAM at the PoseNet's last encoder conv and the DepthNet's last decoder stage, the per-DoF
+    /// maps, the photometric error map.</summary>
+    public static OdometryExplanation Explain(string checkpoint, Profile profile, string? sequence = null, int? frame = null,
+        IReadOnlyList<(string Name, int Component, double Sign)>? dofs = null)
+    {
+        using var model = SfmLearner.Load(ModelFile(checkpoint));
+        using var seq = LoadOne(DataFolder(profile), model.Settings, sequence);
+        int t = ResolveFrame(seq, model.Settings.SequenceLength, frame);
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        return OdometrySaliency.Explain(model, seq.Snippet([t], model.Settings.SequenceLength), dofs);
+    }
+
+    /// <summary>Masks the top <paramref name="fraction"/> pixels of the negative-loss map at <paramref name="layer"/>
+    /// (default: the study's, <see cref="SfmCamModel.PoseLayer"/>) on <paramref name="snippets"/> evenly spaced held-out
+    /// snippets and compares the loss increase with random pixels and with the salient shape shifted
+    /// (<see cref="RegressionFaithfulness"/>).</summary>
+    public static OdometryFaithfulness Faithfulness(string checkpoint, Profile profile, string layer = SfmCamModel.PoseLayer,
+        int snippets = 4, double fraction = 0.1) => Faithfulness(checkpoint, DataFolder(profile), layer, snippets, fraction);
+
+    public static OdometryFaithfulness Faithfulness(string checkpoint, string dataRoot, string layer = SfmCamModel.PoseLayer,
+        int snippets = 4, double fraction = 0.1)
+    {
+        if (snippets < 1) throw new ArgumentException($"Need at least one snippet (got {snippets}).");
+        if (!SfmCamModel.Layers.Contains(layer)) throw new ArgumentException($"Unknown layer '{layer}': use {string.Join(", ", SfmCamModel.Layers)}.");
+        using var model = SfmLearner.Load(ModelFile(checkpoint));
+        int length = model.Settings.SequenceLength;
+        var sequences = Load(dataRoot, HeldOutSequences(dataRoot, model.Settings), model.Settings.Width, model.Settings.Height);
+        try
+        {
+            var all = sequences.SelectMany(s => s.Targets(length).Select(t => (Seq: s, Frame: t))).ToList();
+            int count = Math.Min(snippets, all.Count);
+            var chosen = Enumerable.Range(0, count).Select(i => all[(int)((i + 0.5) * all.Count / count)]).ToList();
+            var results = new List<SnippetFaithfulness>();
+            int flat = 0;
+            foreach (var (seq, t) in chosen)
+            {
+                using var scope = TorchSharp.torch.NewDisposeScope();
+                var snippet = seq.Snippet([t], length);
+                var map = OdometrySaliency.Explain(model, snippet, dofs: []).NegativeLossMaps[layer];
+                var values = map.Cast<float>().ToList();
+                if (values.Max() - values.Min() < 1e-6) flat++;
+                results.Add(new SnippetFaithfulness(seq.Name, t, RegressionFaithfulness.Check(model, snippet, map, fraction)));
+            }
+            return new OdometryFaithfulness(layer, fraction, results,
+                MeanFinite(results.Select(r => r.Result.Ratio)), MeanFinite(results.Select(r => r.Result.RatioShifted)), flat);
+        }
+        finally { foreach (var s in sequences) s.Dispose(); }
+    }
+
+    /// <summary>Every sequence of the data but the last (all of them when there is only one).</summary>
+    public static IReadOnlyList<string> TrainSequences(string dataRoot)
+    {
+        var all = OdometryDatasets.Open(dataRoot).Select(s => s.Name).ToList();
+        return all.Count > 1 ? all.Take(all.Count - 1).ToList() : all;
+    }
+
+    /// <summary>The sequences a model did not train on (all of them, when it trained on every one).</summary>
+    public static IReadOnlyList<string> HeldOutSequences(string dataRoot, SfmSettings settings)
+    {
+        var all = OdometryDatasets.Open(dataRoot).Select(s => s.Name).ToList();
+        var heldOut = all.Where(n => settings.TrainSequences is null || !settings.TrainSequences.Contains(n)).ToList();
+        return heldOut.Count > 0 ? heldOut : all;
+    }
+
+    /// <summary>A checkpoint given as the model file or as its folder -> the model file.</summary>
+    public static string ModelFile(string checkpoint) =>
+        Directory.Exists(checkpoint) ? Path.Combine(checkpoint, ModelFileName) : checkpoint;
+
+    static string Folder(string checkpoint) =>
+        Directory.Exists(checkpoint) ? checkpoint : Path.GetDirectoryName(Path.GetFullPath(checkpoint))!;
+
+    static List<SequenceFrames> Load(string dataRoot, IEnumerable<string> names, int width, int height) =>
+        OdometryDatasets.OpenKitti(dataRoot, names).Select(s => SequenceFrames.Load(s, width, height)).ToList();
+
+    static SequenceFrames LoadOne(string dataRoot, SfmSettings settings, string? sequence)
+    {
+        var name = sequence ?? HeldOutSequences(dataRoot, settings)[0];
+        return SequenceFrames.Load(OdometryDatasets.OpenKitti(dataRoot, [name])[0], settings.Width, settings.Height);
+    }
+
+    static int ResolveFrame(SequenceFrames seq, int length, int? frame)
+    {
+        var targets = seq.Targets(length).ToList();
+        int t = frame ?? targets[targets.Count / 2];
+        if (!targets.Contains(t))
+            throw new ArgumentException($"Frame {t} of sequence {seq.Name} has no {length}-frame snippet (targets {targets[0]}..{targets[^1]}).");
+        return t;
+    }
+
+    static double MeanFinite(IEnumerable<double> values)
+    {
+        var v = values.Where(double.IsFinite).ToList();
+        return v.Count == 0 ? double.NaN : v.Average();
+    }
+
+    static float[,,] ToArray3(TorchSharp.torch.Tensor t3d)
+    {
+        using var c = t3d.detach().cpu().contiguous();
+        var flat = c.data<float>().ToArray();
+        var a = new float[c.shape[0], c.shape[1], c.shape[2]];
+        Buffer.BlockCopy(flat, 0, a, 0, flat.Length * sizeof(float));
+        return a;
+    }
+}

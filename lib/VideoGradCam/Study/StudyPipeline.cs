@@ -1,0 +1,181 @@
+using System.Diagnostics;
+using Plotly.NET;
+using VideoGradCam.Plots;
+using VideoGradCam.Runtime;
+using VideoGradCam.Training;
+using VideoGradCam.Video;
+
+namespace VideoGradCam.Study;
+
+/// <summary>
+/// <c>./workspace reproduce</c>: the whole study in order, each step reused when its outputs are up to date (data by
+/// seed and size, checkpoints and measurements by configuration hash) and resumed when it was interrupted:
+/// generate data, train the three video classifiers and SfMLearner, evaluate, measure Grad-CAM, execute every
+/// notebook headless, write the report.
+/// </summary>
+public static class StudyPipeline
+{
+    public sealed record Outcome(string Report, IReadOnlyList<NotebookRunner.Outcome> Notebooks, IReadOnlyList<StepTiming> Steps);
+
+    public static Outcome Run(Profile profile, bool force = false, bool runNotebooks = true)
+    {
+        var steps = new List<StepTiming>();
+        T Step<T>(string name, Func<T> work)
+        {
+            Console.WriteLine($"reproduce: {name} ...");
+            var clock = Stopwatch.StartNew();
+            var value = work();
+            steps.Add(new StepTiming(name, clock.Elapsed.TotalSeconds, clock.Elapsed.TotalSeconds >= 1));
+            Console.WriteLine($"reproduce: {name}: {clock.Elapsed.TotalSeconds:0.0} s");
+            return value;
+        }
+
+        var actions = Step("synthetic actions", () => SyntheticActions.EnsureDefault(profile));
+        var odometryData = Step("synthetic odometry sequences", () => OdometryStudy.EnsureData(profile));
+        var checkpoints = ClassifierSettings.StudyModels.ToDictionary(a => a, a => Step($"train {a}", () => ClassifierStudy.EnsureTrained(a, profile, force)));
+        var sfm = Step("train SfMLearner", () => OdometryStudy.EnsureTrained(profile, force));
+        var accuracy = ClassifierSettings.StudyModels.ToDictionary(a => a, a => Step($"evaluate {a}", () => EnsureAccuracy(a, checkpoints[a], actions, profile)));
+        var cam = ClassifierSettings.StudyModels.ToDictionary(a => a, a => Step($"Grad-CAM metrics {a}", () => CamStudyEvaluations.Ensure(a, profile, force)));
+        var odometry = Step("evaluate SfMLearner and its saliency", () => OdometryPart(sfm, profile));
+        var figures = Step("study figures", () => Figures(profile, actions, odometry));
+        var notebooks = runNotebooks ? Step("notebooks", () => RunNotebooks(profile, force)) : [];
+
+        var claims = StudyClaims.Assess(cam, odometry.FaithfulnessRatios);
+        var results = new StudyResults
+        {
+            Profile = profile, Cam = cam, Accuracy = accuracy, Claims = claims, Figures = figures,
+            FaithfulnessRatios = odometry.FaithfulnessRatios, Odometry = odometry.Summary, Steps = steps,
+            Notebooks = notebooks.Select(n => (n.Notebook, n.Passed, n.Duration.TotalSeconds)).ToList(),
+        };
+        var html = StudyReport.Write(results);
+        var pngs = Step("report figures to PNG", () => StudyReport.RenderPngs(html));
+        html = StudyReport.Write(results with { Steps = steps });
+        Console.WriteLine($"reproduce: report {html} ({pngs.Count} PNG figures), metrics {Path.Combine(Path.GetDirectoryName(html)!, "metrics.json")}");
+        foreach (var c in claims) Console.WriteLine($"  [{c.Verdict}] {c.Statement}: {c.Value}");
+        return new Outcome(html, notebooks, steps);
+    }
+
+    /// <summary>What the report takes from the odometry study: ATE and depth errors, faithfulness ratios, two figures.</summary>
+    public sealed record OdometryReport(object Summary, IReadOnlyList<double> FaithfulnessRatios, IReadOnlyList<(string, string, GenericChart)> Figures);
+
+    static OdometryReport OdometryPart(string checkpoint, Profile profile)
+    {
+        var evaluation = OdometryStudy.Evaluate(checkpoint, profile);
+        var faithfulness = OdometryStudy.Faithfulness(checkpoint, profile);
+        var explanation = OdometryStudy.Explain(checkpoint, profile);
+        var figures = new List<(string, string, GenericChart)>
+        {
+            ("Visual odometry saliency (SfMLearner)",
+             "A held-out snippet's target frame, predicted depth, the negative-loss Grad-CAM maps (PoseNet and DepthNet layers), " +
+             "per-DoF maps and the photometric error map.", OdometryPlots.SaliencyPanel(explanation)),
+        };
+        figures.AddRange(evaluation.Trajectories.Take(1).Select(t => ("Trajectory on a held-out sequence (top view)",
+            "Predicted trajectory (5-frame snippets chained, least-squares scale) against the ground truth.", OdometryPlots.Trajectory(t))));
+        var summary = new
+        {
+            ate = evaluation.Ate, depth = evaluation.Depth, evaluation.Sequences, evaluation.SnippetLength,
+            faithfulness = new { faithfulness.Layer, faithfulness.Fraction, faithfulness.MeanRatio, faithfulness.MeanRatioShifted, faithfulness.FlatMaps,
+                snippets = faithfulness.Snippets.Select(s => new { s.Sequence, s.Frame, s.Result.Ratio, s.Result.RatioShifted }) },
+        };
+        return new OdometryReport(summary, faithfulness.Snippets.Select(s => s.Result.Ratio).ToList(), figures);
+    }
+
+    /// <summary>Test accuracy of a checkpoint, cached beside the other measurements.</summary>
+    static EvaluationReport EnsureAccuracy(string architecture, string checkpoint, string dataRoot, Profile profile)
+    {
+        var folder = Path.Combine(WorkspacePaths.Artifacts(), "evaluations", $"{architecture}-{profile.Name()}");
+        var config = new { checkpoint = StepCache.Hash(File.ReadAllText(Path.Combine(checkpoint, Checkpoint.InfoFile))), dataRoot };
+        StepCache.Ensure(folder, $"evaluate {architecture}", config, (dir, _) => ClassifierStudy.Evaluate(checkpoint, dataRoot).Save(Path.Combine(dir, "test.json")));
+        return EvaluationReport.FromJson(File.ReadAllText(Path.Combine(folder, "test.json")));
+    }
+
+    /// <summary>The study's figures from this run's models: clap with and without attention, wave for wave and for smile,
+    /// the 3D net for the true and another class, the odometry saliency.</summary>
+    static List<(string, string, GenericChart)> Figures(Profile profile, string dataRoot, OdometryReport odometry)
+    {
+        var models = ClassifierSettings.StudyModels.ToDictionary(a => a, a => Checkpoint.Load(ClassifierStudy.CheckpointFolder(a, profile)));
+        var test = ClassifierStudy.Split(VideoDataset.FromFolders(dataRoot)).Test;
+        string Clip(string label) => test.Items.First(i => test.ClassNames[i.Label] == label).Path;
+        CamSettings Settings(string a) => new(Layer: ClassifierSettings.For(a, profile).CamLayer);
+        (string, TorchSharp.torch.Tensor) Row(ClipExplanation e, string label) => (label, e.Overlays());
+        var figures = new List<(string, string, GenericChart)>();
+
+        var clap = Clip("clap");
+        var clapRows = new[] { "cnn-lstm", "cnn-lstm-attention" }.Select(a => (a, e: CamStudy.Explain(models[a], clap, "true", Settings(a)))).ToList();
+        figures.Add(("CNN-LSTM with and without attention on a 'clap' clip",
+            "Grad-CAM (true class) per frame; top: CNN-LSTM, bottom: CNN-LSTM with temporal attention. Red = high.",
+            CamComparisonPlot.Strips(clapRows.Select(r => Row(r.e, $"{r.a}\npred {r.e.Predicted}")).ToList(), clapRows[0].e.SourceFrames, Path.GetFileName(clap))));
+        var att = clapRows[1].e;
+        figures.Add(("Attention weights and Grad-CAM importance over time ('clap')",
+            "Attention weights of the attention model and each model's per-frame Grad-CAM importance; shaded: the ground-truth relevant frames.",
+            CamComparisonPlot.Curves([("attention weights", att.Attention!), .. clapRows.Select(r => ($"{r.a} Grad-CAM", r.e.FrameImportance))], att.Relevant, Path.GetFileName(clap), "weight / share")));
+
+        var wave = Clip("wave");
+        foreach (var target in new[] { "wave", "smile" })
+        {
+            var rows = ClassifierSettings.StudyModels.Select(a => (a, e: CamStudy.Explain(models[a], wave, target, Settings(a)))).ToList();
+            figures.Add(($"A 'wave' clip explained for '{target}'",
+                $"Grad-CAM for the class '{target}' by the three models (rows). The study asked whether other-class maps are meaningful.",
+                CamComparisonPlot.Strips(rows.Select(r => Row(r.e, $"{r.a}\np({target}) {r.e.TargetProbability:0.00}")).ToList(), rows[0].e.SourceFrames, Path.GetFileName(wave))));
+            foreach (var r in rows) r.e.Dispose();
+        }
+
+        var drink = Clip("drink");
+        var r3dRows = new[] { "true", "smile" }.Select(t => CamStudy.Explain(models["r3d18"], drink, t, Settings("r3d18"))).ToList();
+        figures.Add(("3D ResNet: true class and another class",
+            "R3D-18 Grad-CAM on a 'drink' clip: for its true class (top) and for 'smile' (bottom); time recovered by trilinear upsampling.",
+            CamComparisonPlot.Strips(r3dRows.Select(e => Row(e, $"target {e.Target}\np {e.TargetProbability:0.00}")).ToList(), r3dRows[0].SourceFrames, Path.GetFileName(drink))));
+        foreach (var e in r3dRows.Concat(clapRows.Select(r => r.e))) e.Dispose();
+        foreach (var m in models.Values) m.Model.Dispose();
+
+        figures.AddRange(odometry.Figures);
+        return figures;
+    }
+
+    /// <summary>Executes every notebook headless (or those whose name contains <paramref name="only"/>); a notebook is re-run
+    /// only when it, the bootstrap or the study's outputs changed, or when <paramref name="force"/>.</summary>
+    public static List<NotebookRunner.Outcome> RunNotebooks(Profile profile, bool force = false, string? only = null)
+    {
+        var outFolder = Path.Combine(WorkspacePaths.Artifacts(), "notebooks");
+        var upstream = Directory.Exists(WorkspacePaths.Artifacts())
+            ? Directory.EnumerateFiles(WorkspacePaths.Artifacts(), StepCache.MarkerName, SearchOption.AllDirectories)
+                .Where(f => !f.Contains(Path.Combine("artifacts", "notebooks"))).Order().Select(File.ReadAllText).ToList()
+            : [];
+        var bootstrap = File.ReadAllText(Path.Combine(WorkspacePaths.Notebooks(), "bootstrap.dib"));
+        var outcomes = new List<NotebookRunner.Outcome>();
+        var notebooks = NotebookRunner.All().Where(n => only is null || Path.GetFileName(n).Contains(only)).ToList();
+        if (notebooks.Count == 0) throw new ArgumentException($"No notebook matches '{only}'.");
+        using var progress = new Progress($"notebooks ({profile.Name()})", notebooks.Count);
+        foreach (var nb in notebooks)
+        {
+            var name = Path.GetFileName(nb);
+            var cache = Path.Combine(outFolder, ".cache", Path.GetFileNameWithoutExtension(nb));
+            var config = new { notebook = StepCache.Hash(File.ReadAllText(nb)), bootstrap = StepCache.Hash(bootstrap), profile = profile.Name(), upstream = StepCache.Hash(upstream) };
+            NotebookRunner.Outcome? outcome = null;
+            progress.Status($"running {name}");
+            try
+            {
+                StepCache.Ensure(cache, $"notebook {name}", config, (_, _) =>
+                {
+                    outcome = NotebookRunner.Run(nb, outFolder, profile);
+                    if (!outcome.Passed) throw new NotebookFailedException(outcome);
+                }, force);
+            }
+            catch (NotebookFailedException failed)
+            {
+                outcome = failed.Outcome;
+                Console.Error.WriteLine($"\n{name} FAILED: {outcome.Failure}");
+            }
+            outcome ??= new NotebookRunner.Outcome(name, true, Path.Combine(outFolder, name), TimeSpan.Zero, null, "reused");
+            outcomes.Add(outcome);
+            progress.Advance($"{name} {(outcome.Passed ? "ok" : "FAILED")} in {outcome.Duration.TotalSeconds:0}s");
+        }
+        return outcomes;
+    }
+
+    /// <summary>Stops the notebook's step from being marked done; caught by the caller of <see cref="StepCache.Ensure"/>.</summary>
+    sealed class NotebookFailedException(NotebookRunner.Outcome outcome) : Exception(outcome.Failure)
+    {
+        public NotebookRunner.Outcome Outcome { get; } = outcome;
+    }
+}

@@ -1,0 +1,79 @@
+using VideoGradCam.Odometry;
+using VideoGradCam.Study;
+using Xunit;
+
+namespace VideoGradCam.Tests.Study;
+
+public class OdometryStudyTests
+{
+    static string TempDir()
+    {
+        var d = Path.Combine(Path.GetTempPath(), "odometry-study-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(d);
+        return d;
+    }
+
+    static readonly SyntheticOdometry.Options Tiny = new(Sequences: 2, Frames: 7, Width: 64, Height: 24, Seed: 5);
+
+    static Dictionary<string, DateTime> Stamps(string folder) =>
+        Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).ToDictionary(f => f, File.GetLastWriteTimeUtc);
+
+    [Fact]
+    public void EnsureDataRendersOnceAndReusesTheFilesOnTheSecondCall()
+    {
+        var folder = Path.Combine(TempDir(), "odometry");
+        OdometryStudy.EnsureData(folder, Tiny);
+        var first = Stamps(folder);
+        Assert.Contains(first.Keys, f => f.EndsWith(Path.Combine("poses", "01.txt")));
+        Thread.Sleep(20);
+        OdometryStudy.EnsureData(folder, Tiny);
+        Assert.Equal(first, Stamps(folder));
+    }
+
+    [Fact]
+    public void EnsureDataRendersAgainWhenTheOptionsChange()
+    {
+        var folder = Path.Combine(TempDir(), "odometry");
+        OdometryStudy.EnsureData(folder, Tiny);
+        OdometryStudy.EnsureData(folder, Tiny with { Sequences = 1 });
+        Assert.Equal(["00"], OdometryDatasets.Open(folder).Select(s => s.Name));
+    }
+
+    [Fact]
+    public void TrainedCheckpointIsReusedAndEvaluatedOnTheHeldOutSequenceOnly()
+    {
+        var root = TempDir();
+        var data = OdometryStudy.EnsureData(Path.Combine(root, "data"), Tiny);
+        var options = new SfmTrainingOptions(Epochs: 1, BatchSize: 4, SequenceLength: 3);
+        var folder = Path.Combine(root, "ckpt");
+        var checkpoint = OdometryStudy.EnsureTrained(data, folder, options, 64, 24, Tiny);
+        var written = File.GetLastWriteTimeUtc(checkpoint);
+        Assert.Equal(2, OdometryStudy.ReadHistory(folder).Steps.Count);       // 5 targets of sequence 00 in batches of 4
+
+        Thread.Sleep(20);
+        Assert.Equal(checkpoint, OdometryStudy.EnsureTrained(data, folder, options, 64, 24, Tiny));
+        Assert.Equal(written, File.GetLastWriteTimeUtc(checkpoint));
+
+        var evaluation = OdometryStudy.Evaluate(checkpoint, data);
+        Assert.Equal(["01"], evaluation.Sequences);
+        Assert.Equal(["SfMLearner", "zero motion", "mean training motion"], evaluation.Ate.Select(r => r.Method));
+        Assert.All(evaluation.Ate, r => Assert.Equal(5, r.Snippets));
+        Assert.NotNull(evaluation.Depth);
+    }
+
+    [Fact]
+    public void FaithfulnessAveragesTheRatiosOfTheChosenHeldOutSnippets()
+    {
+        var root = TempDir();
+        var data = OdometryStudy.EnsureData(Path.Combine(root, "data"), Tiny);
+        var folder = Path.Combine(root, "ckpt");
+        OdometryStudy.EnsureTrained(data, folder, new SfmTrainingOptions(Epochs: 1, BatchSize: 8, SequenceLength: 3), 64, 24, Tiny);
+        var f = OdometryStudy.Faithfulness(folder, data, SfmCamModel.DepthLayer, snippets: 2);
+        Assert.Equal(SfmCamModel.DepthLayer, f.Layer);
+        Assert.Equal(2, f.Snippets.Count);
+        Assert.All(f.Snippets, s => Assert.Equal("01", s.Sequence));
+        Assert.NotEqual(f.Snippets[0].Frame, f.Snippets[1].Frame);
+        var finite = f.Snippets.Select(s => s.Result.Ratio).Where(double.IsFinite).ToList();
+        Assert.Equal(finite.Count == 0 ? double.NaN : finite.Average(), f.MeanRatio, 9);
+    }
+}
