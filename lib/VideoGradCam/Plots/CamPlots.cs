@@ -87,7 +87,7 @@ public static class CamPlots
     public static string PageHtml(string title, string figureJson, string stripHtml)
     {
         var id = "cam" + Guid.NewGuid().ToString("N")[..8];
-        return $"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{WebUtility.HtmlEncode(title)}</title>{PlotlyScript()}</head><body>" +
+        return $"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{WebUtility.HtmlEncode(title)}</title>{"<script>" + FigurePage.PlotlyJavaScript + "</script>"}</head><body>" +
                $"<div id=\"{id}\"></div><script>var f={figureJson};Plotly.newPlot('{id}',f.data,f.layout);</script>{stripHtml}</body></html>";
     }
 
@@ -123,16 +123,6 @@ public static class CamPlots
             ["outputs"] = result.Outputs.ToDictionary(kv => kv.Key, kv => Floats(kv.Value[sample])),
         };
         Runtime.AtomicFile.WriteAllText(Path.Combine(outDir, name + ".json"), JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true }));
-    }
-
-    static string PlotlyScript()
-    {
-        var asm = typeof(Plotly.NET.GenericChart).Assembly;
-        var name = asm.GetManifestResourceNames().FirstOrDefault(n => n.Contains("plotly", StringComparison.OrdinalIgnoreCase) && n.EndsWith(".min.js"));
-        if (name is null) return "<script src=\"https://cdn.plot.ly/plotly-2.28.0.min.js\"></script>";
-        using var s = asm.GetManifestResourceStream(name)!;
-        using var reader = new StreamReader(s);
-        return "<script>" + reader.ReadToEnd() + "</script>";
     }
 
     static float[] Floats(Tensor t)

@@ -51,7 +51,7 @@ public sealed class FigurePage(string title)
         sb.Append("<style>body{font-family:sans-serif;max-width:1200px;margin:2em auto;padding:0 1em}")
           .Append("table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}")
           .Append("figure{margin:1em 0}figcaption{color:#555;font-size:90%}</style>");
-        sb.Append("<script>").Append(PlotlyJs.Value).Append("</script></head><body>");
+        sb.Append("<script>").Append(PlotlyJavaScript).Append("</script></head><body>");
         sb.Append("<h1>").Append(WebUtility.HtmlEncode(title)).Append("</h1>");
         foreach (var p in _parts) sb.Append(p).Append('\n');
         sb.Append("</body></html>");
@@ -62,6 +62,9 @@ public sealed class FigurePage(string title)
 
     /// <summary>One figure as a standalone offline page.</summary>
     public static void SaveFigure(GenericChart chart, string path, string title) => new FigurePage(title).Figure(chart).Save(path);
+
+    /// <summary>plotly.js as embedded in Plotly.NET, safe to put inside a script element.</summary>
+    public static string PlotlyJavaScript => PlotlyJs.Value;
 
     static readonly Lazy<string> PlotlyJs = new(() =>
     {

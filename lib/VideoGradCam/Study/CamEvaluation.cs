@@ -234,6 +234,9 @@ public static class CamEvaluator
 /// <summary>The study's CAM measurements, cached: one evaluation per model and profile in artifacts/cam-eval/.</summary>
 public static class CamStudyEvaluations
 {
+    /// <summary>Bumped when <see cref="CamEvaluation"/> gains fields, so cached evaluations are measured again.</summary>
+    public const int FormatVersion = 2;
+
     public static string Folder(string architecture, Profile profile) =>
         Path.Combine(WorkspacePaths.Artifacts(), "cam-eval", $"{architecture}-{profile.Name()}");
 
@@ -247,6 +250,7 @@ public static class CamStudyEvaluations
         var folder = Folder(architecture, profile);
         var config = new
         {
+            version = FormatVersion,
             checkpoint = StepCache.Hash(File.ReadAllText(Path.Combine(checkpoint, Checkpoint.InfoFile))),
             methods = options.Methods.Select(m => $"{m.Method}/{m.Weighting}").ToArray(),
             options.Split, options.MaxClips, options.DeletionClips, options.SanityClips, options.Layer,
