@@ -37,8 +37,8 @@ public static class CamComparisonPlot
         }
         var png = Convert.ToBase64String(canvas.ImEncode(".png"));
         var image = Chart.Image<string>(Source: "data:image/png;base64," + png, Name: "overlays");
-        image = Plotly.NET.Chart.withXAxis(Hidden(), null).Invoke(image);
-        image = Plotly.NET.Chart.withYAxis(Hidden(), null).Invoke(image);
+        image = Plotly.NET.Chart.withXAxis(FrameStripPlot.HiddenAxis(), null).Invoke(image);
+        image = Plotly.NET.Chart.withYAxis(FrameStripPlot.HiddenAxis(), null).Invoke(image);
         image = Plotly.NET.Chart.withSize((double)Math.Max(500, canvas.Width + 60), (double)(canvas.Height + 110)).Invoke(image);
         return Plotly.NET.Chart.withTitle(title, null).Invoke(image);
     }
@@ -68,15 +68,6 @@ public static class CamComparisonPlot
         var lines = label.Split('\n');
         for (int i = 0; i < lines.Length; i++)
             Cv2.PutText(canvas, lines[i], new Point(4, yCentre - 6 * (lines.Length - 1) + 13 * i), HersheyFonts.HersheySimplex, 0.4, Scalar.All(20));
-    }
-
-    static Plotly.NET.LayoutObjects.LinearAxis Hidden()
-    {
-        var axis = new Plotly.NET.LayoutObjects.LinearAxis();
-        axis.SetProperty("showticklabels", false);
-        axis.SetProperty("showgrid", false);
-        axis.SetProperty("zeroline", false);
-        return axis;
     }
 }
 

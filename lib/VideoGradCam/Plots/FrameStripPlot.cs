@@ -46,7 +46,8 @@ public static class FrameStripPlot
     public static GenericChart Build(Clip clip, Tensor? masks, bool[] relevance, string? title = null, int pixelsPerFrame = 96) =>
         Build(clip, masks, relevance.Select(r => r ? 1.0 : 0.0).ToArray(), title, pixelsPerFrame);
 
-    static Plotly.NET.LayoutObjects.LinearAxis HiddenAxis()
+    /// <summary>An axis with no ticks, grid or zero line (image figures).</summary>
+    internal static Plotly.NET.LayoutObjects.LinearAxis HiddenAxis()
     {
         var axis = new Plotly.NET.LayoutObjects.LinearAxis();
         axis.SetProperty("showticklabels", false);

@@ -42,6 +42,14 @@ public class OdometrySaliencyTests
         {
             var expected = OdometryTestKit.PlainGradCam(cam, snip.Stacked(), o => -o["loss"].sum(), layer)[0];
             var got = tensor(e.NegativeLossMaps[layer].Cast<float>().ToArray(), expected.shape);
+            var activation = cam.Forward(snip.Stacked(), layer).Activation;
+            if (activation.shape[2] * activation.shape[3] == 1)
+            {
+                // A 1x1 activation (pose.conv7 at this tiny input) gives a constant map: the engine's convention is zeros,
+                // where the plain version divides rounding noise by rounding noise.
+                Assert.True(got.abs().max().item<float>() == 0, layer);
+                continue;
+            }
             Assert.True(got.allclose(expected, atol: 1e-4), layer);
         }
         var tz = OdometryTestKit.PlainGradCam(cam, snip.Stacked(), o => o["pose"][.., SfmCamModel.PoseComponent(1, "tz")].sum(), SfmCamModel.PoseLayer)[0];
