@@ -4,6 +4,7 @@ using VideoGradCam.Plots;
 using VideoGradCam.Runtime;
 using VideoGradCam.Training;
 using VideoGradCam.Video;
+using VideoGradCam.Odometry;
 
 namespace VideoGradCam.Study;
 
@@ -60,8 +61,20 @@ public static class StudyPipeline
 
     static OdometryReport OdometryPart(string checkpoint, Profile profile)
     {
-        var evaluation = OdometryStudy.Evaluate(checkpoint, profile);
-        var faithfulness = OdometryStudy.Faithfulness(checkpoint, profile);
+        // Evaluation and faithfulness are cached beside the other measurements (keyed by the trained checkpoint).
+        // The study's layer is the PoseNet's last encoder conv; at the small input of the synthetic sequences it is 1x1 (a
+        // constant map), so the faithfulness that the claim rests on is measured one stage earlier (conv5), and conv7's beside it.
+        var folder = Path.Combine(WorkspacePaths.Artifacts(), "odometry-eval", profile.Name());
+        var config = new { version = 1, checkpoint = File.ReadAllText(Path.Combine(Path.GetDirectoryName(checkpoint)!, StepCache.MarkerName)) };
+        StepCache.Ensure(folder, "evaluate SfMLearner", config, (dir, _) =>
+        {
+            Save(Path.Combine(dir, "evaluation.json"), OdometryStudy.Evaluate(checkpoint, profile));
+            Save(Path.Combine(dir, "faithfulness-conv5.json"), OdometryStudy.Faithfulness(checkpoint, profile, SfmCamModel.PoseMidLayer));
+            Save(Path.Combine(dir, "faithfulness-conv7.json"), OdometryStudy.Faithfulness(checkpoint, profile, SfmCamModel.PoseLayer));
+        });
+        var evaluation = Load<OdometryEvaluation>(Path.Combine(folder, "evaluation.json"));
+        var faithfulness = Load<OdometryFaithfulness>(Path.Combine(folder, "faithfulness-conv5.json"));
+        var faithfulnessConv7 = Load<OdometryFaithfulness>(Path.Combine(folder, "faithfulness-conv7.json"));
         var explanation = OdometryStudy.Explain(checkpoint, profile);
         var figures = new List<(string, string, GenericChart)>
         {
@@ -74,11 +87,18 @@ public static class StudyPipeline
         var summary = new
         {
             ate = evaluation.Ate, depth = evaluation.Depth, evaluation.Sequences, evaluation.SnippetLength,
-            faithfulness = new { faithfulness.Layer, faithfulness.Fraction, faithfulness.MeanRatio, faithfulness.MeanRatioShifted, faithfulness.FlatMaps,
-                snippets = faithfulness.Snippets.Select(s => new { s.Sequence, s.Frame, s.Result.Ratio, s.Result.RatioShifted }) },
+            faithfulness = new[] { faithfulness, faithfulnessConv7 }.Select(f => new { f.Layer, f.Fraction, f.MeanRatio, f.MeanRatioShifted, f.FlatMaps,
+                snippets = f.Snippets.Select(s => new { s.Sequence, s.Frame, s.Result.Ratio, s.Result.RatioShifted }) }),
         };
         return new OdometryReport(summary, faithfulness.Snippets.Select(s => s.Result.Ratio).ToList(), figures);
     }
+
+    static readonly System.Text.Json.JsonSerializerOptions CacheJson = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
+    static void Save<T>(string path, T value) => AtomicFile.WriteAllText(path, System.Text.Json.JsonSerializer.Serialize(value, CacheJson));
+
+    static T Load<T>(string path) => System.Text.Json.JsonSerializer.Deserialize<T>(File.ReadAllText(path), CacheJson)
+        ?? throw new InvalidDataException($"{path}: empty.");
 
     /// <summary>Test accuracy of a checkpoint, cached beside the other measurements.</summary>
     static EvaluationReport EnsureAccuracy(string architecture, string checkpoint, string dataRoot, Profile profile)
