@@ -8,12 +8,13 @@ namespace VideoGradCam.Study;
 /// unknown monocular scale) and the ground-truth depth [H,W] in metres (0 = sky), when the data has it.</summary>
 public sealed record DepthSample(string Sequence, int Frame, float[,,] Image, float[,] Predicted, float[,]? GroundTruth);
 
-/// <summary>The faithfulness check on one snippet (its sequence and target frame).</summary>
-public sealed record SnippetFaithfulness(string Sequence, int Frame, FaithfulnessResult Result);
+/// <summary>The faithfulness check on one snippet (its sequence and target frame); FlatMap: the map was constant.</summary>
+public sealed record SnippetFaithfulness(string Sequence, int Frame, FaithfulnessResult Result, bool FlatMap);
 
 /// <summary>The faithfulness check of one layer's negative-loss map on a few held-out snippets, with the mean ratios
 /// (salient vs random pixels; salient vs the salient shape shifted). FlatMaps counts the snippets whose map was
-/// constant (a 1x1 activation, or no positive evidence): their "most salient" pixels are an arbitrary choice.</summary>
+/// constant (a 1x1 activation, or no positive evidence): their "most salient" pixels are an arbitrary choice, so they
+/// are listed but left out of the means (NaN when every map is flat).</summary>
 public sealed record OdometryFaithfulness(string Layer, double Fraction, IReadOnlyList<SnippetFaithfulness> Snippets,
     double MeanRatio, double MeanRatioShifted, int FlatMaps);
 
@@ -165,11 +166,13 @@ public static class OdometryStudy
                 var snippet = seq.Snippet([t], length);
                 var map = OdometrySaliency.Explain(model, snippet, dofs: []).NegativeLossMaps[layer];
                 var values = map.Cast<float>().ToList();
-                if (values.Max() - values.Min() < 1e-6) flat++;
-                results.Add(new SnippetFaithfulness(seq.Name, t, RegressionFaithfulness.Check(model, snippet, map, fraction)));
+                bool isFlat = values.Max() - values.Min() < 1e-6;
+                if (isFlat) flat++;
+                results.Add(new SnippetFaithfulness(seq.Name, t, RegressionFaithfulness.Check(model, snippet, map, fraction), isFlat));
             }
+            var informative = results.Where(r => !r.FlatMap).ToList();
             return new OdometryFaithfulness(layer, fraction, results,
-                MeanFinite(results.Select(r => r.Result.Ratio)), MeanFinite(results.Select(r => r.Result.RatioShifted)), flat);
+                MeanFinite(informative.Select(r => r.Result.Ratio)), MeanFinite(informative.Select(r => r.Result.RatioShifted)), flat);
         }
         finally { foreach (var s in sequences) s.Dispose(); }
     }
