@@ -126,16 +126,17 @@ public static class OdometryStudy
     }
 
     /// <summary>The saliency maps of one held-out snippet (default: the middle of the first held-out sequence): the
-    /// negative-loss Grad-CAM at the PoseNet's last encoder conv and the DepthNet's last decoder stage, the per-DoF
-    /// maps, the photometric error map.</summary>
+    /// negative-loss Grad-CAM at every layer of <see cref="SfmCamModel.Layers"/>, the per-DoF maps (default: every DoF
+    /// of the motion to t+1) at <paramref name="dofLayer"/>, the photometric error map. The per-DoF maps default to
+    /// <see cref="SfmCamModel.PoseMidLayer"/>: the study's conv7 is a single cell at the profiles' frame sizes.</summary>
     public static OdometryExplanation Explain(string checkpoint, Profile profile, string? sequence = null, int? frame = null,
-        IReadOnlyList<(string Name, int Component, double Sign)>? dofs = null)
+        IReadOnlyList<(string Name, int Component, double Sign)>? dofs = null, string dofLayer = SfmCamModel.PoseMidLayer)
     {
         using var model = SfmLearner.Load(ModelFile(checkpoint));
         using var seq = LoadOne(DataFolder(profile), model.Settings, sequence);
         int t = ResolveFrame(seq, model.Settings.SequenceLength, frame);
         using var scope = TorchSharp.torch.NewDisposeScope();
-        return OdometrySaliency.Explain(model, seq.Snippet([t], model.Settings.SequenceLength), dofs);
+        return OdometrySaliency.Explain(model, seq.Snippet([t], model.Settings.SequenceLength), dofs, dofLayer: dofLayer);
     }
 
     /// <summary>Masks the top <paramref name="fraction"/> pixels of the negative-loss map at <paramref name="layer"/>
