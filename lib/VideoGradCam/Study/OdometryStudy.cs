@@ -50,9 +50,13 @@ public static class OdometryStudy
     /// <summary>Synthetic sequences with the given options in <paramref name="folder"/>, rendered once.</summary>
     public static string EnsureData(string folder, SyntheticOdometry.Options options, bool force = false)
     {
-        StepCache.Ensure(folder, "synth odometry", options, (dir, _) => SyntheticOdometry.Write(dir, options), force);
+        StepCache.Ensure(folder, "synth odometry", DataIdentity(options), (dir, _) => SyntheticOdometry.Write(dir, options), force);
         return folder;
     }
+
+    /// <summary>What the rendered data depends on: the options, and the renderer's version (bumped when the same
+    /// options would render other images; 2: seeds stable across processes).</summary>
+    public static object DataIdentity(SyntheticOdometry.Options options) => new { renderer = 2, options };
 
     /// <summary>The study's SfMLearner for <paramref name="profile"/>, trained on the profile's synthetic training
     /// sequences into <c>artifacts/checkpoints/sfmlearner-&lt;profile&gt;/</c> (model file and history JSON) when
@@ -62,7 +66,7 @@ public static class OdometryStudy
     {
         var data = SyntheticOdometry.ForProfile(profile);
         var dataRoot = EnsureData(DataFolder(profile), data, force: false);
-        return EnsureTrained(dataRoot, CheckpointFolder(profile), TrainingOptions(profile), data.Width, data.Height, data, force);
+        return EnsureTrained(dataRoot, CheckpointFolder(profile), TrainingOptions(profile), data.Width, data.Height, DataIdentity(data), force);
     }
 
     /// <summary>Trains on every sequence of <paramref name="dataRoot"/> but the last, at width x height, into
