@@ -18,14 +18,18 @@ public static class CamMaps
         return up.reshape(b, t, size.H, size.W);                           // -> [B,t,H,W] (t = T for framewise, 1 for images)
     }
 
-    /// <summary>Min-max per clip over (T,H,W). A constant clip (all-zero included) becomes all zeros, never NaN.</summary>
+    /// <summary>Min-max per clip over (T,H,W). A constant clip (all-zero included) becomes all zeros, never NaN.
+    /// "Constant" allows float rounding: bilinear upsampling of a 1x1 map is constant only up to a few ulps, and
+    /// stretching those to [0,1] would draw a pattern that is not in the model.</summary>
     public static Tensor NormalisePerClip(Tensor maps)
     {
         var flat = maps.flatten(1);
         var min = flat.amin([1], keepdim: true);
-        var range = flat.amax([1], keepdim: true) - min;
-        var safe = where(range > 0, range, ones_like(range));
-        var normalised = where(range > 0, (flat - min) / safe, zeros_like(flat));
+        var max = flat.amax([1], keepdim: true);
+        var range = max - min;
+        var varies = range > maximum(max.abs(), min.abs()) * 1e-5;
+        var safe = where(varies, range, ones_like(range));
+        var normalised = where(varies, (flat - min) / safe, zeros_like(flat));
         return normalised.reshape(maps.shape).clamp(0, 1);
     }
 

@@ -19,9 +19,10 @@ public static class OdometrySaliency
     public static IReadOnlyList<(string Name, int Component, double Sign)> DefaultDofs(int referenceCount) =>
         new[] { "tx", "ty", "tz", "rx", "ry", "rz" }.Select(d => ($"{d} (t+1)", SfmCamModel.PoseComponent(referenceCount / 2, d), 1.0)).ToList();
 
-    /// <summary>Explains one snippet (B = 1).</summary>
+    /// <summary>Explains one snippet (B = 1); the per-DoF maps at <paramref name="dofLayer"/> (default: the study's
+    /// <see cref="SfmCamModel.PoseLayer"/>).</summary>
     public static OdometryExplanation Explain(SfmLearner model, Snippet snippet,
-        IReadOnlyList<(string Name, int Component, double Sign)>? dofs = null, LossWeights? weights = null)
+        IReadOnlyList<(string Name, int Component, double Sign)>? dofs = null, LossWeights? weights = null, string? dofLayer = null)
     {
         var cam = new SfmCamModel(model, snippet.Intrinsics, weights);
         var engine = new CamEngine(cam, CamMethod.GradCam);
@@ -40,7 +41,7 @@ public static class OdometrySaliency
         var dofMaps = new Dictionary<string, float[,]>();
         foreach (var (name, component, sign) in dofs ?? DefaultDofs(snippet.References.Length))
         {
-            using var r = engine.Explain(input, [new RegressionTarget("pose", component, sign)], SfmCamModel.PoseLayer);
+            using var r = engine.Explain(input, [new RegressionTarget("pose", component, sign)], dofLayer ?? SfmCamModel.PoseLayer);
             dofMaps[name] = ToArray(r.Maps[0, 0]);
         }
         float[,] error;

@@ -7,7 +7,7 @@ namespace VideoGradCam.Odometry;
 
 /// <summary>What PoseExpNet returns: pose [B,N,6] (tx,ty,tz,rx,ry,rz; target -> reference i), the explainability
 /// masks (finest first, each [B,N,h,w]; empty without the mask decoder) and the last encoder conv ("pose.conv7").</summary>
-public sealed record PoseOutput(Tensor Pose, Tensor[] Masks, Tensor Conv7, Tensor Conv5);
+public sealed record PoseOutput(Tensor Pose, Tensor[] Masks, Tensor Conv7, Tensor Conv4);
 
 /// <summary>
 /// SfMLearner's PoseNet with the optional explainability-mask decoder, as in the PyTorch port (models/PoseExpNet.py):
@@ -58,7 +58,7 @@ public sealed class PoseExpNet : Module<Tensor, Tensor[], PoseOutput>
 
     static Tensor CropTo(Tensor x, Tensor reference) => x[.., .., ..(int)reference.shape[2], ..(int)reference.shape[3]];
 
-    /// <summary>target [B,3,H,W], references N x [B,3,H,W] -> pose [B,N,6], masks, conv7 and conv5 activations.</summary>
+    /// <summary>target [B,3,H,W], references N x [B,3,H,W] -> pose [B,N,6], masks, conv7 and conv4 activations.</summary>
     public override PoseOutput forward(Tensor target, Tensor[] references)
     {
         if (references.Length != ReferenceCount)
@@ -68,7 +68,7 @@ public sealed class PoseExpNet : Module<Tensor, Tensor[], PoseOutput>
         var c5 = conv5.call(c4); var c6 = conv6.call(c5); var c7 = conv7.call(c6);
         var pose = pose_pred.call(c7).mean([3]).mean([2]);          // [B,6N]
         pose = pose.view(pose.shape[0], ReferenceCount, 6) * 0.01;   // [B,N,6]
-        if (!OutputExplainability) return new PoseOutput(pose, [], c7, c5);
+        if (!OutputExplainability) return new PoseOutput(pose, [], c7, c4);
         var u5 = CropTo(upconv5!.call(c5), c4);
         var u4 = CropTo(upconv4!.call(u5), c3);
         var u3 = CropTo(upconv3!.call(u4), c2);
@@ -76,6 +76,6 @@ public sealed class PoseExpNet : Module<Tensor, Tensor[], PoseOutput>
         var u1 = CropTo(upconv1!.call(u2), input);
         Tensor[] masks = [sigmoid(predict_mask1!.call(u1)), sigmoid(predict_mask2!.call(u2)),
                           sigmoid(predict_mask3!.call(u3)), sigmoid(predict_mask4!.call(u4))];
-        return new PoseOutput(pose, training ? masks : [masks[0]], c7, c5);
+        return new PoseOutput(pose, training ? masks : [masks[0]], c7, c4);
     }
 }

@@ -7,15 +7,15 @@ namespace VideoGradCam.Odometry;
 /// SfMLearner as the CAM engine sees it. Input: a stacked snippet [B,(1+N)·3,H,W] (target first, see
 /// <see cref="Snippet.Stacked"/>). Outputs: "loss" [B] (per-sample view-synthesis loss at the finest scale:
 /// w_p·photometric + w_s·smoothness), "pose" [B,N·6] (reference i's DoF d at i·6+d). Layers: "pose.conv7"
-/// (PoseNet's last encoder conv, the study's choice), "pose.conv5" (two convs earlier, still spatial at small inputs)
+/// (PoseNet's last encoder conv, the study's choice), "pose.conv4" (three convs earlier, still spatial at small inputs)
 /// and "depth.iconv1" (DepthNet's last decoder stage).
 /// </summary>
 public sealed class SfmCamModel(SfmLearner model, Tensor intrinsics, LossWeights? weights = null) : ICamModel
 {
-    public const string PoseLayer = "pose.conv7", PoseMidLayer = "pose.conv5", DepthLayer = "depth.iconv1";
+    public const string PoseLayer = "pose.conv7", PoseMidLayer = "pose.conv4", DepthLayer = "depth.iconv1";
 
-    /// <summary>The study's PoseNet layer, conv7, is 1x1 at inputs below 129 pixels high and wide (seven stride-2
-    /// convs: 40x128 -> 1x1, so its Grad-CAM map is flat); conv5 (40x128 -> 3x8) keeps a coarse spatial layout.</summary>
+    /// <summary>The study's PoseNet layer, conv7, is 1x1 at inputs up to 128 pixels high and wide (seven stride-2
+    /// convs: 40x128 -> 1x1, so its Grad-CAM map is flat); conv4 (40x128 -> 3x8) keeps a coarse spatial layout.</summary>
     public static readonly IReadOnlyList<string> Layers = [PoseLayer, PoseMidLayer, DepthLayer];
     static readonly string[] DofNames = ["tx", "ty", "tz", "rx", "ry", "rz"];
 
@@ -45,7 +45,7 @@ public sealed class SfmCamModel(SfmLearner model, Tensor intrinsics, LossWeights
         {
             ["loss"] = loss, ["pose"] = pose.Pose.reshape(b, -1), ["depth"] = depth[.., 0], ["photometric"] = photometric,
         };
-        var activation = layer switch { PoseLayer => pose.Conv7, PoseMidLayer => pose.Conv5, _ => model.DepthNet.LastIconv1! };
+        var activation = layer switch { PoseLayer => pose.Conv7, PoseMidLayer => pose.Conv4, _ => model.DepthNet.LastIconv1! };
         return new CamForward(outputs, activation, ActivationLayout.Image, 1, (1, (int)input.shape[2], (int)input.shape[3]));
     }
 }

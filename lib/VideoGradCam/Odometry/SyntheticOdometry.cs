@@ -33,7 +33,7 @@ public static class SyntheticOdometry
         {
             var name = s.ToString("00", CultureInfo.InvariantCulture);
             names.Add(name);
-            var rng = new Random(HashCode.Combine(o.Seed, s, 0x5f3));
+            var rng = new Random(StableSeed(o.Seed, s, 0x5f3));
             var poses = Trajectory(o, rng);
             var boxes = World(poses, rng);
             var seqDir = Path.Combine(outDir, "sequences", name);
@@ -45,7 +45,7 @@ public static class SyntheticOdometry
             for (int c = 0; c < 4; c++) calib.Append($"P{c}: {p}\n");
             AtomicFile.WriteAllText(Path.Combine(seqDir, "calib.txt"), calib.ToString());
             var poseLines = new StringBuilder();
-            var seed = HashCode.Combine(o.Seed, s);
+            var seed = StableSeed(o.Seed, s, 0);
             for (int i = 0; i < o.Frames; i++)
             {
                 var (rgb, depth) = Render(poses[i], boxes, o, f, cx, cy, seed);
@@ -63,6 +63,11 @@ public static class SyntheticOdometry
         }
         return names;
     }
+
+    /// <summary>A seed from (seed, sequence, salt) that is the same in every process (HashCode.Combine is randomised
+    /// per process, so it would render another world on every run).</summary>
+    public static int StableSeed(int seed, int sequence, int salt) =>
+        unchecked((int)((uint)seed * 2654435761u ^ (uint)sequence * 40503u ^ (uint)salt * 2246822519u) & 0x7fffffff);
 
     static string Num(double v) => v.ToString("0.000000e+00", CultureInfo.InvariantCulture);
 

@@ -8,12 +8,13 @@ namespace VideoGradCam.Study;
 /// unknown monocular scale) and the ground-truth depth [H,W] in metres (0 = sky), when the data has it.</summary>
 public sealed record DepthSample(string Sequence, int Frame, float[,,] Image, float[,] Predicted, float[,]? GroundTruth);
 
-/// <summary>The faithfulness check on one snippet (its sequence and target frame).</summary>
-public sealed record SnippetFaithfulness(string Sequence, int Frame, FaithfulnessResult Result);
+/// <summary>The faithfulness check on one snippet (its sequence and target frame); FlatMap: the map was constant.</summary>
+public sealed record SnippetFaithfulness(string Sequence, int Frame, FaithfulnessResult Result, bool FlatMap);
 
 /// <summary>The faithfulness check of one layer's negative-loss map on a few held-out snippets, with the mean ratios
 /// (salient vs random pixels; salient vs the salient shape shifted). FlatMaps counts the snippets whose map was
-/// constant (a 1x1 activation, or no positive evidence): their "most salient" pixels are an arbitrary choice.</summary>
+/// constant (a 1x1 activation, or no positive evidence): their "most salient" pixels are an arbitrary choice, so they
+/// are listed but left out of the means (NaN when every map is flat).</summary>
 public sealed record OdometryFaithfulness(string Layer, double Fraction, IReadOnlyList<SnippetFaithfulness> Snippets,
     double MeanRatio, double MeanRatioShifted, int FlatMaps);
 
@@ -49,9 +50,13 @@ public static class OdometryStudy
     /// <summary>Synthetic sequences with the given options in <paramref name="folder"/>, rendered once.</summary>
     public static string EnsureData(string folder, SyntheticOdometry.Options options, bool force = false)
     {
-        StepCache.Ensure(folder, "synth odometry", options, (dir, _) => SyntheticOdometry.Write(dir, options), force);
+        StepCache.Ensure(folder, "synth odometry", DataIdentity(options), (dir, _) => SyntheticOdometry.Write(dir, options), force);
         return folder;
     }
+
+    /// <summary>What the rendered data depends on: the options, and the renderer's version (bumped when the same
+    /// options would render other images; 2: seeds stable across processes).</summary>
+    public static object DataIdentity(SyntheticOdometry.Options options) => new { renderer = 2, options };
 
     /// <summary>The study's SfMLearner for <paramref name="profile"/>, trained on the profile's synthetic training
     /// sequences into <c>artifacts/checkpoints/sfmlearner-&lt;profile&gt;/</c> (model file and history JSON) when
@@ -61,7 +66,7 @@ public static class OdometryStudy
     {
         var data = SyntheticOdometry.ForProfile(profile);
         var dataRoot = EnsureData(DataFolder(profile), data, force: false);
-        return EnsureTrained(dataRoot, CheckpointFolder(profile), TrainingOptions(profile), data.Width, data.Height, data, force);
+        return EnsureTrained(dataRoot, CheckpointFolder(profile), TrainingOptions(profile), data.Width, data.Height, DataIdentity(data), force);
     }
 
     /// <summary>Trains on every sequence of <paramref name="dataRoot"/> but the last, at width x height, into
@@ -125,16 +130,17 @@ public static class OdometryStudy
     }
 
     /// <summary>The saliency maps of one held-out snippet (default: the middle of the first held-out sequence): the
-    /// negative-loss Grad-CAM at the PoseNet's last encoder conv and the DepthNet's last decoder stage, the per-DoF
-    /// maps, the photometric error map.</summary>
+    /// negative-loss Grad-CAM at every layer of <see cref="SfmCamModel.Layers"/>, the per-DoF maps (default: every DoF
+    /// of the motion to t+1) at <paramref name="dofLayer"/>, the photometric error map. The per-DoF maps default to
+    /// <see cref="SfmCamModel.PoseMidLayer"/>: the study's conv7 is a single cell at the profiles' frame sizes.</summary>
     public static OdometryExplanation Explain(string checkpoint, Profile profile, string? sequence = null, int? frame = null,
-        IReadOnlyList<(string Name, int Component, double Sign)>? dofs = null)
+        IReadOnlyList<(string Name, int Component, double Sign)>? dofs = null, string dofLayer = SfmCamModel.PoseMidLayer)
     {
         using var model = SfmLearner.Load(ModelFile(checkpoint));
         using var seq = LoadOne(DataFolder(profile), model.Settings, sequence);
         int t = ResolveFrame(seq, model.Settings.SequenceLength, frame);
         using var scope = TorchSharp.torch.NewDisposeScope();
-        return OdometrySaliency.Explain(model, seq.Snippet([t], model.Settings.SequenceLength), dofs);
+        return OdometrySaliency.Explain(model, seq.Snippet([t], model.Settings.SequenceLength), dofs, dofLayer: dofLayer);
     }
 
     /// <summary>Masks the top <paramref name="fraction"/> pixels of the negative-loss map at <paramref name="layer"/>
@@ -165,11 +171,13 @@ public static class OdometryStudy
                 var snippet = seq.Snippet([t], length);
                 var map = OdometrySaliency.Explain(model, snippet, dofs: []).NegativeLossMaps[layer];
                 var values = map.Cast<float>().ToList();
-                if (values.Max() - values.Min() < 1e-6) flat++;
-                results.Add(new SnippetFaithfulness(seq.Name, t, RegressionFaithfulness.Check(model, snippet, map, fraction)));
+                bool isFlat = values.Max() - values.Min() < 1e-6;
+                if (isFlat) flat++;
+                results.Add(new SnippetFaithfulness(seq.Name, t, RegressionFaithfulness.Check(model, snippet, map, fraction), isFlat));
             }
+            var informative = results.Where(r => !r.FlatMap).ToList();
             return new OdometryFaithfulness(layer, fraction, results,
-                MeanFinite(results.Select(r => r.Result.Ratio)), MeanFinite(results.Select(r => r.Result.RatioShifted)), flat);
+                MeanFinite(informative.Select(r => r.Result.Ratio)), MeanFinite(informative.Select(r => r.Result.RatioShifted)), flat);
         }
         finally { foreach (var s in sequences) s.Dispose(); }
     }

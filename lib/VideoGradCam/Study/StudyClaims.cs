@@ -75,7 +75,7 @@ public static class StudyClaims
         {
             int faithful = ratios.Count(r => r > 1);
             claims.Add(new Claim("Odometry (regression) Grad-CAM maps are mostly meaningful",
-                "per held-out snippet: loss rise when masking the 10% most salient pixels / when masking as many random pixels (negative-loss map at the PoseNet's conv5; conv7 is 1x1 at this input size)",
+                "per held-out snippet: loss rise when masking the 10% most salient pixels / when masking as many random pixels (negative-loss map at the PoseNet's conv4, as conv7 is 1x1 at this input size; snippets with a flat map are left out)",
                 $"ratios {string.Join(", ", ratios.Select(r => r.ToString("0.00")))}; {faithful}/{ratios.Count} above 1",
                 "holds if most snippets (more than half) have a ratio above 1",
                 faithful * 2 > ratios.Count ? Holds : faithful > 0 ? Partly : Fails));
