@@ -43,7 +43,9 @@ public static class ModelRandomisation
                     foreach (var (_, p) in m.named_parameters(recurse: false))
                     {
                         double std = p.numel() > 1 ? p.std().item<float>() : 0;
-                        p.copy_(randn(p.shape, dtype: p.dtype, device: p.device, generator: generator) * Math.Max(std, 0.01));
+                        // normal_ takes plain doubles: no transient Scalar handles in the loop (one such handle failed
+                        // natively, once, under load in "Expected false to be true" from Scalar::toDouble).
+                        p.normal_(0, double.IsFinite(std) ? Math.Max(std, 0.01) : 0.01, generator);
                     }
                 using var r = engine.Explain(input, targets, layer);
                 var now = PerClip(r.Maps);
