@@ -4,6 +4,7 @@ using static TorchSharp.torch;
 
 namespace VideoGradCam.Tests.Runtime;
 
+[Collection(SeededCollection.Name)]
 public class TorchRuntimeTests
 {
     [Fact]

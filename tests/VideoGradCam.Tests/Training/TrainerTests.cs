@@ -6,6 +6,7 @@ using static TorchSharp.torch;
 
 namespace VideoGradCam.Tests.Training;
 
+[Collection(SeededCollection.Name)]
 public sealed class TrainerTests : IDisposable
 {
     readonly string _dir = Directory.CreateTempSubdirectory("vgc-train-").FullName;
