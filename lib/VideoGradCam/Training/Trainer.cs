@@ -119,7 +119,7 @@ public static class Trainer
                 var logits = model.call(batch.Clips.to(device));                     // [B,K]
                 var loss = nn.functional.cross_entropy(logits, labels);
                 loss.backward();
-                optimizer.step();
+                using (NativeCallGuard.Begin()) optimizer.step();   // Adam makes transient Scalars: no GC under them
                 long b = labels.shape[0];
                 lossSum += loss.item<float>() * b;
                 right += logits.argmax(1).eq(labels).sum().item<long>();
