@@ -61,7 +61,9 @@ public static class ClassifierStudy
         model.to(ComputeDevice.Default);
         var trainLoader = new VideoLoader(splits.Train, sampler, new LoaderOptions { BatchSize = s.BatchSize, Shuffle = true, RandomFlip = true, Seed = s.Seed });
         var valLoader = new VideoLoader(splits.Validation, sampler, new LoaderOptions { BatchSize = s.BatchSize, Shuffle = false });
-        int epoch = 0;
+        // The loader shuffles by epoch index: a resumed run continues with the index where it stopped, so it sees the
+        // same batches as an uninterrupted one.
+        int epoch = resume && Checkpoint.Exists(output) ? Checkpoint.ReadInfo(output).Epoch : 0;
         var history = Trainer.Fit(model, () => trainLoader.Batches(epoch++), () => valLoader.Batches(),
             new TrainOptions(s.Epochs, s.LearningRate, Seed: s.Seed), output, splits.Train.ClassNames, data, resume, onEpoch);
         model.Dispose();
