@@ -71,8 +71,8 @@ public static class ExplainCommand
     /// </summary>
     public static IReadOnlyList<IndexEntry> ExplainFolder(LoadedCheckpoint checkpoint, string data, string? target, CamSettings settings, string output, int k = 1, int n = 1)
     {
-        var items = VideoDataset.FromFolders(data).Items.Where((_, i) => i % n == k - 1).ToList();
         var dataset = VideoDataset.FromFolders(data);
+        var items = dataset.Items.Where((_, i) => i % n == k - 1).ToList();
         var index = new List<IndexEntry>();
         using var progress = new Progress($"explain shard {k}/{n}", items.Count);
         foreach (var item in items)
@@ -83,7 +83,7 @@ public static class ExplainCommand
             var json = Path.Combine(folder, name + ".json");
             if (File.Exists(json) && File.Exists(Path.Combine(folder, name + ".mp4")) && File.Exists(Path.Combine(folder, name + ".html")))
             {
-                index.Add(FromJson(item.Path, cls, Path.Combine(folder, name), json));
+                index.Add(FromJson(item.Path, cls, Path.Combine(folder, name), json, checkpoint.Info.ClassNames));
                 progress.Advance($"{name}: already explained");
                 continue;
             }
@@ -91,17 +91,23 @@ public static class ExplainCommand
             index.Add(new IndexEntry(item.Path, cls, s.OutputStem, s.Target, s.Predicted, s.TargetProbability, s.FrameImportance));
             progress.Advance($"{name}: '{s.Target}'");
         }
-        AtomicFile.WriteAllText(Path.Combine(output, $"index-{k}-of-{n}.json"), JsonSerializer.Serialize(index, new JsonSerializerOptions { WriteIndented = true }));
+        AtomicFile.WriteAllText(Path.Combine(output, $"index-{k}-of-{n}.json"), JsonSerializer.Serialize(index, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
         return index;
     }
 
-    static IndexEntry FromJson(string video, string cls, string stem, string json)
+    /// <summary>The index entry of a video explained by an earlier run, read back from its JSON.</summary>
+    static IndexEntry FromJson(string video, string cls, string stem, string json, IReadOnlyList<string> classNames)
     {
         using var doc = JsonDocument.Parse(File.ReadAllText(json));
         var root = doc.RootElement;
         var importance = root.GetProperty("frame_importance").EnumerateArray().Select(e => e.GetDouble()).ToArray();
         var title = root.GetProperty("title").GetString() ?? "";
-        return new IndexEntry(video, cls, stem, Between(title, "target '", "'"), Between(title, "predicted '", "'"), double.NaN, importance);
+        var target = Between(title, "target '", "'");
+        var logits = root.GetProperty("outputs").GetProperty("logits").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        int t = classNames.ToList().IndexOf(target);
+        double max = logits.Max(), sum = logits.Sum(l => Math.Exp(l - max));
+        double probability = t < 0 ? double.NaN : Math.Exp(logits[t] - max) / sum;          // softmax at the target
+        return new IndexEntry(video, cls, stem, target, Between(title, "predicted '", "'"), probability, importance);
     }
 
     static string Between(string s, string start, string end)

@@ -32,7 +32,7 @@ public static class StudyPipeline
         }
 
         var actions = Step("synthetic actions", () => SyntheticActions.EnsureDefault(profile));
-        var odometryData = Step("synthetic odometry sequences", () => OdometryStudy.EnsureData(profile));
+        Step("synthetic odometry sequences", () => OdometryStudy.EnsureData(profile));
         var checkpoints = ClassifierSettings.StudyModels.ToDictionary(a => a, a => Step($"train {a}", () => ClassifierStudy.EnsureTrained(a, profile, force)));
         var sfm = Step("train SfMLearner", () => OdometryStudy.EnsureTrained(profile, force));
         var accuracy = ClassifierSettings.StudyModels.ToDictionary(a => a, a => Step($"evaluate {a}", () => EnsureAccuracy(a, checkpoints[a], actions, profile)));

@@ -1,0 +1,42 @@
+using VideoGradCam.Commands;
+using VideoGradCam.Models;
+using VideoGradCam.Study;
+using VideoGradCam.Training;
+using VideoGradCam.Video;
+
+namespace VideoGradCam.Tests.Study;
+
+/// <summary>Explanations at dataset scale: shards split the videos without overlap, and a second run skips finished ones.</summary>
+public class ExplainFolderTests : IDisposable
+{
+    readonly string _dir = Directory.CreateTempSubdirectory("explainfolder").FullName;
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void ShardsCoverEveryVideoOnceAndAFinishedVideoIsNotExplainedAgain()
+    {
+        var data = Path.Combine(_dir, "data");
+        SyntheticActions.Generate(data, new SyntheticActionSettings { Classes = ["clap", "wave"], ClipsPerClass = 2, Frames = 4, Size = 32 });
+        using var model = VideoModels.Create(new VideoModelConfig("cnn-lstm", 2, 8));
+        var weights = Path.Combine(_dir, "m.pth");
+        StateDictLoader.Save(model, weights);
+        var ckpt = PretrainedWeights.Import("cnn-lstm", weights, Path.Combine(_dir, "ckpt"), ["clap", "wave"],
+            DataSpec.ImageNet(4, 32, 32), width: 8);
+        var loaded = Checkpoint.Load(ckpt);
+        var output = Path.Combine(_dir, "explained");
+
+        var first = ExplainCommand.ExplainFolder(loaded, data, "true", new CamSettings(), output, 1, 2);
+        var second = ExplainCommand.ExplainFolder(loaded, data, "true", new CamSettings(), output, 2, 2);
+        var all = first.Concat(second).Select(e => e.Video).ToList();
+        Assert.Equal(4, all.Count);
+        Assert.Equal(all.Count, all.Distinct().Count());
+        Assert.All(first.Concat(second), e => Assert.True(File.Exists(e.Output + ".mp4") && File.Exists(e.Output + ".html")));
+
+        var stamp = File.GetLastWriteTimeUtc(first[0].Output + ".json");
+        var again = ExplainCommand.ExplainFolder(loaded, data, "true", new CamSettings(), output, 1, 2);
+        Assert.Equal(first.Select(e => e.Video), again.Select(e => e.Video));
+        Assert.Equal(first.Select(e => e.TargetProbability), again.Select(e => e.TargetProbability), (x, y) => Math.Abs(x - y) < 1e-5);
+        Assert.Equal(stamp, File.GetLastWriteTimeUtc(first[0].Output + ".json"));
+        Assert.True(File.Exists(Path.Combine(output, "index-1-of-2.json")));
+    }
+}
