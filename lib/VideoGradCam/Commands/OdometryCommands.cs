@@ -9,7 +9,7 @@ public static class OdometryCommands
 {
     /// <summary>Options of the odometry forms of the verbs (shown in their usage).</summary>
     public const string TrainUsage = "train --model sfmlearner --data DIR --out CKPT [--epochs E --batch-size B --lr 2e-4 --sequence-length 5 " +
-        "--photo-loss-weight 1 --mask-loss-weight 0 --smooth-loss-weight 0.1 --width W --height H --train-sequences 00,01 --seed K]";
+        "--photo-loss-weight 1 --mask-loss-weight 0 --smooth-loss-weight 0.1 --width W --height H --train-sequences 00,01 --seed K --resume]";
     public const string EvaluateUsage = "evaluate --checkpoint CKPT.sfm --data DIR [--sequences 02,03] [--out JSON]";
     public const string ExplainUsage = "explain --checkpoint CKPT.sfm --data DIR --snippet SEQ:FRAME [--out JSON] [--fraction 0.1] [--mask-all-frames]";
 
@@ -45,6 +45,7 @@ public static class OdometryCommands
         };
         int width = a.Int("width", synth.Width), height = a.Int("height", synth.Height);
         var trainNames = ListOption(a, "train-sequences");
+        var resume = a.Flag("resume");
         a.EnsureAllUsed();
         if (o.SequenceLength is not (3 or 5)) throw new UsageException("--sequence-length must be 3 or 5.");
         if (o.Epochs < 1 || o.BatchSize < 1) throw new UsageException("--epochs and --batch-size must be positive.");
@@ -59,7 +60,9 @@ public static class OdometryCommands
             var settings = new SfmSettings(o.SequenceLength, width, height, o.LossWeights.Explainability > 0, trainNames,
                 SfmTrainer.MeanMotion(sequences));
             using var sfm = new SfmLearner(settings);
-            var history = SfmTrainer.Train(sfm, sequences, o, output);
+            if (resume && !File.Exists(SfmTrainer.ProgressFile(output)))
+                Console.Error.WriteLine($"odometry-train: nothing to resume at {output} (no unfinished run); training from the start.");
+            var history = SfmTrainer.Train(sfm, sequences, o, output, resume: resume);
             AtomicFile.WriteAllText(output + ".history.json", JsonSerializer.Serialize(history, Json));
             var means = history.EpochMeans();
             Console.WriteLine($"odometry-train: {history.Steps.Count} steps in {history.Seconds:0.0} s; epoch-mean loss " +

@@ -48,24 +48,56 @@ public static class SfmTrainer
         return new SfmLosses(total, photometric, smooth, explain, pose.Pose, disparities, pose.Masks);
     }
 
-    /// <summary>Trains on every snippet of the given sequences, saving an atomic checkpoint after each epoch.</summary>
+    /// <summary>What a run has done so far, saved beside the checkpoint after each epoch (with the Adam state) so an
+    /// interrupted run resumes after its last finished epoch.</summary>
+    public sealed record ResumeState(int EpochsDone, IReadOnlyList<SfmStep> Steps, double Seconds);
+
+    public static string ProgressFile(string checkpointPath) => checkpointPath + ".progress.json";
+    public static string OptimizerFile(string checkpointPath) => checkpointPath + ".optimizer";
+
+    /// <summary>
+    /// Trains on every snippet of the given sequences. After each epoch it writes the checkpoint, the Adam state and
+    /// the progress (steps so far), each atomically, the progress last. With <paramref name="resume"/> and a progress
+    /// file beside <paramref name="checkpointPath"/>, it loads all three and continues with the next epoch; each
+    /// epoch's order is seeded by (seed, epoch), so a resumed run takes the batches an uninterrupted one would.
+    /// The resume files are removed when the run finishes.
+    /// </summary>
     public static SfmTrainingHistory Train(SfmLearner model, IReadOnlyList<SequenceFrames> sequences, SfmTrainingOptions o,
-        string? checkpointPath = null, Action<SfmStep>? onStep = null)
+        string? checkpointPath = null, Action<SfmStep>? onStep = null, bool resume = false)
     {
-        var rng = Seeds.Set(o.Seed);
+        Seeds.Set(o.Seed);
         var device = ComputeDevice.Default;
         model.To(device);
-        model.Train(true);
         var parameters = model.DepthNet.parameters().Concat(model.PoseNet.parameters()).ToList();
         using var adam = optim.Adam(parameters, lr: o.LearningRate, beta1: 0.9, beta2: 0.999);
         var items = sequences.SelectMany((s, si) => s.Targets(o.SequenceLength).Select(t => (si, t))).ToList();
+        if (items.Count == 0)
+            throw new InvalidDataException($"No {o.SequenceLength}-frame snippet in the training sequences ({string.Join(", ", sequences.Select(s => $"{s.Name}: {s.Count} frames"))}).");
         int stepsPerEpoch = (items.Count + o.BatchSize - 1) / o.BatchSize;
         var steps = new List<SfmStep>();
+        double earlierSeconds = 0;
+        int start = 0;
+        if (resume && checkpointPath is not null && File.Exists(ProgressFile(checkpointPath)) && File.Exists(checkpointPath))
+        {
+            var saved = System.Text.Json.JsonSerializer.Deserialize<ResumeState>(File.ReadAllText(ProgressFile(checkpointPath)))
+                ?? throw new InvalidDataException($"{ProgressFile(checkpointPath)}: unreadable training progress.");
+            using (var last = SfmLearner.Load(checkpointPath))
+            {
+                LoadWeights(model.DepthNet, last.DepthNet);
+                LoadWeights(model.PoseNet, last.PoseNet);
+            }
+            if (File.Exists(OptimizerFile(checkpointPath))) adam.load_state_dict(OptimizerFile(checkpointPath));
+            (start, earlierSeconds) = (Math.Min(saved.EpochsDone, o.Epochs), saved.Seconds);
+            steps.AddRange(saved.Steps);
+        }
+        model.Train(true);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         using var progress = new Progress("train sfmlearner", o.Epochs * stepsPerEpoch);
-        for (int epoch = 0; epoch < o.Epochs; epoch++)
+        if (start > 0) progress.Advance($"resumed after epoch {start}", start * stepsPerEpoch);
+        for (int epoch = start; epoch < o.Epochs; epoch++)
         {
-            var order = items.OrderBy(_ => rng.Next()).ToList();
+            var shuffle = new Random(SyntheticOdometry.StableSeed(o.Seed, epoch, 0x5eed));
+            var order = items.OrderBy(_ => shuffle.Next()).ToList();
             for (int b = 0; b < stepsPerEpoch; b++)
             {
                 var batch = order.Skip(b * o.BatchSize).Take(o.BatchSize).ToList();
@@ -79,17 +111,38 @@ public static class SfmTrainer
                 var loss = l.Total.mean();
                 adam.zero_grad();
                 loss.backward();
-                adam.step();
+                using (NativeCallGuard.Begin()) adam.step();   // Adam makes transient Scalars: no GC under them
                 var step = new SfmStep(epoch, steps.Count, loss.item<float>(), l.Photometric.mean().item<float>(),
                     l.Smoothness.mean().item<float>(), l.Explainability.item<float>());
                 steps.Add(step);
                 onStep?.Invoke(step);
                 progress.Advance($"epoch {epoch + 1}/{o.Epochs} loss {step.Total:0.0000}");
             }
-            if (checkpointPath is not null) model.Save(checkpointPath);
+            if (checkpointPath is not null)
+            {
+                model.Save(checkpointPath);
+                if (epoch + 1 < o.Epochs)
+                {
+                    AtomicFile.Write(OptimizerFile(checkpointPath), tmp => adam.save_state_dict(tmp));
+                    AtomicFile.WriteAllText(ProgressFile(checkpointPath), System.Text.Json.JsonSerializer.Serialize(
+                        new ResumeState(epoch + 1, steps, earlierSeconds + clock.Elapsed.TotalSeconds)));
+                }
+            }
+        }
+        if (checkpointPath is not null)
+        {
+            File.Delete(ProgressFile(checkpointPath));
+            File.Delete(OptimizerFile(checkpointPath));
         }
         model.Train(false);
-        return new SfmTrainingHistory(steps, clock.Elapsed.TotalSeconds);
+        return new SfmTrainingHistory(steps, earlierSeconds + clock.Elapsed.TotalSeconds);
+    }
+
+    static void LoadWeights(nn.Module into, nn.Module from)
+    {
+        using var _ = no_grad();
+        var source = from.state_dict();
+        foreach (var (key, tensor) in into.state_dict()) tensor.copy_(source[key]);
     }
 
     /// <summary>The training set's mean frame-to-frame motion (6-vector, previous -> next camera), the mean-motion baseline.</summary>

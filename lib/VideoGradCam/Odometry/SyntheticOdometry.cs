@@ -71,20 +71,29 @@ public static class SyntheticOdometry
 
     static string Num(double v) => v.ToString("0.000000e+00", CultureInfo.InvariantCulture);
 
-    /// <summary>Camera positions (x,z) and yaw per frame: constant speed, yaw rate a sum of two slow sines (turns).</summary>
+    /// <summary>
+    /// Camera positions (x,z) and yaw per frame, a drive that a constant motion cannot follow: stop-and-go speed (between
+    /// 0.15 and 1.85 steps per frame, changing within a few frames), turns (yaw rate a sum of a slow and a fast sine)
+    /// and a sideways sway (the camera slides along its own x axis, like a handheld or drone camera).
+    /// </summary>
     static (double X, double Z, double Yaw)[] Trajectory(Options o, Random rng)
     {
-        double a1 = 0.02 + 0.02 * rng.NextDouble(), a2 = 0.01 * rng.NextDouble();
-        double p1 = 40 + 40 * rng.NextDouble(), p2 = 15 + 15 * rng.NextDouble(), f1 = rng.NextDouble() * 6.28, f2 = rng.NextDouble() * 6.28;
+        double Phase() => rng.NextDouble() * 2 * Math.PI;
+        double a1 = 0.03 + 0.03 * rng.NextDouble(), a2 = 0.01 + 0.02 * rng.NextDouble();
+        double p1 = 30 + 30 * rng.NextDouble(), p2 = 9 + 8 * rng.NextDouble(), f1 = Phase(), f2 = Phase();
+        double ps1 = 14 + 10 * rng.NextDouble(), ps2 = 6 + 4 * rng.NextDouble(), fs1 = Phase(), fs2 = Phase();
+        double pl = 10 + 10 * rng.NextDouble(), fl = Phase();
         var poses = new (double, double, double)[o.Frames];
         double x = 0, z = 0, yaw = 0;
         for (int i = 0; i < o.Frames; i++)
         {
             poses[i] = (x, z, yaw);
-            double speed = o.StepMetres * (0.8 + 0.4 * (0.5 + 0.5 * Math.Sin(i / 23.0 + f2)));
+            double go = 0.5 + 0.35 * Math.Sin(2 * Math.PI * i / ps1 + fs1) + 0.15 * Math.Sin(2 * Math.PI * i / ps2 + fs2);   // in [0,1]
+            double forward = o.StepMetres * (0.15 + 1.7 * go);
+            double sideways = o.StepMetres * 0.35 * Math.Sin(2 * Math.PI * i / pl + fl);
             yaw += a1 * Math.Sin(2 * Math.PI * i / p1 + f1) + a2 * Math.Sin(2 * Math.PI * i / p2 + f2);
-            x += speed * Math.Sin(yaw);
-            z += speed * Math.Cos(yaw);
+            x += forward * Math.Sin(yaw) + sideways * Math.Cos(yaw);
+            z += forward * Math.Cos(yaw) - sideways * Math.Sin(yaw);
         }
         return poses;
     }

@@ -55,13 +55,13 @@ public static class OdometryStudy
     }
 
     /// <summary>What the rendered data depends on: the options, and the renderer's version (bumped when the same
-    /// options would render other images; 2: seeds stable across processes).</summary>
-    public static object DataIdentity(SyntheticOdometry.Options options) => new { renderer = 2, options };
+    /// options would render other images; 2: seeds stable across processes; 3: stop-and-go, sway and sharper turns).</summary>
+    public static object DataIdentity(SyntheticOdometry.Options options) => new { renderer = 3, options };
 
     /// <summary>The study's SfMLearner for <paramref name="profile"/>, trained on the profile's synthetic training
     /// sequences into <c>artifacts/checkpoints/sfmlearner-&lt;profile&gt;/</c> (model file and history JSON) when
     /// missing or stale, reused otherwise. Returns the model file (what <c>--checkpoint</c> takes).
-    /// An interrupted run starts again from the first epoch (the trainer keeps no optimiser state).</summary>
+    /// An interrupted run resumes after its last finished epoch.</summary>
     public static string EnsureTrained(Profile profile, bool force = false)
     {
         var data = SyntheticOdometry.ForProfile(profile);
@@ -76,7 +76,7 @@ public static class OdometryStudy
     {
         var trainNames = TrainSequences(dataRoot);
         var config = new { options, width, height, trainNames, data = dataIdentity ?? dataRoot };
-        StepCache.Ensure(folder, "train sfmlearner", config, (dir, _) =>
+        StepCache.Ensure(folder, "train sfmlearner", config, (dir, resume) =>
         {
             var sequences = Load(dataRoot, trainNames, width, height);
             try
@@ -84,7 +84,7 @@ public static class OdometryStudy
                 var settings = new SfmSettings(options.SequenceLength, width, height, options.LossWeights.Explainability > 0,
                     trainNames, SfmTrainer.MeanMotion(sequences));
                 using var model = new SfmLearner(settings);
-                var history = SfmTrainer.Train(model, sequences, options, Path.Combine(dir, ModelFileName));
+                var history = SfmTrainer.Train(model, sequences, options, Path.Combine(dir, ModelFileName), resume: resume);
                 AtomicFile.WriteAllText(Path.Combine(dir, HistoryFileName), JsonSerializer.Serialize(history, Json));
             }
             finally { foreach (var s in sequences) s.Dispose(); }
