@@ -1,23 +1,37 @@
 using VideoGradCam.Runtime;
+using VideoGradCam.Study;
 
 namespace VideoGradCam.Commands;
 
-/// <summary><c>./workspace reproduce</c>: the main job. Runs the study on the embedded default into artifacts/.</summary>
+/// <summary><c>./workspace reproduce</c>: the main job. Runs the study on the embedded default into artifacts/, or on real
+/// data (<c>--data hmdb51=PATH,kitti=PATH</c>, <c>--weights r3d18=PATH</c>) into artifacts/&lt;data&gt;/.</summary>
 public static class ReproduceCommand
 {
-    public static readonly Verb Verb = new("reproduce", "reproduce [--profile quick|full] [--force] [--no-notebooks]",
-        "the main job: data, training, Grad-CAM metrics, notebooks, report in artifacts/report", Run);
+    public static readonly Verb Verb = new("reproduce",
+        "reproduce [--profile quick|full] [--force] [--no-notebooks] [--data hmdb51|ucf101|videos=PATH[,kitti=PATH]] [--weights r3d18=PATH]",
+        "the main job: data, training, Grad-CAM metrics, notebooks, report in artifacts/report (real data: artifacts/<data>/report)", Run);
 
     static int Run(Args a)
     {
         var profile = Cli.ReadProfile(a);
         var force = a.Flag("force");
         var notebooks = !a.Flag("no-notebooks");
+        var data = ParseData(a.Optional("data"), a.Optional("weights"));
         a.EnsureAllUsed();
-        Console.WriteLine($"reproduce: profile {profile.Name()}, outputs in {WorkspacePaths.Artifacts()}");
-        var outcome = Study.StudyPipeline.Run(profile, force, notebooks);
+        data.Apply();
+        Console.WriteLine($"reproduce: profile {profile.Name()}, data {data.Name}, outputs in {WorkspacePaths.Artifacts()}");
+        if (!data.HasGroundTruth)
+            Console.WriteLine($"reproduce: {data.ActionsDescription} has no ground truth: pointing game, energy in mask, temporal AUC and attention on relevant frames are not measured");
+        var outcome = StudyPipeline.Run(profile, force, notebooks, data);
         int failed = outcome.Notebooks.Count(n => !n.Passed);
         Console.WriteLine($"reproduce: done in {outcome.Steps.Sum(s => s.Seconds):0} s; notebooks {outcome.Notebooks.Count - failed} passed, {failed} failed; report {outcome.Report}");
         return failed == 0 ? 0 : 1;
+    }
+
+    /// <summary><c>--data</c> and <c>--weights</c> as a <see cref="StudyData"/>; bad input becomes a usage error naming the problem.</summary>
+    public static StudyData ParseData(string? data, string? weights)
+    {
+        try { return StudyData.Parse(data, weights); }
+        catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException) { throw new UsageException(e.Message); }
     }
 }

@@ -16,7 +16,9 @@ public static class NotebookRunner
                  .Where(f => char.IsDigit(Path.GetFileName(f)[0]))
                  .OrderBy(f => f, StringComparer.Ordinal).ToList();
 
-    public static Outcome Run(string notebook, string outputFolder, Profile profile, TimeSpan? timeout = null)
+    /// <param name="data">the data the notebook runs on, passed as environment variables that <c>StudyData.Current()</c> reads
+    /// (default: this process's choice, synthetic unless set).</param>
+    public static Outcome Run(string notebook, string outputFolder, Profile profile, TimeSpan? timeout = null, Study.StudyData? data = null)
     {
         notebook = Path.GetFullPath(notebook);
         if (!File.Exists(notebook)) throw new FileNotFoundException($"Notebook not found: {notebook}", notebook);
@@ -30,6 +32,7 @@ public static class NotebookRunner
             ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
             ["DOTNET_NOLOGO"] = "1",
         };
+        foreach (var (k, v) in (data ?? Study.StudyData.Current()).EnvironmentVariables()) env[k] = v;
         var result = ExternalProcess.Run("dotnet",
             ["tool", "run", "dotnet-repl", "--", "--run", notebook, "--exit-after-run", "--output-path", output],
             workingDirectory: Path.GetDirectoryName(notebook), environment: env, timeout: timeout ?? TimeSpan.FromMinutes(30));

@@ -31,8 +31,11 @@ public sealed record AttentionScores(double MassOnRelevant, double ChanceMass, d
 /// <summary>The output of <c>./workspace evaluate-cam</c> for one checkpoint.</summary>
 /// <param name="MaskArea">mean share of a relevant frame covered by the evidence mask: the energy share of a uniform map.</param>
 /// <param name="PointingChance">mean share covered by the mask dilated by the 15-pixel tolerance: the pointing game of a random maximum.</param>
+/// <param name="HasGroundTruth">false on a real data set without annotations: the metrics against masks and relevant frames
+/// (pointing, energy, temporal AUC, attention on relevant frames, chance levels) are NaN, not measured; the others are measured.</param>
 public sealed record CamEvaluation(string Checkpoint, string Architecture, string Layer, string Split, int Clips, double Accuracy,
-    double MaskArea, double PointingChance, string[] Videos, string[] Labels, string[] Predicted, bool[][] Relevant, IReadOnlyList<MethodScores> Methods, AttentionScores? Attention)
+    double MaskArea, double PointingChance, string[] Videos, string[] Labels, string[] Predicted, bool[][] Relevant, IReadOnlyList<MethodScores> Methods, AttentionScores? Attention,
+    bool HasGroundTruth = true)
 {
     static readonly JsonSerializerOptions Options = new() { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
@@ -75,13 +78,16 @@ public static class CamEvaluator
         string layer = options.Layer ?? model.DefaultCamLayer;
         var methods = options.Methods.Select(m => (m.Method, Weighting: m.Weighting ?? new CamSettings().WeightingFor(model))).Distinct().ToList();
 
-        // Clips, masks and relevance stay in memory: the synthetic test split is small.
+        // Clips, masks and relevance stay in memory: the synthetic test split is small. A real set without annotations
+        // has neither masks nor relevant frames: only the metrics that need no ground truth are measured.
+        bool groundTruth = items.All(i => ClipAnnotation.ExistsFor(i.Path));
         var clips = new List<Tensor>(); var masks = new List<Tensor>(); var relevance = new List<bool[]>();
         foreach (var item in Progress.Over(items, "loading clips"))
         {
             using var clip = FrameSampler.Sample(item.Path, sampler, label: item.Label);
-            var annotation = ClipAnnotation.ForVideo(item.Path);
             clips.Add(clip.Frames.clone());
+            if (!groundTruth) continue;
+            var annotation = ClipAnnotation.ForVideo(item.Path);
             masks.Add(annotation.MasksFor(clip));
             relevance.Add(annotation.RelevanceAt(clip.FrameIndices));
         }
@@ -118,16 +124,17 @@ public static class CamEvaluator
             }
 
         AttentionScores? attention = null;
-        if (attentionRows.Count > 0)
+        if (attentionRows.Count > 0 && groundTruth)
         {
             using var a = tensor(attentionRows.SelectMany(r => r).ToArray()).reshape(attentionRows.Count, attentionRows[0].Length);
             using var r = tensor(relevance.SelectMany(x => x).ToArray()).reshape(relevance.Count, relevance[0].Length);
             var agreement = AttentionAgreement.Evaluate(a, r);
             attention = new AttentionScores(agreement.MassOnRelevant, agreement.ChanceMass, agreement.Auc.Mean);
         }
-        double maskArea, pointingChance;
-        using (var all = stack(masks).to(float32))
+        double maskArea = double.NaN, pointingChance = double.NaN;
+        if (groundTruth)
         {
+            using var all = stack(masks).to(float32);
             maskArea = MaskArea(all, relevance);
             using var dilated = PointingGame.Dilate(all.flatten(0, 1), PointingGame.DefaultTolerance).reshape(all.shape).to(float32);
             pointingChance = MaskArea(dilated, relevance);
@@ -135,7 +142,7 @@ public static class CamEvaluator
         var result = new CamEvaluation(checkpoint, model.Architecture, layer, options.Split, items.Count,
             predicted.Zip(labels).Count(p => p.First == p.Second) / (double)items.Count, maskArea, pointingChance,
             items.Select(i => i.Path).ToArray(), labels.Select(l => names[l]).ToArray(), predicted.Select(p => names[p]).ToArray(),
-            relevance.ToArray(), scores, attention);
+            relevance.ToArray(), scores, attention, groundTruth);
         foreach (var t in clips.Concat(masks)) t.Dispose();
         model.Dispose();
         return result;
@@ -154,23 +161,30 @@ public static class CamEvaluator
             using var scope = NewDisposeScope();
             int n = Math.Min(options.BatchSize, clips.Count - s);
             var batch = stack(clips.Skip(s).Take(n)).to(ComputeDevice.Default);
-            var gt = stack(masks.Skip(s).Take(n));
-            var rel = tensor(relevance.Skip(s).Take(n).SelectMany(r => r).ToArray()).reshape(n, -1);
+            bool groundTruth = masks.Count > 0;
+            var gt = groundTruth ? stack(masks.Skip(s).Take(n)) : null;
+            var rel = groundTruth ? tensor(relevance.Skip(s).Take(n).SelectMany(r => r).ToArray()).reshape(n, -1) : null;
             var targets = Enumerable.Range(s, n).Select(i => (ICamTarget)new ClassTarget(labels[i])).ToList();
             using var result = engine.Explain(batch, targets, layer);
             var maps = result.Maps.cpu();
-            var pg = PointingGame.Evaluate(maps, gt, rel);
-            hits += pg.Hits; frames += pg.Frames;
-            var ep = EnergyPointingGame.Evaluate(maps, gt, rel);
-            if (ep.Frames > 0) { energy += ep.MeanShare * ep.Frames; energyFrames += ep.Frames; }
+            if (gt is not null && rel is not null)
+            {
+                var pg = PointingGame.Evaluate(maps, gt, rel);
+                hits += pg.Hits; frames += pg.Frames;
+                var ep = EnergyPointingGame.Evaluate(maps, gt, rel);
+                if (ep.Frames > 0) { energy += ep.MeanShare * ep.Frames; energyFrames += ep.Frames; }
+            }
             importance.AddRange(Rows(result.FrameImportance));
             gradientImportance.AddRange(Rows(result.GradientImportance));
 
             var otherTargets = Enumerable.Range(s, n).Select(i => (ICamTarget)new ClassTarget(other[i])).ToList();
             using var otherResult = engine.Explain(batch, otherTargets, layer);
             var otherMaps = otherResult.Maps.cpu();
-            var oe = EnergyPointingGame.Evaluate(otherMaps, gt, rel);
-            if (oe.Frames > 0) { otherEnergy += oe.MeanShare * oe.Frames; otherFrames += oe.Frames; }
+            if (gt is not null && rel is not null)
+            {
+                var oe = EnergyPointingGame.Evaluate(otherMaps, gt, rel);
+                if (oe.Frames > 0) { otherEnergy += oe.MeanShare * oe.Frames; otherFrames += oe.Frames; }
+            }
             for (int b = 0; b < n; b++)
                 otherRho.Add(Ranks.Spearman(maps[b].flatten().to(float64).data<double>().ToArray(), otherMaps[b].flatten().to(float64).data<double>().ToArray()));
 
@@ -185,8 +199,8 @@ public static class CamEvaluator
                 deletion.AddRange(di.DeletionAuc); insertion.AddRange(di.InsertionAuc);
             }
         }
-        var temporal = TemporalAuc(importance, relevance);
-        var gradientTemporal = TemporalAuc(gradientImportance, relevance);
+        var temporal = relevance.Count == 0 ? double.NaN : TemporalAuc(importance, relevance);
+        var gradientTemporal = relevance.Count == 0 ? double.NaN : TemporalAuc(gradientImportance, relevance);
 
         // Sanity check (Adebayo et al.): cascading randomisation from the top on the first clips.
         RandomisationResult sanity;
@@ -242,10 +256,14 @@ public static class CamStudyEvaluations
 
     /// <summary>Evaluates every method on the model's test clips (training it first if needed); reused while the
     /// checkpoint and the options are unchanged.</summary>
-    public static CamEvaluation Ensure(string architecture, Profile profile, bool force = false)
+    public static CamEvaluation Ensure(string architecture, Profile profile, bool force = false) =>
+        Ensure(architecture, profile, StudyData.Synthetic, force);
+
+    /// <summary>The same on <paramref name="data"/>'s action set; without ground truth only the metrics that need none are measured.</summary>
+    public static CamEvaluation Ensure(string architecture, Profile profile, StudyData data, bool force = false)
     {
-        var checkpoint = ClassifierStudy.EnsureTrained(architecture, profile);
-        var dataRoot = SyntheticActions.EnsureDefault(profile);
+        var checkpoint = ClassifierStudy.EnsureTrained(architecture, profile, data);
+        var dataRoot = data.EnsureActions(profile);
         var options = CamEvaluationOptions.Study(profile) with { Layer = ClassifierSettings.For(architecture, profile).CamLayer };
         var folder = Folder(architecture, profile);
         var config = new
@@ -255,7 +273,8 @@ public static class CamStudyEvaluations
             methods = options.Methods.Select(m => $"{m.Method}/{m.Weighting}").ToArray(),
             options.Split, options.MaxClips, options.DeletionClips, options.SanityClips, options.Layer,
         };
-        StepCache.Ensure(folder, $"evaluate-cam {architecture}", config,
+        object key = data.IsSynthetic ? config : new { config, data = data.ActionsIdentity(profile) };
+        StepCache.Ensure(folder, $"evaluate-cam {architecture}", key,
             (dir, _) => CamEvaluator.Evaluate(checkpoint, dataRoot, options).Save(Path.Combine(dir, "evaluation.json")), force);
         return CamEvaluation.Load(Path.Combine(folder, "evaluation.json"));
     }

@@ -51,13 +51,17 @@ public static class ClassifierStudy
             : DataSpec.ImageNet(s.Frames, s.Size, s.Size);
 
     /// <summary>Trains <paramref name="s"/>'s model on <paramref name="dataRoot"/> (class-per-folder) into the checkpoint folder <paramref name="output"/>.</summary>
-    public static TrainHistory Train(string dataRoot, string output, ClassifierSettings s, bool resume = false, Action<EpochRecord>? onEpoch = null)
+    /// <param name="initialWeights">a torchvision state_dict (e.g. Kinetics-400 <c>r3d_18</c>) loaded into every layer but the final
+    /// fc, which keeps its fresh initialisation for this data's classes; the model must then have torchvision's width (64).</param>
+    public static TrainHistory Train(string dataRoot, string output, ClassifierSettings s, bool resume = false, Action<EpochRecord>? onEpoch = null,
+        string? initialWeights = null)
     {
         var splits = Split(VideoDataset.FromFolders(dataRoot), s.Seed);
         var data = DataFor(s);
         var sampler = Sampler(data);
         Seeds.Set(s.Seed);
         var model = VideoModels.Create(new VideoModelConfig(s.Architecture, splits.Train.ClassNames.Count, s.Width, s.HiddenSize, s.HiddenSize));
+        if (initialWeights is not null) LoadBackbone(model, initialWeights);
         model.to(ComputeDevice.Default);
         var trainLoader = new VideoLoader(splits.Train, sampler, new LoaderOptions { BatchSize = s.BatchSize, Shuffle = true, RandomFlip = true, Seed = s.Seed });
         var valLoader = new VideoLoader(splits.Validation, sampler, new LoaderOptions { BatchSize = s.BatchSize, Shuffle = false });
@@ -87,14 +91,44 @@ public static class ClassifierStudy
 
     /// <summary>The study's checkpoint for <paramref name="architecture"/> in <paramref name="profile"/>: trained on the
     /// synthetic set when missing or stale, reused otherwise (and resumed when a run was interrupted).</summary>
-    public static string EnsureTrained(string architecture, Profile profile, bool force = false)
+    public static string EnsureTrained(string architecture, Profile profile, bool force = false) =>
+        EnsureTrained(architecture, profile, StudyData.Synthetic, force);
+
+    /// <summary>The study's checkpoint for <paramref name="architecture"/> trained on <paramref name="data"/>'s action set (the
+    /// synthetic one, or the five study classes of a real one), cached by settings and data (the real folder's path
+    /// included). With <see cref="StudyData.R3dWeights"/>, the R3D-18 starts from them at torchvision's width (64) and is fine-tuned.</summary>
+    public static string EnsureTrained(string architecture, Profile profile, StudyData data, bool force = false)
     {
-        var dataRoot = SyntheticActions.EnsureDefault(profile);
-        var settings = ClassifierSettings.For(architecture, profile);
+        var dataRoot = data.EnsureActions(profile);
+        var settings = SettingsFor(architecture, profile, data);
+        var weights = InitialWeights(architecture, data);
         var folder = CheckpointFolder(architecture, profile);
-        var config = new { settings, data = SyntheticActionSettings.For(profile) };
-        StepCache.Ensure(folder, $"train {architecture}", config, (dir, resume) => Train(dataRoot, dir, settings, resume), force);
+        object config = data.IsSynthetic
+            ? new { settings, data = SyntheticActionSettings.For(profile) }
+            : new { settings, data = data.ActionsIdentity(profile), weights };
+        StepCache.Ensure(folder, $"train {architecture}", config, (dir, resume) => Train(dataRoot, dir, settings, resume, initialWeights: weights), force);
         return folder;
+    }
+
+    /// <summary>The profile's settings, at torchvision's width (64) when the model starts from published weights.</summary>
+    public static ClassifierSettings SettingsFor(string architecture, Profile profile, StudyData data) =>
+        InitialWeights(architecture, data) is null ? ClassifierSettings.For(architecture, profile) : ClassifierSettings.For(architecture, profile) with { Width = 64 };
+
+    static string? InitialWeights(string architecture, StudyData data) => architecture == "r3d18" ? data.R3dWeights : null;
+
+    /// <summary>Loads <paramref name="path"/> into every parameter but the final fc (strict on all others: missing or misshaped
+    /// keys are named); the fc keeps the model's own initialisation, sized for this data's classes.</summary>
+    public static void LoadBackbone(TorchSharp.torch.nn.Module model, string path)
+    {
+        var weights = StateDictLoader.Read(path);
+        try
+        {
+            foreach (var k in new[] { "fc.weight", "fc.bias" }) { if (weights.Remove(k, out var t)) t.Dispose(); }
+            var own = model.state_dict();
+            foreach (var k in new[] { "fc.weight", "fc.bias" }) if (own.TryGetValue(k, out var t)) weights[k] = t.detach().clone();
+            StateDictLoader.LoadTensors(model, weights, path);
+        }
+        finally { foreach (var t in weights.Values) t.Dispose(); }
     }
 
     /// <summary>Accuracy on the classes that differ only in frame order (raise/lower): at chance (50%) for a model that ignores time.</summary>

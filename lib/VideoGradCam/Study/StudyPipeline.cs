@@ -18,8 +18,11 @@ public static class StudyPipeline
 {
     public sealed record Outcome(string Report, IReadOnlyList<NotebookRunner.Outcome> Notebooks, IReadOnlyList<StepTiming> Steps);
 
-    public static Outcome Run(Profile profile, bool force = false, bool runNotebooks = true)
+    /// <param name="data">the data to run on (default: the synthetic sets). Real data's outputs belong in their own artifacts
+    /// root: call <see cref="StudyData.Apply"/> first (as <c>reproduce --data</c> does).</param>
+    public static Outcome Run(Profile profile, bool force = false, bool runNotebooks = true, StudyData? data = null)
     {
+        data ??= StudyData.Synthetic;
         var steps = new List<StepTiming>();
         T Step<T>(string name, Func<T> work)
         {
@@ -31,19 +34,20 @@ public static class StudyPipeline
             return value;
         }
 
-        var actions = Step("synthetic actions", () => SyntheticActions.EnsureDefault(profile));
-        Step("synthetic odometry sequences", () => OdometryStudy.EnsureData(profile));
-        var checkpoints = ClassifierSettings.StudyModels.ToDictionary(a => a, a => Step($"train {a}", () => ClassifierStudy.EnsureTrained(a, profile, force)));
-        var sfm = Step("train SfMLearner", () => OdometryStudy.EnsureTrained(profile, force));
+        var actions = Step(data.ActionsRoot is null ? "synthetic actions" : $"{data.ActionsName} actions ({data.ActionsRoot})", () => data.EnsureActions(profile));
+        var odometryData = Step(data.OdometryRoot is null ? "synthetic odometry sequences" : $"KITTI odometry ({data.OdometryRoot})", () => data.EnsureOdometry(profile));
+        var checkpoints = ClassifierSettings.StudyModels.ToDictionary(a => a, a => Step($"train {a}", () => ClassifierStudy.EnsureTrained(a, profile, data, force)));
+        var sfm = Step("train SfMLearner", () => data.EnsureSfm(profile, force));
         var accuracy = ClassifierSettings.StudyModels.ToDictionary(a => a, a => Step($"evaluate {a}", () => EnsureAccuracy(a, checkpoints[a], actions, profile)));
-        var cam = ClassifierSettings.StudyModels.ToDictionary(a => a, a => Step($"Grad-CAM metrics {a}", () => CamStudyEvaluations.Ensure(a, profile, force)));
-        var odometry = Step("evaluate SfMLearner and its saliency", () => OdometryPart(sfm, profile));
-        var figures = Step("study figures", () => Figures(profile, actions, odometry));
-        var notebooks = runNotebooks ? Step("notebooks", () => RunNotebooks(profile, force)) : [];
+        var cam = ClassifierSettings.StudyModels.ToDictionary(a => a, a => Step($"Grad-CAM metrics {a}", () => CamStudyEvaluations.Ensure(a, profile, data, force)));
+        var odometry = Step("evaluate SfMLearner and its saliency", () => OdometryPart(sfm, odometryData, profile));
+        var figures = Step("study figures", () => Figures(profile, data, actions, odometry));
+        var notebooks = runNotebooks ? Step("notebooks", () => RunNotebooks(profile, force, data: data)) : [];
 
-        var claims = StudyClaims.Assess(cam, odometry.FaithfulnessRatios);
+        var claims = StudyClaims.Assess(cam, odometry.FaithfulnessRatios, data.ActionsDescription);
         var results = new StudyResults
         {
+            Data = data,
             Profile = profile, Cam = cam, Accuracy = accuracy, Claims = claims, Figures = figures,
             FaithfulnessRatios = odometry.FaithfulnessRatios, Odometry = odometry.Summary, Steps = steps,
             Notebooks = notebooks.Select(n => (n.Notebook, n.Passed, n.Duration.TotalSeconds)).ToList(),
@@ -59,7 +63,7 @@ public static class StudyPipeline
     /// <summary>What the report takes from the odometry study: ATE and depth errors, faithfulness ratios, two figures.</summary>
     public sealed record OdometryReport(object Summary, IReadOnlyList<double> FaithfulnessRatios, IReadOnlyList<(string, string, GenericChart)> Figures);
 
-    static OdometryReport OdometryPart(string checkpoint, Profile profile)
+    static OdometryReport OdometryPart(string checkpoint, string dataRoot, Profile profile)
     {
         // Evaluation and faithfulness are cached beside the other measurements (keyed by the trained checkpoint).
         // The study's layer is the PoseNet's last encoder conv; at the small input of the synthetic sequences it is 1x1 (a
@@ -68,14 +72,14 @@ public static class StudyPipeline
         var config = new { version = 2, checkpoint = File.ReadAllText(Path.Combine(Path.GetDirectoryName(checkpoint)!, StepCache.MarkerName)) };
         StepCache.Ensure(folder, "evaluate SfMLearner", config, (dir, _) =>
         {
-            Save(Path.Combine(dir, "evaluation.json"), OdometryStudy.Evaluate(checkpoint, profile));
-            Save(Path.Combine(dir, "faithfulness-conv4.json"), OdometryStudy.Faithfulness(checkpoint, profile, SfmCamModel.PoseMidLayer));
-            Save(Path.Combine(dir, "faithfulness-conv7.json"), OdometryStudy.Faithfulness(checkpoint, profile, SfmCamModel.PoseLayer));
+            Save(Path.Combine(dir, "evaluation.json"), OdometryStudy.Evaluate(checkpoint, dataRoot));
+            Save(Path.Combine(dir, "faithfulness-conv4.json"), OdometryStudy.Faithfulness(checkpoint, dataRoot, SfmCamModel.PoseMidLayer));
+            Save(Path.Combine(dir, "faithfulness-conv7.json"), OdometryStudy.Faithfulness(checkpoint, dataRoot, SfmCamModel.PoseLayer));
         });
         var evaluation = Load<OdometryEvaluation>(Path.Combine(folder, "evaluation.json"));
         var faithfulness = Load<OdometryFaithfulness>(Path.Combine(folder, "faithfulness-conv4.json"));
         var faithfulnessConv7 = Load<OdometryFaithfulness>(Path.Combine(folder, "faithfulness-conv7.json"));
-        var explanation = OdometryStudy.Explain(checkpoint, profile);
+        var explanation = dataRoot == OdometryStudy.DataFolder(profile) ? OdometryStudy.Explain(checkpoint, profile) : ExplainHeldOut(checkpoint, dataRoot);
         var figures = new List<(string, string, GenericChart)>
         {
             ("Visual odometry saliency (SfMLearner)",
@@ -92,6 +96,18 @@ public static class StudyPipeline
         };
         // A flat map has no "most salient" pixels: such snippets test nothing and are left out of the claim.
         return new OdometryReport(summary, faithfulness.Snippets.Where(s => !s.FlatMap).Select(s => s.Result.Ratio).ToList(), figures);
+    }
+
+    /// <summary>The saliency maps of the middle snippet of the first held-out sequence of <paramref name="dataRoot"/> (what
+    /// <see cref="OdometryStudy.Explain"/> does for the synthetic sequences), at the PoseNet's conv4 for the per-DoF maps.</summary>
+    static OdometryExplanation ExplainHeldOut(string checkpoint, string dataRoot)
+    {
+        using var model = SfmLearner.Load(OdometryStudy.ModelFile(checkpoint));
+        var name = OdometryStudy.HeldOutSequences(dataRoot, model.Settings)[0];
+        using var seq = SequenceFrames.Load(OdometryDatasets.OpenKitti(dataRoot, [name])[0], model.Settings.Width, model.Settings.Height);
+        var targets = seq.Targets(model.Settings.SequenceLength).ToList();
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        return OdometrySaliency.Explain(model, seq.Snippet([targets[targets.Count / 2]], model.Settings.SequenceLength), dofLayer: SfmCamModel.PoseMidLayer);
     }
 
     static readonly System.Text.Json.JsonSerializerOptions CacheJson = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
@@ -112,7 +128,7 @@ public static class StudyPipeline
 
     /// <summary>The study's figures from this run's models: clap with and without attention, wave for wave and for smile,
     /// the 3D net for the true and another class, the odometry saliency.</summary>
-    static List<(string, string, GenericChart)> Figures(Profile profile, string dataRoot, OdometryReport odometry)
+    static List<(string, string, GenericChart)> Figures(Profile profile, StudyData data, string dataRoot, OdometryReport odometry)
     {
         var models = ClassifierSettings.StudyModels.ToDictionary(a => a, a => Checkpoint.Load(ClassifierStudy.CheckpointFolder(a, profile)));
         var test = ClassifierStudy.Split(VideoDataset.FromFolders(dataRoot)).Test;
@@ -128,7 +144,8 @@ public static class StudyPipeline
             CamComparisonPlot.Strips(clapRows.Select(r => Row(r.e, $"{r.a}\npred {r.e.Predicted}")).ToList(), clapRows[0].e.SourceFrames, Path.GetFileName(clap))));
         var att = clapRows[1].e;
         figures.Add(("Attention weights and Grad-CAM importance over time ('clap')",
-            "Attention weights of the attention model and each model's per-frame Grad-CAM importance; shaded: the ground-truth relevant frames.",
+            "Attention weights of the attention model and each model's per-frame Grad-CAM importance" +
+            (data.HasGroundTruth ? "; shaded: the ground-truth relevant frames." : $" ({data.ActionsDescription} has no ground-truth relevant frames)."),
             CamComparisonPlot.Curves([("attention weights", att.Attention!), .. clapRows.Select(r => ($"{r.a} Grad-CAM", r.e.FrameImportance))], att.Relevant, Path.GetFileName(clap), "weight / share")));
 
         var wave = Clip("wave");
@@ -155,12 +172,15 @@ public static class StudyPipeline
 
     /// <summary>Executes every notebook headless (or those whose name contains <paramref name="only"/>); a notebook is re-run
     /// only when it, the bootstrap or the study's outputs changed, or when <paramref name="force"/>.</summary>
-    public static List<NotebookRunner.Outcome> RunNotebooks(Profile profile, bool force = false, string? only = null)
+    /// <param name="data">the data the notebooks run on (default: synthetic); they read it with <see cref="StudyData.Current"/>.</param>
+    public static List<NotebookRunner.Outcome> RunNotebooks(Profile profile, bool force = false, string? only = null, StudyData? data = null)
     {
+        data ??= StudyData.Current();
         var outFolder = Path.Combine(WorkspacePaths.Artifacts(), "notebooks");
         var upstream = Directory.Exists(WorkspacePaths.Artifacts())
             ? Directory.EnumerateFiles(WorkspacePaths.Artifacts(), StepCache.MarkerName, SearchOption.AllDirectories)
-                .Where(f => !f.Contains(Path.Combine("artifacts", "notebooks"))).Order().Select(File.ReadAllText).ToList()
+                .Where(f => !f.StartsWith(outFolder + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+                .Where(f => !data.IsSynthetic || !f.Contains(Path.Combine("artifacts", "notebooks"))).Order().Select(File.ReadAllText).ToList()
             : [];
         var bootstrap = File.ReadAllText(Path.Combine(WorkspacePaths.Notebooks(), "bootstrap.dib"));
         var outcomes = new List<NotebookRunner.Outcome>();
@@ -171,14 +191,15 @@ public static class StudyPipeline
         {
             var name = Path.GetFileName(nb);
             var cache = Path.Combine(outFolder, ".cache", Path.GetFileNameWithoutExtension(nb));
-            var config = new { notebook = StepCache.Hash(File.ReadAllText(nb)), bootstrap = StepCache.Hash(bootstrap), profile = profile.Name(), upstream = StepCache.Hash(upstream) };
+            var baseConfig = new { notebook = StepCache.Hash(File.ReadAllText(nb)), bootstrap = StepCache.Hash(bootstrap), profile = profile.Name(), upstream = StepCache.Hash(upstream) };
+            object config = data.IsSynthetic ? baseConfig : new { baseConfig, data = data.EnvironmentVariables() };
             NotebookRunner.Outcome? outcome = null;
             progress.Status($"running {name}");
             try
             {
                 StepCache.Ensure(cache, $"notebook {name}", config, (_, _) =>
                 {
-                    outcome = NotebookRunner.Run(nb, outFolder, profile);
+                    outcome = NotebookRunner.Run(nb, outFolder, profile, data: data);
                     if (!outcome.Passed) throw new NotebookFailedException(outcome);
                 }, force);
             }

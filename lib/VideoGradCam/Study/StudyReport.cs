@@ -15,6 +15,8 @@ public sealed record StepTiming(string Step, double Seconds, bool Ran);
 public sealed record StudyResults
 {
     public required Profile Profile { get; init; }
+    /// <summary>The data the run used (default: the synthetic sets).</summary>
+    public StudyData Data { get; init; } = StudyData.Synthetic;
     public required IReadOnlyDictionary<string, CamEvaluation> Cam { get; init; }
     public required IReadOnlyDictionary<string, EvaluationReport> Accuracy { get; init; }
     public required IReadOnlyList<Claim> Claims { get; init; }
@@ -37,10 +39,17 @@ public static class StudyReport
     {
         folder ??= Folder();
         Directory.CreateDirectory(folder);
-        var page = new FigurePage($"Grad-CAM for video and regression: the study reproduced ({r.Profile.Name()} profile)");
-        page.Paragraph($"Generated {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC by ./workspace reproduce --profile {r.Profile.Name()} " +
+        var (dataOption, weightsOption) = r.Data.Options();
+        var command = $"./workspace reproduce --profile {r.Profile.Name()}" + (dataOption.Length > 0 ? $" --data {dataOption}" : "") + (weightsOption.Length > 0 ? $" --weights {weightsOption}" : "");
+        var page = new FigurePage($"Grad-CAM for video and regression: the study reproduced ({r.Profile.Name()} profile{(r.Data.IsSynthetic ? "" : $", {r.Data.Name}")})");
+        page.Paragraph($"Generated {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC by {command} " +
                        $"on {Environment.ProcessorCount} cores; {ComputeDevice.Describe()}; .NET {Environment.Version}; seed {Seeds.Default}. " +
-                       "Every number below was measured in this run on the synthetic set's ground truth.");
+                       (r.Data.IsSynthetic ? "Every number below was measured in this run on the synthetic set's ground truth."
+                        : $"Every number below was measured in this run. Actions: {r.Data.ActionsDescription}" +
+                          (r.Data.ActionsRoot is null ? "" : $" ({r.Data.ActionsRoot}, classes {string.Join(", ", StudyData.StudyClasses)})") +
+                          (r.Data.HasGroundTruth ? "" : "; it has no ground truth, so the metrics against evidence masks and relevant frames are not measured (n/a)") +
+                          $". Odometry: {(r.Data.OdometryRoot is null ? "the synthetic sequences" : $"KITTI ({r.Data.OdometryRoot})")}" +
+                          (r.Data.R3dWeights is null ? "." : $". R3D-18 fine-tuned from {r.Data.R3dWeights}.")));
         page.Heading("Claims of the study, tested");
         page.Html(ClaimsTable(r.Claims));
         page.Heading("The study's figures, regenerated");
@@ -65,6 +74,7 @@ public static class StudyReport
         AtomicFile.WriteAllText(Path.Combine(folder, "metrics.json"), JsonSerializer.Serialize(new
         {
             profile = r.Profile.Name(),
+            data = r.Data.IsSynthetic ? null : new { r.Data.Name, r.Data.ActionsRoot, r.Data.HasGroundTruth, r.Data.OdometryRoot, r.Data.R3dWeights },
             seed = Seeds.Default,
             claims = r.Claims,
             accuracy = r.Accuracy.ToDictionary(kv => kv.Key, kv => new { kv.Value.Accuracy, kv.Value.Count, timeReversedPair = ClassifierStudy.TimeReversedPairAccuracy(kv.Value), perClass = kv.Value.PerClassAccuracy }),
@@ -113,7 +123,7 @@ public static class StudyReport
     {
         var sb = new StringBuilder("<table><tr><th>model</th><th>test clips</th><th>accuracy</th><th>time-reversed pair (raise/lower)</th><th>per class</th></tr>");
         foreach (var (arch, r) in accuracy)
-            sb.Append($"<tr><td>{E(arch)}</td><td>{r.Count}</td><td>{r.Accuracy:P1}</td><td>{ClassifierStudy.TimeReversedPairAccuracy(r):P1}</td>" +
+            sb.Append($"<tr><td>{E(arch)}</td><td>{r.Count}</td><td>{r.Accuracy:P1}</td><td>{(double.IsNaN(ClassifierStudy.TimeReversedPairAccuracy(r)) ? "n/a" : ClassifierStudy.TimeReversedPairAccuracy(r).ToString("P1"))}</td>" +
                       $"<td style=\"text-align:left\">{E(string.Join(", ", r.ClassNames.Select((n, i) => $"{n} {r.PerClassAccuracy[i]:P0}")))}</td></tr>");
         return sb.Append("</table>").ToString();
     }
@@ -123,13 +133,18 @@ public static class StudyReport
         var sb = new StringBuilder("<table><tr><th>model</th><th>layer</th><th>method</th><th>weighting</th><th>pointing</th><th>energy in mask</th><th>temporal AUC</th><th>gradient-norm tAUC</th><th>deletion ↓</th><th>insertion ↑</th><th>sanity (final ρ)</th><th>other-class energy</th></tr>");
         foreach (var e in evaluations)
             foreach (var m in e.Methods)
-                sb.Append($"<tr><td>{E(e.Architecture)}</td><td>{E(e.Layer)}</td><td>{E(m.Method)}</td><td>{E(m.Weighting)}</td><td>{m.PointingGame:0.00}</td><td>{m.EnergyInMask:0.000}</td>" +
-                          $"<td>{m.TemporalAuc:0.00}</td><td>{m.GradientTemporalAuc:0.00}</td><td>{m.DeletionAuc:0.00}</td><td>{m.InsertionAuc:0.00}</td>" +
-                          $"<td>{(m.SanityPassed ? "pass" : "FAIL")} ({m.SanityFinalSpearman:0.00})</td><td>{m.OtherClassEnergyInMask:0.000}</td></tr>");
+                sb.Append($"<tr><td>{E(e.Architecture)}</td><td>{E(e.Layer)}</td><td>{E(m.Method)}</td><td>{E(m.Weighting)}</td><td>{N(m.PointingGame, "0.00")}</td><td>{N(m.EnergyInMask, "0.000")}</td>" +
+                          $"<td>{N(m.TemporalAuc, "0.00")}</td><td>{N(m.GradientTemporalAuc, "0.00")}</td><td>{N(m.DeletionAuc, "0.00")}</td><td>{N(m.InsertionAuc, "0.00")}</td>" +
+                          $"<td>{(m.SanityPassed ? "pass" : "FAIL")} ({N(m.SanityFinalSpearman, "0.00")})</td><td>{N(m.OtherClassEnergyInMask, "0.000")}</td></tr>");
         sb.Append("</table><p>Chance levels: ");
-        sb.Append(string.Join("; ", evaluations.Select(e => $"{E(e.Architecture)}: pointing {e.PointingChance:0.00}, energy {e.MaskArea:0.000} (uniform map)")));
+        sb.Append(string.Join("; ", evaluations.Select(e => $"{E(e.Architecture)}: pointing {N(e.PointingChance, "0.00")}, energy {N(e.MaskArea, "0.000")} (uniform map)")));
+        if (evaluations.Any(e => !e.HasGroundTruth))
+            sb.Append(". n/a: not measurable without ground truth (evidence masks, relevant frames); deletion/insertion and the sanity check need none");
         return sb.Append("</p>").ToString();
     }
+
+    /// <summary>A number, or "n/a" for one that was not measured (NaN).</summary>
+    static string N(double v, string format) => double.IsNaN(v) ? "n/a" : v.ToString(format, System.Globalization.CultureInfo.InvariantCulture);
 
     static string StepsTable(IReadOnlyList<StepTiming> steps, IReadOnlyList<(string Notebook, bool Passed, double Seconds)> notebooks)
     {
