@@ -103,11 +103,19 @@ public static class ClassifierStudy
         var settings = SettingsFor(architecture, profile, data);
         var weights = InitialWeights(architecture, data);
         var folder = CheckpointFolder(architecture, profile);
-        object config = data.IsSynthetic
-            ? new { settings, data = SyntheticActionSettings.For(profile) }
-            : new { settings, data = data.ActionsIdentity(profile), weights };
-        StepCache.Ensure(folder, $"train {architecture}", config, (dir, resume) => Train(dataRoot, dir, settings, resume, initialWeights: weights), force);
+        StepCache.Ensure(folder, $"train {architecture}", TrainingKey(architecture, profile, data),
+            (dir, resume) => Train(dataRoot, dir, settings, resume, initialWeights: weights), force);
         return folder;
+    }
+
+    /// <summary>What a study checkpoint depends on (its cache key): the settings and the data (synthetic: its settings, as
+    /// always; real: the folder's path and classes, and the initial weights' path).</summary>
+    public static object TrainingKey(string architecture, Profile profile, StudyData data)
+    {
+        var settings = SettingsFor(architecture, profile, data);
+        return data.IsSynthetic
+            ? new { settings, data = SyntheticActionSettings.For(profile) }
+            : new { settings, data = data.ActionsIdentity(profile), weights = InitialWeights(architecture, data) };
     }
 
     /// <summary>The profile's settings, at torchvision's width (64) when the model starts from published weights.</summary>

@@ -99,10 +99,11 @@ public sealed record StudyData(string? ActionsName, string? ActionsRoot, bool Ha
     /// <summary>The class-per-folder root the classifiers train on. Synthetic: the profile's set (generated when missing).
     /// Real: a folder in data/generated/ holding <c>classes.txt</c> (the five study classes) and links to their folders in
     /// <see cref="ActionsRoot"/>, so every reader sees just the study's classes in the study's order; the data stays where it is.</summary>
-    public string EnsureActions(Profile profile)
+    /// <param name="viewParent">where the view folder goes (default: data/generated).</param>
+    public string EnsureActions(Profile profile, string? viewParent = null)
     {
         if (ActionsRoot is null) return SyntheticActions.EnsureDefault(profile);
-        var view = Path.Combine(WorkspacePaths.GeneratedData(), $"{ActionsName}-{StepCache.Hash(new { ActionsRoot })}");
+        var view = Path.Combine(viewParent ?? WorkspacePaths.GeneratedData(), $"{ActionsName}-{StepCache.Hash(new { ActionsRoot })}");
         Directory.CreateDirectory(view);
         foreach (var c in StudyClasses)
         {

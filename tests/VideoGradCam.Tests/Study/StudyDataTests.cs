@@ -1,0 +1,229 @@
+using VideoGradCam.Commands;
+using VideoGradCam.Odometry;
+using VideoGradCam.Runtime;
+using VideoGradCam.Study;
+using VideoGradCam.Video;
+
+namespace VideoGradCam.Tests.Study;
+
+/// <summary>A tiny class-per-folder set of the five study classes (5 clips of 4 frames of 32x32 each), written once,
+/// in two copies: with annotations (as generated) and without (annotation files deleted, like a real data set).</summary>
+public sealed class FiveClassFolders : IDisposable
+{
+    public string Root { get; } = Path.Combine(Path.GetTempPath(), $"studydata-{Guid.NewGuid():N}");
+    public string Annotated => Path.Combine(Root, "annotated");
+    public string Plain => Path.Combine(Root, "plain");
+
+    public FiveClassFolders()
+    {
+        var settings = new SyntheticActionSettings { Classes = StudyData.StudyClasses, ClipsPerClass = 5, Frames = 4, Size = 32 };
+        SyntheticActions.Generate(Annotated, settings);
+        SyntheticActions.Generate(Plain, settings);
+        // A real set: just videos in class folders (no classes.txt, synthetic.json, <clip>.json or masks).
+        foreach (var f in Directory.EnumerateFiles(Plain, "*", SearchOption.AllDirectories).Where(f => !f.EndsWith(".avi")))
+            File.Delete(f);
+    }
+
+    public void Dispose() { try { Directory.Delete(Root, true); } catch (IOException) { } }
+}
+
+public class StudyDataTests(FiveClassFolders folders) : IClassFixture<FiveClassFolders>
+{
+    static string Temp(string name) => Directory.CreateTempSubdirectory(name).FullName;
+
+    [Fact]
+    public void NoDataOptionMeansTheSyntheticDefault()
+    {
+        var data = StudyData.Parse(null, null);
+        Assert.True(data.IsSynthetic);
+        Assert.Equal(StudyData.Synthetic, data);
+        Assert.Equal("/x/artifacts", data.ArtifactsRoot("/x/artifacts"));
+    }
+
+    [Fact]
+    public void ParsesActionsOdometryAndWeights()
+    {
+        var kitti = Temp("kitti");
+        SyntheticOdometry.Write(kitti, new SyntheticOdometry.Options(Sequences: 2, Frames: 6, Width: 32, Height: 16));
+        var weights = Path.Combine(Temp("weights"), "r3d_18-b3b3357e.pth");
+        File.WriteAllText(weights, "not read by Parse");
+
+        var data = StudyData.Parse($"hmdb51={folders.Plain},kitti={kitti}", $"r3d18={weights}");
+        Assert.Equal("hmdb51", data.ActionsName);
+        Assert.Equal(Path.GetFullPath(folders.Plain), data.ActionsRoot);
+        Assert.Equal(Path.GetFullPath(kitti), data.OdometryRoot);
+        Assert.Equal(Path.GetFullPath(weights), data.R3dWeights);
+        Assert.False(data.IsSynthetic);
+        Assert.Equal("hmdb51+kitti+r3d18-kinetics", data.Name);
+
+        // The environment round trip that notebooks rely on gives back the same choice.
+        var (d, w) = data.Options();
+        Assert.Equal(data, StudyData.Parse(d, w));
+
+        var ucf = StudyData.Parse($"ucf101={folders.Annotated}");
+        Assert.Equal("ucf101", ucf.Name);
+        Assert.Null(ucf.OdometryRoot);
+    }
+
+    [Theory]
+    [InlineData("kinetics=/tmp", "unknown data set 'kinetics'")]
+    [InlineData("hmdb51", "not NAME=PATH")]
+    [InlineData("hmdb51=", "not NAME=PATH")]
+    [InlineData("hmdb51=/no/such/folder/anywhere", "/no/such/folder/anywhere: no such folder")]
+    [InlineData("kitti=/no/such/kitti", "/no/such/kitti: no such folder")]
+    public void BadDataOptionsNameTheProblem(string option, string expected)
+    {
+        var e = Assert.Throws<UsageException>(() => ReproduceCommand.ParseData(option, null));
+        Assert.Contains(expected, e.Message);
+    }
+
+    [Fact]
+    public void BadWeightsOptionsNameTheProblem()
+    {
+        Assert.Contains("unknown model 'resnet50'", Assert.Throws<UsageException>(() => ReproduceCommand.ParseData(null, "resnet50=/x.pth")).Message);
+        Assert.Contains("/no/such/r3d_18.pth: no such weights file", Assert.Throws<UsageException>(() => ReproduceCommand.ParseData(null, "r3d18=/no/such/r3d_18.pth")).Message);
+    }
+
+    [Fact]
+    public void ActionsFolderWithoutAStudyClassIsRefusedNamingPathAndClass()
+    {
+        var root = Temp("fourclasses");
+        foreach (var c in new[] { "clap", "wave", "smile", "drink" })
+        {
+            Directory.CreateDirectory(Path.Combine(root, c));
+            File.WriteAllText(Path.Combine(root, c, "v.avi"), "");
+        }
+        var e = Assert.Throws<UsageException>(() => ReproduceCommand.ParseData($"hmdb51={root}", null));
+        Assert.Contains(root, e.Message);
+        Assert.Contains("study class(es) golf", e.Message);
+    }
+
+    [Fact]
+    public void KittiFolderWithoutSequencesIsRefused()
+    {
+        var root = Temp("notkitti");
+        var e = Assert.Throws<UsageException>(() => ReproduceCommand.ParseData($"kitti={root}", null));
+        Assert.Contains($"{root} has no 'sequences' folder", e.Message);
+    }
+
+    [Fact]
+    public void GroundTruthIsDetectedFromAnnotationFiles()
+    {
+        Assert.True(StudyData.Parse($"videos={folders.Annotated}").HasGroundTruth);
+        Assert.False(StudyData.Parse($"hmdb51={folders.Plain}").HasGroundTruth);
+    }
+
+    [Fact]
+    public void RealDataHasItsOwnArtifactsRoot()
+    {
+        var data = StudyData.Parse($"hmdb51={folders.Plain}");
+        Assert.Equal(Path.Combine("/x/artifacts", "hmdb51"), data.ArtifactsRoot("/x/artifacts"));
+        Assert.NotEqual(StudyData.Synthetic.ArtifactsRoot("/x/artifacts"), data.ArtifactsRoot("/x/artifacts"));
+    }
+
+    [Fact]
+    public void ActionsViewHoldsExactlyTheStudyClassesInStudyOrder()
+    {
+        var data = StudyData.Parse($"hmdb51={folders.Plain}");
+        var extra = Directory.CreateDirectory(Path.Combine(folders.Plain, "brush_hair")).FullName;     // another HMDB51 class: left out
+        File.Copy(Directory.EnumerateFiles(Path.Combine(folders.Plain, "clap")).First(), Path.Combine(extra, "b.avi"), overwrite: true);
+        var view = data.EnsureActions(Profile.Quick, Temp("views"));
+        var set = VideoDataset.FromFolders(view);
+        Assert.Equal(StudyData.StudyClasses, set.ClassNames);
+        Assert.Equal(25, set.Count);
+        Assert.Equal(view, data.EnsureActions(Profile.Quick, Path.GetDirectoryName(view)));   // idempotent
+    }
+
+    [Fact]
+    public void CacheKeysDifferByDataPath()
+    {
+        var a = StudyData.Parse($"hmdb51={folders.Plain}");
+        var b = StudyData.Parse($"hmdb51={folders.Annotated}");
+        foreach (var arch in ClassifierSettings.StudyModels)
+        {
+            var (ka, kb) = (StepCache.Hash(ClassifierStudy.TrainingKey(arch, Profile.Quick, a)), StepCache.Hash(ClassifierStudy.TrainingKey(arch, Profile.Quick, b)));
+            Assert.NotEqual(ka, kb);
+            Assert.NotEqual(ka, StepCache.Hash(ClassifierStudy.TrainingKey(arch, Profile.Quick, StudyData.Synthetic)));
+        }
+        var views = Temp("views2");
+        Assert.NotEqual(a.EnsureActions(Profile.Quick, views), b.EnsureActions(Profile.Quick, views));
+    }
+
+    [Fact]
+    public void SyntheticTrainingKeyIsUnchanged()
+    {
+        // The default run's checkpoints stay valid: the key is exactly the one used before real data existed.
+        var settings = ClassifierSettings.For("r3d18", Profile.Quick);
+        Assert.Equal(StepCache.Hash(new { settings, data = SyntheticActionSettings.For(Profile.Quick) }),
+            StepCache.Hash(ClassifierStudy.TrainingKey("r3d18", Profile.Quick, StudyData.Synthetic)));
+    }
+
+    [Fact]
+    public void WithoutGroundTruthTheMaskClaimsAreNotMeasuredAndNoMaskMetricIsInvented()
+    {
+        var data = StudyData.Parse($"hmdb51={folders.Plain}");
+        var view = data.EnsureActions(Profile.Quick, Temp("views3"));
+        var checkpoint = Temp("ckpt");
+        var settings = new ClassifierSettings("cnn-lstm-attention", Frames: 4, Size: 32, Width: 4, HiddenSize: 8, Epochs: 1, BatchSize: 8, LearningRate: 1e-3, Seed: 1);
+        ClassifierStudy.Train(view, checkpoint, settings);
+        var options = new CamEvaluationOptions([(VideoGradCam.Cam.CamMethod.GradCam, null)], DeletionClips: 2, SanityClips: 1, Layer: settings.CamLayer);
+        var evaluation = CamEvaluator.Evaluate(checkpoint, view, options);
+
+        Assert.False(evaluation.HasGroundTruth);
+        var g = evaluation.Methods.Single();
+        Assert.True(double.IsNaN(g.PointingGame) && double.IsNaN(g.EnergyInMask) && double.IsNaN(g.TemporalAuc) && double.IsNaN(g.OtherClassEnergyInMask));
+        Assert.True(double.IsNaN(evaluation.MaskArea) && double.IsNaN(evaluation.PointingChance));
+        Assert.Null(evaluation.Attention);
+        // What needs no ground truth is measured: deletion/insertion, the sanity check, accuracy, per-frame importance.
+        Assert.True(double.IsFinite(g.DeletionAuc) && double.IsFinite(g.InsertionAuc));
+        Assert.True(double.IsFinite(g.SanityFinalSpearman));
+        Assert.InRange(evaluation.Accuracy, 0, 1);
+        Assert.Equal(evaluation.Clips, g.FrameImportance.Length);
+
+        var claims = StudyClaims.Assess(new Dictionary<string, CamEvaluation>
+        {
+            ["r3d18"] = evaluation with { Architecture = "r3d18" },
+            ["cnn-lstm"] = evaluation with { Architecture = "cnn-lstm" },
+            ["cnn-lstm-attention"] = evaluation,
+        }, null, data.ActionsDescription);
+        foreach (var c in claims.Where(c => !c.Statement.StartsWith("Odometry")))
+        {
+            Assert.Equal(StudyClaims.NotMeasured, c.Verdict);
+            Assert.Contains("not measurable on hmdb51 (no ground truth)", c.Value);
+            Assert.DoesNotContain("NaN", c.Value);
+        }
+        Assert.Equal(6, claims.Count);
+    }
+}
+
+[Collection(SeededCollection.Name)]
+public class StudyDataEnvironmentTests
+{
+    [Fact]
+    public void ApplyPointsArtifactsAndNotebooksAtTheChosenData()
+    {
+        var saved = new[] { "WORKSPACE_ARTIFACTS", StudyData.DataVariable, StudyData.WeightsVariable }.ToDictionary(k => k, Environment.GetEnvironmentVariable);
+        var root = Directory.CreateTempSubdirectory("apply").FullName;
+        var actions = Path.Combine(root, "hmdb");
+        foreach (var c in StudyData.StudyClasses)
+        {
+            Directory.CreateDirectory(Path.Combine(actions, c));
+            File.WriteAllText(Path.Combine(actions, c, "v.avi"), "");
+        }
+        try
+        {
+            Environment.SetEnvironmentVariable("WORKSPACE_ARTIFACTS", Path.Combine(root, "artifacts"));
+            var data = StudyData.Parse($"hmdb51={actions}");
+            data.Apply();
+            Assert.Equal(Path.Combine(root, "artifacts", "hmdb51"), WorkspacePaths.Artifacts());
+            Assert.Equal(Path.Combine(root, "artifacts", "hmdb51", "checkpoints", "r3d18-quick"), ClassifierStudy.CheckpointFolder("r3d18", Profile.Quick));
+            Assert.Equal(data, StudyData.Current());            // what a notebook started from here sees
+            Assert.Equal(data.EnvironmentVariables()[StudyData.DataVariable], $"hmdb51={actions}");
+        }
+        finally
+        {
+            foreach (var (k, v) in saved) Environment.SetEnvironmentVariable(k, v);
+        }
+        Assert.True(StudyData.Current().IsSynthetic || saved[StudyData.DataVariable] is not null);
+    }
+}
