@@ -127,7 +127,8 @@ public static class StudyPipeline
     }
 
     /// <summary>The study's figures from this run's models: clap with and without attention, wave for wave and for smile,
-    /// the 3D net for the true and another class, the odometry saliency.</summary>
+    /// the 3D net for the true and another class, the odometry saliency. Targets are named by class (the true class of a
+    /// clip of class c is c), so real clips without annotations work too.</summary>
     static List<(string, string, GenericChart)> Figures(Profile profile, StudyData data, string dataRoot, OdometryReport odometry)
     {
         var models = ClassifierSettings.StudyModels.ToDictionary(a => a, a => Checkpoint.Load(ClassifierStudy.CheckpointFolder(a, profile)));
@@ -138,7 +139,7 @@ public static class StudyPipeline
         var figures = new List<(string, string, GenericChart)>();
 
         var clap = Clip("clap");
-        var clapRows = new[] { "cnn-lstm", "cnn-lstm-attention" }.Select(a => (a, e: CamStudy.Explain(models[a], clap, "true", Settings(a)))).ToList();
+        var clapRows = new[] { "cnn-lstm", "cnn-lstm-attention" }.Select(a => (a, e: CamStudy.Explain(models[a], clap, "clap", Settings(a)))).ToList();
         figures.Add(("CNN-LSTM with and without attention on a 'clap' clip",
             "Grad-CAM (true class) per frame; top: CNN-LSTM, bottom: CNN-LSTM with temporal attention. Red = high.",
             CamComparisonPlot.Strips(clapRows.Select(r => Row(r.e, $"{r.a}\npred {r.e.Predicted}")).ToList(), clapRows[0].e.SourceFrames, Path.GetFileName(clap))));
@@ -159,7 +160,7 @@ public static class StudyPipeline
         }
 
         var drink = Clip("drink");
-        var r3dRows = new[] { "true", "smile" }.Select(t => CamStudy.Explain(models["r3d18"], drink, t, Settings("r3d18"))).ToList();
+        var r3dRows = new[] { "drink", "smile" }.Select(t => CamStudy.Explain(models["r3d18"], drink, t, Settings("r3d18"))).ToList();
         figures.Add(("3D ResNet: true class and another class",
             "R3D-18 Grad-CAM on a 'drink' clip: for its true class (top) and for 'smile' (bottom); time recovered by trilinear upsampling.",
             CamComparisonPlot.Strips(r3dRows.Select(e => Row(e, $"target {e.Target}\np {e.TargetProbability:0.00}")).ToList(), r3dRows[0].SourceFrames, Path.GetFileName(drink))));
