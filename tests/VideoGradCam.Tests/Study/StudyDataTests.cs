@@ -1,4 +1,5 @@
 using VideoGradCam.Commands;
+using VideoGradCam.Models;
 using VideoGradCam.Odometry;
 using VideoGradCam.Runtime;
 using VideoGradCam.Study;
@@ -147,6 +148,27 @@ public class StudyDataTests(FiveClassFolders folders) : IClassFixture<FiveClassF
         }
         var views = Temp("views2");
         Assert.NotEqual(a.EnsureActions(Profile.Quick, views), b.EnsureActions(Profile.Quick, views));
+    }
+
+    [Fact]
+    public void PublishedWeightsInitialiseAllButTheClassifierHead()
+    {
+        var file = Path.Combine(Temp("r3dweights"), "r3d.pth");
+        using (var source = VideoModels.Create(new VideoModelConfig("r3d18", 400, 4)))
+            StateDictLoader.Save(source, file);
+        using var target = VideoModels.Create(new VideoModelConfig("r3d18", 5, 4));
+        var fcBefore = target.state_dict()["fc.weight"].clone();
+        ClassifierStudy.LoadBackbone(target, file);
+        var loaded = StateDictLoader.Read(file);
+        var after = target.state_dict();
+        Assert.True(after["layer1.0.conv1.0.weight"].eq(loaded["layer1.0.conv1.0.weight"]).all().item<bool>());
+        Assert.Equal(new long[] { 5, 32 }, after["fc.weight"].shape);           // this data's five classes, not Kinetics' 400
+        Assert.True(after["fc.weight"].eq(fcBefore).all().item<bool>());
+        foreach (var t in loaded.Values) t.Dispose();
+
+        var weighted = StudyData.Parse(null, $"r3d18={file}");
+        Assert.Equal(64, ClassifierStudy.SettingsFor("r3d18", Profile.Quick, weighted).Width);       // torchvision's width
+        Assert.Equal(ClassifierSettings.For("cnn-lstm", Profile.Quick), ClassifierStudy.SettingsFor("cnn-lstm", Profile.Quick, weighted));
     }
 
     [Fact]
