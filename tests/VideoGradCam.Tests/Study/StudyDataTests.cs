@@ -215,6 +215,21 @@ public class StudyDataTests(FiveClassFolders folders) : IClassFixture<FiveClassF
             Assert.DoesNotContain("NaN", c.Value);
         }
         Assert.Equal(6, claims.Count);
+
+        // The report shows what was measured and marks the rest n/a: no "NaN" anywhere, no invented number.
+        var accuracy = ClassifierStudy.Evaluate(checkpoint, view);
+        var html = StudyReport.Write(new StudyResults
+        {
+            Profile = Profile.Quick, Data = data, Claims = claims, Figures = [],
+            Cam = new Dictionary<string, CamEvaluation> { ["cnn-lstm-attention"] = evaluation },
+            Accuracy = new Dictionary<string, VideoGradCam.Training.EvaluationReport> { ["cnn-lstm-attention"] = accuracy },
+        }, Temp("report"));
+        var page = System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(html), "<script[^>]*>.*?</script>", "",
+            System.Text.RegularExpressions.RegexOptions.Singleline);              // plotly.js itself mentions NaN
+        Assert.Contains("not measurable on hmdb51 (no ground truth)", page);
+        Assert.Contains("n/a", page);
+        Assert.DoesNotContain("NaN", page);
+        Assert.Contains($"--data hmdb51={data.ActionsRoot}", page);
     }
 }
 
