@@ -33,9 +33,10 @@ public sealed record AttentionScores(double MassOnRelevant, double ChanceMass, d
 /// <param name="PointingChance">mean share covered by the mask dilated by the 15-pixel tolerance: the pointing game of a random maximum.</param>
 /// <param name="HasGroundTruth">false on a real data set without annotations: the metrics against masks and relevant frames
 /// (pointing, energy, temporal AUC, attention on relevant frames, chance levels) are NaN, not measured; the others are measured.</param>
+/// <param name="AttentionWeights">per clip, the attention model's weights over the sampled frames (null: no attention, or an older evaluation).</param>
 public sealed record CamEvaluation(string Checkpoint, string Architecture, string Layer, string Split, int Clips, double Accuracy,
     double MaskArea, double PointingChance, string[] Videos, string[] Labels, string[] Predicted, bool[][] Relevant, IReadOnlyList<MethodScores> Methods, AttentionScores? Attention,
-    bool HasGroundTruth = true)
+    bool HasGroundTruth = true, double[][]? AttentionWeights = null)
 {
     static readonly JsonSerializerOptions Options = new() { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
@@ -142,7 +143,7 @@ public static class CamEvaluator
         var result = new CamEvaluation(checkpoint, model.Architecture, layer, options.Split, items.Count,
             predicted.Zip(labels).Count(p => p.First == p.Second) / (double)items.Count, maskArea, pointingChance,
             items.Select(i => i.Path).ToArray(), labels.Select(l => names[l]).ToArray(), predicted.Select(p => names[p]).ToArray(),
-            relevance.ToArray(), scores, attention, groundTruth);
+            relevance.ToArray(), scores, attention, groundTruth, attentionRows.Count > 0 ? attentionRows.ToArray() : null);
         foreach (var t in clips.Concat(masks)) t.Dispose();
         model.Dispose();
         return result;

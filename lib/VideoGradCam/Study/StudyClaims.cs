@@ -112,8 +112,13 @@ public static class StudyClaims
                 ? $"accuracy {evaluations["cnn-lstm-attention"].Accuracy:P1} vs {evaluations["cnn-lstm"].Accuracy:P1}; focus (energy in mask) {none}"
                 : none,
             "needs evidence masks for the focus half", NotMeasured));
-        claims.Add(new Claim("Attention weights are high on the relevant frames", "attention mass on the ground-truth relevant frames",
-            $"{none}: no relevant frames", "needs relevant frames", NotMeasured));
+        var attentionRho = evaluations.TryGetValue("cnn-lstm-attention", out var att) && att.AttentionWeights is { } weights
+            ? weights.Zip(G(att.Architecture).FrameImportance, (w, i) => Ranks.Spearman(w, i)).Where(v => !double.IsNaN(v)).DefaultIfEmpty(double.NaN).Average()
+            : double.NaN;
+        claims.Add(new Claim("Attention weights are high on the relevant frames",
+            "attention mass on the ground-truth relevant frames; measurable here: rank correlation of the attention weights with Grad-CAM's per-frame importance",
+            (double.IsNaN(attentionRho) ? "" : $"ρ(attention, Grad-CAM per-frame importance) {attentionRho:0.00}; ") + $"mass on relevant frames {none}",
+            "needs relevant frames", NotMeasured));
         claims.Add(new Claim("Grad-CAM for another class is meaningful (it does not simply repeat the true class's map)",
             "energy of the other-class map inside the true class's evidence, and its rank correlation with the true-class map",
             $"ρ(true-class map, other-class map): {string.Join("; ", evaluations.Values.Select(e => $"{e.Architecture} {G(e.Architecture).OtherClassSpearman:0.00}"))}; energy in the evidence {none}",

@@ -201,6 +201,7 @@ public class StudyDataTests(FiveClassFolders folders) : IClassFixture<FiveClassF
         Assert.True(double.IsFinite(g.SanityFinalSpearman));
         Assert.InRange(evaluation.Accuracy, 0, 1);
         Assert.Equal(evaluation.Clips, g.FrameImportance.Length);
+        Assert.Equal(evaluation.Clips, evaluation.AttentionWeights!.Length);                  // attention is still recorded
 
         var claims = StudyClaims.Assess(new Dictionary<string, CamEvaluation>
         {
@@ -215,6 +216,7 @@ public class StudyDataTests(FiveClassFolders folders) : IClassFixture<FiveClassF
             Assert.DoesNotContain("NaN", c.Value);
         }
         Assert.Equal(6, claims.Count);
+        Assert.Contains("ρ(attention, Grad-CAM per-frame importance)", claims.Single(c => c.Statement.StartsWith("Attention weights")).Value);
 
         // The report shows what was measured and marks the rest n/a: no "NaN" anywhere, no invented number.
         var accuracy = ClassifierStudy.Evaluate(checkpoint, view);
