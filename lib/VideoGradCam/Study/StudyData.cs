@@ -72,9 +72,14 @@ public sealed record StudyData(string? ActionsName, string? ActionsRoot, bool Ha
     }
 
     /// <summary>The data chosen for this process: <see cref="DataVariable"/> and <see cref="WeightsVariable"/> (unset: synthetic).
-    /// What notebooks call, so they run on the data <c>reproduce --data</c> was given.</summary>
-    public static StudyData Current() =>
-        Parse(Environment.GetEnvironmentVariable(DataVariable), Environment.GetEnvironmentVariable(WeightsVariable));
+    /// What notebooks call, so they run on the data <c>reproduce --data</c> was given. Real data is also applied
+    /// (<see cref="Apply"/>), so a notebook opened with only WORKSPACE_DATA set still writes into the data's own artifacts root.</summary>
+    public static StudyData Current()
+    {
+        var data = Parse(Environment.GetEnvironmentVariable(DataVariable), Environment.GetEnvironmentVariable(WeightsVariable));
+        if (!data.IsSynthetic) data.Apply();
+        return data;
+    }
 
     /// <summary>The <c>--data</c> and <c>--weights</c> text that <see cref="Parse"/> turns back into this record.</summary>
     public (string Data, string Weights) Options() => (
@@ -89,11 +94,13 @@ public sealed record StudyData(string? ActionsName, string? ActionsRoot, bool Ha
     }
 
     /// <summary>Makes this process (and the notebooks it starts) use this data: sets the two variables and, for real data,
-    /// points WORKSPACE_ARTIFACTS at <see cref="ArtifactsRoot"/>. Call once, at the start of a command.</summary>
+    /// points WORKSPACE_ARTIFACTS at <see cref="ArtifactsRoot"/> (unless it already ends with <see cref="Name"/>: idempotent).</summary>
     public void Apply()
     {
         foreach (var (k, v) in EnvironmentVariables()) Environment.SetEnvironmentVariable(k, v.Length == 0 ? null : v);
-        if (!IsSynthetic) Environment.SetEnvironmentVariable("WORKSPACE_ARTIFACTS", ArtifactsRoot(WorkspacePaths.Artifacts()));
+        var current = WorkspacePaths.Artifacts();
+        if (!IsSynthetic && Path.GetFileName(Path.TrimEndingDirectorySeparator(current)) != Name)
+            Environment.SetEnvironmentVariable("WORKSPACE_ARTIFACTS", ArtifactsRoot(current));
     }
 
     /// <summary>The class-per-folder root the classifiers train on. Synthetic: the profile's set (generated when missing).

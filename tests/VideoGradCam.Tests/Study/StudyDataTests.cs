@@ -239,6 +239,20 @@ public class StudyDataTests(FiveClassFolders folders) : IClassFixture<FiveClassF
 public class StudyDataEnvironmentTests
 {
     [Fact]
+    public void ReproduceWithBadDataExitsWithUsageBeforeAnyWork()
+    {
+        var err = new StringWriter();
+        var old = Console.Error;
+        Console.SetError(err);
+        int code;
+        try { code = Cli.Run(["reproduce", "--data", "kinetics=/tmp", "--no-notebooks"], new StringWriter()); }
+        finally { Console.SetError(old); }
+        Assert.Equal(2, code);
+        Assert.Contains("unknown data set 'kinetics'", err.ToString());
+        Assert.Contains("usage: ./workspace reproduce", err.ToString());
+    }
+
+    [Fact]
     public void ApplyPointsArtifactsAndNotebooksAtTheChosenData()
     {
         var saved = new[] { "WORKSPACE_ARTIFACTS", StudyData.DataVariable, StudyData.WeightsVariable }.ToDictionary(k => k, Environment.GetEnvironmentVariable);
@@ -257,6 +271,12 @@ public class StudyDataEnvironmentTests
             Assert.Equal(Path.Combine(root, "artifacts", "hmdb51"), WorkspacePaths.Artifacts());
             Assert.Equal(Path.Combine(root, "artifacts", "hmdb51", "checkpoints", "r3d18-quick"), ClassifierStudy.CheckpointFolder("r3d18", Profile.Quick));
             Assert.Equal(data, StudyData.Current());            // what a notebook started from here sees
+            Assert.Equal(Path.Combine(root, "artifacts", "hmdb51"), WorkspacePaths.Artifacts());   // applying again does not nest
+
+            // A notebook opened with only WORKSPACE_DATA set still writes into the data's own root.
+            Environment.SetEnvironmentVariable("WORKSPACE_ARTIFACTS", Path.Combine(root, "artifacts"));
+            StudyData.Current();
+            Assert.Equal(Path.Combine(root, "artifacts", "hmdb51"), WorkspacePaths.Artifacts());
             Assert.Equal(data.EnvironmentVariables()[StudyData.DataVariable], $"hmdb51={actions}");
         }
         finally
