@@ -35,6 +35,11 @@ public sealed record StudyData(string? ActionsName, string? ActionsRoot, bool Ha
     public string Name => IsSynthetic ? "synthetic"
         : string.Join("+", new[] { ActionsName, OdometryRoot is null ? null : "kitti", R3dWeights is null ? null : "r3d18-kinetics" }.OfType<string>());
 
+    /// <summary>Whether a folder name is a real-data run's artifacts root (<see cref="Name"/> of some real data, e.g.
+    /// "hmdb51+kitti"): the synthetic run's bookkeeping leaves those subtrees alone.</summary>
+    public static bool IsDataRootName(string folderName) =>
+        folderName.Length > 0 && folderName.Split('+').All(p => ActionSetNames.Contains(p) || p is "kitti" or "r3d18-kinetics");
+
     /// <summary>How the report and claims name the action data.</summary>
     public string ActionsDescription => ActionsName ?? "the synthetic set";
 

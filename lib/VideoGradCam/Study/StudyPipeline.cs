@@ -181,7 +181,9 @@ public static class StudyPipeline
         var upstream = Directory.Exists(WorkspacePaths.Artifacts())
             ? Directory.EnumerateFiles(WorkspacePaths.Artifacts(), StepCache.MarkerName, SearchOption.AllDirectories)
                 .Where(f => !f.StartsWith(outFolder + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-                .Where(f => !data.IsSynthetic || !f.Contains(Path.Combine("artifacts", "notebooks"))).Order().Select(File.ReadAllText).ToList()
+                .Where(f => !data.IsSynthetic || !f.Contains(Path.Combine("artifacts", "notebooks")))
+                .Where(f => !data.IsSynthetic || !StudyData.IsDataRootName(Path.GetRelativePath(WorkspacePaths.Artifacts(), f).Split(Path.DirectorySeparatorChar)[0]))
+                .Order().Select(File.ReadAllText).ToList()
             : [];
         var bootstrap = File.ReadAllText(Path.Combine(WorkspacePaths.Notebooks(), "bootstrap.dib"));
         var outcomes = new List<NotebookRunner.Outcome>();

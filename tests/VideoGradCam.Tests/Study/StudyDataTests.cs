@@ -120,6 +120,10 @@ public class StudyDataTests(FiveClassFolders folders) : IClassFixture<FiveClassF
         var data = StudyData.Parse($"hmdb51={folders.Plain}");
         Assert.Equal(Path.Combine("/x/artifacts", "hmdb51"), data.ArtifactsRoot("/x/artifacts"));
         Assert.NotEqual(StudyData.Synthetic.ArtifactsRoot("/x/artifacts"), data.ArtifactsRoot("/x/artifacts"));
+        Assert.True(StudyData.IsDataRootName(data.Name));
+        Assert.True(StudyData.IsDataRootName("hmdb51+kitti+r3d18-kinetics"));
+        foreach (var ours in new[] { "checkpoints", "cam-eval", "evaluations", "notebooks", "report", "figures", "odometry-eval" })
+            Assert.False(StudyData.IsDataRootName(ours));
     }
 
     [Fact]
