@@ -129,7 +129,7 @@ public static class StudyPipeline
     /// <summary>The study's figures from this run's models: clap with and without attention, wave for wave and for smile,
     /// the 3D net for the true and another class, the odometry saliency. Targets are named by class (the true class of a
     /// clip of class c is c), so real clips without annotations work too.</summary>
-    static List<(string, string, GenericChart)> Figures(Profile profile, StudyData data, string dataRoot, OdometryReport odometry)
+    public static List<(string, string, GenericChart)> Figures(Profile profile, StudyData data, string dataRoot, OdometryReport odometry)
     {
         var models = ClassifierSettings.StudyModels.ToDictionary(a => a, a => Checkpoint.Load(ClassifierStudy.CheckpointFolder(a, profile)));
         var test = ClassifierStudy.Split(VideoDataset.FromFolders(dataRoot)).Test;

@@ -257,6 +257,26 @@ public class StudyDataEnvironmentTests
     }
 
     [Fact]
+    public void StudyFiguresWorkOnClipsWithoutAnnotations()
+    {
+        var saved = Environment.GetEnvironmentVariable("WORKSPACE_ARTIFACTS");
+        using var folders = new FiveClassFolders();
+        try
+        {
+            Environment.SetEnvironmentVariable("WORKSPACE_ARTIFACTS", Directory.CreateTempSubdirectory("figures").FullName);
+            var data = StudyData.Parse($"hmdb51={folders.Plain}");
+            var view = data.EnsureActions(Profile.Quick, Directory.CreateTempSubdirectory("views").FullName);
+            foreach (var arch in ClassifierSettings.StudyModels)      // tiny models where the study keeps its checkpoints
+                ClassifierStudy.Train(view, ClassifierStudy.CheckpointFolder(arch, Profile.Quick),
+                    new ClassifierSettings(arch, Frames: 4, Size: 32, Width: 4, HiddenSize: 8, Epochs: 1, BatchSize: 8, LearningRate: 1e-3, Seed: 1));
+            var figures = StudyPipeline.Figures(Profile.Quick, data, view, new StudyPipeline.OdometryReport(new { }, [], []));
+            Assert.Equal(5, figures.Count);                              // clap x2, wave for wave and smile, drink for drink and smile
+            Assert.Contains(figures, f => f.Item2.Contains("hmdb51 has no ground-truth relevant frames"));
+        }
+        finally { Environment.SetEnvironmentVariable("WORKSPACE_ARTIFACTS", saved); }
+    }
+
+    [Fact]
     public void ApplyPointsArtifactsAndNotebooksAtTheChosenData()
     {
         var saved = new[] { "WORKSPACE_ARTIFACTS", StudyData.DataVariable, StudyData.WeightsVariable }.ToDictionary(k => k, Environment.GetEnvironmentVariable);
