@@ -6,7 +6,7 @@ namespace VideoGradCam.Commands;
 /// <summary><c>synth odometry</c>: renders synthetic odometry sequences in the KITTI layout with ground-truth depth.</summary>
 public static class SynthOdometryCommand
 {
-    public const string Usage = "synth odometry --out DIR [--sequences N] [--frames F] [--seed K] [--width W] [--height H] [--profile P]";
+    public const string Usage = "synth odometry --out DIR [--sequences N] [--frames F] [--seed K] [--width W] [--height H] [--step METRES] [--profile P]";
 
     public static int Run(Args a)
     {
@@ -15,13 +15,14 @@ public static class SynthOdometryCommand
         var o = d with
         {
             Sequences = a.Int("sequences", d.Sequences), Frames = a.Int("frames", d.Frames), Seed = a.Int("seed", d.Seed),
-            Width = a.Int("width", d.Width), Height = a.Int("height", d.Height),
+            Width = a.Int("width", d.Width), Height = a.Int("height", d.Height), StepMetres = a.Double("step", d.StepMetres),
         };
         var outDir = a.Required("out");
         a.EnsureAllUsed();
         if (o.Sequences < 1) throw new UsageException("--sequences must be at least 1.");
         if (o.Frames < 5) throw new UsageException("--frames must be at least 5 (one 5-frame snippet).");
         if (o.Width < 16 || o.Height < 16) throw new UsageException("--width and --height must be at least 16.");
+        if (!(o.StepMetres > 0)) throw new UsageException("--step (mean metres per frame) must be positive.");
         var names = SyntheticOdometry.Write(outDir, o);
         Console.WriteLine($"synth odometry: wrote {names.Count} sequence(s) x {o.Frames} frames at {o.Width}x{o.Height} to {outDir}");
         return 0;

@@ -113,9 +113,11 @@ public static class OdometryStudy
     }
 
     /// <summary>Predicted and ground-truth depth of one held-out frame (default: the middle of the first held-out sequence).</summary>
-    public static DepthSample PredictDepth(string checkpoint, Profile profile, string? sequence = null, int? frame = null)
+    public static DepthSample PredictDepth(string checkpoint, Profile profile, string? sequence = null, int? frame = null) =>
+        PredictDepth(checkpoint, DataFolder(profile), sequence, frame);
+
+    public static DepthSample PredictDepth(string checkpoint, string dataRoot, string? sequence = null, int? frame = null)
     {
-        var dataRoot = DataFolder(profile);
         using var model = SfmLearner.Load(ModelFile(checkpoint));
         using var seq = LoadOne(dataRoot, model.Settings, sequence);
         int t = ResolveFrame(seq, model.Settings.SequenceLength, frame);
@@ -134,10 +136,16 @@ public static class OdometryStudy
     /// of the motion to t+1) at <paramref name="dofLayer"/>, the photometric error map. The per-DoF maps default to
     /// <see cref="SfmCamModel.PoseMidLayer"/>: the study's conv7 is a single cell at the profiles' frame sizes.</summary>
     public static OdometryExplanation Explain(string checkpoint, Profile profile, string? sequence = null, int? frame = null,
+        IReadOnlyList<(string Name, int Component, double Sign)>? dofs = null, string dofLayer = SfmCamModel.PoseMidLayer) =>
+        Explain(checkpoint, DataFolder(profile), sequence, frame, dofs, dofLayer);
+
+    /// <summary>As <see cref="Explain(string, Profile, string?, int?, IReadOnlyList{ValueTuple{string, int, double}}?, string)"/>
+    /// on any KITTI-layout or prepared data folder.</summary>
+    public static OdometryExplanation Explain(string checkpoint, string dataRoot, string? sequence = null, int? frame = null,
         IReadOnlyList<(string Name, int Component, double Sign)>? dofs = null, string dofLayer = SfmCamModel.PoseMidLayer)
     {
         using var model = SfmLearner.Load(ModelFile(checkpoint));
-        using var seq = LoadOne(DataFolder(profile), model.Settings, sequence);
+        using var seq = LoadOne(dataRoot, model.Settings, sequence);
         int t = ResolveFrame(seq, model.Settings.SequenceLength, frame);
         using var scope = TorchSharp.torch.NewDisposeScope();
         return OdometrySaliency.Explain(model, seq.Snippet([t], model.Settings.SequenceLength), dofs, dofLayer: dofLayer);
@@ -204,14 +212,17 @@ public static class OdometryStudy
     static string Folder(string checkpoint) =>
         Directory.Exists(checkpoint) ? checkpoint : Path.GetDirectoryName(Path.GetFullPath(checkpoint))!;
 
-    static List<SequenceFrames> Load(string dataRoot, IEnumerable<string> names, int width, int height) =>
-        OdometryDatasets.OpenKitti(dataRoot, names).Select(s => SequenceFrames.Load(s, width, height)).ToList();
-
-    static SequenceFrames LoadOne(string dataRoot, SfmSettings settings, string? sequence)
+    /// <summary>The named sequences of a KITTI-layout or prepared data folder, loaded at width x height.</summary>
+    static List<SequenceFrames> Load(string dataRoot, IEnumerable<string> names, int width, int height)
     {
-        var name = sequence ?? HeldOutSequences(dataRoot, settings)[0];
-        return SequenceFrames.Load(OdometryDatasets.OpenKitti(dataRoot, [name])[0], settings.Width, settings.Height);
+        var all = OdometryDatasets.Open(dataRoot);
+        return names.Select(n => all.FirstOrDefault(s => s.Name == n)
+                ?? throw new DirectoryNotFoundException($"Sequence '{n}' not found in {dataRoot} (have: {string.Join(", ", all.Select(s => s.Name))})."))
+            .Select(s => SequenceFrames.Load(s, width, height)).ToList();
     }
+
+    static SequenceFrames LoadOne(string dataRoot, SfmSettings settings, string? sequence) =>
+        Load(dataRoot, [sequence ?? HeldOutSequences(dataRoot, settings)[0]], settings.Width, settings.Height)[0];
 
     static int ResolveFrame(SequenceFrames seq, int length, int? frame)
     {

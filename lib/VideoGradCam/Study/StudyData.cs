@@ -180,14 +180,23 @@ public sealed record StudyData(string? ActionsName, string? ActionsRoot, bool Ha
         return root;
     }
 
+    /// <summary>KITTI odometry (<c>sequences/NN/image_2</c>, <c>calib.txt</c>, <c>poses/NN.txt</c>) or the SfmLearner
+    /// port's prepared layout (scene folders with <c>cam.txt</c>), with at least two sequences (the last is held out).</summary>
     static string CheckOdometry(string path)
     {
         var root = Path.GetFullPath(path);
-        if (!Directory.Exists(root)) throw new DirectoryNotFoundException($"--data kitti: {root}: no such folder (expected KITTI odometry: sequences/NN/image_2, sequences/NN/calib.txt).");
-        if (!Directory.Exists(Path.Combine(root, "sequences")))
-            throw new DirectoryNotFoundException($"--data kitti: {root} has no 'sequences' folder (expected KITTI odometry: sequences/NN/image_2/*.png, sequences/NN/calib.txt, poses/NN.txt).");
-        if (OdometryDatasets.OpenKitti(root).Count < 2)
-            throw new InvalidDataException($"--data kitti: {root}: needs at least two sequences (the last one is held out).");
+        if (!Directory.Exists(root))
+            throw new DirectoryNotFoundException($"--data kitti: {root}: no such folder (expected KITTI odometry: sequences/NN/image_2, " +
+                "sequences/NN/calib.txt, poses/NN.txt; or SfmLearner's prepared layout: scene folders with cam.txt).");
+        IReadOnlyList<OdometrySequence> sequences;
+        try { sequences = OdometryDatasets.Open(root); }
+        catch (Exception e) when (e is IOException or InvalidDataException)
+        {
+            throw new InvalidDataException($"--data kitti: {root} is neither KITTI odometry (sequences/NN/image_2, calib.txt, poses/NN.txt) " +
+                $"nor SfmLearner's prepared layout (scene folders with cam.txt): {e.Message}", e);
+        }
+        if (sequences.Count < 2)
+            throw new InvalidDataException($"--data kitti: {root}: needs at least two sequences (the last one is held out); found {sequences.Count}.");
         return root;
     }
 

@@ -79,7 +79,7 @@ public static class StudyPipeline
         var evaluation = Load<OdometryEvaluation>(Path.Combine(folder, "evaluation.json"));
         var faithfulness = Load<OdometryFaithfulness>(Path.Combine(folder, "faithfulness-conv4.json"));
         var faithfulnessConv7 = Load<OdometryFaithfulness>(Path.Combine(folder, "faithfulness-conv7.json"));
-        var explanation = dataRoot == OdometryStudy.DataFolder(profile) ? OdometryStudy.Explain(checkpoint, profile) : ExplainHeldOut(checkpoint, dataRoot);
+        var explanation = OdometryStudy.Explain(checkpoint, dataRoot);
         var figures = new List<(string, string, GenericChart)>
         {
             ("Visual odometry saliency (SfMLearner)",
@@ -96,18 +96,6 @@ public static class StudyPipeline
         };
         // A flat map has no "most salient" pixels: such snippets test nothing and are left out of the claim.
         return new OdometryReport(summary, faithfulness.Snippets.Where(s => !s.FlatMap).Select(s => s.Result.Ratio).ToList(), figures);
-    }
-
-    /// <summary>The saliency maps of the middle snippet of the first held-out sequence of <paramref name="dataRoot"/> (what
-    /// <see cref="OdometryStudy.Explain"/> does for the synthetic sequences), at the PoseNet's conv4 for the per-DoF maps.</summary>
-    static OdometryExplanation ExplainHeldOut(string checkpoint, string dataRoot)
-    {
-        using var model = SfmLearner.Load(OdometryStudy.ModelFile(checkpoint));
-        var name = OdometryStudy.HeldOutSequences(dataRoot, model.Settings)[0];
-        using var seq = SequenceFrames.Load(OdometryDatasets.OpenKitti(dataRoot, [name])[0], model.Settings.Width, model.Settings.Height);
-        var targets = seq.Targets(model.Settings.SequenceLength).ToList();
-        using var scope = TorchSharp.torch.NewDisposeScope();
-        return OdometrySaliency.Explain(model, seq.Snippet([targets[targets.Count / 2]], model.Settings.SequenceLength), dofLayer: SfmCamModel.PoseMidLayer);
     }
 
     static readonly System.Text.Json.JsonSerializerOptions CacheJson = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };

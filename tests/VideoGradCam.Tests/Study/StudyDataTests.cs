@@ -100,11 +100,11 @@ public class StudyDataTests(FiveClassFolders folders) : IClassFixture<FiveClassF
     }
 
     [Fact]
-    public void KittiFolderWithoutSequencesIsRefused()
+    public void OdometryFolderWithoutSequencesIsRefused()
     {
         var root = Temp("notkitti");
         var e = Assert.Throws<UsageException>(() => ReproduceCommand.ParseData($"kitti={root}", null));
-        Assert.Contains($"{root} has no 'sequences' folder", e.Message);
+        Assert.Contains($"{root}: needs at least two sequences", e.Message);
     }
 
     [Fact]
