@@ -86,4 +86,36 @@ public class OdometryStudyTests
         Assert.NotEqual(SyntheticOdometry.StableSeed(7, 0, 0), SyntheticOdometry.StableSeed(7, 1, 0));
         Assert.NotEqual(SyntheticOdometry.StableSeed(7, 0, 0), SyntheticOdometry.StableSeed(8, 0, 0));
     }
+    /// <summary>The same sequences in SfmLearner's prepared layout: one folder per scene with the frames, cam.txt (3x3) and poses.txt.</summary>
+    static string Prepared(string kittiRoot, string folder)
+    {
+        foreach (var seq in OdometryDatasets.OpenKitti(kittiRoot))
+        {
+            var scene = Path.Combine(folder, "scene_" + seq.Name);
+            Directory.CreateDirectory(scene);
+            foreach (var frame in seq.Frames) File.Copy(frame, Path.Combine(scene, Path.GetFileName(frame)));
+            var k = seq.Intrinsics;
+            File.WriteAllLines(Path.Combine(scene, "cam.txt"), Enumerable.Range(0, 3).Select(r => string.Join(' ', Enumerable.Range(0, 3).Select(c => k[r, c].ToString(System.Globalization.CultureInfo.InvariantCulture)))));
+            File.Copy(Path.Combine(kittiRoot, "poses", seq.Name + ".txt"), Path.Combine(scene, "poses.txt"));
+        }
+        return folder;
+    }
+
+    [Fact]
+    public void TheStudyRunsOnSfmLearnersPreparedLayoutHoldingOutTheLastScene()
+    {
+        var root = TempDir();
+        var kitti = OdometryStudy.EnsureData(Path.Combine(root, "kitti"), Tiny);
+        var prepared = Prepared(kitti, Path.Combine(root, "prepared"));
+        var checkpoint = OdometryStudy.EnsureTrained(prepared, Path.Combine(root, "ckpt"), new SfmTrainingOptions(Epochs: 1, BatchSize: 8, SequenceLength: 3), 64, 24);
+
+        Assert.Equal(["scene_01"], OdometryStudy.Evaluate(checkpoint, prepared).Sequences);
+        var depth = OdometryStudy.PredictDepth(checkpoint, prepared);
+        Assert.Equal("scene_01", depth.Sequence);
+        Assert.Null(depth.GroundTruth);                                                   // the prepared layout has no depth
+        var explanation = OdometryStudy.Explain(checkpoint, prepared, frame: 3, dofs: []);
+        Assert.Equal(24, explanation.Depth.GetLength(0));
+        var missing = Assert.Throws<DirectoryNotFoundException>(() => OdometryStudy.Explain(checkpoint, prepared, sequence: "scene_09"));
+        Assert.Contains("scene_09", missing.Message);
+    }
 }
