@@ -78,6 +78,36 @@ public class StudySeedsTests
     });
 
     [Fact]
+    public void ExtraSeedsKeepTheSplitSeedInTheirKey()
+    {
+        var key = JsonSerializer.Serialize(ClassifierStudy.TrainingKey("r3d18", Profile.Quick, StudyData.Synthetic, 2));
+        Assert.Contains($"\"trainingSeed\":{Seeds.Default + 2}", key);
+        Assert.Contains($"\"splitSeed\":{Seeds.Default}", key);
+    }
+
+    /// <summary>Tiny training (1 epoch, 4x32x32 clips): the seed-aware overload with the split's seed equal to the training
+    /// seed is today's training, bit for bit; another training seed on the same split gives other weights.</summary>
+    [Fact]
+    public void SeedZeroTrainsAsTodayAndAnotherSeedTrainsOtherWeights()
+    {
+        var root = Directory.CreateTempSubdirectory("seeds-train").FullName;
+        try
+        {
+            var data = Path.Combine(root, "data");
+            SyntheticActions.Generate(data, new SyntheticActionSettings { Classes = StudyData.StudyClasses, ClipsPerClass = 5, Frames = 4, Size = 32 });
+            var settings = new ClassifierSettings("cnn-lstm", Frames: 4, Size: 32, Width: 4, HiddenSize: 8, Epochs: 1, BatchSize: 8, LearningRate: 1e-3, Seed: 1);
+            string Trained(string name, Action<string> train) { var dir = Path.Combine(root, name); train(dir); return dir; }
+            var today = Trained("today", d => ClassifierStudy.Train(data, d, settings));
+            var seed0 = Trained("seed0", d => ClassifierStudy.Train(data, d, settings, splitSeed: 1));
+            var seed1 = Trained("seed1", d => ClassifierStudy.Train(data, d, settings with { Seed = 2 }, splitSeed: 1));
+            byte[] Weights(string dir) => File.ReadAllBytes(Path.Combine(dir, Checkpoint.LastWeights));
+            Assert.Equal(Weights(today), Weights(seed0));
+            Assert.NotEqual(Weights(today), Weights(seed1));
+        }
+        finally { Directory.Delete(root, true); }
+    }
+
+    [Fact]
     public void FullProfileDefaultsToThreeSeedsQuickToOne()
     {
         Assert.Equal(1, StudyPipeline.DefaultSeeds(Profile.Quick));
