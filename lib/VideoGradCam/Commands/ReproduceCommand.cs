@@ -8,24 +8,35 @@ namespace VideoGradCam.Commands;
 public static class ReproduceCommand
 {
     public static readonly Verb Verb = new("reproduce",
-        "reproduce [--profile quick|full] [--force] [--no-notebooks] [--data hmdb51|ucf101|videos=PATH[,kitti=PATH]] [--weights r3d18=PATH]",
+        "reproduce [--profile quick|full] [--seeds N] [--force] [--no-notebooks] [--data hmdb51|ucf101|videos=PATH[,kitti=PATH]] [--weights r3d18=PATH]",
         "the main job: data, training, Grad-CAM metrics, notebooks, report in artifacts/report (real data: artifacts/<data>/report)", Run);
 
     static int Run(Args a)
     {
         var profile = Cli.ReadProfile(a);
+        var seeds = ParseSeeds(a.Optional("seeds"), profile);
         var force = a.Flag("force");
         var notebooks = !a.Flag("no-notebooks");
         var data = ParseData(a.Optional("data"), a.Optional("weights"));
         a.EnsureAllUsed();
         data.Apply();
-        Console.WriteLine($"reproduce: profile {profile.Name()}, data {data.Name}, outputs in {WorkspacePaths.Artifacts()}");
+        Console.WriteLine($"reproduce: profile {profile.Name()}, data {data.Name}, {seeds} training seed{(seeds == 1 ? "" : "s")}, outputs in {WorkspacePaths.Artifacts()}");
         if (!data.HasGroundTruth)
             Console.WriteLine($"reproduce: {data.ActionsDescription} has no ground truth: pointing game, energy in mask, temporal AUC and attention on relevant frames are not measured");
-        var outcome = StudyPipeline.Run(profile, force, notebooks, data);
+        var outcome = StudyPipeline.Run(profile, force, notebooks, data, seeds);
         int failed = outcome.Notebooks.Count(n => !n.Passed);
         Console.WriteLine($"reproduce: done in {outcome.Steps.Sum(s => s.Seconds):0} s; notebooks {outcome.Notebooks.Count - failed} passed, {failed} failed; report {outcome.Report}");
         return failed == 0 ? 0 : 1;
+    }
+
+    /// <summary><c>--seeds N</c>: training seeds per video classifier, a whole number from 1 (default
+    /// <see cref="StudyPipeline.DefaultSeeds"/>: 1 in quick, 3 in full).</summary>
+    public static int ParseSeeds(string? value, Profile profile)
+    {
+        if (value is null) return StudyPipeline.DefaultSeeds(profile);
+        if (!int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) || n < 1)
+            throw new UsageException($"--seeds expects a whole number of training seeds, 1 or more (got '{value}').");
+        return n;
     }
 
     /// <summary><c>--data</c> and <c>--weights</c> as a <see cref="StudyData"/>; bad input becomes a usage error naming the problem.</summary>

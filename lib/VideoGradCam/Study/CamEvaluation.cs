@@ -255,29 +255,52 @@ public static class CamStudyEvaluations
     public static string Folder(string architecture, Profile profile) =>
         Path.Combine(WorkspacePaths.Artifacts(), "cam-eval", $"{architecture}-{profile.Name()}");
 
+    /// <summary>Study seed <paramref name="seed"/>'s evaluation: seed 0 is <see cref="Folder(string, Profile)"/>, seed k &gt; 0
+    /// is <c>cam-eval/&lt;arch&gt;-&lt;profile&gt;-seed&lt;k&gt;</c>.</summary>
+    public static string Folder(string architecture, Profile profile, int seed) =>
+        Folder(architecture, profile) + ClassifierStudy.SeedSuffix(seed);
+
     /// <summary>Evaluates every method on the model's test clips (training it first if needed); reused while the
     /// checkpoint and the options are unchanged.</summary>
     public static CamEvaluation Ensure(string architecture, Profile profile, bool force = false) =>
         Ensure(architecture, profile, StudyData.Synthetic, force);
 
     /// <summary>The same on <paramref name="data"/>'s action set; without ground truth only the metrics that need none are measured.</summary>
-    public static CamEvaluation Ensure(string architecture, Profile profile, StudyData data, bool force = false)
+    public static CamEvaluation Ensure(string architecture, Profile profile, StudyData data, bool force = false) =>
+        Ensure(architecture, profile, data, seed: 0, force);
+
+    /// <summary>The same for study seed <paramref name="seed"/>'s checkpoint (<see cref="ClassifierStudy.EnsureTrained(string, Profile, StudyData, int, bool)"/>):
+    /// the same clips and options, its own folder; seed 0 is the study's evaluation (same folder and cache key).</summary>
+    public static CamEvaluation Ensure(string architecture, Profile profile, StudyData data, int seed, bool force = false)
     {
-        var checkpoint = ClassifierStudy.EnsureTrained(architecture, profile, data);
+        var checkpoint = ClassifierStudy.EnsureTrained(architecture, profile, data, seed);
         var dataRoot = data.EnsureActions(profile);
-        var options = CamEvaluationOptions.Study(profile) with { Layer = ClassifierSettings.For(architecture, profile).CamLayer };
-        var folder = Folder(architecture, profile);
+        var options = Options(architecture, profile);
+        var folder = Folder(architecture, profile, seed);
+        var key = CacheKey(architecture, profile, data, File.ReadAllText(Path.Combine(checkpoint, Checkpoint.InfoFile)), seed);
+        StepCache.Ensure(folder, seed == 0 ? $"evaluate-cam {architecture}" : $"evaluate-cam {architecture} (seed {seed})", key,
+            (dir, _) => CamEvaluator.Evaluate(checkpoint, dataRoot, options).Save(Path.Combine(dir, "evaluation.json")), force);
+        return CamEvaluation.Load(Path.Combine(folder, "evaluation.json"));
+    }
+
+    /// <summary>What the study measures on a model: every method (<see cref="CamEvaluationOptions.Study"/>) at its CAM layer.</summary>
+    public static CamEvaluationOptions Options(string architecture, Profile profile) =>
+        CamEvaluationOptions.Study(profile) with { Layer = ClassifierSettings.For(architecture, profile).CamLayer };
+
+    /// <summary>The cache key of an evaluation: the checkpoint (its info file's text), the options and, on real data, the data.
+    /// Seed 0's key is the one the study always used; seed k &gt; 0 adds the seed.</summary>
+    public static object CacheKey(string architecture, Profile profile, StudyData data, string checkpointInfo, int seed = 0)
+    {
+        var options = Options(architecture, profile);
         var config = new
         {
             version = FormatVersion,
-            checkpoint = StepCache.Hash(File.ReadAllText(Path.Combine(checkpoint, Checkpoint.InfoFile))),
+            checkpoint = StepCache.Hash(checkpointInfo),
             methods = options.Methods.Select(m => $"{m.Method}/{m.Weighting}").ToArray(),
             options.Split, options.MaxClips, options.DeletionClips, options.SanityClips, options.Layer,
         };
         object key = data.IsSynthetic ? config : new { config, data = data.ActionsIdentity(profile) };
-        StepCache.Ensure(folder, $"evaluate-cam {architecture}", key,
-            (dir, _) => CamEvaluator.Evaluate(checkpoint, dataRoot, options).Save(Path.Combine(dir, "evaluation.json")), force);
-        return CamEvaluation.Load(Path.Combine(folder, "evaluation.json"));
+        return seed == 0 ? key : new { key, seed };
     }
 
     /// <summary>A plain-text table: one line per model and method.</summary>

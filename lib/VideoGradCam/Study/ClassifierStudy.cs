@@ -54,9 +54,15 @@ public static class ClassifierStudy
     /// <param name="initialWeights">a torchvision state_dict (e.g. Kinetics-400 <c>r3d_18</c>) loaded into every layer but the final
     /// fc, which keeps its fresh initialisation for this data's classes; the model must then have torchvision's width (64).</param>
     public static TrainHistory Train(string dataRoot, string output, ClassifierSettings s, bool resume = false, Action<EpochRecord>? onEpoch = null,
-        string? initialWeights = null)
+        string? initialWeights = null) =>
+        Train(dataRoot, output, s, splitSeed: s.Seed, resume, onEpoch, initialWeights);
+
+    /// <summary>The same with the data split drawn from <paramref name="splitSeed"/> rather than <paramref name="s"/>'s seed: a study
+    /// seed k &gt; 0 trains with <c>Seed + k</c> (weight initialisation, shuffling) on the same split as seed 0.</summary>
+    public static TrainHistory Train(string dataRoot, string output, ClassifierSettings s, int splitSeed, bool resume = false,
+        Action<EpochRecord>? onEpoch = null, string? initialWeights = null)
     {
-        var splits = Split(VideoDataset.FromFolders(dataRoot), s.Seed);
+        var splits = Split(VideoDataset.FromFolders(dataRoot), splitSeed);
         var data = DataFor(s);
         var sampler = Sampler(data);
         Seeds.Set(s.Seed);
@@ -97,14 +103,22 @@ public static class ClassifierStudy
     /// <summary>The study's checkpoint for <paramref name="architecture"/> trained on <paramref name="data"/>'s action set (the
     /// synthetic one, or the five study classes of a real one), cached by settings and data (the real folder's path
     /// included). With <see cref="StudyData.R3dWeights"/>, the R3D-18 starts from them at torchvision's width (64) and is fine-tuned.</summary>
-    public static string EnsureTrained(string architecture, Profile profile, StudyData data, bool force = false)
+    public static string EnsureTrained(string architecture, Profile profile, StudyData data, bool force = false) =>
+        EnsureTrained(architecture, profile, data, seed: 0, force);
+
+    /// <summary>Study seed <paramref name="seed"/> (0, 1, ...) of that checkpoint: trained with <c>ClassifierSettings.Seed + seed</c>
+    /// (weight initialisation, shuffling) on the same data and split. Seed 0 is the study's checkpoint (same folder and cache key);
+    /// seed k &gt; 0 has its own folder (<see cref="CheckpointFolder(string, Profile, int)"/>), cached and resumed the same way.</summary>
+    public static string EnsureTrained(string architecture, Profile profile, StudyData data, int seed, bool force = false)
     {
+        CheckSeed(seed);
         var dataRoot = data.EnsureActions(profile);
-        var settings = SettingsFor(architecture, profile, data);
+        var settings = SettingsFor(architecture, profile, data, seed);
+        var splitSeed = SettingsFor(architecture, profile, data).Seed;
         var weights = InitialWeights(architecture, data);
-        var folder = CheckpointFolder(architecture, profile);
-        StepCache.Ensure(folder, $"train {architecture}", TrainingKey(architecture, profile, data),
-            (dir, resume) => Train(dataRoot, dir, settings, resume, initialWeights: weights), force);
+        var folder = CheckpointFolder(architecture, profile, seed);
+        StepCache.Ensure(folder, seed == 0 ? $"train {architecture}" : $"train {architecture} (seed {seed})", TrainingKey(architecture, profile, data, seed),
+            (dir, resume) => Train(dataRoot, dir, settings, splitSeed, resume, initialWeights: weights), force);
         return folder;
     }
 
@@ -118,9 +132,31 @@ public static class ClassifierStudy
             : new { settings, data = data.ActionsIdentity(profile), weights = InitialWeights(architecture, data) };
     }
 
+    /// <summary>The cache key of study seed <paramref name="seed"/>: seed 0's is <see cref="TrainingKey(string, Profile, StudyData)"/>
+    /// unchanged (existing checkpoints stay valid); seed k's adds its training seed and the split's seed.</summary>
+    public static object TrainingKey(string architecture, Profile profile, StudyData data, int seed)
+    {
+        CheckSeed(seed);
+        var key = TrainingKey(architecture, profile, data);
+        return seed == 0 ? key : new { key, seed, trainingSeed = SettingsFor(architecture, profile, data, seed).Seed, splitSeed = SettingsFor(architecture, profile, data).Seed };
+    }
+
     /// <summary>The profile's settings, at torchvision's width (64) when the model starts from published weights.</summary>
     public static ClassifierSettings SettingsFor(string architecture, Profile profile, StudyData data) =>
         InitialWeights(architecture, data) is null ? ClassifierSettings.For(architecture, profile) : ClassifierSettings.For(architecture, profile) with { Width = 64 };
+
+    /// <summary>The settings of study seed <paramref name="seed"/>: the profile's, with training seed <c>Seed + seed</c>.</summary>
+    public static ClassifierSettings SettingsFor(string architecture, Profile profile, StudyData data, int seed)
+    {
+        CheckSeed(seed);
+        var settings = SettingsFor(architecture, profile, data);
+        return settings with { Seed = settings.Seed + seed };
+    }
+
+    static void CheckSeed(int seed)
+    {
+        if (seed < 0) throw new ArgumentOutOfRangeException(nameof(seed), seed, "A study seed is 0, 1, 2, ...");
+    }
 
     static string? InitialWeights(string architecture, StudyData data) => architecture == "r3d18" ? data.R3dWeights : null;
 
@@ -149,4 +185,16 @@ public static class ClassifierStudy
 
     public static string CheckpointFolder(string architecture, Profile profile) =>
         Path.Combine(WorkspacePaths.Artifacts(), "checkpoints", $"{architecture}-{profile.Name()}");
+
+    /// <summary>Study seed <paramref name="seed"/>'s checkpoint: seed 0 is <see cref="CheckpointFolder(string, Profile)"/>,
+    /// seed k &gt; 0 is <c>checkpoints/&lt;arch&gt;-&lt;profile&gt;-seed&lt;k&gt;</c>.</summary>
+    public static string CheckpointFolder(string architecture, Profile profile, int seed) =>
+        CheckpointFolder(architecture, profile) + SeedSuffix(seed);
+
+    /// <summary>The folder-name suffix of study seed <paramref name="seed"/>: none for seed 0, <c>-seed&lt;k&gt;</c> otherwise.</summary>
+    public static string SeedSuffix(int seed)
+    {
+        CheckSeed(seed);
+        return seed == 0 ? "" : $"-seed{seed}";
+    }
 }

@@ -1,14 +1,32 @@
+using System.Text.Json.Serialization;
 using VideoGradCam.Cam;
 using VideoGradCam.Cam.Metrics;
 
 namespace VideoGradCam.Study;
 
 /// <summary>One qualitative claim of the study, the number that tests it on ground truth, and a plain verdict.</summary>
-public sealed record Claim(string Statement, string Measure, string Value, string Rule, string Verdict);
+/// <param name="SeedVerdicts">with several training seeds (<c>reproduce --seeds N</c>): the verdict the rule gives on each seed's
+/// numbers alone (seed 0 first); <see cref="Verdict"/> is the rule applied to the means. Null for one seed.</param>
+public sealed record Claim(string Statement, string Measure, string Value, string Rule, string Verdict,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? SeedVerdicts = null)
+{
+    /// <summary>How the seeds agree, e.g. "holds in 2 of 3 seeds; partly holds in 1"; null for one seed.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? SeedAgreement => SeedVerdicts is { Count: > 1 } v
+        ? string.Join("; ", v.GroupBy(x => x).OrderByDescending(g => g.Key == Verdict).ThenByDescending(g => g.Count())
+            .Select((g, i) => i == 0 ? $"{g.Key} in {g.Count()} of {v.Count} seeds" : $"{g.Key} in {g.Count()}"))
+        : null;
+
+    /// <summary>True when some seed's own verdict differs from the verdict on the means.</summary>
+    [JsonIgnore]
+    public bool SeedsDisagree => SeedVerdicts?.Any(v => v != Verdict) ?? false;
+}
 
 /// <summary>
 /// The study's qualitative claims, each tested with numbers measured in this run (never typed in): Grad-CAM metrics on
 /// the synthetic set's ground truth (masks, relevant frames) and the regression faithfulness of the odometry maps.
+/// With several training seeds every number is the mean over seeds with its spread, the verdict applies the rule to the
+/// means, and <see cref="Claim.SeedVerdicts"/> holds each seed's own verdict.
 /// </summary>
 public static class StudyClaims
 {
@@ -18,78 +36,118 @@ public static class StudyClaims
     /// <param name="faithfulnessRatios">odometry: loss rise when masking salient pixels / when masking random ones, per snippet.</param>
     /// <param name="dataName">names the action data in "not measurable" values (e.g. hmdb51).</param>
     public static IReadOnlyList<Claim> Assess(IReadOnlyDictionary<string, CamEvaluation> evaluations, IReadOnlyList<double>? faithfulnessRatios,
+        string dataName = "the synthetic set") =>
+        Assess([evaluations], faithfulnessRatios, dataName);
+
+    /// <summary>The claims over several training seeds: <paramref name="bySeed"/>[k] is seed k's evaluations (same architectures).
+    /// Each number is shown as mean ± sample sd (min–max); the verdict is the rule on the means; each seed's own verdict is
+    /// kept in <see cref="Claim.SeedVerdicts"/>. One seed gives exactly the single-run claims.</summary>
+    /// <param name="faithfulnessRatios">odometry: SfMLearner is trained once, so this claim is the same for every seed.</param>
+    public static IReadOnlyList<Claim> Assess(IReadOnlyList<IReadOnlyDictionary<string, CamEvaluation>> bySeed, IReadOnlyList<double>? faithfulnessRatios,
         string dataName = "the synthetic set")
     {
-        if (evaluations.Values.Any(e => !e.HasGroundTruth)) return WithoutGroundTruth(evaluations, faithfulnessRatios, dataName);
+        if (bySeed.Count == 0) throw new ArgumentException("No seed's evaluations to assess.", nameof(bySeed));
+        if (bySeed.Skip(1).Any(s => !s.Keys.Order().SequenceEqual(bySeed[0].Keys.Order())))
+            throw new ArgumentException("Every seed needs the same models evaluated.", nameof(bySeed));
+        var claims = AssessMeans(bySeed, faithfulnessRatios, dataName);
+        if (bySeed.Count == 1) return claims;
+        var perSeed = bySeed.Select(s => AssessMeans([s], faithfulnessRatios, dataName)).ToList();
+        return claims.Select(c => c with
+        {
+            Rule = c.Verdict == NotMeasured || c.Statement == OdometryStatement ? c.Rule : $"{c.Rule} (applied to the means over {bySeed.Count} seeds)",
+            SeedVerdicts = perSeed.Select(p => p.FirstOrDefault(x => x.Statement == c.Statement)?.Verdict ?? NotMeasured).ToList(),
+        }).ToList();
+    }
+
+    static MethodScores GradCam(IReadOnlyDictionary<string, CamEvaluation> evaluations, string architecture) =>
+        evaluations[architecture].Methods.First(m => m.Method == nameof(CamMethod.GradCam));
+
+    static List<Claim> AssessMeans(IReadOnlyList<IReadOnlyDictionary<string, CamEvaluation>> seeds, IReadOnlyList<double>? faithfulnessRatios, string dataName)
+    {
+        if (seeds.SelectMany(s => s.Values).Any(e => !e.HasGroundTruth)) return WithoutGroundTruth(seeds, faithfulnessRatios, dataName);
+        var evaluations = seeds[0];
         var claims = new List<Claim>();
-        MethodScores G(string a) => evaluations[a].Methods.First(m => m.Method == nameof(CamMethod.GradCam));
+        SeedSpread S(Func<IReadOnlyDictionary<string, CamEvaluation>, double> value) => SeedSpread.Of(seeds, value);
+        SeedSpread G(string a, Func<MethodScores, double> value) => S(e => value(GradCam(e, a)));
         bool Has(params string[] a) => a.All(evaluations.ContainsKey);
 
         if (evaluations.Count > 0)
         {
-            var rows = evaluations.Values.Select(e => (e.Architecture, Pointing: G(e.Architecture).PointingGame, e.PointingChance,
-                Energy: G(e.Architecture).EnergyInMask, e.MaskArea)).ToList();
-            int above = rows.Count(r => r.Pointing >= 2 * r.PointingChance && r.Energy >= 2 * r.MaskArea);
+            var rows = evaluations.Keys.Select(a => (Architecture: evaluations[a].Architecture, Pointing: G(a, m => m.PointingGame), PointingChance: S(e => e[a].PointingChance),
+                Energy: G(a, m => m.EnergyInMask), MaskArea: S(e => e[a].MaskArea))).ToList();
+            int above = rows.Count(r => r.Pointing.Mean >= 2 * r.PointingChance.Mean && r.Energy.Mean >= 2 * r.MaskArea.Mean);
             claims.Add(new Claim("Grad-CAM on video is consistent with Grad-CAM on images: the maps point at the class evidence",
                 "pointing game on relevant frames (chance: the dilated mask's area) and map energy inside the evidence mask (uniform map: the mask's area), Grad-CAM",
-                string.Join("; ", rows.Select(r => $"{r.Architecture}: pointing {r.Pointing:0.00} (chance {r.PointingChance:0.00}), energy {r.Energy:0.000} (uniform {r.MaskArea:0.000})")),
+                string.Join("; ", rows.Select(r => $"{r.Architecture}: pointing {r.Pointing.Format("0.00")} (chance {r.PointingChance.Format("0.00")}), energy {r.Energy.Format("0.000")} (uniform {r.MaskArea.Format("0.000")})")),
                 "holds if every model points at least twice as often as chance and puts at least twice a uniform map's energy in the mask",
                 above == rows.Count ? Holds : above > 0 ? Partly : Fails));
         }
         if (Has("cnn-lstm", "cnn-lstm-attention"))
         {
-            var (plain, att) = (evaluations["cnn-lstm"], evaluations["cnn-lstm-attention"]);
-            bool accuracy = att.Accuracy > plain.Accuracy, focus = G(att.Architecture).EnergyInMask > G(plain.Architecture).EnergyInMask;
+            var (plainAccuracy, attAccuracy) = (S(e => e["cnn-lstm"].Accuracy), S(e => e["cnn-lstm-attention"].Accuracy));
+            var (plainEnergy, attEnergy) = (G("cnn-lstm", m => m.EnergyInMask), G("cnn-lstm-attention", m => m.EnergyInMask));
+            bool accuracy = attAccuracy.Mean > plainAccuracy.Mean, focus = attEnergy.Mean > plainEnergy.Mean;
             claims.Add(new Claim("Attention improves accuracy and focus",
                 "test accuracy and Grad-CAM energy inside the evidence masks, CNN-LSTM with vs without attention",
-                $"accuracy {att.Accuracy:P1} vs {plain.Accuracy:P1}; energy in mask {G(att.Architecture).EnergyInMask:0.000} vs {G(plain.Architecture).EnergyInMask:0.000}",
+                $"accuracy {attAccuracy.Format("P1")} vs {plainAccuracy.Format("P1")}; energy in mask {attEnergy.Format("0.000")} vs {plainEnergy.Format("0.000")}",
                 "holds if both are higher with attention; partly if one is",
                 accuracy && focus ? Holds : accuracy || focus ? Partly : Fails));
         }
-        if (evaluations.TryGetValue("cnn-lstm-attention", out var withAttention) && withAttention.Attention is { } a)
+        if (evaluations.ContainsKey("cnn-lstm-attention") && seeds.All(e => e["cnn-lstm-attention"].Attention is not null))
+        {
+            var mass = S(e => e["cnn-lstm-attention"].Attention!.MassOnRelevant);
+            var chance = S(e => e["cnn-lstm-attention"].Attention!.ChanceMass);
+            var auc = S(e => e["cnn-lstm-attention"].Attention!.Auc);
             claims.Add(new Claim("Attention weights are high on the relevant frames",
                 "attention mass on the ground-truth relevant frames (chance: their share) and ROC AUC of the weights against relevance",
-                $"mass {a.MassOnRelevant:P1} (chance {a.ChanceMass:P1}); AUC {a.Auc:0.00}",
+                $"mass {mass.Format("P1")} (chance {chance.Format("P1")}); AUC {auc.Format("0.00")}",
                 "holds if the AUC is at least 0.7 and the mass beats chance; partly if only the mass beats chance",
-                a.Auc >= 0.7 && a.MassOnRelevant > a.ChanceMass ? Holds : a.MassOnRelevant > a.ChanceMass ? Partly : Fails));
+                auc.Mean >= 0.7 && mass.Mean > chance.Mean ? Holds : mass.Mean > chance.Mean ? Partly : Fails));
+        }
         if (evaluations.Count > 0)
         {
-            var rows = evaluations.Values.Select(e => (e.Architecture, True: G(e.Architecture).EnergyInMask,
-                Other: G(e.Architecture).OtherClassEnergyInMask, Rho: G(e.Architecture).OtherClassSpearman)).ToList();
-            int distinct = rows.Count(r => r.Other < r.True && r.Rho < 0.8);
+            var rows = evaluations.Keys.Select(a => (Architecture: evaluations[a].Architecture, True: G(a, m => m.EnergyInMask),
+                Other: G(a, m => m.OtherClassEnergyInMask), Rho: G(a, m => m.OtherClassSpearman))).ToList();
+            int distinct = rows.Count(r => r.Other.Mean < r.True.Mean && r.Rho.Mean < 0.8);
             claims.Add(new Claim("Grad-CAM for another class is meaningful (it does not simply repeat the true class's map)",
                 "energy of the other-class map inside the true class's evidence, and its rank correlation with the true-class map",
-                string.Join("; ", rows.Select(r => $"{r.Architecture}: energy {r.Other:0.000} vs {r.True:0.000} for the true class, ρ {r.Rho:0.00}")),
+                string.Join("; ", rows.Select(r => $"{r.Architecture}: energy {r.Other.Format("0.000")} vs {r.True.Format("0.000")} for the true class, ρ {r.Rho.Format("0.00")}")),
                 "holds if, for every model, the other-class map puts less energy on the true evidence and differs from the true-class map (ρ < 0.8)",
                 distinct == rows.Count ? Holds : distinct > 0 ? Partly : Fails));
         }
         if (Has("r3d18", "cnn-lstm"))
         {
-            var (r3d, lstm) = (G("r3d18").FrameImportance, G("cnn-lstm").FrameImportance);
-            var rho = r3d.Zip(lstm, (x, y) => Ranks.Spearman(x, y)).Where(v => !double.IsNaN(v)).DefaultIfEmpty(double.NaN).Average();
-            var (aucR, aucL) = (G("r3d18").TemporalAuc, G("cnn-lstm").TemporalAuc);
+            var rho = S(e => FrameImportanceRho(e));
+            var (aucR, aucL) = (G("r3d18", m => m.TemporalAuc), G("cnn-lstm", m => m.TemporalAuc));
             claims.Add(new Claim("The 3D net's Grad-CAM follows the CNN-LSTM's pattern over time",
                 "rank correlation of per-frame importance between R3D-18 and CNN-LSTM on the same clips; each model's temporal AUC",
-                $"mean ρ {rho:0.00}; temporal AUC R3D-18 {aucR:0.00}, CNN-LSTM {aucL:0.00}",
+                $"mean ρ {rho.Format("0.00")}; temporal AUC R3D-18 {aucR.Format("0.00")}, CNN-LSTM {aucL.Format("0.00")}",
                 "holds if ρ ≥ 0.5 and both AUCs > 0.5; partly if both AUCs > 0.5",
-                rho >= 0.5 && aucR > 0.5 && aucL > 0.5 ? Holds : aucR > 0.5 && aucL > 0.5 ? Partly : Fails));
+                rho.Mean >= 0.5 && aucR.Mean > 0.5 && aucL.Mean > 0.5 ? Holds : aucR.Mean > 0.5 && aucL.Mean > 0.5 ? Partly : Fails));
         }
-        claims.Add(Odometry(faithfulnessRatios));
+        claims.Add(Odometry(faithfulnessRatios, seeds.Count));
         return claims;
     }
 
-    static Claim Odometry(IReadOnlyList<double>? faithfulnessRatios)
+    /// <summary>Mean over clips of the rank correlation between R3D-18's and CNN-LSTM's per-frame Grad-CAM importance.</summary>
+    static double FrameImportanceRho(IReadOnlyDictionary<string, CamEvaluation> e) =>
+        GradCam(e, "r3d18").FrameImportance.Zip(GradCam(e, "cnn-lstm").FrameImportance, (x, y) => Ranks.Spearman(x, y)).Where(v => !double.IsNaN(v)).DefaultIfEmpty(double.NaN).Average();
+
+    const string OdometryStatement = "Odometry (regression) Grad-CAM maps are mostly meaningful";
+
+    static Claim Odometry(IReadOnlyList<double>? faithfulnessRatios, int seeds)
     {
+        string once = seeds > 1 ? " (SfMLearner is trained once, not per seed)" : "";
         if (faithfulnessRatios is { Count: > 0 } ratios)
         {
             int faithful = ratios.Count(r => r > 1);
-            return new Claim("Odometry (regression) Grad-CAM maps are mostly meaningful",
+            return new Claim(OdometryStatement,
                 "per held-out snippet: loss rise when masking the 10% most salient pixels / when masking as many random pixels (negative-loss map at the PoseNet's conv4, as conv7 is 1x1 at this input size; snippets with a flat map are left out)",
-                $"ratios {string.Join(", ", ratios.Select(r => r.ToString("0.00")))}; {faithful}/{ratios.Count} above 1",
+                $"ratios {string.Join(", ", ratios.Select(r => r.ToString("0.00")))}; {faithful}/{ratios.Count} above 1{once}",
                 "holds if most snippets (more than half) have a ratio above 1",
                 faithful * 2 > ratios.Count ? Holds : faithful > 0 ? Partly : Fails);
         }
-        return new Claim("Odometry (regression) Grad-CAM maps are mostly meaningful", "faithfulness ratio", "—", "—", NotMeasured);
+        return new Claim(OdometryStatement, "faithfulness ratio", "—", "—", NotMeasured);
     }
 
     /// <summary>
@@ -97,10 +155,11 @@ public static class StudyClaims
     /// frames is "not measured" (never estimated); its value shows the parts that are measurable here (accuracy, rank
     /// correlations). The deletion/insertion and sanity results stay in the CAM table.
     /// </summary>
-    static List<Claim> WithoutGroundTruth(IReadOnlyDictionary<string, CamEvaluation> evaluations, IReadOnlyList<double>? faithfulnessRatios, string dataName)
+    static List<Claim> WithoutGroundTruth(IReadOnlyList<IReadOnlyDictionary<string, CamEvaluation>> seeds, IReadOnlyList<double>? faithfulnessRatios, string dataName)
     {
+        var evaluations = seeds[0];
         string none = $"not measurable on {dataName} (no ground truth)";
-        MethodScores G(string a) => evaluations[a].Methods.First(m => m.Method == nameof(CamMethod.GradCam));
+        SeedSpread S(Func<IReadOnlyDictionary<string, CamEvaluation>, double> value) => SeedSpread.Of(seeds, value);
         bool Has(params string[] a) => a.All(evaluations.ContainsKey);
         var claims = new List<Claim>
         {
@@ -109,28 +168,27 @@ public static class StudyClaims
         };
         claims.Add(new Claim("Attention improves accuracy and focus", "test accuracy and Grad-CAM energy inside the evidence masks, CNN-LSTM with vs without attention",
             Has("cnn-lstm", "cnn-lstm-attention")
-                ? $"accuracy {evaluations["cnn-lstm-attention"].Accuracy:P1} vs {evaluations["cnn-lstm"].Accuracy:P1}; focus (energy in mask) {none}"
+                ? $"accuracy {S(e => e["cnn-lstm-attention"].Accuracy).Format("P1")} vs {S(e => e["cnn-lstm"].Accuracy).Format("P1")}; focus (energy in mask) {none}"
                 : none,
             "needs evidence masks for the focus half", NotMeasured));
-        var attentionRho = evaluations.TryGetValue("cnn-lstm-attention", out var att) && att.AttentionWeights is { } weights
-            ? weights.Zip(G(att.Architecture).FrameImportance, (w, i) => Ranks.Spearman(w, i)).Where(v => !double.IsNaN(v)).DefaultIfEmpty(double.NaN).Average()
-            : double.NaN;
+        static double AttentionRho(IReadOnlyDictionary<string, CamEvaluation> e) =>
+            e.TryGetValue("cnn-lstm-attention", out var att) && att.AttentionWeights is { } weights
+                ? weights.Zip(GradCam(e, "cnn-lstm-attention").FrameImportance, (w, i) => Ranks.Spearman(w, i)).Where(v => !double.IsNaN(v)).DefaultIfEmpty(double.NaN).Average()
+                : double.NaN;
+        var attentionRho = S(AttentionRho);
         claims.Add(new Claim("Attention weights are high on the relevant frames",
             "attention mass on the ground-truth relevant frames; measurable here: rank correlation of the attention weights with Grad-CAM's per-frame importance",
-            (double.IsNaN(attentionRho) ? "" : $"ρ(attention, Grad-CAM per-frame importance) {attentionRho:0.00}; ") + $"mass on relevant frames {none}",
+            (double.IsNaN(attentionRho.Mean) ? "" : $"ρ(attention, Grad-CAM per-frame importance) {attentionRho.Format("0.00")}; ") + $"mass on relevant frames {none}",
             "needs relevant frames", NotMeasured));
         claims.Add(new Claim("Grad-CAM for another class is meaningful (it does not simply repeat the true class's map)",
             "energy of the other-class map inside the true class's evidence, and its rank correlation with the true-class map",
-            $"ρ(true-class map, other-class map): {string.Join("; ", evaluations.Values.Select(e => $"{e.Architecture} {G(e.Architecture).OtherClassSpearman:0.00}"))}; energy in the evidence {none}",
+            $"ρ(true-class map, other-class map): {string.Join("; ", evaluations.Keys.Select(a => $"{evaluations[a].Architecture} {S(e => GradCam(e, a).OtherClassSpearman).Format("0.00")}"))}; energy in the evidence {none}",
             "needs evidence masks for the energy half", NotMeasured));
         if (Has("r3d18", "cnn-lstm"))
-        {
-            var rho = G("r3d18").FrameImportance.Zip(G("cnn-lstm").FrameImportance, (x, y) => Ranks.Spearman(x, y)).Where(v => !double.IsNaN(v)).DefaultIfEmpty(double.NaN).Average();
             claims.Add(new Claim("The 3D net's Grad-CAM follows the CNN-LSTM's pattern over time",
                 "rank correlation of per-frame importance between R3D-18 and CNN-LSTM on the same clips; each model's temporal AUC",
-                $"mean ρ {rho:0.00}; temporal AUC {none}", "needs relevant frames for the temporal AUC", NotMeasured));
-        }
-        claims.Add(Odometry(faithfulnessRatios));
+                $"mean ρ {S(FrameImportanceRho).Format("0.00")}; temporal AUC {none}", "needs relevant frames for the temporal AUC", NotMeasured));
+        claims.Add(Odometry(faithfulnessRatios, seeds.Count));
         return claims;
     }
 }

@@ -18,11 +18,31 @@ public static class StudyPipeline
 {
     public sealed record Outcome(string Report, IReadOnlyList<NotebookRunner.Outcome> Notebooks, IReadOnlyList<StepTiming> Steps);
 
+    /// <summary>Training seeds per video classifier in the full profile (<c>reproduce --profile full</c> without <c>--seeds</c>):
+    /// the claims table then shows the spread over seeds. Each extra seed adds one seed's classifier training and measurements
+    /// (see environment.md for the time).</summary>
+    public const int FullProfileSeeds = 3;
+
+    /// <summary>Training seeds <c>reproduce</c> uses without <c>--seeds</c>: 1 in quick, <see cref="FullProfileSeeds"/> in full.</summary>
+    public static int DefaultSeeds(Profile profile) => profile == Profile.Full ? FullProfileSeeds : 1;
+
+    /// <summary>Where the test accuracy of study seed <paramref name="seed"/>'s checkpoint is cached: seed 0 in
+    /// <c>evaluations/&lt;arch&gt;-&lt;profile&gt;</c> (as always), seed k in <c>evaluations/&lt;arch&gt;-&lt;profile&gt;-seed&lt;k&gt;</c>.</summary>
+    public static string AccuracyFolder(string architecture, Profile profile, int seed = 0) =>
+        Path.Combine(WorkspacePaths.Artifacts(), "evaluations", $"{architecture}-{profile.Name()}") + ClassifierStudy.SeedSuffix(seed);
+
     /// <param name="data">the data to run on (default: the synthetic sets). Real data's outputs belong in their own artifacts
     /// root: call <see cref="StudyData.Apply"/> first (as <c>reproduce --data</c> does).</param>
-    public static Outcome Run(Profile profile, bool force = false, bool runNotebooks = true, StudyData? data = null)
+    /// <param name="seeds">training seeds per video classifier (default <see cref="DefaultSeeds"/>): seed k trains with
+    /// <c>ClassifierSettings.Seed + k</c> on the same data and split and is measured like seed 0 (accuracy, Grad-CAM metrics,
+    /// attention); the claims show the mean and spread. Seed 0 is the single-seed run (same folders and caches); figures and
+    /// notebooks use it. SfMLearner is trained once.</param>
+    public static Outcome Run(Profile profile, bool force = false, bool runNotebooks = true, StudyData? data = null, int? seeds = null)
     {
         data ??= StudyData.Synthetic;
+        int n = seeds ?? DefaultSeeds(profile);
+        if (n < 1) throw new ArgumentOutOfRangeException(nameof(seeds), n, "At least one training seed.");
+        string Seeded(string name, int k) => n == 1 ? name : $"{name} (seed {k})";
         var steps = new List<StepTiming>();
         T Step<T>(string name, Func<T> work)
         {
@@ -36,27 +56,43 @@ public static class StudyPipeline
 
         var actions = Step(data.ActionsRoot is null ? "synthetic actions" : $"{data.ActionsName} actions ({data.ActionsRoot})", () => data.EnsureActions(profile));
         var odometryData = Step(data.OdometryRoot is null ? "synthetic odometry sequences" : $"KITTI odometry ({data.OdometryRoot})", () => data.EnsureOdometry(profile));
-        var checkpoints = ClassifierSettings.StudyModels.ToDictionary(a => a, a => Step($"train {a}", () => ClassifierStudy.EnsureTrained(a, profile, data, force)));
+        var checkpoints = ClassifierSettings.StudyModels.ToDictionary(a => a, a => Step(Seeded($"train {a}", 0), () => ClassifierStudy.EnsureTrained(a, profile, data, force)));
         var sfm = Step("train SfMLearner", () => data.EnsureSfm(profile, force));
-        var accuracy = ClassifierSettings.StudyModels.ToDictionary(a => a, a => Step($"evaluate {a}", () => EnsureAccuracy(a, checkpoints[a], actions, profile)));
-        var cam = ClassifierSettings.StudyModels.ToDictionary(a => a, a => Step($"Grad-CAM metrics {a}", () => CamStudyEvaluations.Ensure(a, profile, data, force)));
+        var accuracy = ClassifierSettings.StudyModels.ToDictionary(a => a, a => Step(Seeded($"evaluate {a}", 0), () => EnsureAccuracy(a, checkpoints[a], actions, profile)));
+        var cam = ClassifierSettings.StudyModels.ToDictionary(a => a, a => Step(Seeded($"Grad-CAM metrics {a}", 0), () => CamStudyEvaluations.Ensure(a, profile, data, force)));
+        // Extra seeds: train and measure only (each step cached in its own -seed<k> folder); seed 0 above is the single-seed run.
+        var accuracyBySeed = new List<IReadOnlyDictionary<string, EvaluationReport>> { accuracy };
+        var camBySeed = new List<IReadOnlyDictionary<string, CamEvaluation>> { cam };
+        for (int k = 1; k < n; k++)
+        {
+            var (seedAccuracy, seedCam) = (new Dictionary<string, EvaluationReport>(), new Dictionary<string, CamEvaluation>());
+            foreach (var a in ClassifierSettings.StudyModels)
+            {
+                var checkpoint = Step(Seeded($"train {a}", k), () => ClassifierStudy.EnsureTrained(a, profile, data, k, force));
+                seedAccuracy[a] = Step(Seeded($"evaluate {a}", k), () => EnsureAccuracy(a, checkpoint, actions, profile, k));
+                seedCam[a] = Step(Seeded($"Grad-CAM metrics {a}", k), () => CamStudyEvaluations.Ensure(a, profile, data, k, force));
+            }
+            accuracyBySeed.Add(seedAccuracy);
+            camBySeed.Add(seedCam);
+        }
         var odometry = Step("evaluate SfMLearner and its saliency", () => OdometryPart(sfm, odometryData, profile));
         var figures = Step("study figures", () => Figures(profile, data, actions, odometry));
         var notebooks = runNotebooks ? Step("notebooks", () => RunNotebooks(profile, force, data: data)) : [];
 
-        var claims = StudyClaims.Assess(cam, odometry.FaithfulnessRatios, data.ActionsDescription);
+        var claims = StudyClaims.Assess(camBySeed, odometry.FaithfulnessRatios, data.ActionsDescription);
         var results = new StudyResults
         {
             Data = data,
             Profile = profile, Cam = cam, Accuracy = accuracy, Claims = claims, Figures = figures,
             FaithfulnessRatios = odometry.FaithfulnessRatios, Odometry = odometry.Summary, Steps = steps,
-            Notebooks = notebooks.Select(n => (n.Notebook, n.Passed, n.Duration.TotalSeconds)).ToList(),
+            Notebooks = notebooks.Select(nb => (nb.Notebook, nb.Passed, nb.Duration.TotalSeconds)).ToList(),
+            CamBySeed = n > 1 ? camBySeed : [], AccuracyBySeed = n > 1 ? accuracyBySeed : [],
         };
         var html = StudyReport.Write(results);
         var pngs = Step("report figures to PNG", () => StudyReport.RenderPngs(html));
         html = StudyReport.Write(results with { Steps = steps });
         Console.WriteLine($"reproduce: report {html} ({pngs.Count} PNG figures), metrics {Path.Combine(Path.GetDirectoryName(html)!, "metrics.json")}");
-        foreach (var c in claims) Console.WriteLine($"  [{c.Verdict}] {c.Statement}: {c.Value}");
+        foreach (var c in claims) Console.WriteLine($"  [{c.Verdict}] {c.Statement}: {c.Value}" + (c.SeedAgreement is { } agreement ? $" ({agreement})" : ""));
         return new Outcome(html, notebooks, steps);
     }
 
@@ -106,11 +142,12 @@ public static class StudyPipeline
         ?? throw new InvalidDataException($"{path}: empty.");
 
     /// <summary>Test accuracy of a checkpoint, cached beside the other measurements.</summary>
-    static EvaluationReport EnsureAccuracy(string architecture, string checkpoint, string dataRoot, Profile profile)
+    static EvaluationReport EnsureAccuracy(string architecture, string checkpoint, string dataRoot, Profile profile, int seed = 0)
     {
-        var folder = Path.Combine(WorkspacePaths.Artifacts(), "evaluations", $"{architecture}-{profile.Name()}");
+        var folder = AccuracyFolder(architecture, profile, seed);
         var config = new { checkpoint = StepCache.Hash(File.ReadAllText(Path.Combine(checkpoint, Checkpoint.InfoFile))), dataRoot };
-        StepCache.Ensure(folder, $"evaluate {architecture}", config, (dir, _) => ClassifierStudy.Evaluate(checkpoint, dataRoot).Save(Path.Combine(dir, "test.json")));
+        StepCache.Ensure(folder, seed == 0 ? $"evaluate {architecture}" : $"evaluate {architecture} (seed {seed})", config,
+            (dir, _) => ClassifierStudy.Evaluate(checkpoint, dataRoot).Save(Path.Combine(dir, "test.json")));
         return EvaluationReport.FromJson(File.ReadAllText(Path.Combine(folder, "test.json")));
     }
 
@@ -171,6 +208,7 @@ public static class StudyPipeline
                 .Where(f => !f.StartsWith(outFolder + Path.DirectorySeparatorChar, StringComparison.Ordinal))
                 .Where(f => !data.IsSynthetic || !f.Contains(Path.Combine("artifacts", "notebooks")))
                 .Where(f => !data.IsSynthetic || !StudyData.IsDataRootName(Path.GetRelativePath(WorkspacePaths.Artifacts(), f).Split(Path.DirectorySeparatorChar)[0]))
+                .Where(f => !IsExtraSeedFolder(Path.GetDirectoryName(f)!))
                 .Order().Select(File.ReadAllText).ToList()
             : [];
         var bootstrap = File.ReadAllText(Path.Combine(WorkspacePaths.Notebooks(), "bootstrap.dib"));
@@ -205,6 +243,11 @@ public static class StudyPipeline
         }
         return outcomes;
     }
+
+    /// <summary>True for an extra training seed's folder (<c>&lt;arch&gt;-&lt;profile&gt;-seed&lt;k&gt;</c>): the notebooks use seed 0 only,
+    /// so those folders are not among their inputs.</summary>
+    public static bool IsExtraSeedFolder(string folder) =>
+        System.Text.RegularExpressions.Regex.IsMatch(Path.GetFileName(folder), @"-seed[1-9][0-9]*$");
 
     /// <summary>Stops the notebook's step from being marked done; caught by the caller of <see cref="StepCache.Ensure"/>.</summary>
     sealed class NotebookFailedException(NotebookRunner.Outcome outcome) : Exception(outcome.Failure)

@@ -25,6 +25,16 @@ public sealed record StudyResults
     public object? Odometry { get; init; }
     public IReadOnlyList<StepTiming> Steps { get; init; } = [];
     public IReadOnlyList<(string Notebook, bool Passed, double Seconds)> Notebooks { get; init; } = [];
+
+    /// <summary>With several training seeds (<c>reproduce --seeds N</c>): seed k's CAM evaluations, seed 0 first (the same as
+    /// <see cref="Cam"/>). Empty or one entry: a single seed, shown as always.</summary>
+    public IReadOnlyList<IReadOnlyDictionary<string, CamEvaluation>> CamBySeed { get; init; } = [];
+
+    /// <summary>Seed k's test accuracy, seed 0 first (the same as <see cref="Accuracy"/>); as <see cref="CamBySeed"/>.</summary>
+    public IReadOnlyList<IReadOnlyDictionary<string, EvaluationReport>> AccuracyBySeed { get; init; } = [];
+
+    /// <summary>How many training seeds the run measured (1 unless <see cref="CamBySeed"/> holds more).</summary>
+    public int SeedCount => Math.Max(1, CamBySeed.Count);
 }
 
 /// <summary>
@@ -40,7 +50,11 @@ public static class StudyReport
         folder ??= Folder();
         Directory.CreateDirectory(folder);
         var (dataOption, weightsOption) = r.Data.Options();
-        var command = $"./workspace reproduce --profile {r.Profile.Name()}" + (dataOption.Length > 0 ? $" --data {dataOption}" : "") + (weightsOption.Length > 0 ? $" --weights {weightsOption}" : "");
+        var command = $"./workspace reproduce --profile {r.Profile.Name()}" + (dataOption.Length > 0 ? $" --data {dataOption}" : "") + (weightsOption.Length > 0 ? $" --weights {weightsOption}" : "")
+                      + (r.SeedCount != StudyPipeline.DefaultSeeds(r.Profile) ? $" --seeds {r.SeedCount}" : "");
+        int seeds = r.SeedCount;
+        if (seeds > 1 && (r.AccuracyBySeed.Count != seeds || r.CamBySeed.Count != seeds))
+            throw new ArgumentException($"The report needs every seed's accuracy and CAM evaluations ({r.CamBySeed.Count} CAM, {r.AccuracyBySeed.Count} accuracy, expected {seeds}).");
         var page = new FigurePage($"Grad-CAM for video and regression: the study reproduced ({r.Profile.Name()} profile{(r.Data.IsSynthetic ? "" : $", {r.Data.Name}")})");
         page.Paragraph($"Generated {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC by {command} " +
                        $"on {Environment.ProcessorCount} cores; {ComputeDevice.Describe()}; .NET {Environment.Version}; seed {Seeds.Default}. " +
@@ -50,8 +64,16 @@ public static class StudyReport
                           (r.Data.HasGroundTruth ? "" : "; it has no ground truth, so the metrics against evidence masks and relevant frames are not measured (n/a)") +
                           $". Odometry: {(r.Data.OdometryRoot is null ? "the synthetic sequences" : $"KITTI ({r.Data.OdometryRoot})")}" +
                           (r.Data.R3dWeights is null ? "." : $". R3D-18 fine-tuned from {r.Data.R3dWeights}.")));
+        if (seeds > 1)
+            page.Paragraph($"Spread over seeds: each video classifier was trained {seeds} times, with training seeds " +
+                           $"{string.Join(", ", TrainingSeeds(r.Profile, seeds))} (weight initialisation and shuffling; the data and its split are the same), " +
+                           "and measured each time (accuracy, Grad-CAM metrics, attention). The claims show each number as mean ± sample standard deviation " +
+                           "(min–max) over the seeds, apply their rule to the means and say in how many seeds each verdict holds; the accuracy and " +
+                           "Grad-CAM tables show mean ± sd. The figures and notebooks use seed 0 " +
+                           $"(training seed {TrainingSeeds(r.Profile, 1)[0]}). SfMLearner is trained once, not per seed: the odometry numbers have no spread. " +
+                           "metrics.json holds every seed's values.");
         page.Heading("Claims of the study, tested");
-        page.Html(ClaimsTable(r.Claims));
+        page.Html(ClaimsTable(r.Claims, seeds));
         page.Heading("The study's figures, regenerated");
         for (int i = 0; i < r.Figures.Count; i++)
         {
@@ -59,9 +81,9 @@ public static class StudyReport
             page.Heading(heading, 3).Figure(chart, caption).Html($"<p><a href=\"figure-{i}.png\">PNG</a></p>");
         }
         page.Heading("Accuracy of the video classifiers (test split)");
-        page.Html(AccuracyTable(r.Accuracy));
+        page.Html(seeds > 1 ? AccuracyTable(r.AccuracyBySeed) : AccuracyTable(r.Accuracy));
         page.Heading("Grad-CAM metrics: every model and method");
-        page.Html(CamTable(r.Cam.Values));
+        page.Html(seeds > 1 ? CamTable(r.CamBySeed) : CamTable(r.Cam.Values));
         if (r.Odometry is not null)
         {
             page.Heading("Visual odometry (SfMLearner)");
@@ -71,20 +93,32 @@ public static class StudyReport
         page.Html(StepsTable(r.Steps, r.Notebooks));
         var html = Path.Combine(folder, "index.html");
         page.Save(html);
-        AtomicFile.WriteAllText(Path.Combine(folder, "metrics.json"), JsonSerializer.Serialize(new
+        var metrics = JsonSerializer.SerializeToNode(new
         {
             profile = r.Profile.Name(),
             data = r.Data.IsSynthetic ? null : new { r.Data.Name, r.Data.ActionsRoot, r.Data.HasGroundTruth, r.Data.OdometryRoot, r.Data.R3dWeights },
             seed = Seeds.Default,
             claims = r.Claims,
-            accuracy = r.Accuracy.ToDictionary(kv => kv.Key, kv => new { kv.Value.Accuracy, kv.Value.Count, timeReversedPair = ClassifierStudy.TimeReversedPairAccuracy(kv.Value), perClass = kv.Value.PerClassAccuracy }),
-            cam = r.Cam.ToDictionary(kv => kv.Key, kv => new { kv.Value.Layer, kv.Value.Clips, kv.Value.MaskArea, kv.Value.PointingChance, kv.Value.Attention,
-                methods = kv.Value.Methods.Select(m => m with { FrameImportance = [] }) }),
+            accuracy = AccuracyMetrics(r.Accuracy),
+            cam = CamMetrics(r.Cam),
             odometry = r.Odometry,
             faithfulness = r.FaithfulnessRatios,
             steps = r.Steps,
             notebooks = r.Notebooks.Select(n => new { n.Notebook, n.Passed, n.Seconds }),
-        }, Json));
+        }, Json)!;
+        if (seeds > 1)
+            metrics["seeds"] = JsonSerializer.SerializeToNode(new
+            {
+                count = seeds,
+                trainingSeeds = TrainingSeeds(r.Profile, seeds),
+                accuracy = r.AccuracyBySeed[0].Keys.ToDictionary(a => a, a => Spread(SeedSpread.Of(r.AccuracyBySeed, s => s[a].Accuracy))),
+                perSeed = Enumerable.Range(0, seeds).Select(k => new
+                {
+                    seed = k, trainingSeed = TrainingSeeds(r.Profile, seeds)[k],
+                    accuracy = AccuracyMetrics(r.AccuracyBySeed[k]), cam = CamMetrics(r.CamBySeed[k]),
+                }),
+            }, Json);
+        AtomicFile.WriteAllText(Path.Combine(folder, "metrics.json"), metrics.ToJsonString(Json));
         return html;
     }
 
@@ -103,18 +137,33 @@ public static class StudyReport
         }).GetAwaiter().GetResult();
     }
 
+    /// <summary>The training seeds of study seeds 0..n-1: <see cref="ClassifierSettings.Seed"/> + k.</summary>
+    static int[] TrainingSeeds(Profile profile, int n) =>
+        Enumerable.Range(0, n).Select(k => ClassifierSettings.For(ClassifierSettings.StudyModels[0], profile).Seed + k).ToArray();
+
+    static object AccuracyMetrics(IReadOnlyDictionary<string, EvaluationReport> accuracy) =>
+        accuracy.ToDictionary(kv => kv.Key, kv => new { kv.Value.Accuracy, kv.Value.Count, timeReversedPair = ClassifierStudy.TimeReversedPairAccuracy(kv.Value), perClass = kv.Value.PerClassAccuracy });
+
+    static object CamMetrics(IReadOnlyDictionary<string, CamEvaluation> cam) =>
+        cam.ToDictionary(kv => kv.Key, kv => new { kv.Value.Layer, kv.Value.Clips, kv.Value.MaskArea, kv.Value.PointingChance, kv.Value.Attention,
+            methods = kv.Value.Methods.Select(m => m with { FrameImportance = [] }) });
+
+    static object Spread(SeedSpread s) => new { mean = s.Mean, sd = s.Sd, min = s.Min, max = s.Max, values = s.Values };
+
     static readonly JsonSerializerOptions Json = new() { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     static string E(string s) => WebUtility.HtmlEncode(s);
 
-    static string ClaimsTable(IReadOnlyList<Claim> claims)
+    static string ClaimsTable(IReadOnlyList<Claim> claims, int seeds)
     {
-        var sb = new StringBuilder("<table><tr><th>claim</th><th>measured by</th><th>value (this run)</th><th>rule</th><th>verdict</th></tr>");
+        var value = seeds > 1 ? $"value (mean ± sd (min–max) over {seeds} seeds)" : "value (this run)";
+        var sb = new StringBuilder($"<table><tr><th>claim</th><th>measured by</th><th>{E(value)}</th><th>rule</th><th>verdict</th></tr>");
         foreach (var c in claims)
         {
             var colour = c.Verdict == StudyClaims.Holds ? "#d4edda" : c.Verdict == StudyClaims.Partly ? "#fff3cd" : "#f8d7da";
+            var agreement = c.SeedAgreement is { } a ? $"<br><small>{(c.SeedsDisagree ? "seeds disagree: " : "")}{E(a)}</small>" : "";
             sb.Append($"<tr><td style=\"text-align:left\">{E(c.Statement)}</td><td style=\"text-align:left\">{E(c.Measure)}</td><td style=\"text-align:left\">{E(c.Value)}</td>" +
-                      $"<td style=\"text-align:left\">{E(c.Rule)}</td><td style=\"background:{colour}\"><b>{E(c.Verdict)}</b></td></tr>");
+                      $"<td style=\"text-align:left\">{E(c.Rule)}</td><td style=\"background:{colour}\"><b>{E(c.Verdict)}</b>{agreement}</td></tr>");
         }
         return sb.Append("</table>").ToString();
     }
@@ -127,6 +176,46 @@ public static class StudyReport
                       $"<td style=\"text-align:left\">{E(string.Join(", ", r.ClassNames.Select((n, i) => $"{n} {r.PerClassAccuracy[i]:P0}")))}</td></tr>");
         return sb.Append("</table>").ToString();
     }
+
+    /// <summary>The accuracy table over seeds: mean ± sd of every number (per class: the mean).</summary>
+    static string AccuracyTable(IReadOnlyList<IReadOnlyDictionary<string, EvaluationReport>> bySeed)
+    {
+        var sb = new StringBuilder($"<table><tr><th>model</th><th>test clips</th><th>accuracy (mean ± sd, {bySeed.Count} seeds)</th><th>time-reversed pair (raise/lower)</th><th>per class (mean)</th></tr>");
+        foreach (var (arch, r) in bySeed[0])
+        {
+            var accuracy = SeedSpread.Of(bySeed, s => s[arch].Accuracy);
+            var pair = SeedSpread.Of(bySeed, s => ClassifierStudy.TimeReversedPairAccuracy(s[arch]));
+            var perClass = r.ClassNames.Select((n, i) => $"{n} {bySeed.Average(s => s[arch].PerClassAccuracy[i]):P0}");
+            sb.Append($"<tr><td>{E(arch)}</td><td>{r.Count}</td><td>{P(accuracy)}</td><td>{(double.IsNaN(pair.Mean) ? "n/a" : P(pair))}</td>" +
+                      $"<td style=\"text-align:left\">{E(string.Join(", ", perClass))}</td></tr>");
+        }
+        return sb.Append("</table>").ToString();
+    }
+
+    static string P(SeedSpread s) => $"{s.Mean:P1} ± {s.Sd:P1}";
+
+    /// <summary>The CAM table over seeds: mean ± sd of every metric; the sanity check passed in k of N seeds.</summary>
+    static string CamTable(IReadOnlyList<IReadOnlyDictionary<string, CamEvaluation>> bySeed)
+    {
+        var sb = new StringBuilder($"<p>Each cell: mean ± sample sd over {bySeed.Count} seeds.</p><table><tr><th>model</th><th>layer</th><th>method</th><th>weighting</th><th>pointing</th><th>energy in mask</th><th>temporal AUC</th><th>gradient-norm tAUC</th><th>deletion ↓</th><th>insertion ↑</th><th>sanity passed (final ρ)</th><th>other-class energy</th></tr>");
+        foreach (var (arch, e) in bySeed[0])
+            foreach (var m in e.Methods)
+            {
+                var scores = bySeed.Select(s => s[arch].Methods.First(x => x.Method == m.Method && x.Weighting == m.Weighting)).ToList();
+                string S(Func<MethodScores, double> value, string format) => N(SeedSpread.Of(scores, value), format);
+                sb.Append($"<tr><td>{E(e.Architecture)}</td><td>{E(e.Layer)}</td><td>{E(m.Method)}</td><td>{E(m.Weighting)}</td><td>{S(x => x.PointingGame, "0.00")}</td><td>{S(x => x.EnergyInMask, "0.000")}</td>" +
+                          $"<td>{S(x => x.TemporalAuc, "0.00")}</td><td>{S(x => x.GradientTemporalAuc, "0.00")}</td><td>{S(x => x.DeletionAuc, "0.00")}</td><td>{S(x => x.InsertionAuc, "0.00")}</td>" +
+                          $"<td>{scores.Count(x => x.SanityPassed)}/{scores.Count} ({S(x => x.SanityFinalSpearman, "0.00")})</td><td>{S(x => x.OtherClassEnergyInMask, "0.000")}</td></tr>");
+            }
+        sb.Append("</table><p>Chance levels (mean over seeds): ");
+        sb.Append(string.Join("; ", bySeed[0].Keys.Select(a => $"{E(bySeed[0][a].Architecture)}: pointing {N(bySeed.Average(s => s[a].PointingChance), "0.00")}, energy {N(bySeed.Average(s => s[a].MaskArea), "0.000")} (uniform map)")));
+        if (bySeed.Any(s => s.Values.Any(e => !e.HasGroundTruth)))
+            sb.Append(". n/a: not measurable without ground truth (evidence masks, relevant frames); deletion/insertion and the sanity check need none");
+        return sb.Append("</p>").ToString();
+    }
+
+    /// <summary>mean ± sd, or "n/a" when not measured (NaN).</summary>
+    static string N(SeedSpread s, string format) => double.IsNaN(s.Mean) ? "n/a" : $"{N(s.Mean, format)} ± {N(s.Sd, format)}";
 
     static string CamTable(IEnumerable<CamEvaluation> evaluations)
     {
