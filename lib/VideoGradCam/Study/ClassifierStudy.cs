@@ -58,7 +58,7 @@ public static class ClassifierStudy
         Train(dataRoot, output, s, splitSeed: s.Seed, resume, onEpoch, initialWeights);
 
     /// <summary>The same with the data split drawn from <paramref name="splitSeed"/> rather than <paramref name="s"/>'s seed: a study
-    /// seed k &gt; 0 trains with <c>Seed + k</c> (weight initialisation, shuffling) on the same split as seed 0.</summary>
+    /// seed k &gt; 0 trains with <c>Seed + 1000·k</c> (weight initialisation, shuffling) on the same split as seed 0.</summary>
     public static TrainHistory Train(string dataRoot, string output, ClassifierSettings s, int splitSeed, bool resume = false,
         Action<EpochRecord>? onEpoch = null, string? initialWeights = null)
     {
@@ -106,7 +106,7 @@ public static class ClassifierStudy
     public static string EnsureTrained(string architecture, Profile profile, StudyData data, bool force = false) =>
         EnsureTrained(architecture, profile, data, seed: 0, force);
 
-    /// <summary>Study seed <paramref name="seed"/> (0, 1, ...) of that checkpoint: trained with <c>ClassifierSettings.Seed + seed</c>
+    /// <summary>Study seed <paramref name="seed"/> (0, 1, ...) of that checkpoint: trained with <c>ClassifierSettings.Seed + 1000·seed</c>
     /// (weight initialisation, shuffling) on the same data and split. Seed 0 is the study's checkpoint (same folder and cache key);
     /// seed k &gt; 0 has its own folder (<see cref="CheckpointFolder(string, Profile, int)"/>), cached and resumed the same way.</summary>
     public static string EnsureTrained(string architecture, Profile profile, StudyData data, int seed, bool force = false)
@@ -145,13 +145,17 @@ public static class ClassifierStudy
     public static ClassifierSettings SettingsFor(string architecture, Profile profile, StudyData data) =>
         InitialWeights(architecture, data) is null ? ClassifierSettings.For(architecture, profile) : ClassifierSettings.For(architecture, profile) with { Width = 64 };
 
-    /// <summary>The settings of study seed <paramref name="seed"/>: the profile's, with training seed <c>Seed + seed</c>.</summary>
+    /// <summary>The settings of study seed <paramref name="seed"/>: the profile's, with training seed <c>Seed + 1000·seed</c> (far apart: the trainer reseeds every epoch with Seed + epoch).</summary>
     public static ClassifierSettings SettingsFor(string architecture, Profile profile, StudyData data, int seed)
     {
         CheckSeed(seed);
         var settings = SettingsFor(architecture, profile, data);
-        return settings with { Seed = settings.Seed + seed };
+        return settings with { Seed = settings.Seed + SeedStride * seed };
     }
+
+    /// <summary>Distance between the training seeds of study seeds k and k+1: the trainer reseeds each epoch with
+    /// Seed + epoch, so neighbouring seeds would replay each other's epochs.</summary>
+    public const int SeedStride = 1000;
 
     static void CheckSeed(int seed)
     {

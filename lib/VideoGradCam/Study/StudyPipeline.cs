@@ -34,7 +34,7 @@ public static class StudyPipeline
     /// <param name="data">the data to run on (default: the synthetic sets). Real data's outputs belong in their own artifacts
     /// root: call <see cref="StudyData.Apply"/> first (as <c>reproduce --data</c> does).</param>
     /// <param name="seeds">training seeds per video classifier (default <see cref="DefaultSeeds"/>): seed k trains with
-    /// <c>ClassifierSettings.Seed + k</c> on the same data and split and is measured like seed 0 (accuracy, Grad-CAM metrics,
+    /// <c>ClassifierSettings.Seed + 1000·k</c> on the same data and split and is measured like seed 0 (accuracy, Grad-CAM metrics,
     /// attention); the claims show the mean and spread. Seed 0 is the single-seed run (same folders and caches); figures and
     /// notebooks use it. SfMLearner is trained once.</param>
     public static Outcome Run(Profile profile, bool force = false, bool runNotebooks = true, StudyData? data = null, int? seeds = null)

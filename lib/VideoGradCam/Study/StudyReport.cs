@@ -139,7 +139,7 @@ public static class StudyReport
 
     /// <summary>The training seeds of study seeds 0..n-1: <see cref="ClassifierSettings.Seed"/> + k.</summary>
     static int[] TrainingSeeds(Profile profile, int n) =>
-        Enumerable.Range(0, n).Select(k => ClassifierSettings.For(ClassifierSettings.StudyModels[0], profile).Seed + k).ToArray();
+        Enumerable.Range(0, n).Select(k => ClassifierSettings.For(ClassifierSettings.StudyModels[0], profile).Seed + ClassifierStudy.SeedStride * k).ToArray();
 
     static object AccuracyMetrics(IReadOnlyDictionary<string, EvaluationReport> accuracy) =>
         accuracy.ToDictionary(kv => kv.Key, kv => new { kv.Value.Accuracy, kv.Value.Count, timeReversedPair = ClassifierStudy.TimeReversedPairAccuracy(kv.Value), perClass = kv.Value.PerClassAccuracy });

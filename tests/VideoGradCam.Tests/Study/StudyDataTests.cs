@@ -104,7 +104,7 @@ public class StudyDataTests(FiveClassFolders folders) : IClassFixture<FiveClassF
     {
         var root = Temp("notkitti");
         var e = Assert.Throws<UsageException>(() => ReproduceCommand.ParseData($"kitti={root}", null));
-        Assert.Contains($"{root}: needs at least two sequences", e.Message);
+        Assert.Contains($"{root} is neither KITTI odometry", e.Message);
     }
 
     [Fact]
