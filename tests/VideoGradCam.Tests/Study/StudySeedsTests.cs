@@ -116,13 +116,13 @@ public class StudySeedsTests
     }
 
     [Fact]
-    public void FullProfileDefaultsToThreeSeedsQuickToOne()
+    public void FullProfileDefaultsToSeveralSeedsQuickToOne()
     {
         Assert.Equal(1, StudyPipeline.DefaultSeeds(Profile.Quick));
         Assert.Equal(StudyPipeline.FullProfileSeeds, StudyPipeline.DefaultSeeds(Profile.Full));
-        Assert.Equal(3, StudyPipeline.FullProfileSeeds);
+        Assert.True(StudyPipeline.FullProfileSeeds > 1, "the full profile reports a spread over seeds");
         Assert.Equal(1, ReproduceCommand.ParseSeeds(null, Profile.Quick));
-        Assert.Equal(3, ReproduceCommand.ParseSeeds(null, Profile.Full));
+        Assert.Equal(StudyPipeline.FullProfileSeeds, ReproduceCommand.ParseSeeds(null, Profile.Full));
         Assert.Equal(5, ReproduceCommand.ParseSeeds("5", Profile.Quick));
     }
 
@@ -235,7 +235,7 @@ public class StudySeedsTests
             Assert.Contains("<td>2/3 (0.10 ± 0.00)</td>", page);                                 // sanity passed in 2 of 3 seeds
             Assert.Contains("SfMLearner is trained once, not per seed", page);
             Assert.Contains("training seeds 7, 1007, 2007", page);
-            Assert.DoesNotContain("--seeds", page);                                              // 3 is the full profile's default
+            Assert.Contains("--seeds 3", page);                                                  // the full profile's default is 2
 
             using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "metrics.json")));
             var seeds = metrics.RootElement.GetProperty("seeds");
