@@ -197,12 +197,13 @@ public static class StudyReport
     /// <summary>The CAM table over seeds: mean ± sd of every metric; the sanity check passed in k of N seeds.</summary>
     static string CamTable(IReadOnlyList<IReadOnlyDictionary<string, CamEvaluation>> bySeed)
     {
-        var sb = new StringBuilder($"<p>Each cell: mean ± sample sd over {bySeed.Count} seeds.</p><table><tr><th>model</th><th>layer</th><th>method</th><th>weighting</th><th>pointing</th><th>energy in mask</th><th>temporal AUC</th><th>gradient-norm tAUC</th><th>deletion ↓</th><th>insertion ↑</th><th>sanity passed (final ρ)</th><th>other-class energy</th></tr>");
+        var sb = new StringBuilder($"<p>Each cell: mean ± sample sd over the seeds that measured the method: all {bySeed.Count} for Grad-CAM " +
+            "(what the claims read); seed 0 alone for the other methods (extra seeds measure Grad-CAM only), shown without a spread.</p><table><tr><th>model</th><th>layer</th><th>method</th><th>weighting</th><th>pointing</th><th>energy in mask</th><th>temporal AUC</th><th>gradient-norm tAUC</th><th>deletion ↓</th><th>insertion ↑</th><th>sanity passed (final ρ)</th><th>other-class energy</th></tr>");
         foreach (var (arch, e) in bySeed[0])
             foreach (var m in e.Methods)
             {
-                var scores = bySeed.Select(s => s[arch].Methods.First(x => x.Method == m.Method && x.Weighting == m.Weighting)).ToList();
-                string S(Func<MethodScores, double> value, string format) => N(SeedSpread.Of(scores, value), format);
+                var scores = bySeed.Select(s => s[arch].Methods.FirstOrDefault(x => x.Method == m.Method && x.Weighting == m.Weighting)).OfType<MethodScores>().ToList();
+                string S(Func<MethodScores, double> value, string format) => scores.Count == 1 ? N(value(scores[0]), format) : N(SeedSpread.Of(scores, value), format);
                 sb.Append($"<tr><td>{E(e.Architecture)}</td><td>{E(e.Layer)}</td><td>{E(m.Method)}</td><td>{E(m.Weighting)}</td><td>{S(x => x.PointingGame, "0.00")}</td><td>{S(x => x.EnergyInMask, "0.000")}</td>" +
                           $"<td>{S(x => x.TemporalAuc, "0.00")}</td><td>{S(x => x.GradientTemporalAuc, "0.00")}</td><td>{S(x => x.DeletionAuc, "0.00")}</td><td>{S(x => x.InsertionAuc, "0.00")}</td>" +
                           $"<td>{scores.Count(x => x.SanityPassed)}/{scores.Count} ({S(x => x.SanityFinalSpearman, "0.00")})</td><td>{S(x => x.OtherClassEnergyInMask, "0.000")}</td></tr>");

@@ -1,3 +1,4 @@
+using VideoGradCam.Cam;
 using System.Text.Json;
 using VideoGradCam.Commands;
 using VideoGradCam.Runtime;
@@ -76,6 +77,18 @@ public class StudySeedsTests
         Assert.False(StudyPipeline.IsExtraSeedFolder(ClassifierStudy.CheckpointFolder(arch, p, 0)));
         return 0;
     });
+
+    [Fact]
+    public void ExtraSeedsMeasureOnlyTheGradCamTheClaimsRead()
+    {
+        var seed0 = CamStudyEvaluations.Options("r3d18", Profile.Full, 0);
+        var seed1 = CamStudyEvaluations.Options("r3d18", Profile.Full, 1);
+        Assert.Equal(CamStudyEvaluations.Options("r3d18", Profile.Full).Methods, seed0.Methods);
+        Assert.True(seed0.Methods.Count > 1);
+        Assert.Equal([(CamMethod.GradCam, (TemporalWeighting?)null)], seed1.Methods);
+        Assert.Equal(seed0.Layer, seed1.Layer);
+        Assert.Equal(seed0.DeletionClips, seed1.DeletionClips);
+    }
 
     [Fact]
     public void ExtraSeedsKeepTheSplitSeedInTheirKey()
