@@ -51,18 +51,36 @@ public sealed class SfmLearner : IDisposable
     /// <summary>Reads a checkpoint written by <see cref="Save"/>.</summary>
     public static SfmLearner Load(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"Checkpoint not found: {path}", path);
-        using var stream = File.OpenRead(path);
-        using var r = new BinaryReader(stream);
-        string magic;
-        try { magic = r.ReadString(); } catch (EndOfStreamException) { magic = ""; }
-        if (magic != Magic) throw new InvalidDataException($"{path}: not an SfMLearner checkpoint of this workspace.");
-        var settings = JsonSerializer.Deserialize<SfmSettings>(r.ReadString())
-            ?? throw new InvalidDataException($"{path}: unreadable settings.");
+        using var r = Open(path, out var settings);
         var model = new SfmLearner(settings);
         model.DepthNet.load(r);
         model.PoseNet.load(r);
         return model;
+    }
+
+    /// <summary>Loads the weights of a checkpoint written by <see cref="Save"/> into this model (its settings stay; a resumed run).</summary>
+    public void LoadWeights(string path)
+    {
+        using var r = Open(path, out _);
+        DepthNet.load(r);
+        PoseNet.load(r);
+    }
+
+    /// <summary>Opens a checkpoint and reads its header; the reader is left at the weights.</summary>
+    static BinaryReader Open(string path, out SfmSettings settings)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"Checkpoint not found: {path}", path);
+        var r = new BinaryReader(File.OpenRead(path));
+        try
+        {
+            string magic;
+            try { magic = r.ReadString(); } catch (EndOfStreamException) { magic = ""; }
+            if (magic != Magic) throw new InvalidDataException($"{path}: not an SfMLearner checkpoint of this workspace.");
+            settings = JsonSerializer.Deserialize<SfmSettings>(r.ReadString())
+                ?? throw new InvalidDataException($"{path}: unreadable settings.");
+            return r;
+        }
+        catch { r.Dispose(); throw; }
     }
 
     /// <summary>

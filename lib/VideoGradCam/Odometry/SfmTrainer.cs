@@ -11,7 +11,7 @@ public sealed record SfmTrainingOptions(int Epochs = 4, int BatchSize = 4, doubl
     public LossWeights LossWeights => Weights ?? new LossWeights();
 
     /// <summary>quick: 3 epochs of the quick sequences (about 110 steps, under a minute on 2 cores). full: 2 epochs of
-    /// 5 training sequences x 396 snippets at 208x64 (990 steps; about 0.6 steps/s on 2 cores, so about 27 minutes),
+    /// 5 training sequences x 396 snippets at 208x64 (990 steps; measured 637 s on 2 cores, about 2.4 steps/s when idle),
     /// sized for the 2-hour budget of the full reproduce.</summary>
     public static SfmTrainingOptions ForProfile(Profile p) => p == Profile.Full
         ? new SfmTrainingOptions(Epochs: 2, BatchSize: 4)
@@ -84,11 +84,7 @@ public static class SfmTrainer
         {
             var saved = System.Text.Json.JsonSerializer.Deserialize<ResumeState>(File.ReadAllText(ProgressFile(checkpointPath)))
                 ?? throw new InvalidDataException($"{ProgressFile(checkpointPath)}: unreadable training progress.");
-            using (var last = SfmLearner.Load(checkpointPath))
-            {
-                LoadWeights(model.DepthNet, last.DepthNet);
-                LoadWeights(model.PoseNet, last.PoseNet);
-            }
+            model.LoadWeights(checkpointPath);
             if (File.Exists(OptimizerFile(checkpointPath))) adam.load_state_dict(OptimizerFile(checkpointPath));
             (start, earlierSeconds) = (Math.Min(saved.EpochsDone, o.Epochs), saved.Seconds);
             steps.AddRange(saved.Steps);
@@ -141,13 +137,6 @@ public static class SfmTrainer
         }
         model.Train(false);
         return new SfmTrainingHistory(steps, earlierSeconds + clock.Elapsed.TotalSeconds);
-    }
-
-    static void LoadWeights(nn.Module into, nn.Module from)
-    {
-        using var _ = no_grad();
-        var source = from.state_dict();
-        foreach (var (key, tensor) in into.state_dict()) tensor.copy_(source[key]);
     }
 
     /// <summary>The training set's mean frame-to-frame motion (6-vector, previous -> next camera), the mean-motion baseline.</summary>
