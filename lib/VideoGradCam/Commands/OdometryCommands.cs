@@ -9,7 +9,8 @@ public static class OdometryCommands
 {
     /// <summary>Options of the odometry forms of the verbs (shown in their usage).</summary>
     public const string TrainUsage = "train --model sfmlearner --data DIR --out CKPT [--epochs E --batch-size B --lr 2e-4 --sequence-length 5 " +
-        "--photo-loss-weight 1 --mask-loss-weight 0 --smooth-loss-weight 0.1 --width W --height H --train-sequences 00,01 --seed K --resume]";
+        "--photo-loss-weight 1 --mask-loss-weight 0 --smooth-loss-weight S --photometric-mean valid|all --initial-depth 5|port " +
+        "--width W --height H --train-sequences 00,01 --seed K --resume]";
     public const string EvaluateUsage = "evaluate --checkpoint CKPT.sfm --data DIR [--sequences 02,03] [--out JSON]";
     public const string ExplainUsage = "explain --checkpoint CKPT.sfm --data DIR --snippet SEQ:FRAME [--out JSON] [--fraction 0.1] [--mask-all-frames]";
 
@@ -37,11 +38,20 @@ public static class OdometryCommands
         var output = a.Required("out");
         var d = SfmTrainingOptions.ForProfile(profile);
         var synth = SyntheticOdometry.ForProfile(profile);
+        var w = d.LossWeights;
+        var mean = a.String("photometric-mean", w.OverValidPixels ? "valid" : "all");
+        if (mean is not ("valid" or "all")) throw new UsageException($"--photometric-mean '{mean}': use valid (over pixels that project into the reference) or all (the port).");
+        var initial = a.String("initial-depth", d.InitialDepth?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "port");
+        double? initialDepth = initial == "port" ? null
+            : double.TryParse(initial, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var m)
+              && m > 1 / (DispNetS.Alpha + DispNetS.Beta) && m < 1 / DispNetS.Beta ? m
+            : throw new UsageException($"--initial-depth '{initial}': use metres between 0.1 and 100, or port (the port's init, about 0.2).");
         var o = d with
         {
             Epochs = a.Int("epochs", d.Epochs), BatchSize = a.Int("batch-size", d.BatchSize), LearningRate = a.Double("lr", d.LearningRate),
-            SequenceLength = a.Int("sequence-length", 5), Seed = a.Int("seed", d.Seed),
-            Weights = new LossWeights(a.Double("photo-loss-weight", 1), a.Double("mask-loss-weight", 0), a.Double("smooth-loss-weight", 0.1)),
+            SequenceLength = a.Int("sequence-length", 5), Seed = a.Int("seed", d.Seed), InitialDepth = initialDepth,
+            Weights = new LossWeights(a.Double("photo-loss-weight", w.Photometric), a.Double("mask-loss-weight", w.Explainability),
+                a.Double("smooth-loss-weight", w.Smoothness), mean == "valid"),
         };
         int width = a.Int("width", synth.Width), height = a.Int("height", synth.Height);
         var trainNames = ListOption(a, "train-sequences");
@@ -58,8 +68,8 @@ public static class OdometryCommands
         try
         {
             var settings = new SfmSettings(o.SequenceLength, width, height, o.LossWeights.Explainability > 0, trainNames,
-                SfmTrainer.MeanMotion(sequences));
-            using var sfm = new SfmLearner(settings);
+                SfmTrainer.MeanMotion(sequences), o.LossWeights);
+            using var sfm = new SfmLearner(settings, o.InitialDepth);
             if (resume && !File.Exists(SfmTrainer.ProgressFile(output)))
                 Console.Error.WriteLine($"odometry-train: nothing to resume at {output} (no unfinished run); training from the start.");
             var history = SfmTrainer.Train(sfm, sequences, o, output, resume: resume);

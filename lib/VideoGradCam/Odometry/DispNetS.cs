@@ -24,7 +24,10 @@ public sealed class DispNetS : Module<Tensor, Tensor[]>
     /// <summary>The last decoder stage's activation ("depth.iconv1") of the latest forward pass, [B,16,H,W].</summary>
     public Tensor? LastIconv1 { get; private set; }
 
-    public DispNetS() : base(nameof(DispNetS))
+    /// <param name="initialDepth">Where the untrained net starts: null keeps the port's init (zero biases, so
+    /// disp = Alpha/2 + Beta and depth is about 0.2 everywhere); a depth in metres sets the four disparity heads' biases
+    /// so a fresh net predicts about that depth (see <see cref="DisparityBias"/>). Loaded weights overwrite either.</param>
+    public DispNetS(double? initialDepth = null) : base(nameof(DispNetS))
     {
         var c = ConvPlanes; var u = UpconvPlanes;
         conv1 = DownsampleConv(3, c[0], 7); conv2 = DownsampleConv(c[0], c[1], 5);
@@ -41,6 +44,22 @@ public sealed class DispNetS : Module<Tensor, Tensor[]>
         predict_disp2 = PredictDisp(u[5]); predict_disp1 = PredictDisp(u[6]);
         RegisterComponents();
         InitWeights(this);
+        if (initialDepth is { } d)
+        {
+            using var _ = no_grad();
+            foreach (var head in new[] { predict_disp1, predict_disp2, predict_disp3, predict_disp4 })
+                ((Conv2d)head[0]).bias!.fill_(DisparityBias(d));
+        }
+    }
+
+    /// <summary>The head bias b with Alpha·sigmoid(b) + Beta = 1/depth: the pre-activation that predicts
+    /// <paramref name="depth"/> (metres, strictly between 1/(Alpha+Beta) and 1/Beta).</summary>
+    public static double DisparityBias(double depth)
+    {
+        double p = (1 / depth - Beta) / Alpha;
+        if (!(p > 0 && p < 1))
+            throw new ArgumentOutOfRangeException(nameof(depth), $"An initial depth must lie between {1 / (Alpha + Beta):0.###} and {1 / Beta:0} (got {depth}).");
+        return Math.Log(p / (1 - p));
     }
 
     static Sequential DownsampleConv(int cin, int cout, int k) => Sequential(

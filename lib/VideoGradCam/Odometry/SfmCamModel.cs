@@ -6,7 +6,7 @@ namespace VideoGradCam.Odometry;
 /// <summary>
 /// SfMLearner as the CAM engine sees it. Input: a stacked snippet [B,(1+N)·3,H,W] (target first, see
 /// <see cref="Snippet.Stacked"/>). Outputs: "loss" [B] (per-sample view-synthesis loss at the finest scale:
-/// w_p·photometric + w_s·smoothness), "pose" [B,N·6] (reference i's DoF d at i·6+d). Layers: "pose.conv7"
+/// w_p·photometric + w_s·smoothness, with the weights the checkpoint was trained with unless given), "pose" [B,N·6] (reference i's DoF d at i·6+d). Layers: "pose.conv7"
 /// (PoseNet's last encoder conv, the study's choice), "pose.conv4" (three convs earlier, still spatial at small inputs)
 /// and "depth.iconv1" (DepthNet's last decoder stage).
 /// </summary>
@@ -19,7 +19,7 @@ public sealed class SfmCamModel(SfmLearner model, Tensor intrinsics, LossWeights
     public static readonly IReadOnlyList<string> Layers = [PoseLayer, PoseMidLayer, DepthLayer];
     static readonly string[] DofNames = ["tx", "ty", "tz", "rx", "ry", "rz"];
 
-    readonly LossWeights _w = weights ?? new LossWeights();
+    readonly LossWeights _w = weights ?? model.Settings.Loss ?? new LossWeights();
 
     /// <summary>Index into "pose" of reference <paramref name="reference"/>'s DoF (tx,ty,tz,rx,ry,rz).</summary>
     public static int PoseComponent(int reference, string dof)
@@ -39,7 +39,7 @@ public sealed class SfmCamModel(SfmLearner model, Tensor intrinsics, LossWeights
         var depth = 1 / disparity;
         var pose = model.PoseNet.call(target, references);                // [B,N,6]
         var k = intrinsics.shape[0] == b ? intrinsics : intrinsics.expand(b, 3, 3);
-        var photometric = ViewSynthesisLoss.PhotometricPerSample(target, references, k, [depth], [], pose.Pose);
+        var photometric = ViewSynthesisLoss.PhotometricPerSample(target, references, k, [depth], [], pose.Pose, _w.OverValidPixels);
         var loss = photometric * _w.Photometric + ViewSynthesisLoss.SmoothnessPerSample([depth]) * _w.Smoothness;
         var outputs = new Dictionary<string, Tensor>
         {

@@ -7,9 +7,10 @@ using static TorchSharp.torch;
 
 namespace VideoGradCam.Odometry;
 
-/// <summary>What a checkpoint records beside the weights.</summary>
+/// <summary>What a checkpoint records beside the weights; <paramref name="Loss"/>: the loss it was trained with (the
+/// negative-loss Grad-CAM explains that loss; null in older checkpoints, read as the defaults).</summary>
 public sealed record SfmSettings(int SequenceLength = 3, int Width = 128, int Height = 40, bool Explainability = false,
-    IReadOnlyList<string>? TrainSequences = null, double[]? MeanMotion = null);
+    IReadOnlyList<string>? TrainSequences = null, double[]? MeanMotion = null, LossWeights? Loss = null);
 
 /// <summary>The pair SfMLearner trains together: DepthNet (DispNetS) and PoseNet (PoseExpNet), with their settings.</summary>
 public sealed class SfmLearner : IDisposable
@@ -18,11 +19,12 @@ public sealed class SfmLearner : IDisposable
     public PoseExpNet PoseNet { get; }
     public SfmSettings Settings { get; private set; }
 
-    public SfmLearner(SfmSettings settings)
+    /// <param name="initialDepth">Where a fresh DepthNet starts (see <see cref="DispNetS(double?)"/>); null: the port's init.</param>
+    public SfmLearner(SfmSettings settings, double? initialDepth = null)
     {
         if (settings.SequenceLength is not (3 or 5)) throw new ArgumentException($"Sequence length must be 3 or 5 (got {settings.SequenceLength}).");
         Settings = settings;
-        DepthNet = new DispNetS();
+        DepthNet = new DispNetS(initialDepth);
         PoseNet = new PoseExpNet(settings.SequenceLength - 1, settings.Explainability);
     }
 

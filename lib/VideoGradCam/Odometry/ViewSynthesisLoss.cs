@@ -2,8 +2,13 @@ using static TorchSharp.torch;
 
 namespace VideoGradCam.Odometry;
 
-/// <summary>Loss weights (the port's defaults: photometric 1, explainability 0, smoothness 0.1).</summary>
-public sealed record LossWeights(double Photometric = 1, double Explainability = 0, double Smoothness = 0.1);
+/// <summary>
+/// Loss weights (the port's defaults: photometric 1, explainability 0, smoothness 0.1) and how the photometric term
+/// averages. <paramref name="OverValidPixels"/> (the default) divides by the pixels whose projection lands inside the
+/// reference image, as SC-SfMLearner and Monodepth2 do; false is the port's mean over all pixels, where a projection out
+/// of view counts as zero error, which rewards a pose that pushes the pixels hardest to match out of view.
+/// </summary>
+public sealed record LossWeights(double Photometric = 1, double Explainability = 0, double Smoothness = 0.1, bool OverValidPixels = true);
 
 /// <summary>The three losses of SfMLearner as functions of tensors.</summary>
 public static class ViewSynthesisLoss
@@ -13,10 +18,11 @@ public static class ViewSynthesisLoss
     /// depths (finest first) each [B,1,h,w], explainability masks (same scales, [B,N,h,w]) or empty, pose [B,N,6]
     /// -> [B]. At each scale the images are area-downsampled and the focal/centre rows of K scaled to match;
     /// |target - warped| counts only where the projection is valid, weighted by the mask; summed over scales and
-    /// references, averaged over channels and pixels.
+    /// references, averaged over channels and over all pixels (the port) or, with <paramref name="overValidPixels"/>,
+    /// over the valid pixels only.
     /// </summary>
     public static Tensor PhotometricPerSample(Tensor target, Tensor[] references, Tensor intrinsics,
-        IReadOnlyList<Tensor> depths, IReadOnlyList<Tensor> masks, Tensor pose)
+        IReadOnlyList<Tensor> depths, IReadOnlyList<Tensor> masks, Tensor pose, bool overValidPixels = false)
     {
         Tensor total = zeros(target.shape[0], device: target.device);
         for (int s = 0; s < depths.Count; s++)
@@ -29,9 +35,12 @@ public static class ViewSynthesisLoss
             for (int i = 0; i < references.Length; i++)
             {
                 var (warped, valid) = InverseWarp.Warp(Downsample(references[i], h, w), depth[.., 0], pose[.., i], k);
-                var diff = (tgt - warped) * valid.unsqueeze(1).to(warped.dtype);
+                var inside = valid.unsqueeze(1).to(warped.dtype);                 // [B,1,h,w]
+                var diff = (tgt - warped) * inside;
                 if (masks.Count > s) diff = diff * masks[s][.., i..(i + 1)];
-                total = total + diff.abs().mean([1, 2, 3]);
+                total = total + (overValidPixels
+                    ? diff.abs().mean([1]).sum([1, 2]) / inside.sum([1, 2, 3]).clamp(min: 1)
+                    : diff.abs().mean([1, 2, 3]));
             }
         }
         return total;

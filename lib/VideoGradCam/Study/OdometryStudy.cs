@@ -82,8 +82,8 @@ public static class OdometryStudy
             try
             {
                 var settings = new SfmSettings(options.SequenceLength, width, height, options.LossWeights.Explainability > 0,
-                    trainNames, SfmTrainer.MeanMotion(sequences));
-                using var model = new SfmLearner(settings);
+                    trainNames, SfmTrainer.MeanMotion(sequences), options.LossWeights);
+                using var model = new SfmLearner(settings, options.InitialDepth);
                 var history = SfmTrainer.Train(model, sequences, options, Path.Combine(dir, ModelFileName), resume: resume);
                 AtomicFile.WriteAllText(Path.Combine(dir, HistoryFileName), JsonSerializer.Serialize(history, Json));
             }

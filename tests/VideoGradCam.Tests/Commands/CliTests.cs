@@ -42,6 +42,17 @@ public class CliTests
     [Fact]
     public void NoVerbPrintsUsageAndFails() => Assert.Equal(2, Run().Code);
 
+    [Theory]
+    [InlineData("--initial-depth", "deep", "--initial-depth 'deep'")]
+    [InlineData("--initial-depth", "500", "--initial-depth '500'")]
+    [InlineData("--photometric-mean", "median", "--photometric-mean 'median'")]
+    public void BadOdometryTrainingOptionsAreNamed(string option, string value, string expected)
+    {
+        var (code, err) = Run("train", "--model", "sfmlearner", "--data", "/nonexistent", "--out", "/tmp/x.sfm", option, value);
+        Assert.Equal(2, code);
+        Assert.Contains(expected, err);
+    }
+
     [Fact]
     public void ArgsReadValuesFlagsAndPositionals()
     {

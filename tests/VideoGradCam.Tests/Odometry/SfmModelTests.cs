@@ -68,12 +68,38 @@ public class SfmModelTests
     public void CheckpointRoundTripKeepsWeightsAndSettings()
     {
         var path = Path.Combine(OdometryTestKit.TempDir(), "sfm.ckpt");
-        using var a = new SfmLearner(new SfmSettings(5, 64, 24, false, ["00"], [0, 0, 0.4, 0, 0.01, 0]));
+        using var a = new SfmLearner(new SfmSettings(5, 64, 24, false, ["00"], [0, 0, 0.4, 0, 0.01, 0], new LossWeights(Smoothness: 0.004)));
         a.Save(path);
         using var b = SfmLearner.Load(path);
         Assert.Equal(5, b.Settings.SequenceLength);
         Assert.Equal(["00"], b.Settings.TrainSequences!);
+        Assert.Equal(new LossWeights(Smoothness: 0.004), b.Settings.Loss);
         Assert.True(a.PoseNet.state_dict()["conv3.0.weight"].allclose(b.PoseNet.state_dict()["conv3.0.weight"], rtol: 0, atol: 0));
         Assert.True(a.DepthNet.state_dict()["iconv1.0.bias"].allclose(b.DepthNet.state_dict()["iconv1.0.bias"], rtol: 0, atol: 0));
+    }
+
+    [Fact]
+    public void AnInitialDepthStartsTheDepthNetNearThatDepth()
+    {
+        foreach (var depth in new[] { 0.5, 5.0, 20.0 })
+        {
+            double b = DispNetS.DisparityBias(depth);
+            Assert.Equal(1 / depth, DispNetS.Alpha / (1 + Math.Exp(-b)) + DispNetS.Beta, 9);
+        }
+        Assert.Throws<ArgumentOutOfRangeException>(() => DispNetS.DisparityBias(0.05));
+        Assert.Throws<ArgumentOutOfRangeException>(() => DispNetS.DisparityBias(200));
+        using var scope = torch.NewDisposeScope();
+        torch.manual_seed(3);
+        var image = torch.rand(2, 3, 64, 208) * 2 - 1;
+        using var port = new DispNetS();
+        using var five = new DispNetS(initialDepth: 5);
+        port.eval(); five.eval();
+        using var _ = torch.no_grad();
+        double portDepth = (1 / port.call(image)[0]).median().item<float>(), fiveDepth = (1 / five.call(image)[0]).median().item<float>();
+        Assert.InRange(portDepth, 0.15, 0.3);    // the port's init: disp about Alpha/2 + Beta
+        Assert.InRange(fiveDepth, 2.5, 10);
+        // the biases are the only difference: the port's keys and every weight stay as they are
+        Assert.Equal(port.state_dict().Keys.Order(), five.state_dict().Keys.Order());
+        Assert.Equal(DispNetS.DisparityBias(5), five.state_dict()["predict_disp1.0.bias"][0].item<float>(), 5);
     }
 }

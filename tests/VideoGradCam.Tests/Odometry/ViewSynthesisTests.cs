@@ -76,4 +76,24 @@ public class ViewSynthesisTests
         Assert.Equal(new long[] { 3 }, photometric.shape);
         Assert.True((photometric > 0).all().item<bool>());
     }
+
+    [Fact]
+    public void PhotometricLossOverValidPixelsIgnoresPixelsProjectedOutOfView()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(4);
+        var target = rand(1, 3, 6, 16);
+        var reference = rand(1, 3, 6, 16);
+        var k = OdometryTestKit.Intrinsics(20, 7.5, 2.5);
+        var depth = full(1, 1, 6, 16, 10f);
+        var pose = tensor(new float[] { 1, 0, 0, 0, 0, 0 }, [1, 1, 6]);     // 2 px sideways: the last 2 columns leave the view
+        var (_, valid) = InverseWarp.Warp(reference, depth[.., 0], pose[.., 0], k);
+        double inside = valid.sum().item<long>();
+        Assert.Equal(6 * 14, inside);
+        double all = ViewSynthesisLoss.PhotometricPerSample(target, [reference], k, [depth], [], pose).item<float>();
+        double over = ViewSynthesisLoss.PhotometricPerSample(target, [reference], k, [depth], [], pose, overValidPixels: true).item<float>();
+        // the port's mean counts the 12 pixels out of view as zero error; the valid mean leaves them out
+        Assert.Equal(all * 6 * 16 / inside, over, 5);
+        Assert.True(over > all);
+    }
 }
