@@ -26,11 +26,11 @@ public sealed record SfmTrainingOptions(int Epochs = 4, int BatchSize = 4, doubl
 
     public LossWeights LossWeights => Weights ?? StudyLoss;
 
-    /// <summary>quick: 3 epochs of the quick sequences (about 110 steps, under a minute on 2 cores). full: 2 epochs of
-    /// 5 training sequences x 396 snippets at 208x64 (990 steps; measured 637 s on 2 cores, about 2.4 steps/s when idle),
-    /// sized for the 2-hour budget of the full reproduce.</summary>
+    /// <summary>quick: 3 epochs of the quick sequences (about 110 steps, under a minute on 2 cores). full: 3 epochs of
+    /// 5 training sequences x 396 snippets at 208x64 (1485 steps, about 2.9 steps/s on an idle 2-core machine: 8.5 min),
+    /// sized for the 2-hour budget of the full reproduce; 990 steps reached ATE 0.116, 1500 steps 0.105 (environment.md).</summary>
     public static SfmTrainingOptions ForProfile(Profile p) => p == Profile.Full
-        ? new SfmTrainingOptions(Epochs: 2, BatchSize: 4, Weights: StudyLoss)
+        ? new SfmTrainingOptions(Epochs: 3, BatchSize: 4, Weights: StudyLoss)
         : new SfmTrainingOptions(Epochs: 3, BatchSize: 4, Weights: StudyLoss);
 }
 
