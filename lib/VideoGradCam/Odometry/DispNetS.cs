@@ -25,7 +25,7 @@ public sealed class DispNetS : Module<Tensor, Tensor[]>
     public Tensor? LastIconv1 { get; private set; }
 
     /// <param name="initialDepth">Where the untrained net starts: null keeps the port's init (zero biases, so
-    /// disp = Alpha/2 + Beta and depth is about 0.2 everywhere); a depth in metres sets the four disparity heads' biases
+    /// the heads start centred on disp = Alpha/2 + Beta, a depth of 0.2, with a spread from their random weights); a depth in metres sets the four disparity heads' biases
     /// so a fresh net predicts about that depth (see <see cref="DisparityBias"/>). Loaded weights overwrite either.</param>
     public DispNetS(double? initialDepth = null) : base(nameof(DispNetS))
     {

@@ -8,7 +8,7 @@ namespace VideoGradCam.Odometry;
 /// Training options: the port's Adam lr 2e-4 and loss weights 1 / 0 for photometric / mask, with two changes for a
 /// budget of 10³ steps instead of the port's 10⁵ (the port's behaviour is <c>Weights: new LossWeights()</c> with
 /// OverValidPixels false and <c>InitialDepth: null</c>). <paramref name="InitialDepth"/>:
-/// where a fresh DepthNet starts, in metres (null: the port's init, depth about 0.2). The port's 0.2 suits its 10⁵ KITTI
+/// where a fresh DepthNet starts, in metres (null: the port's init, centred on 0.2). The port's 0.2 suits its 10⁵ KITTI
 /// steps, not our 10³: at that scale a sideways translation moves the image as cheaply as a turn (both pose outputs are
 /// scaled by 0.01), so the PoseNet first explains turns as slides and its rotations stay an order of magnitude too small.
 /// Starting at 5 m makes the turn the cheaper explanation (measured in environment.md).
