@@ -45,7 +45,7 @@ public static class OdometryCommands
         double? initialDepth = initial == "port" ? null
             : double.TryParse(initial, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var m)
               && m > 1 / (DispNetS.Alpha + DispNetS.Beta) && m < 1 / DispNetS.Beta ? m
-            : throw new UsageException($"--initial-depth '{initial}': use metres between 0.1 and 100, or port (the port's init, about 0.2).");
+            : throw new UsageException($"--initial-depth '{initial}': use metres between 0.1 and 100, or port (the port's init, centred on 0.2 m).");
         var o = d with
         {
             Epochs = a.Int("epochs", d.Epochs), BatchSize = a.Int("batch-size", d.BatchSize), LearningRate = a.Double("lr", d.LearningRate),

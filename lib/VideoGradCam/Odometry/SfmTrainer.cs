@@ -6,8 +6,8 @@ namespace VideoGradCam.Odometry;
 
 /// <summary>
 /// Training options: the port's Adam lr 2e-4 and loss weights 1 / 0 for photometric / mask, with two changes for a
-/// budget of 10³ steps instead of the port's 10⁵ (the port's behaviour is <c>Weights: new LossWeights()</c> with
-/// OverValidPixels false and <c>InitialDepth: null</c>). <paramref name="InitialDepth"/>:
+/// budget of 10³ steps instead of the port's 10⁵ (the port's recipe is <c>Weights: new LossWeights(OverValidPixels: false)</c>
+/// and <c>InitialDepth: null</c>). <paramref name="InitialDepth"/>:
 /// where a fresh DepthNet starts, in metres (null: the port's init, centred on 0.2). The port's 0.2 suits its 10⁵ KITTI
 /// steps, not our 10³: at that scale a sideways translation moves the image as cheaply as a turn (both pose outputs are
 /// scaled by 0.01), so the PoseNet first explains turns as slides and its rotations stay an order of magnitude too small.
@@ -26,12 +26,11 @@ public sealed record SfmTrainingOptions(int Epochs = 4, int BatchSize = 4, doubl
 
     public LossWeights LossWeights => Weights ?? StudyLoss;
 
-    /// <summary>quick: 3 epochs of the quick sequences (about 110 steps, under a minute on 2 cores). full: 3 epochs of
-    /// 5 training sequences x 396 snippets at 208x64 (1485 steps, about 2.9 steps/s on an idle 2-core machine: 8.5 min),
-    /// sized for the 2-hour budget of the full reproduce; 990 steps reached ATE 0.116, 1500 steps 0.105 (environment.md).</summary>
-    public static SfmTrainingOptions ForProfile(Profile p) => p == Profile.Full
-        ? new SfmTrainingOptions(Epochs: 3, BatchSize: 4, Weights: StudyLoss)
-        : new SfmTrainingOptions(Epochs: 3, BatchSize: 4, Weights: StudyLoss);
+    /// <summary>3 epochs of batch 4 in both profiles; the profile's data sets the steps. quick: the quick sequences (about
+    /// 110 steps, under a minute on 2 cores). full: 5 training sequences x 396 snippets at 208x64 (1485 steps, measured
+    /// 523 s on 2 cores), sized for the 2-hour budget of the full reproduce; 990 steps reached ATE 0.116, 1500 steps
+    /// 0.105 (environment.md).</summary>
+    public static SfmTrainingOptions ForProfile(Profile p) => new(Epochs: 3, BatchSize: 4, Weights: StudyLoss);
 }
 
 /// <summary>One optimisation step's losses.</summary>
