@@ -32,6 +32,28 @@ public class OdometrySaliencyTests
     }
 
     [Fact]
+    public void CamLossUsesTheWeightsTheCheckpointWasTrainedWith()
+    {
+        var (model, snip, frames) = Setup();
+        using var _ = model; using var __ = frames;
+        using var scope = NewDisposeScope();
+        var input = snip.Stacked();
+        IReadOnlyDictionary<string, Tensor> Outputs(LossWeights? given = null) =>
+            new SfmCamModel(model, snip.Intrinsics, given).Forward(input, SfmCamModel.PoseLayer).Outputs;
+        // a checkpoint trained on the photometric term alone: the loss is that term (the defaults would add 0.1 x smoothness)
+        model.WithSettings(model.Settings with { Loss = new LossWeights(Photometric: 1, Smoothness: 0) });
+        var photoOnly = Outputs();
+        float photometric = photoOnly["photometric"][0].item<float>();
+        Assert.Equal(photometric, photoOnly["loss"][0].item<float>(), 5);
+        // one trained on smoothness alone: another loss
+        model.WithSettings(model.Settings with { Loss = new LossWeights(Photometric: 0, Smoothness: 1) });
+        float smoothOnly = Outputs()["loss"][0].item<float>();
+        Assert.True(Math.Abs(smoothOnly - photometric) > 1e-4, $"smoothness {smoothOnly}, photometric {photometric}");
+        // weights given explicitly win over the checkpoint's
+        Assert.Equal(photometric, Outputs(new LossWeights(Photometric: 1, Smoothness: 0))["loss"][0].item<float>(), 5);
+    }
+
+    [Fact]
     public void NegativeLossMapsEqualPlainGradCamOfTheNegatedLoss()
     {
         var (model, snip, frames) = Setup();
