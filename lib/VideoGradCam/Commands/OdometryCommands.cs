@@ -44,7 +44,7 @@ public static class OdometryCommands
         var initial = a.String("initial-depth", d.InitialDepth?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "port");
         double? initialDepth = initial == "port" ? null
             : double.TryParse(initial, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var m)
-              && m > 1 / (DispNetS.Alpha + DispNetS.Beta) && m < 1 / DispNetS.Beta ? m
+              && DispNetS.IsReachableDepth(m) ? m
             : throw new UsageException($"--initial-depth '{initial}': use metres between 0.1 and 100, or port (the port's init, centred on 0.2 m).");
         var o = d with
         {

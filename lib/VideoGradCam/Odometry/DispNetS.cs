@@ -56,11 +56,14 @@ public sealed class DispNetS : Module<Tensor, Tensor[]>
     /// <paramref name="depth"/> (metres, strictly between 1/(Alpha+Beta) and 1/Beta).</summary>
     public static double DisparityBias(double depth)
     {
-        double p = (1 / depth - Beta) / Alpha;
-        if (!(p > 0 && p < 1))
+        if (!IsReachableDepth(depth))
             throw new ArgumentOutOfRangeException(nameof(depth), $"An initial depth must lie between {1 / (Alpha + Beta):0.###} and {1 / Beta:0} (got {depth}).");
+        double p = (1 / depth - Beta) / Alpha;
         return Math.Log(p / (1 - p));
     }
+
+    /// <summary>Whether disp = Alpha·sigmoid(x) + Beta can express <paramref name="depth"/>: strictly between 1/(Alpha+Beta) and 1/Beta metres.</summary>
+    public static bool IsReachableDepth(double depth) => depth > 1 / (Alpha + Beta) && depth < 1 / Beta;
 
     static Sequential DownsampleConv(int cin, int cout, int k) => Sequential(
         Conv2d(cin, cout, k, stride: 2, padding: (k - 1) / 2), ReLU(),
