@@ -19,7 +19,8 @@ public sealed class SfmCamModel(SfmLearner model, Tensor intrinsics, LossWeights
     public static readonly IReadOnlyList<string> Layers = [PoseLayer, PoseMidLayer, DepthLayer];
     static readonly string[] DofNames = ["tx", "ty", "tz", "rx", "ry", "rz"];
 
-    readonly LossWeights _w = weights ?? model.Settings.Loss ?? new LossWeights();
+    // a checkpoint without a recorded loss predates the recipe change: it was trained with the port's loss
+    readonly LossWeights _w = weights ?? model.Settings.Loss ?? LossWeights.Port;
 
     /// <summary>Index into "pose" of reference <paramref name="reference"/>'s DoF (tx,ty,tz,rx,ry,rz).</summary>
     public static int PoseComponent(int reference, string dof)

@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 namespace VideoGradCam.Odometry;
 
 /// <summary>What a checkpoint records beside the weights; <paramref name="Loss"/>: the loss it was trained with (the
-/// negative-loss Grad-CAM explains that loss; null in older checkpoints, read as the defaults).</summary>
+/// negative-loss Grad-CAM explains that loss; null in older checkpoints, which were trained with <see cref="LossWeights.Port"/>).</summary>
 public sealed record SfmSettings(int SequenceLength = 3, int Width = 128, int Height = 40, bool Explainability = false,
     IReadOnlyList<string>? TrainSequences = null, double[]? MeanMotion = null, LossWeights? Loss = null);
 

@@ -5,9 +5,9 @@ using static TorchSharp.torch;
 namespace VideoGradCam.Odometry;
 
 /// <summary>
-/// Training options: the port's Adam lr 2e-4 and loss weights 1 / 0 for photometric / mask, with two changes for a
-/// budget of 10³ steps instead of the port's 10⁵ (the port's recipe is <c>Weights: new LossWeights(OverValidPixels: false)</c>
-/// and <c>InitialDepth: null</c>). <paramref name="InitialDepth"/>:
+/// Training options: the port's Adam lr 2e-4 and loss weights 1 / 0 for photometric / mask, changed for a budget of
+/// 10³ steps instead of the port's 10⁵ (start depth, valid-pixel mean, smoothness; see <see cref="StudyLoss"/>). The
+/// port's recipe is <c>Weights: LossWeights.Port, InitialDepth: null</c>. <paramref name="InitialDepth"/>:
 /// where a fresh DepthNet starts, in metres (null: the port's init, centred on 0.2). The port's 0.2 suits its 10⁵ KITTI
 /// steps, not our 10³: at that scale a sideways translation moves the image as cheaply as a turn (both pose outputs are
 /// scaled by 0.01), so the PoseNet first explains turns as slides and its rotations stay an order of magnitude too small.

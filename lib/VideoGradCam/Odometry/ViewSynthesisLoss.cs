@@ -8,7 +8,11 @@ namespace VideoGradCam.Odometry;
 /// reference image, as SC-SfMLearner and Monodepth2 do; false is the port's mean over all pixels, where a projection out
 /// of view counts as zero error, which rewards a pose that pushes the pixels hardest to match out of view.
 /// </summary>
-public sealed record LossWeights(double Photometric = 1, double Explainability = 0, double Smoothness = 0.1, bool OverValidPixels = true);
+public sealed record LossWeights(double Photometric = 1, double Explainability = 0, double Smoothness = 0.1, bool OverValidPixels = true)
+{
+    /// <summary>The port's loss exactly: weights 1 / 0 / 0.1, photometric mean over all pixels.</summary>
+    public static readonly LossWeights Port = new(OverValidPixels: false);
+}
 
 /// <summary>The three losses of SfMLearner as functions of tensors.</summary>
 public static class ViewSynthesisLoss

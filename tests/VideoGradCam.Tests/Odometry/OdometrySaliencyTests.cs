@@ -51,6 +51,11 @@ public class OdometrySaliencyTests
         Assert.True(Math.Abs(smoothOnly - photometric) > 1e-4, $"smoothness {smoothOnly}, photometric {photometric}");
         // weights given explicitly win over the checkpoint's
         Assert.Equal(photometric, Outputs(new LossWeights(Photometric: 1, Smoothness: 0))["loss"][0].item<float>(), 5);
+        // a checkpoint from before the loss was recorded was trained with the port's loss
+        model.WithSettings(model.Settings with { Loss = null });
+        Assert.Equal(Outputs(LossWeights.Port)["loss"][0].item<float>(), Outputs()["loss"][0].item<float>(), 6);
+        Assert.True(Math.Abs(Outputs(SfmTrainingOptions.StudyLoss)["loss"][0].item<float>() - Outputs()["loss"][0].item<float>()) > 1e-5,
+            "the port's smoothness weight (0.1), not the workspace's (0.004)");
     }
 
     [Fact]
