@@ -137,7 +137,7 @@ public static class StudyReport
         }).GetAwaiter().GetResult();
     }
 
-    /// <summary>The training seeds of study seeds 0..n-1: <see cref="ClassifierSettings.Seed"/> + k.</summary>
+    /// <summary>The training seeds of study seeds 0..n-1: <see cref="ClassifierSettings.Seed"/> + <see cref="ClassifierStudy.SeedStride"/>·k.</summary>
     static int[] TrainingSeeds(Profile profile, int n) =>
         Enumerable.Range(0, n).Select(k => ClassifierSettings.For(ClassifierSettings.StudyModels[0], profile).Seed + ClassifierStudy.SeedStride * k).ToArray();
 

@@ -1,5 +1,5 @@
-using VideoGradCam.Cam;
 using System.Text.Json;
+using VideoGradCam.Cam;
 using VideoGradCam.Commands;
 using VideoGradCam.Runtime;
 using VideoGradCam.Study;
