@@ -105,6 +105,13 @@ public static class OdometryCommands
             AtomicFile.WriteAllText(output, JsonSerializer.Serialize(result, Json));
             foreach (var r in result.Ate) Console.WriteLine($"ATE {r.Method,-22} {r.Mean:0.0000} ± {r.Std:0.0000} ({r.Snippets} snippets of {result.SnippetLength})");
             if (result.Depth is { } dep) Console.WriteLine($"depth Abs Rel {dep.AbsRel:0.0000}  RMSE {dep.Rmse:0.000} m ({dep.Frames} frames, median scaled)");
+            if (result.Agreement is { } ag)
+            {
+                Console.WriteLine("per-DoF agreement of the target-to-next-frame motion (correlation; spread: true, predicted):");
+                foreach (var d in ag.Dofs)
+                    Console.WriteLine($"  {d.Dof}  {(d.Correlation is { } c ? c.ToString("+0.00;-0.00") : "  -  ")}  {d.TruthStd:0.0000}  {d.PredictedStd:0.0000}");
+                if (ag.TranslationDirectionErrorDegrees is { } deg) Console.WriteLine($"  translation direction error {deg:0.0}° (mean over {ag.Pairs} pairs)");
+            }
             Console.WriteLine($"odometry-evaluate: wrote {output}");
         }
         finally { foreach (var s in sequences) s.Dispose(); }

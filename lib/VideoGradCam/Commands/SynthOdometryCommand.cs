@@ -6,7 +6,7 @@ namespace VideoGradCam.Commands;
 /// <summary><c>synth odometry</c>: renders synthetic odometry sequences in the KITTI layout with ground-truth depth.</summary>
 public static class SynthOdometryCommand
 {
-    public const string Usage = "synth odometry --out DIR [--sequences N] [--frames F] [--seed K] [--width W] [--height H] [--step METRES] [--profile P]";
+    public const string Usage = "synth odometry --out DIR [--sequences N] [--frames F] [--seed K] [--width W] [--height H] [--step METRES] [--speed-range FRACTION] [--turns SCALE] [--sway FRACTION] [--profile P]";
 
     public static int Run(Args a)
     {
@@ -16,6 +16,7 @@ public static class SynthOdometryCommand
         {
             Sequences = a.Int("sequences", d.Sequences), Frames = a.Int("frames", d.Frames), Seed = a.Int("seed", d.Seed),
             Width = a.Int("width", d.Width), Height = a.Int("height", d.Height), StepMetres = a.Double("step", d.StepMetres),
+            SpeedRange = a.Double("speed-range", d.SpeedRange), Turns = a.Double("turns", d.Turns), Sway = a.Double("sway", d.Sway),
         };
         var outDir = a.Required("out");
         a.EnsureAllUsed();
@@ -23,6 +24,8 @@ public static class SynthOdometryCommand
         if (o.Frames < 5) throw new UsageException("--frames must be at least 5 (one 5-frame snippet).");
         if (o.Width < 16 || o.Height < 16) throw new UsageException("--width and --height must be at least 16.");
         if (!(o.StepMetres > 0)) throw new UsageException("--step (mean metres per frame) must be positive.");
+        if (!(o.SpeedRange >= 0 && o.SpeedRange <= 1)) throw new UsageException("--speed-range (fraction of the step the speed varies by) must be between 0 and 1.");
+        if (!(o.Turns >= 0) || !(o.Sway >= 0)) throw new UsageException("--turns and --sway must be zero or positive.");
         var names = SyntheticOdometry.Write(outDir, o);
         Console.WriteLine($"synth odometry: wrote {names.Count} sequence(s) x {o.Frames} frames at {o.Width}x{o.Height} to {outDir}");
         return 0;

@@ -10,16 +10,18 @@ public sealed record AteRow(string Method, double Mean, double Std, int Snippets
 /// frame-to-frame estimates and aligned by one least-squares scale.</summary>
 public sealed record TopViewTrajectory(string Sequence, double[] GtX, double[] GtZ, double[] PredX, double[] PredZ);
 
-/// <summary>Everything evaluate reports.</summary>
+/// <summary>Everything evaluate reports. <see cref="Agreement"/> says which motions the PoseNet learned (null without
+/// ground-truth poses).</summary>
 public sealed record OdometryEvaluation(int SnippetLength, IReadOnlyList<string> Sequences, IReadOnlyList<AteRow> Ate,
-    DepthErrors? Depth, IReadOnlyList<TopViewTrajectory> Trajectories);
+    DepthErrors? Depth, IReadOnlyList<TopViewTrajectory> Trajectories, PoseAgreement? Agreement = null);
 
 public static class SfmEvaluator
 {
     /// <summary>
     /// ATE on every snippet of the model's length (5 for a 5-frame model: the SfMLearner protocol) with a least-squares
     /// scale per snippet, against two baselines (zero motion; the training set's mean motion), and depth Abs Rel/RMSE
-    /// with median scaling where ground-truth depth exists.
+    /// with median scaling where ground-truth depth exists; and, per degree of freedom, how the predicted target-to-next
+    /// motion follows the true one (<see cref="PoseAgreement"/>).
     /// </summary>
     public static OdometryEvaluation Evaluate(SfmLearner model, IReadOnlyList<SequenceFrames> sequences, int batchSize = 8)
     {
@@ -31,6 +33,7 @@ public static class SfmEvaluator
         var sfm = new List<double>(); var zero = new List<double>(); var mean = new List<double>();
         double absRel = 0, rmse = 0; int depthFrames = 0;
         var trajectories = new List<TopViewTrajectory>();
+        var truthSteps = new List<double[]>(); var predictedSteps = new List<double[]>();
         using var progress = new Progress("evaluate sfmlearner", sequences.Sum(s => s.Count - length + 1));
         foreach (var seq in sequences)
         {
@@ -59,6 +62,9 @@ public static class SfmEvaluator
                     stepToNext[batch[i]] = PoseMath.Inverse(PoseMath.FromVector(rows[n / 2]));
                     if (seq.Poses is not { } gtPoses) continue;
                     int t = batch[i], first = t - length / 2;
+                    // the network's target -> next-frame transform; the same transform from the ground truth
+                    truthSteps.Add(PoseMath.ToVector(PoseMath.Mul(PoseMath.Inverse(gtPoses[t + 1]), gtPoses[t])));
+                    predictedSteps.Add(rows[n / 2]);
                     var gtSnippet = PoseMath.RelativeToFirst(Enumerable.Range(first, length).Select(j => gtPoses[j]).ToList());
                     sfm.Add(OdometryMetrics.SnippetAte(gtSnippet, PoseMath.SnippetPosesFromNetwork(rows)));
                     zero.Add(OdometryMetrics.SnippetAte(gtSnippet, Enumerable.Range(0, length).Select(_ => PoseMath.Identity()).ToList()));
@@ -74,7 +80,8 @@ public static class SfmEvaluator
             rowsOut.Add(Row("SfMLearner", sfm)); rowsOut.Add(Row("zero motion", zero)); rowsOut.Add(Row("mean training motion", mean));
         }
         var depth = depthFrames > 0 ? new DepthErrors(absRel / depthFrames, rmse / depthFrames, depthFrames) : null;
-        return new OdometryEvaluation(length, sequences.Select(s => s.Name).ToList(), rowsOut, depth, trajectories);
+        var agreement = truthSteps.Count > 0 ? PoseAgreement.Compute(truthSteps, predictedSteps) : null;
+        return new OdometryEvaluation(length, sequences.Select(s => s.Name).ToList(), rowsOut, depth, trajectories, agreement);
     }
 
     static AteRow Row(string name, List<double> v)

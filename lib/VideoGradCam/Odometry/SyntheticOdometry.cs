@@ -13,8 +13,14 @@ namespace VideoGradCam.Odometry;
 /// </summary>
 public static class SyntheticOdometry
 {
+    /// <summary>
+    /// What to render. The drive: <paramref name="StepMetres"/> forward per frame on average, varying by ±<paramref name="SpeedRange"/>
+    /// of it (stop and go); turns with a yaw rate scaled by <paramref name="Turns"/> (1: up to about 0.09 rad a frame);
+    /// a sideways sway along the camera's own x axis of up to <paramref name="Sway"/> of the step (0: the camera moves
+    /// along its heading, as a car's does).
+    /// </summary>
     public sealed record Options(int Sequences = 3, int Frames = 120, int Width = 128, int Height = 40, int Seed = Seeds.Default,
-        double StepMetres = 0.4, double CameraHeight = 1.6);
+        double StepMetres = 0.4, double CameraHeight = 1.6, double SpeedRange = 0.85, double Turns = 1.0, double Sway = 0.35);
 
     /// <summary>Sizes per profile: quick is tiny (trains in minutes on 2 cores), full is larger.</summary>
     public static Options ForProfile(Profile p) => p == Profile.Full
@@ -72,14 +78,14 @@ public static class SyntheticOdometry
     static string Num(double v) => v.ToString("0.000000e+00", CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// Camera positions (x,z) and yaw per frame, a drive that a constant motion cannot follow: stop-and-go speed (between
-    /// 0.15 and 1.85 steps per frame, changing within a few frames), turns (yaw rate a sum of a slow and a fast sine)
-    /// and a sideways sway (the camera slides along its own x axis, like a handheld or drone camera).
+    /// Camera positions (x,z) and yaw per frame, a drive that a constant motion cannot follow: stop-and-go speed (by
+    /// default between 0.15 and 1.85 steps per frame, changing within a few frames), turns (yaw rate a sum of a slow and
+    /// a fast sine) and a sideways sway (the camera slides along its own x axis, like a handheld or drone camera).
     /// </summary>
     static (double X, double Z, double Yaw)[] Trajectory(Options o, Random rng)
     {
         double Phase() => rng.NextDouble() * 2 * Math.PI;
-        double a1 = 0.03 + 0.03 * rng.NextDouble(), a2 = 0.01 + 0.02 * rng.NextDouble();
+        double a1 = o.Turns * (0.03 + 0.03 * rng.NextDouble()), a2 = o.Turns * (0.01 + 0.02 * rng.NextDouble());
         double p1 = 30 + 30 * rng.NextDouble(), p2 = 9 + 8 * rng.NextDouble(), f1 = Phase(), f2 = Phase();
         double ps1 = 14 + 10 * rng.NextDouble(), ps2 = 6 + 4 * rng.NextDouble(), fs1 = Phase(), fs2 = Phase();
         double pl = 10 + 10 * rng.NextDouble(), fl = Phase();
@@ -89,8 +95,8 @@ public static class SyntheticOdometry
         {
             poses[i] = (x, z, yaw);
             double go = 0.5 + 0.35 * Math.Sin(2 * Math.PI * i / ps1 + fs1) + 0.15 * Math.Sin(2 * Math.PI * i / ps2 + fs2);   // in [0,1]
-            double forward = o.StepMetres * (0.15 + 1.7 * go);
-            double sideways = o.StepMetres * 0.35 * Math.Sin(2 * Math.PI * i / pl + fl);
+            double forward = o.StepMetres * (1 + o.SpeedRange * (2 * go - 1));
+            double sideways = o.StepMetres * o.Sway * Math.Sin(2 * Math.PI * i / pl + fl);
             yaw += a1 * Math.Sin(2 * Math.PI * i / p1 + f1) + a2 * Math.Sin(2 * Math.PI * i / p2 + f2);
             x += forward * Math.Sin(yaw) + sideways * Math.Cos(yaw);
             z += forward * Math.Cos(yaw) - sideways * Math.Sin(yaw);

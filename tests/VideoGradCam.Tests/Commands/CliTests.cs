@@ -53,6 +53,18 @@ public class CliTests
         Assert.Contains(expected, err);
     }
 
+    [Theory]
+    [InlineData("--speed-range", "1.5", "--speed-range")]
+    [InlineData("--turns", "-1", "--turns")]
+    [InlineData("--sway", "-0.1", "--sway")]
+    public void BadSyntheticDriveOptionsAreNamed(string option, string value, string expected)
+    {
+        var (code, err) = Run("synth", "odometry", "--out", Path.Combine(Path.GetTempPath(), "never-written"), option, value);
+        Assert.Equal(2, code);
+        Assert.Contains(expected, err);
+        Assert.False(Directory.Exists(Path.Combine(Path.GetTempPath(), "never-written")));
+    }
+
     [Fact]
     public void ArgsReadValuesFlagsAndPositionals()
     {

@@ -59,6 +59,10 @@ public class OdometryStudyTests
         Assert.Equal(["SfMLearner", "zero motion", "mean training motion"], evaluation.Ate.Select(r => r.Method));
         Assert.All(evaluation.Ate, r => Assert.Equal(5, r.Snippets));
         Assert.NotNull(evaluation.Depth);
+        Assert.Equal(5, evaluation.Agreement!.Pairs);                          // one target -> next pair per snippet
+        Assert.Equal(PoseAgreement.DofNames, evaluation.Agreement.Dofs.Select(d => d.Dof));
+        Assert.Null(evaluation.Agreement.Dofs.Single(d => d.Dof == "ty").Correlation);   // the synthetic drive is flat
+        Assert.True(evaluation.Agreement.Dofs.Single(d => d.Dof == "tz").TruthStd > 0);
     }
 
     [Fact]
