@@ -105,7 +105,7 @@ public static class StudyPipeline
         // The study's layer is the PoseNet's last encoder conv; at the small input of the synthetic sequences it is 1x1 (a
         // constant map), so the faithfulness that the claim rests on is measured at conv4 (PoseMidLayer), and conv7's beside it.
         var folder = Path.Combine(WorkspacePaths.Artifacts(), "odometry-eval", profile.Name());
-        var config = new { version = 2, checkpoint = File.ReadAllText(Path.Combine(Path.GetDirectoryName(checkpoint)!, StepCache.MarkerName)) };
+        var config = new { version = 3, checkpoint = File.ReadAllText(Path.Combine(Path.GetDirectoryName(checkpoint)!, StepCache.MarkerName)) };
         StepCache.Ensure(folder, "evaluate SfMLearner", config, (dir, _) =>
         {
             Save(Path.Combine(dir, "evaluation.json"), OdometryStudy.Evaluate(checkpoint, dataRoot));
@@ -126,7 +126,7 @@ public static class StudyPipeline
             "Predicted trajectory (5-frame snippets chained, least-squares scale) against the ground truth.", OdometryPlots.Trajectory(t))));
         var summary = new
         {
-            ate = evaluation.Ate, depth = evaluation.Depth, evaluation.Sequences, evaluation.SnippetLength,
+            ate = evaluation.Ate, depth = evaluation.Depth, evaluation.Sequences, evaluation.SnippetLength, agreement = evaluation.Agreement,
             faithfulness = new[] { faithfulness, faithfulnessConv7 }.Select(f => new { f.Layer, f.Fraction, f.MeanRatio, f.MeanRatioShifted, f.FlatMaps,
                 snippets = f.Snippets.Select(s => new { s.Sequence, s.Frame, s.FlatMap, s.Result.Ratio, s.Result.RatioShifted }) }),
         };
