@@ -112,6 +112,9 @@ public static class OdometryCommands
                     Console.WriteLine($"  {d.Dof}  {(d.Correlation is { } c ? c.ToString("+0.00;-0.00") : "  -  ")}  {d.TruthStd:0.0000}  {d.PredictedStd:0.0000}");
                 if (ag.TranslationDirectionErrorDegrees is { } deg) Console.WriteLine($"  translation direction error {deg:0.0}° (mean over {ag.Pairs} pairs)");
             }
+            if (result.MeanMotionMisses is { } misses)
+                Console.WriteLine("what the mean-motion guess misses (ATE of the truth with one motion set to its training mean): " +
+                    string.Join("  ", misses.Select(m => $"{m.Dof} {m.Ate:0.0000}")));
             Console.WriteLine($"odometry-evaluate: wrote {output}");
         }
         finally { foreach (var s in sequences) s.Dispose(); }

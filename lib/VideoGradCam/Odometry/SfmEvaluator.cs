@@ -10,10 +10,11 @@ public sealed record AteRow(string Method, double Mean, double Std, int Snippets
 /// frame-to-frame estimates and aligned by one least-squares scale.</summary>
 public sealed record TopViewTrajectory(string Sequence, double[] GtX, double[] GtZ, double[] PredX, double[] PredZ);
 
-/// <summary>Everything evaluate reports. <see cref="Agreement"/> says which motions the PoseNet learned (null without
-/// ground-truth poses).</summary>
+/// <summary>Everything evaluate reports. <see cref="Agreement"/> says which motions the PoseNet learned,
+/// <see cref="MeanMotionMisses"/> which motions the mean-motion baseline gets wrong (both null without ground-truth poses).</summary>
 public sealed record OdometryEvaluation(int SnippetLength, IReadOnlyList<string> Sequences, IReadOnlyList<AteRow> Ate,
-    DepthErrors? Depth, IReadOnlyList<TopViewTrajectory> Trajectories, PoseAgreement? Agreement = null);
+    DepthErrors? Depth, IReadOnlyList<TopViewTrajectory> Trajectories, PoseAgreement? Agreement = null,
+    IReadOnlyList<DofAblation>? MeanMotionMisses = null);
 
 public static class SfmEvaluator
 {
@@ -21,7 +22,8 @@ public static class SfmEvaluator
     /// ATE on every snippet of the model's length (5 for a 5-frame model: the SfMLearner protocol) with a least-squares
     /// scale per snippet, against two baselines (zero motion; the training set's mean motion), and depth Abs Rel/RMSE
     /// with median scaling where ground-truth depth exists; and, per degree of freedom, how the predicted target-to-next
-    /// motion follows the true one (<see cref="PoseAgreement"/>).
+    /// motion follows the true one (<see cref="PoseAgreement"/>), and what the mean-motion baseline misses, motion by
+    /// motion (<see cref="MeanMotionAnatomy"/>).
     /// </summary>
     public static OdometryEvaluation Evaluate(SfmLearner model, IReadOnlyList<SequenceFrames> sequences, int batchSize = 8)
     {
@@ -29,11 +31,12 @@ public static class SfmEvaluator
         var device = ComputeDevice.Default;
         model.To(device);
         model.Train(false);
-        var meanStep = PoseMath.FromVector(model.Settings.MeanMotion ?? new double[6]);
+        var meanVector = model.Settings.MeanMotion ?? new double[6];
+        var meanStep = PoseMath.FromVector(meanVector);
         var sfm = new List<double>(); var zero = new List<double>(); var mean = new List<double>();
         double absRel = 0, rmse = 0; int depthFrames = 0;
         var trajectories = new List<TopViewTrajectory>();
-        var truthSteps = new List<double[]>(); var predictedSteps = new List<double[]>();
+        var truthSteps = new List<double[]>(); var predictedSteps = new List<double[]>(); var ablations = new List<double[]>();
         using var progress = new Progress("evaluate sfmlearner", sequences.Sum(s => s.Count - length + 1));
         foreach (var seq in sequences)
         {
@@ -66,6 +69,7 @@ public static class SfmEvaluator
                     truthSteps.Add(PoseMath.ToVector(PoseMath.Mul(PoseMath.Inverse(gtPoses[t + 1]), gtPoses[t])));
                     predictedSteps.Add(rows[n / 2]);
                     var gtSnippet = PoseMath.RelativeToFirst(Enumerable.Range(first, length).Select(j => gtPoses[j]).ToList());
+                    ablations.Add(MeanMotionAnatomy.Snippet(gtSnippet, meanVector));
                     sfm.Add(OdometryMetrics.SnippetAte(gtSnippet, PoseMath.SnippetPosesFromNetwork(rows)));
                     zero.Add(OdometryMetrics.SnippetAte(gtSnippet, Enumerable.Range(0, length).Select(_ => PoseMath.Identity()).ToList()));
                     mean.Add(OdometryMetrics.SnippetAte(gtSnippet, Enumerable.Range(0, length).Select(j => PoseMath.Power(meanStep, j)).ToList()));
@@ -81,7 +85,8 @@ public static class SfmEvaluator
         }
         var depth = depthFrames > 0 ? new DepthErrors(absRel / depthFrames, rmse / depthFrames, depthFrames) : null;
         var agreement = truthSteps.Count > 0 ? PoseAgreement.Compute(truthSteps, predictedSteps) : null;
-        return new OdometryEvaluation(length, sequences.Select(s => s.Name).ToList(), rowsOut, depth, trajectories, agreement);
+        var misses = ablations.Count > 0 ? MeanMotionAnatomy.Average(ablations) : null;
+        return new OdometryEvaluation(length, sequences.Select(s => s.Name).ToList(), rowsOut, depth, trajectories, agreement, misses);
     }
 
     static AteRow Row(string name, List<double> v)

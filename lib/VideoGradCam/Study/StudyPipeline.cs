@@ -127,6 +127,7 @@ public static class StudyPipeline
         var summary = new
         {
             ate = evaluation.Ate, depth = evaluation.Depth, evaluation.Sequences, evaluation.SnippetLength, agreement = evaluation.Agreement,
+            meanMotionMisses = evaluation.MeanMotionMisses,
             faithfulness = new[] { faithfulness, faithfulnessConv7 }.Select(f => new { f.Layer, f.Fraction, f.MeanRatio, f.MeanRatioShifted, f.FlatMaps,
                 snippets = f.Snippets.Select(s => new { s.Sequence, s.Frame, s.FlatMap, s.Result.Ratio, s.Result.RatioShifted }) }),
         };

@@ -63,6 +63,10 @@ public class OdometryStudyTests
         Assert.Equal(PoseAgreement.DofNames, evaluation.Agreement.Dofs.Select(d => d.Dof));
         Assert.Null(evaluation.Agreement.Dofs.Single(d => d.Dof == "ty").Correlation);   // the synthetic drive is flat
         Assert.True(evaluation.Agreement.Dofs.Single(d => d.Dof == "tz").TruthStd > 0);
+        var misses = evaluation.MeanMotionMisses!;
+        Assert.Equal(PoseAgreement.DofNames, misses.Select(m => m.Dof));
+        Assert.True(misses.Single(m => m.Dof == "tx").Ate > 0);                  // the default drive sways
+        Assert.Equal(0, misses.Single(m => m.Dof == "ty").Ate, 4);               // and is flat
     }
 
     [Fact]
