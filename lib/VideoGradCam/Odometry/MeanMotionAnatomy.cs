@@ -19,7 +19,7 @@ public static class MeanMotionAnatomy
         if (meanStep.Count != 6) throw new ArgumentException("The mean step is a 6-vector [tx,ty,tz,rx,ry,rz].");
         var truth = PoseMath.RelativeToFirst(truePoses);
         var steps = Enumerable.Range(0, truePoses.Count - 1)
-            .Select(j => PoseMath.ToVector(PoseMath.Mul(PoseMath.Inverse(truePoses[j]), truePoses[j + 1]))).ToList();
+            .Select(j => PoseMath.RelativeVector(truePoses[j], truePoses[j + 1])).ToList();
         var ablations = new double[6];
         for (int d = 0; d < 6; d++)
         {
@@ -37,5 +37,5 @@ public static class MeanMotionAnatomy
 
     /// <summary>The mean over snippets of <see cref="Snippet"/>, one row per DoF.</summary>
     public static IReadOnlyList<DofAblation> Average(IReadOnlyList<double[]> perSnippet) =>
-        PoseAgreement.DofNames.Select((name, d) => new DofAblation(name, perSnippet.Count == 0 ? 0 : perSnippet.Average(a => a[d]))).ToList();
+        PoseMath.DofNames.Select((name, d) => new DofAblation(name, perSnippet.Count == 0 ? 0 : perSnippet.Average(a => a[d]))).ToList();
 }

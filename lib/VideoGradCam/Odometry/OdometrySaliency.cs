@@ -17,7 +17,7 @@ public static class OdometrySaliency
 {
     /// <summary>The DoFs mapped by default: every component of the first later reference (t+1), sign +1.</summary>
     public static IReadOnlyList<(string Name, int Component, double Sign)> DefaultDofs(int referenceCount) =>
-        new[] { "tx", "ty", "tz", "rx", "ry", "rz" }.Select(d => ($"{d} (t+1)", SfmCamModel.PoseComponent(referenceCount / 2, d), 1.0)).ToList();
+        PoseMath.DofNames.Select(d => ($"{d} (t+1)", SfmCamModel.PoseComponent(referenceCount / 2, d), 1.0)).ToList();
 
     /// <summary>Explains one snippet (B = 1); the per-DoF maps at <paramref name="dofLayer"/> (default: the study's
     /// <see cref="SfmCamModel.PoseLayer"/>).</summary>

@@ -1,3 +1,5 @@
+using VideoGradCam.Cam.Metrics;
+
 namespace VideoGradCam.Odometry;
 
 /// <summary>
@@ -16,8 +18,6 @@ public sealed record DofAgreement(string Dof, double? Correlation, double TruthS
 /// </summary>
 public sealed record PoseAgreement(IReadOnlyList<DofAgreement> Dofs, double? TranslationDirectionErrorDegrees, int Pairs)
 {
-    public static readonly string[] DofNames = ["tx", "ty", "tz", "rx", "ry", "rz"];
-
     /// <summary>Compares pose 6-vectors [tx,ty,tz,rx,ry,rz] pair by pair (the same convention on both sides).</summary>
     public static PoseAgreement Compute(IReadOnlyList<double[]> truth, IReadOnlyList<double[]> predicted)
     {
@@ -25,11 +25,11 @@ public sealed record PoseAgreement(IReadOnlyList<DofAgreement> Dofs, double? Tra
             throw new ArgumentException($"Pose agreement needs as many predicted poses as true ones (got {predicted.Count} and {truth.Count}).");
         if (truth.Concat(predicted).Any(v => v.Length != 6))
             throw new ArgumentException("Pose agreement compares 6-vectors [tx,ty,tz,rx,ry,rz].");
-        var dofs = DofNames.Select((name, d) =>
+        var dofs = PoseMath.DofNames.Select((name, d) =>
         {
             var t = truth.Select(v => v[d]).ToArray();
             var p = predicted.Select(v => v[d]).ToArray();
-            return new DofAgreement(name, Correlation(t, p), Std(t), Std(p));
+            return new DofAgreement(name, Ranks.Pearson(t, p, constantBelow: 1e-9), Std(t), Std(p));
         }).ToList();
         var angles = new List<double>();
         for (int i = 0; i < truth.Count; i++)
@@ -49,14 +49,5 @@ public sealed record PoseAgreement(IReadOnlyList<DofAgreement> Dofs, double? Tra
         if (x.Length == 0) return 0;
         double m = x.Average();
         return Math.Sqrt(x.Sum(v => (v - m) * (v - m)) / x.Length);
-    }
-
-    static double? Correlation(double[] a, double[] b)
-    {
-        double sa = Std(a), sb = Std(b);
-        if (a.Length < 2 || sa < 1e-9 || sb < 1e-12) return null;
-        double ma = a.Average(), mb = b.Average();
-        double cov = a.Zip(b, (x, y) => (x - ma) * (y - mb)).Sum() / a.Length;
-        return cov / (sa * sb);
     }
 }

@@ -3,6 +3,9 @@ namespace VideoGradCam.Odometry;
 /// <summary>Rigid transforms as 4x4 doubles, in the SfMLearner convention (pose vector [tx,ty,tz,rx,ry,rz], R = Rx·Ry·Rz).</summary>
 public static class PoseMath
 {
+    /// <summary>The names of a pose vector's components, in order.</summary>
+    public static readonly IReadOnlyList<string> DofNames = ["tx", "ty", "tz", "rx", "ry", "rz"];
+
     public static double[,] Identity() { var m = new double[4, 4]; for (int i = 0; i < 4; i++) m[i, i] = 1; return m; }
 
     /// <summary>6-vector -> 4x4 [R | t].</summary>
@@ -54,6 +57,9 @@ public static class PoseMath
         for (int i = 0; i < n; i++) m = Mul(m, step);
         return m;
     }
+
+    /// <summary>Pose <paramref name="to"/> in the frame of pose <paramref name="from"/>, as a 6-vector: inv(from)·to.</summary>
+    public static double[] RelativeVector(double[,] from, double[,] to) => ToVector(Mul(Inverse(from), to));
 
     /// <summary>Each pose expressed in the first pose's frame: inv(P0)·Pj.</summary>
     public static double[][,] RelativeToFirst(IReadOnlyList<double[,]> poses)

@@ -17,7 +17,6 @@ public sealed class SfmCamModel(SfmLearner model, Tensor intrinsics, LossWeights
     /// <summary>The study's PoseNet layer, conv7, is 1x1 at inputs up to 128 pixels high and wide (seven stride-2
     /// convs: 40x128 -> 1x1, so its Grad-CAM map is flat); conv4 (40x128 -> 3x8) keeps a coarse spatial layout.</summary>
     public static readonly IReadOnlyList<string> Layers = [PoseLayer, PoseMidLayer, DepthLayer];
-    static readonly string[] DofNames = ["tx", "ty", "tz", "rx", "ry", "rz"];
 
     // a checkpoint without a recorded loss predates the recipe change: it was trained with the port's loss
     readonly LossWeights _w = weights ?? model.Settings.Loss ?? LossWeights.Port;
@@ -25,8 +24,8 @@ public sealed class SfmCamModel(SfmLearner model, Tensor intrinsics, LossWeights
     /// <summary>Index into "pose" of reference <paramref name="reference"/>'s DoF (tx,ty,tz,rx,ry,rz).</summary>
     public static int PoseComponent(int reference, string dof)
     {
-        int d = Array.IndexOf(DofNames, dof);
-        if (d < 0) throw new ArgumentException($"Unknown DoF '{dof}': use one of {string.Join(", ", DofNames)}.");
+        int d = PoseMath.DofNames.ToList().IndexOf(dof);
+        if (d < 0) throw new ArgumentException($"Unknown DoF '{dof}': use one of {string.Join(", ", PoseMath.DofNames)}.");
         return reference * 6 + d;
     }
 

@@ -66,7 +66,7 @@ public static class SfmEvaluator
                     if (seq.Poses is not { } gtPoses) continue;
                     int t = batch[i], first = t - length / 2;
                     // the network's target -> next-frame transform; the same transform from the ground truth
-                    truthSteps.Add(PoseMath.ToVector(PoseMath.Mul(PoseMath.Inverse(gtPoses[t + 1]), gtPoses[t])));
+                    truthSteps.Add(PoseMath.RelativeVector(gtPoses[t + 1], gtPoses[t]));
                     predictedSteps.Add(rows[n / 2]);
                     var gtSnippet = PoseMath.RelativeToFirst(Enumerable.Range(first, length).Select(j => gtPoses[j]).ToList());
                     ablations.Add(MeanMotionAnatomy.Snippet(gtSnippet, meanVector));

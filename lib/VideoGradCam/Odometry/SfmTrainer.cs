@@ -163,7 +163,7 @@ public static class SfmTrainer
             if (s.Poses is not { } p) continue;
             for (int i = 0; i + 1 < p.Length; i++)
             {
-                var v = PoseMath.ToVector(PoseMath.Mul(PoseMath.Inverse(p[i]), p[i + 1]));
+                var v = PoseMath.RelativeVector(p[i], p[i + 1]);
                 for (int j = 0; j < 6; j++) sum[j] += v[j];
                 n++;
             }

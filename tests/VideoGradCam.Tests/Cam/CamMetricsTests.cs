@@ -73,6 +73,17 @@ public class CamMetricsTests
     }
 
     [Fact]
+    public void PearsonMeasuresLinearAgreementAndHasNoneWithAConstant()
+    {
+        double[] a = [1, 2, 3, 4, 5];
+        Assert.Equal(1, Ranks.Pearson(a, a.Select(v => 3 * v - 1).ToArray())!.Value, 10);
+        Assert.True(Ranks.Pearson(a, a.Select(v => Math.Exp(v)).ToArray()) < 0.95);   // monotone, not linear
+        Assert.Null(Ranks.Pearson(a, [2, 2, 2, 2, 2]));
+        Assert.Null(Ranks.Pearson(a, [2, 2, 2, 2, 2 + 1e-12], constantBelow: 1e-9));   // rounding noise counts as constant
+        Assert.NotNull(Ranks.Pearson(a, [2, 2, 2, 2, 2.001], constantBelow: 1e-9));
+    }
+
+    [Fact]
     public void TemporalRelevanceRanksRelevantFrames()
     {
         using var scope = NewDisposeScope();

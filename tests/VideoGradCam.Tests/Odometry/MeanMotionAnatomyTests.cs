@@ -54,7 +54,7 @@ public class MeanMotionAnatomyTests
     public void AverageNamesEachDof()
     {
         var rows = MeanMotionAnatomy.Average([[1, 2, 3, 4, 5, 6], [3, 2, 1, 0, 1, 2]]);
-        Assert.Equal(PoseAgreement.DofNames, rows.Select(r => r.Dof));
+        Assert.Equal(PoseMath.DofNames, rows.Select(r => r.Dof));
         Assert.Equal([2, 2, 2, 2, 3, 4], rows.Select(r => r.Ate));
         Assert.Throws<ArgumentException>(() => MeanMotionAnatomy.Snippet([PoseMath.Identity()], MeanStep));
     }

@@ -15,7 +15,7 @@ public class PoseAgreementTests
     {
         var truth = Drive(40);
         var a = PoseAgreement.Compute(truth, truth);
-        Assert.Equal(PoseAgreement.DofNames, a.Dofs.Select(d => d.Dof));
+        Assert.Equal(PoseMath.DofNames, a.Dofs.Select(d => d.Dof));
         foreach (var name in new[] { "tx", "tz", "ry" }) Assert.Equal(1, Dof(a, name).Correlation!.Value, 9);
         foreach (var name in new[] { "ty", "rx", "rz" }) Assert.Null(Dof(a, name).Correlation);   // the truth does not vary
         Assert.Equal(0, a.TranslationDirectionErrorDegrees!.Value, 6);

@@ -60,11 +60,11 @@ public class OdometryStudyTests
         Assert.All(evaluation.Ate, r => Assert.Equal(5, r.Snippets));
         Assert.NotNull(evaluation.Depth);
         Assert.Equal(5, evaluation.Agreement!.Pairs);                          // one target -> next pair per snippet
-        Assert.Equal(PoseAgreement.DofNames, evaluation.Agreement.Dofs.Select(d => d.Dof));
+        Assert.Equal(PoseMath.DofNames, evaluation.Agreement.Dofs.Select(d => d.Dof));
         Assert.Null(evaluation.Agreement.Dofs.Single(d => d.Dof == "ty").Correlation);   // the synthetic drive is flat
         Assert.True(evaluation.Agreement.Dofs.Single(d => d.Dof == "tz").TruthStd > 0);
         var misses = evaluation.MeanMotionMisses!;
-        Assert.Equal(PoseAgreement.DofNames, misses.Select(m => m.Dof));
+        Assert.Equal(PoseMath.DofNames, misses.Select(m => m.Dof));
         Assert.True(misses.Single(m => m.Dof == "tx").Ate > 0);                  // the default drive sways
         Assert.Equal(0, misses.Single(m => m.Dof == "ty").Ate, 4);               // and is flat
     }

@@ -17,7 +17,7 @@ public static class RocAuc
     }
 }
 
-/// <summary>Ranks with ties sharing their average rank (1-based), and Spearman's rank correlation.</summary>
+/// <summary>Ranks with ties sharing their average rank (1-based), and Pearson's and Spearman's rank correlations.</summary>
 public static class Ranks
 {
     public static double[] Average(IReadOnlyList<double> values)
@@ -40,14 +40,22 @@ public static class Ranks
     public static double Spearman(IReadOnlyList<double> a, IReadOnlyList<double> b)
     {
         if (a.Count != b.Count) throw new ArgumentException($"{a.Count} vs {b.Count} values.");
-        var ra = Average(a);
-        var rb = Average(b);
-        double ma = ra.Average(), mb = rb.Average(), sab = 0, saa = 0, sbb = 0;
-        for (int i = 0; i < ra.Length; i++)
+        return Pearson(Average(a), Average(b)) ?? 0;
+    }
+
+    /// <summary>Pearson correlation; null when either side's standard deviation is at most <paramref name="constantBelow"/>
+    /// (a constant has nothing to correlate with).</summary>
+    public static double? Pearson(IReadOnlyList<double> a, IReadOnlyList<double> b, double constantBelow = 0)
+    {
+        if (a.Count != b.Count) throw new ArgumentException($"{a.Count} vs {b.Count} values.");
+        if (a.Count == 0) return null;
+        double ma = a.Average(), mb = b.Average(), sab = 0, saa = 0, sbb = 0;
+        for (int i = 0; i < a.Count; i++)
         {
-            double da = ra[i] - ma, db = rb[i] - mb;
+            double da = a[i] - ma, db = b[i] - mb;
             sab += da * db; saa += da * da; sbb += db * db;
         }
-        return saa == 0 || sbb == 0 ? 0 : sab / Math.Sqrt(saa * sbb);
+        double limit = constantBelow * constantBelow * a.Count;   // compares the variances' sums: sd ≤ limit ⇔ Σd² ≤ n·limit²
+        return saa <= limit || sbb <= limit ? null : sab / Math.Sqrt(saa * sbb);
     }
 }
