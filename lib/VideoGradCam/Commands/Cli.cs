@@ -22,6 +22,7 @@ public static class Cli
         FramesCommand.Verb,
         TrainCommand.Verb,
         EvaluateCommand.Verb,
+        PoseCeilingCommand.Verb,
         ExplainCommand.Verb,
         EvaluateCamCommand.Verb,
         ImportWeightsCommand.Verb,

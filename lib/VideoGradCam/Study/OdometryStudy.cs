@@ -31,7 +31,8 @@ public static class OdometryStudy
 
     public const string ModelFileName = "sfmlearner.sfm", HistoryFileName = "history.json";
 
-    static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     public static string DataFolder(Profile profile) => Path.Combine(WorkspacePaths.GeneratedData(), $"odometry-{profile.Name()}");
 
@@ -111,6 +112,39 @@ public static class OdometryStudy
         try { return SfmEvaluator.Evaluate(model, sequences); }
         finally { foreach (var s in sequences) s.Dispose(); }
     }
+
+    /// <summary>
+    /// The pose ceiling of a trained checkpoint (<see cref="PoseCeiling"/>): SfMLearner's PoseNet fitted to the true poses
+    /// of the checkpoint's training sequences, with its snippet length and image size and the epochs and batch size of
+    /// <paramref name="training"/> (the same budget), evaluated on its held-out sequences. Cached in a folder beside the
+    /// checkpoint's (<c>&lt;checkpoint folder&gt;-pose-ceiling/</c>), keyed by the checkpoint; null when a sequence has
+    /// no ground-truth poses.
+    /// </summary>
+    public static PoseCeilingResult? EnsureCeiling(string checkpoint, string dataRoot, SfmTrainingOptions training, bool force = false)
+    {
+        SfmSettings settings;
+        using (var model = SfmLearner.Load(ModelFile(checkpoint))) settings = model.Settings;
+        var trainNames = settings.TrainSequences?.ToList() ?? TrainSequences(dataRoot).ToList();
+        var heldOutNames = HeldOutSequences(dataRoot, settings);
+        var all = OdometryDatasets.Open(dataRoot);
+        if (all.Where(s => trainNames.Contains(s.Name) || heldOutNames.Contains(s.Name)).Any(s => s.Poses is null)) return null;
+        var options = new PoseCeilingOptions(training.Epochs, training.BatchSize, SequenceLength: settings.SequenceLength, Seed: training.Seed);
+        var marker = Path.Combine(Folder(checkpoint), StepCache.MarkerName);
+        var checkpointKey = File.Exists(marker) ? File.ReadAllText(marker) : $"{new FileInfo(ModelFile(checkpoint)).Length}:{File.GetLastWriteTimeUtc(ModelFile(checkpoint)):O}";
+        var folder = Folder(checkpoint).TrimEnd(Path.DirectorySeparatorChar) + "-pose-ceiling";
+        var config = new { version = 1, options, checkpoint = checkpointKey, trainNames, heldOutNames };
+        StepCache.Ensure(folder, "pose ceiling", config, (dir, _) =>
+        {
+            var train = Load(dataRoot, trainNames, settings.Width, settings.Height);
+            var heldOut = Load(dataRoot, heldOutNames, settings.Width, settings.Height);
+            try { AtomicFile.WriteAllText(Path.Combine(dir, CeilingFileName), JsonSerializer.Serialize(PoseCeiling.Run(train, heldOut, options), Json)); }
+            finally { foreach (var s in train.Concat(heldOut)) s.Dispose(); }
+        }, force);
+        return JsonSerializer.Deserialize<PoseCeilingResult>(File.ReadAllText(Path.Combine(folder, CeilingFileName)), Json)
+            ?? throw new InvalidDataException($"{Path.Combine(folder, CeilingFileName)}: unreadable pose ceiling.");
+    }
+
+    const string CeilingFileName = "pose-ceiling.json";
 
     /// <summary>Predicted and ground-truth depth of one held-out frame (default: the middle of the first held-out sequence).</summary>
     public static DepthSample PredictDepth(string checkpoint, Profile profile, string? sequence = null, int? frame = null) =>

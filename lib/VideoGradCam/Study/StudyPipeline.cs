@@ -115,6 +115,8 @@ public static class StudyPipeline
         var evaluation = Load<OdometryEvaluation>(Path.Combine(folder, "evaluation.json"));
         var faithfulness = Load<OdometryFaithfulness>(Path.Combine(folder, "faithfulness-conv4.json"));
         var faithfulnessConv7 = Load<OdometryFaithfulness>(Path.Combine(folder, "faithfulness-conv7.json"));
+        // What the same PoseNet reaches in the same budget when fitted to the true poses: how far SfMLearner could get.
+        var ceiling = OdometryStudy.EnsureCeiling(checkpoint, dataRoot, OdometryStudy.TrainingOptions(profile));
         var explanation = OdometryStudy.Explain(checkpoint, dataRoot);
         var figures = new List<(string, string, GenericChart)>
         {
@@ -128,6 +130,7 @@ public static class StudyPipeline
         {
             ate = evaluation.Ate, depth = evaluation.Depth, evaluation.Sequences, evaluation.SnippetLength, agreement = evaluation.Agreement,
             meanMotionMisses = evaluation.MeanMotionMisses,
+            poseCeiling = ceiling is null ? null : new { ceiling.Steps, ceiling.Seconds, ate = ceiling.HeldOutAte, agreement = ceiling.HeldOutAgreement },
             faithfulness = new[] { faithfulness, faithfulnessConv7 }.Select(f => new { f.Layer, f.Fraction, f.MeanRatio, f.MeanRatioShifted, f.FlatMaps,
                 snippets = f.Snippets.Select(s => new { s.Sequence, s.Frame, s.FlatMap, s.Result.Ratio, s.Result.RatioShifted }) }),
         };

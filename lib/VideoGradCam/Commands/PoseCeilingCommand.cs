@@ -1,0 +1,69 @@
+using System.Text.Json;
+using VideoGradCam.Odometry;
+using VideoGradCam.Runtime;
+
+namespace VideoGradCam.Commands;
+
+/// <summary><c>./workspace pose-ceiling</c>: fits SfMLearner's PoseNet to the true poses in SfMLearner's budget and
+/// reports its held-out ATE beside both baselines (<see cref="PoseCeiling"/>): how far SfMLearner could get on this data.</summary>
+public static class PoseCeilingCommand
+{
+    public static readonly Verb Verb = new("pose-ceiling",
+        "pose-ceiling --data DIR [--epochs 3 --batch-size 4 --lr 5e-4 --sequence-length 5 --width W --height H " +
+        "--train-sequences 00,01 --sequences 05 --seed K] [--out JSON]",
+        "fit the PoseNet to the true poses in SfMLearner's budget: the ATE SfMLearner could reach on this data", Run);
+
+    static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    static List<string>? ListOption(Args a, string name) =>
+        a.Optional(name)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+
+    static int Run(Args a)
+    {
+        var profile = Cli.ReadProfile(a);
+        var data = a.Required("data");
+        var d = new PoseCeilingOptions(Epochs: SfmTrainingOptions.ForProfile(profile).Epochs, BatchSize: SfmTrainingOptions.ForProfile(profile).BatchSize);
+        var o = d with
+        {
+            Epochs = a.Int("epochs", d.Epochs), BatchSize = a.Int("batch-size", d.BatchSize), LearningRate = a.Double("lr", d.LearningRate),
+            SequenceLength = a.Int("sequence-length", d.SequenceLength), Seed = a.Int("seed", d.Seed),
+        };
+        var synth = SyntheticOdometry.ForProfile(profile);
+        int width = a.Int("width", synth.Width), height = a.Int("height", synth.Height);
+        var trainNames = ListOption(a, "train-sequences");
+        var heldOutNames = ListOption(a, "sequences");
+        var output = a.String("out", Path.Combine(WorkspacePaths.Artifacts(), "odometry", "pose-ceiling.json"));
+        a.EnsureAllUsed();
+        if (o.SequenceLength is not (3 or 5)) throw new UsageException("--sequence-length must be 3 or 5.");
+        if (o.Epochs < 1 || o.BatchSize < 1) throw new UsageException("--epochs and --batch-size must be positive.");
+        if (!(o.LearningRate > 0)) throw new UsageException("--lr must be positive.");
+        var all = OdometryDatasets.Open(data).Select(s => s.Name).ToList();
+        if (all.Count < 2 && (trainNames is null || heldOutNames is null))
+            throw new UsageException($"{data} has {all.Count} sequence(s); the ceiling needs training sequences and a held-out one.");
+        trainNames ??= all.Where(n => heldOutNames is null ? n != all[^1] : !heldOutNames.Contains(n)).ToList();
+        heldOutNames ??= all.Where(n => !trainNames.Contains(n)).ToList();
+        if (trainNames.Count == 0 || heldOutNames.Count == 0) throw new UsageException("--train-sequences and --sequences leave no training or no held-out sequence.");
+        var train = OdometryCommands.LoadSequences(data, trainNames, width, height);
+        var heldOut = OdometryCommands.LoadSequences(data, heldOutNames, width, height);
+        try
+        {
+            var r = PoseCeiling.Run(train, heldOut, o);
+            AtomicFile.WriteAllText(output, JsonSerializer.Serialize(r, Json));
+            Console.WriteLine($"pose-ceiling: {r.Steps} steps in {r.Seconds:0.0} s; epoch-mean loss {string.Join(", ", r.EpochMeans.Select(m => m.ToString("0.000")))}");
+            Print($"held out ({string.Join(", ", heldOutNames)})", r.HeldOutAte, r.HeldOutAgreement);
+            Print($"training sequence {r.TrainingSequence}", r.TrainingAte, r.TrainingAgreement);
+            Console.WriteLine($"pose-ceiling: on held-out sequences the fitted PoseNet scores {r.Ate / r.MeanMotionAte:0.00}x the mean-motion baseline's ATE; wrote {output}");
+        }
+        finally { foreach (var s in train.Concat(heldOut)) s.Dispose(); }
+        return 0;
+    }
+
+    static void Print(string title, IReadOnlyList<AteRow> ate, PoseAgreement? agreement)
+    {
+        Console.WriteLine($"{title}:");
+        foreach (var row in ate) Console.WriteLine($"  ATE {row.Method,-32} {row.Mean:0.0000} ± {row.Std:0.0000} ({row.Snippets} snippets)");
+        if (agreement is null) return;
+        Console.WriteLine("  correlation with the true target-to-next motion: " +
+            string.Join("  ", agreement.Dofs.Select(x => $"{x.Dof} {(x.Correlation is { } c ? c.ToString("+0.00;-0.00") : "-")}")));
+    }
+}

@@ -1,0 +1,139 @@
+using VideoGradCam.Runtime;
+using static TorchSharp.torch;
+
+namespace VideoGradCam.Odometry;
+
+/// <summary>How the pose ceiling trains: SfMLearner's epochs, batch size and snippet length by default, so both get the
+/// same budget. The learning rate is for the supervised fit: 1e-3 sometimes collapsed the outputs to the mean.</summary>
+public sealed record PoseCeilingOptions(int Epochs = 3, int BatchSize = 4, double LearningRate = 5e-4, int SequenceLength = 5,
+    int Seed = Seeds.Default);
+
+/// <summary>The ceiling's result. <see cref="HeldOutAte"/>: ATE of the fitted PoseNet on the held-out sequences beside
+/// both baselines. <see cref="TrainingAte"/> and <see cref="TrainingAgreement"/>: the same on the first training
+/// sequence. A PoseNet that fits a motion there but not on held-out sequences has memorised it, not learnt it.</summary>
+public sealed record PoseCeilingResult(int Steps, double Seconds, IReadOnlyList<double> EpochMeans,
+    IReadOnlyList<AteRow> HeldOutAte, PoseAgreement? HeldOutAgreement,
+    string TrainingSequence, IReadOnlyList<AteRow> TrainingAte, PoseAgreement? TrainingAgreement)
+{
+    /// <summary>The fitted PoseNet's held-out ATE.</summary>
+    public double Ate => HeldOutAte.First(r => r.Method == PoseCeiling.Method).Mean;
+
+    /// <summary>The held-out ATE of the training set's mean motion.</summary>
+    public double MeanMotionAte => HeldOutAte.First(r => r.Method == "mean training motion").Mean;
+}
+
+/// <summary>
+/// What SfMLearner's PoseNet can learn from a data set's images in SfMLearner's training budget, when it is given the
+/// answer. The same PoseExpNet, snippets, epochs and batch size as SfMLearner's training, but fitted to the true poses:
+/// a supervised regression, with no depth and no view synthesis.
+/// <para>SfMLearner learns the same outputs from a weaker signal, the photometric error through a depth it learns at the
+/// same time. So the ceiling bounds what to expect. If even this fit does not beat the mean-motion baseline on held-out
+/// sequences, no unsupervised recipe will in that budget; the data or the budget must change. Needs ground-truth poses.</para>
+/// </summary>
+public static class PoseCeiling
+{
+    /// <summary>The name of the fitted PoseNet's row in the ATE tables.</summary>
+    public const string Method = "PoseNet fitted to the true poses";
+
+    /// <summary>The smallest per-DoF spread the loss divides by: a flat drive has no pitch, roll or vertical motion.</summary>
+    public const double ScaleFloor = 0.01;
+
+    /// <summary>The true pose of every reference relative to its target, in PoseExpNet's output convention: [B, N, 6],
+    /// (tx, ty, tz, rx, ry, rz) of the transform that maps target-camera points into the reference camera (the pose
+    /// the inverse warp takes). References in <see cref="SequenceFrames.ReferencesOf"/> order.</summary>
+    public static Tensor Labels(SequenceFrames seq, IReadOnlyList<int> targets, int length)
+    {
+        var poses = seq.Poses ?? throw new InvalidDataException($"Sequence {seq.Name} has no ground-truth poses; the pose ceiling needs them.");
+        var values = targets.SelectMany(t => SequenceFrames.ReferencesOf(t, length)
+            .SelectMany(r => PoseMath.RelativeVector(poses[r], poses[t]).Select(v => (float)v))).ToArray();
+        return tensor(values, [targets.Count, length - 1, 6]);
+    }
+
+    /// <summary>Per-DoF standard deviation of the labels of every training snippet, floored at <see cref="ScaleFloor"/>;
+    /// the loss divides each DoF's error by it, so a turn counts as much as a step forward.</summary>
+    public static double[] LabelScale(IReadOnlyList<SequenceFrames> sequences, int length)
+    {
+        var rows = new List<float[]>();
+        foreach (var s in sequences)
+        {
+            var targets = s.Targets(length).ToList();
+            if (targets.Count == 0) continue;
+            using var labels = Labels(s, targets, length);
+            var v = labels.data<float>().ToArray();
+            for (int i = 0; i < v.Length; i += 6) rows.Add(v[i..(i + 6)]);
+        }
+        if (rows.Count == 0) throw new InvalidDataException($"No {length}-frame snippet in the training sequences.");
+        return Enumerable.Range(0, 6).Select(c =>
+        {
+            double m = rows.Average(r => r[c]);
+            return Math.Max(ScaleFloor, Math.Sqrt(rows.Average(r => (r[c] - m) * (r[c] - m))));
+        }).ToArray();
+    }
+
+    /// <summary>Fits a fresh PoseNet (seeded) to the true poses of <paramref name="train"/>, then evaluates it on
+    /// <paramref name="heldOut"/> and on the first training sequence, with both baselines.</summary>
+    public static PoseCeilingResult Run(IReadOnlyList<SequenceFrames> train, IReadOnlyList<SequenceFrames> heldOut, PoseCeilingOptions o)
+    {
+        if (train.Count == 0 || heldOut.Count == 0) throw new ArgumentException("The pose ceiling needs training and held-out sequences.");
+        if (o.SequenceLength is not (3 or 5)) throw new ArgumentException($"Snippet length must be 3 or 5 (got {o.SequenceLength}).");
+        if (o.Epochs < 1 || o.BatchSize < 1) throw new ArgumentException("Epochs and batch size must be positive.");
+        foreach (var s in train.Concat(heldOut))
+            if (s.Poses is null) throw new InvalidDataException($"Sequence {s.Name} has no ground-truth poses; the pose ceiling needs them.");
+        var scale = LabelScale(train, o.SequenceLength);
+        var settings = new SfmSettings(o.SequenceLength, train[0].Width, train[0].Height, false, train.Select(s => s.Name).ToList(),
+            SfmTrainer.MeanMotion(train));
+        Seeds.Set(o.Seed);
+        using var model = new SfmLearner(settings);
+        var device = ComputeDevice.Default;
+        model.To(device);
+        var (steps, epochMeans, seconds) = Fit(model.PoseNet, train, scale, o, device);
+        var heldOutEval = Rename(SfmEvaluator.Evaluate(model, heldOut));
+        var trainingEval = Rename(SfmEvaluator.Evaluate(model, [train[0]]));
+        return new PoseCeilingResult(steps, seconds, epochMeans, heldOutEval.Ate, heldOutEval.Agreement,
+            train[0].Name, trainingEval.Ate, trainingEval.Agreement);
+    }
+
+    static OdometryEvaluation Rename(OdometryEvaluation e) =>
+        e with { Ate = e.Ate.Select(r => r.Method == "SfMLearner" ? r with { Method = Method } : r).ToList() };
+
+    /// <summary>Adam on the PoseNet alone; loss = mean over references and DoFs of ((predicted - true) / scale)²; batches
+    /// drawn as SfMLearner's trainer draws them (a seeded shuffle per epoch).</summary>
+    static (int Steps, List<double> EpochMeans, double Seconds) Fit(PoseExpNet net, IReadOnlyList<SequenceFrames> train,
+        double[] scale, PoseCeilingOptions o, Device device)
+    {
+        using var adam = optim.Adam(net.parameters(), lr: o.LearningRate);
+        using var scaleTensor = tensor(scale.Select(v => (float)v).ToArray(), [1, 1, 6]).to(device);
+        var items = train.SelectMany((s, si) => s.Targets(o.SequenceLength).Select(t => (si, t))).ToList();
+        int stepsPerEpoch = (items.Count + o.BatchSize - 1) / o.BatchSize;
+        var epochMeans = new List<double>();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        net.train(true);
+        using var progress = new Progress("pose ceiling", o.Epochs * stepsPerEpoch);
+        for (int epoch = 0; epoch < o.Epochs; epoch++)
+        {
+            var shuffle = new Random(SyntheticOdometry.StableSeed(o.Seed, epoch, 0x5eed));
+            var order = items.OrderBy(_ => shuffle.Next()).ToList();
+            double sum = 0;
+            for (int b = 0; b < stepsPerEpoch; b++)
+            {
+                using var scope = NewDisposeScope();
+                var batch = order.Skip(b * o.BatchSize).Take(o.BatchSize).ToList();
+                var groups = batch.GroupBy(x => x.si).Select(g => (Seq: train[g.Key], Targets: g.Select(x => x.t).ToList())).ToList();
+                var parts = groups.Select(g => g.Seq.Snippet(g.Targets, o.SequenceLength, device)).ToList();
+                var target = cat(parts.Select(p => p.Target).ToList(), 0);
+                var refs = Enumerable.Range(0, o.SequenceLength - 1).Select(j => cat(parts.Select(p => p.References[j]).ToList(), 0)).ToArray();
+                var labels = cat(groups.Select(g => Labels(g.Seq, g.Targets, o.SequenceLength)).ToList(), 0).to(device);
+                var loss = ((net.call(target, refs).Pose - labels) / scaleTensor).pow(2).mean();
+                adam.zero_grad();
+                loss.backward();
+                adam.step();
+                double value = loss.item<float>();
+                sum += value;
+                progress.Advance($"epoch {epoch + 1}/{o.Epochs} loss {value:0.000}");
+            }
+            epochMeans.Add(sum / stepsPerEpoch);
+        }
+        net.train(false);
+        return (o.Epochs * stepsPerEpoch, epochMeans, clock.Elapsed.TotalSeconds);
+    }
+}
