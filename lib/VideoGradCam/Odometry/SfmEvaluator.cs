@@ -11,10 +11,11 @@ public sealed record AteRow(string Method, double Mean, double Std, int Snippets
 public sealed record TopViewTrajectory(string Sequence, double[] GtX, double[] GtZ, double[] PredX, double[] PredZ);
 
 /// <summary>Everything evaluate reports. <see cref="Agreement"/> says which motions the PoseNet learned,
-/// <see cref="MeanMotionMisses"/> which motions the mean-motion baseline gets wrong (both null without ground-truth poses).</summary>
+/// <see cref="MeanMotionMisses"/> which motions the mean-motion baseline gets wrong, <see cref="Spacing"/> how the
+/// PoseNet spaces a snippet's frames (all three null without ground-truth poses).</summary>
 public sealed record OdometryEvaluation(int SnippetLength, IReadOnlyList<string> Sequences, IReadOnlyList<AteRow> Ate,
     DepthErrors? Depth, IReadOnlyList<TopViewTrajectory> Trajectories, PoseAgreement? Agreement = null,
-    IReadOnlyList<DofAblation>? MeanMotionMisses = null);
+    IReadOnlyList<DofAblation>? MeanMotionMisses = null, IReadOnlyList<ReferenceSpacing>? Spacing = null);
 
 public static class SfmEvaluator
 {
@@ -22,8 +23,8 @@ public static class SfmEvaluator
     /// ATE on every snippet of the model's length (5 for a 5-frame model: the SfMLearner protocol) with a least-squares
     /// scale per snippet, against two baselines (zero motion; the training set's mean motion), and depth Abs Rel/RMSE
     /// with median scaling where ground-truth depth exists; and, per degree of freedom, how the predicted target-to-next
-    /// motion follows the true one (<see cref="PoseAgreement"/>), and what the mean-motion baseline misses, motion by
-    /// motion (<see cref="MeanMotionAnatomy"/>).
+    /// motion follows the true one (<see cref="PoseAgreement"/>), what the mean-motion baseline misses, motion by
+    /// motion (<see cref="MeanMotionAnatomy"/>), and how the PoseNet spaces each snippet's frames (<see cref="SnippetSpacing"/>).
     /// </summary>
     public static OdometryEvaluation Evaluate(SfmLearner model, IReadOnlyList<SequenceFrames> sequences, int batchSize = 8)
     {
@@ -37,6 +38,7 @@ public static class SfmEvaluator
         double absRel = 0, rmse = 0; int depthFrames = 0;
         var trajectories = new List<TopViewTrajectory>();
         var truthSteps = new List<double[]>(); var predictedSteps = new List<double[]>(); var ablations = new List<double[]>();
+        var truthSnippets = new List<double[][]>(); var predictedSnippets = new List<double[][]>();
         using var progress = new Progress("evaluate sfmlearner", sequences.Sum(s => s.Count - length + 1));
         foreach (var seq in sequences)
         {
@@ -68,6 +70,8 @@ public static class SfmEvaluator
                     // the network's target -> next-frame transform; the same transform from the ground truth
                     truthSteps.Add(PoseMath.RelativeVector(gtPoses[t + 1], gtPoses[t]));
                     predictedSteps.Add(rows[n / 2]);
+                    predictedSnippets.Add(rows);
+                    truthSnippets.Add(SequenceFrames.ReferencesOf(t, length).Select(r => PoseMath.RelativeVector(gtPoses[r], gtPoses[t])).ToArray());
                     var gtSnippet = PoseMath.RelativeToFirst(Enumerable.Range(first, length).Select(j => gtPoses[j]).ToList());
                     ablations.Add(MeanMotionAnatomy.Snippet(gtSnippet, meanVector));
                     sfm.Add(OdometryMetrics.SnippetAte(gtSnippet, PoseMath.SnippetPosesFromNetwork(rows)));
@@ -86,7 +90,10 @@ public static class SfmEvaluator
         var depth = depthFrames > 0 ? new DepthErrors(absRel / depthFrames, rmse / depthFrames, depthFrames) : null;
         var agreement = truthSteps.Count > 0 ? PoseAgreement.Compute(truthSteps, predictedSteps) : null;
         var misses = ablations.Count > 0 ? MeanMotionAnatomy.Average(ablations) : null;
-        return new OdometryEvaluation(length, sequences.Select(s => s.Name).ToList(), rowsOut, depth, trajectories, agreement, misses);
+        var spacing = truthSnippets.Count > 0
+            ? SnippetSpacing.Compute(predictedSnippets, truthSnippets, SequenceFrames.ReferencesOf(length / 2, length).Select(r => r - length / 2).ToList())
+            : null;
+        return new OdometryEvaluation(length, sequences.Select(s => s.Name).ToList(), rowsOut, depth, trajectories, agreement, misses, spacing);
     }
 
     static AteRow Row(string name, List<double> v)

@@ -105,7 +105,7 @@ public static class StudyPipeline
         // The study's layer is the PoseNet's last encoder conv; at the small input of the synthetic sequences it is 1x1 (a
         // constant map), so the faithfulness that the claim rests on is measured at conv4 (PoseMidLayer), and conv7's beside it.
         var folder = Path.Combine(WorkspacePaths.Artifacts(), "odometry-eval", profile.Name());
-        var config = new { version = 3, checkpoint = File.ReadAllText(Path.Combine(Path.GetDirectoryName(checkpoint)!, StepCache.MarkerName)) };
+        var config = new { version = 4, checkpoint = File.ReadAllText(Path.Combine(Path.GetDirectoryName(checkpoint)!, StepCache.MarkerName)) };
         StepCache.Ensure(folder, "evaluate SfMLearner", config, (dir, _) =>
         {
             Save(Path.Combine(dir, "evaluation.json"), OdometryStudy.Evaluate(checkpoint, dataRoot));
@@ -129,7 +129,7 @@ public static class StudyPipeline
         var summary = new
         {
             ate = evaluation.Ate, depth = evaluation.Depth, evaluation.Sequences, evaluation.SnippetLength, agreement = evaluation.Agreement,
-            meanMotionMisses = evaluation.MeanMotionMisses,
+            meanMotionMisses = evaluation.MeanMotionMisses, spacing = evaluation.Spacing,
             poseCeiling = ceiling is null ? null : new { ceiling.Steps, ceiling.Seconds, ate = ceiling.HeldOutAte, agreement = ceiling.HeldOutAgreement },
             faithfulness = new[] { faithfulness, faithfulnessConv7 }.Select(f => new { f.Layer, f.Fraction, f.MeanRatio, f.MeanRatioShifted, f.FlatMaps,
                 snippets = f.Snippets.Select(s => new { s.Sequence, s.Frame, s.FlatMap, s.Result.Ratio, s.Result.RatioShifted }) }),

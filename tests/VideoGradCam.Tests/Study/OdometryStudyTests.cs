@@ -67,6 +67,18 @@ public class OdometryStudyTests
         Assert.Equal(PoseMath.DofNames, misses.Select(m => m.Dof));
         Assert.True(misses.Single(m => m.Dof == "tx").Ate > 0);                  // the default drive sways
         Assert.Equal(0, misses.Single(m => m.Dof == "ty").Ate, 4);               // and is flat
+        var spacing = Assert.Single(evaluation.Spacing!);                          // 3-frame snippets: t-1 against t+1
+        Assert.Equal(-1, spacing.Offset);
+        Assert.InRange(spacing.TruthMedian, 0.5, 2);                             // neighbouring steps of a smooth drive
+
+        var ceiling = OdometryStudy.EnsureCeiling(checkpoint, data, options)!;
+        Assert.Equal(1, ceiling.Steps);                                          // the same budget as the checkpoint's
+        Assert.Equal(PoseCeiling.Method, ceiling.HeldOutAte[0].Method);
+        Assert.All(ceiling.HeldOutAte, r => Assert.Equal(5, r.Snippets));      // held-out sequence 01
+        var cached = Directory.GetFiles(folder + "-pose-ceiling", "*.json").Select(File.GetLastWriteTimeUtc).Max();
+        Thread.Sleep(20);
+        Assert.Equal(ceiling.Ate, OdometryStudy.EnsureCeiling(checkpoint, data, options)!.Ate);
+        Assert.Equal(cached, Directory.GetFiles(folder + "-pose-ceiling", "*.json").Select(File.GetLastWriteTimeUtc).Max());   // reused
     }
 
     [Fact]
