@@ -84,7 +84,7 @@ public static class StudyPipeline
         {
             Data = data,
             Profile = profile, Cam = cam, Accuracy = accuracy, Claims = claims, Figures = figures,
-            FaithfulnessRatios = odometry.FaithfulnessRatios, Odometry = odometry.Summary, Steps = steps,
+            FaithfulnessRatios = odometry.FaithfulnessRatios, Odometry = odometry.Summary, OdometryAte = odometry.Ate, Steps = steps,
             Notebooks = notebooks.Select(nb => (nb.Notebook, nb.Passed, nb.Duration.TotalSeconds)).ToList(),
             CamBySeed = n > 1 ? camBySeed : [], AccuracyBySeed = n > 1 ? accuracyBySeed : [],
         };
@@ -96,8 +96,9 @@ public static class StudyPipeline
         return new Outcome(html, notebooks, steps);
     }
 
-    /// <summary>What the report takes from the odometry study: ATE and depth errors, faithfulness ratios, two figures.</summary>
-    public sealed record OdometryReport(object Summary, IReadOnlyList<double> FaithfulnessRatios, IReadOnlyList<(string, string, GenericChart)> Figures);
+    /// <summary>What the report takes from the odometry study: ATE and depth errors, the ATE table with the pose ceiling,
+    /// faithfulness ratios, two figures.</summary>
+    public sealed record OdometryReport(object Summary, IReadOnlyList<AteRow> Ate, IReadOnlyList<double> FaithfulnessRatios, IReadOnlyList<(string, string, GenericChart)> Figures);
 
     static OdometryReport OdometryPart(string checkpoint, string dataRoot, Profile profile)
     {
@@ -135,7 +136,9 @@ public static class StudyPipeline
                 snippets = f.Snippets.Select(s => new { s.Sequence, s.Frame, s.FlatMap, s.Result.Ratio, s.Result.RatioShifted }) }),
         };
         // A flat map has no "most salient" pixels: such snippets test nothing and are left out of the claim.
-        return new OdometryReport(summary, faithfulness.Snippets.Where(s => !s.FlatMap).Select(s => s.Result.Ratio).ToList(), figures);
+        var ate = evaluation.Ate.ToList();
+        if (ceiling is not null) ate.Insert(Math.Min(1, ate.Count), ceiling.HeldOutAte.First(r => r.Method == PoseCeiling.Method));
+        return new OdometryReport(summary, ate, faithfulness.Snippets.Where(s => !s.FlatMap).Select(s => s.Result.Ratio).ToList(), figures);
     }
 
     static readonly System.Text.Json.JsonSerializerOptions CacheJson = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };

@@ -23,6 +23,8 @@ public sealed record StudyResults
     public required IReadOnlyList<(string Heading, string Caption, GenericChart Chart)> Figures { get; init; }
     public IReadOnlyList<double>? FaithfulnessRatios { get; init; }
     public object? Odometry { get; init; }
+    /// <summary>The odometry ATE table as the report shows it: SfMLearner, the pose ceiling (when the data has poses), both baselines.</summary>
+    public IReadOnlyList<Odometry.AteRow> OdometryAte { get; init; } = [];
     public IReadOnlyList<StepTiming> Steps { get; init; } = [];
     public IReadOnlyList<(string Notebook, bool Passed, double Seconds)> Notebooks { get; init; } = [];
 
@@ -87,6 +89,7 @@ public static class StudyReport
         if (r.Odometry is not null)
         {
             page.Heading("Visual odometry (SfMLearner)");
+            if (r.OdometryAte.Count > 0) page.Html(AteTable(r.OdometryAte));
             page.Html($"<pre>{WebUtility.HtmlEncode(JsonSerializer.Serialize(r.Odometry, Json))}</pre>");
         }
         page.Heading("Run");
@@ -165,6 +168,14 @@ public static class StudyReport
             sb.Append($"<tr><td style=\"text-align:left\">{E(c.Statement)}</td><td style=\"text-align:left\">{E(c.Measure)}</td><td style=\"text-align:left\">{E(c.Value)}</td>" +
                       $"<td style=\"text-align:left\">{E(c.Rule)}</td><td style=\"background:{colour}\"><b>{E(c.Verdict)}</b>{agreement}</td></tr>");
         }
+        return sb.Append("</table>").ToString();
+    }
+
+    /// <summary>ATE on the held-out sequences (SfMLearner protocol: 5-frame snippets, one least-squares scale each), one row per method.</summary>
+    static string AteTable(IReadOnlyList<Odometry.AteRow> rows)
+    {
+        var sb = new StringBuilder("<table><tr><th>method</th><th>ATE (m, mean ± sd)</th><th>snippets</th></tr>");
+        foreach (var row in rows) sb.Append($"<tr><td>{E(row.Method)}</td><td>{row.Mean:0.0000} ± {row.Std:0.0000}</td><td>{row.Snippets}</td></tr>");
         return sb.Append("</table>").ToString();
     }
 

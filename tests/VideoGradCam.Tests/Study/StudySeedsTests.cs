@@ -266,6 +266,26 @@ public class StudySeedsTests
     }
 
     [Fact]
+    public void ReportShowsTheOdometryAteTableWithThePoseCeiling()
+    {
+        var folder = Directory.CreateTempSubdirectory("odometry-report").FullName;
+        try
+        {
+            var results = Results([ThreeSeeds[0]], [0.9]) with
+            {
+                Odometry = new { },
+                OdometryAte = [new("SfMLearner", 0.108, 0.035, 396), new(VideoGradCam.Odometry.PoseCeiling.Method, 0.0911, 0.0311, 396),
+                    new("zero motion", 0.451, 0.174, 396), new("mean training motion", 0.0955, 0.036, 396)],
+            };
+            var page = Page(StudyReport.Write(results, folder));
+            Assert.Contains("<tr><td>PoseNet fitted to the true poses</td><td>0.0911 ± 0.0311</td><td>396</td></tr>", page);
+            Assert.Contains("<tr><td>mean training motion</td><td>0.0955 ± 0.0360</td><td>396</td></tr>", page);
+            Assert.True(page.IndexOf("<td>SfMLearner</td>") < page.IndexOf("<td>PoseNet fitted"));
+        }
+        finally { Directory.Delete(folder, true); }
+    }
+
+    [Fact]
     public void ReportWithOneSeedHasNoSpread()
     {
         var folder = Directory.CreateTempSubdirectory("seeds-report").FullName;
