@@ -112,9 +112,7 @@ public static class OdometryCommands
                     Console.WriteLine($"  {d.Dof}  {(d.Correlation is { } c ? c.ToString("+0.00;-0.00") : "  -  ")}  {d.TruthStd:0.0000}  {d.PredictedStd:0.0000}");
                 if (ag.TranslationDirectionErrorDegrees is { } deg) Console.WriteLine($"  translation direction error {deg:0.0}° (mean over {ag.Pairs} pairs)");
             }
-            if (result.Spacing is { } spacing)
-                Console.WriteLine("snippet spacing (translation length relative to t+1's; median, predicted vs true; correlation): " +
-                    string.Join("  ", spacing.Select(r => $"t{r.Offset:+0;-0} {r.PredictedMedian:0.00} vs {r.TruthMedian:0.00} ({(r.Correlation is { } c ? c.ToString("+0.00;-0.00") : "-")})")));
+            if (result.Spacing is { } spacing) Console.WriteLine(SpacingLine(spacing));
             if (result.MeanMotionMisses is { } misses)
                 Console.WriteLine("what the mean-motion guess misses (ATE of the truth with one motion set to its training mean): " +
                     string.Join("  ", misses.Select(m => $"{m.Dof} {m.Ate:0.0000}")));
@@ -123,6 +121,11 @@ public static class OdometryCommands
         finally { foreach (var s in sequences) s.Dispose(); }
         return 0;
     }
+
+    /// <summary>One line of snippet spacing: per reference, the median predicted and true length relative to t+1's, and their correlation.</summary>
+    public static string SpacingLine(IReadOnlyList<ReferenceSpacing> spacing) =>
+        "snippet spacing (translation length relative to t+1's; median, predicted vs true; correlation): " +
+        string.Join("  ", spacing.Select(r => $"t{r.Offset:+0;-0} {r.PredictedMedian:0.00} vs {r.TruthMedian:0.00} ({(r.Correlation is { } c ? c.ToString("+0.00;-0.00") : "-")})"));
 
     public static int Explain(Args a)
     {

@@ -51,6 +51,7 @@ public static class PoseCeilingCommand
             AtomicFile.WriteAllText(output, JsonSerializer.Serialize(r, Json));
             Console.WriteLine($"pose-ceiling: {r.Steps} steps in {r.Seconds:0.0} s; epoch-mean loss {string.Join(", ", r.EpochMeans.Select(m => m.ToString("0.000")))}");
             Print($"held out ({string.Join(", ", heldOutNames)})", r.HeldOutAte, r.HeldOutAgreement);
+            if (r.HeldOutSpacing is { } spacing) Console.WriteLine("  " + OdometryCommands.SpacingLine(spacing));
             Print($"training sequence {r.TrainingSequence}", r.TrainingAte, r.TrainingAgreement);
             Console.WriteLine($"pose-ceiling: on held-out sequences the fitted PoseNet scores {r.Ate / r.MeanMotionAte:0.00}x the mean-motion baseline's ATE; wrote {output}");
         }

@@ -9,11 +9,13 @@ public sealed record PoseCeilingOptions(int Epochs = 3, int BatchSize = 4, doubl
     int Seed = Seeds.Default);
 
 /// <summary>The ceiling's result. <see cref="HeldOutAte"/>: ATE of the fitted PoseNet on the held-out sequences beside
-/// both baselines. <see cref="TrainingAte"/> and <see cref="TrainingAgreement"/>: the same on the first training
-/// sequence. A PoseNet that fits a motion there but not on held-out sequences has memorised it, not learnt it.</summary>
+/// both baselines, with its per-DoF agreement and snippet spacing there. <see cref="TrainingAte"/> and
+/// <see cref="TrainingAgreement"/>: the same on the first training sequence. A PoseNet that fits a motion there but not
+/// on held-out sequences has memorised it, not learnt it.</summary>
 public sealed record PoseCeilingResult(int Steps, double Seconds, IReadOnlyList<double> EpochMeans,
     IReadOnlyList<AteRow> HeldOutAte, PoseAgreement? HeldOutAgreement,
-    string TrainingSequence, IReadOnlyList<AteRow> TrainingAte, PoseAgreement? TrainingAgreement)
+    string TrainingSequence, IReadOnlyList<AteRow> TrainingAte, PoseAgreement? TrainingAgreement,
+    IReadOnlyList<ReferenceSpacing>? HeldOutSpacing = null)
 {
     /// <summary>The fitted PoseNet's held-out ATE.</summary>
     public double Ate => HeldOutAte.First(r => r.Method == PoseCeiling.Method).Mean;
@@ -90,7 +92,7 @@ public static class PoseCeiling
         var heldOutEval = Rename(SfmEvaluator.Evaluate(model, heldOut));
         var trainingEval = Rename(SfmEvaluator.Evaluate(model, [train[0]]));
         return new PoseCeilingResult(steps, seconds, epochMeans, heldOutEval.Ate, heldOutEval.Agreement,
-            train[0].Name, trainingEval.Ate, trainingEval.Agreement);
+            train[0].Name, trainingEval.Ate, trainingEval.Agreement, heldOutEval.Spacing);
     }
 
     static OdometryEvaluation Rename(OdometryEvaluation e) =>

@@ -132,7 +132,7 @@ public static class OdometryStudy
         var marker = Path.Combine(Folder(checkpoint), StepCache.MarkerName);
         var checkpointKey = File.Exists(marker) ? File.ReadAllText(marker) : $"{new FileInfo(ModelFile(checkpoint)).Length}:{File.GetLastWriteTimeUtc(ModelFile(checkpoint)):O}";
         var folder = Folder(checkpoint).TrimEnd(Path.DirectorySeparatorChar) + "-pose-ceiling";
-        var config = new { version = 1, options, checkpoint = checkpointKey, trainNames, heldOutNames };
+        var config = new { version = 2, options, checkpoint = checkpointKey, trainNames, heldOutNames };
         StepCache.Ensure(folder, "pose ceiling", config, (dir, _) =>
         {
             var train = Load(dataRoot, trainNames, settings.Width, settings.Height);

@@ -63,6 +63,7 @@ public class PoseCeilingTests
             Assert.Equal(r.HeldOutAte[2].Mean, r.MeanMotionAte);
             Assert.NotNull(r.HeldOutAgreement);
             Assert.NotNull(r.TrainingAgreement);
+            Assert.Equal(-1, Assert.Single(r.HeldOutSpacing!).Offset);            // 3-frame snippets: t-1 against t+1
         }
         finally { foreach (var s in all) s.Dispose(); }
     }
