@@ -14,9 +14,11 @@ public static class OdometryCommands
     public const string EvaluateUsage = "evaluate --checkpoint CKPT.sfm --data DIR [--sequences 02,03] [--out JSON]";
     public const string ExplainUsage = "explain --checkpoint CKPT.sfm --data DIR --snippet SEQ:FRAME [--out JSON] [--fraction 0.1] [--mask-all-frames]";
 
-    static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    /// <summary>How the odometry verbs write their JSON (snake_case, indented).</summary>
+    internal static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    static List<string>? ListOption(Args a, string name) =>
+    /// <summary>A comma-separated list option (sequence names), or null when absent.</summary>
+    internal static List<string>? ListOption(Args a, string name) =>
         a.Optional(name)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
 
     /// <summary>Loads the named sequences (or all) of a KITTI-layout or prepared dataset at the given size.</summary>

@@ -13,11 +13,6 @@ public static class PoseCeilingCommand
         "--train-sequences 00,01 --sequences 05 --seed K] [--out JSON]",
         "fit the PoseNet to the true poses in SfMLearner's budget: the ATE SfMLearner could reach on this data", Run);
 
-    static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-
-    static List<string>? ListOption(Args a, string name) =>
-        a.Optional(name)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
-
     static int Run(Args a)
     {
         var profile = Cli.ReadProfile(a);
@@ -30,8 +25,8 @@ public static class PoseCeilingCommand
         };
         var synth = SyntheticOdometry.ForProfile(profile);
         int width = a.Int("width", synth.Width), height = a.Int("height", synth.Height);
-        var trainNames = ListOption(a, "train-sequences");
-        var heldOutNames = ListOption(a, "sequences");
+        var trainNames = OdometryCommands.ListOption(a, "train-sequences");
+        var heldOutNames = OdometryCommands.ListOption(a, "sequences");
         var output = a.String("out", Path.Combine(WorkspacePaths.Artifacts(), "odometry", "pose-ceiling.json"));
         a.EnsureAllUsed();
         if (o.SequenceLength is not (3 or 5)) throw new UsageException("--sequence-length must be 3 or 5.");
@@ -48,7 +43,7 @@ public static class PoseCeilingCommand
         try
         {
             var r = PoseCeiling.Run(train, heldOut, o);
-            AtomicFile.WriteAllText(output, JsonSerializer.Serialize(r, Json));
+            AtomicFile.WriteAllText(output, JsonSerializer.Serialize(r, OdometryCommands.Json));
             Console.WriteLine($"pose-ceiling: {r.Steps} steps in {r.Seconds:0.0} s; epoch-mean loss {string.Join(", ", r.EpochMeans.Select(m => m.ToString("0.000")))}");
             Print($"held out ({string.Join(", ", heldOutNames)})", r.HeldOutAte, r.HeldOutAgreement);
             if (r.HeldOutSpacing is { } spacing) Console.WriteLine("  " + OdometryCommands.SpacingLine(spacing));

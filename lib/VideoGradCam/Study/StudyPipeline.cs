@@ -131,7 +131,7 @@ public static class StudyPipeline
         {
             ate = evaluation.Ate, depth = evaluation.Depth, evaluation.Sequences, evaluation.SnippetLength, agreement = evaluation.Agreement,
             meanMotionMisses = evaluation.MeanMotionMisses, spacing = evaluation.Spacing,
-            poseCeiling = ceiling is null ? null : new { ceiling.Steps, ceiling.Seconds, ate = ceiling.HeldOutAte, agreement = ceiling.HeldOutAgreement },
+            poseCeiling = ceiling is null ? null : new { ceiling.Steps, ceiling.Seconds, ate = ceiling.HeldOutAte, agreement = ceiling.HeldOutAgreement, spacing = ceiling.HeldOutSpacing },
             faithfulness = new[] { faithfulness, faithfulnessConv7 }.Select(f => new { f.Layer, f.Fraction, f.MeanRatio, f.MeanRatioShifted, f.FlatMaps,
                 snippets = f.Snippets.Select(s => new { s.Sequence, s.Frame, s.FlatMap, s.Result.Ratio, s.Result.RatioShifted }) }),
         };
