@@ -111,7 +111,7 @@ public static class OdometryCommands
             {
                 Console.WriteLine("per-DoF agreement of the target-to-next-frame motion (correlation; spread: true, predicted):");
                 foreach (var d in ag.Dofs)
-                    Console.WriteLine($"  {d.Dof}  {(d.Correlation is { } c ? c.ToString("+0.00;-0.00") : "  -  ")}  {d.TruthStd:0.0000}  {d.PredictedStd:0.0000}");
+                    Console.WriteLine($"  {d.Dof}  {(d.Correlation is null ? "  -  " : Signed(d.Correlation))}  {d.TruthStd:0.0000}  {d.PredictedStd:0.0000}");
                 if (ag.TranslationDirectionErrorDegrees is { } deg) Console.WriteLine($"  translation direction error {deg:0.0}° (mean over {ag.Pairs} pairs)");
             }
             if (result.Spacing is { } spacing) Console.WriteLine(SpacingLine(spacing));
@@ -127,7 +127,11 @@ public static class OdometryCommands
     /// <summary>One line of snippet spacing: per reference, the median predicted and true length relative to t+1's, and their correlation.</summary>
     public static string SpacingLine(IReadOnlyList<ReferenceSpacing> spacing) =>
         "snippet spacing (translation length relative to t+1's; median, predicted vs true; correlation): " +
-        string.Join("  ", spacing.Select(r => $"t{r.Offset:+0;-0} {r.PredictedMedian:0.00} vs {r.TruthMedian:0.00} ({(r.Correlation is { } c ? c.ToString("+0.00;-0.00") : "-")})"));
+        string.Join("  ", spacing.Select(r => $"t{r.Offset:+0;-0} {r.PredictedMedian:0.00} vs {r.TruthMedian:0.00} ({Signed(r.Correlation)})"));
+
+    /// <summary>A correlation with its sign, 2 decimals ("+0.35", "-0.09", "0.00" when it rounds to zero); "-" for none.</summary>
+    public static string Signed(double? value) => value is not { } v ? "-"
+        : Math.Round(v, 2) == 0 ? "0.00" : Math.Round(v, 2).ToString("+0.00;-0.00", System.Globalization.CultureInfo.InvariantCulture);
 
     public static int Explain(Args a)
     {

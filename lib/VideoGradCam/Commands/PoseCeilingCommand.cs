@@ -60,6 +60,6 @@ public static class PoseCeilingCommand
         foreach (var row in ate) Console.WriteLine($"  ATE {row.Method,-32} {row.Mean:0.0000} ± {row.Std:0.0000} ({row.Snippets} snippets)");
         if (agreement is null) return;
         Console.WriteLine("  correlation with the true target-to-next motion: " +
-            string.Join("  ", agreement.Dofs.Select(x => $"{x.Dof} {(x.Correlation is { } c ? c.ToString("+0.00;-0.00") : "-")}")));
+            string.Join("  ", agreement.Dofs.Select(x => $"{x.Dof} {OdometryCommands.Signed(x.Correlation)}")));
     }
 }

@@ -43,6 +43,13 @@ public class CliTests
     public void NoVerbPrintsUsageAndFails() => Assert.Equal(2, Run().Code);
 
     [Theory]
+    [InlineData(0.354, "+0.35")]
+    [InlineData(-0.09, "-0.09")]
+    [InlineData(-0.001, "0.00")]     // rounds to zero: no "-+0.00"
+    [InlineData(null, "-")]
+    public void CorrelationsArePrintedWithTheirSign(double? value, string expected) => Assert.Equal(expected, OdometryCommands.Signed(value));
+
+    [Theory]
     [InlineData("--initial-depth", "deep", "--initial-depth 'deep'")]
     [InlineData("--initial-depth", "500", "--initial-depth '500'")]
     [InlineData("--photometric-mean", "median", "--photometric-mean 'median'")]
