@@ -105,7 +105,7 @@ public static class PoseCeiling
     {
         using var adam = optim.Adam(net.parameters(), lr: o.LearningRate);
         using var scaleTensor = tensor(scale.Select(v => (float)v).ToArray(), [1, 1, 6]).to(device);
-        var items = train.SelectMany((s, si) => s.Targets(o.SequenceLength).Select(t => (si, t))).ToList();
+        var items = SfmTrainer.Items(train, o.SequenceLength);
         int stepsPerEpoch = (items.Count + o.BatchSize - 1) / o.BatchSize;
         var epochMeans = new List<double>();
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -113,18 +113,12 @@ public static class PoseCeiling
         using var progress = new Progress("pose ceiling", o.Epochs * stepsPerEpoch);
         for (int epoch = 0; epoch < o.Epochs; epoch++)
         {
-            var shuffle = new Random(SyntheticOdometry.StableSeed(o.Seed, epoch, 0x5eed));
-            var order = items.OrderBy(_ => shuffle.Next()).ToList();
             double sum = 0;
-            for (int b = 0; b < stepsPerEpoch; b++)
+            foreach (var batch in SfmTrainer.EpochBatches(items, o.Seed, epoch, o.BatchSize))
             {
                 using var scope = NewDisposeScope();
-                var batch = order.Skip(b * o.BatchSize).Take(o.BatchSize).ToList();
-                var groups = batch.GroupBy(x => x.si).Select(g => (Seq: train[g.Key], Targets: g.Select(x => x.t).ToList())).ToList();
-                var parts = groups.Select(g => g.Seq.Snippet(g.Targets, o.SequenceLength, device)).ToList();
-                var target = cat(parts.Select(p => p.Target).ToList(), 0);
-                var refs = Enumerable.Range(0, o.SequenceLength - 1).Select(j => cat(parts.Select(p => p.References[j]).ToList(), 0)).ToArray();
-                var labels = cat(groups.Select(g => Labels(g.Seq, g.Targets, o.SequenceLength)).ToList(), 0).to(device);
+                var (target, refs, _, order) = SfmTrainer.BatchSnippets(train, batch, o.SequenceLength, device);
+                var labels = cat(order.Select(x => Labels(train[x.Sequence], [x.Target], o.SequenceLength)).ToList(), 0).to(device);
                 var loss = ((net.call(target, refs).Pose - labels) / scaleTensor).pow(2).mean();
                 adam.zero_grad();
                 loss.backward();

@@ -88,7 +88,7 @@ public static class SfmTrainer
         model.To(device);
         var parameters = model.DepthNet.parameters().Concat(model.PoseNet.parameters()).ToList();
         using var adam = optim.Adam(parameters, lr: o.LearningRate, beta1: 0.9, beta2: 0.999);
-        var items = sequences.SelectMany((s, si) => s.Targets(o.SequenceLength).Select(t => (si, t))).ToList();
+        var items = Items(sequences, o.SequenceLength);
         if (items.Count == 0)
             throw new InvalidDataException($"No {o.SequenceLength}-frame snippet in the training sequences ({string.Join(", ", sequences.Select(s => $"{s.Name}: {s.Count} frames"))}).");
         int stepsPerEpoch = (items.Count + o.BatchSize - 1) / o.BatchSize;
@@ -110,17 +110,10 @@ public static class SfmTrainer
         if (start > 0) progress.Advance($"resumed after epoch {start}", start * stepsPerEpoch);
         for (int epoch = start; epoch < o.Epochs; epoch++)
         {
-            var shuffle = new Random(SyntheticOdometry.StableSeed(o.Seed, epoch, 0x5eed));
-            var order = items.OrderBy(_ => shuffle.Next()).ToList();
-            for (int b = 0; b < stepsPerEpoch; b++)
+            foreach (var batch in EpochBatches(items, o.Seed, epoch, o.BatchSize))
             {
-                var batch = order.Skip(b * o.BatchSize).Take(o.BatchSize).ToList();
                 using var scope = NewDisposeScope();
-                // one batch may span sequences: build each sequence's part, then concatenate along B
-                var parts = batch.GroupBy(x => x.si).Select(g => sequences[g.Key].Snippet(g.Select(x => x.t).ToList(), o.SequenceLength, device)).ToList();
-                var target = cat(parts.Select(p => p.Target).ToList(), 0);
-                var refs = Enumerable.Range(0, o.SequenceLength - 1).Select(j => cat(parts.Select(p => p.References[j]).ToList(), 0)).ToArray();
-                var k = cat(parts.Select(p => p.Intrinsics).ToList(), 0);
+                var (target, refs, k, _) = BatchSnippets(sequences, batch, o.SequenceLength, device);
                 var l = Objective(model, target, refs, k, o.LossWeights);
                 var loss = l.Total.mean();
                 adam.zero_grad();
@@ -155,6 +148,32 @@ public static class SfmTrainer
     }
 
     /// <summary>The training set's mean frame-to-frame motion (6-vector, previous -> next camera), the mean-motion baseline.</summary>
+    /// <summary>Every (sequence index, target) pair of the sequences' snippets of <paramref name="length"/> frames.</summary>
+    public static List<(int Sequence, int Target)> Items(IReadOnlyList<SequenceFrames> sequences, int length) =>
+        sequences.SelectMany((s, si) => s.Targets(length).Select(t => (si, t))).ToList();
+
+    /// <summary>Epoch <paramref name="epoch"/>'s batches: the items shuffled by a seed made of (seed, epoch), cut into
+    /// batches of <paramref name="batchSize"/> (the last may be smaller). A resumed run relies on this order.</summary>
+    public static IEnumerable<List<(int Sequence, int Target)>> EpochBatches(IReadOnlyList<(int Sequence, int Target)> items,
+        int seed, int epoch, int batchSize)
+    {
+        var shuffle = new Random(SyntheticOdometry.StableSeed(seed, epoch, 0x5eed));
+        var order = items.OrderBy(_ => shuffle.Next()).ToList();
+        for (int b = 0; b < order.Count; b += batchSize) yield return order.Skip(b).Take(batchSize).ToList();
+    }
+
+    /// <summary>The snippets of one batch, which may span sequences: each sequence's part is built, then concatenated
+    /// along B. <c>Order</c> is the batch's items in that concatenated order.</summary>
+    public static (Tensor Target, Tensor[] References, Tensor Intrinsics, List<(int Sequence, int Target)> Order) BatchSnippets(
+        IReadOnlyList<SequenceFrames> sequences, IReadOnlyList<(int Sequence, int Target)> batch, int length, Device device)
+    {
+        var groups = batch.GroupBy(x => x.Sequence).ToList();
+        var parts = groups.Select(g => sequences[g.Key].Snippet(g.Select(x => x.Target).ToList(), length, device)).ToList();
+        var target = cat(parts.Select(p => p.Target).ToList(), 0);
+        var refs = Enumerable.Range(0, length - 1).Select(j => cat(parts.Select(p => p.References[j]).ToList(), 0)).ToArray();
+        return (target, refs, cat(parts.Select(p => p.Intrinsics).ToList(), 0), groups.SelectMany(g => g).ToList());
+    }
+
     public static double[] MeanMotion(IEnumerable<SequenceFrames> sequences)
     {
         var sum = new double[6]; int n = 0;
