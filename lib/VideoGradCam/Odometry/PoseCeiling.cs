@@ -21,7 +21,7 @@ public sealed record PoseCeilingResult(int Steps, double Seconds, IReadOnlyList<
     public double Ate => HeldOutAte.First(r => r.Method == PoseCeiling.Method).Mean;
 
     /// <summary>The held-out ATE of the training set's mean motion.</summary>
-    public double MeanMotionAte => HeldOutAte.First(r => r.Method == "mean training motion").Mean;
+    public double MeanMotionAte => HeldOutAte.First(r => r.Method == SfmEvaluator.MeanMotion).Mean;
 }
 
 /// <summary>
@@ -45,9 +45,7 @@ public static class PoseCeiling
     /// the inverse warp takes). References in <see cref="SequenceFrames.ReferencesOf"/> order.</summary>
     public static Tensor Labels(SequenceFrames seq, IReadOnlyList<int> targets, int length)
     {
-        var poses = seq.Poses ?? throw new InvalidDataException($"Sequence {seq.Name} has no ground-truth poses; the pose ceiling needs them.");
-        var values = targets.SelectMany(t => SequenceFrames.ReferencesOf(t, length)
-            .SelectMany(r => PoseMath.RelativeVector(poses[r], poses[t]).Select(v => (float)v))).ToArray();
+        var values = targets.SelectMany(t => seq.ReferencePoses(t, length).SelectMany(v => v.Select(x => (float)x))).ToArray();
         return tensor(values, [targets.Count, length - 1, 6]);
     }
 
@@ -55,15 +53,7 @@ public static class PoseCeiling
     /// the loss divides each DoF's error by it, so a turn counts as much as a step forward.</summary>
     public static double[] LabelScale(IReadOnlyList<SequenceFrames> sequences, int length)
     {
-        var rows = new List<float[]>();
-        foreach (var s in sequences)
-        {
-            var targets = s.Targets(length).ToList();
-            if (targets.Count == 0) continue;
-            using var labels = Labels(s, targets, length);
-            var v = labels.data<float>().ToArray();
-            for (int i = 0; i < v.Length; i += 6) rows.Add(v[i..(i + 6)]);
-        }
+        var rows = sequences.SelectMany(s => s.Targets(length).SelectMany(t => s.ReferencePoses(t, length))).ToList();
         if (rows.Count == 0) throw new InvalidDataException($"No {length}-frame snippet in the training sequences.");
         return Enumerable.Range(0, 6).Select(c =>
         {
@@ -96,7 +86,7 @@ public static class PoseCeiling
     }
 
     static OdometryEvaluation Rename(OdometryEvaluation e) =>
-        e with { Ate = e.Ate.Select(r => r.Method == "SfMLearner" ? r with { Method = Method } : r).ToList() };
+        e with { Ate = e.Ate.Select(r => r.Method == SfmEvaluator.SfmMethod ? r with { Method = Method } : r).ToList() };
 
     /// <summary>Adam on the PoseNet alone; loss = mean over references and DoFs of ((predicted - true) / scale)²; batches
     /// drawn as SfMLearner's trainer draws them (a seeded shuffle per epoch).</summary>

@@ -118,6 +118,14 @@ public sealed class SequenceFrames : IDisposable
         return Enumerable.Range(t - k, length).Where(i => i != t).ToArray();
     }
 
+    /// <summary>The true pose of each reference of target t (<see cref="ReferencesOf"/> order) in PoseExpNet's output
+    /// convention: the transform that maps target-camera points into the reference camera, as [tx,ty,tz,rx,ry,rz].</summary>
+    public double[][] ReferencePoses(int t, int length)
+    {
+        var poses = Poses ?? throw new InvalidDataException($"Sequence {Name} has no ground-truth poses.");
+        return ReferencesOf(t, length).Select(r => PoseMath.RelativeVector(poses[r], poses[t])).ToArray();
+    }
+
     /// <summary>A batch of snippets around the given targets (each [B,...]; B = targets.Count).</summary>
     public Snippet Snippet(IReadOnlyList<int> targets, int length, Device? device = null)
     {

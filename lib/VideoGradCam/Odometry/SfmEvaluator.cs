@@ -19,6 +19,9 @@ public sealed record OdometryEvaluation(int SnippetLength, IReadOnlyList<string>
 
 public static class SfmEvaluator
 {
+    /// <summary>The methods of the ATE table.</summary>
+    public const string SfmMethod = "SfMLearner", ZeroMotion = "zero motion", MeanMotion = "mean training motion";
+
     /// <summary>
     /// ATE on every snippet of the model's length (5 for a 5-frame model: the SfMLearner protocol) with a least-squares
     /// scale per snippet, against two baselines (zero motion; the training set's mean motion), and depth Abs Rel/RMSE
@@ -68,10 +71,11 @@ public static class SfmEvaluator
                     if (seq.Poses is not { } gtPoses) continue;
                     int t = batch[i], first = t - length / 2;
                     // the network's target -> next-frame transform; the same transform from the ground truth
-                    truthSteps.Add(PoseMath.RelativeVector(gtPoses[t + 1], gtPoses[t]));
+                    var truthRows = seq.ReferencePoses(t, length);
+                    truthSteps.Add(truthRows[n / 2]);
                     predictedSteps.Add(rows[n / 2]);
+                    truthSnippets.Add(truthRows);
                     predictedSnippets.Add(rows);
-                    truthSnippets.Add(SequenceFrames.ReferencesOf(t, length).Select(r => PoseMath.RelativeVector(gtPoses[r], gtPoses[t])).ToArray());
                     var gtSnippet = PoseMath.RelativeToFirst(Enumerable.Range(first, length).Select(j => gtPoses[j]).ToList());
                     ablations.Add(MeanMotionAnatomy.Snippet(gtSnippet, meanVector));
                     sfm.Add(OdometryMetrics.SnippetAte(gtSnippet, PoseMath.SnippetPosesFromNetwork(rows)));
@@ -85,7 +89,7 @@ public static class SfmEvaluator
         var rowsOut = new List<AteRow>();
         if (sfm.Count > 0)
         {
-            rowsOut.Add(Row("SfMLearner", sfm)); rowsOut.Add(Row("zero motion", zero)); rowsOut.Add(Row("mean training motion", mean));
+            rowsOut.Add(Row(SfmMethod, sfm)); rowsOut.Add(Row(ZeroMotion, zero)); rowsOut.Add(Row(MeanMotion, mean));
         }
         var depth = depthFrames > 0 ? new DepthErrors(absRel / depthFrames, rmse / depthFrames, depthFrames) : null;
         var agreement = truthSteps.Count > 0 ? PoseAgreement.Compute(truthSteps, predictedSteps) : null;

@@ -60,6 +60,13 @@ public sealed class SfmLearner : IDisposable
         return model;
     }
 
+    /// <summary>The settings of a checkpoint written by <see cref="Save"/>, without loading its weights.</summary>
+    public static SfmSettings ReadSettings(string path)
+    {
+        using var r = Open(path, out var settings);
+        return settings;
+    }
+
     /// <summary>Loads the weights of a checkpoint written by <see cref="Save"/> into this model (its settings stay; a resumed run).</summary>
     public void LoadWeights(string path)
     {

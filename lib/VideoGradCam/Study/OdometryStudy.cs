@@ -122,8 +122,7 @@ public static class OdometryStudy
     /// </summary>
     public static PoseCeilingResult? EnsureCeiling(string checkpoint, string dataRoot, SfmTrainingOptions training, bool force = false)
     {
-        SfmSettings settings;
-        using (var model = SfmLearner.Load(ModelFile(checkpoint))) settings = model.Settings;
+        var settings = SfmLearner.ReadSettings(ModelFile(checkpoint));
         var trainNames = settings.TrainSequences?.ToList() ?? TrainSequences(dataRoot).ToList();
         var heldOutNames = HeldOutSequences(dataRoot, settings);
         var all = OdometryDatasets.Open(dataRoot);
