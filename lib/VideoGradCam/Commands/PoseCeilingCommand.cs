@@ -17,7 +17,8 @@ public static class PoseCeilingCommand
     {
         var profile = Cli.ReadProfile(a);
         var data = a.Required("data");
-        var d = new PoseCeilingOptions(Epochs: SfmTrainingOptions.ForProfile(profile).Epochs, BatchSize: SfmTrainingOptions.ForProfile(profile).BatchSize);
+        var sfm = SfmTrainingOptions.ForProfile(profile);   // the same budget as SfMLearner's training
+        var d = new PoseCeilingOptions(Epochs: sfm.Epochs, BatchSize: sfm.BatchSize);
         var o = d with
         {
             Epochs = a.Int("epochs", d.Epochs), BatchSize = a.Int("batch-size", d.BatchSize), LearningRate = a.Double("lr", d.LearningRate),
