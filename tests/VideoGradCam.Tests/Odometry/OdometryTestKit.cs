@@ -7,12 +7,7 @@ namespace VideoGradCam.Tests.Odometry;
 /// <summary>Small helpers shared by the odometry tests.</summary>
 static class OdometryTestKit
 {
-    public static string TempDir()
-    {
-        var d = Path.Combine(Path.GetTempPath(), "odometry-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(d);
-        return d;
-    }
+    public static string TempDir() => TestTemp.Dir("odometry");
 
     public static string TinyDataset(int sequences = 1, int frames = 6, int seed = 3, int width = 64, int height = 24)
     {

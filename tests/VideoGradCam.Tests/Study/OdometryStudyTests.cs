@@ -6,12 +6,7 @@ namespace VideoGradCam.Tests.Study;
 
 public class OdometryStudyTests
 {
-    static string TempDir()
-    {
-        var d = Path.Combine(Path.GetTempPath(), "odometry-study-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(d);
-        return d;
-    }
+    static string TempDir() => TestTemp.Dir("odometry-study");
 
     static readonly SyntheticOdometry.Options Tiny = new(Sequences: 2, Frames: 7, Width: 64, Height: 24, Seed: 5);
 
