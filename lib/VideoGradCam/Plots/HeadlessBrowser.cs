@@ -40,16 +40,27 @@ public sealed class HeadlessBrowser : IAsyncDisposable
     /// <summary>What a page drew: plot containers, how many hold an SVG, and the JavaScript errors it logged.</summary>
     public sealed record PageCheck(int Plots, int PlotsWithSvg, IReadOnlyList<string> Errors);
 
-    public async Task<PageCheck> CheckAsync(string htmlPath)
+    /// <param name="offline">refuse every request that leaves the machine (http, https): a chart that needs a CDN
+    /// then stays empty. Errors about the refused requests themselves are not counted.</param>
+    public async Task<PageCheck> CheckAsync(string htmlPath, bool offline = false)
     {
         var page = await _browser.NewPageAsync();
         var errors = new List<string>();
+        var refused = new List<string>();
+        if (offline)
+            await page.RouteAsync(url => !url.StartsWith("file:", StringComparison.Ordinal) && !url.StartsWith("data:", StringComparison.Ordinal),
+                async route => { refused.Add(route.Request.Url); await route.AbortAsync(); });
         page.PageError += (_, e) => errors.Add(e);
-        page.Console += (_, m) => { if (m.Type == "error") errors.Add(m.Text); };
+        page.Console += (_, m) => { if (m.Type == "error" && !m.Text.Contains("net::ERR_FAILED", StringComparison.Ordinal)) errors.Add(m.Text); };
         await page.GotoAsync(new Uri(Path.GetFullPath(htmlPath)).AbsoluteUri, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
+        const string drawnScript = "() => [...document.querySelectorAll('.wsplot')].filter(d => d.querySelector('svg')).length";
         var plots = await page.Locator(".wsplot").CountAsync();
-        var drawn = await page.EvaluateAsync<int>("() => [...document.querySelectorAll('.wsplot')].filter(d => d.querySelector('svg')).length");
+        // Charts draw when plotly.js is there; give a late script a moment before counting.
+        try { await page.WaitForFunctionAsync($"() => ({drawnScript})() === {plots}", null, new PageWaitForFunctionOptions { Timeout = 10_000 }); }
+        catch (TimeoutException) { }
+        var drawn = await page.EvaluateAsync<int>(drawnScript);
         await page.CloseAsync();
+        if (offline && drawn < plots && refused.Count > 0) errors.Add($"requests refused offline: {string.Join(", ", refused.Distinct().Take(3))}");
         return new PageCheck(plots, drawn, errors);
     }
 

@@ -3,22 +3,39 @@ using System.Text.Json.Nodes;
 namespace VideoGradCam.Runtime;
 
 /// <summary>
-/// Executes a notebook headless with dotnet-repl (a local dotnet tool, see .config/dotnet-tools.json) and writes
-/// the executed notebook, outputs included. A cell that throws fails the run; the failure names the cell.
-/// Runs from the notebook's folder, because dotnet-repl ignores --working-dir and cells use relative paths.
+/// Executes a notebook headless in the kernel VS Code's Polyglot Notebooks and Jupyter start (<c>dotnet-interactive</c>,
+/// registered as the Jupyter kernel <c>.net-csharp</c> by <c>./workspace setup</c>), driven by a real Jupyter client:
+/// nbclient, through <c>run_notebook.py</c> beside this file. Writes the executed notebook (outputs included) and its
+/// HTML export. The kernel starts in the notebook's folder, as in the front ends. A cell that throws fails the run;
+/// the failure names the notebook, the cell and the error.
 /// </summary>
 public static class NotebookRunner
 {
-    public sealed record Outcome(string Notebook, bool Passed, string OutputPath, TimeSpan Duration, string? Failure, string Log);
+    /// <summary>The Jupyter kernel the notebooks declare and run in.</summary>
+    public const string Kernel = ".net-csharp";
+
+    public sealed record Outcome(string Notebook, bool Passed, string OutputPath, TimeSpan Duration, string? Failure, string Log)
+    {
+        /// <summary>The executed notebook exported to HTML, beside it.</summary>
+        public string HtmlPath => Path.ChangeExtension(OutputPath, ".html");
+    }
 
     public static IReadOnlyList<string> All(string? folder = null) =>
         Directory.EnumerateFiles(folder ?? WorkspacePaths.Notebooks(), "*.ipynb")
                  .Where(f => char.IsDigit(Path.GetFileName(f)[0]))
                  .OrderBy(f => f, StringComparer.Ordinal).ToList();
 
-    /// <param name="data">the data the notebook runs on, passed as environment variables that <c>StudyData.Current()</c> reads
-    /// (default: this process's choice, synthetic unless set).</param>
-    public static Outcome Run(string notebook, string outputFolder, Profile profile, TimeSpan? timeout = null, Study.StudyData? data = null)
+    /// <summary>The Python that has Debian's nbclient: WORKSPACE_PYTHON, else /usr/bin/python3, else python3 on PATH.</summary>
+    public static string Python() =>
+        Environment.GetEnvironmentVariable("WORKSPACE_PYTHON") is { Length: > 0 } p ? p
+        : File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+
+    static string ClientScript() => Path.Combine(WorkspacePaths.Root(), "lib", "VideoGradCam", "Runtime", "run_notebook.py");
+
+    /// <param name="environment">variables for the kernel on top of this process's own (the profile is always set), e.g.
+    /// the data choice that <c>StudyData.Current()</c> reads in the notebook.</param>
+    public static Outcome Run(string notebook, string outputFolder, Profile profile, TimeSpan? timeout = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         notebook = Path.GetFullPath(notebook);
         if (!File.Exists(notebook)) throw new FileNotFoundException($"Notebook not found: {notebook}", notebook);
@@ -29,47 +46,33 @@ public static class NotebookRunner
         {
             [Profiles.EnvironmentVariable] = profile.Name(),
             ["WORKSPACE_ARTIFACTS"] = WorkspacePaths.Artifacts(),
+            ["WORKSPACE_ROOT"] = WorkspacePaths.Root(),
             ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
             ["DOTNET_NOLOGO"] = "1",
         };
-        foreach (var (k, v) in (data ?? Study.StudyData.Current()).EnvironmentVariables()) env[k] = v;
-        var result = ExternalProcess.Run("dotnet",
-            ["tool", "run", "dotnet-repl", "--", "--run", notebook, "--exit-after-run", "--output-path", output],
-            workingDirectory: Path.GetDirectoryName(notebook), environment: env, timeout: timeout ?? TimeSpan.FromMinutes(30));
+        foreach (var (k, v) in environment ?? new Dictionary<string, string>()) env[k] = v;
+        var result = ExternalProcess.Run(Python(),
+            [ClientScript(), notebook, output, "--html", Path.ChangeExtension(output, ".html"), "--kernel", Kernel],
+            workingDirectory: Path.GetDirectoryName(notebook), environment: env, timeout: timeout ?? TimeSpan.FromMinutes(45));
         var duration = DateTime.UtcNow - started;
-        var failure = result.ExitCode == 0 ? null : DescribeFailure(output, result);
+        var failure = result.ExitCode == 0 ? null : $"{Path.GetFileName(notebook)}: {DescribeFailure(result)}";
         return new Outcome(Path.GetFileName(notebook), result.ExitCode == 0, output, duration, failure, result.Output);
     }
 
-    /// <summary>The first failing cell of an executed notebook (its index, first line and error), else the log's tail.</summary>
-    static string DescribeFailure(string executed, ExternalProcess.Result result)
+    /// <summary>The client's verdict (its last stdout line is JSON): the failing cell's number, first line and error
+    /// (at most eight lines), else the log's tail.</summary>
+    static string DescribeFailure(ExternalProcess.Result result)
     {
-        if (File.Exists(executed))
+        var lines = result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var verdict = lines.LastOrDefault(l => l.StartsWith("{\"passed\"", StringComparison.Ordinal));
+        if (verdict is not null && JsonNode.Parse(verdict) is { } v)
         {
-            try
-            {
-                var cells = JsonNode.Parse(File.ReadAllText(executed))?["cells"]?.AsArray() ?? [];
-                for (int i = 0; i < cells.Count; i++)
-                {
-                    foreach (var o in cells[i]?["outputs"]?.AsArray() ?? [])
-                    {
-                        var kind = o?["output_type"]?.GetValue<string>();
-                        var isError = kind == "error" || (kind == "stream" && o?["name"]?.GetValue<string>() == "stderr");
-                        if (!isError) continue;
-                        var message = kind == "error"
-                            ? $"{o?["ename"]}: {o?["evalue"]}"
-                            : string.Concat((o?["text"]?.AsArray() ?? []).Select(t => t?.GetValue<string>()));
-                        var source = string.Concat((cells[i]?["source"]?.AsArray() ?? []).Select(t => t?.GetValue<string>()));
-                        var firstLine = source.Split('\n').FirstOrDefault(l => l.Trim().Length > 0) ?? "";
-                        var lines = message.Trim().Split('\n');
-                        var shown = string.Join('\n', lines.Take(8)) + (lines.Length > 8 ? $"\n... ({lines.Length - 8} more lines)" : "");
-                        return $"cell {i + 1} (`{firstLine.Trim()}`) failed: {shown}";
-                    }
-                }
-            }
-            catch (System.Text.Json.JsonException) { }
+            var error = (v["error"]?.GetValue<string>() ?? "").Trim().Split('\n');
+            var shown = string.Join('\n', error.Take(8)) + (error.Length > 8 ? $"\n... ({error.Length - 8} more lines)" : "");
+            return v["cell"] is { } cell
+                ? $"cell {cell} (`{v["source"]}`) failed: {shown}"
+                : $"the kernel did not run the notebook: {shown}";
         }
-        var tail = string.Join('\n', result.Output.Split('\n').TakeLast(30));
-        return $"dotnet-repl exited with {result.ExitCode}:\n{tail}";
+        return $"the notebook client exited with {result.ExitCode}:\n{string.Join('\n', lines.TakeLast(30))}";
     }
 }

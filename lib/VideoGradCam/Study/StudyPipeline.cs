@@ -227,7 +227,7 @@ public static class StudyPipeline
         {
             var name = Path.GetFileName(nb);
             var cache = Path.Combine(outFolder, ".cache", Path.GetFileNameWithoutExtension(nb));
-            var baseConfig = new { notebook = StepCache.Hash(File.ReadAllText(nb)), bootstrap = StepCache.Hash(bootstrap), profile = profile.Name(), upstream = StepCache.Hash(upstream) };
+            var baseConfig = new { notebook = StepCache.Hash(File.ReadAllText(nb)), bootstrap = StepCache.Hash(bootstrap), profile = profile.Name(), upstream = StepCache.Hash(upstream), kernel = NotebookRunner.Kernel };
             object config = data.IsSynthetic ? baseConfig : new { baseConfig, data = data.EnvironmentVariables() };
             NotebookRunner.Outcome? outcome = null;
             progress.Status($"running {name}");
@@ -235,7 +235,7 @@ public static class StudyPipeline
             {
                 StepCache.Ensure(cache, $"notebook {name}", config, (_, _) =>
                 {
-                    outcome = NotebookRunner.Run(nb, outFolder, profile, data: data);
+                    outcome = NotebookRunner.Run(nb, outFolder, profile, environment: data.EnvironmentVariables());
                     if (!outcome.Passed) throw new NotebookFailedException(outcome);
                 }, force);
             }

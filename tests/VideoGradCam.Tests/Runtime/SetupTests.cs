@@ -44,5 +44,11 @@ public class SetupTests
             Assert.True(version == m.Groups[2].Value, $"{name}: bootstrap.dib has {m.Groups[2].Value}, Directory.Packages.props has {version}");
         }
         Assert.Contains(refs, m => m.Groups[1].Value == "TorchSharp-cpu");
+        // The OpenCV runtime is chosen per operating system in code, at the same version as the build's.
+        foreach (var runtime in new[] { "OpenCvSharp4.official.runtime.linux-x64", "OpenCvSharp4.runtime.win" })
+        {
+            Assert.Contains($"\"{runtime}\"", bootstrap);
+            Assert.Contains($"{{openCvRuntime}}, {pinned[runtime]}", bootstrap);
+        }
     }
 }
