@@ -13,10 +13,10 @@ public static class BenchCommand
     public static IReadOnlyDictionary<string, (string Summary, Func<Args, int> Run)> Benches =>
         new Dictionary<string, (string, Func<Args, int>)>
         {
-            ["sampler"] = ("ms per 16-frame clip: seek/grab sampler vs decoding every frame", Video.SamplerBenchmark.RunSampler),
-            ["synth"] = ("synthetic action clips generated per second, quick and full sizes", Video.SamplerBenchmark.RunSynth),
-            ["training"] = ("training clips/s per model at quick and full sizes, peak memory [--steps 7 --models .. --sizes quick,full,study]", Training.TrainingBenchmark.Run),
-            ["cam"] = ("Grad-CAM engine: map vs full backward, per-frame maps in one pass, memory over 1,000 explanations", Cam.CamBenchmark.Run),
+            ["sampler"] = ("ms per 16-frame clip: seek/grab sampler vs decoding every frame", SamplerBenchmark.RunSampler),
+            ["synth"] = ("synthetic action clips generated per second, quick and full sizes", SamplerBenchmark.RunSynth),
+            ["training"] = ("training clips/s per model at quick and full sizes, peak memory [--steps 7 --models .. --sizes quick,full,study]", TrainingBenchmark.Run),
+            ["cam"] = ("Grad-CAM engine: map vs full backward, per-frame maps in one pass, memory over 1,000 explanations", CamBenchmark.Run),
         };
 
     static int Run(Args a)

@@ -72,15 +72,18 @@ public static class CamComparisonPlot
 }
 
 /// <summary>One metric for every model and CAM method: grouped bars (x: method and weighting, one colour per model).</summary>
+/// <summary>A metric of every CAM method, one bar series per model: plain numbers in, a chart out.</summary>
 public static class CamMetricPlot
 {
-    public static GenericChart Bars(IReadOnlyList<Study.CamEvaluation> evaluations, string metric, Func<Study.MethodScores, double> value, double? reference = null)
+    /// <param name="series">per model (the series name), the value of each method (the bar's key).</param>
+    /// <param name="reference">a chance or baseline level drawn as a line across the bars.</param>
+    public static GenericChart Bars(IReadOnlyList<(string Name, IReadOnlyList<(string Key, double Value)> Bars)> series, string metric, double? reference = null)
     {
-        var traces = evaluations.Select(e => (GenericChart)Chart.Column<double, string, string>(
-            values: e.Methods.Select(value).ToArray(), Keys: e.Methods.Select(m => $"{m.Method} ({m.Weighting})").ToArray(), Name: e.Architecture)).ToList();
-        if (reference is { } r)
+        var traces = series.Select(s => (GenericChart)Chart.Column<double, string, string>(
+            values: s.Bars.Select(b => b.Value).ToArray(), Keys: s.Bars.Select(b => b.Key).ToArray(), Name: s.Name)).ToList();
+        if (reference is { } r && series.Count > 0)
         {
-            var keys = evaluations[0].Methods.Select(m => $"{m.Method} ({m.Weighting})").ToArray();
+            var keys = series[0].Bars.Select(b => b.Key).ToArray();
             traces.Add(Chart.Line<string, double, string>(keys, keys.Select(_ => r).ToArray(), Name: "chance / baseline"));
         }
         var chart = Plotly.NET.Chart.combine(traces);

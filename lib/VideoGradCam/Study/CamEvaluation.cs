@@ -255,6 +255,12 @@ public static class CamStudyEvaluations
     public static string Folder(string architecture, Profile profile) =>
         Path.Combine(WorkspacePaths.Artifacts(), "cam-eval", $"{architecture}-{profile.Name()}");
 
+    /// <summary>One metric of every method, a bar series per model (<see cref="Plots.CamMetricPlot"/>).</summary>
+    public static Plotly.NET.GenericChart MetricBars(this IReadOnlyList<CamEvaluation> evaluations, string metric,
+        Func<MethodScores, double> value, double? reference = null) =>
+        Plots.CamMetricPlot.Bars(evaluations.Select(e => (e.Architecture,
+            (IReadOnlyList<(string, double)>)e.Methods.Select(m => ($"{m.Method} ({m.Weighting})", value(m))).ToList())).ToList(), metric, reference);
+
     /// <summary>Study seed <paramref name="seed"/>'s evaluation: seed 0 is <see cref="Folder(string, Profile)"/>, seed k &gt; 0
     /// is <c>cam-eval/&lt;arch&gt;-&lt;profile&gt;-seed&lt;k&gt;</c>.</summary>
     public static string Folder(string architecture, Profile profile, int seed) =>

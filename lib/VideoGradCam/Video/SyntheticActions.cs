@@ -61,20 +61,19 @@ public static class SyntheticActions
         AtomicFile.WriteAllText(Path.Combine(outDir, ClassListFile), string.Join("\n", settings.Classes) + "\n");
         AtomicFile.WriteAllText(Path.Combine(outDir, SettingsFile), System.Text.Json.JsonSerializer.Serialize(settings,
             new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
-        int written = 0, present = 0;
-        using var progress = new Progress("synth actions", settings.Classes.Count * settings.ClipsPerClass);
-        for (int c = 0; c < settings.Classes.Count; c++)
+        // Progress counts only the clips still to write: a complete set (the usual case in notebooks) shows none.
+        var missing = settings.Classes.SelectMany((name, c) => Enumerable.Range(0, settings.ClipsPerClass).Select(i => (name, c, i)))
+            .Where(x => !(File.Exists(VideoPath(outDir, x.name, x.i)) && ClipAnnotation.ExistsFor(VideoPath(outDir, x.name, x.i))))
+            .ToList();
+        int written = 0, present = settings.Classes.Count * settings.ClipsPerClass - missing.Count;
+        if (missing.Count == 0) return new Summary(outDir, written, present, clock.Elapsed);
+        using var progress = new Progress("synth actions", missing.Count);
+        foreach (var (name, c, i) in missing)
         {
-            var name = settings.Classes[c];
-            for (int i = 0; i < settings.ClipsPerClass; i++)
-            {
-                cancel.ThrowIfCancellationRequested();
-                var video = VideoPath(outDir, name, i);
-                if (File.Exists(video) && ClipAnnotation.ExistsFor(video)) { present++; progress.Advance(); continue; }
-                WriteClip(video, name, c, i, settings, cancel, onFrame);
-                written++;
-                progress.Advance($"{name} {i + 1}/{settings.ClipsPerClass}");
-            }
+            cancel.ThrowIfCancellationRequested();
+            WriteClip(VideoPath(outDir, name, i), name, c, i, settings, cancel, onFrame);
+            written++;
+            progress.Advance($"{name} {i + 1}/{settings.ClipsPerClass}");
         }
         return new Summary(outDir, written, present, clock.Elapsed);
     }

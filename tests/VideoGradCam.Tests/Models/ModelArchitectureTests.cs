@@ -1,4 +1,5 @@
 using TorchSharp;
+using VideoGradCam.Cam;
 using VideoGradCam.Models;
 using static TorchSharp.torch;
 

@@ -1,12 +1,12 @@
 using System.Diagnostics;
 using System.Text.Json;
 using TorchSharp;
-using VideoGradCam.Commands;
+using VideoGradCam.Training;
 using VideoGradCam.Models;
 using VideoGradCam.Runtime;
 using static TorchSharp.torch;
 
-namespace VideoGradCam.Training;
+namespace VideoGradCam.Commands;
 
 /// <summary>
 /// <c>./workspace bench training</c>: training throughput (clips per second from the median step: forward, backward, Adam step on random

@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Text.Json;
 using OpenCvSharp;
-using VideoGradCam.Commands;
+using VideoGradCam.Video;
 using VideoGradCam.Runtime;
 
-namespace VideoGradCam.Video;
+namespace VideoGradCam.Commands;
 
 /// <summary>
 /// <c>./workspace bench sampler</c> and <c>./workspace bench synth</c>. The sampler benchmark encodes 320x240

@@ -2,11 +2,11 @@ using System.Diagnostics;
 using System.Text.Json;
 using TorchSharp;
 using TorchSharp.Modules;
-using VideoGradCam.Commands;
+using VideoGradCam.Cam;
 using VideoGradCam.Runtime;
 using static TorchSharp.torch;
 
-namespace VideoGradCam.Cam;
+namespace VideoGradCam.Commands;
 
 /// <summary>
 /// <c>./workspace bench cam [--frames 16] [--size 112] [--width 16] [--reps 5] [--explanations 1000] [--warmup 1500] [--memory-size 32]</c>:
