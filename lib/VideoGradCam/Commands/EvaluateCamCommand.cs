@@ -37,9 +37,7 @@ public static class EvaluateCamCommand
         var result = CamEvaluator.Evaluate(checkpoint, data, options);
         result.Save(output);
         Console.WriteLine($"evaluate-cam: {result.Architecture} at {result.Layer}, {result.Clips} clips, accuracy {result.Accuracy:P1}, mask area {result.MaskArea:P1}");
-        Console.WriteLine($"{"method",-16} {"weighting",-13} {"pointing",8} {"energy",7} {"tAUC",6} {"del",6} {"ins",6} {"sanity",7} {"other-E",8}");
-        foreach (var m in result.Methods)
-            Console.WriteLine($"{m.Method,-16} {m.Weighting,-13} {m.PointingGame,8:0.00} {m.EnergyInMask,7:0.00} {m.TemporalAuc,6:0.00} {m.DeletionAuc,6:0.00} {m.InsertionAuc,6:0.00} {(m.SanityPassed ? "pass" : "FAIL"),7} {m.OtherClassEnergyInMask,8:0.00}");
+        Console.Write(CamStudyEvaluations.Table([result]));
         if (result.Attention is { } att)
             Console.WriteLine($"attention: mass on relevant frames {att.MassOnRelevant:P1} (chance {att.ChanceMass:P1}), AUC {att.Auc:0.00}");
         Console.WriteLine($"evaluate-cam: written to {output}");

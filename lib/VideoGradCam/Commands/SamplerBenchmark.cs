@@ -38,9 +38,9 @@ public static class SamplerBenchmark
             var info = FrameSampler.Probe(file);
             var indices = FrameSampler.Indices(info.ClaimedFrameCount, options, 0, info.FramesPerSecond, file);
             FrameSampler.Sample(file, options).Dispose();                                  // warm-up
-            double sampler = Median(repeats, () => FrameSampler.Sample(file, options).Dispose());
-            double readOn = Median(repeats, () => ReadOn(file, indices));
-            double all = Median(Math.Max(1, repeats / 2), () => DecodeAll(file));
+            double sampler = 1000 * BenchTiming.MedianSeconds(repeats, () => FrameSampler.Sample(file, options).Dispose());
+            double readOn = 1000 * BenchTiming.MedianSeconds(repeats, () => ReadOn(file, indices));
+            double all = 1000 * BenchTiming.MedianSeconds(Math.Max(1, repeats / 2), () => DecodeAll(file));
             using var source = new VideoFileSource(file);
             using (source.Read(indices.Distinct().ToArray())) { }
             rows.Add(new SamplerRow(seconds, gop, info.ClaimedFrameCount, sampler, readOn, all, source.Seeks, source.Grabs));
@@ -103,19 +103,6 @@ public static class SamplerBenchmark
             if (r.ExitCode != 0) throw new InvalidOperationException($"ffmpeg failed to encode {file}: {r.Output}");
         });
         return file;
-    }
-
-    static double Median(int repeats, Action run)
-    {
-        var times = new List<double>();
-        for (int i = 0; i < repeats; i++)
-        {
-            var sw = Stopwatch.StartNew();
-            run();
-            times.Add(sw.Elapsed.TotalMilliseconds);
-        }
-        times.Sort();
-        return times[times.Count / 2];
     }
 
     /// <summary>The baseline without seeking: grab every frame up to the last sampled one, retrieve the sampled ones.</summary>

@@ -93,15 +93,7 @@ public static class TrainingBenchmark
         Step();                                 // LibTorch builds its convolution kernels for each new shape
         Step();                                 // in the first two steps (seen: 2.6 s vs 0.1 s forward for r3d18 quick)
         // The median step: robust to bursts of load from other processes on a shared machine.
-        var times = new List<double>();
-        for (int i = 0; i < steps; i++)
-        {
-            var clock = Stopwatch.StartNew();
-            Step();
-            times.Add(clock.Elapsed.TotalSeconds);
-        }
-        times.Sort();
-        double median = steps % 2 == 1 ? times[steps / 2] : (times[steps / 2 - 1] + times[steps / 2]) / 2;
+        double median = BenchTiming.MedianSeconds(steps, Step);
         return new Row(architecture, size.Name, size.Frames, size.Pixels, size.Width, size.Batch, steps, size.Batch / median, median);
     }
 }

@@ -66,7 +66,8 @@ public static class OdometrySaliency
         return a;
     }
 
-    static float[,,] ToArray3(Tensor t3d)
+    /// <summary>A [C,H,W] tensor as a float array (copied to the CPU).</summary>
+    public static float[,,] ToArray3(Tensor t3d)
     {
         using var c = t3d.detach().cpu().contiguous();
         var flat = c.data<float>().ToArray();

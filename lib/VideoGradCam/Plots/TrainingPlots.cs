@@ -1,5 +1,6 @@
 using Plotly.NET;
 using Plotly.NET.CSharp;
+using VideoGradCam.Cam.Metrics;
 using VideoGradCam.Training;
 using Chart = Plotly.NET.CSharp.Chart;
 using GenericChart = Plotly.NET.GenericChart;
@@ -48,7 +49,7 @@ public static class TrainingPlots
     {
         int t = attention.Count;
         var frames = Enumerable.Range(0, t).ToArray();
-        var share = AttentionMetrics.RelevantShare(attention, relevant);
+        var share = AttentionAgreement.RelevantShare(attention, relevant);
         var bars = Chart.Column<double, int, string>(
             attention, Keys: frames, Name: "attention",
             MarkerColor: Color.fromColors(relevant.Select(r => Color.fromString(r ? "#d62728" : "#7f7f7f"))));
@@ -68,7 +69,7 @@ public static class TrainingPlots
         var names = clipNames?.ToArray() ?? attention.Select((_, i) => $"clip {i}").ToArray();
         int t = attention.Count == 0 ? 0 : attention[0].Length;
         var frames = Enumerable.Range(0, t).ToArray();
-        var mean = AttentionMetrics.MeanRelevantShare(attention.Select((a, i) => ((IReadOnlyList<double>)a, (IReadOnlyList<bool>)relevant[i])));
+        var mean = AttentionAgreement.MeanRelevantShare(attention.Select((a, i) => ((IReadOnlyList<double>)a, (IReadOnlyList<bool>)relevant[i])));
         var weights = Chart.Heatmap<double, int, string, string>(attention.Select(a => a.AsEnumerable()), X: frames, Y: names,
             ColorScale: StyleParam.Colorscale.Viridis, ReverseYAxis: true, Name: "attention");
         var truth = Chart.Heatmap<int, int, string, string>(relevant.Select(r => r.Select(b => b ? 1 : 0)), X: frames, Y: names,

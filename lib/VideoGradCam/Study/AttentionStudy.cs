@@ -1,4 +1,5 @@
 using TorchSharp;
+using VideoGradCam.Cam.Metrics;
 using VideoGradCam.Runtime;
 using VideoGradCam.Training;
 using VideoGradCam.Video;
@@ -10,7 +11,7 @@ namespace VideoGradCam.Study;
 public sealed record ClipAttention(string Video, string Label, string Predicted, double[] Attention, bool[] Relevant)
 {
     /// <summary>Share of the attention mass on the ground-truth relevant frames.</summary>
-    public double RelevantShare => AttentionMetrics.RelevantShare(Attention, Relevant);
+    public double RelevantShare => AttentionAgreement.RelevantShare(Attention, Relevant);
 }
 
 /// <summary>Where an attention model looks in time, clip by clip, against the synthetic set's ground truth.</summary>

@@ -160,7 +160,7 @@ public static class OdometryStudy
         var image = seq.Images[t].unsqueeze(0);                                         // [1,3,H,W] in [-1,1]
         var depth = 1 / model.Disparity(image)[0, 0];                                   // [H,W]
         var rgb = (seq.Images[t].permute(1, 2, 0) * 0.5 + 0.5).clamp(0, 1);             // [H,W,3] in [0,1]
-        return new DepthSample(seq.Name, t, ToArray3(rgb), OdometrySaliency.ToArray(depth),
+        return new DepthSample(seq.Name, t, OdometrySaliency.ToArray3(rgb), OdometrySaliency.ToArray(depth),
             seq.Depth is { } d ? OdometrySaliency.ToArray(d[t]) : null);
     }
 
@@ -270,14 +270,5 @@ public static class OdometryStudy
     {
         var v = values.Where(double.IsFinite).ToList();
         return v.Count == 0 ? double.NaN : v.Average();
-    }
-
-    static float[,,] ToArray3(TorchSharp.torch.Tensor t3d)
-    {
-        using var c = t3d.detach().cpu().contiguous();
-        var flat = c.data<float>().ToArray();
-        var a = new float[c.shape[0], c.shape[1], c.shape[2]];
-        Buffer.BlockCopy(flat, 0, a, 0, flat.Length * sizeof(float));
-        return a;
     }
 }

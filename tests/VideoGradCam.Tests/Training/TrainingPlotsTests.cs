@@ -1,3 +1,4 @@
+using VideoGradCam.Cam.Metrics;
 using VideoGradCam.Plots;
 using VideoGradCam.Training;
 
@@ -34,8 +35,8 @@ public class TrainingPlotsTests
     {
         double[] a = [0.1, 0.6, 0.2, 0.1];
         bool[] relevant = [false, true, true, false];
-        Assert.Equal(0.8, AttentionMetrics.RelevantShare(a, relevant), 9);
-        Assert.Equal(0.5, AttentionMetrics.RelevantShare([0.25, 0.25, 0.25, 0.25], relevant), 9);   // uniform: 2/4
+        Assert.Equal(0.8, AttentionAgreement.RelevantShare(a, relevant), 9);
+        Assert.Equal(0.5, AttentionAgreement.RelevantShare([0.25, 0.25, 0.25, 0.25], relevant), 9);   // uniform: 2/4
         var html = Html(TrainingPlots.AttentionVsRelevance(a, relevant, "clip 3"));
         Assert.Contains("80", html);
         Assert.Contains("uniform 1/T", html);

@@ -44,12 +44,29 @@ public static class AttentionAgreement
         var chance = new List<double>();
         for (int b = 0; b < scores.Length; b++)
         {
-            double total = scores[b].Sum();
-            if (total <= 0 || !labels[b].Any(l => l)) continue;
-            mass.Add(scores[b].Where((_, t) => labels[b][t]).Sum() / total);
+            if (scores[b].Sum() <= 0 || !labels[b].Any(l => l)) continue;
+            mass.Add(RelevantShare(scores[b], labels[b]));
             chance.Add((double)labels[b].Count(l => l) / labels[b].Length);
         }
         return new Result(mass.Count == 0 ? double.NaN : mass.Average(), chance.Count == 0 ? double.NaN : chance.Average(),
             TemporalRelevance.Evaluate(attention, relevance));
+    }
+
+    /// <summary>The share of attention mass on the ground-truth relevant frames: Σ_{t relevant} a_t / Σ_t a_t.
+    /// Uniform attention scores (relevant frames) / T.</summary>
+    public static double RelevantShare(IReadOnlyList<double> attention, IReadOnlyList<bool> relevant)
+    {
+        if (attention.Count != relevant.Count)
+            throw new ArgumentException($"{attention.Count} attention weights but {relevant.Count} relevance flags.");
+        double total = attention.Sum();
+        if (total <= 0) throw new ArgumentException("Attention weights sum to zero.");
+        return attention.Where((_, t) => relevant[t]).Sum() / total;
+    }
+
+    /// <summary>The mean of <see cref="RelevantShare"/> over clips.</summary>
+    public static double MeanRelevantShare(IEnumerable<(IReadOnlyList<double> Attention, IReadOnlyList<bool> Relevant)> clips)
+    {
+        var shares = clips.Select(c => RelevantShare(c.Attention, c.Relevant)).ToList();
+        return shares.Count == 0 ? double.NaN : shares.Average();
     }
 }
