@@ -30,7 +30,7 @@ public static class CamBenchmark
         var framewise = new BenchCnnLstm(width);
         using var clip = randn(new long[] { 1, 3, frames, size, size });
         var rows = new List<Dictionary<string, object>>();
-        foreach (var (name, model) in new (string, IBenchModel)[] { ("3d-conv", volume), ("cnn-lstm", framewise) })
+        foreach (var (name, model) in new (string, IBenchModel)[] { ("3d-conv", volume), ("frame-wise", framewise) })
         {
             var engine = new CamEngine(model);
             // Interleaved runs (map, full, map, full...) so both see the same machine load; ratio = median of per-run ratios.

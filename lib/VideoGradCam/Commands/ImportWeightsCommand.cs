@@ -14,7 +14,7 @@ public static class ImportWeightsCommand
         var weights = a.Required("weights");
         var output = a.Required("out");
         a.EnsureAllUsed();
-        if (!Models.VideoModels.Architectures.Contains(model)) throw new UsageException($"Unknown model '{model}'.");
+        if (Models.ModelRegistry.Find(model) is not { Kind: Models.ModelKind.VideoClassifier }) throw new UsageException($"Unknown model '{model}': use {Models.ModelRegistry.Names(Models.ModelKind.VideoClassifier)}.");
         PretrainedWeights.Import(model, weights, output);
         Console.WriteLine($"import-weights: {weights} loaded strictly into {model}; checkpoint {output} (Kinetics-400 classes, 16x112x112 clips)");
         return 0;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using VideoGradCam.Models;
 using VideoGradCam.Odometry;
 using VideoGradCam.Runtime;
 
@@ -34,8 +35,9 @@ public static class OdometryCommands
     public static int Train(Args a)
     {
         var profile = Cli.ReadProfile(a);
-        var model = a.String("model", "sfmlearner");
-        if (model != "sfmlearner") throw new UsageException($"--model '{model}' is not an odometry model (use sfmlearner).");
+        var model = a.String("model", ModelRegistry.SfmLearner.Name);
+        if (ModelRegistry.Find(model) is not { Kind: ModelKind.Odometry })
+            throw new UsageException($"--model '{model}' is not an odometry model (use {ModelRegistry.Names(ModelKind.Odometry)}).");
         var data = a.Required("data");
         var output = a.Required("out");
         var d = SfmTrainingOptions.ForProfile(profile);

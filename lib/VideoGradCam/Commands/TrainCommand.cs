@@ -8,17 +8,16 @@ namespace VideoGradCam.Commands;
 public static class TrainCommand
 {
     public static readonly Verb Verb = new("train",
-        "train --model r3d18|mc3_18|cnn-lstm|cnn-lstm-attention [--data DIR] --out CKPT [--epochs N --frames T --size S --width W --batch B --lr X --seed K --resume]\n         | " + OdometryCommands.TrainUsage,
+        $"train --model {string.Join('|', Models.ModelRegistry.OfKind(Models.ModelKind.VideoClassifier))} [--data DIR] --out CKPT [--epochs N --frames T --size S --width W --batch B --lr X --seed K --resume]\n         | " + OdometryCommands.TrainUsage,
         "train a model; progress per epoch; checkpoint written atomically", Run);
 
     static int Run(Args a)
     {
-        if (a.String("model", "") == "sfmlearner") return OdometryCommands.Train(a);
+        if (Models.ModelRegistry.Find(a.String("model", "")) == Models.ModelRegistry.SfmLearner) return OdometryCommands.Train(a);
         var profile = Cli.ReadProfile(a);
-        var model = a.Required("model");
+        var model = Models.ModelRegistry.Find(a.Required("model"))?.Name
+            ?? throw new UsageException($"Unknown model '{a.Required("model")}': use {Models.ModelRegistry.Names()}.");
         var defaults = ClassifierSettings.For(model, profile);
-        if (!Models.VideoModels.Architectures.Contains(model))
-            throw new UsageException($"Unknown model '{model}': use {string.Join(", ", Models.VideoModels.Architectures)} or sfmlearner.");
         var settings = defaults with
         {
             Epochs = a.Int("epochs", defaults.Epochs),

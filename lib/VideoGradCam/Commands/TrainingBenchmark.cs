@@ -42,7 +42,7 @@ public static class TrainingBenchmark
         a.EnsureAllUsed();
         if (steps < 1) throw new UsageException("--steps must be at least 1.");
         foreach (var m in models)
-            if (!VideoModels.Architectures.Contains(m)) throw new UsageException($"Unknown model '{m}'. Known: {string.Join(", ", VideoModels.Architectures)}.");
+            if (ModelRegistry.Find(m) is not { Kind: ModelKind.VideoClassifier }) throw new UsageException($"Unknown model '{m}'. Known: {ModelRegistry.Names(ModelKind.VideoClassifier)}.");
 
         // The first configuration measured in a process runs several times slower even after its warm-up steps
         // (seen: r3d18 quick 4.3 s/step first, 0.5 s/step when measured again): warm the process up once, untimed.

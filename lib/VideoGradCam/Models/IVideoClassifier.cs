@@ -15,7 +15,7 @@ public sealed record VideoForward(Tensor Logits, IReadOnlyDictionary<string, Ten
 /// </summary>
 public interface IVideoClassifier
 {
-    /// <summary>"r3d18", "mc3_18", "cnn-lstm", "cnn-lstm-attention".</summary>
+    /// <summary>Its name in <see cref="ModelRegistry"/>.</summary>
     string Architecture { get; }
 
     int NumClasses { get; }

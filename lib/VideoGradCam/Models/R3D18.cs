@@ -25,7 +25,7 @@ public sealed class R3D18 : VideoClassifier
     public R3D18(VideoModelConfig config) : base(config.Architecture)
     {
         _config = config;
-        bool mixed = config.Architecture == VideoModels.MC318Name;
+        bool mixed = config.Architecture == ModelRegistry.MC318.Name;
         long w = config.Width;
         // stem: Conv3d(3, w, (3,7,7), stride (1,2,2), pad (1,3,3)) + BN + ReLU, no max-pool
         stem = Sequential(

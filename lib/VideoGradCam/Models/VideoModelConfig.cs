@@ -5,7 +5,7 @@ namespace VideoGradCam.Models;
 /// <summary>
 /// Everything needed to rebuild a video classifier (stored in checkpoints as JSON).
 /// </summary>
-/// <param name="Architecture">"r3d18", "mc3_18", "cnn-lstm" or "cnn-lstm-attention".</param>
+/// <param name="Architecture">a video classifier's name in <see cref="ModelRegistry"/>.</param>
 /// <param name="NumClasses">K, the number of classes.</param>
 /// <param name="Width">base channels of the ResNet (64 = torchvision; 16 or 8 for quick CPU training). Layers have width x (1,2,4,8).</param>
 /// <param name="HiddenSize">LSTM hidden size (CNN-LSTM models only).</param>
@@ -18,5 +18,5 @@ public sealed record VideoModelConfig(
     int AttentionSize = 128)
 {
     [JsonIgnore]
-    public bool IsRecurrent => Architecture is VideoModels.CnnLstmName or VideoModels.CnnLstmAttentionName;
+    public bool IsRecurrent => ModelRegistry.Get(Architecture).IsRecurrent;
 }

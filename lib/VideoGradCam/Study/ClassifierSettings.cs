@@ -1,3 +1,4 @@
+using VideoGradCam.Models;
 using VideoGradCam.Runtime;
 
 namespace VideoGradCam.Study;
@@ -7,7 +8,7 @@ namespace VideoGradCam.Study;
 /// quick trains each model in about 2 minutes on 2 cores; full aims at the study's accuracy inside the 2-hour budget of
 /// <c>reproduce --profile full</c> (15 epochs; an R3D-18 epoch takes about 2 minutes on 2 cores).
 /// </summary>
-/// <param name="Architecture">r3d18, mc3_18, cnn-lstm, cnn-lstm-attention.</param>
+/// <param name="Architecture">a video classifier's name in <see cref="ModelRegistry"/>.</param>
 /// <param name="Frames">frames sampled per clip (equally spaced).</param>
 /// <param name="Size">clip height = width after resize and centre crop.</param>
 /// <param name="Width">base channels of the backbone (torchvision: 64).</param>
@@ -21,13 +22,9 @@ public sealed record ClassifierSettings(
         _ => new(architecture, Frames: 8, Size: 64, Width: 8, HiddenSize: 64, Epochs: 6, BatchSize: 8, LearningRate: 1e-3, Seed: Seeds.Default),
     };
 
-    /// <summary>
-    /// The layer the study's measurements explain. The study used the last block (layer4), but at the small clip sizes
-    /// that train on 2 CPU cores layer4 is 2x2 (quick) or 4x4 (full) pixels: too coarse to point at small evidence.
-    /// layer2 (stride 8) keeps 8x8 / 14x14; notebook 05 compares the layers on the same clips.
-    /// </summary>
-    public string CamLayer => Architecture.StartsWith("r3d") || Architecture.StartsWith("mc3") ? "layer2" : "backbone.layer2";
+    /// <summary>The layer the study's measurements explain (<see cref="ModelEntry.StudyCamLayer"/>: why layer2).</summary>
+    public string CamLayer => ModelRegistry.Get(Architecture).StudyCamLayer!;
 
-    /// <summary>The study's three classifiers, in the order of its figures.</summary>
-    public static readonly IReadOnlyList<string> StudyModels = ["r3d18", "cnn-lstm", "cnn-lstm-attention"];
+    /// <summary>The study's three classifiers' names, in the order of its figures (<see cref="ModelRegistry.Study"/>).</summary>
+    public static readonly IReadOnlyList<string> StudyModels = ModelRegistry.Study.Select(e => e.Name).ToList();
 }

@@ -46,7 +46,7 @@ public static class ClassifierStudy
     };
 
     public static DataSpec DataFor(ClassifierSettings s) =>
-        s.Architecture.StartsWith("r3d") || s.Architecture.StartsWith("mc3")
+        ModelRegistry.Get(s.Architecture).Statistics == InputStatistics.Kinetics400
             ? DataSpec.Kinetics400 with { Frames = s.Frames, Height = s.Size, Width = s.Size }
             : DataSpec.ImageNet(s.Frames, s.Size, s.Size);
 
@@ -162,7 +162,7 @@ public static class ClassifierStudy
         if (seed < 0) throw new ArgumentOutOfRangeException(nameof(seed), seed, "A study seed is 0, 1, 2, ...");
     }
 
-    static string? InitialWeights(string architecture, StudyData data) => architecture == "r3d18" ? data.R3dWeights : null;
+    static string? InitialWeights(string architecture, StudyData data) => architecture == ModelRegistry.R3D18.Name ? data.R3dWeights : null;
 
     /// <summary>Loads <paramref name="path"/> into every parameter but the final fc (strict on all others: missing or misshaped
     /// keys are named); the fc keeps the model's own initialisation, sized for this data's classes.</summary>

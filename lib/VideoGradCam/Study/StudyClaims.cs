@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using VideoGradCam.Cam;
 using VideoGradCam.Cam.Metrics;
+using VideoGradCam.Models;
 
 namespace VideoGradCam.Study;
 
@@ -30,6 +31,9 @@ public sealed record Claim(string Statement, string Measure, string Value, strin
 /// </summary>
 public static class StudyClaims
 {
+    // The models the claims compare, by their registry names.
+    static readonly string R3d = ModelRegistry.R3D18.Name, Lstm = ModelRegistry.CnnLstm.Name, Attention = ModelRegistry.CnnLstmAttention.Name;
+
     public const string Holds = "holds", Partly = "partly holds", Fails = "does not hold", NotMeasured = "not measured";
 
     /// <param name="evaluations">architecture -> CAM evaluation (Grad-CAM at the model's default weighting is used).</param>
@@ -82,10 +86,10 @@ public static class StudyClaims
                 "holds if every model points at least twice as often as chance and puts at least twice a uniform map's energy in the mask",
                 above == rows.Count ? Holds : above > 0 ? Partly : Fails));
         }
-        if (Has("cnn-lstm", "cnn-lstm-attention"))
+        if (Has(Lstm, Attention))
         {
-            var (plainAccuracy, attAccuracy) = (S(e => e["cnn-lstm"].Accuracy), S(e => e["cnn-lstm-attention"].Accuracy));
-            var (plainEnergy, attEnergy) = (G("cnn-lstm", m => m.EnergyInMask), G("cnn-lstm-attention", m => m.EnergyInMask));
+            var (plainAccuracy, attAccuracy) = (S(e => e[Lstm].Accuracy), S(e => e[Attention].Accuracy));
+            var (plainEnergy, attEnergy) = (G(Lstm, m => m.EnergyInMask), G(Attention, m => m.EnergyInMask));
             bool accuracy = attAccuracy.Mean > plainAccuracy.Mean, focus = attEnergy.Mean > plainEnergy.Mean;
             claims.Add(new Claim("Attention improves accuracy and focus",
                 "test accuracy and Grad-CAM energy inside the evidence masks, CNN-LSTM with vs without attention",
@@ -93,11 +97,11 @@ public static class StudyClaims
                 "holds if both are higher with attention; partly if one is",
                 accuracy && focus ? Holds : accuracy || focus ? Partly : Fails));
         }
-        if (evaluations.ContainsKey("cnn-lstm-attention") && seeds.All(e => e["cnn-lstm-attention"].Attention is not null))
+        if (evaluations.ContainsKey(Attention) && seeds.All(e => e[Attention].Attention is not null))
         {
-            var mass = S(e => e["cnn-lstm-attention"].Attention!.MassOnRelevant);
-            var chance = S(e => e["cnn-lstm-attention"].Attention!.ChanceMass);
-            var auc = S(e => e["cnn-lstm-attention"].Attention!.Auc);
+            var mass = S(e => e[Attention].Attention!.MassOnRelevant);
+            var chance = S(e => e[Attention].Attention!.ChanceMass);
+            var auc = S(e => e[Attention].Attention!.Auc);
             claims.Add(new Claim("Attention weights are high on the relevant frames",
                 "attention mass on the ground-truth relevant frames (chance: their share) and ROC AUC of the weights against relevance",
                 $"mass {mass.Format("P1")} (chance {chance.Format("P1")}); AUC {auc.Format("0.00")}",
@@ -115,10 +119,10 @@ public static class StudyClaims
                 "holds if, for every model, the other-class map puts less energy on the true evidence and differs from the true-class map (ρ < 0.8)",
                 distinct == rows.Count ? Holds : distinct > 0 ? Partly : Fails));
         }
-        if (Has("r3d18", "cnn-lstm"))
+        if (Has(R3d, Lstm))
         {
             var rho = S(e => FrameImportanceRho(e));
-            var (aucR, aucL) = (G("r3d18", m => m.TemporalAuc), G("cnn-lstm", m => m.TemporalAuc));
+            var (aucR, aucL) = (G(R3d, m => m.TemporalAuc), G(Lstm, m => m.TemporalAuc));
             claims.Add(new Claim("The 3D net's Grad-CAM follows the CNN-LSTM's pattern over time",
                 "rank correlation of per-frame importance between R3D-18 and CNN-LSTM on the same clips; each model's temporal AUC",
                 $"mean ρ {rho.Format("0.00")}; temporal AUC R3D-18 {aucR.Format("0.00")}, CNN-LSTM {aucL.Format("0.00")}",
@@ -131,7 +135,7 @@ public static class StudyClaims
 
     /// <summary>Mean over clips of the rank correlation between R3D-18's and CNN-LSTM's per-frame Grad-CAM importance.</summary>
     static double FrameImportanceRho(IReadOnlyDictionary<string, CamEvaluation> e) =>
-        GradCam(e, "r3d18").FrameImportance.Zip(GradCam(e, "cnn-lstm").FrameImportance, (x, y) => Ranks.Spearman(x, y)).Where(v => !double.IsNaN(v)).DefaultIfEmpty(double.NaN).Average();
+        GradCam(e, R3d).FrameImportance.Zip(GradCam(e, Lstm).FrameImportance, (x, y) => Ranks.Spearman(x, y)).Where(v => !double.IsNaN(v)).DefaultIfEmpty(double.NaN).Average();
 
     const string OdometryStatement = "Odometry (regression) Grad-CAM maps are mostly meaningful";
 
@@ -167,13 +171,13 @@ public static class StudyClaims
                 "pointing game and energy inside the evidence masks", $"{none}: no evidence masks", "needs evidence masks", NotMeasured),
         };
         claims.Add(new Claim("Attention improves accuracy and focus", "test accuracy and Grad-CAM energy inside the evidence masks, CNN-LSTM with vs without attention",
-            Has("cnn-lstm", "cnn-lstm-attention")
-                ? $"accuracy {S(e => e["cnn-lstm-attention"].Accuracy).Format("P1")} vs {S(e => e["cnn-lstm"].Accuracy).Format("P1")}; focus (energy in mask) {none}"
+            Has(Lstm, Attention)
+                ? $"accuracy {S(e => e[Attention].Accuracy).Format("P1")} vs {S(e => e[Lstm].Accuracy).Format("P1")}; focus (energy in mask) {none}"
                 : none,
             "needs evidence masks for the focus half", NotMeasured));
         static double AttentionRho(IReadOnlyDictionary<string, CamEvaluation> e) =>
-            e.TryGetValue("cnn-lstm-attention", out var att) && att.AttentionWeights is { } weights
-                ? weights.Zip(GradCam(e, "cnn-lstm-attention").FrameImportance, (w, i) => Ranks.Spearman(w, i)).Where(v => !double.IsNaN(v)).DefaultIfEmpty(double.NaN).Average()
+            e.TryGetValue(Attention, out var att) && att.AttentionWeights is { } weights
+                ? weights.Zip(GradCam(e, Attention).FrameImportance, (w, i) => Ranks.Spearman(w, i)).Where(v => !double.IsNaN(v)).DefaultIfEmpty(double.NaN).Average()
                 : double.NaN;
         var attentionRho = S(AttentionRho);
         claims.Add(new Claim("Attention weights are high on the relevant frames",
@@ -184,7 +188,7 @@ public static class StudyClaims
             "energy of the other-class map inside the true class's evidence, and its rank correlation with the true-class map",
             $"ρ(true-class map, other-class map): {string.Join("; ", evaluations.Keys.Select(a => $"{evaluations[a].Architecture} {S(e => GradCam(e, a).OtherClassSpearman).Format("0.00")}"))}; energy in the evidence {none}",
             "needs evidence masks for the energy half", NotMeasured));
-        if (Has("r3d18", "cnn-lstm"))
+        if (Has(R3d, Lstm))
             claims.Add(new Claim("The 3D net's Grad-CAM follows the CNN-LSTM's pattern over time",
                 "rank correlation of per-frame importance between R3D-18 and CNN-LSTM on the same clips; each model's temporal AUC",
                 $"mean ρ {S(FrameImportanceRho).Format("0.00")}; temporal AUC {none}", "needs relevant frames for the temporal AUC", NotMeasured));

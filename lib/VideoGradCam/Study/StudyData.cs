@@ -1,3 +1,4 @@
+using VideoGradCam.Models;
 using VideoGradCam.Odometry;
 using VideoGradCam.Runtime;
 using VideoGradCam.Video;
@@ -68,8 +69,8 @@ public sealed record StudyData(string? ActionsName, string? ActionsRoot, bool Ha
         }
         foreach (var (name, path) in Pairs(weights, "--weights"))
         {
-            if (name != "r3d18") throw new ArgumentException($"--weights: unknown model '{name}': only r3d18 (torchvision's Kinetics-400 r3d_18-b3b3357e.pth) is supported.");
-            if (!File.Exists(path)) throw new FileNotFoundException($"--weights r3d18: {Path.GetFullPath(path)}: no such weights file.", path);
+            if (name != ModelRegistry.R3D18.Name) throw new ArgumentException($"--weights: unknown model '{name}': only {ModelRegistry.R3D18} (torchvision's Kinetics-400 r3d_18-b3b3357e.pth) is supported.");
+            if (!File.Exists(path)) throw new FileNotFoundException($"--weights {ModelRegistry.R3D18}: {Path.GetFullPath(path)}: no such weights file.", path);
             r3d = Path.GetFullPath(path);
         }
         bool groundTruth = actionsRoot is null || HasAnnotations(actionsRoot);

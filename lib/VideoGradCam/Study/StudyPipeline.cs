@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Plotly.NET;
+using VideoGradCam.Models;
 using VideoGradCam.Plots;
 using VideoGradCam.Runtime;
 using VideoGradCam.Training;
@@ -171,7 +172,7 @@ public static class StudyPipeline
         var figures = new List<(string, string, GenericChart)>();
 
         var clap = Clip("clap");
-        var clapRows = new[] { "cnn-lstm", "cnn-lstm-attention" }.Select(a => (a, e: CamStudy.Explain(models[a], clap, "clap", Settings(a)))).ToList();
+        var clapRows = new[] { ModelRegistry.CnnLstm.Name, ModelRegistry.CnnLstmAttention.Name }.Select(a => (a, e: CamStudy.Explain(models[a], clap, "clap", Settings(a)))).ToList();
         figures.Add(("CNN-LSTM with and without attention on a 'clap' clip",
             "Grad-CAM (true class) per frame; top: CNN-LSTM, bottom: CNN-LSTM with temporal attention. Red = high.",
             CamComparisonPlot.Strips(clapRows.Select(r => Row(r.e, $"{r.a}\npred {r.e.Predicted}")).ToList(), clapRows[0].e.SourceFrames, Path.GetFileName(clap))));
@@ -192,7 +193,7 @@ public static class StudyPipeline
         }
 
         var drink = Clip("drink");
-        var r3dRows = new[] { "drink", "smile" }.Select(t => CamStudy.Explain(models["r3d18"], drink, t, Settings("r3d18"))).ToList();
+        var r3dRows = new[] { "drink", "smile" }.Select(t => CamStudy.Explain(models[ModelRegistry.R3D18.Name], drink, t, Settings(ModelRegistry.R3D18.Name))).ToList();
         figures.Add(("3D ResNet: true class and another class",
             "R3D-18 Grad-CAM on a 'drink' clip: for its true class (top) and for 'smile' (bottom); time recovered by trilinear upsampling.",
             CamComparisonPlot.Strips(r3dRows.Select(e => Row(e, $"target {e.Target}\np {e.TargetProbability:0.00}")).ToList(), r3dRows[0].SourceFrames, Path.GetFileName(drink))));
@@ -219,6 +220,8 @@ public static class StudyPipeline
                 .Order().Select(File.ReadAllText).ToList()
             : [];
         var bootstrap = File.ReadAllText(Path.Combine(WorkspacePaths.Notebooks(), "bootstrap.dib"));
+        // The library the notebooks load: a notebook's outputs change with it (builds are deterministic: same sources, same bytes).
+        var library = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(typeof(StudyPipeline).Assembly.Location)))[..12];
         var outcomes = new List<NotebookRunner.Outcome>();
         var notebooks = NotebookRunner.All().Where(n => only is null || Path.GetFileName(n).Contains(only)).ToList();
         if (notebooks.Count == 0) throw new ArgumentException($"No notebook matches '{only}'.");
@@ -227,7 +230,7 @@ public static class StudyPipeline
         {
             var name = Path.GetFileName(nb);
             var cache = Path.Combine(outFolder, ".cache", Path.GetFileNameWithoutExtension(nb));
-            var baseConfig = new { notebook = StepCache.Hash(File.ReadAllText(nb)), bootstrap = StepCache.Hash(bootstrap), profile = profile.Name(), upstream = StepCache.Hash(upstream), kernel = NotebookRunner.Kernel };
+            var baseConfig = new { notebook = StepCache.Hash(File.ReadAllText(nb)), bootstrap = StepCache.Hash(bootstrap), profile = profile.Name(), upstream = StepCache.Hash(upstream), kernel = NotebookRunner.Kernel, library };
             object config = data.IsSynthetic ? baseConfig : new { baseConfig, data = data.EnvironmentVariables() };
             NotebookRunner.Outcome? outcome = null;
             progress.Status($"running {name}");
