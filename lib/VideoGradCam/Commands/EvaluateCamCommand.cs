@@ -1,3 +1,4 @@
+using VideoGradCam.Cam.Evaluation;
 using VideoGradCam.Cam;
 using VideoGradCam.Runtime;
 using VideoGradCam.Study;
@@ -34,7 +35,7 @@ public static class EvaluateCamCommand
         a.EnsureAllUsed();
         if (!Directory.Exists(checkpoint)) throw new DirectoryNotFoundException($"{checkpoint}: no such checkpoint folder.");
         if (!Directory.Exists(data)) throw new DirectoryNotFoundException($"{data}: no such data folder.");
-        var result = CamEvaluator.Evaluate(checkpoint, data, options);
+        var result = CamStudyEvaluations.Evaluate(checkpoint, data, options);
         result.Save(output);
         Console.WriteLine($"evaluate-cam: {result.Architecture} at {result.Layer}, {result.Clips} clips, accuracy {result.Accuracy:P1}, mask area {result.MaskArea:P1}");
         Console.Write(CamStudyEvaluations.Table([result]));

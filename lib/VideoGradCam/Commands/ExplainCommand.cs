@@ -1,4 +1,5 @@
 using System.Text.Json;
+using VideoGradCam.Cam;
 using VideoGradCam.Runtime;
 using VideoGradCam.Study;
 using VideoGradCam.Training;

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using VideoGradCam.Cam;
+using VideoGradCam.Cam.Evaluation;
 using VideoGradCam.Cam.Metrics;
 using VideoGradCam.Models;
 
@@ -77,8 +78,8 @@ public static class StudyClaims
 
         if (evaluations.Count > 0)
         {
-            var rows = evaluations.Keys.Select(a => (Architecture: evaluations[a].Architecture, Pointing: G(a, m => m.PointingGame), PointingChance: S(e => e[a].PointingChance),
-                Energy: G(a, m => m.EnergyInMask), MaskArea: S(e => e[a].MaskArea))).ToList();
+            var rows = evaluations.Keys.Select(a => (Architecture: evaluations[a].Architecture, Pointing: G(a, m => m[PointingGameMetric.Score]), PointingChance: S(e => e[a].PointingChance),
+                Energy: G(a, m => m[EnergyInMaskMetric.Score]), MaskArea: S(e => e[a].MaskArea))).ToList();
             int above = rows.Count(r => r.Pointing.Mean >= 2 * r.PointingChance.Mean && r.Energy.Mean >= 2 * r.MaskArea.Mean);
             claims.Add(new Claim("Grad-CAM on video is consistent with Grad-CAM on images: the maps point at the class evidence",
                 "pointing game on relevant frames (chance: the dilated mask's area) and map energy inside the evidence mask (uniform map: the mask's area), Grad-CAM",
@@ -89,7 +90,7 @@ public static class StudyClaims
         if (Has(Lstm, Attention))
         {
             var (plainAccuracy, attAccuracy) = (S(e => e[Lstm].Accuracy), S(e => e[Attention].Accuracy));
-            var (plainEnergy, attEnergy) = (G(Lstm, m => m.EnergyInMask), G(Attention, m => m.EnergyInMask));
+            var (plainEnergy, attEnergy) = (G(Lstm, m => m[EnergyInMaskMetric.Score]), G(Attention, m => m[EnergyInMaskMetric.Score]));
             bool accuracy = attAccuracy.Mean > plainAccuracy.Mean, focus = attEnergy.Mean > plainEnergy.Mean;
             claims.Add(new Claim("Attention improves accuracy and focus",
                 "test accuracy and Grad-CAM energy inside the evidence masks, CNN-LSTM with vs without attention",
@@ -110,8 +111,8 @@ public static class StudyClaims
         }
         if (evaluations.Count > 0)
         {
-            var rows = evaluations.Keys.Select(a => (Architecture: evaluations[a].Architecture, True: G(a, m => m.EnergyInMask),
-                Other: G(a, m => m.OtherClassEnergyInMask), Rho: G(a, m => m.OtherClassSpearman))).ToList();
+            var rows = evaluations.Keys.Select(a => (Architecture: evaluations[a].Architecture, True: G(a, m => m[EnergyInMaskMetric.Score]),
+                Other: G(a, m => m[OtherClassMetric.Energy]), Rho: G(a, m => m[OtherClassMetric.Spearman]))).ToList();
             int distinct = rows.Count(r => r.Other.Mean < r.True.Mean && r.Rho.Mean < 0.8);
             claims.Add(new Claim("Grad-CAM for another class is meaningful (it does not simply repeat the true class's map)",
                 "energy of the other-class map inside the true class's evidence, and its rank correlation with the true-class map",
@@ -122,7 +123,7 @@ public static class StudyClaims
         if (Has(R3d, Lstm))
         {
             var rho = S(e => FrameImportanceRho(e));
-            var (aucR, aucL) = (G(R3d, m => m.TemporalAuc), G(Lstm, m => m.TemporalAuc));
+            var (aucR, aucL) = (G(R3d, m => m[TemporalAucMetric.Score]), G(Lstm, m => m[TemporalAucMetric.Score]));
             claims.Add(new Claim("The 3D net's Grad-CAM follows the CNN-LSTM's pattern over time",
                 "rank correlation of per-frame importance between R3D-18 and CNN-LSTM on the same clips; each model's temporal AUC",
                 $"mean ρ {rho.Format("0.00")}; temporal AUC R3D-18 {aucR.Format("0.00")}, CNN-LSTM {aucL.Format("0.00")}",
@@ -186,7 +187,7 @@ public static class StudyClaims
             "needs relevant frames", NotMeasured));
         claims.Add(new Claim("Grad-CAM for another class is meaningful (it does not simply repeat the true class's map)",
             "energy of the other-class map inside the true class's evidence, and its rank correlation with the true-class map",
-            $"ρ(true-class map, other-class map): {string.Join("; ", evaluations.Keys.Select(a => $"{evaluations[a].Architecture} {S(e => GradCam(e, a).OtherClassSpearman).Format("0.00")}"))}; energy in the evidence {none}",
+            $"ρ(true-class map, other-class map): {string.Join("; ", evaluations.Keys.Select(a => $"{evaluations[a].Architecture} {S(e => GradCam(e, a)[OtherClassMetric.Spearman]).Format("0.00")}"))}; energy in the evidence {none}",
             "needs evidence masks for the energy half", NotMeasured));
         if (Has(R3d, Lstm))
             claims.Add(new Claim("The 3D net's Grad-CAM follows the CNN-LSTM's pattern over time",

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using Plotly.NET;
+using VideoGradCam.Cam;
+using VideoGradCam.Cam.Evaluation;
 using VideoGradCam.Models;
 using VideoGradCam.Plots;
 using VideoGradCam.Runtime;

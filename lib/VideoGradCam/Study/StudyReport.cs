@@ -1,3 +1,4 @@
+using VideoGradCam.Cam.Evaluation;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -147,9 +148,16 @@ public static class StudyReport
     static object AccuracyMetrics(IReadOnlyDictionary<string, EvaluationReport> accuracy) =>
         accuracy.ToDictionary(kv => kv.Key, kv => new { kv.Value.Accuracy, kv.Value.Count, timeReversedPair = ClassifierStudy.TimeReversedPairAccuracy(kv.Value), perClass = kv.Value.PerClassAccuracy });
 
+    /// <summary>Per model, the evaluation's summary and each method's scores by name (pass/fail scores as true/false).</summary>
     static object CamMetrics(IReadOnlyDictionary<string, CamEvaluation> cam) =>
         cam.ToDictionary(kv => kv.Key, kv => new { kv.Value.Layer, kv.Value.Clips, kv.Value.MaskArea, kv.Value.PointingChance, kv.Value.Attention,
-            methods = kv.Value.Methods.Select(m => m with { FrameImportance = [] }) });
+            methods = kv.Value.Methods.Select(m =>
+            {
+                var row = new Dictionary<string, object?> { ["Method"] = m.Method, ["Weighting"] = m.Weighting };
+                foreach (var s in Cam.Evaluation.CamMetrics.Scores) row[s.Name] = s.IsPassFail ? m.Passed(s) : m[s];
+                row["FrameImportance"] = Array.Empty<double[]>();
+                return row;
+            }) });
 
     static object Spread(SeedSpread s) => new { mean = s.Mean, sd = s.Sd, min = s.Min, max = s.Max, values = s.Values };
 
@@ -205,39 +213,46 @@ public static class StudyReport
 
     static string P(SeedSpread s) => $"{s.Mean:P1} ± {s.Sd:P1}";
 
-    /// <summary>The CAM table over seeds: mean ± sd of every metric; the sanity check passed in k of N seeds.</summary>
+    /// <summary>The CAM table over seeds: mean ± sd of every score; a pass/fail score as passed in k of N seeds.</summary>
     static string CamTable(IReadOnlyList<IReadOnlyDictionary<string, CamEvaluation>> bySeed)
     {
         var sb = new StringBuilder($"<p>Each cell: mean ± sample sd over the seeds that measured the method: all {bySeed.Count} for Grad-CAM " +
-            "(what the claims read); seed 0 alone for the other methods (extra seeds measure Grad-CAM only), shown without a spread.</p><table><tr><th>model</th><th>layer</th><th>method</th><th>weighting</th><th>pointing</th><th>energy in mask</th><th>temporal AUC</th><th>gradient-norm tAUC</th><th>deletion ↓</th><th>insertion ↑</th><th>sanity passed (final ρ)</th><th>other-class energy</th></tr>");
+            "(what the claims read); seed 0 alone for the other methods (extra seeds measure Grad-CAM only), shown without a spread.</p>");
+        sb.Append(CamTableHeader());
         foreach (var (arch, e) in bySeed[0])
             foreach (var m in e.Methods)
             {
                 var scores = bySeed.Select(s => s[arch].Methods.FirstOrDefault(x => x.Method == m.Method && x.Weighting == m.Weighting)).OfType<MethodScores>().ToList();
-                string S(Func<MethodScores, double> value, string format) => scores.Count == 1 ? N(value(scores[0]), format) : N(SeedSpread.Of(scores, value), format);
-                sb.Append($"<tr><td>{E(e.Architecture)}</td><td>{E(e.Layer)}</td><td>{E(m.Method)}</td><td>{E(m.Weighting)}</td><td>{S(x => x.PointingGame, "0.00")}</td><td>{S(x => x.EnergyInMask, "0.000")}</td>" +
-                          $"<td>{S(x => x.TemporalAuc, "0.00")}</td><td>{S(x => x.GradientTemporalAuc, "0.00")}</td><td>{S(x => x.DeletionAuc, "0.00")}</td><td>{S(x => x.InsertionAuc, "0.00")}</td>" +
-                          $"<td>{scores.Count(x => x.SanityPassed)}/{scores.Count} ({S(x => x.SanityFinalSpearman, "0.00")})</td><td>{S(x => x.OtherClassEnergyInMask, "0.000")}</td></tr>");
+                string Cell(ScoreInfo s) => s.IsPassFail ? $"{scores.Count(x => x.Passed(s))}/{scores.Count}"
+                    : scores.Count == 1 ? N(scores[0][s], s.Format) : N(SeedSpread.Of(scores, x => x[s]), s.Format);
+                sb.Append($"<tr><td>{E(e.Architecture)}</td><td>{E(m.Method)}</td><td>{E(m.Weighting)}</td>" +
+                          string.Concat(Cam.Evaluation.CamMetrics.Scores.Select(s => $"<td>{Cell(s)}</td>")) + "</tr>");
             }
-        sb.Append("</table><p>Chance levels (mean over seeds): ");
+        sb.Append("</table><p>Layers: ").Append(string.Join("; ", bySeed[0].Values.Select(e => $"{E(e.Architecture)} {E(e.Layer)}")));
+        sb.Append(". Chance levels (mean over seeds): ");
         sb.Append(string.Join("; ", bySeed[0].Keys.Select(a => $"{E(bySeed[0][a].Architecture)}: pointing {N(bySeed.Average(s => s[a].PointingChance), "0.00")}, energy {N(bySeed.Average(s => s[a].MaskArea), "0.000")} (uniform map)")));
         if (bySeed.Any(s => s.Values.Any(e => !e.HasGroundTruth)))
             sb.Append(". n/a: not measurable without ground truth (evidence masks, relevant frames); deletion/insertion and the sanity check need none");
         return sb.Append("</p>").ToString();
     }
 
+    /// <summary>The CAM table's header: model, method, weighting, then one column per score with its description as a tooltip.</summary>
+    static string CamTableHeader() =>
+        "<table><tr><th>model</th><th>method</th><th>weighting</th>" +
+        string.Concat(Cam.Evaluation.CamMetrics.Scores.Select(s => $"<th title=\"{E(s.Description)}\">{E(s.Header)}{(s.LowerIsBetter ? " ↓" : "")}</th>")) + "</tr>";
+
     /// <summary>mean ± sd, or "n/a" when not measured (NaN).</summary>
     static string N(SeedSpread s, string format) => double.IsNaN(s.Mean) ? "n/a" : $"{N(s.Mean, format)} ± {N(s.Sd, format)}";
 
     static string CamTable(IEnumerable<CamEvaluation> evaluations)
     {
-        var sb = new StringBuilder("<table><tr><th>model</th><th>layer</th><th>method</th><th>weighting</th><th>pointing</th><th>energy in mask</th><th>temporal AUC</th><th>gradient-norm tAUC</th><th>deletion ↓</th><th>insertion ↑</th><th>sanity (final ρ)</th><th>other-class energy</th></tr>");
+        var sb = new StringBuilder(CamTableHeader());
         foreach (var e in evaluations)
             foreach (var m in e.Methods)
-                sb.Append($"<tr><td>{E(e.Architecture)}</td><td>{E(e.Layer)}</td><td>{E(m.Method)}</td><td>{E(m.Weighting)}</td><td>{N(m.PointingGame, "0.00")}</td><td>{N(m.EnergyInMask, "0.000")}</td>" +
-                          $"<td>{N(m.TemporalAuc, "0.00")}</td><td>{N(m.GradientTemporalAuc, "0.00")}</td><td>{N(m.DeletionAuc, "0.00")}</td><td>{N(m.InsertionAuc, "0.00")}</td>" +
-                          $"<td>{(m.SanityPassed ? "pass" : "FAIL")} ({N(m.SanityFinalSpearman, "0.00")})</td><td>{N(m.OtherClassEnergyInMask, "0.000")}</td></tr>");
-        sb.Append("</table><p>Chance levels: ");
+                sb.Append($"<tr><td>{E(e.Architecture)}</td><td>{E(m.Method)}</td><td>{E(m.Weighting)}</td>" +
+                          string.Concat(Cam.Evaluation.CamMetrics.Scores.Select(s => $"<td>{E(s.Print(m[s]))}</td>")) + "</tr>");
+        sb.Append("</table><p>Layers: ").Append(string.Join("; ", evaluations.Select(e => $"{E(e.Architecture)} {E(e.Layer)}")));
+        sb.Append(". Chance levels: ");
         sb.Append(string.Join("; ", evaluations.Select(e => $"{E(e.Architecture)}: pointing {N(e.PointingChance, "0.00")}, energy {N(e.MaskArea, "0.000")} (uniform map)")));
         if (evaluations.Any(e => !e.HasGroundTruth))
             sb.Append(". n/a: not measurable without ground truth (evidence masks, relevant frames); deletion/insertion and the sanity check need none");

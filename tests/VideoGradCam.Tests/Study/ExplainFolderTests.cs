@@ -1,3 +1,4 @@
+using VideoGradCam.Cam;
 using VideoGradCam.Commands;
 using VideoGradCam.Models;
 using VideoGradCam.Study;

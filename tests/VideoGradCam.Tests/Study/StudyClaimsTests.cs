@@ -1,3 +1,4 @@
+using VideoGradCam.Cam.Evaluation;
 using VideoGradCam.Study;
 
 namespace VideoGradCam.Tests.Study;
@@ -5,7 +6,7 @@ namespace VideoGradCam.Tests.Study;
 public class StudyClaimsTests
 {
     static MethodScores Scores(double pointing, double energy, double otherEnergy = 0.01, double otherRho = 0.2, double tAuc = 0.8, double[][]? importance = null) =>
-        new("GradCam", "Global", pointing, energy, tAuc, tAuc, 0.2, 0.8, true, 0.1, otherEnergy, otherRho, importance ?? [[0.1, 0.4, 0.5], [0.5, 0.3, 0.2]]);
+        TestScores.Of(pointing, energy, tAuc, tAuc, 0.2, 0.8, true, 0.1, otherEnergy, otherRho, importance ?? [[0.1, 0.4, 0.5], [0.5, 0.3, 0.2]]);
 
     static CamEvaluation Eval(string arch, double accuracy, MethodScores scores, AttentionScores? attention = null) =>
         new("ckpt", arch, "layer2", "test", 2, accuracy, MaskArea: 0.01, PointingChance: 0.2, ["a", "b"], ["x", "y"], ["x", "y"], [[true, false, true]], [scores], attention);

@@ -1,3 +1,4 @@
+using VideoGradCam.Cam.Evaluation;
 using VideoGradCam.Commands;
 using VideoGradCam.Models;
 using VideoGradCam.Odometry;
@@ -193,16 +194,16 @@ public class StudyDataTests(FiveClassFolders folders) : IClassFixture<FiveClassF
         var settings = new ClassifierSettings("cnn-lstm-attention", Frames: 4, Size: 32, Width: 4, HiddenSize: 8, Epochs: 1, BatchSize: 8, LearningRate: 1e-3, Seed: 1);
         ClassifierStudy.Train(view, checkpoint, settings);
         var options = new CamEvaluationOptions([(VideoGradCam.Cam.CamMethod.GradCam, null)], DeletionClips: 2, SanityClips: 1, Layer: settings.CamLayer);
-        var evaluation = CamEvaluator.Evaluate(checkpoint, view, options);
+        var evaluation = CamStudyEvaluations.Evaluate(checkpoint, view, options);
 
         Assert.False(evaluation.HasGroundTruth);
         var g = evaluation.Methods.Single();
-        Assert.True(double.IsNaN(g.PointingGame) && double.IsNaN(g.EnergyInMask) && double.IsNaN(g.TemporalAuc) && double.IsNaN(g.OtherClassEnergyInMask));
+        Assert.True(double.IsNaN(g[PointingGameMetric.Score]) && double.IsNaN(g[EnergyInMaskMetric.Score]) && double.IsNaN(g[TemporalAucMetric.Score]) && double.IsNaN(g[OtherClassMetric.Energy]));
         Assert.True(double.IsNaN(evaluation.MaskArea) && double.IsNaN(evaluation.PointingChance));
         Assert.Null(evaluation.Attention);
         // What needs no ground truth is measured: deletion/insertion, the sanity check, accuracy, per-frame importance.
-        Assert.True(double.IsFinite(g.DeletionAuc) && double.IsFinite(g.InsertionAuc));
-        Assert.True(double.IsFinite(g.SanityFinalSpearman));
+        Assert.True(double.IsFinite(g[DeletionInsertionMetric.Deletion]) && double.IsFinite(g[DeletionInsertionMetric.Insertion]));
+        Assert.True(double.IsFinite(g[SanityCheckMetric.FinalSpearman]));
         Assert.InRange(evaluation.Accuracy, 0, 1);
         Assert.Equal(evaluation.Clips, g.FrameImportance.Length);
         Assert.Equal(evaluation.Clips, evaluation.AttentionWeights!.Length);                  // attention is still recorded

@@ -1,3 +1,4 @@
+using VideoGradCam.Cam.Evaluation;
 using System.Text.Json;
 using VideoGradCam.Cam;
 using VideoGradCam.Commands;
@@ -162,7 +163,7 @@ public class StudySeedsTests
     // --- made-up evaluations: three seeds of the three models -------------------------------------------------------
 
     static MethodScores Scores(double pointing, double energy = 0.05, double tAuc = 0.8, bool sanity = true) =>
-        new("GradCam", "Global", pointing, energy, tAuc, tAuc, 0.2, 0.8, sanity, 0.1, 0.01, 0.2, [[0.1, 0.4, 0.5], [0.5, 0.3, 0.2]]);
+        TestScores.Of(pointing, energy, tAuc, tAuc, 0.2, 0.8, sanity, 0.1, 0.01, 0.2, [[0.1, 0.4, 0.5], [0.5, 0.3, 0.2]]);
 
     static CamEvaluation Eval(string arch, double accuracy, MethodScores scores, AttentionScores? attention = null) =>
         new("ckpt", arch, "layer2", "test", 2, accuracy, MaskArea: 0.01, PointingChance: 0.2, ["a", "b"], ["x", "y"], ["x", "y"], [[true, false, true]], [scores], attention);
@@ -245,7 +246,7 @@ public class StudySeedsTests
             Assert.Contains("seeds disagree: holds in 2 of 3 seeds; partly holds in 1", page);
             Assert.Contains($"{0.9:P1} ± {0.1:P1}", page);                                     // accuracy table: mean ± sd
             Assert.Contains("<td>0.60 ± 0.30</td>", page);                                       // CAM table: R3D-18's pointing
-            Assert.Contains("<td>2/3 (0.10 ± 0.00)</td>", page);                                 // sanity passed in 2 of 3 seeds
+            Assert.Contains("<td>2/3</td><td>0.10 ± 0.00</td>", page);                           // sanity passed in 2 of 3 seeds, then its final ρ
             Assert.Contains("SfMLearner is trained once, not per seed", page);
             Assert.Contains("training seeds 7, 1007, 2007", page);
             Assert.Contains("--seeds 3", page);                                                  // the full profile's default is 2

@@ -1,0 +1,31 @@
+using VideoGradCam.Models;
+
+namespace VideoGradCam.Cam;
+
+/// <summary>How one explanation is made: method, channel weighting over time, target layer (null: the model's default).</summary>
+public sealed record CamSettings(CamMethod Method = CamMethod.GradCam, TemporalWeighting? Weighting = null, string? Layer = null)
+{
+    /// <summary>The study's defaults: 3D nets weight channels globally (pytorch-grad-cam; time recovered by trilinear
+    /// upsampling); per-frame CNNs get one set of weights per frame (the study's per-frame Grad-CAM).</summary>
+    public TemporalWeighting WeightingFor(IVideoClassifier model) =>
+        Weighting ?? (model.FramewiseActivations ? TemporalWeighting.TimeResolved : TemporalWeighting.Global);
+
+    public string LayerFor(IVideoClassifier model) => Layer ?? model.DefaultCamLayer;
+
+    public static CamMethod ParseMethod(string name) => name.Trim().ToLowerInvariant().Replace("-", "").Replace("_", "") switch
+    {
+        "gradcam" => CamMethod.GradCam,
+        "gradcam++" or "gradcamplusplus" or "gradcampp" => CamMethod.GradCamPlusPlus,
+        "hirescam" => CamMethod.HiResCam,
+        "xgradcam" => CamMethod.XGradCam,
+        "layercam" => CamMethod.LayerCam,
+        _ => throw new ArgumentException($"Unknown method '{name}': use gradcam, gradcam++, hirescam, xgradcam or layercam."),
+    };
+
+    public static TemporalWeighting ParseWeighting(string name) => name.Trim().ToLowerInvariant() switch
+    {
+        "global" => TemporalWeighting.Global,
+        "time" or "time-resolved" or "timeresolved" => TemporalWeighting.TimeResolved,
+        _ => throw new ArgumentException($"Unknown weighting '{name}': use global or time."),
+    };
+}

@@ -1,0 +1,38 @@
+using VideoGradCam.Cam.Metrics;
+using static TorchSharp.torch;
+
+namespace VideoGradCam.Cam.Evaluation;
+
+/// <summary>Grad-CAM for another class (the most probable wrong one): how much of its map lies on the true class's
+/// evidence, and how alike it is to the true class's map.</summary>
+public sealed class OtherClassMetric : ICamMetric
+{
+    public static readonly ScoreInfo Energy = new("OtherClassEnergyInMask", "other-class energy",
+        "energy of the other class's map inside the true class's evidence mask", Format: "0.000");
+    public static readonly ScoreInfo Spearman = new("OtherClassSpearman", "other-class ρ",
+        "rank correlation between the true-class and the other-class maps");
+
+    double _energy;
+    int _frames;
+    readonly List<double> _rho = [];
+
+    public IReadOnlyList<ScoreInfo> Scores => [Energy, Spearman];
+
+    public void Add(CamBatch batch)
+    {
+        if (batch.Masks is not null && batch.Relevant is not null)
+        {
+            var result = EnergyPointingGame.Evaluate(batch.OtherMaps, batch.Masks, batch.Relevant);
+            if (result.Frames > 0) { _energy += result.MeanShare * result.Frames; _frames += result.Frames; }
+        }
+        for (int b = 0; b < batch.Count; b++)
+            _rho.Add(Ranks.Spearman(batch.Maps[b].flatten().to(float64).data<double>().ToArray(),
+                                    batch.OtherMaps[b].flatten().to(float64).data<double>().ToArray()));
+    }
+
+    public IReadOnlyDictionary<string, double> Result(CamRun run) => new Dictionary<string, double>
+    {
+        [Energy.Name] = _frames == 0 ? double.NaN : _energy / _frames,
+        [Spearman.Name] = _rho.Count == 0 ? double.NaN : _rho.Where(r => !double.IsNaN(r)).DefaultIfEmpty(double.NaN).Average(),
+    };
+}
