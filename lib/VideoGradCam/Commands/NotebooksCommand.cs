@@ -20,7 +20,7 @@ public static class NotebooksCommand
     public static bool RunAll(Profile profile, string? only = null)
     {
         List<NotebookRunner.Outcome> outcomes;
-        try { outcomes = Study.StudyPipeline.RunNotebooks(profile, force: true, only); }
+        try { outcomes = Study.Pipeline.StudyPipeline.RunNotebooks(profile, force: true, only); }
         catch (ArgumentException e) { throw new UsageException(e.Message); }
         int failed = outcomes.Count(o => !o.Passed);
         Console.WriteLine($"notebooks: {outcomes.Count - failed} passed, {failed} failed; executed copies in {Path.Combine(WorkspacePaths.Artifacts(), "notebooks")}");

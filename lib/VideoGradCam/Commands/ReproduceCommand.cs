@@ -1,5 +1,6 @@
 using VideoGradCam.Runtime;
 using VideoGradCam.Study;
+using VideoGradCam.Study.Pipeline;
 
 namespace VideoGradCam.Commands;
 

@@ -46,8 +46,8 @@ public static class TestCommand
     /// <summary>The main job as a suite: each notebook is a test, and so is the report's browser check.</summary>
     static Counts StudySuite(Profile profile)
     {
-        Study.StudyPipeline.Outcome outcome;
-        try { outcome = Study.StudyPipeline.Run(profile); }
+        Study.Pipeline.StudyPipeline.Outcome outcome;
+        try { outcome = Study.Pipeline.StudyPipeline.Run(profile); }
         catch (Exception e)
         {
             Console.Error.WriteLine($"reproduce failed: {e}");

@@ -19,7 +19,7 @@ public static class LayerCheck
 
     /// <param name="root">the namespace the layers sit under, e.g. "VideoGradCam".</param>
     /// <param name="layers">from the bottom up; each entry may group siblings ("Training|Odometry") that must not
-    /// use each other either.</param>
+    /// use each other either. A layer may be a sub-namespace of another ("Study.Pipeline" above "Study").</param>
     public static IReadOnlyList<Violation> Upward(Assembly assembly, string root, IReadOnlyList<string> layers)
     {
         var rank = new Dictionary<string, int>();
@@ -31,8 +31,9 @@ public static class LayerCheck
             while (t?.DeclaringType is not null) t = t.DeclaringType;
             var ns = t?.Namespace;
             if (ns is null || !(ns == root || ns.StartsWith(root + ".", StringComparison.Ordinal))) return null;
-            var first = ns.Length > root.Length ? ns[(root.Length + 1)..].Split('.')[0] : "";
-            return rank.ContainsKey(first) ? first : null;
+            // The longest layer name the namespace starts with: "Study.Pipeline" before "Study".
+            var rest = ns.Length > root.Length ? ns[(root.Length + 1)..] : "";
+            return rank.Keys.Where(l => rest == l || rest.StartsWith(l + ".", StringComparison.Ordinal)).MaxBy(l => l.Length);
         }
 
         var violations = new HashSet<Violation>();

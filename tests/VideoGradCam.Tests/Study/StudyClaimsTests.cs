@@ -1,5 +1,6 @@
 using VideoGradCam.Cam.Evaluation;
 using VideoGradCam.Study;
+using VideoGradCam.Study.Pipeline;
 
 namespace VideoGradCam.Tests.Study;
 

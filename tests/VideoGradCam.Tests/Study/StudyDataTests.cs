@@ -4,6 +4,7 @@ using VideoGradCam.Models;
 using VideoGradCam.Odometry;
 using VideoGradCam.Runtime;
 using VideoGradCam.Study;
+using VideoGradCam.Study.Pipeline;
 using VideoGradCam.Video;
 
 namespace VideoGradCam.Tests.Study;

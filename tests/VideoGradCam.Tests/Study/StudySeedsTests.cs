@@ -1,9 +1,10 @@
-using VideoGradCam.Cam.Evaluation;
 using System.Text.Json;
 using VideoGradCam.Cam;
+using VideoGradCam.Cam.Evaluation;
 using VideoGradCam.Commands;
 using VideoGradCam.Runtime;
 using VideoGradCam.Study;
+using VideoGradCam.Study.Pipeline;
 using VideoGradCam.Training;
 using VideoGradCam.Video;
 

@@ -4,7 +4,7 @@ using VideoGradCam.Cam.Evaluation;
 using VideoGradCam.Cam.Metrics;
 using VideoGradCam.Models;
 
-namespace VideoGradCam.Study;
+namespace VideoGradCam.Study.Pipeline;
 
 /// <summary>One qualitative claim of the study, the number that tests it on ground truth, and a plain verdict.</summary>
 /// <param name="SeedVerdicts">with several training seeds (<c>reproduce --seeds N</c>): the verdict the rule gives on each seed's

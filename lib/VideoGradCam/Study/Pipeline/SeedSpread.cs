@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace VideoGradCam.Study;
+namespace VideoGradCam.Study.Pipeline;
 
 /// <summary>
 /// One number of the study measured once per training seed (<c>reproduce --seeds N</c>): its mean, sample standard deviation

@@ -1,13 +1,13 @@
-using VideoGradCam.Cam.Evaluation;
 using System.Net;
 using System.Text;
 using System.Text.Json;
 using Plotly.NET;
+using VideoGradCam.Cam.Evaluation;
 using VideoGradCam.Plots;
 using VideoGradCam.Runtime;
 using VideoGradCam.Training;
 
-namespace VideoGradCam.Study;
+namespace VideoGradCam.Study.Pipeline;
 
 /// <summary>How long one pipeline step took, and whether it ran or was reused.</summary>
 public sealed record StepTiming(string Step, double Seconds, bool Ran);

@@ -3,13 +3,13 @@ using Plotly.NET;
 using VideoGradCam.Cam;
 using VideoGradCam.Cam.Evaluation;
 using VideoGradCam.Models;
+using VideoGradCam.Odometry;
 using VideoGradCam.Plots;
 using VideoGradCam.Runtime;
 using VideoGradCam.Training;
 using VideoGradCam.Video;
-using VideoGradCam.Odometry;
 
-namespace VideoGradCam.Study;
+namespace VideoGradCam.Study.Pipeline;
 
 /// <summary>
 /// <c>./workspace reproduce</c>: the whole study in order, each step reused when its outputs are up to date (data by
