@@ -60,6 +60,22 @@ public sealed class FigurePage(string title)
 
     public void Save(string path) => AtomicFile.WriteAllText(path, ToHtml());
 
+    /// <summary>The page as <c>artifacts/figures/NAME.html</c>, where notebooks and the CLI keep their offline figures; returns the path.</summary>
+    public string SaveToFigures(string name)
+    {
+        var path = Path.Combine(WorkspacePaths.Artifacts(), "figures", name + ".html");
+        Save(path);
+        return path;
+    }
+
+    /// <summary>Charts as one offline page <c>artifacts/figures/NAME.html</c>; returns the path.</summary>
+    public static string SaveFigures(string name, string title, params GenericChart[] charts)
+    {
+        var page = new FigurePage(title);
+        foreach (var chart in charts) page.Figure(chart);
+        return page.SaveToFigures(name);
+    }
+
     /// <summary>One figure as a standalone offline page.</summary>
     public static void SaveFigure(GenericChart chart, string path, string title) => new FigurePage(title).Figure(chart).Save(path);
 

@@ -64,7 +64,7 @@ public static class CamStudy
         var frames = CamOverlay.Denormalise(prepared.Clip.Frames, checkpoint.Info.Data.Mean, checkpoint.Info.Data.Std).MoveToOuterDisposeScope();
         foreach (var t in new[] { result.Maps, result.RawMaps, result.Weights, result.FrameImportance, result.GradientImportance }.Concat(result.Outputs.Values))
             t.MoveToOuterDisposeScope();
-        return new ClipExplanation(video, names[classIndex], names[predicted], probabilities[classIndex].item<float>(), title, frames, result,
+        return new ClipExplanation(video, model.Architecture, names[classIndex], names[predicted], probabilities[classIndex].item<float>(), title, frames, result,
             prepared.Clip.FrameIndices, prepared.Annotation?.RelevanceAt(prepared.Clip.FrameIndices));
     }
 
@@ -81,9 +81,19 @@ public static class CamStudy
 }
 
 /// <summary>One clip explained: its frames [T,H,W,3] in [0,1], the engine's result (batch of one), the target and prediction.</summary>
-public sealed record ClipExplanation(string Video, string Target, string Predicted, double TargetProbability, string Title,
+/// <param name="Model">the explained model's name (its architecture).</param>
+public sealed record ClipExplanation(string Video, string Model, string Target, string Predicted, double TargetProbability, string Title,
     Tensor Frames, CamResult Result, int[] SourceFrames, bool[]? Relevant) : IDisposable
 {
+    /// <summary>A row of a comparison strip: the model and what it predicted, beside the overlays.</summary>
+    public (string Label, Tensor Overlays) RowWithPrediction() => ($"{Model}\npred {Predicted}", Overlays());
+
+    /// <summary>A row of a comparison strip: the model and the explained class's probability, beside the overlays.</summary>
+    public (string Label, Tensor Overlays) RowWithTargetProbability() => ($"{Model}\np({Target}) {TargetProbability:0.00}", Overlays());
+
+    /// <summary>The per-frame importance curve, named after the model.</summary>
+    public (string Label, double[] Values) ImportanceCurve() => (Model, FrameImportance);
+
     public double[] FrameImportance => Result.FrameImportance[0].detach().cpu().to(float64).data<double>().ToArray();
     public double[]? Attention => Result.Outputs.TryGetValue("attention", out var a) ? a[0].detach().cpu().to(float64).data<double>().ToArray() : null;
 

@@ -13,8 +13,10 @@ public static class CamStudyEvaluations
     /// <summary>Bumped when <see cref="CamEvaluation"/> gains fields, so cached evaluations are measured again.</summary>
     public const int FormatVersion = 3;
 
-    public static string Folder(string architecture, Profile profile) =>
-        Path.Combine(WorkspacePaths.Artifacts(), "cam-eval", $"{architecture}-{profile.Name()}");
+    /// <summary>Study seed <paramref name="seed"/>'s evaluation folder: <c>cam-eval/&lt;arch&gt;-&lt;profile&gt;</c> for seed 0,
+    /// <c>cam-eval/&lt;arch&gt;-&lt;profile&gt;-seed&lt;k&gt;</c> for seed k &gt; 0.</summary>
+    public static string Folder(string architecture, Profile profile, int seed = 0) =>
+        Path.Combine(WorkspacePaths.Artifacts(), "cam-eval", $"{architecture}-{profile.Name()}") + ClassifierStudy.SeedSuffix(seed);
 
     /// <summary>Measures <paramref name="options"/>' methods on a checkpoint's clips of <paramref name="dataRoot"/> (the study's
     /// split of it, the checkpoint's own sampling): <see cref="CamEvaluator.Evaluate"/> on a loaded model.</summary>
@@ -33,50 +35,35 @@ public static class CamStudyEvaluations
         Plots.CamMetricPlot.Bars(evaluations.Select(e => (e.Architecture,
             (IReadOnlyList<(string, double)>)e.Methods.Select(m => ($"{m.Method} ({m.Weighting})", value(m))).ToList())).ToList(), metric, reference);
 
-    /// <summary>Study seed <paramref name="seed"/>'s evaluation: seed 0 is <see cref="Folder(string, Profile)"/>, seed k &gt; 0
-    /// is <c>cam-eval/&lt;arch&gt;-&lt;profile&gt;-seed&lt;k&gt;</c>.</summary>
-    public static string Folder(string architecture, Profile profile, int seed) =>
-        Folder(architecture, profile) + ClassifierStudy.SeedSuffix(seed);
-
-    /// <summary>Evaluates every method on the model's test clips (training it first if needed); reused while the
-    /// checkpoint and the options are unchanged.</summary>
-    public static CamEvaluation Ensure(string architecture, Profile profile, bool force = false) =>
-        Ensure(architecture, profile, StudyData.Synthetic, force);
-
-    /// <summary>The same on <paramref name="data"/>'s action set; without ground truth only the metrics that need none are measured.</summary>
-    public static CamEvaluation Ensure(string architecture, Profile profile, StudyData data, bool force = false) =>
-        Ensure(architecture, profile, data, seed: 0, force);
-
-    /// <summary>The same for study seed <paramref name="seed"/>'s checkpoint (<see cref="ClassifierStudy.EnsureTrained(string, Profile, StudyData, int, bool)"/>):
-    /// the same clips and options, its own folder; seed 0 is the study's evaluation (same folder and cache key).</summary>
-    public static CamEvaluation Ensure(string architecture, Profile profile, StudyData data, int seed, bool force = false)
+    /// <summary>Evaluates every method on the model's test clips (training it first if needed: <see cref="ClassifierStudy.EnsureTrained"/>);
+    /// reused while the checkpoint and the options are unchanged. On data without ground truth only the metrics that need
+    /// none are measured. Study seed k &gt; 0 measures its own checkpoint on the same clips, in its own folder.</summary>
+    public static CamEvaluation Ensure(string architecture, StudyRun run)
     {
-        var checkpoint = ClassifierStudy.EnsureTrained(architecture, profile, data, seed);
-        var dataRoot = data.EnsureActions(profile);
-        var options = Options(architecture, profile, seed);
-        var folder = Folder(architecture, profile, seed);
-        var key = CacheKey(architecture, profile, data, File.ReadAllText(Path.Combine(checkpoint, Checkpoint.InfoFile)), seed);
-        StepCache.Ensure(folder, seed == 0 ? $"evaluate-cam {architecture}" : $"evaluate-cam {architecture} (seed {seed})", key,
-            (dir, _) => Evaluate(checkpoint, dataRoot, options).Save(Path.Combine(dir, "evaluation.json")), force);
+        var checkpoint = ClassifierStudy.EnsureTrained(architecture, run);
+        var dataRoot = run.Actions.EnsureActions(run.Profile);
+        var options = Options(architecture, run.Profile, run.Seed);
+        var folder = Folder(architecture, run.Profile, run.Seed);
+        var key = CacheKey(architecture, run, File.ReadAllText(Path.Combine(checkpoint, Checkpoint.InfoFile)));
+        StepCache.Ensure(folder, run.Seed == 0 ? $"evaluate-cam {architecture}" : $"evaluate-cam {architecture} (seed {run.Seed})", key,
+            (dir, _) => Evaluate(checkpoint, dataRoot, options).Save(Path.Combine(dir, "evaluation.json")), run.Force);
         return CamEvaluation.Load(Path.Combine(folder, "evaluation.json"));
     }
 
-    /// <summary>What the study measures on a model: every method (<see cref="CamEvaluationOptions.Study"/>) at its CAM layer.</summary>
-    public static CamEvaluationOptions Options(string architecture, Profile profile) =>
-        CamEvaluationOptions.Study(profile) with { Layer = ClassifierSettings.For(architecture, profile).CamLayer };
-
-    /// <summary>Study seed <paramref name="seed"/>'s options: seed 0 measures every method; an extra seed measures only what
-    /// the claims read (Grad-CAM with the default weighting, and the attention weights), which costs about a seventh of
-    /// seed 0's evaluation: the spread over seeds is a spread of the claims' numbers.</summary>
-    public static CamEvaluationOptions Options(string architecture, Profile profile, int seed) => seed == 0
-        ? Options(architecture, profile)
-        : Options(architecture, profile) with { Methods = [(CamMethod.GradCam, null)] };
+    /// <summary>What the study measures on a model: every method (<see cref="CamEvaluationOptions.Study"/>) at its CAM layer for
+    /// seed 0; an extra seed measures only what the claims read (Grad-CAM with the default weighting, and the attention weights),
+    /// about a seventh of seed 0's evaluation: the spread over seeds is a spread of the claims' numbers.</summary>
+    public static CamEvaluationOptions Options(string architecture, Profile profile, int seed = 0)
+    {
+        var options = CamEvaluationOptions.Study(profile) with { Layer = ClassifierSettings.For(architecture, profile).CamLayer };
+        return ClassifierStudy.CheckSeed(seed) == 0 ? options : options with { Methods = [(CamMethod.GradCam, null)] };
+    }
 
     /// <summary>The cache key of an evaluation: the checkpoint (its info file's text), the options and, on real data, the data.
     /// Seed 0's key is the one the study always used; seed k &gt; 0 adds the seed.</summary>
-    public static object CacheKey(string architecture, Profile profile, StudyData data, string checkpointInfo, int seed = 0)
+    public static object CacheKey(string architecture, StudyRun run, string checkpointInfo)
     {
-        var options = Options(architecture, profile, seed);
+        var options = Options(architecture, run.Profile, run.Seed);
         var config = new
         {
             version = FormatVersion,
@@ -84,8 +71,8 @@ public static class CamStudyEvaluations
             methods = options.Methods.Select(m => $"{m.Method}/{m.Weighting}").ToArray(),
             options.Split, options.MaxClips, options.DeletionClips, options.SanityClips, options.Layer,
         };
-        object key = data.IsSynthetic ? config : new { config, data = data.ActionsIdentity(profile) };
-        return seed == 0 ? key : new { key, seed };
+        object key = run.Actions.IsSynthetic ? config : new { config, data = run.Actions.ActionsIdentity(run.Profile) };
+        return run.Seed == 0 ? key : new { key, seed = run.Seed };
     }
 
     /// <summary>A plain-text table: one line per model and method, a column per score (<see cref="CamMetrics.Scores"/>).</summary>

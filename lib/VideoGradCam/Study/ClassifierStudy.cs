@@ -95,72 +95,56 @@ public static class ClassifierStudy
         return report;
     }
 
-    /// <summary>The study's checkpoint for <paramref name="architecture"/> in <paramref name="profile"/>: trained on the
-    /// synthetic set when missing or stale, reused otherwise (and resumed when a run was interrupted).</summary>
-    public static string EnsureTrained(string architecture, Profile profile, bool force = false) =>
-        EnsureTrained(architecture, profile, StudyData.Synthetic, force);
-
-    /// <summary>The study's checkpoint for <paramref name="architecture"/> trained on <paramref name="data"/>'s action set (the
-    /// synthetic one, or the five study classes of a real one), cached by settings and data (the real folder's path
-    /// included). With <see cref="StudyData.R3dWeights"/>, the R3D-18 starts from them at torchvision's width (64) and is fine-tuned.</summary>
-    public static string EnsureTrained(string architecture, Profile profile, StudyData data, bool force = false) =>
-        EnsureTrained(architecture, profile, data, seed: 0, force);
-
-    /// <summary>Study seed <paramref name="seed"/> (0, 1, ...) of that checkpoint: trained with <c>ClassifierSettings.Seed + 1000·seed</c>
-    /// (weight initialisation, shuffling) on the same data and split. Seed 0 is the study's checkpoint (same folder and cache key);
-    /// seed k &gt; 0 has its own folder (<see cref="CheckpointFolder(string, Profile, int)"/>), cached and resumed the same way.</summary>
-    public static string EnsureTrained(string architecture, Profile profile, StudyData data, int seed, bool force = false)
+    /// <summary>The study's checkpoint for <paramref name="architecture"/> in <paramref name="run"/>: trained on the run's action
+    /// set (the synthetic one, or the five study classes of a real one) when missing or stale, reused otherwise (and resumed
+    /// when a run was interrupted); cached by settings and data (a real folder's path included). With
+    /// <see cref="StudyData.R3dWeights"/>, the R3D-18 starts from them at torchvision's width (64) and is fine-tuned.
+    /// Study seed k &gt; 0 trains with <c>ClassifierSettings.Seed + 1000·k</c> (weight initialisation, shuffling) on the same
+    /// data and split, in its own folder (<see cref="CheckpointFolder"/>); seed 0 is the study's checkpoint.</summary>
+    public static string EnsureTrained(string architecture, StudyRun run)
     {
-        CheckSeed(seed);
-        var dataRoot = data.EnsureActions(profile);
-        var settings = SettingsFor(architecture, profile, data, seed);
-        var splitSeed = SettingsFor(architecture, profile, data).Seed;
-        var weights = InitialWeights(architecture, data);
-        var folder = CheckpointFolder(architecture, profile, seed);
-        StepCache.Ensure(folder, seed == 0 ? $"train {architecture}" : $"train {architecture} (seed {seed})", TrainingKey(architecture, profile, data, seed),
-            (dir, resume) => Train(dataRoot, dir, settings, splitSeed, resume, initialWeights: weights), force);
+        CheckSeed(run.Seed);
+        var dataRoot = run.Actions.EnsureActions(run.Profile);
+        var settings = SettingsFor(architecture, run);
+        var splitSeed = SettingsFor(architecture, run with { Seed = 0 }).Seed;
+        var weights = InitialWeights(architecture, run.Actions);
+        var folder = CheckpointFolder(architecture, run.Profile, run.Seed);
+        StepCache.Ensure(folder, run.Seed == 0 ? $"train {architecture}" : $"train {architecture} (seed {run.Seed})", TrainingKey(architecture, run),
+            (dir, resume) => Train(dataRoot, dir, settings, splitSeed, resume, initialWeights: weights), run.Force);
         return folder;
     }
 
     /// <summary>What a study checkpoint depends on (its cache key): the settings and the data (synthetic: its settings, as
-    /// always; real: the folder's path and classes, and the initial weights' path).</summary>
-    public static object TrainingKey(string architecture, Profile profile, StudyData data)
+    /// always; real: the folder's path and classes, and the initial weights' path). Seed 0's key is the one the study always
+    /// used (existing checkpoints stay valid); seed k's adds its training seed and the split's seed.</summary>
+    public static object TrainingKey(string architecture, StudyRun run)
     {
-        var settings = SettingsFor(architecture, profile, data);
-        return data.IsSynthetic
-            ? new { settings, data = SyntheticActionSettings.For(profile) }
-            : new { settings, data = data.ActionsIdentity(profile), weights = InitialWeights(architecture, data) };
+        CheckSeed(run.Seed);
+        var data = run.Actions;
+        var settings = SettingsFor(architecture, run with { Seed = 0 });
+        object key = data.IsSynthetic
+            ? new { settings, data = SyntheticActionSettings.For(run.Profile) }
+            : new { settings, data = data.ActionsIdentity(run.Profile), weights = InitialWeights(architecture, data) };
+        return run.Seed == 0 ? key : new { key, seed = run.Seed, trainingSeed = SettingsFor(architecture, run).Seed, splitSeed = settings.Seed };
     }
 
-    /// <summary>The cache key of study seed <paramref name="seed"/>: seed 0's is <see cref="TrainingKey(string, Profile, StudyData)"/>
-    /// unchanged (existing checkpoints stay valid); seed k's adds its training seed and the split's seed.</summary>
-    public static object TrainingKey(string architecture, Profile profile, StudyData data, int seed)
+    /// <summary>The profile's settings, at torchvision's width (64) when the model starts from published weights, with training
+    /// seed <c>Seed + 1000·k</c> for study seed k (far apart: the trainer reseeds every epoch with Seed + epoch).</summary>
+    public static ClassifierSettings SettingsFor(string architecture, StudyRun run)
     {
-        CheckSeed(seed);
-        var key = TrainingKey(architecture, profile, data);
-        return seed == 0 ? key : new { key, seed, trainingSeed = SettingsFor(architecture, profile, data, seed).Seed, splitSeed = SettingsFor(architecture, profile, data).Seed };
-    }
-
-    /// <summary>The profile's settings, at torchvision's width (64) when the model starts from published weights.</summary>
-    public static ClassifierSettings SettingsFor(string architecture, Profile profile, StudyData data) =>
-        InitialWeights(architecture, data) is null ? ClassifierSettings.For(architecture, profile) : ClassifierSettings.For(architecture, profile) with { Width = 64 };
-
-    /// <summary>The settings of study seed <paramref name="seed"/>: the profile's, with training seed <c>Seed + 1000·seed</c> (far apart: the trainer reseeds every epoch with Seed + epoch).</summary>
-    public static ClassifierSettings SettingsFor(string architecture, Profile profile, StudyData data, int seed)
-    {
-        CheckSeed(seed);
-        var settings = SettingsFor(architecture, profile, data);
-        return settings with { Seed = settings.Seed + SeedStride * seed };
+        CheckSeed(run.Seed);
+        var settings = ClassifierSettings.For(architecture, run.Profile);
+        if (InitialWeights(architecture, run.Actions) is not null) settings = settings with { Width = 64 };
+        return settings with { Seed = settings.Seed + SeedStride * run.Seed };
     }
 
     /// <summary>Distance between the training seeds of study seeds k and k+1: the trainer reseeds each epoch with
     /// Seed + epoch, so neighbouring seeds would replay each other's epochs.</summary>
     public const int SeedStride = 1000;
 
-    static void CheckSeed(int seed)
-    {
-        if (seed < 0) throw new ArgumentOutOfRangeException(nameof(seed), seed, "A study seed is 0, 1, 2, ...");
-    }
+    /// <summary><paramref name="seed"/> when it is a study seed (0, 1, 2, ...); otherwise ArgumentOutOfRangeException.</summary>
+    public static int CheckSeed(int seed) =>
+        seed >= 0 ? seed : throw new ArgumentOutOfRangeException(nameof(seed), seed, "A study seed is 0, 1, 2, ...");
 
     static string? InitialWeights(string architecture, StudyData data) => architecture == ModelRegistry.R3D18.Name ? data.R3dWeights : null;
 
@@ -187,13 +171,10 @@ public static class ClassifierStudy
         return classes.Count == 0 ? double.NaN : report.AccuracyOver(classes);
     }
 
-    public static string CheckpointFolder(string architecture, Profile profile) =>
-        Path.Combine(WorkspacePaths.Artifacts(), "checkpoints", $"{architecture}-{profile.Name()}");
-
-    /// <summary>Study seed <paramref name="seed"/>'s checkpoint: seed 0 is <see cref="CheckpointFolder(string, Profile)"/>,
-    /// seed k &gt; 0 is <c>checkpoints/&lt;arch&gt;-&lt;profile&gt;-seed&lt;k&gt;</c>.</summary>
-    public static string CheckpointFolder(string architecture, Profile profile, int seed) =>
-        CheckpointFolder(architecture, profile) + SeedSuffix(seed);
+    /// <summary>Study seed <paramref name="seed"/>'s checkpoint folder: <c>checkpoints/&lt;arch&gt;-&lt;profile&gt;</c> for seed 0,
+    /// <c>checkpoints/&lt;arch&gt;-&lt;profile&gt;-seed&lt;k&gt;</c> for seed k &gt; 0.</summary>
+    public static string CheckpointFolder(string architecture, Profile profile, int seed = 0) =>
+        Path.Combine(WorkspacePaths.Artifacts(), "checkpoints", $"{architecture}-{profile.Name()}") + SeedSuffix(seed);
 
     /// <summary>The folder-name suffix of study seed <paramref name="seed"/>: none for seed 0, <c>-seed&lt;k&gt;</c> otherwise.</summary>
     public static string SeedSuffix(int seed)

@@ -16,7 +16,30 @@ public sealed record SnippetFaithfulness(string Sequence, int Frame, Faithfulnes
 /// constant (a 1x1 activation, or no positive evidence): their "most salient" pixels are an arbitrary choice, so they
 /// are listed but left out of the means (NaN when every map is flat).</summary>
 public sealed record OdometryFaithfulness(string Layer, double Fraction, IReadOnlyList<SnippetFaithfulness> Snippets,
-    double MeanRatio, double MeanRatioShifted, int FlatMaps);
+    double MeanRatio, double MeanRatioShifted, int FlatMaps)
+{
+    /// <summary>What the faithfulness of several layers' maps says, one line each, after a line on the reference a flat map
+    /// gives: masking the top rows (an arbitrary band) of the frame. A map is judged against random pixels and that band.</summary>
+    public static IReadOnlyList<string> Verdicts(IReadOnlyList<OdometryFaithfulness> layers)
+    {
+        var flatRatios = layers.SelectMany(f => f.Snippets).Where(s => s.FlatMap && double.IsFinite(s.Result.Ratio))
+            .GroupBy(s => (s.Sequence, s.Frame)).Select(g => g.First().Result.Ratio).ToList();   // one per snippet: the band is the same
+        double? band = flatRatios.Count > 0 ? flatRatios.Average() : null;
+        var lines = new List<string>
+        {
+            band is { } b ? $"arbitrary band of top rows (flat maps): mean ratio {b:0.00} over {flatRatios.Count} snippets" : "no flat map in this run: no band reference",
+        };
+        foreach (var f in layers)
+        {
+            var verdict = f.FlatMaps == f.Snippets.Count ? "every map was flat: no test of the map (see the caveat above)"
+                : f.MeanRatio <= 1 ? "masking its salient pixels raises the loss no more than random pixels: not faithful here"
+                : band is { } r && f.MeanRatio <= r ? $"above random pixels ({f.MeanRatio:0.0}x) but not above an arbitrary band of rows: weak evidence"
+                : $"masking its salient pixels raises the loss {f.MeanRatio:0.0}x as much as random pixels: the map points at pixels the loss depends on";
+            lines.Add($"{f.Layer,-13} mean ratio {f.MeanRatio:0.00} (shifted {f.MeanRatioShifted:0.00}), flat maps {f.FlatMaps}/{f.Snippets.Count}: {verdict}.");
+        }
+        return lines;
+    }
+}
 
 /// <summary>
 /// The study's visual odometry artifacts, made once and reused: the synthetic sequences, the trained SfMLearner,
@@ -102,9 +125,8 @@ public static class OdometryStudy
             ?? throw new InvalidDataException($"{path}: unreadable training history.");
     }
 
-    /// <summary>ATE (with the zero-motion and mean-training-motion baselines) and depth errors on the held-out sequences.</summary>
-    public static OdometryEvaluation Evaluate(string checkpoint, Profile profile) => Evaluate(checkpoint, DataFolder(profile));
-
+    /// <summary>ATE (with the zero-motion and mean-training-motion baselines) and depth errors on the held-out sequences of
+    /// <paramref name="dataRoot"/> (the study's: <see cref="StudyData.EnsureOdometry"/>).</summary>
     public static OdometryEvaluation Evaluate(string checkpoint, string dataRoot)
     {
         using var model = SfmLearner.Load(ModelFile(checkpoint));
@@ -145,10 +167,8 @@ public static class OdometryStudy
 
     const string CeilingFileName = "pose-ceiling.json";
 
-    /// <summary>Predicted and ground-truth depth of one held-out frame (default: the middle of the first held-out sequence).</summary>
-    public static DepthSample PredictDepth(string checkpoint, Profile profile, string? sequence = null, int? frame = null) =>
-        PredictDepth(checkpoint, DataFolder(profile), sequence, frame);
-
+    /// <summary>Predicted and ground-truth depth of one held-out frame of <paramref name="dataRoot"/> (default: the middle of the
+    /// first held-out sequence).</summary>
     public static DepthSample PredictDepth(string checkpoint, string dataRoot, string? sequence = null, int? frame = null)
     {
         using var model = SfmLearner.Load(ModelFile(checkpoint));
@@ -164,16 +184,11 @@ public static class OdometryStudy
             seq.Depth is { } d ? OdometrySaliency.ToArray(d[t]) : null);
     }
 
-    /// <summary>The saliency maps of one held-out snippet (default: the middle of the first held-out sequence): the
+    /// <summary>The saliency maps of one held-out snippet of <paramref name="dataRoot"/> (any KITTI-layout or prepared folder;
+    /// default: the middle of the first held-out sequence): the
     /// negative-loss Grad-CAM at every layer of <see cref="SfmCamModel.Layers"/>, the per-DoF maps (default: every DoF
     /// of the motion to t+1) at <paramref name="dofLayer"/>, the photometric error map. The per-DoF maps default to
     /// <see cref="SfmCamModel.PoseMidLayer"/>: the study's conv7 is a single cell at the profiles' frame sizes.</summary>
-    public static OdometryExplanation Explain(string checkpoint, Profile profile, string? sequence = null, int? frame = null,
-        IReadOnlyList<(string Name, int Component, double Sign)>? dofs = null, string dofLayer = SfmCamModel.PoseMidLayer) =>
-        Explain(checkpoint, DataFolder(profile), sequence, frame, dofs, dofLayer);
-
-    /// <summary>As <see cref="Explain(string, Profile, string?, int?, IReadOnlyList{ValueTuple{string, int, double}}?, string)"/>
-    /// on any KITTI-layout or prepared data folder.</summary>
     public static OdometryExplanation Explain(string checkpoint, string dataRoot, string? sequence = null, int? frame = null,
         IReadOnlyList<(string Name, int Component, double Sign)>? dofs = null, string dofLayer = SfmCamModel.PoseMidLayer)
     {
@@ -188,9 +203,6 @@ public static class OdometryStudy
     /// (default: the study's, <see cref="SfmCamModel.PoseLayer"/>) on <paramref name="snippets"/> evenly spaced held-out
     /// snippets and compares the loss increase with random pixels and with the salient shape shifted
     /// (<see cref="RegressionFaithfulness"/>).</summary>
-    public static OdometryFaithfulness Faithfulness(string checkpoint, Profile profile, string layer = SfmCamModel.PoseLayer,
-        int snippets = 4, double fraction = 0.1) => Faithfulness(checkpoint, DataFolder(profile), layer, snippets, fraction);
-
     public static OdometryFaithfulness Faithfulness(string checkpoint, string dataRoot, string layer = SfmCamModel.PoseLayer,
         int snippets = 4, double fraction = 0.1)
     {

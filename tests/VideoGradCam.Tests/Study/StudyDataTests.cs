@@ -148,9 +148,9 @@ public class StudyDataTests(FiveClassFolders folders) : IClassFixture<FiveClassF
         var b = StudyData.Parse($"hmdb51={folders.Annotated}");
         foreach (var arch in ClassifierSettings.StudyModels)
         {
-            var (ka, kb) = (StepCache.Hash(ClassifierStudy.TrainingKey(arch, Profile.Quick, a)), StepCache.Hash(ClassifierStudy.TrainingKey(arch, Profile.Quick, b)));
+            var (ka, kb) = (StepCache.Hash(ClassifierStudy.TrainingKey(arch, new StudyRun(Profile.Quick, a))), StepCache.Hash(ClassifierStudy.TrainingKey(arch, new StudyRun(Profile.Quick, b))));
             Assert.NotEqual(ka, kb);
-            Assert.NotEqual(ka, StepCache.Hash(ClassifierStudy.TrainingKey(arch, Profile.Quick, StudyData.Synthetic)));
+            Assert.NotEqual(ka, StepCache.Hash(ClassifierStudy.TrainingKey(arch, new StudyRun(Profile.Quick, StudyData.Synthetic))));
         }
         var views = Temp("views2");
         Assert.NotEqual(a.EnsureActions(Profile.Quick, views), b.EnsureActions(Profile.Quick, views));
@@ -173,8 +173,8 @@ public class StudyDataTests(FiveClassFolders folders) : IClassFixture<FiveClassF
         foreach (var t in loaded.Values) t.Dispose();
 
         var weighted = StudyData.Parse(null, $"r3d18={file}");
-        Assert.Equal(64, ClassifierStudy.SettingsFor("r3d18", Profile.Quick, weighted).Width);       // torchvision's width
-        Assert.Equal(ClassifierSettings.For("cnn-lstm", Profile.Quick), ClassifierStudy.SettingsFor("cnn-lstm", Profile.Quick, weighted));
+        Assert.Equal(64, ClassifierStudy.SettingsFor("r3d18", new StudyRun(Profile.Quick, weighted)).Width);       // torchvision's width
+        Assert.Equal(ClassifierSettings.For("cnn-lstm", Profile.Quick), ClassifierStudy.SettingsFor("cnn-lstm", new StudyRun(Profile.Quick, weighted)));
     }
 
     [Fact]
@@ -183,7 +183,7 @@ public class StudyDataTests(FiveClassFolders folders) : IClassFixture<FiveClassF
         // The default run's checkpoints stay valid: the key is exactly the one used before real data existed.
         var settings = ClassifierSettings.For("r3d18", Profile.Quick);
         Assert.Equal(StepCache.Hash(new { settings, data = SyntheticActionSettings.For(Profile.Quick) }),
-            StepCache.Hash(ClassifierStudy.TrainingKey("r3d18", Profile.Quick, StudyData.Synthetic)));
+            StepCache.Hash(ClassifierStudy.TrainingKey("r3d18", new StudyRun(Profile.Quick, StudyData.Synthetic))));
     }
 
     [Fact]

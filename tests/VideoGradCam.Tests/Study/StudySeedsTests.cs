@@ -37,9 +37,9 @@ public class StudySeedsTests
 
         // The training key as the study has always written it (settings and synthetic data settings, nothing about seeds).
         var todayTraining = new { settings = ClassifierSettings.For(arch, profile), data = SyntheticActionSettings.For(profile) };
-        Assert.Equal(StepCache.Hash(todayTraining), StepCache.Hash(ClassifierStudy.TrainingKey(arch, profile, StudyData.Synthetic, 0)));
-        Assert.Equal(StepCache.Hash(todayTraining), StepCache.Hash(ClassifierStudy.TrainingKey(arch, profile, StudyData.Synthetic)));
-        Assert.Equal(ClassifierSettings.For(arch, profile), ClassifierStudy.SettingsFor(arch, profile, StudyData.Synthetic, 0));
+        Assert.Equal(StepCache.Hash(todayTraining), StepCache.Hash(ClassifierStudy.TrainingKey(arch, new StudyRun(profile, StudyData.Synthetic, 0))));
+        Assert.Equal(StepCache.Hash(todayTraining), StepCache.Hash(ClassifierStudy.TrainingKey(arch, new StudyRun(profile, StudyData.Synthetic))));
+        Assert.Equal(ClassifierSettings.For(arch, profile), ClassifierStudy.SettingsFor(arch, new StudyRun(profile, StudyData.Synthetic, 0)));
 
         // The CAM evaluation key as it has always been written.
         const string info = "{\"epoch\": 6}";
@@ -51,7 +51,7 @@ public class StudySeedsTests
             methods = options.Methods.Select(m => $"{m.Method}/{m.Weighting}").ToArray(),
             options.Split, options.MaxClips, options.DeletionClips, options.SanityClips, options.Layer,
         };
-        Assert.Equal(StepCache.Hash(todayCam), StepCache.Hash(CamStudyEvaluations.CacheKey(arch, profile, StudyData.Synthetic, info, 0)));
+        Assert.Equal(StepCache.Hash(todayCam), StepCache.Hash(CamStudyEvaluations.CacheKey(arch, new StudyRun(profile, StudyData.Synthetic, 0), info)));
         return 0;
     });
 
@@ -64,11 +64,11 @@ public class StudySeedsTests
         Assert.Equal(Path.Combine(root, "cam-eval", "cnn-lstm-full-seed2"), CamStudyEvaluations.Folder(arch, p, 2));
         Assert.Equal(Path.Combine(root, "evaluations", "cnn-lstm-full-seed2"), StudyPipeline.AccuracyFolder(arch, p, 2));
         Assert.Equal(3, new[] { 0, 1, 2 }.Select(k => ClassifierStudy.CheckpointFolder(arch, p, k)).Distinct().Count());
-        Assert.Equal(3, new[] { 0, 1, 2 }.Select(k => StepCache.Hash(ClassifierStudy.TrainingKey(arch, p, StudyData.Synthetic, k))).Distinct().Count());
-        Assert.Equal(3, new[] { 0, 1, 2 }.Select(k => StepCache.Hash(CamStudyEvaluations.CacheKey(arch, p, StudyData.Synthetic, "{}", k))).Distinct().Count());
+        Assert.Equal(3, new[] { 0, 1, 2 }.Select(k => StepCache.Hash(ClassifierStudy.TrainingKey(arch, new StudyRun(p, StudyData.Synthetic, k)))).Distinct().Count());
+        Assert.Equal(3, new[] { 0, 1, 2 }.Select(k => StepCache.Hash(CamStudyEvaluations.CacheKey(arch, new StudyRun(p, StudyData.Synthetic, k), "{}"))).Distinct().Count());
 
         // Only the training seed moves; every other setting (and so the data) stays.
-        var seed2 = ClassifierStudy.SettingsFor(arch, p, StudyData.Synthetic, 2);
+        var seed2 = ClassifierStudy.SettingsFor(arch, new StudyRun(p, StudyData.Synthetic, 2));
         Assert.Equal(ClassifierSettings.For(arch, p).Seed + 2 * ClassifierStudy.SeedStride, seed2.Seed);
         Assert.Equal(ClassifierSettings.For(arch, p), seed2 with { Seed = ClassifierSettings.For(arch, p).Seed });
         Assert.Throws<ArgumentOutOfRangeException>(() => ClassifierStudy.CheckpointFolder(arch, p, -1));
@@ -95,7 +95,7 @@ public class StudySeedsTests
     [Fact]
     public void ExtraSeedsKeepTheSplitSeedInTheirKey()
     {
-        var key = JsonSerializer.Serialize(ClassifierStudy.TrainingKey("r3d18", Profile.Quick, StudyData.Synthetic, 2));
+        var key = JsonSerializer.Serialize(ClassifierStudy.TrainingKey("r3d18", new StudyRun(Profile.Quick, StudyData.Synthetic, 2)));
         Assert.Contains($"\"trainingSeed\":{Seeds.Default + 2 * ClassifierStudy.SeedStride}", key);
         Assert.Contains($"\"splitSeed\":{Seeds.Default}", key);
     }

@@ -15,7 +15,24 @@ public sealed record TopViewTrajectory(string Sequence, double[] GtX, double[] G
 /// PoseNet spaces a snippet's frames (all three null without ground-truth poses).</summary>
 public sealed record OdometryEvaluation(int SnippetLength, IReadOnlyList<string> Sequences, IReadOnlyList<AteRow> Ate,
     DepthErrors? Depth, IReadOnlyList<TopViewTrajectory> Trajectories, PoseAgreement? Agreement = null,
-    IReadOnlyList<DofAblation>? MeanMotionMisses = null, IReadOnlyList<ReferenceSpacing>? Spacing = null);
+    IReadOnlyList<DofAblation>? MeanMotionMisses = null, IReadOnlyList<ReferenceSpacing>? Spacing = null)
+{
+    /// <summary>What the ATE table says about SfMLearner against each baseline, one sentence per baseline (the verdicts
+    /// notebook 06 prints; computed from this evaluation's numbers).</summary>
+    public IReadOnlyList<string> BaselineVerdicts()
+    {
+        AteRow Row(string method) => Ate.First(r => r.Method == method);
+        var (sfm, zero, mean) = (Row(SfmEvaluator.SfmMethod), Row(SfmEvaluator.ZeroMotion), Row(SfmEvaluator.MeanMotion));
+        return
+        [
+            $"SfMLearner vs zero motion: {sfm.Mean:0.0000} vs {zero.Mean:0.0000} m -> " +
+            (sfm.Mean < zero.Mean ? $"{zero.Mean / sfm.Mean:0.0}x lower: the PoseNet has learnt that, and how, the camera moves." : "not lower: the PoseNet has not learnt the motion yet."),
+            $"SfMLearner vs mean training motion: {sfm.Mean:0.0000} vs {mean.Mean:0.0000} m -> " +
+            (sfm.Mean < mean.Mean ? "lower: the network tracks the changes of speed and turns, which a constant-velocity guess cannot."
+                                  : "the constant-velocity guess wins (see below)."),
+        ];
+    }
+}
 
 public static class SfmEvaluator
 {

@@ -22,6 +22,24 @@ public sealed record PoseCeilingResult(int Steps, double Seconds, IReadOnlyList<
 
     /// <summary>The held-out ATE of the training set's mean motion.</summary>
     public double MeanMotionAte => HeldOutAte.First(r => r.Method == SfmEvaluator.MeanMotion).Mean;
+
+    /// <summary>What the ceiling says beside SfMLearner's held-out ATE <paramref name="sfmLearnerAte"/>: the numbers, whether the
+    /// fitted PoseNet beats the mean-motion baseline in this budget, and its snippet spacing (the lines notebook 06 prints).</summary>
+    public IReadOnlyList<string> Verdicts(double sfmLearnerAte)
+    {
+        var lines = new List<string>
+        {
+            $"PoseNet fitted to the true poses: {Steps} steps in {Seconds:0} s; held-out ATE {Ate:0.0000}, " +
+            $"SfMLearner {sfmLearnerAte:0.0000}, mean training motion {MeanMotionAte:0.0000}",
+            Ate < MeanMotionAte
+                ? $"With the answers given, the PoseNet gets {1 - Ate / MeanMotionAte:P0} below the mean-motion baseline in this budget."
+                : "Even with the answers given, the PoseNet does not beat the mean-motion baseline in this budget.",
+        };
+        if (HeldOutSpacing is { } spacing)
+            lines.Add("its snippet spacing (median length relative to t+1's, fitted vs true): " +
+                string.Join(", ", spacing.Select(s => $"t{s.Offset:+0;-0} {s.PredictedMedian:0.00} vs {s.TruthMedian:0.00}")));
+        return lines;
+    }
 }
 
 /// <summary>

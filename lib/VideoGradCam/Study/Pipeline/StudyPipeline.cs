@@ -57,12 +57,13 @@ public static class StudyPipeline
             return value;
         }
 
+        var run = new StudyRun(profile, data, Seed: 0, force);
         var actions = Step(data.ActionsRoot is null ? "synthetic actions" : $"{data.ActionsName} actions ({data.ActionsRoot})", () => data.EnsureActions(profile));
         var odometryData = Step(data.OdometryRoot is null ? "synthetic odometry sequences" : $"KITTI odometry ({data.OdometryRoot})", () => data.EnsureOdometry(profile));
-        var checkpoints = ClassifierSettings.StudyModels.ToDictionary(a => a, a => Step(Seeded($"train {a}", 0), () => ClassifierStudy.EnsureTrained(a, profile, data, force)));
+        var checkpoints = ClassifierSettings.StudyModels.ToDictionary(a => a, a => Step(Seeded($"train {a}", 0), () => ClassifierStudy.EnsureTrained(a, run)));
         var sfm = Step("train SfMLearner", () => data.EnsureSfm(profile, force));
         var accuracy = ClassifierSettings.StudyModels.ToDictionary(a => a, a => Step(Seeded($"evaluate {a}", 0), () => EnsureAccuracy(a, checkpoints[a], actions, profile)));
-        var cam = ClassifierSettings.StudyModels.ToDictionary(a => a, a => Step(Seeded($"Grad-CAM metrics {a}", 0), () => CamStudyEvaluations.Ensure(a, profile, data, force)));
+        var cam = ClassifierSettings.StudyModels.ToDictionary(a => a, a => Step(Seeded($"Grad-CAM metrics {a}", 0), () => CamStudyEvaluations.Ensure(a, run)));
         // Extra seeds: train and measure only (each step cached in its own -seed<k> folder); seed 0 above is the single-seed run.
         var accuracyBySeed = new List<IReadOnlyDictionary<string, EvaluationReport>> { accuracy };
         var camBySeed = new List<IReadOnlyDictionary<string, CamEvaluation>> { cam };
@@ -71,9 +72,9 @@ public static class StudyPipeline
             var (seedAccuracy, seedCam) = (new Dictionary<string, EvaluationReport>(), new Dictionary<string, CamEvaluation>());
             foreach (var a in ClassifierSettings.StudyModels)
             {
-                var checkpoint = Step(Seeded($"train {a}", k), () => ClassifierStudy.EnsureTrained(a, profile, data, k, force));
+                var checkpoint = Step(Seeded($"train {a}", k), () => ClassifierStudy.EnsureTrained(a, run.WithSeed(k)));
                 seedAccuracy[a] = Step(Seeded($"evaluate {a}", k), () => EnsureAccuracy(a, checkpoint, actions, profile, k));
-                seedCam[a] = Step(Seeded($"Grad-CAM metrics {a}", k), () => CamStudyEvaluations.Ensure(a, profile, data, k, force));
+                seedCam[a] = Step(Seeded($"Grad-CAM metrics {a}", k), () => CamStudyEvaluations.Ensure(a, run.WithSeed(k)));
             }
             accuracyBySeed.Add(seedAccuracy);
             camBySeed.Add(seedCam);
@@ -170,14 +171,13 @@ public static class StudyPipeline
         var test = ClassifierStudy.Split(VideoDataset.FromFolders(dataRoot)).Test;
         string Clip(string label) => test.Items.First(i => test.ClassNames[i.Label] == label).Path;
         CamSettings Settings(string a) => new(Layer: ClassifierSettings.For(a, profile).CamLayer);
-        (string, TorchSharp.torch.Tensor) Row(ClipExplanation e, string label) => (label, e.Overlays());
         var figures = new List<(string, string, GenericChart)>();
 
         var clap = Clip("clap");
         var clapRows = new[] { ModelRegistry.CnnLstm.Name, ModelRegistry.CnnLstmAttention.Name }.Select(a => (a, e: CamStudy.Explain(models[a], clap, "clap", Settings(a)))).ToList();
         figures.Add(("CNN-LSTM with and without attention on a 'clap' clip",
             "Grad-CAM (true class) per frame; top: CNN-LSTM, bottom: CNN-LSTM with temporal attention. Red = high.",
-            CamComparisonPlot.Strips(clapRows.Select(r => Row(r.e, $"{r.a}\npred {r.e.Predicted}")).ToList(), clapRows[0].e.SourceFrames, Path.GetFileName(clap))));
+            CamComparisonPlot.Strips(clapRows.Select(r => r.e.RowWithPrediction()).ToList(), clapRows[0].e.SourceFrames, Path.GetFileName(clap))));
         var att = clapRows[1].e;
         figures.Add(("Attention weights and Grad-CAM importance over time ('clap')",
             "Attention weights of the attention model and each model's per-frame Grad-CAM importance" +
@@ -190,7 +190,7 @@ public static class StudyPipeline
             var rows = ClassifierSettings.StudyModels.Select(a => (a, e: CamStudy.Explain(models[a], wave, target, Settings(a)))).ToList();
             figures.Add(($"A 'wave' clip explained for '{target}'",
                 $"Grad-CAM for the class '{target}' by the three models (rows). The study asked whether other-class maps are meaningful.",
-                CamComparisonPlot.Strips(rows.Select(r => Row(r.e, $"{r.a}\np({target}) {r.e.TargetProbability:0.00}")).ToList(), rows[0].e.SourceFrames, Path.GetFileName(wave))));
+                CamComparisonPlot.Strips(rows.Select(r => r.e.RowWithTargetProbability()).ToList(), rows[0].e.SourceFrames, Path.GetFileName(wave))));
             foreach (var r in rows) r.e.Dispose();
         }
 
@@ -198,7 +198,7 @@ public static class StudyPipeline
         var r3dRows = new[] { "drink", "smile" }.Select(t => CamStudy.Explain(models[ModelRegistry.R3D18.Name], drink, t, Settings(ModelRegistry.R3D18.Name))).ToList();
         figures.Add(("3D ResNet: true class and another class",
             "R3D-18 Grad-CAM on a 'drink' clip: for its true class (top) and for 'smile' (bottom); time recovered by trilinear upsampling.",
-            CamComparisonPlot.Strips(r3dRows.Select(e => Row(e, $"target {e.Target}\np {e.TargetProbability:0.00}")).ToList(), r3dRows[0].SourceFrames, Path.GetFileName(drink))));
+            CamComparisonPlot.Strips(r3dRows.Select(e => ($"target {e.Target}\np {e.TargetProbability:0.00}", e.Overlays())).ToList(), r3dRows[0].SourceFrames, Path.GetFileName(drink))));
         foreach (var e in r3dRows.Concat(clapRows.Select(r => r.e))) e.Dispose();
         foreach (var m in models.Values) m.Model.Dispose();
 
