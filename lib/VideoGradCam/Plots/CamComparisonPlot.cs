@@ -12,35 +12,92 @@ namespace VideoGradCam.Plots;
 /// </summary>
 public static class CamComparisonPlot
 {
-    const int LabelWidth = 150;
+    /// <summary>The smallest width a frame tile is shown at, in CSS pixels (clips are upsampled for display).</summary>
+    public const int MinTilePixels = 160;
+    const int Gap = 6, LabelWidth = 170, HeaderHeight = 34, FramesPerLine = 8;
 
-    /// <param name="rows">label and overlays [T,H,W,3] (RGB bytes, e.g. <c>ClipExplanation.Overlays()</c>); all rows the same T,H,W.</param>
-    public static GenericChart Strips(IReadOnlyList<(string Label, Tensor Overlays)> rows, IReadOnlyList<int> sourceFrames, string title, int pixelsPerFrame = 72)
+    /// <param name="rows">label (lines split by '\n') and overlays [T,H,W,3] (RGB bytes, e.g. <c>ClipExplanation.Overlays()</c>); all rows the same T,H,W.</param>
+    /// <param name="sourceFrames">the video frame each sampled frame came from (column headers).</param>
+    /// <param name="title">should name the true class and the explained class.</param>
+    /// <param name="tilePixels">the width each frame is shown at (at least <see cref="MinTilePixels"/>).</param>
+    /// <returns>One image of the tiles with the labels as text in the page (annotations) and a colour bar of the map's 0..1 scale.</returns>
+    public static GenericChart Strips(IReadOnlyList<(string Label, Tensor Overlays)> rows, IReadOnlyList<int> sourceFrames, string title, int tilePixels = MinTilePixels)
     {
         if (rows.Count == 0) throw new ArgumentException("No rows to show.");
-        int t = (int)rows[0].Overlays.shape[0];
-        using var canvas = new Mat(rows.Count * (pixelsPerFrame + 4) + 18, LabelWidth + t * (pixelsPerFrame + 2), MatType.CV_8UC3, Scalar.All(255));
-        for (int k = 0; k < t; k++)
-            Cv2.PutText(canvas, $"f{sourceFrames[k]}", new Point(LabelWidth + k * (pixelsPerFrame + 2) + 2, 13), HersheyFonts.HersheySimplex, 0.4, Scalar.All(60));
+        int t = (int)rows[0].Overlays.shape[0], h = (int)rows[0].Overlays.shape[1], w = (int)rows[0].Overlays.shape[2];
+        if (sourceFrames.Count != t) throw new ArgumentException($"{sourceFrames.Count} source frame indices for {t} frames.");
+        int tileW = Math.Max(MinTilePixels, tilePixels), tileH = (int)Math.Round(tileW * (double)h / w);
+        // At most FramesPerLine frames side by side: longer clips continue in a second block of the same rows below.
+        int perLine = Math.Min(t, FramesPerLine), blocks = (t + perLine - 1) / perLine;
+        int blockHeight = HeaderHeight + rows.Count * tileH + (rows.Count - 1) * Gap;
+        int width = perLine * tileW + (perLine - 1) * Gap, height = blocks * blockHeight - HeaderHeight;
+        double X(int k) => (k % perLine) * (tileW + Gap);
+        double Y(int k, int r) => (k / perLine) * blockHeight + r * (tileH + Gap);
+        using var canvas = new Mat(height, width, MatType.CV_8UC3, Scalar.All(255));
         for (int r = 0; r < rows.Count; r++)
         {
             var (label, overlays) = rows[r];
-            if (overlays.shape[0] != t) throw new ArgumentException($"Row '{label}' has {overlays.shape[0]} frames, the first row {t}.");
-            int y = 18 + r * (pixelsPerFrame + 4);
-            PutLabel(canvas, label, y + pixelsPerFrame / 2);
+            if (!overlays.shape.SequenceEqual(rows[0].Overlays.shape))
+                throw new ArgumentException($"Row '{label}' is [{string.Join(",", overlays.shape)}], the first row [{string.Join(",", rows[0].Overlays.shape)}].");
             for (int k = 0; k < t; k++)
             {
                 using var bgr = CamOverlay.ToBgrMat(overlays[k]);
-                using var scaled = bgr.Resize(new Size(pixelsPerFrame, pixelsPerFrame), 0, 0, InterpolationFlags.Nearest);
-                scaled.CopyTo(canvas[new Rect(LabelWidth + k * (pixelsPerFrame + 2), y, pixelsPerFrame, pixelsPerFrame)]);
+                using var scaled = bgr.Resize(new Size(tileW, tileH), 0, 0, InterpolationFlags.Linear);
+                scaled.CopyTo(canvas[new Rect((int)X(k), (int)Y(k, r), tileW, tileH)]);
             }
         }
         var png = Convert.ToBase64String(canvas.ImEncode(".png"));
         var image = Chart.Image<string>(Source: "data:image/png;base64," + png, Name: "overlays");
-        image = Plotly.NET.Chart.withXAxis(FrameStripPlot.HiddenAxis(), null).Invoke(image);
-        image = Plotly.NET.Chart.withYAxis(FrameStripPlot.HiddenAxis(), null).Invoke(image);
-        image = Plotly.NET.Chart.withSize((double)Math.Max(500, canvas.Width + 60), (double)(canvas.Height + 110)).Invoke(image);
-        return Plotly.NET.Chart.withTitle(title, null).Invoke(image);
+        // Repeated source indices (a clip shorter than the model's frame count) are said in the header.
+        var repeated = sourceFrames.Select((f, k) => k > 0 && sourceFrames[k - 1] == f).ToArray();
+        var annotations = new List<Plotly.NET.LayoutObjects.Annotation>();
+        for (int k = 0; k < t; k++)
+            annotations.Add(Text(X(k) + tileW / 2.0, Y(k, 0) - 6, $"<b>frame {sourceFrames[k]}</b>{(repeated[k] ? " (repeated)" : "")}", "center", "bottom"));
+        for (int b = 0; b < blocks; b++)
+            for (int r = 0; r < rows.Count; r++)
+                annotations.Add(Text(-12, Y(b * perLine, r) + tileH / 2.0, string.Join("<br>", rows[r].Label.Split('\n')), "right", "middle"));
+        var xAxis = FrameStripPlot.HiddenAxis();
+        xAxis.SetProperty("range", new[] { -LabelWidth, width + 0.0 });
+        var yAxis = FrameStripPlot.HiddenAxis();
+        yAxis.SetProperty("range", new[] { height + 0.0, -HeaderHeight });
+        GenericChart chart = Plotly.NET.Chart.combine(new[] { image, ColourBar("Grad-CAM<br>(0 low, 1 high,<br>per clip)") });
+        chart = Plotly.NET.Chart.withXAxis(xAxis, null).Invoke(chart);
+        chart = Plotly.NET.Chart.withYAxis(yAxis, null).Invoke(chart);
+        chart = Plotly.NET.Chart.withAnnotations(annotations, null).Invoke(chart);
+        var background = new Layout();
+        background.SetProperty("plot_bgcolor", "white");
+        chart = Plotly.NET.Chart.withLayout(background).Invoke(chart);
+        chart = Plotly.NET.Chart.withMargin(Plotly.NET.LayoutObjects.Margin.init<int, int, int, int, int, bool>(10, 130, 70, 10, 0, true)).Invoke(chart);
+        chart = Plotly.NET.Chart.withSize((double)(LabelWidth + width + 150), (double)(height + HeaderHeight + 90)).Invoke(chart);
+        return Plotly.NET.Chart.withTitle(title, null).Invoke(chart);
+    }
+
+    /// <summary>A trace that draws nothing but the jet colour bar of a 0..1 map (the overlays' scale).</summary>
+    internal static GenericChart ColourBar(string title)
+    {
+        var bar = new Trace2D("heatmap");
+        bar.SetProperty("z", new[] { new[] { 0.0, 1.0 } });
+        bar.SetProperty("zmin", 0.0);
+        bar.SetProperty("zmax", 1.0);
+        bar.SetProperty("colorscale", Colormap.PlotlyName);
+        bar.SetProperty("opacity", 0.0);
+        bar.SetProperty("hoverinfo", "skip");
+        bar.SetProperty("showscale", true);
+        bar.SetProperty("colorbar", new Dictionary<string, object> { ["title"] = new Dictionary<string, object> { ["text"] = title }, ["len"] = 0.9, ["thickness"] = 14 });
+        return GenericChart.ofTraceObject(true, bar);
+    }
+
+    static Plotly.NET.LayoutObjects.Annotation Text(double x, double y, string text, string xAnchor, string yAnchor)
+    {
+        var a = new Plotly.NET.LayoutObjects.Annotation();
+        a.SetProperty("x", x);
+        a.SetProperty("y", y);
+        a.SetProperty("text", text);
+        a.SetProperty("showarrow", false);
+        a.SetProperty("xanchor", xAnchor);
+        a.SetProperty("yanchor", yAnchor);
+        a.SetProperty("font", new Dictionary<string, object> { ["size"] = 13 });
+        return a;
     }
 
     /// <summary>Per-frame importance (or attention) curves, with the ground-truth relevant frames shaded.</summary>
@@ -63,15 +120,8 @@ public static class CamComparisonPlot
         return Plotly.NET.Chart.withTitle(title, null).Invoke(chart);
     }
 
-    static void PutLabel(Mat canvas, string label, int yCentre)
-    {
-        var lines = label.Split('\n');
-        for (int i = 0; i < lines.Length; i++)
-            Cv2.PutText(canvas, lines[i], new Point(4, yCentre - 6 * (lines.Length - 1) + 13 * i), HersheyFonts.HersheySimplex, 0.4, Scalar.All(20));
-    }
 }
 
-/// <summary>One metric for every model and CAM method: grouped bars (x: method and weighting, one colour per model).</summary>
 /// <summary>A metric of every CAM method, one bar series per model: plain numbers in, a chart out.</summary>
 public static class CamMetricPlot
 {

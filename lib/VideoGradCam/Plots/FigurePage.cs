@@ -50,7 +50,7 @@ public sealed class FigurePage(string title)
         sb.Append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>").Append(WebUtility.HtmlEncode(title)).Append("</title>");
         sb.Append("<style>body{font-family:sans-serif;max-width:1200px;margin:2em auto;padding:0 1em}")
           .Append("table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}")
-          .Append("figure{margin:1em 0}figcaption{color:#555;font-size:90%}</style>");
+          .Append("figure{margin:1em 0}figcaption{color:#555;font-size:90%}.wsplot{width:max-content;max-width:none}</style>");
         sb.Append("<script>").Append(PlotlyJavaScript).Append("</script></head><body>");
         sb.Append("<h1>").Append(WebUtility.HtmlEncode(title)).Append("</h1>");
         foreach (var p in _parts) sb.Append(p).Append('\n');

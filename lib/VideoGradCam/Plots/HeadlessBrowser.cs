@@ -68,7 +68,8 @@ public sealed class HeadlessBrowser : IAsyncDisposable
     public async Task<IReadOnlyList<string>> ScreenshotPlotsAsync(string htmlPath, string outDir, string prefix)
     {
         Directory.CreateDirectory(outDir);
-        var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        // 2x: text in the PNG stays sharp when it is shown large or zoomed (README thumbnails, slides).
+        var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1920, Height = 1080 }, DeviceScaleFactor = 2 });
         await page.GotoAsync(new Uri(Path.GetFullPath(htmlPath)).AbsoluteUri, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
         var plots = page.Locator(".wsplot");
         int n = await plots.CountAsync();

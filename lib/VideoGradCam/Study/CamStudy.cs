@@ -64,7 +64,9 @@ public static class CamStudy
         var frames = CamOverlay.Denormalise(prepared.Clip.Frames, checkpoint.Info.Data.Mean, checkpoint.Info.Data.Std).MoveToOuterDisposeScope();
         foreach (var t in new[] { result.Maps, result.RawMaps, result.Weights, result.FrameImportance, result.GradientImportance }.Concat(result.Outputs.Values))
             t.MoveToOuterDisposeScope();
-        return new ClipExplanation(video, model.Architecture, names[classIndex], names[predicted], probabilities[classIndex].item<float>(), title, frames, result,
+        var folder = Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(video)));
+        var truth = folder is not null && names.Contains(folder) ? folder : null;
+        return new ClipExplanation(video, model.Architecture, truth, names[classIndex], names[predicted], probabilities[classIndex].item<float>(), title, frames, result,
             prepared.Clip.FrameIndices, prepared.Annotation?.RelevanceAt(prepared.Clip.FrameIndices));
     }
 
@@ -82,14 +84,24 @@ public static class CamStudy
 
 /// <summary>One clip explained: its frames [T,H,W,3] in [0,1], the engine's result (batch of one), the target and prediction.</summary>
 /// <param name="Model">the explained model's name (its architecture).</param>
-public sealed record ClipExplanation(string Video, string Model, string Target, string Predicted, double TargetProbability, string Title,
+/// <param name="TrueClass">the clip's class when its folder names one of the model's classes (class-per-folder data), else null.</param>
+public sealed record ClipExplanation(string Video, string Model, string? TrueClass, string Target, string Predicted, double TargetProbability, string Title,
     Tensor Frames, CamResult Result, int[] SourceFrames, bool[]? Relevant) : IDisposable
 {
     /// <summary>A row of a comparison strip: the model and what it predicted, beside the overlays.</summary>
     public (string Label, Tensor Overlays) RowWithPrediction() => ($"{Model}\npred {Predicted}", Overlays());
 
     /// <summary>A row of a comparison strip: the model and the explained class's probability, beside the overlays.</summary>
-    public (string Label, Tensor Overlays) RowWithTargetProbability() => ($"{Model}\np({Target}) {TargetProbability:0.00}", Overlays());
+    public (string Label, Tensor Overlays) RowWithTargetProbability() => ($"{Model}\np({Target}) {TargetProbability:0.00}\npred {Predicted}", Overlays());
+
+    /// <summary>A title for explanations of one clip shown together: the file, its true class, the explained class(es).</summary>
+    public static string StripTitle(IReadOnlyList<ClipExplanation> rows)
+    {
+        var first = rows[0];
+        var targets = rows.Select(r => r.Target).Distinct().ToList();
+        var explained = targets.Count == 1 ? $"Grad-CAM for '{targets[0]}'" : $"Grad-CAM for {string.Join(", ", targets.Select(t => $"'{t}'"))} (rows in order)";
+        return $"{Path.GetFileName(first.Video)} · true class '{first.TrueClass ?? "unknown"}' · {explained}";
+    }
 
     /// <summary>The per-frame importance curve, named after the model.</summary>
     public (string Label, double[] Values) ImportanceCurve() => (Model, FrameImportance);

@@ -177,7 +177,7 @@ public static class StudyPipeline
         var clapRows = new[] { ModelRegistry.CnnLstm.Name, ModelRegistry.CnnLstmAttention.Name }.Select(a => (a, e: CamStudy.Explain(models[a], clap, "clap", Settings(a)))).ToList();
         figures.Add(("CNN-LSTM with and without attention on a 'clap' clip",
             "Grad-CAM (true class) per frame; top: CNN-LSTM, bottom: CNN-LSTM with temporal attention. Red = high.",
-            CamComparisonPlot.Strips(clapRows.Select(r => r.e.RowWithPrediction()).ToList(), clapRows[0].e.SourceFrames, Path.GetFileName(clap))));
+            CamComparisonPlot.Strips(clapRows.Select(r => r.e.RowWithPrediction()).ToList(), clapRows[0].e.SourceFrames, ClipExplanation.StripTitle(clapRows.Select(r => r.e).ToList()))));
         var att = clapRows[1].e;
         figures.Add(("Attention weights and Grad-CAM importance over time ('clap')",
             "Attention weights of the attention model and each model's per-frame Grad-CAM importance" +
@@ -190,7 +190,7 @@ public static class StudyPipeline
             var rows = ClassifierSettings.StudyModels.Select(a => (a, e: CamStudy.Explain(models[a], wave, target, Settings(a)))).ToList();
             figures.Add(($"A 'wave' clip explained for '{target}'",
                 $"Grad-CAM for the class '{target}' by the three models (rows). The study asked whether other-class maps are meaningful.",
-                CamComparisonPlot.Strips(rows.Select(r => r.e.RowWithTargetProbability()).ToList(), rows[0].e.SourceFrames, Path.GetFileName(wave))));
+                CamComparisonPlot.Strips(rows.Select(r => r.e.RowWithTargetProbability()).ToList(), rows[0].e.SourceFrames, ClipExplanation.StripTitle(rows.Select(r => r.e).ToList()))));
             foreach (var r in rows) r.e.Dispose();
         }
 
@@ -198,7 +198,7 @@ public static class StudyPipeline
         var r3dRows = new[] { "drink", "smile" }.Select(t => CamStudy.Explain(models[ModelRegistry.R3D18.Name], drink, t, Settings(ModelRegistry.R3D18.Name))).ToList();
         figures.Add(("3D ResNet: true class and another class",
             "R3D-18 Grad-CAM on a 'drink' clip: for its true class (top) and for 'smile' (bottom); time recovered by trilinear upsampling.",
-            CamComparisonPlot.Strips(r3dRows.Select(e => ($"target {e.Target}\np {e.TargetProbability:0.00}", e.Overlays())).ToList(), r3dRows[0].SourceFrames, Path.GetFileName(drink))));
+            CamComparisonPlot.Strips(r3dRows.Select(e => ($"{e.Model}\nfor '{e.Target}'\np({e.Target}) {e.TargetProbability:0.00}", e.Overlays())).ToList(), r3dRows[0].SourceFrames, ClipExplanation.StripTitle(r3dRows))));
         foreach (var e in r3dRows.Concat(clapRows.Select(r => r.e))) e.Dispose();
         foreach (var m in models.Values) m.Model.Dispose();
 
