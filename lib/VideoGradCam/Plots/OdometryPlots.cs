@@ -26,9 +26,10 @@ public static class OdometryPlots
     public static GenericChart DepthComparison(float[,,] frame, float[,] predictedDepth, float[,]? groundTruth = null, double maxDepth = 40)
     {
         var pred = groundTruth is null ? predictedDepth : MedianScaled(predictedDepth, groundTruth);
-        var panels = new List<GenericChart> { Frame(frame), Map(pred, "Viridis", 0, maxDepth, "depth (m)") };
+        int rows = groundTruth is null ? 2 : 3;
+        var panels = new List<GenericChart> { Frame(frame), Map(pred, "Viridis", 0, maxDepth, "depth (m)", row: 1, rows: rows) };
         var titles = new List<string> { "frame", groundTruth is null ? "predicted depth" : "predicted depth (median scaled)" };
-        if (groundTruth is not null) { panels.Add(Map(groundTruth, "Viridis", 0, maxDepth, "depth (m)")); titles.Add("ground truth (0 = sky)"); }
+        if (groundTruth is not null) { panels.Add(Map(groundTruth, "Viridis", 0, maxDepth, "depth (m)", row: 2, rows: rows)); titles.Add("ground truth (0 = sky)"); }
         return Stack(panels, titles, "Depth: prediction vs ground truth");
     }
 
@@ -43,15 +44,51 @@ public static class OdometryPlots
         return Titled(chart, $"Trajectory, sequence {t.Sequence} (top view)", "x (m)", "z (m)");
     }
 
-    /// <summary>The saliency panel of one snippet: frame, depth, negative-loss maps, per-DoF maps, photometric error map.</summary>
+    /// <summary>The saliency panel of one snippet: the frame, the predicted inverse depth (disparity, viridis), every
+    /// negative-loss and per-DoF map that shows something (jet, 0..1), the photometric error (hot); each map with its own
+    /// colour bar. A constant map is not drawn: one line above the panels says which and why.</summary>
     public static GenericChart SaliencyPanel(OdometryExplanation e)
     {
-        var panels = new List<GenericChart> { Frame(e.Frame), Map(e.Depth, "Viridis", null, null, "depth") };
-        var titles = new List<string> { "target frame", "predicted depth" };
-        foreach (var (layer, map) in e.NegativeLossMaps) { panels.Add(Map(map, "Jet", 0, 1, null)); titles.Add($"−loss Grad-CAM @ {layer}"); }
-        foreach (var (name, map) in e.DofMaps) { panels.Add(Map(map, "Jet", 0, 1, null)); titles.Add($"pose {name}"); }
-        panels.Add(Map(e.ErrorMap, "Hot", 0, null, "|error|")); titles.Add("photometric error");
-        return Stack(panels, titles, $"Odometry saliency (loss {e.Loss:0.0000})");
+        var maps = new List<(string Title, float[,] Map, string Scale, double Lo, double Hi, string Bar)>();
+        var disparity = Inverse(e.Depth);
+        maps.Add(("predicted inverse depth (disparity)", disparity, "Viridis", Percentile(disparity, 0.02), Percentile(disparity, 0.98), "1/depth"));
+        var notDrawn = new List<string>();
+        foreach (var (layer, map) in e.NegativeLossMaps)
+            if (OdometryExplanation.IsFlat(map)) notDrawn.Add($"−loss Grad-CAM @ {layer} ({e.WhyFlat(layer)})");
+            else maps.Add(($"−loss Grad-CAM @ {layer}", map, "Jet", 0, 1, "Grad-CAM"));
+        var flatDofs = e.DofMaps.Where(d => OdometryExplanation.IsFlat(d.Value)).Select(d => d.Key).ToList();
+        foreach (var (name, map) in e.DofMaps.Where(d => !OdometryExplanation.IsFlat(d.Value)))
+            maps.Add(($"pose {name} @ {e.DofLayer}", map, "Jet", 0, 1, "Grad-CAM"));
+        if (flatDofs.Count > 0)
+            notDrawn.Add($"pose {string.Join(", ", flatDofs)} ({(e.DofLayer is { } l ? e.WhyFlat(l) : "constant maps")})");
+        maps.Add(("photometric error", e.ErrorMap, "Hot", 0, Percentile(e.ErrorMap, 0.99), "|error|"));
+
+        int n = maps.Count + 1;
+        var panels = new List<GenericChart> { Frame(e.Frame) };
+        panels.AddRange(maps.Select((m, i) => Map(m.Map, m.Scale, m.Lo, m.Hi, m.Bar, row: i + 1, rows: n)));
+        var titles = new List<string> { "target frame" };
+        titles.AddRange(maps.Select(m => m.Title));
+        var chart = Stack(panels, titles, $"Odometry saliency: negative view-synthesis loss {e.Loss:0.0000}" +
+            string.Concat(notDrawn.Select(d => $"<br><sup>not drawn, constant: {d}</sup>")));
+        var margin = new Plotly.NET.LayoutObjects.Margin();
+        margin.SetProperty("t", 80 + 22 * notDrawn.Count);
+        var layout = new Layout();
+        layout.SetProperty("margin", margin);
+        return Plotly.NET.Chart.withLayout(layout).Invoke(chart);
+    }
+
+    static float[,] Inverse(float[,] depth)
+    {
+        var o = new float[depth.GetLength(0), depth.GetLength(1)];
+        for (int r = 0; r < o.GetLength(0); r++) for (int c = 0; c < o.GetLength(1); c++) o[r, c] = depth[r, c] > 0 ? 1 / depth[r, c] : 0;
+        return o;
+    }
+
+    /// <summary>The value below which a share <paramref name="q"/> of the map lies (colour ranges robust to a few extreme pixels).</summary>
+    static double Percentile(float[,] map, double q)
+    {
+        var v = map.Cast<float>().Where(float.IsFinite).OrderBy(x => x).ToArray();
+        return v.Length == 0 ? 0 : v[(int)Math.Clamp(Math.Round(q * (v.Length - 1)), 0, v.Length - 1)];
     }
 
     static float[,] MedianScaled(float[,] pred, float[,] gt)
@@ -75,7 +112,8 @@ public static class OdometryPlots
         return CChart.Image<string>(Z: z);
     }
 
-    static GenericChart Map(float[,] m, string scale, double? zmin, double? zmax, string? bar)
+    /// <param name="row">the panel's row (0 = top) of <paramref name="rows"/>: its colour bar sits beside it.</param>
+    static GenericChart Map(float[,] m, string scale, double? zmin, double? zmax, string? bar, int row = 0, int rows = 1)
     {
         int h = m.GetLength(0), w = m.GetLength(1);
         var z = Enumerable.Range(0, h).Select(r => Enumerable.Range(0, w).Select(c => (double)m[r, c])).ToList();
@@ -84,13 +122,18 @@ public static class OdometryPlots
             "Jet" => StyleParam.Colorscale.Jet, "Hot" => StyleParam.Colorscale.Hot, _ => StyleParam.Colorscale.Viridis,
         };
         var chart = CChart.Heatmap<double, int, int, string>(zData: z, ColorScale: colors, ShowScale: bar is not null, ReverseYAxis: true);
-        if (zmin is not null || zmax is not null)
-            chart = Plotly.NET.GenericChart.mapTrace(FSharpFunc(t =>
-            {
-                if (zmin is { } lo) t.SetProperty("zmin", lo);
-                if (zmax is { } hi) t.SetProperty("zmax", hi);
-                return t;
-            }), chart);
+        chart = Plotly.NET.GenericChart.mapTrace(FSharpFunc(t =>
+        {
+            if (zmin is { } lo) t.SetProperty("zmin", lo);
+            if (zmax is { } hi && hi > (zmin ?? double.MinValue)) t.SetProperty("zmax", hi);
+            if (bar is not null)
+                t.SetProperty("colorbar", new Dictionary<string, object>
+                {
+                    ["title"] = new Dictionary<string, object> { ["text"] = bar, ["side"] = "right" },
+                    ["y"] = 1 - (row + 0.5) / rows, ["yanchor"] = "middle", ["len"] = 0.8 / rows, ["thickness"] = 12,
+                });
+            return t;
+        }), chart);
         return chart;
     }
 
@@ -100,7 +143,7 @@ public static class OdometryPlots
     static GenericChart Stack(List<GenericChart> panels, List<string> titles, string title)
     {
         var grid = CChart.Grid(panels, panels.Count, 1, SubPlotTitles: titles);
-        return Plotly.NET.CSharp.GenericChartExtensions.WithSize(WithTitle(grid, title), Width: 700, Height: 170 * panels.Count);
+        return Plotly.NET.CSharp.GenericChartExtensions.WithSize(WithTitle(grid, title), Width: 820, Height: 170 * panels.Count);
     }
 
     static GenericChart Titled(GenericChart chart, string title, string x, string y)

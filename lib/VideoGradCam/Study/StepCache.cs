@@ -37,6 +37,23 @@ public static class StepCache
 
     const string StartedName = ".started";
 
+    [ThreadStatic] static double _reusedSeconds;
+
+    /// <summary>What the steps reused on this thread since the last call took when they were computed (seconds), then 0 again:
+    /// how a pipeline shows a reused step's cost.</summary>
+    public static double TakeReusedSeconds()
+    {
+        var s = _reusedSeconds;
+        _reusedSeconds = 0;
+        return s;
+    }
+
+    static Marker? ReadMarker(string folder)
+    {
+        try { return JsonSerializer.Deserialize<Marker>(File.ReadAllText(Path.Combine(folder, MarkerName))); }
+        catch (Exception e) when (e is JsonException or IOException) { return null; }
+    }
+
     /// <summary>
     /// Runs <paramref name="produce"/> into <paramref name="folder"/> unless it is already done with this configuration.
     /// A folder left by another configuration is cleared first; one left half way by the same configuration is kept
@@ -45,7 +62,11 @@ public static class StepCache
     public static bool Ensure(string folder, string step, object config, Action<string, bool> produce, bool force = false)
     {
         var hash = Hash(config);
-        if (!force && IsDone(folder, hash)) return false;
+        if (!force && IsDone(folder, hash))
+        {
+            _reusedSeconds += ReadMarker(folder)?.Seconds ?? 0;
+            return false;
+        }
         var started = Path.Combine(folder, StartedName);
         bool resume = !force && File.Exists(started) && File.ReadAllText(started).Trim() == hash;
         if (!resume && Directory.Exists(folder)) Directory.Delete(folder, recursive: true);

@@ -45,4 +45,19 @@ public class StudyClaimsTests
         Assert.Equal(StudyClaims.Fails, Verdict(StudyClaims.Assess(atChance, null), "Grad-CAM on video"));
         Assert.Equal(StudyClaims.NotMeasured, Verdict(StudyClaims.Assess(atChance, null), "Odometry"));
     }
+
+    [Fact]
+    public void OdometryClaimShowsMeanSpreadShareAboveOneAndItsCases()
+    {
+        var ratios = Enumerable.Range(0, 20).Select(i => i < 14 ? 1.5 : 0.5).ToList();    // 14 of 20 above 1
+        var claims = StudyClaims.Assess(Study(0.9, 0.08, new AttentionScores(0.8, 0.5, 0.9)), ratios, faithfulnessSnippets: 24);
+        var odometry = claims.Single(c => c.Statement.StartsWith("Odometry"));
+        Assert.Equal(StudyClaims.Holds, odometry.Verdict);
+        Assert.Contains("mean ratio 1.20 (sd 0.47, range 0.50–1.50)", odometry.Value);
+        Assert.Contains("14/20 (70%) above 1", odometry.Value);
+        Assert.Equal("20 held-out snippets, 4 with a flat map left out", odometry.Cases);
+        // Every measured claim says how many cases it rests on.
+        Assert.All(claims.Where(c => c.Verdict != StudyClaims.NotMeasured), c => Assert.False(string.IsNullOrEmpty(c.Cases), c.Statement));
+        Assert.Contains("2 test clips per model", claims[0].Cases);
+    }
 }

@@ -197,7 +197,7 @@ public class StudySeedsTests
 
         // Attention accuracy 0.9, 0.8, 1.0 vs 0.7: mean 90.0% ± 10.0% (80.0%–100.0%); every seed agrees.
         var attention = Find(claims, "Attention improves");
-        Assert.Contains($"accuracy {0.9:P1} ± {0.1:P1} ({0.8:P1}–{1.0:P1}) vs {0.7:P1} ± {0.0:P1}", attention.Value);
+        Assert.Contains($"accuracy with attention {0.9:P1} ± {0.1:P1} ({0.8:P1}–{1.0:P1}) vs without {0.7:P1} ± {0.0:P1}", attention.Value);
         Assert.Equal("holds in 3 of 3 seeds", attention.SeedAgreement);
         Assert.False(attention.SeedsDisagree);
 

@@ -4,9 +4,26 @@ using static TorchSharp.torch;
 namespace VideoGradCam.Odometry;
 
 /// <summary>The maps of one snippet, each [H,W] on the target frame; Frame is [H,W,3] RGB in [0,1].</summary>
+/// <param name="LayerSizes">the spatial size (h, w) of each explained layer's activation: a 1×1 layer can only give a constant map.</param>
+/// <param name="DofLayer">the layer of the per-DoF maps.</param>
 public sealed record OdometryExplanation(float[,,] Frame, float[,] Depth, float[,] ErrorMap,
     IReadOnlyDictionary<string, float[,]> NegativeLossMaps, IReadOnlyDictionary<string, float[,]> DofMaps,
-    double Loss, double[] Pose);
+    double Loss, double[] Pose, IReadOnlyDictionary<string, (int H, int W)>? LayerSizes = null, string? DofLayer = null)
+{
+    /// <summary>True when a map is the same everywhere (nothing to see): Grad-CAM's normalisation then leaves all zeros.</summary>
+    public static bool IsFlat(float[,] map)
+    {
+        float lo = float.MaxValue, hi = float.MinValue;
+        foreach (var v in map) { lo = Math.Min(lo, v); hi = Math.Max(hi, v); }
+        return !(hi - lo > 1e-6f);
+    }
+
+    /// <summary>Why <paramref name="layer"/>'s map can be constant, in words (its activation's size against the frame's).</summary>
+    public string WhyFlat(string layer) =>
+        LayerSizes is not null && LayerSizes.TryGetValue(layer, out var s) && s.H * s.W == 1
+            ? $"{layer} is {s.W}×{s.H} at {Frame.GetLength(1)}×{Frame.GetLength(0)}: one cell, so its map is constant"
+            : $"no spatial signal at {layer} here";
+}
 
 /// <summary>
 /// Regression Grad-CAM for SfMLearner: the study's map (target = negative view-synthesis loss) on PoseNet's last
@@ -28,12 +45,14 @@ public static class OdometrySaliency
         var engine = new CamEngine(cam, CamMethod.GradCam);
         using var input = snippet.Stacked();
         var negativeLoss = new Dictionary<string, float[,]>();
+        var sizes = new Dictionary<string, (int H, int W)>();
         double loss = 0; double[] pose = [];
         float[,] depth = new float[0, 0];
         foreach (var layer in SfmCamModel.Layers)
         {
             using var r = engine.Explain(input, [new NegativeLossTarget()], layer);
             negativeLoss[layer] = ToArray(r.Maps[0, 0]);
+            sizes[layer] = ((int)r.RawMaps.shape[^2], (int)r.RawMaps.shape[^1]);
             loss = r.Outputs["loss"][0].item<float>();
             pose = r.Outputs["pose"][0].data<float>().Select(v => (double)v).ToArray();
             depth = ToArray(r.Outputs["depth"][0]);
@@ -43,6 +62,7 @@ public static class OdometrySaliency
         {
             using var r = engine.Explain(input, [new RegressionTarget("pose", component, sign)], dofLayer ?? SfmCamModel.PoseLayer);
             dofMaps[name] = ToArray(r.Maps[0, 0]);
+            sizes[dofLayer ?? SfmCamModel.PoseLayer] = ((int)r.RawMaps.shape[^2], (int)r.RawMaps.shape[^1]);
         }
         float[,] error;
         using (no_grad())
@@ -53,7 +73,7 @@ public static class OdometrySaliency
             error = ToArray(ViewSynthesisLoss.ErrorMap(snippet.Target, snippet.References, snippet.Intrinsics, d, p)[0]);
         }
         var frame = (snippet.Target[0].permute(1, 2, 0) * 0.5 + 0.5).clamp(0, 1);
-        return new OdometryExplanation(ToArray3(frame), depth, error, negativeLoss, dofMaps, loss, pose);
+        return new OdometryExplanation(ToArray3(frame), depth, error, negativeLoss, dofMaps, loss, pose, sizes, dofLayer ?? SfmCamModel.PoseLayer);
     }
 
     internal static float[,] ToArray(Tensor t2d)

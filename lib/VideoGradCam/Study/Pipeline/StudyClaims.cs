@@ -12,6 +12,10 @@ namespace VideoGradCam.Study.Pipeline;
 public sealed record Claim(string Statement, string Measure, string Value, string Rule, string Verdict,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? SeedVerdicts = null)
 {
+    /// <summary>How many cases the value rests on (e.g. "35 test clips", "24 held-out snippets"); null when not measured.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Cases { get; init; }
+
     /// <summary>How the seeds agree, e.g. "holds in 2 of 3 seeds; partly holds in 1"; null for one seed.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? SeedAgreement => SeedVerdicts is { Count: > 1 } v
@@ -40,23 +44,24 @@ public static class StudyClaims
     /// <param name="evaluations">architecture -> CAM evaluation (Grad-CAM at the model's default weighting is used).</param>
     /// <param name="faithfulnessRatios">odometry: loss rise when masking salient pixels / when masking random ones, per snippet.</param>
     /// <param name="dataName">names the action data in "not measurable" values (e.g. hmdb51).</param>
+    /// <param name="faithfulnessSnippets">how many held-out snippets were measured, flat ones included (default: as many as ratios).</param>
     public static IReadOnlyList<Claim> Assess(IReadOnlyDictionary<string, CamEvaluation> evaluations, IReadOnlyList<double>? faithfulnessRatios,
-        string dataName = "the synthetic set") =>
-        Assess([evaluations], faithfulnessRatios, dataName);
+        string dataName = "the synthetic set", int? faithfulnessSnippets = null) =>
+        Assess([evaluations], faithfulnessRatios, dataName, faithfulnessSnippets);
 
     /// <summary>The claims over several training seeds: <paramref name="bySeed"/>[k] is seed k's evaluations (same architectures).
     /// Each number is shown as mean ± sample sd (min–max); the verdict is the rule on the means; each seed's own verdict is
     /// kept in <see cref="Claim.SeedVerdicts"/>. One seed gives exactly the single-run claims.</summary>
     /// <param name="faithfulnessRatios">odometry: SfMLearner is trained once, so this claim is the same for every seed.</param>
     public static IReadOnlyList<Claim> Assess(IReadOnlyList<IReadOnlyDictionary<string, CamEvaluation>> bySeed, IReadOnlyList<double>? faithfulnessRatios,
-        string dataName = "the synthetic set")
+        string dataName = "the synthetic set", int? faithfulnessSnippets = null)
     {
         if (bySeed.Count == 0) throw new ArgumentException("No seed's evaluations to assess.", nameof(bySeed));
         if (bySeed.Skip(1).Any(s => !s.Keys.Order().SequenceEqual(bySeed[0].Keys.Order())))
             throw new ArgumentException("Every seed needs the same models evaluated.", nameof(bySeed));
-        var claims = AssessMeans(bySeed, faithfulnessRatios, dataName);
+        var claims = AssessMeans(bySeed, faithfulnessRatios, dataName, faithfulnessSnippets);
         if (bySeed.Count == 1) return claims;
-        var perSeed = bySeed.Select(s => AssessMeans([s], faithfulnessRatios, dataName)).ToList();
+        var perSeed = bySeed.Select(s => AssessMeans([s], faithfulnessRatios, dataName, faithfulnessSnippets)).ToList();
         return claims.Select(c => c with
         {
             Rule = c.Verdict == NotMeasured || c.Statement == OdometryStatement ? c.Rule : $"{c.Rule} (applied to the means over {bySeed.Count} seeds)",
@@ -67,9 +72,13 @@ public static class StudyClaims
     static MethodScores GradCam(IReadOnlyDictionary<string, CamEvaluation> evaluations, string architecture) =>
         evaluations[architecture].Methods.First(m => m.Method == nameof(CamMethod.GradCam));
 
-    static List<Claim> AssessMeans(IReadOnlyList<IReadOnlyDictionary<string, CamEvaluation>> seeds, IReadOnlyList<double>? faithfulnessRatios, string dataName)
+    static List<Claim> AssessMeans(IReadOnlyList<IReadOnlyDictionary<string, CamEvaluation>> seeds, IReadOnlyList<double>? faithfulnessRatios,
+        string dataName, int? faithfulnessSnippets)
     {
-        if (seeds.SelectMany(s => s.Values).Any(e => !e.HasGroundTruth)) return WithoutGroundTruth(seeds, faithfulnessRatios, dataName);
+        // Every claim on the classifiers rests on the test clips of each model, in each seed.
+        string clips = seeds[0].Count == 0 ? "" : $"{seeds[0].Values.First().Clips} test clips per model" + (seeds.Count > 1 ? $", {seeds.Count} seeds" : "");
+        List<Claim> WithCases(List<Claim> claims) => claims.Select(c => c.Statement == OdometryStatement || c.Verdict == NotMeasured || clips.Length == 0 ? c : c with { Cases = clips }).ToList();
+        if (seeds.SelectMany(s => s.Values).Any(e => !e.HasGroundTruth)) return WithCases(WithoutGroundTruth(seeds, faithfulnessRatios, dataName, faithfulnessSnippets));
         var evaluations = seeds[0];
         var claims = new List<Claim>();
         SeedSpread S(Func<IReadOnlyDictionary<string, CamEvaluation>, double> value) => SeedSpread.Of(seeds, value);
@@ -94,7 +103,7 @@ public static class StudyClaims
             bool accuracy = attAccuracy.Mean > plainAccuracy.Mean, focus = attEnergy.Mean > plainEnergy.Mean;
             claims.Add(new Claim("Attention improves accuracy and focus",
                 "test accuracy and Grad-CAM energy inside the evidence masks, CNN-LSTM with vs without attention",
-                $"accuracy {attAccuracy.Format("P1")} vs {plainAccuracy.Format("P1")}; energy in mask {attEnergy.Format("0.000")} vs {plainEnergy.Format("0.000")}",
+                $"accuracy with attention {attAccuracy.Format("P1")} vs without {plainAccuracy.Format("P1")}; energy in mask with attention {attEnergy.Format("0.000")} vs without {plainEnergy.Format("0.000")}",
                 "holds if both are higher with attention; partly if one is",
                 accuracy && focus ? Holds : accuracy || focus ? Partly : Fails));
         }
@@ -130,8 +139,8 @@ public static class StudyClaims
                 "holds if ρ ≥ 0.5 and both AUCs > 0.5; partly if both AUCs > 0.5",
                 rho.Mean >= 0.5 && aucR.Mean > 0.5 && aucL.Mean > 0.5 ? Holds : aucR.Mean > 0.5 && aucL.Mean > 0.5 ? Partly : Fails));
         }
-        claims.Add(Odometry(faithfulnessRatios, seeds.Count));
-        return claims;
+        claims.Add(Odometry(faithfulnessRatios, seeds.Count, faithfulnessSnippets));
+        return WithCases(claims);
     }
 
     /// <summary>Mean over clips of the rank correlation between R3D-18's and CNN-LSTM's per-frame Grad-CAM importance.</summary>
@@ -140,19 +149,25 @@ public static class StudyClaims
 
     const string OdometryStatement = "Odometry (regression) Grad-CAM maps are mostly meaningful";
 
-    static Claim Odometry(IReadOnlyList<double>? faithfulnessRatios, int seeds)
+    static Claim Odometry(IReadOnlyList<double>? faithfulnessRatios, int seeds, int? measured = null)
     {
         string once = seeds > 1 ? " (SfMLearner is trained once, not per seed)" : "";
-        if (faithfulnessRatios is { Count: > 0 } ratios)
+        const string measure = "per held-out snippet: loss rise when masking the 10% most salient pixels / when masking as many random pixels " +
+            "(negative-loss map at the PoseNet's conv4, as conv7 is 1x1 at this input size; snippets with a flat map are left out)";
+        var finite = faithfulnessRatios?.Where(double.IsFinite).ToList() ?? [];
+        int snippets = Math.Max(measured ?? finite.Count, finite.Count);
+        string flat = snippets > finite.Count ? $", {snippets - finite.Count} with a flat map left out" : "";
+        if (finite.Count > 0)
         {
-            int faithful = ratios.Count(r => r > 1);
-            return new Claim(OdometryStatement,
-                "per held-out snippet: loss rise when masking the 10% most salient pixels / when masking as many random pixels (negative-loss map at the PoseNet's conv4, as conv7 is 1x1 at this input size; snippets with a flat map are left out)",
-                $"ratios {string.Join(", ", ratios.Select(r => r.ToString("0.00")))}; {faithful}/{ratios.Count} above 1{once}",
+            int faithful = finite.Count(r => r > 1);
+            double mean = finite.Average(), sd = finite.Count > 1 ? Math.Sqrt(finite.Sum(r => (r - mean) * (r - mean)) / (finite.Count - 1)) : 0;
+            return new Claim(OdometryStatement, measure,
+                $"mean ratio {mean:0.00} (sd {sd:0.00}, range {finite.Min():0.00}–{finite.Max():0.00}); {faithful}/{finite.Count} ({100.0 * faithful / finite.Count:0}%) above 1{once}",
                 "holds if most snippets (more than half) have a ratio above 1",
-                faithful * 2 > ratios.Count ? Holds : faithful > 0 ? Partly : Fails);
+                faithful * 2 > finite.Count ? Holds : faithful > 0 ? Partly : Fails) { Cases = $"{finite.Count} held-out snippet{(finite.Count == 1 ? "" : "s")}{flat}" };
         }
-        return new Claim(OdometryStatement, "faithfulness ratio", "—", "—", NotMeasured);
+        return new Claim(OdometryStatement, measure, snippets > 0 ? $"every map was flat ({snippets} snippets)" : "—", "holds if most snippets (more than half) have a ratio above 1", NotMeasured)
+            { Cases = snippets > 0 ? $"0 held-out snippets{flat}" : null };
     }
 
     /// <summary>
@@ -160,7 +175,8 @@ public static class StudyClaims
     /// frames is "not measured" (never estimated); its value shows the parts that are measurable here (accuracy, rank
     /// correlations). The deletion/insertion and sanity results stay in the CAM table.
     /// </summary>
-    static List<Claim> WithoutGroundTruth(IReadOnlyList<IReadOnlyDictionary<string, CamEvaluation>> seeds, IReadOnlyList<double>? faithfulnessRatios, string dataName)
+    static List<Claim> WithoutGroundTruth(IReadOnlyList<IReadOnlyDictionary<string, CamEvaluation>> seeds, IReadOnlyList<double>? faithfulnessRatios, string dataName,
+        int? faithfulnessSnippets)
     {
         var evaluations = seeds[0];
         string none = $"not measurable on {dataName} (no ground truth)";
@@ -173,7 +189,7 @@ public static class StudyClaims
         };
         claims.Add(new Claim("Attention improves accuracy and focus", "test accuracy and Grad-CAM energy inside the evidence masks, CNN-LSTM with vs without attention",
             Has(Lstm, Attention)
-                ? $"accuracy {S(e => e[Attention].Accuracy).Format("P1")} vs {S(e => e[Lstm].Accuracy).Format("P1")}; focus (energy in mask) {none}"
+                ? $"accuracy with attention {S(e => e[Attention].Accuracy).Format("P1")} vs without {S(e => e[Lstm].Accuracy).Format("P1")}; focus (energy in mask) {none}"
                 : none,
             "needs evidence masks for the focus half", NotMeasured));
         static double AttentionRho(IReadOnlyDictionary<string, CamEvaluation> e) =>
@@ -193,7 +209,7 @@ public static class StudyClaims
             claims.Add(new Claim("The 3D net's Grad-CAM follows the CNN-LSTM's pattern over time",
                 "rank correlation of per-frame importance between R3D-18 and CNN-LSTM on the same clips; each model's temporal AUC",
                 $"mean ρ {S(FrameImportanceRho).Format("0.00")}; temporal AUC {none}", "needs relevant frames for the temporal AUC", NotMeasured));
-        claims.Add(Odometry(faithfulnessRatios, seeds.Count));
+        claims.Add(Odometry(faithfulnessRatios, seeds.Count, faithfulnessSnippets));
         return claims;
     }
 }

@@ -10,7 +10,8 @@ using VideoGradCam.Training;
 namespace VideoGradCam.Study.Pipeline;
 
 /// <summary>How long one pipeline step took, and whether it ran or was reused.</summary>
-public sealed record StepTiming(string Step, double Seconds, bool Ran);
+/// <param name="ComputedSeconds">for a reused step, what it took when it was computed (0 when unknown).</param>
+public sealed record StepTiming(string Step, double Seconds, bool Ran, double ComputedSeconds = 0);
 
 /// <summary>Everything the report shows, gathered from this run's outputs.</summary>
 public sealed record StudyResults
@@ -91,7 +92,10 @@ public static class StudyReport
         {
             page.Heading("Visual odometry (SfMLearner)");
             if (r.OdometryAte.Count > 0) page.Html(AteTable(r.OdometryAte));
-            page.Html($"<pre>{WebUtility.HtmlEncode(JsonSerializer.Serialize(r.Odometry, Json))}</pre>");
+            // The full summary (depth errors, per-DoF agreement, snippet spacing, faithfulness per snippet) is a download, not a page block.
+            AtomicFile.WriteAllText(Path.Combine(folder, "odometry.json"), JsonSerializer.Serialize(r.Odometry, Json));
+            page.Html("<p>Depth errors, per-DoF pose agreement, snippet spacing and the faithfulness of every snippet: " +
+                      "<a href=\"odometry.json\">odometry.json</a> (also in metrics.json).</p>");
         }
         page.Heading("Run");
         page.Html(StepsTable(r.Steps, r.Notebooks));
@@ -168,12 +172,12 @@ public static class StudyReport
     static string ClaimsTable(IReadOnlyList<Claim> claims, int seeds)
     {
         var value = seeds > 1 ? $"value (mean ± sd (min–max) over {seeds} seeds)" : "value (this run)";
-        var sb = new StringBuilder($"<table><tr><th>claim</th><th>measured by</th><th>{E(value)}</th><th>rule</th><th>verdict</th></tr>");
+        var sb = new StringBuilder($"<table><tr><th>claim</th><th>measured by</th><th>{E(value)}</th><th>cases</th><th>rule</th><th>verdict</th></tr>");
         foreach (var c in claims)
         {
             var colour = c.Verdict == StudyClaims.Holds ? "#d4edda" : c.Verdict == StudyClaims.Partly ? "#fff3cd" : "#f8d7da";
             var agreement = c.SeedAgreement is { } a ? $"<br><small>{(c.SeedsDisagree ? "seeds disagree: " : "")}{E(a)}</small>" : "";
-            sb.Append($"<tr><td style=\"text-align:left\">{E(c.Statement)}</td><td style=\"text-align:left\">{E(c.Measure)}</td><td style=\"text-align:left\">{E(c.Value)}</td>" +
+            sb.Append($"<tr><td style=\"text-align:left\">{E(c.Statement)}</td><td style=\"text-align:left\">{E(c.Measure)}</td><td style=\"text-align:left\">{E(c.Value)}</td><td style=\"text-align:left\">{E(c.Cases ?? "—")}</td>" +
                       $"<td style=\"text-align:left\">{E(c.Rule)}</td><td style=\"background:{colour}\"><b>{E(c.Verdict)}</b>{agreement}</td></tr>");
         }
         return sb.Append("</table>").ToString();
@@ -265,7 +269,9 @@ public static class StudyReport
     static string StepsTable(IReadOnlyList<StepTiming> steps, IReadOnlyList<(string Notebook, bool Passed, double Seconds)> notebooks)
     {
         var sb = new StringBuilder("<table><tr><th>step</th><th>seconds</th><th>ran or reused</th></tr>");
-        foreach (var s in steps) sb.Append($"<tr><td style=\"text-align:left\">{E(s.Step)}</td><td>{s.Seconds:0.0}</td><td>{(s.Ran ? "ran" : "reused")}</td></tr>");
+        foreach (var s in steps)
+            sb.Append($"<tr><td style=\"text-align:left\">{E(s.Step)}</td><td>{s.Seconds:0.0}</td>" +
+                      $"<td style=\"text-align:left\">{(s.Ran ? "ran" : s.ComputedSeconds > 0 ? $"reused (took {s.ComputedSeconds:0} s when computed)" : "reused")}</td></tr>");
         sb.Append($"<tr><td style=\"text-align:left\"><b>total</b></td><td><b>{steps.Sum(s => s.Seconds):0.0}</b></td><td></td></tr></table>");
         if (notebooks.Count > 0)
         {
