@@ -1,5 +1,6 @@
 using System.Text.Json;
 using VideoGradCam.Cam;
+using VideoGradCam.Plots;
 using VideoGradCam.Runtime;
 using VideoGradCam.Study;
 using VideoGradCam.Training;
@@ -51,7 +52,7 @@ public static class ExplainCommand
         }
         var (k, n) = ParseShard(shard);
         var done = ExplainFolder(loaded, data!, target, settings, output, k, n);
-        Console.WriteLine($"explain: {done.Count} videos in shard {k}/{n}; index {Path.Combine(output, $"index-{k}-of-{n}.json")}");
+        Console.WriteLine($"explain: {done.Count} videos in shard {k}/{n}; index {Path.Combine(output, n == 1 ? "index.html" : $"index-{k}-of-{n}.html")} (and .json)");
         return 0;
     }
 
@@ -62,6 +63,9 @@ public static class ExplainCommand
         if (parts.Length == 2 && int.TryParse(parts[0], out var k) && int.TryParse(parts[1], out var n) && n >= 1 && k >= 1 && k <= n) return (k, n);
         throw new UsageException($"--shard {shard}: expected k/n with 1 <= k <= n (e.g. 2/4).");
     }
+
+    /// <summary>The plotly.js every page of an <c>explain --data</c> run loads, in the output folder.</summary>
+    public const string PlotlyFile = "plotly.min.js";
 
     /// <summary>One line of the index: a video and where its explanation is.</summary>
     public sealed record IndexEntry(string Video, string Class, string Output, string Target, string Predicted, double TargetProbability, double[] FrameImportance);
@@ -75,6 +79,9 @@ public static class ExplainCommand
         var dataset = VideoDataset.FromFolders(data);
         var items = dataset.Items.Where((_, i) => i % n == k - 1).ToList();
         var index = new List<IndexEntry>();
+        // One local plotly.js for every page of the run (offline, written once): pages stay small.
+        var plotly = Path.Combine(output, PlotlyFile);
+        if (!File.Exists(plotly)) AtomicFile.WriteAllText(plotly, FigurePage.PlotlyJavaScript);
         using var progress = new Progress($"explain shard {k}/{n}", items.Count);
         foreach (var item in items)
         {
@@ -88,11 +95,19 @@ public static class ExplainCommand
                 progress.Advance($"{name}: already explained");
                 continue;
             }
-            var s = CamStudy.ExplainVideo(checkpoint, item.Path, target, settings, folder, name);
+            var s = CamStudy.ExplainVideo(checkpoint, item.Path, target, settings, folder, name, plotlyScript: "../" + PlotlyFile);
             index.Add(new IndexEntry(item.Path, cls, s.OutputStem, s.Target, s.Predicted, s.TargetProbability, s.FrameImportance));
             progress.Advance($"{name}: '{s.Target}'");
         }
         AtomicFile.WriteAllText(Path.Combine(output, $"index-{k}-of-{n}.json"), JsonSerializer.Serialize(index, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
+        var rows = index.Select(e =>
+        {
+            var stem = Path.GetRelativePath(output, e.Output).Replace(Path.DirectorySeparatorChar, '/');
+            return new ExplanationIndexPage.Row(Path.GetFileName(e.Video), e.Class, e.Predicted, e.Target, e.TargetProbability, stem + ".html",
+                File.Exists(e.Output + ".png") ? stem + ".png" : null);
+        }).ToList();
+        var title = $"Grad-CAM explanations of {data}" + (n > 1 ? $" (shard {k} of {n})" : "");
+        ExplanationIndexPage.Write(Path.Combine(output, n == 1 ? "index.html" : $"index-{k}-of-{n}.html"), title, rows);
         return index;
     }
 

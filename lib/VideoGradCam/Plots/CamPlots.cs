@@ -39,9 +39,13 @@ public static class CamPlots
     {
         int T = (int)maps.shape[0];
         var traces = new List<object>();
+        // The interactive heatmaps need no more than 32 cells a side (the strip below shows full resolution): keeps pages small.
+        using var shown = maps.shape[1] > HeatmapCells || maps.shape[2] > HeatmapCells
+            ? nn.functional.adaptive_avg_pool2d(maps.unsqueeze(0).to(ScalarType.Float32), [Math.Min(HeatmapCells, maps.shape[1]), Math.Min(HeatmapCells, maps.shape[2])])[0]
+            : maps.alias();
         for (int t = 0; t < T; t++)
         {
-            using var frame = maps[t];
+            using var frame = shown[t];
             traces.Add(new Dictionary<string, object>
             {
                 ["type"] = "heatmap", ["z"] = Rows(frame), ["zmin"] = 0, ["zmax"] = 1, ["colorscale"] = Colormap.PlotlyName,
@@ -83,25 +87,29 @@ public static class CamPlots
         return JsonSerializer.Serialize(new { data = traces, layout });
     }
 
-    /// <summary>A self-contained page: the figure (plotly.js inlined from Plotly.NET when available, else the CDN) and the strip.</summary>
-    public static string PageHtml(string title, string figureJson, string stripHtml)
+    /// <summary>A self-contained page: the figure (plotly.js inlined from Plotly.NET), the explained video when given (a file
+    /// beside the page), and the strip.</summary>
+    /// <param name="plotlyScript">a relative URL of plotly.js shared by many pages (dataset-scale output), or null to inline it.</param>
+    public static string PageHtml(string title, string figureJson, string stripHtml, string? video = null, string? plotlyScript = null)
     {
         var id = "cam" + Guid.NewGuid().ToString("N")[..8];
-        return $"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{WebUtility.HtmlEncode(title)}</title>{"<script>" + FigurePage.PlotlyJavaScript + "</script>"}</head><body>" +
-               $"<div id=\"{id}\"></div><script>var f={figureJson};Plotly.newPlot('{id}',f.data,f.layout);</script>{stripHtml}</body></html>";
+        var player = video is null ? "" :
+            $"<h3>The clip with its map</h3><video src=\"{WebUtility.HtmlEncode(video)}\" controls loop muted playsinline width=\"480\" style=\"image-rendering:pixelated\"></video>";
+        return $"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{WebUtility.HtmlEncode(title)}</title>{(plotlyScript is null ? "<script>" + FigurePage.PlotlyJavaScript + "</script>" : $"<script src=\"{WebUtility.HtmlEncode(plotlyScript)}\"></script>")}</head><body>" +
+               $"<div id=\"{id}\" class=\"wsplot\"></div><script>var f={figureJson};Plotly.newPlot('{id}',f.data,f.layout);</script>{player}{stripHtml}</body></html>";
     }
 
-    public static void WritePage(string path, string title, string figureJson, string stripHtml) =>
-        AtomicFile.WriteAllText(path, PageHtml(title, figureJson, stripHtml));
+    public static void WritePage(string path, string title, string figureJson, string stripHtml, string? video = null, string? plotlyScript = null) =>
+        AtomicFile.WriteAllText(path, PageHtml(title, figureJson, stripHtml, video, plotlyScript));
 
     /// <summary>
-    /// Everything <c>explain</c> writes for one clip of a batch: <c>NAME.html</c> (figure + overlay strip), <c>NAME.mp4</c>
-    /// (overlaid clip, mp4v) and <c>NAME.json</c> (per-frame importance, gradient-norm importance, attention, outputs).
+    /// Everything <c>explain</c> writes for one clip of a batch: <c>NAME.html</c> (figure, video player, overlay strip),
+    /// <c>NAME.mp4</c> (overlaid clip, H.264 when ffmpeg is installed) and <c>NAME.json</c> (per-frame importance, gradient-norm importance, attention, outputs).
     /// </summary>
     /// <param name="frames">the clip's frames [T,H,W,3] in [0,1] (see <see cref="CamOverlay.Denormalise"/>).</param>
     /// <param name="result">the engine's result; <paramref name="sample"/> picks the clip.</param>
     public static void WriteExplanation(string outDir, string name, Tensor frames, Cam.CamResult result, int sample,
-        string title, IReadOnlyList<int>? sourceFrames = null, double fps = 8, double alpha = 0.5)
+        string title, IReadOnlyList<int>? sourceFrames = null, double fps = 8, double alpha = 0.5, string? plotlyScript = null)
     {
         using var scope = NewDisposeScope();
         var maps = result.Maps[sample];                                              // [T,H,W]
@@ -110,8 +118,11 @@ public static class CamPlots
         var attention = result.Outputs.TryGetValue("attention", out var att) ? att[sample] : null;
         var overlays = CamOverlay.Blend(frames, maps, alpha);
         var figure = FigureJson(maps, importance, title, gradient, attention);
-        WritePage(Path.Combine(outDir, name + ".html"), title, figure, StripHtml(overlays, title, importance, sourceFrames));
         CamVideoWriter.WriteMp4(Path.Combine(outDir, name + ".mp4"), overlays, fps);
+        WritePage(Path.Combine(outDir, name + ".html"), title, figure, StripHtml(overlays, title, importance, sourceFrames), video: name + ".mp4", plotlyScript);
+        // A thumbnail for index pages: the frame where the map holds most of its energy.
+        var top = (int)importance.argmax().item<long>();
+        using (var thumb = overlays[top]) AtomicFile.Write(Path.Combine(outDir, name + ".png"), tmp => File.WriteAllBytes(tmp, CamOverlay.EncodePng(thumb)));
         var json = new Dictionary<string, object?>
         {
             ["title"] = title,
@@ -131,10 +142,12 @@ public static class CamPlots
         return c.data<float>().ToArray();
     }
 
+    const int HeatmapCells = 32;
+
     static float[][] Rows(Tensor frame) // [H,W] -> rounded rows
     {
         int h = (int)frame.shape[0], w = (int)frame.shape[1];
         var v = Floats(frame);
-        return Enumerable.Range(0, h).Select(y => v[(y * w)..((y + 1) * w)].Select(x => MathF.Round(x, 3)).ToArray()).ToArray();
+        return Enumerable.Range(0, h).Select(y => v[(y * w)..((y + 1) * w)].Select(x => MathF.Round(x, 2)).ToArray()).ToArray();
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using OpenCvSharp;
 using VideoGradCam.Runtime;
 using static TorchSharp.torch;
@@ -5,34 +6,95 @@ using Size = OpenCvSharp.Size;
 
 namespace VideoGradCam.Plots;
 
-/// <summary>Writes an overlaid clip as MP4 (mp4v: MPEG-4 Part 2, the only MP4 codec OpenCvSharp's FFmpeg has here;
-/// desktop players read it, browsers do not). Written to a temp name then renamed.</summary>
+/// <summary>
+/// Writes an overlaid clip as MP4 that plays where people look: H.264 through the system's <c>ffmpeg</c> (Debian's package,
+/// installed by <c>./workspace setup</c>; browsers and VS Code play it). Without ffmpeg it falls back to OpenCV's mp4v
+/// (MPEG-4 Part 2: desktop players only) and says so. Small clips are enlarged (nearest neighbour) to at least
+/// <see cref="MinWidth"/> pixels so the video is not a stamp. Written to a temp name then renamed.
+/// </summary>
 public static class CamVideoWriter
 {
+    /// <summary>The narrowest video written, in pixels.</summary>
+    public const int MinWidth = 320;
+
+    /// <summary>WORKSPACE_FFMPEG, else <c>ffmpeg</c> found on PATH; null when there is none.</summary>
+    public static string? FindFfmpeg()
+    {
+        if (Environment.GetEnvironmentVariable("WORKSPACE_FFMPEG") is { Length: > 0 } given) return File.Exists(given) ? given : null;
+        var names = OperatingSystem.IsWindows() ? new[] { "ffmpeg.exe" } : ["ffmpeg"];
+        return (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .SelectMany(d => names.Select(n => Path.Combine(d, n))).FirstOrDefault(File.Exists);
+    }
+
     /// <param name="frames">RGB bytes [T,H,W,3] (e.g. from <see cref="CamOverlay.Blend"/>).</param>
-    public static void WriteMp4(string path, Tensor frames, double fps = 8, int scale = 1)
+    /// <returns>the codec written: "h264" (ffmpeg) or "mpeg4" (OpenCV's mp4v fallback).</returns>
+    public static string WriteMp4(string path, Tensor frames, double fps = 8)
     {
         if (frames.dim() != 4 || frames.shape[3] != 3 || frames.dtype != ScalarType.Byte)
             throw new ArgumentException($"{path}: frames must be RGB bytes [T,H,W,3]; got {frames.dtype} [{string.Join(",", frames.shape)}].");
-        if (scale < 1) throw new ArgumentException($"{path}: scale must be at least 1.");
-        int h = (int)frames.shape[1] * scale, w = (int)frames.shape[2] * scale;
+        // An even factor keeps both sides even, as H.264's 4:2:0 sampling needs.
+        int w0 = (int)frames.shape[2], h0 = (int)frames.shape[1];
+        int scale = Math.Max(2, (int)Math.Ceiling((double)MinWidth / w0));
+        scale += scale % 2;
+        int w = w0 * scale, h = h0 * scale;
+        var ffmpeg = FindFfmpeg();
+        if (ffmpeg is not null)
+        {
+            AtomicFile.Write(path, tmp => EncodeH264(ffmpeg, tmp, frames, w, h, fps));
+            return "h264";
+        }
+        Console.Error.WriteLine($"{path}: no ffmpeg found, written as mp4v (desktop players only); install ffmpeg for H.264 (./workspace setup does).");
         AtomicFile.Write(path, tmp =>
         {
             using var writer = new VideoWriter(tmp, FourCC.MP4V, fps, new Size(w, h));
             if (!writer.IsOpened()) throw new IOException($"{path}: OpenCV could not open an mp4v writer.");
-            for (int t = 0; t < frames.shape[0]; t++)
-            {
-                using var frame = frames[t];
-                using var bgr = CamOverlay.ToBgrMat(frame);
-                if (scale == 1) writer.Write(bgr);
-                else
-                {
-                    using var big = new Mat();
-                    Cv2.Resize(bgr, big, new Size(w, h), interpolation: InterpolationFlags.Nearest);
-                    writer.Write(big);
-                }
-            }
+            foreach (var frame in Enlarged(frames, w, h, bgr: true)) using (frame) writer.Write(frame);
             writer.Release();
         });
+        return "mpeg4";
+    }
+
+    static void EncodeH264(string ffmpeg, string output, Tensor frames, int w, int h, double fps)
+    {
+        var psi = new ProcessStartInfo(ffmpeg)
+        {
+            RedirectStandardInput = true, RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false,
+        };
+        foreach (var a in new[] { "-y", "-loglevel", "error", "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", $"{w}x{h}",
+                     "-r", fps.ToString(System.Globalization.CultureInfo.InvariantCulture), "-i", "-",
+                     "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p", "-movflags", "+faststart", "-f", "mp4", output })
+            psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi) ?? throw new IOException($"Cannot start {ffmpeg}.");
+        var errors = p.StandardError.ReadToEndAsync();
+        p.StandardOutput.ReadToEndAsync();
+        try
+        {
+            var stdin = p.StandardInput.BaseStream;
+            foreach (var frame in Enlarged(frames, w, h, bgr: false))
+                using (frame)
+                {
+                    var bytes = new byte[w * h * 3];
+                    System.Runtime.InteropServices.Marshal.Copy(frame.Data, bytes, 0, bytes.Length);
+                    stdin.Write(bytes);
+                }
+            stdin.Close();
+        }
+        catch (IOException) { /* ffmpeg stopped early: its message below says why */ }
+        p.WaitForExit();
+        if (p.ExitCode != 0) throw new IOException($"{output}: ffmpeg failed ({p.ExitCode}): {errors.Result.Trim()}");
+    }
+
+    /// <summary>Each frame enlarged to w×h (nearest neighbour: the map's cells stay sharp), as a continuous 8-bit Mat.</summary>
+    static IEnumerable<Mat> Enlarged(Tensor frames, int w, int h, bool bgr)
+    {
+        for (int t = 0; t < frames.shape[0]; t++)
+        {
+            using var frame = frames[t];
+            using var image = CamOverlay.ToBgrMat(frame);
+            var big = new Mat();
+            Cv2.Resize(image, big, new Size(w, h), interpolation: InterpolationFlags.Nearest);
+            if (!bgr) Cv2.CvtColor(big, big, ColorConversionCodes.BGR2RGB);
+            yield return big;
+        }
     }
 }

@@ -64,6 +64,30 @@ public sealed class HeadlessBrowser : IAsyncDisposable
         return new PageCheck(plots, drawn, errors);
     }
 
+    /// <summary>Every <c>&lt;video&gt;</c> of a page once it could load: its source, readyState (2+ = a frame is there) and duration.</summary>
+    public async Task<IReadOnlyList<(string Source, int ReadyState, double Duration)>> CheckVideosAsync(string htmlPath)
+    {
+        var page = await _browser.NewPageAsync();
+        await page.GotoAsync(new Uri(Path.GetFullPath(htmlPath)).AbsoluteUri, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
+        try
+        {
+            await page.WaitForFunctionAsync("() => [...document.querySelectorAll('video')].every(v => v.readyState >= 2 || v.error)", null,
+                new PageWaitForFunctionOptions { Timeout = 10_000 });
+        }
+        catch (TimeoutException) { }
+        var videos = await page.EvaluateAsync<VideoState[]>(
+            "() => [...document.querySelectorAll('video')].map(v => ({ source: v.currentSrc || v.src, readyState: v.readyState, duration: isFinite(v.duration) ? v.duration : 0 }))");
+        await page.CloseAsync();
+        return videos.Select(v => (v.Source, v.ReadyState, v.Duration)).ToList();
+    }
+
+    sealed class VideoState
+    {
+        public string Source { get; set; } = "";
+        public int ReadyState { get; set; }
+        public double Duration { get; set; }
+    }
+
     /// <summary>Writes one PNG per plot container of the page: <c>{prefix}-{index}.png</c> in <paramref name="outDir"/>. Returns the files.</summary>
     public async Task<IReadOnlyList<string>> ScreenshotPlotsAsync(string htmlPath, string outDir, string prefix)
     {

@@ -71,11 +71,13 @@ public static class CamStudy
     }
 
     /// <summary>Explains one video and writes NAME.html (figure + overlay strip), NAME.mp4 and NAME.json into <paramref name="outDir"/>.</summary>
-    public static ExplanationSummary ExplainVideo(LoadedCheckpoint checkpoint, string video, string? target, CamSettings settings, string outDir, string? name = null)
+    /// <param name="plotlyScript">a shared plotly.js (relative URL) for dataset-scale output; null inlines it in the page.</param>
+    public static ExplanationSummary ExplainVideo(LoadedCheckpoint checkpoint, string video, string? target, CamSettings settings, string outDir, string? name = null,
+        string? plotlyScript = null)
     {
         using var e = Explain(checkpoint, video, target, settings);
         name ??= $"{Path.GetFileNameWithoutExtension(video)}-{e.Target}";
-        CamPlots.WriteExplanation(outDir, name, e.Frames, e.Result, 0, e.Title, e.SourceFrames);
+        CamPlots.WriteExplanation(outDir, name, e.Frames, e.Result, 0, e.Title, e.SourceFrames, plotlyScript: plotlyScript);
         return new ExplanationSummary(video, e.Target, e.Predicted, e.TargetProbability, e.FrameImportance, e.Attention, e.SourceFrames, Path.Combine(outDir, name));
     }
 

@@ -41,14 +41,20 @@ public class CamPlotsTests
         {
             var frames = CamOverlay.Blend(rand(6, 32, 32, 3), rand(6, 32, 32));
             var path = Path.Combine(dir.FullName, "clip.mp4");
-            CamVideoWriter.WriteMp4(path, frames, fps: 6);
+            var codec = CamVideoWriter.WriteMp4(path, frames, fps: 6);
             Assert.Equal(["clip.mp4"], dir.GetFiles().Select(f => f.Name));
             using var cap = new VideoCapture(path);
             Assert.True(cap.IsOpened());
             int n = 0;
             using var m = new Mat();
-            while (cap.Read(m) && !m.Empty()) { Assert.Equal(32, m.Width); n++; }
+            while (cap.Read(m) && !m.Empty()) { Assert.Equal(CamVideoWriter.MinWidth, m.Width); n++; }   // 32 px enlarged 10x
             Assert.Equal(6, n);
+            // With ffmpeg (setup installs it) the video is H.264, which browsers and VS Code play; ffprobe says so.
+            Assert.NotNull(CamVideoWriter.FindFfmpeg());
+            Assert.Equal("h264", codec);
+            var probe = VideoGradCam.Runtime.ExternalProcess.Run("ffprobe",
+                ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=codec_name", "-of", "default=nw=1:nk=1", path]);
+            Assert.Equal("h264", probe.Output.Trim());
         }
         finally { dir.Delete(true); }
     }
@@ -79,11 +85,34 @@ public class CamPlotsTests
             using var r = new VideoGradCam.Cam.CamEngine(new TinyCnnLstm()).Explain(clips, [new VideoGradCam.Cam.ClassTarget(0), new VideoGradCam.Cam.ClassTarget(1)], "features");
             var frames = CamOverlay.Denormalise(clips[1], [0.5, 0.5, 0.5], [0.25, 0.25, 0.25]);
             CamPlots.WriteExplanation(dir.FullName, "clip1", frames, r, 1, "clip 1, class 1");
-            Assert.Equal(["clip1.html", "clip1.json", "clip1.mp4"], dir.GetFiles().Select(f => f.Name).Order());
+            Assert.Equal(["clip1.html", "clip1.json", "clip1.mp4", "clip1.png"], dir.GetFiles().Select(f => f.Name).Order());
             using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.FullName, "clip1.json")));
             var imp = doc.RootElement.GetProperty("frame_importance").EnumerateArray().Select(v => v.GetDouble()).ToArray();
             Assert.Equal(4, imp.Length);
             Assert.Equal(r.FrameImportance[1, 2].item<float>(), imp[2], 5);
+        }
+        finally { dir.Delete(true); }
+    }
+
+    /// <summary>The explain page plays its video in Chromium (H.264), as VS Code's and browsers' players would.</summary>
+    [Fact]
+    public async Task TheExplainPagesVideoPlaysInABrowser()
+    {
+        var dir = Directory.CreateTempSubdirectory("cam-video-");
+        try
+        {
+            using (var scope = NewDisposeScope())
+            {
+                var clips = randn(new long[] { 1, 3, 6, 16, 16 });
+                using var r = new VideoGradCam.Cam.CamEngine(new TinyCnnLstm()).Explain(clips, [new VideoGradCam.Cam.ClassTarget(0)], "features");
+                CamPlots.WriteExplanation(dir.FullName, "clip", CamOverlay.Denormalise(clips[0], [0.5, 0.5, 0.5], [0.25, 0.25, 0.25]), r, 0, "clip");
+            }
+            await using var browser = await HeadlessBrowser.LaunchAsync();
+            var videos = await browser.CheckVideosAsync(Path.Combine(dir.FullName, "clip.html"));
+            var video = Assert.Single(videos);
+            Assert.EndsWith("clip.mp4", video.Source);
+            Assert.True(video.ReadyState >= 2, $"readyState {video.ReadyState}");
+            Assert.True(video.Duration > 0, $"duration {video.Duration}");
         }
         finally { dir.Delete(true); }
     }

@@ -39,5 +39,17 @@ public class ExplainFolderTests : IDisposable
         Assert.Equal(first.Select(e => e.TargetProbability), again.Select(e => e.TargetProbability), (x, y) => Math.Abs(x - y) < 1e-5);
         Assert.Equal(stamp, File.GetLastWriteTimeUtc(first[0].Output + ".json"));
         Assert.True(File.Exists(Path.Combine(output, "index-1-of-2.json")));
+
+        // Dataset scale stays small: one shared plotly.js, pages that load it, and an index page per shard listing each video.
+        Assert.Single(Directory.GetFiles(output, "plotly*.js", SearchOption.AllDirectories));
+        var page = File.ReadAllText(first[0].Output + ".html");
+        Assert.Contains("<script src=\"../plotly.min.js\">", page);
+        Assert.Contains("<video src=", page);
+        Assert.All(first.Concat(second), e => Assert.True(
+            new[] { ".html", ".mp4", ".json", ".png" }.Sum(x => new FileInfo(e.Output + x).Length) < 300_000, $"{e.Output}: over 300 KB"));
+        var index = File.ReadAllText(Path.Combine(output, "index-1-of-2.html"));
+        Assert.All(first, e => Assert.Contains(Path.GetFileName(e.Video), index));
+        Assert.Contains(".png\"", index);                                  // thumbnails
+        Assert.Contains("rows.sort", index);                              // sortable
     }
 }
