@@ -1,6 +1,7 @@
 using System.Text.Json;
 using VideoGradCam.Models;
 using VideoGradCam.Odometry;
+using VideoGradCam.Plots;
 using VideoGradCam.Runtime;
 
 namespace VideoGradCam.Commands;
@@ -156,7 +157,7 @@ public static class OdometryCommands
             if (!targets.Contains(frame))
                 throw new UsageException($"Frame {frame} of sequence {parts[0]} has no {st.SequenceLength}-frame snippet (targets {targets[0]}..{targets[^1]}).");
             var snippet = seq.Snippet([frame], st.SequenceLength);
-            var e = OdometrySaliency.Explain(sfm, snippet);
+            var e = OdometrySaliency.Explain(sfm, snippet, dofLayer: SfmCamModel.PoseMidLayer);
             var faith = RegressionFaithfulness.Check(sfm, snippet, e.NegativeLossMaps[SfmCamModel.PoseLayer], fraction, targetOnly: targetOnly);
             var report = new
             {
@@ -166,9 +167,24 @@ public static class OdometryCommands
                 ErrorMap = Jagged(e.ErrorMap), Depth = Jagged(e.Depth),
             };
             AtomicFile.WriteAllText(output, JsonSerializer.Serialize(report, Json));
+            // The picture beside the numbers: an offline page and, when Chromium is there, its PNG (2x).
+            var page = Path.ChangeExtension(output, ".html");
+            new FigurePage($"Odometry saliency, sequence {parts[0]} frame {frame}").Figure(OdometryPlots.SaliencyPanel(e),
+                $"Negative view-synthesis loss Grad-CAM, per-DoF maps at {SfmCamModel.PoseMidLayer}, photometric error; faithfulness ratio {faith.Ratio:0.00}.").Save(page);
+            var png = Path.ChangeExtension(output, ".png");
+            if (HeadlessBrowser.FindChromium() is not null)
+            {
+                var shots = Task.Run(async () =>
+                {
+                    await using var browser = await HeadlessBrowser.LaunchAsync();
+                    return await browser.ScreenshotPlotsAsync(page, Path.GetDirectoryName(Path.GetFullPath(png))!, Path.GetFileNameWithoutExtension(png) + ".figure");
+                }).GetAwaiter().GetResult();
+                if (shots.Count > 0) File.Move(shots[0], png, overwrite: true);
+            }
             Console.WriteLine($"odometry-explain: loss {e.Loss:0.0000}; faithfulness (top {fraction:P0} pixels) salient +{faith.SalientLoss - faith.BaseLoss:0.0000} " +
                 $"vs random pixels +{faith.RandomLoss - faith.BaseLoss:0.0000} (ratio {faith.Ratio:0.00}) " +
-                $"vs the salient shape shifted +{faith.ShiftedLoss - faith.BaseLoss:0.0000} (ratio {faith.RatioShifted:0.00}); wrote {output}");
+                $"vs the salient shape shifted +{faith.ShiftedLoss - faith.BaseLoss:0.0000} (ratio {faith.RatioShifted:0.00}); wrote {output}, {Path.ChangeExtension(output, ".html")}" +
+                (File.Exists(Path.ChangeExtension(output, ".png")) ? $" and {Path.ChangeExtension(output, ".png")}" : ""));
         }
         finally { seq.Dispose(); }
         return 0;

@@ -93,6 +93,22 @@ public class OdometryStudyTests
     }
 
     [Fact]
+    public void ExplainingASnippetWritesItsNumbersAPageAndAPicture()
+    {
+        var root = TempDir();
+        var data = OdometryStudy.EnsureData(Path.Combine(root, "data"), Tiny);
+        var checkpoint = Path.Combine(root, "untrained.sfm");
+        using (var model = new SfmLearner(new SfmSettings(3, 64, 24, TrainSequences: ["00"]))) model.Save(checkpoint);
+        var json = Path.Combine(root, "out", "snippet.json");
+        var code = VideoGradCam.Commands.Cli.Run(["explain", "--checkpoint", checkpoint, "--data", data, "--snippet", "01:3", "--out", json], new StringWriter());
+        Assert.Equal(0, code);
+        Assert.True(File.Exists(json));
+        Assert.Contains("Odometry saliency", File.ReadAllText(Path.ChangeExtension(json, ".html")));
+        Assert.True(new FileInfo(Path.ChangeExtension(json, ".png")).Length > 10_000);
+        Assert.Equal(["snippet.html", "snippet.json", "snippet.png"], Directory.GetFiles(Path.GetDirectoryName(json)!).Select(Path.GetFileName).Order());
+    }
+
+    [Fact]
     public void SyntheticSequencesDoNotDependOnTheProcess()
     {
         // HashCode.Combine differs per process; the study's data must not. The seeds are fixed numbers:
