@@ -76,13 +76,20 @@ public class OdometryStudyTests
         Assert.Equal(cached, Directory.GetFiles(folder + "-pose-ceiling", "*.json").Select(File.GetLastWriteTimeUtc).Max());   // reused
     }
 
-    [Fact]
-    public void FaithfulnessAveragesTheRatiosOfTheChosenHeldOutSnippets()
+    /// <summary>The tiny synthetic sequences and an untrained SfMLearner for them, saved as a checkpoint.</summary>
+    (string Root, string Data, string Checkpoint) UntrainedModelAndData()
     {
         var root = TempDir();
         var data = OdometryStudy.EnsureData(Path.Combine(root, "data"), Tiny);
         var checkpoint = Path.Combine(root, "untrained.sfm");
         using (var model = new SfmLearner(new SfmSettings(3, 64, 24, TrainSequences: ["00"]))) model.Save(checkpoint);
+        return (root, data, checkpoint);
+    }
+
+    [Fact]
+    public void FaithfulnessAveragesTheRatiosOfTheChosenHeldOutSnippets()
+    {
+        var (_, data, checkpoint) = UntrainedModelAndData();
         var f = OdometryStudy.Faithfulness(checkpoint, data, SfmCamModel.DepthLayer, snippets: 2);
         Assert.Equal(SfmCamModel.DepthLayer, f.Layer);
         Assert.Equal(2, f.Snippets.Count);
@@ -95,10 +102,7 @@ public class OdometryStudyTests
     [Fact]
     public void ExplainingASnippetWritesItsNumbersAPageAndAPicture()
     {
-        var root = TempDir();
-        var data = OdometryStudy.EnsureData(Path.Combine(root, "data"), Tiny);
-        var checkpoint = Path.Combine(root, "untrained.sfm");
-        using (var model = new SfmLearner(new SfmSettings(3, 64, 24, TrainSequences: ["00"]))) model.Save(checkpoint);
+        var (root, data, checkpoint) = UntrainedModelAndData();
         var json = Path.Combine(root, "out", "snippet.json");
         var code = VideoGradCam.Commands.Cli.Run(["explain", "--checkpoint", checkpoint, "--data", data, "--snippet", "01:3", "--out", json], new StringWriter());
         Assert.Equal(0, code);
