@@ -59,6 +59,11 @@ public static class TestCommand
         {
             await using var browser = await Plots.HeadlessBrowser.LaunchAsync();
             var report = await browser.CheckAsync(outcome.Report);
+            // Strips a reader can read: frame labels are text in the page and every tile is at least 150 CSS px wide.
+            var strips = await browser.CheckStripsAsync(outcome.Report);
+            if (strips.Count == 0) report = report with { Errors = [.. report.Errors, "no frame strip with text labels in the report"] };
+            foreach (var (labels, tile) in strips.Where(s => s.TileWidth < 150))
+                report = report with { Errors = [.. report.Errors, $"a strip's frame tiles are {tile:0} px wide (at least 150 expected)"] };
             var notebooksRead = new List<string>();
             foreach (var n in outcome.Notebooks.Where(n => n.Passed)) notebooksRead.AddRange(await ReadsWellAfterwards(browser, n));
             return (report, notebooksRead);

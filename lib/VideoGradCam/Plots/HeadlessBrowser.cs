@@ -64,6 +64,28 @@ public sealed class HeadlessBrowser : IAsyncDisposable
         return new PageCheck(plots, drawn, errors);
     }
 
+    /// <summary>What a reader sees of each frame strip of a page (figures whose labels include "frame N" as text): how many
+    /// frame labels are text in the page, and the narrowest frame tile on screen in CSS pixels.</summary>
+    public async Task<IReadOnlyList<(int FrameLabels, double TileWidth)>> CheckStripsAsync(string htmlPath)
+    {
+        var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1920, Height = 1080 } });
+        await page.GotoAsync(new Uri(Path.GetFullPath(htmlPath)).AbsoluteUri, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
+        var strips = await page.EvaluateAsync<StripState[]>(@"() => [...document.querySelectorAll('.wsplot')].map(d => {
+            const labels = [...d.querySelectorAll('.annotation-text')].filter(t => /^frame \d+/.test(t.textContent)).length;
+            const img = d.querySelector('.imagelayer image, image');
+            const perLine = Math.min(labels, 8);
+            return { frameLabels: labels, tileWidth: img && perLine > 0 ? (img.getBoundingClientRect().width - 6 * (perLine - 1)) / perLine : 0 };
+        }).filter(s => s.frameLabels > 0)");
+        await page.CloseAsync();
+        return strips.Select(s => (s.FrameLabels, s.TileWidth)).ToList();
+    }
+
+    sealed class StripState
+    {
+        public int FrameLabels { get; set; }
+        public double TileWidth { get; set; }
+    }
+
     /// <summary>Every <c>&lt;video&gt;</c> of a page once it could load: its source, readyState (2+ = a frame is there) and duration.</summary>
     public async Task<IReadOnlyList<(string Source, int ReadyState, double Duration)>> CheckVideosAsync(string htmlPath)
     {

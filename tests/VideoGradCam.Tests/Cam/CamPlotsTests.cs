@@ -117,6 +117,33 @@ public class CamPlotsTests
         finally { dir.Delete(true); }
     }
 
+    /// <summary>A comparison strip read in a browser: every frame label is text in the page, tiles are at least 150 CSS px
+    /// wide even for a 16×16 clip, and a clip longer than eight frames continues below.</summary>
+    [Fact]
+    public async Task StripsShowLabelsAsTextAndFramesAtReadingSize()
+    {
+        var dir = Directory.CreateTempSubdirectory("cam-strip-");
+        try
+        {
+            var page = Path.Combine(dir.FullName, "strip.html");
+            using (var scope = NewDisposeScope())
+            {
+                var overlays = CamOverlay.Blend(rand(10, 16, 16, 3), rand(10, 16, 16));
+                var chart = CamComparisonPlot.Strips([("model a\npred x", overlays), ("model b\npred y", overlays)],
+                    [0, 3, 6, 9, 12, 15, 18, 21, 24, 24], "clip.avi · true class 'x' · Grad-CAM for 'x'");
+                new FigurePage("strip").Figure(chart).Save(page);
+            }
+            await using var browser = await HeadlessBrowser.LaunchAsync();
+            var strip = Assert.Single(await browser.CheckStripsAsync(page));
+            Assert.Equal(10, strip.FrameLabels);
+            Assert.True(strip.TileWidth >= 150, $"tiles {strip.TileWidth:0} px");
+            var html = File.ReadAllText(page);
+            Assert.Contains("frame 24</b> (repeated)", html);                 // a short clip's repeated frame is said
+            Assert.Contains("model a<br>pred x", html);
+        }
+        finally { dir.Delete(true); }
+    }
+
     [Fact]
     public void StripHasOneImagePerFrame()
     {
