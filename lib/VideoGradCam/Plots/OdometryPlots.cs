@@ -41,7 +41,24 @@ public static class OdometryPlots
             CChart.Line<double, double, string>(t.GtX, t.GtZ, Name: "ground truth"),
             CChart.Line<double, double, string>(t.PredX, t.PredZ, Name: "SfMLearner (scaled)"),
         ]);
-        return Titled(chart, $"Trajectory, sequence {t.Sequence} (top view)", "x (m)", "z (m)");
+        chart = Titled(chart, $"Trajectory, sequence {t.Sequence} (top view)", "x (m)", "z (m)");
+        // Both curves whole, on one scale (metres the same length on both axes), whatever the prediction's reach.
+        var xs = t.GtX.Concat(t.PredX).Where(double.IsFinite).DefaultIfEmpty(0).ToList();
+        var zs = t.GtZ.Concat(t.PredZ).Where(double.IsFinite).DefaultIfEmpty(0).ToList();
+        double span = Math.Max(Math.Max(xs.Max() - xs.Min(), zs.Max() - zs.Min()), 1) * 1.08;
+        var layout = new Layout();
+        var x = new Plotly.NET.LayoutObjects.LinearAxis();
+        x.SetProperty("range", new[] { (xs.Min() + xs.Max() - span) / 2, (xs.Min() + xs.Max() + span) / 2 });
+        x.SetProperty("title", new Dictionary<string, object> { ["text"] = "x (m)" });
+        var z = new Plotly.NET.LayoutObjects.LinearAxis();
+        z.SetProperty("range", new[] { (zs.Min() + zs.Max() - span) / 2, (zs.Min() + zs.Max() + span) / 2 });
+        z.SetProperty("title", new Dictionary<string, object> { ["text"] = "z (m)" });
+        z.SetProperty("scaleanchor", "x");
+        layout.SetProperty("xaxis", x);
+        layout.SetProperty("yaxis", z);
+        layout.SetProperty("width", 760);
+        layout.SetProperty("height", 700);
+        return Plotly.NET.Chart.withLayout(layout).Invoke(chart);
     }
 
     /// <summary>The saliency panel of one snippet: the frame, the predicted inverse depth (disparity, viridis), every
