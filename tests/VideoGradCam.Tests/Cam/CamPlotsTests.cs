@@ -153,5 +153,9 @@ public class CamPlotsTests
         Assert.Contains("importance 0.333", html);
         var page = CamPlots.PageHtml("t", CamPlots.FigureJson(rand(3, 8, 8), full(3, 1f / 3), "t"), html);
         Assert.Contains("Plotly.newPlot", page);
+        // A video shorter than the clip repeats its last frame: the strip says so.
+        var shortVideo = CamPlots.StripHtml(CamOverlay.Blend(rand(3, 8, 8, 3), rand(3, 8, 8)), "strip", sourceFrames: [0, 4, 4]);
+        Assert.Contains("frame 2 (source 4, repeated", shortVideo);
+        Assert.DoesNotContain("frame 1 (source 4, repeated", shortVideo);
     }
 }
