@@ -49,10 +49,9 @@ public static class CamComparisonPlot
         var png = Convert.ToBase64String(canvas.ImEncode(".png"));
         var image = Chart.Image<string>(Source: "data:image/png;base64," + png, Name: "overlays");
         // Repeated source indices (a clip shorter than the model's frame count) are said in the header.
-        var repeated = sourceFrames.Select((f, k) => k > 0 && sourceFrames[k - 1] == f).ToArray();
         var annotations = new List<Plotly.NET.LayoutObjects.Annotation>();
         for (int k = 0; k < t; k++)
-            annotations.Add(Text(X(k) + tileW / 2.0, Y(k, 0) - 6, $"<b>frame {sourceFrames[k]}</b>{(repeated[k] ? " (repeated)" : "")}", "center", "bottom"));
+            annotations.Add(Text(X(k) + tileW / 2.0, Y(k, 0) - 6, $"<b>frame {sourceFrames[k]}</b>{(RepeatsPrevious(sourceFrames, k) ? " (repeated)" : "")}", "center", "bottom"));
         for (int b = 0; b < blocks; b++)
             for (int r = 0; r < rows.Count; r++)
                 annotations.Add(Text(-12, Y(b * perLine, r) + tileH / 2.0, string.Join("<br>", rows[r].Label.Split('\n')), "right", "middle"));
@@ -71,6 +70,10 @@ public static class CamComparisonPlot
         chart = Plotly.NET.Chart.withSize((double)(LabelWidth + width + 150), (double)(height + HeaderHeight + 90)).Invoke(chart);
         return Plotly.NET.Chart.withTitle(title, null).Invoke(chart);
     }
+
+    /// <summary>True when sampled frame <paramref name="k"/> comes from the same video frame as the one before it: the video was
+    /// shorter than the clip and its last frame is repeated.</summary>
+    internal static bool RepeatsPrevious(IReadOnlyList<int> sourceFrames, int k) => k > 0 && sourceFrames[k] == sourceFrames[k - 1];
 
     /// <summary>A trace that draws nothing but the jet colour bar of a 0..1 map (the overlays' scale).</summary>
     internal static GenericChart ColourBar(string title)

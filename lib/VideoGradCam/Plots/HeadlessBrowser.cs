@@ -37,6 +37,13 @@ public sealed class HeadlessBrowser : IAsyncDisposable
         return new HeadlessBrowser(playwright, browser);
     }
 
+    /// <summary>A viewport wide enough for the widest figure (a strip of eight 160-px frames with labels and colour bar).</summary>
+    static readonly ViewportSize Wide = new() { Width = 1920, Height = 1080 };
+
+    /// <summary>Loads a local page and waits for its load event (inline scripts have run).</summary>
+    static Task OpenAsync(IPage page, string htmlPath) =>
+        page.GotoAsync(new Uri(Path.GetFullPath(htmlPath)).AbsoluteUri, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
+
     /// <summary>What a page drew: plot containers, how many hold an SVG, and the JavaScript errors it logged.</summary>
     public sealed record PageCheck(int Plots, int PlotsWithSvg, IReadOnlyList<string> Errors);
 
@@ -52,7 +59,7 @@ public sealed class HeadlessBrowser : IAsyncDisposable
                 async route => { refused.Add(route.Request.Url); await route.AbortAsync(); });
         page.PageError += (_, e) => errors.Add(e);
         page.Console += (_, m) => { if (m.Type == "error" && !m.Text.Contains("net::ERR_FAILED", StringComparison.Ordinal)) errors.Add(m.Text); };
-        await page.GotoAsync(new Uri(Path.GetFullPath(htmlPath)).AbsoluteUri, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
+        await OpenAsync(page, htmlPath);
         const string drawnScript = "() => [...document.querySelectorAll('.wsplot')].filter(d => d.querySelector('svg')).length";
         var plots = await page.Locator(".wsplot").CountAsync();
         // Charts draw when plotly.js is there; give a late script a moment before counting.
@@ -68,8 +75,8 @@ public sealed class HeadlessBrowser : IAsyncDisposable
     /// frame labels are text in the page, and the narrowest frame tile on screen in CSS pixels.</summary>
     public async Task<IReadOnlyList<(int FrameLabels, double TileWidth)>> CheckStripsAsync(string htmlPath)
     {
-        var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1920, Height = 1080 } });
-        await page.GotoAsync(new Uri(Path.GetFullPath(htmlPath)).AbsoluteUri, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
+        var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = Wide });
+        await OpenAsync(page, htmlPath);
         var strips = await page.EvaluateAsync<StripState[]>(@"() => [...document.querySelectorAll('.wsplot')].map(d => {
             const labels = [...d.querySelectorAll('.annotation-text')].filter(t => /^frame \d+/.test(t.textContent)).length;
             const img = d.querySelector('.imagelayer image, image');
@@ -90,7 +97,7 @@ public sealed class HeadlessBrowser : IAsyncDisposable
     public async Task<IReadOnlyList<(string Source, int ReadyState, double Duration)>> CheckVideosAsync(string htmlPath)
     {
         var page = await _browser.NewPageAsync();
-        await page.GotoAsync(new Uri(Path.GetFullPath(htmlPath)).AbsoluteUri, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
+        await OpenAsync(page, htmlPath);
         try
         {
             await page.WaitForFunctionAsync("() => [...document.querySelectorAll('video')].every(v => v.readyState >= 2 || v.error)", null,
@@ -115,8 +122,8 @@ public sealed class HeadlessBrowser : IAsyncDisposable
     {
         Directory.CreateDirectory(outDir);
         // 2x: text in the PNG stays sharp when it is shown large or zoomed (README thumbnails, slides).
-        var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1920, Height = 1080 }, DeviceScaleFactor = 2 });
-        await page.GotoAsync(new Uri(Path.GetFullPath(htmlPath)).AbsoluteUri, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
+        var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = Wide, DeviceScaleFactor = 2 });
+        await OpenAsync(page, htmlPath);
         var plots = page.Locator(".wsplot");
         int n = await plots.CountAsync();
         var files = new List<string>();

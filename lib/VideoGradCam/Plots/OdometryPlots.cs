@@ -41,7 +41,7 @@ public static class OdometryPlots
             CChart.Line<double, double, string>(t.GtX, t.GtZ, Name: "ground truth"),
             CChart.Line<double, double, string>(t.PredX, t.PredZ, Name: "SfMLearner (scaled)"),
         ]);
-        chart = Titled(chart, $"Trajectory, sequence {t.Sequence} (top view)", "x (m)", "z (m)");
+        chart = WithTitle(chart, $"Trajectory, sequence {t.Sequence} (top view)");
         // Both curves whole, on one scale (metres the same length on both axes), whatever the prediction's reach.
         var xs = t.GtX.Concat(t.PredX).Where(double.IsFinite).DefaultIfEmpty(0).ToList();
         var zs = t.GtZ.Concat(t.PredZ).Where(double.IsFinite).DefaultIfEmpty(0).ToList();

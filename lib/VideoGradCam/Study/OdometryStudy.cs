@@ -223,8 +223,7 @@ public static class OdometryStudy
                 using var scope = TorchSharp.torch.NewDisposeScope();
                 var snippet = seq.Snippet([t], length);
                 var map = OdometrySaliency.Explain(model, snippet, dofs: []).NegativeLossMaps[layer];
-                var values = map.Cast<float>().ToList();
-                bool isFlat = values.Max() - values.Min() < 1e-6;
+                bool isFlat = OdometryExplanation.IsFlat(map);
                 if (isFlat) flat++;
                 results.Add(new SnippetFaithfulness(seq.Name, t, RegressionFaithfulness.Check(model, snippet, map, fraction), isFlat));
             }
