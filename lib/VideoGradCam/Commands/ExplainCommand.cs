@@ -21,6 +21,7 @@ public static class ExplainCommand
     static int Run(Args a)
     {
         if (a.Has("snippet")) return OdometryCommands.Explain(a);
+        if (a.Has("sequence")) return OdometryCommands.ExplainSequence(a);
         Cli.ReadProfile(a);
         var checkpoint = a.Required("checkpoint");
         var video = a.Optional("video");

@@ -14,7 +14,8 @@ public static class OdometryCommands
         "--photo-loss-weight 1 --mask-loss-weight 0 --smooth-loss-weight S --photometric-mean valid|all --initial-depth 5|port " +
         "--width W --height H --train-sequences 00,01 --seed K --resume]";
     public const string EvaluateUsage = "evaluate --checkpoint CKPT.sfm --data DIR [--sequences 02,03] [--out JSON]";
-    public const string ExplainUsage = "explain --checkpoint CKPT.sfm --data DIR --snippet SEQ:FRAME [--out JSON] [--fraction 0.1] [--mask-all-frames]";
+    public const string ExplainUsage = "explain --checkpoint CKPT.sfm --data DIR --snippet SEQ:FRAME [--out JSON] [--fraction 0.1] [--mask-all-frames]\n         | " +
+        "explain --checkpoint CKPT.sfm --data DIR --sequence SEQ [--every K] [--layer pose.conv4] [--out DIR]";
 
     /// <summary>How the odometry verbs write their JSON (snake_case, indented).</summary>
     internal static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
@@ -171,16 +172,7 @@ public static class OdometryCommands
             var page = Path.ChangeExtension(output, ".html");
             new FigurePage($"Odometry saliency, sequence {parts[0]} frame {frame}").Figure(OdometryPlots.SaliencyPanel(e),
                 $"Negative view-synthesis loss Grad-CAM, per-DoF maps at {SfmCamModel.PoseMidLayer}, photometric error; faithfulness ratio {faith.Ratio:0.00}.").Save(page);
-            var png = Path.ChangeExtension(output, ".png");
-            if (HeadlessBrowser.FindChromium() is not null)
-            {
-                var shots = Task.Run(async () =>
-                {
-                    await using var browser = await HeadlessBrowser.LaunchAsync();
-                    return await browser.ScreenshotPlotsAsync(page, Path.GetDirectoryName(Path.GetFullPath(png))!, Path.GetFileNameWithoutExtension(png) + ".figure");
-                }).GetAwaiter().GetResult();
-                if (shots.Count > 0) File.Move(shots[0], png, overwrite: true);
-            }
+            Screenshots(page);
             Console.WriteLine($"odometry-explain: loss {e.Loss:0.0000}; faithfulness (top {fraction:P0} pixels) salient +{faith.SalientLoss - faith.BaseLoss:0.0000} " +
                 $"vs random pixels +{faith.RandomLoss - faith.BaseLoss:0.0000} (ratio {faith.Ratio:0.00}) " +
                 $"vs the salient shape shifted +{faith.ShiftedLoss - faith.BaseLoss:0.0000} (ratio {faith.RatioShifted:0.00}); wrote {output}, {Path.ChangeExtension(output, ".html")}" +
@@ -188,6 +180,63 @@ public static class OdometryCommands
         }
         finally { seq.Dispose(); }
         return 0;
+    }
+
+    /// <summary><c>explain --sequence</c>: the negative-loss Grad-CAM of every k-th snippet of a sequence, as a page
+    /// (strip of target frames and maps, loss per snippet), its PNGs and a JSON of the numbers.</summary>
+    public static int ExplainSequence(Args a)
+    {
+        var checkpoint = a.Required("checkpoint");
+        var data = a.Required("data");
+        var name = a.Required("sequence");
+        var every = a.Int("every", 0);
+        var layer = a.String("layer", SfmCamModel.PoseMidLayer);
+        var output = a.String("out", Path.Combine(WorkspacePaths.Artifacts(), "odometry", $"explain-sequence-{name}"));
+        a.EnsureAllUsed();
+        if (every < 0) throw new UsageException($"--every {every}: give a positive step (1 = every snippet), or leave it out for at most {SequenceSnippets} snippets.");
+        if (!SfmCamModel.Layers.Contains(layer)) throw new UsageException($"--layer {layer}: SfMLearner has layers {string.Join(", ", SfmCamModel.Layers)}.");
+        using var sfm = SfmLearner.Load(checkpoint);
+        var st = sfm.Settings;
+        using var seq = LoadSequences(data, [name], st.Width, st.Height)[0];
+        int targets = seq.Targets(st.SequenceLength).Count();
+        if (every == 0) every = (targets + SequenceSnippets - 1) / SequenceSnippets;
+        using var s = SequenceSaliencyExplainer.Explain(sfm, seq, layer, every);
+        Directory.CreateDirectory(output);
+        var page = Path.Combine(output, "sequence.html");
+        new FigurePage($"Odometry saliency along sequence {name}")
+            .Paragraph($"{s.Frames.Length} of the sequence's {targets} snippets (every {every}{(every == 1 ? "st" : "th")} target frame); " +
+                       $"checkpoint {checkpoint}; the map explains the negative view-synthesis loss (the study's regression target).")
+            .Figure(OdometryPlots.SequenceStrip(s), "Each target frame (top) with its negative-loss Grad-CAM (below, jet, 0..1 per snippet).")
+            .Figure(OdometryPlots.SequenceLoss(s), "View-synthesis loss of each explained snippet: where the model finds the motion hard.")
+            .Save(page);
+        AtomicFile.WriteAllText(Path.Combine(output, "sequence.json"), JsonSerializer.Serialize(new
+        {
+            Sequence = name, s.Layer, LayerSize = new[] { s.LayerSize.H, s.LayerSize.W }, Every = every, s.Frames, s.Losses, s.FlatFrames,
+        }, Json));
+        var pngs = Screenshots(page);
+        Console.WriteLine($"odometry-explain: sequence {name}: {s.Frames.Length} snippets at {layer} ({s.LayerSize.W}×{s.LayerSize.H}), " +
+            $"{s.FlatFrames.Length} constant map(s); loss {s.Losses.Min():0.0000}..{s.Losses.Max():0.0000}; wrote {page}, sequence.json" +
+            (pngs.Count > 0 ? $" and {pngs.Count} PNG(s)" : ""));
+        return 0;
+    }
+
+    /// <summary>Snippets a sequence page shows by default (evenly spaced): a strip a reader can scroll.</summary>
+    public const int SequenceSnippets = 32;
+
+    /// <summary>PNGs (2×) of a page's figures beside it, when Chromium is there: PAGE.png for one figure, PAGE.figure-N.png for several.</summary>
+    static IReadOnlyList<string> Screenshots(string page)
+    {
+        if (HeadlessBrowser.FindChromium() is null) return [];
+        var stem = Path.GetFileNameWithoutExtension(page);
+        var shots = Task.Run(async () =>
+        {
+            await using var browser = await HeadlessBrowser.LaunchAsync();
+            return await browser.ScreenshotPlotsAsync(page, Path.GetDirectoryName(Path.GetFullPath(page))!, stem + ".figure");
+        }).GetAwaiter().GetResult();
+        if (shots.Count != 1) return shots;
+        var png = Path.ChangeExtension(page, ".png");
+        File.Move(shots[0], png, overwrite: true);
+        return [png];
     }
 
     static float[][] Jagged(float[,] m) =>

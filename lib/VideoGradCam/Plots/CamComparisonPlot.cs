@@ -104,9 +104,11 @@ public static class CamComparisonPlot
     }
 
     /// <summary>Per-frame importance (or attention) curves, with the ground-truth relevant frames shaded.</summary>
-    public static GenericChart Curves(IReadOnlyList<(string Label, double[] Values)> curves, bool[]? relevant, string title, string yTitle = "share of the clip's map energy")
+    /// <param name="frames">the x value of each point (default 0, 1, 2...: the clip's sampled frames).</param>
+    public static GenericChart Curves(IReadOnlyList<(string Label, double[] Values)> curves, bool[]? relevant, string title, string yTitle = "share of the clip's map energy",
+        int[]? frames = null, string xTitle = "sampled frame")
     {
-        var frames = Enumerable.Range(0, curves[0].Values.Length).ToArray();
+        frames ??= Enumerable.Range(0, curves[0].Values.Length).ToArray();
         var traces = new List<GenericChart>();
         if (relevant is not null)
         {
@@ -117,7 +119,7 @@ public static class CamComparisonPlot
         }
         traces.AddRange(curves.Select(c => (GenericChart)Chart.Line<int, double, string>(frames, c.Values, Name: c.Label, ShowMarkers: true)));
         var chart = Plotly.NET.Chart.combine(traces);
-        chart = Plotly.NET.CSharp.GenericChartExtensions.WithXAxisStyle<int, int, string>(chart, TitleText: "sampled frame");
+        chart = Plotly.NET.CSharp.GenericChartExtensions.WithXAxisStyle<int, int, string>(chart, TitleText: xTitle);
         chart = Plotly.NET.CSharp.GenericChartExtensions.WithYAxisStyle<double, double, string>(chart, TitleText: yTitle);
         chart = Plotly.NET.Chart.withSize(900.0, 380.0).Invoke(chart);
         return Plotly.NET.Chart.withTitle(title, null).Invoke(chart);

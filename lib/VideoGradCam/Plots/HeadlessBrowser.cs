@@ -87,6 +87,19 @@ public sealed class HeadlessBrowser : IAsyncDisposable
         return strips.Select(s => (s.FrameLabels, s.TileWidth)).ToList();
     }
 
+    /// <summary>The frame tiles of an explain page's HTML strip (<c>figure</c> with an image and a caption): each caption's
+    /// text and the narrowest image's rendered width in CSS pixels.</summary>
+    public async Task<(IReadOnlyList<string> Captions, double NarrowestTile)> CheckFrameTilesAsync(string htmlPath)
+    {
+        var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = Wide });
+        await OpenAsync(page, htmlPath);
+        var captions = await page.EvaluateAsync<string[]>("() => [...document.querySelectorAll('figure figcaption')].map(c => c.textContent)");
+        var narrowest = await page.EvaluateAsync<double>(
+            "() => Math.min(...[...document.querySelectorAll('figure img')].map(i => i.getBoundingClientRect().width))");
+        await page.CloseAsync();
+        return (captions, narrowest);
+    }
+
     sealed class StripState
     {
         public int FrameLabels { get; set; }

@@ -1,4 +1,5 @@
 using Plotly.NET;
+using TorchSharp;
 using VideoGradCam.Odometry;
 using CChart = Plotly.NET.CSharp.Chart;
 
@@ -93,6 +94,24 @@ public static class OdometryPlots
         layout.SetProperty("margin", margin);
         return Plotly.NET.Chart.withLayout(layout).Invoke(chart);
     }
+
+    /// <summary>A sequence's negative-loss Grad-CAM: each explained target frame above its map (jet, 0..1, one colour bar),
+    /// the sequence's frame index over every column; constant maps are counted in the title.</summary>
+    public static GenericChart SequenceStrip(SequenceSaliency s)
+    {
+        using var scope = torch.NewDisposeScope();
+        var frames = (s.Images * 255).round().to(torch.ScalarType.Byte);
+        var overlays = CamOverlay.Blend(s.Images, s.Maps);
+        var flat = s.FlatFrames;
+        var title = $"Sequence {s.Sequence}: negative view-synthesis loss Grad-CAM at {s.Layer} ({s.LayerSize.W}×{s.LayerSize.H}), " +
+                    $"{s.Frames.Length} snippets" + (flat.Length > 0
+                        ? $"<br><sup>constant map (no spatial evidence, drawn uniform blue) at frame(s) {string.Join(", ", flat)}</sup>" : "");
+        return CamComparisonPlot.Strips([("target frame", frames), ($"−loss Grad-CAM\n@ {s.Layer}", overlays)], s.Frames, title);
+    }
+
+    /// <summary>The view-synthesis loss of each explained snippet, by target frame.</summary>
+    public static GenericChart SequenceLoss(SequenceSaliency s) =>
+        CamComparisonPlot.Curves([("view-synthesis loss", s.Losses)], null, $"Sequence {s.Sequence}: loss per snippet", "loss", s.Frames, "target frame");
 
     static float[,] Inverse(float[,] depth)
     {

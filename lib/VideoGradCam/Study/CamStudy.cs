@@ -30,13 +30,15 @@ public static class CamStudy
         return new PreparedClip(clip, File.Exists(json) ? ClipAnnotation.Load(json) : null);
     }
 
-    /// <summary>The class to explain: a name, an index, "true" (the annotation's label), or null for the predicted class.</summary>
-    public static int ResolveTarget(IReadOnlyList<string> classNames, string? target, Tensor logits, ClipAnnotation? annotation)
+    /// <summary>The class to explain: a name, an index, "true" (the annotation's label, else the class its folder names),
+    /// or null for the predicted class.</summary>
+    public static int ResolveTarget(IReadOnlyList<string> classNames, string? target, Tensor logits, ClipAnnotation? annotation, string? folderClass = null)
     {
         if (target is null or "predicted") return (int)logits.argmax().item<long>();
         if (target == "true")
-            return annotation is null ? throw new ArgumentException("--target true needs an annotation (.json) beside the video.")
-                : classNames.ToList().IndexOf(annotation.Label);
+            return (annotation?.Label ?? folderClass) is { } label && classNames.Contains(label) ? classNames.ToList().IndexOf(label)
+                : throw new ArgumentException("--target true needs the video's class: an annotation (.json) beside it or a folder named after one of the " +
+                                              $"model's classes ({string.Join(", ", classNames.Take(5))}{(classNames.Count > 5 ? ", ..." : "")}).");
         if (int.TryParse(target, out var index) && index >= 0 && index < classNames.Count) return index;
         return ClassTarget.ByName(classNames, target).ClassIndex;
     }
@@ -51,21 +53,21 @@ public static class CamStudy
         var input = prepared.Clip.Frames.unsqueeze(0).to(ComputeDevice.Default);           // [C,T,H,W] -> [1,C,T,H,W]
         Tensor logits;
         using (no_grad()) { model.eval(); logits = model.forward(input)[0].cpu(); }
-        int classIndex = ResolveTarget(checkpoint.Info.ClassNames, target, logits, prepared.Annotation);
+        var names = checkpoint.Info.ClassNames;
+        var folder = Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(video)));
+        var truth = folder is not null && names.Contains(folder) ? folder : null;
+        int classIndex = ResolveTarget(names, target, logits, prepared.Annotation, truth);
         var weighting = settings.WeightingFor(model);
         var layer = settings.LayerFor(model);
         var engine = new CamEngine(model.AsCamModel(), settings.Method, weighting);
         var result = engine.Explain(input, [new ClassTarget(classIndex)], layer);
         var probabilities = logits.softmax(0);
         int predicted = (int)logits.argmax().item<long>();
-        var names = checkpoint.Info.ClassNames;
         var title = $"{Path.GetFileName(video)} · {model.Architecture} · {settings.Method} ({weighting}) at {layer} · " +
                     $"target '{names[classIndex]}' (p={probabilities[classIndex].item<float>():0.00}), predicted '{names[predicted]}'";
         var frames = CamOverlay.Denormalise(prepared.Clip.Frames, checkpoint.Info.Data.Mean, checkpoint.Info.Data.Std).MoveToOuterDisposeScope();
         foreach (var t in new[] { result.Maps, result.RawMaps, result.Weights, result.FrameImportance, result.GradientImportance }.Concat(result.Outputs.Values))
             t.MoveToOuterDisposeScope();
-        var folder = Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(video)));
-        var truth = folder is not null && names.Contains(folder) ? folder : null;
         return new ClipExplanation(video, model.Architecture, truth, names[classIndex], names[predicted], probabilities[classIndex].item<float>(), title, frames, result,
             prepared.Clip.FrameIndices, prepared.Annotation?.RelevanceAt(prepared.Clip.FrameIndices));
     }

@@ -81,6 +81,37 @@ public class OdometrySaliencyTests
         Assert.True(e.ErrorMap.Cast<float>().All(v => v >= 0 && float.IsFinite(v)));
     }
 
+    /// <summary>A whole sequence explained in batches gives each snippet's own map; <c>explain --sequence</c> writes its page
+    /// (frame labels as text, a colour bar) and the numbers.</summary>
+    [Fact]
+    public void SequenceSaliencyMatchesEachSnippetsMapAndTheCommandWritesItsPage()
+    {
+        manual_seed(5);
+        var dir = OdometryTestKit.TinyDataset(frames: 12);
+        using var frames = SequenceFrames.Load(OdometryDatasets.Open(dir)[0], 64, 24);
+        using var model = new SfmLearner(new SfmSettings(3, 64, 24));
+        using var s = SequenceSaliencyExplainer.Explain(model, frames, SfmCamModel.PoseMidLayer, every: 1);
+        Assert.Equal(Enumerable.Range(1, 10), s.Frames);                   // every target with a neighbour on both sides, in two batches
+        Assert.Equal(new long[] { 10, 24, 64, 3 }, s.Images.shape);
+        foreach (int i in new[] { 0, 9 })
+        {
+            var single = OdometrySaliency.Explain(model, frames.Snippet([s.Frames[i]], 3)).NegativeLossMaps[SfmCamModel.PoseMidLayer];
+            Assert.True(tensor(single.Cast<float>().ToArray(), [24, 64]).allclose(s.Maps[i], atol: 1e-4), $"snippet {s.Frames[i]}");
+        }
+        using (var every3 = SequenceSaliencyExplainer.Explain(model, frames, SfmCamModel.PoseMidLayer, every: 3))
+            Assert.Equal(new[] { 1, 4, 7, 10 }, every3.Frames);
+
+        var ckpt = Path.Combine(dir, "sfm.sfm");
+        model.Save(ckpt);
+        var output = Path.Combine(dir, "explained");
+        Assert.Equal(0, VideoGradCam.Commands.Cli.Run(["explain", "--checkpoint", ckpt, "--data", dir, "--sequence", frames.Name, "--every", "2", "--out", output]));
+        var html = File.ReadAllText(Path.Combine(output, "sequence.html"));
+        Assert.Contains("<b>frame 9</b>", html);
+        Assert.Contains("Grad-CAM<br>(0 low, 1 high", html);
+        Assert.Contains("\"frames\": [", File.ReadAllText(Path.Combine(output, "sequence.json")));
+        Assert.Equal(2, VideoGradCam.Commands.Cli.Run(["explain", "--checkpoint", ckpt, "--data", dir, "--sequence", frames.Name, "--layer", "pose.conv9", "--out", output]));
+    }
+
     [Fact]
     public void FaithfulnessComparesSalientWithRandomMasksOfEqualSize()
     {

@@ -13,6 +13,26 @@ public class ExplainFolderTests : IDisposable
     readonly string _dir = Directory.CreateTempSubdirectory("explainfolder").FullName;
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
+    /// <summary>Bad input still gives a readable page: a 97×61 video of 5 frames for an 8-frame model shows every frame at
+    /// reading size, each with its source frame index, the repeated ones said so.</summary>
+    [Fact]
+    public async Task AShortOddSizedVideoGivesAReadablePageWithItsSourceFrames()
+    {
+        var video = VideoGradCam.Tests.Video.TestVideos.Numbered(Directory.CreateDirectory(Path.Combine(_dir, "clap")).FullName, frames: 5, width: 97, height: 61, name: "odd.avi");
+        using var model = VideoModels.Create(new VideoModelConfig(ModelRegistry.CnnLstm.Name, 2, 8));
+        var weights = Path.Combine(_dir, "m.pth");
+        StateDictLoader.Save(model, weights);
+        var ckpt = PretrainedWeights.Import(ModelRegistry.CnnLstm.Name, weights, Path.Combine(_dir, "ckpt"), ["clap", "wave"], DataSpec.ImageNet(8, 32, 32), width: 8);
+        var s = CamStudy.ExplainVideo(Checkpoint.Load(ckpt), video, "true", new CamSettings(), Path.Combine(_dir, "out"));
+        Assert.Equal(5, s.SourceFrames.Distinct().Count());                // every frame of the video, some of them twice
+        await using var browser = await VideoGradCam.Plots.HeadlessBrowser.LaunchAsync();
+        var (captions, narrowest) = await browser.CheckFrameTilesAsync(s.OutputStem + ".html");
+        Assert.Equal(8, captions.Count);
+        Assert.True(narrowest >= 150, $"tiles {narrowest:0} px wide");
+        Assert.Equal(3, captions.Count(c => c.Contains("repeated: the video is shorter than the clip")));
+        Assert.All(captions, (c, t) => Assert.StartsWith($"frame {t} (source {s.SourceFrames[t]}", c));
+    }
+
     [Fact]
     public void ShardsCoverEveryVideoOnceAndAFinishedVideoIsNotExplainedAgain()
     {

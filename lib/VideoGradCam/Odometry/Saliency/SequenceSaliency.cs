@@ -1,0 +1,63 @@
+using VideoGradCam.Cam;
+using static TorchSharp.torch;
+
+namespace VideoGradCam.Odometry;
+
+/// <summary>The negative-loss Grad-CAM of every chosen snippet of one sequence, on its target frame.</summary>
+/// <param name="Frames">the target frame of each snippet (its index in the sequence).</param>
+/// <param name="Images">the target frames, RGB in [0,1], [N,H,W,3] (CPU).</param>
+/// <param name="Maps">the maps, [N,H,W] in [0,1] (CPU); a flat map (constant) is all zeros.</param>
+/// <param name="Losses">each snippet's view-synthesis loss.</param>
+/// <param name="LayerSize">the explained layer's activation size (h, w).</param>
+public sealed record SequenceSaliency(string Sequence, string Layer, int[] Frames, Tensor Images, Tensor Maps, double[] Losses, (int H, int W) LayerSize) : IDisposable
+{
+    /// <summary>The target frames whose map is constant (nothing to see).</summary>
+    public int[] FlatFrames
+    {
+        get
+        {
+            using var scope = NewDisposeScope();
+            var range = Maps.flatten(1).max(1).values - Maps.flatten(1).min(1).values;   // [N]
+            var flat = (range <= 1e-6f).data<bool>().ToArray();
+            return Frames.Where((_, i) => flat[i]).ToArray();
+        }
+    }
+
+    public void Dispose() { Images.Dispose(); Maps.Dispose(); }
+}
+
+/// <summary>Regression Grad-CAM along a whole (held-out) sequence: the study's negative-loss target on every
+/// <c>every</c>-th snippet, a few snippets per backward pass.</summary>
+public static class SequenceSaliencyExplainer
+{
+    /// <summary>Snippets explained per batch: bounded memory whatever the sequence's length.</summary>
+    const int Batch = 8;
+
+    /// <param name="every">explain every k-th target frame (1 = all).</param>
+    public static SequenceSaliency Explain(SfmLearner model, SequenceFrames sequence, string layer = SfmCamModel.PoseMidLayer, int every = 1)
+    {
+        if (every < 1) throw new ArgumentException($"every must be at least 1 (got {every}).");
+        if (!SfmCamModel.Layers.Contains(layer)) throw new ArgumentException($"Unknown layer '{layer}': use {string.Join(", ", SfmCamModel.Layers)}.");
+        int length = model.Settings.SequenceLength;
+        var targets = sequence.Targets(length).Where((_, i) => i % every == 0).ToArray();
+        var images = new List<Tensor>();
+        var maps = new List<Tensor>();
+        var losses = new List<double>();
+        (int H, int W) size = (0, 0);
+        foreach (var chunk in targets.Chunk(Batch))
+        {
+            using var scope = NewDisposeScope();
+            var snippet = sequence.Snippet(chunk, length);
+            var engine = new CamEngine(new SfmCamModel(model, snippet.Intrinsics), CamMethod.GradCam);
+            using var r = engine.Explain(snippet.Stacked(), chunk.Select(_ => (ICamTarget)new NegativeLossTarget()).ToList(), layer);
+            size = ((int)r.RawMaps.shape[^2], (int)r.RawMaps.shape[^1]);
+            maps.Add(r.Maps[.., 0].cpu().MoveToOuterDisposeScope());                                   // [b,1,H,W] -> [b,H,W]
+            images.Add((snippet.Target.permute(0, 2, 3, 1) * 0.5 + 0.5).clamp(0, 1).cpu().MoveToOuterDisposeScope()); // [-1,1] -> [0,1], [b,H,W,3]
+            losses.AddRange(r.Outputs["loss"].cpu().to(float64).data<double>());
+        }
+        var allImages = cat(images, 0);
+        var allMaps = cat(maps, 0);
+        foreach (var t in images.Concat(maps)) t.Dispose();
+        return new SequenceSaliency(sequence.Name, layer, targets, allImages, allMaps, losses.ToArray(), size);
+    }
+}
