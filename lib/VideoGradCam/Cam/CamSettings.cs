@@ -12,6 +12,9 @@ public sealed record CamSettings(CamMethod Method = CamMethod.GradCam, TemporalW
 
     public string LayerFor(IVideoClassifier model) => Layer ?? model.DefaultCamLayer;
 
+    /// <summary>The method names <see cref="ParseMethod"/> reads.</summary>
+    public const string MethodNames = "gradcam, gradcam++, hirescam, xgradcam, layercam";
+
     public static CamMethod ParseMethod(string name) => name.Trim().ToLowerInvariant().Replace("-", "").Replace("_", "") switch
     {
         "gradcam" => CamMethod.GradCam,
@@ -19,7 +22,7 @@ public sealed record CamSettings(CamMethod Method = CamMethod.GradCam, TemporalW
         "hirescam" => CamMethod.HiResCam,
         "xgradcam" => CamMethod.XGradCam,
         "layercam" => CamMethod.LayerCam,
-        _ => throw new ArgumentException($"Unknown method '{name}': use gradcam, gradcam++, hirescam, xgradcam or layercam."),
+        _ => throw new ArgumentException($"Unknown method '{name}': use {MethodNames}."),
     };
 
     public static TemporalWeighting ParseWeighting(string name) => name.Trim().ToLowerInvariant() switch

@@ -12,7 +12,8 @@ public sealed record ClassTarget(int ClassIndex) : ICamTarget
     {
         for (int i = 0; i < classNames.Count; i++)
             if (string.Equals(classNames[i], name, StringComparison.OrdinalIgnoreCase)) return new ClassTarget(i);
-        throw new ArgumentException($"Unknown class '{name}'. Known: {string.Join(", ", classNames)}.");
+        throw new ArgumentException($"Unknown class '{name}': the model's {classNames.Count} classes are {string.Join(", ", classNames.Take(8))}" +
+            (classNames.Count > 8 ? ", ..." : "") + " (a name or an index 0.." + (classNames.Count - 1) + ").");
     }
 
     public Tensor Score(IReadOnlyDictionary<string, Tensor> outputs, int sample) =>

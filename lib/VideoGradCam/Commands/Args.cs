@@ -1,80 +1,91 @@
 using System.Globalization;
+using VideoGradCam.Runtime;
 
 namespace VideoGradCam.Commands;
 
-/// <summary>Thrown for bad command-line input: the CLI prints the message and the verb's usage, exits 2.</summary>
+/// <summary>Thrown for bad command-line input: the CLI prints the message in one line and exits 2.</summary>
 public sealed class UsageException(string message) : Exception(message);
 
 /// <summary>
-/// A verb's arguments: positionals and <c>--name value</c> / <c>--flag</c> options. Every option a verb reads is
-/// recorded, so options nobody read are reported as unknown (<see cref="EnsureAllUsed"/>).
+/// What a verb reads: the options the user gave (parsed by System.CommandLine, see <see cref="Cli"/>), else each
+/// option's declared default for the profile (<see cref="VerbOption.Default"/>), and the positional arguments.
+/// Conversions fail with a usage error that names the option.
 /// </summary>
 public sealed class Args
 {
-    readonly Dictionary<string, string?> _options = new(StringComparer.Ordinal);
-    readonly HashSet<string> _used = new(StringComparer.Ordinal);
+    readonly IReadOnlyDictionary<string, string?> _given;
+    readonly IReadOnlyDictionary<string, VerbOption> _declared;
+    readonly Profile _profile;
     public IReadOnlyList<string> Positionals { get; }
 
-    public Args(IEnumerable<string> tokens)
+    /// <param name="given">option name (no dashes) -> the value given (null for a flag given without one).</param>
+    public Args(IReadOnlyDictionary<string, string?> given, IReadOnlyList<string> positionals, IEnumerable<VerbOption>? declared = null, Profile? profile = null)
     {
+        _given = given;
+        Positionals = positionals;
+        _declared = (declared ?? []).ToDictionary(o => o.Name);
+        _profile = profile ?? Profiles.FromEnvironment();
+    }
+
+    /// <summary>Options given as tokens (<c>--name value</c>, <c>--name=value</c>, <c>--flag</c>) without declarations: for tests.</summary>
+    public static Args FromTokens(IEnumerable<string> tokens)
+    {
+        var given = new Dictionary<string, string?>(StringComparer.Ordinal);
         var positionals = new List<string>();
         var list = tokens.ToList();
         for (int i = 0; i < list.Count; i++)
         {
             var t = list[i];
-            if (t.StartsWith("--", StringComparison.Ordinal) && t.Length > 2)
-            {
-                var name = t[2..];
-                string? value = null;
-                int eq = name.IndexOf('=');
-                if (eq >= 0) { value = name[(eq + 1)..]; name = name[..eq]; }
-                else if (i + 1 < list.Count && !list[i + 1].StartsWith("--", StringComparison.Ordinal)) value = list[++i];
-                _options[name] = value;
-            }
-            else positionals.Add(t);
+            if (!t.StartsWith("--", StringComparison.Ordinal) || t.Length <= 2) { positionals.Add(t); continue; }
+            var name = t[2..];
+            string? value = null;
+            int eq = name.IndexOf('=');
+            if (eq >= 0) { value = name[(eq + 1)..]; name = name[..eq]; }
+            else if (i + 1 < list.Count && !list[i + 1].StartsWith("--", StringComparison.Ordinal)) value = list[++i];
+            given[name] = value;
         }
-        Positionals = positionals;
+        return new Args(given, positionals);
     }
 
-    public bool Has(string name) { _used.Add(name); return _options.ContainsKey(name); }
+    /// <summary>True when the user gave the option.</summary>
+    public bool Has(string name) => _given.ContainsKey(name);
 
     public bool Flag(string name)
     {
-        _used.Add(name);
-        if (!_options.TryGetValue(name, out var v)) return false;
+        if (!_given.TryGetValue(name, out var v)) return false;
         return v is null || v is "true" or "1" or "yes" ? true
              : v is "false" or "0" or "no" ? false
              : throw new UsageException($"--{name} takes no value (got '{v}').");
     }
 
+    /// <summary>The value given, else the declared default for the profile, else null.</summary>
     public string? Optional(string name)
     {
-        _used.Add(name);
-        if (!_options.TryGetValue(name, out var v)) return null;
-        return v ?? throw new UsageException($"--{name} needs a value.");
+        if (_given.TryGetValue(name, out var v)) return v ?? throw new UsageException($"--{name} needs a value.");
+        return _declared.TryGetValue(name, out var o) && o.Default is { } d ? d(_profile) : null;
     }
 
     public string String(string name, string fallback) => Optional(name) ?? fallback;
 
     public string Required(string name) => Optional(name) ?? throw new UsageException($"--{name} is required.");
 
-    public int Int(string name, int fallback) => Optional(name) is { } s
-        ? int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v
-          : throw new UsageException($"--{name} expects an integer (got '{s}').")
-        : fallback;
+    /// <summary>An integer option: the value given, else its declared default (which must exist).</summary>
+    public int Int(string name) => ParseInt(name, Required(name));
 
-    public double Double(string name, double fallback) => Optional(name) is { } s
-        ? double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v
-          : throw new UsageException($"--{name} expects a number (got '{s}').")
-        : fallback;
+    public int Int(string name, int fallback) => Optional(name) is { } s ? ParseInt(name, s) : fallback;
+
+    public double Double(string name) => ParseDouble(name, Required(name));
+
+    public double Double(string name, double fallback) => Optional(name) is { } s ? ParseDouble(name, s) : fallback;
+
+    static int ParseInt(string name, string s) =>
+        int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v
+        : throw new UsageException($"--{name} expects a whole number (got '{s}').");
+
+    static double ParseDouble(string name, string s) =>
+        double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v) ? v
+        : throw new UsageException($"--{name} expects a number (got '{s}').");
 
     public string Positional(int index, string what) =>
         index < Positionals.Count ? Positionals[index] : throw new UsageException($"Missing {what}.");
-
-    /// <summary>Fails on options that no code read (typos like --epoch for --epochs).</summary>
-    public void EnsureAllUsed()
-    {
-        var unknown = _options.Keys.Where(k => !_used.Contains(k)).ToList();
-        if (unknown.Count > 0) throw new UsageException($"Unknown option(s): {string.Join(", ", unknown.Select(u => "--" + u))}.");
-    }
 }

@@ -6,8 +6,22 @@ namespace VideoGradCam.Commands;
 /// </summary>
 public static class BenchCommand
 {
-    public static readonly Verb Verb = new("bench", "bench <name> [options]  (names: " + string.Join(", ", Benches.Keys) + ")",
-        "measure performance; prints a table and writes artifacts/bench/NAME.json", Run);
+    public static readonly Verb Verb = new("bench", "measure performance; prints a table and writes artifacts/bench/NAME.json",
+        [
+            Opt.Computed("steps", "training: steps measured per model", "N", "7"),
+            Opt.Computed("models", "training: models, comma-separated", "LIST", "the study's"),
+            Opt.Computed("sizes", "training: quick, full, study", "LIST", "quick,full"),
+            Opt.Computed("repeats", "sampler: repeats per clip", "N", "3"),
+            Opt.Computed("clips-per-class", "synth: clips per class", "N", "3"),
+            Opt.Computed("frames", "cam: frames per clip", "T", "16"),
+            Opt.Computed("size", "cam: frame size", "S", "112"),
+            Opt.Computed("width", "cam: network width", "W", "16"),
+            Opt.Computed("reps", "cam: repeats per measurement", "N", "5"),
+            Opt.Computed("explanations", "cam: explanations in the memory run", "N", "1000"),
+            Opt.Computed("memory-size", "cam: frame size in the memory run", "S", "32"),
+            Opt.Computed("warmup", "cam: explanations before memory is measured", "N", "1500"),
+            Opt.Computed("out", "the JSON written", "FILE", "artifacts/bench/NAME.json"),
+        ], Run, [("name", "the benchmark: " + string.Join(", ", Benches.Keys))]);
 
     /// <summary>name -> (summary, run). Add one line per benchmark.</summary>
     public static IReadOnlyDictionary<string, (string Summary, Func<Args, int> Run)> Benches =>

@@ -21,7 +21,6 @@ public static class CamBenchmark
         int frames = a.Int("frames", 16), size = a.Int("size", 112), width = a.Int("width", 16), reps = a.Int("reps", 5);
         int explanations = a.Int("explanations", 1000), memorySize = a.Int("memory-size", 32), warmup = a.Int("warmup", 1500);
         var outPath = a.String("out", Path.Combine(WorkspacePaths.Artifacts(), "bench", "cam.json"));
-        a.EnsureAllUsed();
         Seeds.Set();
         Console.WriteLine(ComputeDevice.Describe());
         Console.WriteLine($"clips 1x3x{frames}x{size}x{size}, width {width}, median of {reps} runs");

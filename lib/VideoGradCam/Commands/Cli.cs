@@ -1,13 +1,15 @@
+using System.CommandLine;
+using System.CommandLine.Help;
 using VideoGradCam.Runtime;
 
 namespace VideoGradCam.Commands;
 
-/// <summary>One verb of <c>./workspace</c>.</summary>
-public sealed record Verb(string Name, string Usage, string Summary, Func<Args, int> Run);
-
 /// <summary>
-/// The CLI behind <c>./workspace</c>. Each verb lives in its own file in this folder and is listed once below;
-/// every verb is a library call, the same ones the notebooks make.
+/// The CLI behind <c>./workspace</c>, parsed by System.CommandLine. Each verb lives in its own file in this folder,
+/// declares its options (with descriptions and defaults, shown by <c>--help</c>) and is listed once below; every verb
+/// is a library call, the same ones the notebooks make.
+/// <para>Exit codes: 0 done (and <c>--help</c>); 2 a usage mistake (one line naming the option); 1 a failure (one line
+/// naming the file or option and the problem). A stack trace is printed only with <c>--verbose</c>.</para>
 /// </summary>
 public static class Cli
 {
@@ -28,42 +30,104 @@ public static class Cli
         ImportWeightsCommand.Verb,
     ];
 
-    public static int Run(string[] argv, TextWriter? output = null)
+    static readonly Option<bool> Verbose = new("--verbose") { Description = "print the stack trace of a failure", Recursive = true };
+
+    public static int Run(string[] argv, TextWriter? output = null, TextWriter? error = null)
     {
         var o = output ?? Console.Out;
-        if (argv.Length == 0 || argv[0] is "help" or "--help" or "-h")
+        var err = error ?? Console.Error;
+        var root = Root();
+        var parse = root.Parse(argv);
+        if (parse.Action is HelpAction || argv.Length == 0)
         {
-            o.WriteLine(Usage());
+            parse.Invoke(new InvocationConfiguration { Output = o, Error = err });
             return argv.Length == 0 ? 2 : 0;
         }
-        var verb = Verbs.FirstOrDefault(v => v.Name == argv[0]);
-        if (verb is null)
+        var command = parse.CommandResult.Command;
+        var name = command == root ? "workspace" : command.Name;
+        if (command == root && argv[0] is { } first && !first.StartsWith('-'))
         {
-            Console.Error.WriteLine($"Unknown verb '{argv[0]}'.");
-            Console.Error.WriteLine(Usage());
+            err.WriteLine($"workspace: unknown verb '{first}': use {string.Join(", ", Verbs.Select(v => v.Name))} (./workspace --help lists them)");
             return 2;
         }
+        if (parse.Errors.Count > 0)
+        {
+            err.WriteLine($"{name}: {parse.Errors[0].Message} (./workspace {(command == root ? "" : name + " ")}--help lists the options)");
+            return 2;
+        }
+        var verb = Verbs.First(v => v.Name == command.Name);
         try
         {
-            return verb.Run(new Args(argv.Skip(1)));
+            return verb.Run(ToArgs(parse, command, verb));
         }
         catch (UsageException e)
         {
-            Console.Error.WriteLine($"{verb.Name}: {e.Message}");
-            Console.Error.WriteLine($"usage: ./workspace {verb.Usage}");
+            err.WriteLine($"{verb.Name}: {e.Message} (./workspace {verb.Name} --help lists the options)");
             return 2;
         }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or InvalidDataException)
+        catch (Exception e)
         {
-            Console.Error.WriteLine($"{verb.Name}: {e.Message}");
+            err.WriteLine($"{verb.Name}: {UserMessage.Of(e)}");
+            if (parse.GetValue(Verbose))
+            {
+                if (e.Data["details"] is string details) err.WriteLine(details);
+                err.WriteLine(e);
+            }
+            else if (UserMessage.IsUnexpected(e)) err.WriteLine($"{verb.Name}: (an unexpected failure: --verbose prints where it happened)");
             return 1;
         }
     }
 
+    /// <summary>The command tree: one subcommand per verb, its options and arguments declared for help and parsing.</summary>
+    static RootCommand Root()
+    {
+        var root = new RootCommand("The research workspace: Grad-CAM for video classifiers and visual odometry. " +
+            $"Profiles: quick (default, minutes on 2 cores) or full (the real figures); also ${Profiles.EnvironmentVariable}.");
+        root.Options.Add(Verbose);
+        foreach (var verb in Verbs)
+        {
+            var command = new Command(verb.Name, verb.Summary);
+            foreach (var option in verb.Options)
+            {
+                Option declared = option.IsFlag
+                    ? new Option<bool>("--" + option.Name) { Description = option.Description }
+                    : new Option<string>("--" + option.Name) { Description = Describe(option), HelpName = option.ValueName, Required = option.IsRequired };
+                command.Options.Add(declared);
+            }
+            foreach (var (argName, description) in verb.Positionals)
+                command.Arguments.Add(new Argument<string>(argName) { Description = description, Arity = ArgumentArity.ZeroOrOne });
+            command.SetAction(_ => 0);   // what runs is decided in Run: one place for errors and exit codes
+            root.Subcommands.Add(command);
+        }
+        return root;
+    }
+
+    static string Describe(VerbOption o) => o.HelpDefault() is { } d ? $"{o.Description} [default: {d}]" : o.Description;
+
+    /// <summary>The options the user gave (by name, without dashes) and the positional arguments.</summary>
+    static Args ToArgs(ParseResult parse, Command command, Verb verb)
+    {
+        var given = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var option in command.Options)
+        {
+            if (parse.GetResult(option) is not { Implicit: false } result) continue;
+            var name = option.Name.TrimStart('-');
+            given[name] = option is Option<bool> ? (parse.GetValue((Option<bool>)option) ? null : "false") : result.Tokens.LastOrDefault()?.Value;
+        }
+        var positionals = command.Arguments.Select(a => parse.GetResult(a)?.Tokens.FirstOrDefault()?.Value).OfType<string>().ToList();
+        var profile = given.TryGetValue("profile", out var p) && p is not null ? TryProfile(p) : null;
+        return new Args(given, positionals, verb.Options, profile);
+    }
+
+    static Profile? TryProfile(string name)
+    {
+        try { return Profiles.Parse(name); } catch (ArgumentException) { return null; }
+    }
+
+    /// <summary>One line per verb: the overview <c>./workspace --help</c> ends with.</summary>
     public static string Usage() =>
-        "usage: ./workspace <verb> [options]\n\nverbs:\n" +
-        string.Join("\n", Verbs.Select(v => $"  {v.Usage,-64} {v.Summary}")) +
-        $"\n\nProfiles: quick (default, minutes on 2 cores) or full (the real figures); also ${Profiles.EnvironmentVariable}.";
+        "usage: ./workspace <verb> [options]   (./workspace <verb> --help lists a verb's options)\n\nverbs:\n" +
+        string.Join("\n", Verbs.Select(v => $"  {v.Name,-14} {v.Summary}"));
 
     /// <summary>Reads --profile (falling back to the environment) and exports it for child processes.</summary>
     public static Profile ReadProfile(Args a)

@@ -8,9 +8,17 @@ namespace VideoGradCam.Commands;
 /// <summary><c>./workspace evaluate-cam</c>: every CAM metric of a checkpoint on the synthetic set's ground truth, as JSON.</summary>
 public static class EvaluateCamCommand
 {
-    public static readonly Verb Verb = new("evaluate-cam",
-        "evaluate-cam --checkpoint CKPT --data DIR --out FILE.json [--methods gradcam,hirescam,...] [--split test] [--max-clips N] [--layer NAME]",
-        "pointing game, energy in mask, temporal AUC, deletion/insertion, attention agreement, sanity check", Run);
+    public static readonly Verb Verb = new("evaluate-cam", "pointing game, energy in mask, temporal AUC, deletion/insertion, attention agreement, sanity check",
+        [
+            Opt.Required("checkpoint", "classifier checkpoint folder", "CKPT"),
+            Opt.Required("data", "the synthetic action set (its masks are the ground truth)", "DIR"),
+            Opt.Required("out", "the JSON written", "FILE"),
+            Opt.Computed("methods", "CAM methods, comma-separated: " + string.Join(", ", CamSettings.MethodNames), "LIST", "the study's"),
+            Opt.Value("split", "test, val, train or all", "SPLIT", "test"),
+            Opt.Computed("max-clips", "evaluate at most this many clips", "N", "all"),
+            Opt.Computed("layer", "the layer explained", "NAME", "the model's study layer"),
+            Opt.Profile,
+        ], Run);
 
     static int Run(Args a)
     {
@@ -32,7 +40,6 @@ public static class EvaluateCamCommand
             };
         }
         catch (ArgumentException e) { throw new UsageException(e.Message); }
-        a.EnsureAllUsed();
         if (!Directory.Exists(checkpoint)) throw new DirectoryNotFoundException($"{checkpoint}: no such checkpoint folder.");
         if (!Directory.Exists(data)) throw new DirectoryNotFoundException($"{data}: no such data folder.");
         var result = CamStudyEvaluations.Evaluate(checkpoint, data, options);

@@ -6,9 +6,15 @@ namespace VideoGradCam.Commands;
 /// <summary><c>./workspace evaluate</c>: accuracy, per-class accuracy and confusion matrix of a checkpoint, as JSON.</summary>
 public static class EvaluateCommand
 {
-    public static readonly Verb Verb = new("evaluate",
-        "evaluate --checkpoint CKPT --data DIR [--split test|val|train|all] [--out FILE.json]\n         | " + OdometryCommands.EvaluateUsage,
-        "evaluate a checkpoint; prints accuracy and writes a JSON of metrics", Run);
+    public static readonly Verb Verb = new("evaluate", "evaluate a checkpoint (a classifier folder, or an SfMLearner .sfm file); prints the metrics and writes them as JSON",
+        [
+            Opt.Required("checkpoint", "classifier checkpoint folder, or SfMLearner checkpoint file (.sfm)", "CKPT"),
+            Opt.Required("data", "the data folder (class folders of videos; KITTI-layout sequences for SfMLearner)", "DIR"),
+            Opt.Value("split", "classifiers: test, val, train or all", "SPLIT", "test"),
+            Opt.Computed("sequences", "SfMLearner: sequences to evaluate, comma-separated", "00,01", "the held-out ones"),
+            Opt.Computed("out", "the JSON written", "FILE", "beside the checkpoint"),
+            Opt.Profile,
+        ], Run);
 
     static int Run(Args a)
     {
@@ -19,7 +25,6 @@ public static class EvaluateCommand
         var data = a.Required("data");
         var split = a.String("split", "test");
         var output = a.String("out", Path.Combine(checkpoint, $"evaluation-{split}.json"));
-        a.EnsureAllUsed();
         if (!Directory.Exists(checkpoint)) throw new DirectoryNotFoundException($"{checkpoint}: no such checkpoint folder.");
         if (!Directory.Exists(data)) throw new DirectoryNotFoundException($"{data}: no such data folder.");
         var report = ClassifierStudy.Evaluate(checkpoint, data, split);

@@ -14,9 +14,27 @@ namespace VideoGradCam.Commands;
 /// </summary>
 public static class ExplainCommand
 {
-    public static readonly Verb Verb = new("explain",
-        "explain --checkpoint CKPT (--video FILE | --data DIR [--shard k/n]) [--target CLASS|true|predicted] [--method gradcam|gradcam++|hirescam|xgradcam|layercam] [--layer NAME] [--weighting global|time] --out DIR\n         | " + OdometryCommands.ExplainUsage,
-        "Grad-CAM maps for a video or a whole folder: HTML, MP4, JSON", Run);
+    public static readonly Verb Verb = new("explain", "Grad-CAM for a video or a whole folder (HTML, MP4, JSON), or for SfMLearner's snippets and sequences",
+        [
+            Opt.Required("checkpoint", "classifier checkpoint folder, or SfMLearner checkpoint file (.sfm)", "CKPT"),
+            Opt.Value("video", "explain one video (file or frame folder)", "FILE", (string?)null),
+            Opt.Value("data", "explain every video of class folders (SfMLearner: the odometry data)", "DIR", (string?)null),
+            Opt.Value("shard", "with --data: this machine's share, k of n", "k/n", "1/1"),
+            Opt.Computed("target", "the class explained: a name, an index, true (the video's class) or predicted", "CLASS", "predicted"),
+            Opt.Value("method", "the CAM method: " + CamSettings.MethodNames, "METHOD", "gradcam"),
+            Opt.Computed("layer", "the layer explained", "NAME", "the checkpoint's study layer (SfMLearner: pose.conv4)"),
+            Opt.Computed("weighting", "channel weights over the whole clip (global) or per time step (time)", "global|time", "per model: time for frame-wise models"),
+            Opt.Computed("start", "first frame of a window of frames (consecutive with --stride)", "FRAME", "the windows spread over the video"),
+            Opt.Computed("stride", "frame step inside a window; 0 spreads the clip over the whole video", "S", "the checkpoint's recipe: 1 for Kinetics weights, else 0"),
+            Opt.Value("windows", "explain this many windows of the video, one page each", "N", "1"),
+            Opt.Computed("out", "output folder (SfMLearner --snippet: the JSON file)", "DIR", "artifacts/odometry/... for SfMLearner; required for classifiers"),
+            Opt.Value("snippet", "SfMLearner: explain one snippet SEQUENCE:FRAME (e.g. 02:40)", "SEQ:FRAME", (string?)null),
+            Opt.Value("fraction", "SfMLearner --snippet: share of pixels masked in the faithfulness check", "F", "0.1"),
+            Opt.Flag("mask-all-frames", "SfMLearner --snippet: mask the salient pixels in every frame, not only the target"),
+            Opt.Value("sequence", "SfMLearner: explain a whole sequence", "SEQ", (string?)null),
+            Opt.Computed("every", "SfMLearner --sequence: every k-th snippet", "K", "so that at most 32 are shown"),
+            Opt.Profile,
+        ], Run);
 
     static int Run(Args a)
     {
@@ -36,19 +54,34 @@ public static class ExplainCommand
         }
         catch (ArgumentException e) { throw new UsageException(e.Message); }
         var output = a.Required("out");
-        a.EnsureAllUsed();
+        int? start = a.Has("start") ? a.Int("start", 0) : null, stride = a.Has("stride") ? a.Int("stride", 0) : null;
+        int windows = a.Int("windows");
+        if (start < 0) throw new UsageException($"--start {start}: a frame index, 0 or more.");
+        if (stride < 0) throw new UsageException($"--stride {stride}: 0 (frames spread over the video) or a frame step of 1 or more.");
+        if (windows < 1) throw new UsageException($"--windows {windows}: at least 1.");
         if ((video is null) == (data is null)) throw new UsageException("Give exactly one of --video FILE or --data DIR.");
+        if (File.Exists(checkpoint))
+            throw new InvalidDataException($"{checkpoint}: a file (an SfMLearner checkpoint?); explain SfMLearner with --data DIR and --snippet SEQ:FRAME or --sequence SEQ, " +
+                                           "a video classifier with its checkpoint folder.");
         if (!Directory.Exists(checkpoint)) throw new DirectoryNotFoundException($"{checkpoint}: no such checkpoint folder.");
         var loaded = Checkpoint.Load(checkpoint);
         if (settings.Layer is { } layer && !loaded.Model.CamLayers.Contains(layer))
             throw new UsageException($"--layer {layer}: {loaded.Model.Architecture} has layers {string.Join(", ", loaded.Model.CamLayers)}.");
 
+        Console.WriteLine($"explain: layer {settings.LayerFor(loaded.Model)}" + (settings.Layer is null ? " (the checkpoint's study layer; --layer changes it)" : "") +
+                          $"; target {(target ?? "predicted")}" + (target is null ? " (the predicted class, the default; --target true or a class name changes it)" : "") +
+                          $"; clips: {loaded.Info.Data.Recipe()}" + (start is not null || stride is not null || windows > 1 ? " (changed by --start/--stride/--windows)" : ""));
         if (video is not null)
         {
-            var s = CamStudy.ExplainVideo(loaded, video, target, settings, output);
-            Console.WriteLine($"explain: {Path.GetFileName(video)}: target '{s.Target}' (p={s.TargetProbability:0.00}), predicted '{s.Predicted}'");
-            Console.WriteLine($"explain: per-frame importance {string.Join(" ", s.FrameImportance.Select(v => v.ToString("0.00")))}");
-            Console.WriteLine($"explain: wrote {s.OutputStem}.html, .mp4, .json");
+            for (int w = 0; w < windows; w++)
+            {
+                var window = start is null && stride is null && windows == 1 ? null : new ClipWindow(start, stride, w, windows);
+                var s = CamStudy.ExplainVideo(loaded, video, target, settings, output, window: window);
+                Console.WriteLine($"explain: {Path.GetFileName(video)} frames {s.SourceFrames[0]}–{s.SourceFrames[^1]}: target '{s.Target}' " +
+                                  $"(p={CamStudy.Probability(s.TargetProbability)}), predicted '{s.Predicted}'");
+                Console.WriteLine($"explain: per-frame importance {string.Join(" ", s.FrameImportance.Select(v => v.ToString("0.00")))}");
+                Console.WriteLine($"explain: wrote {s.OutputStem}.html, .mp4, .json");
+            }
             return 0;
         }
         var (k, n) = ParseShard(shard);

@@ -7,8 +7,13 @@ namespace VideoGradCam.Commands;
 /// <summary><c>./workspace frames VIDEO --count N --out DIR</c>: the equally spaced frames the models see, as PNG files.</summary>
 public static class FramesCommand
 {
-    public static readonly Verb Verb = new("frames", "frames VIDEO [--count N] [--out DIR] [--clip K --clips N]",
-        "write N equally spaced frames of a video (or frame folder) as PNG; print their indices", Run);
+    public static readonly Verb Verb = new("frames", "write N equally spaced frames of a video (or frame folder) as PNG; print their indices",
+        [
+            Opt.Value("count", "frames to write", "N", "16"),
+            Opt.Computed("out", "output folder", "DIR", "artifacts/frames/<video name>"),
+            Opt.Value("clips", "split the video into this many clips", "N", "1"),
+            Opt.Value("clip", "which clip (0-based)", "K", "0"),
+        ], Run, [("video", "the video file or frame folder")]);
 
     static int Run(Args a)
     {
@@ -17,7 +22,6 @@ public static class FramesCommand
         var outDir = a.String("out", Path.Combine(WorkspacePaths.Artifacts(), "frames", Path.GetFileNameWithoutExtension(video)));
         var clips = a.Int("clips", 1);
         var clip = a.Int("clip", 0);
-        a.EnsureAllUsed();
         if (count < 1) throw new UsageException($"--count must be at least 1 (got {count}).");
         if (clip < 0 || clip >= clips) throw new UsageException($"--clip must be in 0..{clips - 1} (got {clip}).");
 

@@ -5,14 +5,13 @@ namespace VideoGradCam.Commands;
 /// <summary><c>./workspace notebooks</c>: execute the notebooks headless into artifacts/notebooks/.</summary>
 public static class NotebooksCommand
 {
-    public static readonly Verb Verb = new("notebooks", "notebooks [--profile quick|full] [--only NAME]",
-        "run the notebooks headless into artifacts/notebooks", Run);
+    public static readonly Verb Verb = new("notebooks", "run the notebooks in the dotnet-interactive kernel into artifacts/notebooks",
+        [Opt.Profile, Opt.Computed("only", "run only the notebooks whose name contains this", "NAME", "all")], Run);
 
     static int Run(Args a)
     {
         var profile = Cli.ReadProfile(a);
         var only = a.Optional("only");
-        a.EnsureAllUsed();
         return RunAll(profile, only) ? 0 : 1;
     }
 

@@ -9,14 +9,6 @@ namespace VideoGradCam.Commands;
 /// <summary>The odometry handlers of <c>train</c>, <c>evaluate</c> and <c>explain</c> (SfMLearner).</summary>
 public static class OdometryCommands
 {
-    /// <summary>Options of the odometry forms of the verbs (shown in their usage).</summary>
-    public const string TrainUsage = "train --model sfmlearner --data DIR --out CKPT [--epochs E --batch-size B --lr 2e-4 --sequence-length 5 " +
-        "--photo-loss-weight 1 --mask-loss-weight 0 --smooth-loss-weight S --photometric-mean valid|all --initial-depth 5|port " +
-        "--width W --height H --train-sequences 00,01 --seed K --resume]";
-    public const string EvaluateUsage = "evaluate --checkpoint CKPT.sfm --data DIR [--sequences 02,03] [--out JSON]";
-    public const string ExplainUsage = "explain --checkpoint CKPT.sfm --data DIR --snippet SEQ:FRAME [--out JSON] [--fraction 0.1] [--mask-all-frames]\n         | " +
-        "explain --checkpoint CKPT.sfm --data DIR --sequence SEQ [--every K] [--layer pose.conv4] [--out DIR]";
-
     /// <summary>How the odometry verbs write their JSON (snake_case, indented).</summary>
     internal static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
@@ -62,7 +54,6 @@ public static class OdometryCommands
         int width = a.Int("width", synth.Width), height = a.Int("height", synth.Height);
         var trainNames = ListOption(a, "train-sequences");
         var resume = a.Flag("resume");
-        a.EnsureAllUsed();
         if (o.SequenceLength is not (3 or 5)) throw new UsageException("--sequence-length must be 3 or 5.");
         if (o.Epochs < 1 || o.BatchSize < 1) throw new UsageException("--epochs and --batch-size must be positive.");
         if (trainNames is null)
@@ -94,7 +85,6 @@ public static class OdometryCommands
         var data = a.Required("data");
         var names = ListOption(a, "sequences");
         var output = a.String("out", checkpoint + ".eval.json");
-        a.EnsureAllUsed();
         using var sfm = SfmLearner.Load(checkpoint);
         var st = sfm.Settings;
         if (names is null)
@@ -148,7 +138,6 @@ public static class OdometryCommands
         if (parts.Length != 2 || !int.TryParse(parts[1], out int frame))
             throw new UsageException($"--snippet expects SEQUENCE:FRAME, e.g. 02:40 (got '{snippetSpec}').");
         var output = a.String("out", Path.Combine(WorkspacePaths.Artifacts(), "odometry", $"explain-{parts[0]}-{frame}.json"));
-        a.EnsureAllUsed();
         using var sfm = SfmLearner.Load(checkpoint);
         var st = sfm.Settings;
         var seq = LoadSequences(data, [parts[0]], st.Width, st.Height)[0];
@@ -192,7 +181,6 @@ public static class OdometryCommands
         var every = a.Int("every", 0);
         var layer = a.String("layer", SfmCamModel.PoseMidLayer);
         var output = a.String("out", Path.Combine(WorkspacePaths.Artifacts(), "odometry", $"explain-sequence-{name}"));
-        a.EnsureAllUsed();
         if (every < 0) throw new UsageException($"--every {every}: give a positive step (1 = every snippet), or leave it out for at most {SequenceSnippets} snippets.");
         if (!SfmCamModel.Layers.Contains(layer)) throw new UsageException($"--layer {layer}: SfMLearner has layers {string.Join(", ", SfmCamModel.Layers)}.");
         using var sfm = SfmLearner.Load(checkpoint);

@@ -8,10 +8,21 @@ namespace VideoGradCam.Commands;
 /// reports its held-out ATE beside both baselines (<see cref="PoseCeiling"/>): how far SfMLearner could get on this data.</summary>
 public static class PoseCeilingCommand
 {
-    public static readonly Verb Verb = new("pose-ceiling",
-        "pose-ceiling --data DIR [--epochs 3 --batch-size 4 --lr 5e-4 --sequence-length 5 --width W --height H " +
-        "--train-sequences 00,01 --sequences 05 --seed K] [--out JSON]",
-        "fit the PoseNet to the true poses in SfMLearner's budget: the ATE SfMLearner could reach on this data", Run);
+    public static readonly Verb Verb = new("pose-ceiling", "fit the PoseNet to the true poses in SfMLearner's budget: the ATE SfMLearner could reach on this data",
+        [
+            Opt.Required("data", "KITTI-layout odometry data with poses", "DIR"),
+            Opt.Value("epochs", "training epochs (SfMLearner's budget)", "N", p => SfmTrainingOptions.ForProfile(p).Epochs),
+            Opt.Value("batch-size", "snippets per step", "B", p => SfmTrainingOptions.ForProfile(p).BatchSize),
+            Opt.Value("lr", "Adam learning rate", "X", _ => new PoseCeilingOptions().LearningRate),
+            Opt.Value("sequence-length", "frames per snippet: 3 or 5", "L", _ => new PoseCeilingOptions().SequenceLength),
+            Opt.Value("width", "frame width", "W", p => SyntheticOdometry.ForProfile(p).Width),
+            Opt.Value("height", "frame height", "H", p => SyntheticOdometry.ForProfile(p).Height),
+            Opt.Computed("train-sequences", "training sequences, comma-separated", "00,01", "all but the last"),
+            Opt.Computed("sequences", "held-out sequences, comma-separated", "02", "the last"),
+            Opt.Value("seed", "random seed", "K", _ => new PoseCeilingOptions().Seed),
+            Opt.Value("out", "the JSON written", "FILE", "artifacts/odometry/pose-ceiling.json"),
+            Opt.Profile,
+        ], Run);
 
     static int Run(Args a)
     {
@@ -29,7 +40,6 @@ public static class PoseCeilingCommand
         var trainNames = OdometryCommands.ListOption(a, "train-sequences");
         var heldOutNames = OdometryCommands.ListOption(a, "sequences");
         var output = a.String("out", Path.Combine(WorkspacePaths.Artifacts(), "odometry", "pose-ceiling.json"));
-        a.EnsureAllUsed();
         if (o.SequenceLength is not (3 or 5)) throw new UsageException("--sequence-length must be 3 or 5.");
         if (o.Epochs < 1 || o.BatchSize < 1) throw new UsageException("--epochs and --batch-size must be positive.");
         if (!(o.LearningRate > 0)) throw new UsageException("--lr must be positive.");

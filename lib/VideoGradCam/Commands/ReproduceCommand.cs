@@ -9,8 +9,15 @@ namespace VideoGradCam.Commands;
 public static class ReproduceCommand
 {
     public static readonly Verb Verb = new("reproduce",
-        "reproduce [--profile quick|full] [--seeds N] [--force] [--no-notebooks] [--data hmdb51|ucf101|videos=PATH[,kitti=PATH]] [--weights r3d18=PATH]",
-        "the main job: data, training, Grad-CAM metrics, notebooks, report in artifacts/report (real data: artifacts/<data>/report)", Run);
+        "the main job: data, training, Grad-CAM metrics, notebooks, report in artifacts/report (real data: artifacts/<data>/report)",
+        [
+            Opt.Profile,
+            Opt.Computed("seeds", "training seeds per classifier (spread of every number)", "N", "quick 1, full 3"),
+            Opt.Flag("force", "recompute every step, even when its inputs did not change"),
+            Opt.Flag("no-notebooks", "skip running the notebooks"),
+            Opt.Computed("data", "real data instead of the synthetic sets: hmdb51, ucf101, or videos=PATH[,kitti=PATH]", "SET", "the synthetic sets"),
+            Opt.Value("weights", "published weights to explain, e.g. r3d18=PATH.pth (Kinetics-400)", "MODEL=PATH", (string?)null),
+        ], Run);
 
     static int Run(Args a)
     {
@@ -19,7 +26,6 @@ public static class ReproduceCommand
         var force = a.Flag("force");
         var notebooks = !a.Flag("no-notebooks");
         var data = ParseData(a.Optional("data"), a.Optional("weights"));
-        a.EnsureAllUsed();
         data.Apply();
         Console.WriteLine($"reproduce: profile {profile.Name()}, data {data.Name}, {seeds} training seed{(seeds == 1 ? "" : "s")}, outputs in {WorkspacePaths.Artifacts()}");
         if (!data.HasGroundTruth)

@@ -19,7 +19,6 @@ public static class SamplerBenchmark
     public static int RunSampler(Args a)
     {
         int repeats = a.Int("repeats", 3);
-        a.EnsureAllUsed();
         if (!FfmpegAvailable())
         {
             Console.WriteLine("bench sampler: skipped: the `ffmpeg` program is not installed (Debian: apt-get install ffmpeg); " +
@@ -60,7 +59,6 @@ public static class SamplerBenchmark
     public static int RunSynth(Args a)
     {
         int clipsPerClass = a.Int("clips-per-class", 3);
-        a.EnsureAllUsed();
         var rows = new List<object>();
         foreach (var profile in new[] { Profile.Quick, Profile.Full })
         {

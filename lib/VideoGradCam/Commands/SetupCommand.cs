@@ -8,11 +8,10 @@ namespace VideoGradCam.Commands;
 /// </summary>
 public static class SetupCommand
 {
-    public static readonly Verb Verb = new("setup", "setup", "prepare this machine (idempotent)", Run);
+    public static readonly Verb Verb = new("setup", "prepare this machine: OS packages, build, notebook kernel (idempotent)", [], Run);
 
     static int Run(Args a)
     {
-        a.EnsureAllUsed();
         var root = WorkspacePaths.Root();
         if (!ToolsRestored(root))
         {

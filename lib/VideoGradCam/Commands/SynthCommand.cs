@@ -1,3 +1,4 @@
+using VideoGradCam.Odometry;
 using VideoGradCam.Runtime;
 using VideoGradCam.Video;
 
@@ -6,10 +7,24 @@ namespace VideoGradCam.Commands;
 /// <summary><c>./workspace synth KIND ...</c>: generate a synthetic data set with ground truth. Kinds: actions, odometry.</summary>
 public static class SynthCommand
 {
-    public static readonly Verb Verb = new("synth",
-        "synth actions [--out DIR] [--clips-per-class N] [--frames T] [--size S] [--seed K] [--profile quick|full]\n" +
-        "         | " + SynthOdometryCommand.Usage,
-        "generate a synthetic data set with ground truth (videos, JSON, masks)", Run);
+    public static readonly Verb Verb = new("synth", "generate a synthetic data set with ground truth: actions (videos, JSON, masks) or odometry (KITTI layout)",
+        [
+            Opt.Computed("out", "output folder", "DIR", "data/generated/<kind>-<profile> (odometry: required)"),
+            Opt.Value("clips-per-class", "actions: clips per class", "N", p => SyntheticActionSettings.For(p).ClipsPerClass),
+            Opt.Computed("frames", "frames per clip (actions) or per sequence (odometry)", "T",
+                $"actions quick {SyntheticActionSettings.For(Profile.Quick).Frames}, full {SyntheticActionSettings.For(Profile.Full).Frames}; " +
+                $"odometry quick {SyntheticOdometry.ForProfile(Profile.Quick).Frames}, full {SyntheticOdometry.ForProfile(Profile.Full).Frames}"),
+            Opt.Value("size", "actions: frame size (square)", "S", p => SyntheticActionSettings.For(p).Size),
+            Opt.Computed("seed", "random seed", "K", Seeds.Default.ToString()),
+            Opt.Value("sequences", "odometry: sequences", "N", p => SyntheticOdometry.ForProfile(p).Sequences),
+            Opt.Value("width", "odometry: frame width", "W", p => SyntheticOdometry.ForProfile(p).Width),
+            Opt.Value("height", "odometry: frame height", "H", p => SyntheticOdometry.ForProfile(p).Height),
+            Opt.Value("step", "odometry: mean metres per frame", "METRES", p => SyntheticOdometry.ForProfile(p).StepMetres),
+            Opt.Value("speed-range", "odometry: fraction of the step the speed varies by", "FRACTION", p => SyntheticOdometry.ForProfile(p).SpeedRange),
+            Opt.Value("turns", "odometry: turn scale", "SCALE", p => SyntheticOdometry.ForProfile(p).Turns),
+            Opt.Value("sway", "odometry: sideways sway", "FRACTION", p => SyntheticOdometry.ForProfile(p).Sway),
+            Opt.Profile,
+        ], Run, [("kind", "actions or odometry")]);
 
     static int Run(Args a)
     {
@@ -37,7 +52,6 @@ public static class SynthCommand
                 Size = a.Int("size", defaults.Size),
                 Seed = a.Int("seed", defaults.Seed),
             };
-            a.EnsureAllUsed();
             settings.Validate();
         }
         catch (ArgumentException e) { throw new UsageException(e.Message); }

@@ -6,8 +6,6 @@ namespace VideoGradCam.Commands;
 /// <summary><c>synth odometry</c>: renders synthetic odometry sequences in the KITTI layout with ground-truth depth.</summary>
 public static class SynthOdometryCommand
 {
-    public const string Usage = "synth odometry --out DIR [--sequences N] [--frames F] [--seed K] [--width W] [--height H] [--step METRES] [--speed-range FRACTION] [--turns SCALE] [--sway FRACTION] [--profile P]";
-
     public static int Run(Args a)
     {
         var profile = Cli.ReadProfile(a);
@@ -19,7 +17,6 @@ public static class SynthOdometryCommand
             SpeedRange = a.Double("speed-range", d.SpeedRange), Turns = a.Double("turns", d.Turns), Sway = a.Double("sway", d.Sway),
         };
         var outDir = a.Required("out");
-        a.EnsureAllUsed();
         if (o.Sequences < 1) throw new UsageException("--sequences must be at least 1.");
         if (o.Frames < 5) throw new UsageException("--frames must be at least 5 (one 5-frame snippet).");
         if (o.Width < 16 || o.Height < 16) throw new UsageException("--width and --height must be at least 16.");

@@ -10,8 +10,9 @@ namespace VideoGradCam.Commands;
 /// </summary>
 public static class TestCommand
 {
-    public static readonly Verb Verb = new("test", "test [--filter EXPR] [--profile quick|full]",
-        "run unit tests, then reproduce (quick) with every notebook and the report check; prints 'N passed, N failed'", Run);
+    public static readonly Verb Verb = new("test",
+        "run unit tests, then reproduce (quick) with every notebook and the report check; prints 'N passed, N failed'",
+        [Opt.Value("filter", "run only the unit tests that match (dotnet test --filter syntax); skips the notebooks", "EXPR", (string?)null), Opt.Profile], Run);
 
     public sealed record Counts(int Passed, int Failed, int Skipped)
     {
@@ -23,7 +24,6 @@ public static class TestCommand
     {
         var profile = Cli.ReadProfile(a);
         var filter = a.Optional("filter");
-        a.EnsureAllUsed();
         var root = WorkspacePaths.Root();
         var results = Path.Combine(WorkspacePaths.Artifacts(), "test-results");
         if (Directory.Exists(results)) Directory.Delete(results, recursive: true);

@@ -1,3 +1,4 @@
+using VideoGradCam.Odometry;
 using VideoGradCam.Runtime;
 using VideoGradCam.Study;
 using VideoGradCam.Video;
@@ -7,9 +8,33 @@ namespace VideoGradCam.Commands;
 /// <summary><c>./workspace train</c>: a video classifier (or SfMLearner) on a data folder, into a checkpoint folder.</summary>
 public static class TrainCommand
 {
-    public static readonly Verb Verb = new("train",
-        $"train --model {string.Join('|', Models.ModelRegistry.OfKind(Models.ModelKind.VideoClassifier))} [--data DIR] --out CKPT [--epochs N --frames T --size S --width W --batch B --lr X --seed K --resume]\n         | " + OdometryCommands.TrainUsage,
-        "train a model; progress per epoch; checkpoint written atomically", Run);
+    public static readonly Verb Verb = new("train", "train a video classifier or SfMLearner; progress per epoch; checkpoint written atomically",
+        [
+            Opt.Required("model", "the model: " + Models.ModelRegistry.Names(), "MODEL"),
+            Opt.Required("out", "the checkpoint written (a folder; SfMLearner: a .sfm file)", "CKPT"),
+            Opt.Computed("data", "class folders of videos (SfMLearner: KITTI-layout sequences)", "DIR", "the synthetic set of the profile (classifiers)"),
+            Opt.Value("epochs", "training epochs", "N", p => ClassifierSettings.For(ClassifierSettings.StudyModels[0], p).Epochs),
+            Opt.Value("frames", "classifiers: frames per clip", "T", p => ClassifierSettings.For(ClassifierSettings.StudyModels[0], p).Frames),
+            Opt.Value("size", "classifiers: frame size after the centre crop", "S", p => ClassifierSettings.For(ClassifierSettings.StudyModels[0], p).Size),
+            Opt.Computed("width", "classifiers: network width; SfMLearner: frame width", "W",
+                $"classifiers quick {ClassifierSettings.For(ClassifierSettings.StudyModels[0], Profile.Quick).Width}, full {ClassifierSettings.For(ClassifierSettings.StudyModels[0], Profile.Full).Width}; " +
+                $"SfMLearner quick {SyntheticOdometry.ForProfile(Profile.Quick).Width}, full {SyntheticOdometry.ForProfile(Profile.Full).Width}"),
+            Opt.Value("hidden", "classifiers: LSTM hidden size", "N", p => ClassifierSettings.For(ClassifierSettings.StudyModels[0], p).HiddenSize),
+            Opt.Value("batch", "classifiers: clips per batch", "B", p => ClassifierSettings.For(ClassifierSettings.StudyModels[0], p).BatchSize),
+            Opt.Computed("lr", "Adam learning rate", "X", $"classifiers {ClassifierSettings.For(ClassifierSettings.StudyModels[0], Profile.Quick).LearningRate}; SfMLearner {SfmTrainingOptions.ForProfile(Profile.Quick).LearningRate}"),
+            Opt.Value("seed", "random seed", "K", p => ClassifierSettings.For(ClassifierSettings.StudyModels[0], p).Seed),
+            Opt.Flag("resume", "continue an interrupted run from its last epoch"),
+            Opt.Value("batch-size", "SfMLearner: snippets per step", "B", p => SfmTrainingOptions.ForProfile(p).BatchSize),
+            Opt.Value("sequence-length", "SfMLearner: frames per snippet, 3 or 5", "L", "5"),
+            Opt.Value("height", "SfMLearner: frame height", "H", p => SyntheticOdometry.ForProfile(p).Height),
+            Opt.Computed("photo-loss-weight", "SfMLearner: photometric loss weight", "W", "the study's loss"),
+            Opt.Computed("mask-loss-weight", "SfMLearner: explainability mask weight (0 = no mask)", "W", "the study's loss"),
+            Opt.Computed("smooth-loss-weight", "SfMLearner: depth smoothness weight", "W", "the study's loss"),
+            Opt.Computed("photometric-mean", "SfMLearner: valid (pixels that project into the reference) or all (the port)", "valid|all", "the study's loss"),
+            Opt.Computed("initial-depth", "SfMLearner: a fresh DepthNet's depth in metres, or port", "METRES", "the study's"),
+            Opt.Computed("train-sequences", "SfMLearner: training sequences, comma-separated", "00,01", "all but the last"),
+            Opt.Profile,
+        ], Run);
 
     static int Run(Args a)
     {
@@ -32,7 +57,10 @@ public static class TrainCommand
         var output = a.Required("out");
         var data = a.Optional("data");
         var resume = a.Flag("resume");
-        a.EnsureAllUsed();
+        foreach (var (option, value) in new[] { ("epochs", settings.Epochs), ("frames", settings.Frames), ("size", settings.Size), ("width", settings.Width),
+                                                 ("hidden", settings.HiddenSize), ("batch", settings.BatchSize) })
+            if (value < 1) throw new UsageException($"--{option} {value}: must be at least 1.");
+        if (!(settings.LearningRate > 0)) throw new UsageException($"--lr {settings.LearningRate}: must be positive.");
         if (data is null)
         {
             data = SyntheticActions.EnsureDefault(profile);

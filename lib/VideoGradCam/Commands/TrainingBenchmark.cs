@@ -39,7 +39,6 @@ public static class TrainingBenchmark
             "study" => Study,
             _ => throw new UsageException($"Unknown size '{s}': use quick, full and/or study."),
         }).ToList();
-        a.EnsureAllUsed();
         if (steps < 1) throw new UsageException("--steps must be at least 1.");
         foreach (var m in models)
             if (ModelRegistry.Find(m) is not { Kind: ModelKind.VideoClassifier }) throw new UsageException($"Unknown model '{m}'. Known: {ModelRegistry.Names(ModelKind.VideoClassifier)}.");

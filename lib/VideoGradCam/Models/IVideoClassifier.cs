@@ -23,7 +23,7 @@ public interface IVideoClassifier
     /// <summary>The layers an explanation can target, shallow to deep (e.g. stem, layer1..layer4).</summary>
     IReadOnlyList<string> CamLayers { get; }
 
-    /// <summary>The layer the study explains by default (the last convolutional block).</summary>
+    /// <summary>The layer explained by default: the study's (<see cref="ModelEntry.StudyCamLayer"/>, layer2), the one training and the study measure.</summary>
     string DefaultCamLayer { get; }
 
     /// <summary>True when layer activations are per frame, <c>[B*T,C,h,w]</c>; false for 3D volumes <c>[B,C,t,h,w]</c>.</summary>

@@ -17,11 +17,20 @@ public sealed record KeyMismatch(IReadOnlyList<string> Missing, IReadOnlyList<st
             .Order(StringComparer.Ordinal)
             .Select(k => $"{k} (model [{string.Join(",", expected[k])}], file [{string.Join(",", found[k])}])").ToList());
 
-    public string Describe(int max = 500)
+    /// <summary>Every key that differs, listed in full (for <c>--verbose</c>).</summary>
+    public string Describe(int max = int.MaxValue)
     {
         static string List(IReadOnlyList<string> keys, int max) =>
             keys.Count == 0 ? "none" : string.Join(", ", keys.Take(max)) + (keys.Count > max ? $", ... ({keys.Count} in all)" : "");
         return $"missing keys: {List(Missing, max)}; unexpected keys: {List(Unexpected, max)}; wrong shapes: {List(WrongShape, max)}";
+    }
+
+    /// <summary>One short line: how many keys differ of each kind, the first few of each.</summary>
+    public string Summary(int first = 3)
+    {
+        static string Part(string kind, IReadOnlyList<string> keys, int first) =>
+            keys.Count == 0 ? null! : $"{keys.Count} {kind} ({string.Join(", ", keys.Take(first))}{(keys.Count > first ? ", ..." : "")})";
+        return string.Join("; ", new[] { Part("missing", Missing, first), Part("unexpected", Unexpected, first), Part("with the wrong shape", WrongShape, first) }.Where(p => p is not null));
     }
 }
 
@@ -37,10 +46,20 @@ public static class StateDictLoader
     public static Dictionary<string, long[]> Shapes(nn.Module module) =>
         module.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.shape);
 
-    /// <summary>Reads a PyTorch state_dict file into tensors (the caller disposes them).</summary>
+    /// <summary>Reads a PyTorch state_dict file into tensors (the caller disposes them). Refuses, with the reason: an empty
+    /// file, a file that is not a zip archive (the legacy format is named), a pickle that asks to run code, entries that
+    /// are not tensors.</summary>
     public static Dictionary<string, Tensor> Read(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"Weights file not found: {path}", path);
+        var head = new byte[4];
+        int read;
+        using (var f = File.OpenRead(path)) read = f.ReadAtLeast(head, 4, throwOnEndOfStream: false);
+        if (read == 0) throw new InvalidDataException($"{path}: empty file (0 bytes): the download or copy did not finish.");
+        if (read < 4 || head[0] != (byte)'P' || head[1] != (byte)'K')
+            throw new InvalidDataException(head[0] == 0x80
+                ? $"{path}: a PyTorch file in the legacy (non-zip) format; re-save it in Python with torch.save(torch.load(path), new_path) (PyTorch 1.6 or later)."
+                : $"{path}: not a PyTorch weights file (torch.save writes a zip archive; this file is not one).");
         Hashtable table;
         try
         {
@@ -49,7 +68,11 @@ public static class StateDictLoader
         }
         catch (Exception e) when (e is not FileNotFoundException)
         {
-            throw new InvalidDataException($"{path}: not a PyTorch state_dict saved with torch.save (zip format): {e.Message}", e);
+            var reason = e.Message.Split('\n')[0];
+            if (reason.Contains("IObjectConstructor", StringComparison.Ordinal) || reason.Contains("Unsupported global", StringComparison.OrdinalIgnoreCase))
+                throw new InvalidDataException($"{path}: refused: the file asks to run code when it is read; only plain state_dicts (tensors by name, " +
+                                               "as torch.save(model.state_dict(), path) writes) are loaded.", e);
+            throw new InvalidDataException($"{path}: a zip archive but not a readable PyTorch state_dict (truncated, or not written by torch.save): {reason}", e);
         }
         foreach (var wrapper in new[] { "state_dict", "model", "model_state_dict" })
             if (table[wrapper] is Hashtable inner) { table = inner; break; }
@@ -79,13 +102,54 @@ public static class StateDictLoader
         }
     }
 
-    /// <summary>Copies <paramref name="weights"/> into <paramref name="module"/> after checking keys and shapes.</summary>
+    /// <summary>Copies <paramref name="weights"/> into <paramref name="module"/> after checking keys and shapes. Keys that all
+    /// carry DataParallel's <c>module.</c> prefix are read without it. A mismatch fails with a summary and a hint (the
+    /// architecture the file looks like); the full key lists are in the exception's <c>Data["details"]</c>.</summary>
     public static void LoadTensors(nn.Module module, IReadOnlyDictionary<string, Tensor> weights, string source)
     {
-        var mismatch = KeyMismatch.Compare(Shapes(module), weights.ToDictionary(kv => kv.Key, kv => kv.Value.shape));
+        var expected = Shapes(module);
+        if (weights.Count > 0 && weights.Keys.All(k => k.StartsWith(DataParallelPrefix, StringComparison.Ordinal))
+            && weights.Keys.Any(k => expected.ContainsKey(k[DataParallelPrefix.Length..])))
+            weights = weights.ToDictionary(kv => kv.Key[DataParallelPrefix.Length..], kv => kv.Value);
+        var mismatch = KeyMismatch.Compare(expected, weights.ToDictionary(kv => kv.Key, kv => kv.Value.shape));
         if (!mismatch.IsEmpty)
-            throw new InvalidDataException($"{source}: its weights do not fit {module.GetName()}: {mismatch.Describe()}.");
-        module.load_state_dict(weights.ToDictionary(kv => kv.Key, kv => kv.Value), strict: true);
+        {
+            var hint = Hint(module, expected, weights.Keys.ToHashSet(StringComparer.Ordinal), mismatch);
+            var e = new InvalidDataException($"{source}: its weights do not fit {module.GetName()}: {mismatch.Summary()}.{hint} (--verbose lists every key)");
+            e.Data["details"] = mismatch.Describe();
+            throw e;
+        }
+        using (no_grad())
+            module.load_state_dict(weights.ToDictionary(kv => kv.Key, kv => kv.Value.contiguous()), strict: true);
+    }
+
+    const string DataParallelPrefix = "module.";
+
+    /// <summary>What a mismatch probably means: the keys of another known architecture, or a width that differs.</summary>
+    static string Hint(nn.Module module, Dictionary<string, long[]> expected, HashSet<string> found, KeyMismatch mismatch)
+    {
+        if (mismatch.Missing.Count == 0 && mismatch.Unexpected.Count == 0)
+            return " Every key is there but some shapes differ: the file was trained with another width or number of classes.";
+        foreach (var (name, keys) in KnownArchitectures())
+        {
+            if (keys.IsSubsetOf(expected.Keys)) continue;                                  // the module's own architecture
+            int shared = keys.Count(found.Contains);
+            if (shared >= 0.9 * found.Count && shared >= 0.9 * keys.Count)
+                return $" The keys are those of a {name} ({shared} of its {keys.Count} keys are in the file), not of {module.GetName()}.";
+        }
+        return "";
+    }
+
+    /// <summary>The state_dict keys of the architectures the workspace knows (classifiers of the registry, torchvision's resnet18).</summary>
+    static IEnumerable<(string Name, HashSet<string> Keys)> KnownArchitectures()
+    {
+        foreach (var entry in ModelRegistry.OfKind(ModelKind.VideoClassifier))
+        {
+            using var m = entry.Create!(new VideoModelConfig(entry.Name, 2, 4, 4, 4));
+            yield return (entry.Name, m.state_dict().Keys.Where(k => !k.StartsWith("fc.", StringComparison.Ordinal) && !k.StartsWith("classifier.", StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal));
+        }
+        using var resnet = new ResNet18(width: 4);
+        yield return ("torchvision resnet18 (an image model)", resnet.state_dict().Keys.ToHashSet(StringComparer.Ordinal));
     }
 
     /// <summary>Saves the module's state_dict so that PyTorch's <c>torch.load</c> reads it (TorchSharp.PyBridge).</summary>

@@ -15,7 +15,7 @@ public abstract class VideoClassifier(string name) : nn.Module<Tensor, Tensor>(n
     public string Architecture => Config.Architecture;
     public int NumClasses => Config.NumClasses;
     public abstract IReadOnlyList<string> CamLayers { get; }
-    public string DefaultCamLayer => CamLayers[^1];
+    public string DefaultCamLayer => ModelRegistry.Get(Architecture).StudyCamLayer ?? CamLayers[^1];
     public abstract bool FramewiseActivations { get; }
 
     public abstract VideoForward Forward(Tensor clips, IReadOnlyCollection<string> keepLayers);

@@ -23,12 +23,12 @@ public static class CamPlots
         for (int t = 0; t < overlays.shape[0]; t++)
         {
             using var frame = overlays[t];
-            var png = Convert.ToBase64String(CamOverlay.EncodePng(frame));
+            var jpeg = Convert.ToBase64String(CamOverlay.EncodeJpeg(frame));
             var label = sourceFrames is null ? $"frame {t}"
                 : $"frame {t} (source {sourceFrames[t]}{(CamComparisonPlot.RepeatsPrevious(sourceFrames, t) ? ", repeated: the video is shorter than the clip" : "")})";
             if (imp is not null) label += $"<br/>importance {imp[t].ToString("0.000", CultureInfo.InvariantCulture)}";
             html.Append($"<figure style=\"margin:0;text-align:center\"><img width=\"{displayWidth}\" style=\"image-rendering:pixelated\" " +
-                        $"src=\"data:image/png;base64,{png}\"/><figcaption style=\"font-size:11px\">{label}</figcaption></figure>");
+                        $"src=\"data:image/jpeg;base64,{jpeg}\"/><figcaption style=\"font-size:11px\">{label}</figcaption></figure>");
         }
         html.Append("</div></div>");
         return html.ToString();

@@ -22,10 +22,13 @@ public sealed record PreparedClip(Clip Clip, ClipAnnotation? Annotation) : IDisp
 /// </summary>
 public static class CamStudy
 {
-    public static PreparedClip Prepare(LoadedCheckpoint checkpoint, string video)
+    /// <param name="window">which frames: a window of the video (null: the checkpoint's recipe, one clip).</param>
+    public static PreparedClip Prepare(LoadedCheckpoint checkpoint, string video, ClipWindow? window = null)
     {
         if (!File.Exists(video) && !Directory.Exists(video)) throw new FileNotFoundException($"{video}: no such video.", video);
-        var clip = FrameSampler.Sample(video, ClassifierStudy.Sampler(checkpoint.Info.Data));
+        var sampler = ClassifierStudy.Sampler(checkpoint.Info.Data);
+        if (window is { } w) sampler = sampler with { Stride = w.Stride ?? sampler.Stride, StartFrame = w.Start, ClipsPerVideo = w.Count };
+        var clip = FrameSampler.Sample(video, sampler, window?.Index ?? 0);
         var json = Path.ChangeExtension(video, ".json");
         return new PreparedClip(clip, File.Exists(json) ? ClipAnnotation.Load(json) : null);
     }
@@ -44,12 +47,12 @@ public static class CamStudy
     }
 
     /// <summary>Explains one clip of <paramref name="video"/> in memory (see <see cref="ClipExplanation"/>).</summary>
-    public static ClipExplanation Explain(LoadedCheckpoint checkpoint, string video, string? target, CamSettings settings)
+    public static ClipExplanation Explain(LoadedCheckpoint checkpoint, string video, string? target, CamSettings settings, ClipWindow? window = null)
     {
         var model = checkpoint.Model;
         model.to(ComputeDevice.Default);
         using var scope = NewDisposeScope();
-        using var prepared = Prepare(checkpoint, video);
+        using var prepared = Prepare(checkpoint, video, window);
         var input = prepared.Clip.Frames.unsqueeze(0).to(ComputeDevice.Default);           // [C,T,H,W] -> [1,C,T,H,W]
         Tensor logits;
         using (no_grad()) { model.eval(); logits = model.forward(input)[0].cpu(); }
@@ -63,8 +66,12 @@ public static class CamStudy
         var result = engine.Explain(input, [new ClassTarget(classIndex)], layer);
         var probabilities = logits.softmax(0);
         int predicted = (int)logits.argmax().item<long>();
-        var title = $"{Path.GetFileName(video)} · {model.Architecture} · {settings.Method} ({weighting}) at {layer} · " +
-                    $"target '{names[classIndex]}' (p={probabilities[classIndex].item<float>():0.00}), predicted '{names[predicted]}'";
+        var frames0 = prepared.Clip.FrameIndices;
+        var stride = frames0.Length > 1 && frames0.Zip(frames0.Skip(1)).All(p => p.Second - p.First == frames0[1] - frames0[0]) ? frames0[1] - frames0[0] : 0;
+        var windowText = $"frames {frames0[0]}–{frames0[^1]}" + (stride > 0 && stride <= 2 ? $" (consecutive, stride {stride})" : "") +
+                         (window is { Count: > 1 } w ? $", window {w.Index + 1} of {w.Count}" : "");
+        var title = $"{Path.GetFileName(video)} · {windowText} · {model.Architecture} · {settings.Method} ({weighting}) at {layer} · " +
+                    $"target '{names[classIndex]}' (p={Probability(probabilities[classIndex].item<float>())}), predicted '{names[predicted]}' (p={Probability(probabilities[predicted].item<float>())})";
         var frames = CamOverlay.Denormalise(prepared.Clip.Frames, checkpoint.Info.Data.Mean, checkpoint.Info.Data.Std).MoveToOuterDisposeScope();
         foreach (var t in new[] { result.Maps, result.RawMaps, result.Weights, result.FrameImportance, result.GradientImportance }.Concat(result.Outputs.Values))
             t.MoveToOuterDisposeScope();
@@ -75,16 +82,25 @@ public static class CamStudy
     /// <summary>Explains one video and writes NAME.html (figure + overlay strip), NAME.mp4 and NAME.json into <paramref name="outDir"/>.</summary>
     /// <param name="plotlyScript">a shared plotly.js (relative URL) for dataset-scale output; null inlines it in the page.</param>
     public static ExplanationSummary ExplainVideo(LoadedCheckpoint checkpoint, string video, string? target, CamSettings settings, string outDir, string? name = null,
-        string? plotlyScript = null)
+        string? plotlyScript = null, ClipWindow? window = null)
     {
-        using var e = Explain(checkpoint, video, target, settings);
-        name ??= $"{Path.GetFileNameWithoutExtension(video)}-{e.Target}";
+        using var e = Explain(checkpoint, video, target, settings, window);
+        name ??= $"{Path.GetFileNameWithoutExtension(video)}-{e.Target}" + (window is { Count: > 1 } w ? $"-window{w.Index + 1}" : "");
         CamPlots.WriteExplanation(outDir, name, e.Frames, e.Result, 0, e.Title, e.SourceFrames, plotlyScript: plotlyScript);
         return new ExplanationSummary(video, e.Target, e.Predicted, e.TargetProbability, e.FrameImportance, e.Attention, e.SourceFrames, Path.Combine(outDir, name));
     }
 
+    /// <summary>A probability with enough digits to differ from zero (400-class models give p ~ 0.003): 3 significant digits.</summary>
+    public static string Probability(double p) => p >= 0.01 ? p.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)
+        : p.ToString("0.00e0", System.Globalization.CultureInfo.InvariantCulture);
+
     static double[] Floats(Tensor t) => t.detach().cpu().to(float64).data<double>().ToArray();
 }
+
+/// <summary>Which frames of a video to explain: window <paramref name="Index"/> of <paramref name="Count"/>, consecutive
+/// frames every <paramref name="Stride"/> (null: the checkpoint's recipe; 0: spread over the video) from <paramref name="Start"/>
+/// (null: the windows spread evenly over the video).</summary>
+public sealed record ClipWindow(int? Start, int? Stride, int Index = 0, int Count = 1);
 
 /// <summary>One clip explained: its frames [T,H,W,3] in [0,1], the engine's result (batch of one), the target and prediction.</summary>
 /// <param name="Model">the explained model's name (its architecture).</param>

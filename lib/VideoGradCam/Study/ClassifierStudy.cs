@@ -28,16 +28,25 @@ public static class ClassifierStudy
     /// <summary>Stratified, seeded: 60% train, 20% validation, 20% test.</summary>
     public static DataSplits Split(VideoDataset all, int seed = Seeds.Default)
     {
+        var few = all.CountPerClass().Where(kv => kv.Value < MinClipsPerClass).ToList();
+        if (few.Count > 0)
+            throw new InvalidDataException($"{all.Root}: {string.Join(", ", few.Take(5).Select(kv => $"class '{kv.Key}' has {kv.Value} clip(s)"))}" +
+                $"{(few.Count > 5 ? $" (and {few.Count - 5} more)" : "")}; training needs at least {MinClipsPerClass} per class (one each for training, validation and test).");
         var (rest, test) = all.StratifiedSplit(0.2, seed);
         var (train, validation) = rest.StratifiedSplit(0.25, seed + 1);
         return new DataSplits(train, validation, test);
     }
+
+    /// <summary>The fewest clips per class <see cref="Split"/> accepts: one for each of training, validation and test.</summary>
+    public const int MinClipsPerClass = 3;
 
     /// <summary>The frame sampler for a checkpoint's data: T frames, shorter side resized to the crop, centre crop.</summary>
     public static FrameSamplerOptions Sampler(DataSpec data) => new()
     {
         Frames = data.Frames,
         ResizeShorterSide = data.Height,
+        ResizeTo = data.ResizeWidth > 0 ? (data.ResizeWidth, data.ResizeHeight) : null,
+        Stride = data.Stride,
         CropSize = data.Height,
         Crop = CropMode.Center,
         Normalization = new Normalization("checkpoint", data.Mean.Select(m => (float)m).ToArray(), data.Std.Select(s => (float)s).ToArray()),

@@ -46,6 +46,7 @@ public static class FrameSampler
         int n = end - first, t = options.Frames;
         if (n <= 0)
             throw new InvalidDataException($"{source}: the window {options.Window} holds no frames (the video has {frameCount} at {fps:0.##} fps).");
+        if (options.Stride > 0) return Window(first, end, options, clipIndex, source);
         if (n < t)
         {
             if (options.ShortVideo == ShortVideoPolicy.Fail)
@@ -54,6 +55,20 @@ public static class FrameSampler
         }
         double offset = (clipIndex + 0.5) / options.ClipsPerVideo;
         return Enumerable.Range(0, t).Select(i => first + Math.Min(n - 1, (int)Math.Floor((i + offset) * n / t))).ToArray();
+    }
+
+    /// <summary>Clip k as a window of consecutive frames (every <c>Stride</c>-th): from <c>StartFrame</c> (windows back to back),
+    /// or with the windows spread evenly over [first, end). A window past the end repeats the last frame.</summary>
+    static int[] Window(int first, int end, FrameSamplerOptions o, int clipIndex, string source)
+    {
+        int span = (o.Frames - 1) * o.Stride + 1, n = end - first;
+        int start = o.StartFrame is { } s
+            ? first + s + clipIndex * o.Frames * o.Stride
+            : first + Math.Max(0, (int)Math.Round((clipIndex + 0.5) * n / o.ClipsPerVideo - span / 2.0));
+        start = Math.Min(start, Math.Max(first, end - span));
+        if (o.StartFrame is { } given && first + given >= end)
+            throw new InvalidDataException($"{source}: the window starts at frame {given}, but the video has {n} frames.");
+        return Enumerable.Range(0, o.Frames).Select(i => Math.Min(end - 1, start + i * o.Stride)).ToArray();
     }
 
     /// <summary>One clip as a tensor (see <see cref="Clip"/>).</summary>
@@ -120,7 +135,8 @@ public static class FrameSampler
     public static FrameGeometry Geometry(int width, int height, FrameSamplerOptions o, string source = "video", int clipIndex = 0)
     {
         int rw = width, rh = height;
-        if (o.ResizeShorterSide > 0)
+        if (o.ResizeTo is { } exact) (rw, rh) = exact;
+        else if (o.ResizeShorterSide > 0)
         {
             double scale = (double)o.ResizeShorterSide / Math.Min(width, height);
             rw = width <= height ? o.ResizeShorterSide : Math.Max(1, (int)Math.Round(width * scale));

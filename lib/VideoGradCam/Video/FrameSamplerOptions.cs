@@ -73,6 +73,16 @@ public sealed record FrameSamplerOptions
     /// <summary>Resize so the shorter side has this many pixels (aspect kept); 0 = keep the decoded size.</summary>
     public int ResizeShorterSide { get; init; } = 128;
 
+    /// <summary>Resize every frame to exactly this size instead (torchvision's Kinetics recipe: 171x128); null = shorter side.</summary>
+    public (int Width, int Height)? ResizeTo { get; init; }
+
+    /// <summary>Frame step of a window of consecutive frames; 0 = the clip's frames spread over the whole window.</summary>
+    public int Stride { get; init; }
+
+    /// <summary>With <see cref="Stride"/>: the first frame of clip 0 (clip k starts where clip k-1 ended); null = the
+    /// <see cref="ClipsPerVideo"/> windows spread evenly over the video (one window: the middle).</summary>
+    public int? StartFrame { get; init; }
+
     /// <summary>Square crop of this side after resizing; 0 = no crop.</summary>
     public int CropSize { get; init; } = 112;
 
@@ -98,6 +108,8 @@ public sealed record FrameSamplerOptions
         if (Frames < 1) throw new ArgumentException($"Frames must be at least 1 (got {Frames}).");
         if (ClipsPerVideo < 1) throw new ArgumentException($"ClipsPerVideo must be at least 1 (got {ClipsPerVideo}).");
         if (ResizeShorterSide < 0 || CropSize < 0) throw new ArgumentException("ResizeShorterSide and CropSize must be >= 0.");
+        if (Stride < 0) throw new ArgumentException($"Stride must be 0 (spread) or a frame step of 1 or more (got {Stride}).");
+        if (StartFrame < 0) throw new ArgumentException($"StartFrame must be 0 or more (got {StartFrame}).");
         if (ResizeShorterSide > 0 && CropSize > ResizeShorterSide)
             throw new ArgumentException($"CropSize {CropSize} is larger than the resized shorter side {ResizeShorterSide}.");
     }

@@ -149,7 +149,7 @@ public class CamPlotsTests
     {
         using var scope = NewDisposeScope();
         var html = CamPlots.StripHtml(CamOverlay.Blend(rand(3, 8, 8, 3), rand(3, 8, 8)), "strip", full(3, 1f / 3));
-        Assert.Equal(3, html.Split("data:image/png;base64,").Length - 1);
+        Assert.Equal(3, html.Split("data:image/jpeg;base64,").Length - 1);
         Assert.Contains("importance 0.333", html);
         var page = CamPlots.PageHtml("t", CamPlots.FigureJson(rand(3, 8, 8), full(3, 1f / 3), "t"), html);
         Assert.Contains("Plotly.newPlot", page);

@@ -37,9 +37,13 @@ public sealed class WeightLoadingTests : IDisposable
         using var lstm = VideoModels.Create("cnn-lstm", 3, width: 8, hiddenSize: 16);
         var e = Assert.Throws<InvalidDataException>(() => StateDictLoader.Load(lstm, path));
         Assert.Contains(path, e.Message);
-        Assert.Contains("missing keys: backbone.bn1.bias", e.Message);
-        Assert.Contains("unexpected keys:", e.Message);
-        Assert.Contains("stem.0.weight", e.Message);
+        // one line: counts, the first few keys of each kind, what the file looks like; every key in Data["details"] (--verbose)
+        Assert.Matches(@"\d+ missing \(backbone\.bn1\.bias, .*\d+ unexpected \(", e.Message);
+        Assert.Contains("The keys are those of a r3d18", e.Message);
+        Assert.True(e.Message.Length < 600, $"{e.Message.Length} characters");
+        var details = (string)e.Data["details"]!;
+        Assert.Contains("missing keys: backbone.bn1.bias", details);
+        Assert.Contains("stem.0.weight", details);
     }
 
     [Fact]
@@ -50,7 +54,9 @@ public sealed class WeightLoadingTests : IDisposable
         StateDictLoader.Save(wide, path);
         using var narrow = VideoModels.Create("r3d18", 3, width: 8);
         var e = Assert.Throws<InvalidDataException>(() => StateDictLoader.Load(narrow, path));
-        Assert.Contains("stem.0.weight (model [8,3,3,7,7], file [16,3,3,7,7])", e.Message);
+        Assert.Contains("with the wrong shape", e.Message);
+        Assert.Contains("stem.0.weight (model [8,3,3,7,7], file [16,3,3,7,7])", (string)e.Data["details"]!);
+        Assert.Contains("another width or number of classes", e.Message);
     }
 
     [Fact]
@@ -82,6 +88,21 @@ public sealed class WeightLoadingTests : IDisposable
         using var b = VideoModels.Create("r3d18", 3, width: 8);
         StateDictLoader.Load(b, path);
         Assert.True(a.state_dict()["layer4.1.conv2.0.weight"].allclose(b.state_dict()["layer4.1.conv2.0.weight"], rtol: 0, atol: 0));
+    }
+
+    /// <summary>A state_dict saved from a DataParallel model (every key under <c>module.</c>) loads as it is.</summary>
+    [Fact]
+    public void ADataParallelModulePrefixIsStripped()
+    {
+        torch.manual_seed(3);
+        using var a = VideoModels.Create("r3d18", 3, width: 8);
+        var path = Path.Combine(_dir, "parallel.pth");
+        var prefixed = new System.Collections.Hashtable();
+        foreach (var (k, v) in a.state_dict()) prefixed["module." + k] = v;
+        using (var f = File.Create(path)) PyTorchPickler.PickleStateDict(f, prefixed);
+        using var b = VideoModels.Create("r3d18", 3, width: 8);
+        StateDictLoader.Load(b, path);
+        Assert.True(a.state_dict()["fc.weight"].allclose(b.state_dict()["fc.weight"], rtol: 0, atol: 0));
     }
 
     [Fact]

@@ -255,7 +255,7 @@ public class StudyDataEnvironmentTests
         finally { Console.SetError(old); }
         Assert.Equal(2, code);
         Assert.Contains("unknown data set 'kinetics'", err.ToString());
-        Assert.Contains("usage: ./workspace reproduce", err.ToString());
+        Assert.Contains("./workspace reproduce --help", err.ToString());
     }
 
     [Fact]

@@ -157,8 +157,8 @@ public class StudySeedsTests
         finally { Console.SetError(old); Environment.SetEnvironmentVariable(Profiles.EnvironmentVariable, profile); }
         Assert.Equal(2, code);
         Assert.Contains($"--seeds expects a whole number of training seeds, 1 or more (got '{seeds}')", err.ToString());
-        Assert.Contains("usage: ./workspace reproduce", err.ToString());
-        Assert.Contains("[--seeds N]", err.ToString());
+        Assert.Contains("./workspace reproduce --help", err.ToString());
+        Assert.Contains("--seeds", err.ToString());
     }
 
     // --- made-up evaluations: three seeds of the three models -------------------------------------------------------

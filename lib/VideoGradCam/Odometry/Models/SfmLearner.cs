@@ -55,8 +55,16 @@ public sealed class SfmLearner : IDisposable
     {
         using var r = Open(path, out var settings);
         var model = new SfmLearner(settings);
-        model.DepthNet.load(r);
-        model.PoseNet.load(r);
+        try
+        {
+            model.DepthNet.load(r);
+            model.PoseNet.load(r);
+        }
+        catch (Exception e) when (e is IOException or ArgumentException or InvalidOperationException)
+        {
+            model.Dispose();
+            throw new InvalidDataException($"{path}: truncated or corrupt SfMLearner checkpoint (its weights stop early or do not fit: {e.Message.Split('\n')[0]}).");
+        }
         return model;
     }
 
@@ -78,6 +86,8 @@ public sealed class SfmLearner : IDisposable
     /// <summary>Opens a checkpoint and reads its header; the reader is left at the weights.</summary>
     static BinaryReader Open(string path, out SfmSettings settings)
     {
+        if (Directory.Exists(path))
+            throw new InvalidDataException($"{path}: a folder (a video classifier's checkpoint?); an SfMLearner checkpoint is one .sfm file.");
         if (!File.Exists(path)) throw new FileNotFoundException($"Checkpoint not found: {path}", path);
         var r = new BinaryReader(File.OpenRead(path));
         try
