@@ -83,7 +83,7 @@ public class ModelArchitectureTests
         var outcome = model.Forward(clips, model.CamLayers.ToList());
         Assert.Equal([2L, 5], outcome.Logits.shape);
         Assert.Equal(model.CamLayers.Count, outcome.Activations.Count);
-        var deepest = outcome.Activations[model.DefaultCamLayer];
+        var deepest = outcome.Activations[model.CamLayers[^1]];
         if (model.FramewiseActivations)
         {
             Assert.Equal([16L, 64, 1, 1], deepest.shape);                 // [B*T, 8w, 32/32, 32/32]
