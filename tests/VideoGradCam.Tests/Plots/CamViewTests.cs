@@ -33,7 +33,7 @@ public class CamViewTests
         Assert.Equal(new long[] { 4, 8, 6, 3 }, f2.shape);
         Assert.True(allclose(f2, f3));
         Assert.True(f2.min().item<float>() >= 0 && f2.max().item<float>() <= 1);
-        using var d = CamView.Frames(zeros(1, 3, 2, 2), 0, mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25]);
+        using var d = CamView.Frames(zeros(1, 3, 2, 2), 0, new VideoGradCam.Video.Normalization("test", [0.5f, 0.5f, 0.5f], [0.25f, 0.25f, 0.25f]));
         Assert.Equal(0.5f, d[0, 0, 0, 0].item<float>());
     }
 
