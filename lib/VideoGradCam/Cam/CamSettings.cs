@@ -10,8 +10,10 @@ public sealed record CamSettings(CamMethod Method = CamMethod.GradCam, TemporalW
     public TemporalWeighting WeightingFor(IVideoClassifier model) =>
         Weighting ?? (model.FramewiseActivations ? TemporalWeighting.TimeResolved : TemporalWeighting.Global);
 
+    /// <summary>The layer explained for <paramref name="model"/>: the given one, else the model's default.</summary>
     public string LayerFor(IVideoClassifier model) => Layer ?? model.DefaultCamLayer;
 
+    /// <summary>A method from its command-line spelling (gradcam, gradcam++, hirescam, xgradcam, layercam).</summary>
     public static CamMethod ParseMethod(string name) => name.Trim().ToLowerInvariant().Replace("-", "").Replace("_", "") switch
     {
         "gradcam" => CamMethod.GradCam,
@@ -22,6 +24,7 @@ public sealed record CamSettings(CamMethod Method = CamMethod.GradCam, TemporalW
         _ => throw new ArgumentException($"Unknown method '{name}': use gradcam, gradcam++, hirescam, xgradcam or layercam."),
     };
 
+    /// <summary>A weighting from its command-line spelling (global, time).</summary>
     public static TemporalWeighting ParseWeighting(string name) => name.Trim().ToLowerInvariant() switch
     {
         "global" => TemporalWeighting.Global,
