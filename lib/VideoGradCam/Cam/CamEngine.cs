@@ -12,8 +12,13 @@ namespace VideoGradCam.Cam;
 /// </summary>
 public sealed class CamEngine(ICamModel model, CamMethod method = CamMethod.GradCam, TemporalWeighting weighting = TemporalWeighting.Global)
 {
+    /// <summary>The model explained: any <see cref="ICamModel"/> (e.g. <see cref="ModuleCamModel"/> for any nn.Module).</summary>
     public ICamModel Model { get; } = model;
+
+    /// <summary>How channels are weighted (the only difference between the methods).</summary>
     public CamMethod Method { get; } = method;
+
+    /// <summary>How gradients are pooled over time for video activations.</summary>
     public TemporalWeighting Weighting { get; } = weighting;
 
     /// <summary>Explains <paramref name="input"/> (batch first) for one target per sample at layer <paramref name="layer"/>.</summary>

@@ -10,11 +10,13 @@ public sealed record CamSettings(CamMethod Method = CamMethod.GradCam, TemporalW
     public TemporalWeighting WeightingFor(IVideoClassifier model) =>
         Weighting ?? (model.FramewiseActivations ? TemporalWeighting.TimeResolved : TemporalWeighting.Global);
 
+    /// <summary>The layer explained for <paramref name="model"/>: the given one, else the model's default.</summary>
     public string LayerFor(IVideoClassifier model) => Layer ?? model.DefaultCamLayer;
 
     /// <summary>The method names <see cref="ParseMethod"/> reads.</summary>
     public const string MethodNames = "gradcam, gradcam++, hirescam, xgradcam, layercam";
 
+    /// <summary>A method from its command-line spelling (<see cref="MethodNames"/>).</summary>
     public static CamMethod ParseMethod(string name) => name.Trim().ToLowerInvariant().Replace("-", "").Replace("_", "") switch
     {
         "gradcam" => CamMethod.GradCam,
@@ -25,6 +27,7 @@ public sealed record CamSettings(CamMethod Method = CamMethod.GradCam, TemporalW
         _ => throw new ArgumentException($"Unknown method '{name}': use {MethodNames}."),
     };
 
+    /// <summary>A weighting from its command-line spelling (global, time).</summary>
     public static TemporalWeighting ParseWeighting(string name) => name.Trim().ToLowerInvariant() switch
     {
         "global" => TemporalWeighting.Global,

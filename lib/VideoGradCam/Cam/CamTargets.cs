@@ -16,6 +16,7 @@ public sealed record ClassTarget(int ClassIndex) : ICamTarget
             (classNames.Count > 8 ? ", ..." : "") + " (a name or an index 0.." + (classNames.Count - 1) + ").");
     }
 
+    /// <inheritdoc/>
     public Tensor Score(IReadOnlyDictionary<string, Tensor> outputs, int sample) =>
         TargetOutputs.Logits(outputs, ClassIndex)[sample, ClassIndex];
 }
@@ -23,6 +24,7 @@ public sealed record ClassTarget(int ClassIndex) : ICamTarget
 /// <summary>The softmax probability of class <paramref name="ClassIndex"/>.</summary>
 public sealed record ClassProbabilityTarget(int ClassIndex) : ICamTarget
 {
+    /// <inheritdoc/>
     public Tensor Score(IReadOnlyDictionary<string, Tensor> outputs, int sample) =>
         TargetOutputs.Logits(outputs, ClassIndex)[sample].softmax(0)[ClassIndex];
 }
@@ -31,6 +33,7 @@ public sealed record ClassProbabilityTarget(int ClassIndex) : ICamTarget
 /// (e.g. a pose's forward translation, or its negative).</summary>
 public sealed record RegressionTarget(string Output, int Component, double Sign = 1) : ICamTarget
 {
+    /// <inheritdoc/>
     public Tensor Score(IReadOnlyDictionary<string, Tensor> outputs, int sample)
     {
         var o = TargetOutputs.Get(outputs, Output);
@@ -44,6 +47,7 @@ public sealed record RegressionTarget(string Output, int Component, double Sign 
 /// <summary>The negative of a per-sample loss, <c>-outputs[Output][sample]</c> (mean over any extra axes): explains what lowers the loss.</summary>
 public sealed record NegativeLossTarget(string Output = "loss") : ICamTarget
 {
+    /// <inheritdoc/>
     public Tensor Score(IReadOnlyDictionary<string, Tensor> outputs, int sample)
     {
         var o = TargetOutputs.Get(outputs, Output);
@@ -55,9 +59,11 @@ public sealed record NegativeLossTarget(string Output = "loss") : ICamTarget
 /// <summary>Any differentiable function of the outputs: <c>score(outputs, sample)</c> must return a 0-d tensor in the graph.</summary>
 public sealed class FunctionTarget(Func<IReadOnlyDictionary<string, Tensor>, int, Tensor> score) : ICamTarget
 {
+    /// <inheritdoc/>
     public Tensor Score(IReadOnlyDictionary<string, Tensor> outputs, int sample) => score(outputs, sample);
 }
 
+/// <summary>Reading named outputs with messages that name what exists.</summary>
 static class TargetOutputs
 {
     public static Tensor Get(IReadOnlyDictionary<string, Tensor> outputs, string name) =>

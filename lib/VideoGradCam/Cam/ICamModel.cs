@@ -24,6 +24,8 @@ public sealed record CamForward(
 /// <summary>Anything the engine can explain: run forward on an input and return the target layer's activation.</summary>
 public interface ICamModel
 {
+    /// <summary>Runs the model on <paramref name="input"/> (batch first) with autograd on and returns its named outputs and the
+    /// activation of <paramref name="layer"/>, both in the graph.</summary>
     CamForward Forward(Tensor input, string layer);
 }
 

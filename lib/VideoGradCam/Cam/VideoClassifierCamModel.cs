@@ -10,8 +10,10 @@ namespace VideoGradCam.Cam;
 /// </summary>
 public sealed class VideoClassifierCamModel(IVideoClassifier classifier) : ICamModel
 {
+    /// <summary>The classifier explained.</summary>
     public IVideoClassifier Classifier { get; } = classifier;
 
+    /// <summary>Logits (and attention) and the activation of one of the classifier's <see cref="IVideoClassifier.CamLayers"/>.</summary>
     /// <param name="input">clips [B,C,T,H,W]</param>
     public CamForward Forward(Tensor input, string layer)
     {

@@ -14,9 +14,11 @@ public static class BenchCommand
             Opt.Computed("repeats", "sampler: repeats per clip", "N", "3"),
             Opt.Computed("clips-per-class", "synth: clips per class", "N", "3"),
             Opt.Computed("frames", "cam: frames per clip", "T", "16"),
-            Opt.Computed("size", "cam: frame size", "S", "112"),
+            Opt.Computed("size", "cam: frame size (hook-cam: image size, 224)", "S", "112"),
+            Opt.Computed("batch", "hook-cam: images per batch", "B", "2"),
+            Opt.Computed("threads", "hook-cam: LibTorch threads", "N", "2"),
             Opt.Computed("width", "cam: network width", "W", "16"),
-            Opt.Computed("reps", "cam: repeats per measurement", "N", "5"),
+            Opt.Computed("reps", "cam: repeats per measurement (hook-cam: 9)", "N", "5"),
             Opt.Computed("explanations", "cam: explanations in the memory run", "N", "1000"),
             Opt.Computed("memory-size", "cam: frame size in the memory run", "S", "32"),
             Opt.Computed("warmup", "cam: explanations before memory is measured", "N", "1500"),
@@ -31,6 +33,7 @@ public static class BenchCommand
             ["synth"] = ("synthetic action clips generated per second, quick and full sizes", SamplerBenchmark.RunSynth),
             ["training"] = ("training clips/s per model at quick and full sizes, peak memory [--steps 7 --models .. --sizes quick,full,study]", TrainingBenchmark.Run),
             ["cam"] = ("Grad-CAM engine: map vs full backward, per-frame maps in one pass, memory over 1,000 explanations", CamBenchmark.Run),
+            ["hook-cam"] = ("Grad-CAM on TorchVision.NET resnet18 at layer4 via a forward hook vs forward + gradient by hand, 2 threads [--batch 2 --size 224 --reps 9]", HookCamBenchmark.Run),
         };
 
     static int Run(Args a)
