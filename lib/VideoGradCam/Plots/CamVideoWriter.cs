@@ -62,7 +62,7 @@ public static class CamVideoWriter
         };
         foreach (var a in new[] { "-y", "-loglevel", "error", "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", $"{w}x{h}",
                      "-r", fps.ToString(System.Globalization.CultureInfo.InvariantCulture), "-i", "-",
-                     "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p", "-movflags", "+faststart", "-f", "mp4", output })
+                     "-c:v", "libx264", "-preset", "veryfast", "-crf", "26", "-pix_fmt", "yuv420p", "-movflags", "+faststart", "-f", "mp4", output })
             psi.ArgumentList.Add(a);
         using var p = Process.Start(psi) ?? throw new IOException($"Cannot start {ffmpeg}.");
         var errors = p.StandardError.ReadToEndAsync();
