@@ -50,10 +50,17 @@ public static class OdometryCommands
             SequenceLength = a.Int("sequence-length", 5), Seed = a.Int("seed", d.Seed), InitialDepth = initialDepth,
             Weights = new LossWeights(a.Double("photo-loss-weight", w.Photometric), a.Double("mask-loss-weight", w.Explainability),
                 a.Double("smooth-loss-weight", w.Smoothness), mean == "valid"),
+            Given = a.Optional("given") switch
+            {
+                null or "none" => GivenTruth.None, "depth" => GivenTruth.Depth, "pose" => GivenTruth.Pose,
+                var g => throw new UsageException($"--given '{g}': use depth (only the PoseNet learns) or pose (only the DepthNet learns)."),
+            },
         };
         int width = a.Int("width", synth.Width), height = a.Int("height", synth.Height);
         var trainNames = ListOption(a, "train-sequences");
         var resume = a.Flag("resume");
+        var translationScale = a.Double("translation-scale", 0.01);
+        if (!(translationScale > 0)) throw new UsageException($"--translation-scale {translationScale}: must be positive (the port's is 0.01).");
         if (o.SequenceLength is not (3 or 5)) throw new UsageException("--sequence-length must be 3 or 5.");
         if (o.Epochs < 1 || o.BatchSize < 1) throw new UsageException("--epochs and --batch-size must be positive.");
         if (trainNames is null)
@@ -65,7 +72,7 @@ public static class OdometryCommands
         try
         {
             var settings = new SfmSettings(o.SequenceLength, width, height, o.LossWeights.Explainability > 0, trainNames,
-                SfmTrainer.MeanMotion(sequences), o.LossWeights);
+                SfmTrainer.MeanMotion(sequences), o.LossWeights, translationScale);
             using var sfm = new SfmLearner(settings, o.InitialDepth);
             if (resume && !File.Exists(SfmTrainer.ProgressFile(output)))
                 Console.Error.WriteLine($"odometry-train: nothing to resume at {output} (no unfinished run); training from the start.");

@@ -27,6 +27,10 @@ public sealed class PoseExpNet : Module<Tensor, Tensor[], PoseOutput>
     readonly Sequential? upconv5, upconv4, upconv3, upconv2, upconv1;
     readonly Conv2d? predict_mask4, predict_mask3, predict_mask2, predict_mask1;
 
+    /// <summary>What the pose head's translation outputs are multiplied by: the port's 0.01 (as its rotations), or larger so
+    /// that metre-sized steps are reachable in a short budget (an option of <see cref="SfmSettings"/>).</summary>
+    public double TranslationScale { get; init; } = 0.01;
+
     public PoseExpNet(int referenceCount = 2, bool outputExplainability = false) : base(nameof(PoseExpNet))
     {
         if (referenceCount < 1) throw new ArgumentOutOfRangeException(nameof(referenceCount), "needs at least one reference frame");
@@ -67,7 +71,9 @@ public sealed class PoseExpNet : Module<Tensor, Tensor[], PoseOutput>
         var c1 = conv1.call(input); var c2 = conv2.call(c1); var c3 = conv3.call(c2); var c4 = conv4.call(c3);
         var c5 = conv5.call(c4); var c6 = conv6.call(c5); var c7 = conv7.call(c6);
         var pose = pose_pred.call(c7).mean([3]).mean([2]);          // [B,6N]
-        pose = pose.view(pose.shape[0], ReferenceCount, 6) * 0.01;   // [B,N,6]
+        pose = pose.view(pose.shape[0], ReferenceCount, 6);          // [B,N,6]
+        pose = TranslationScale == 0.01 ? pose * 0.01
+            : cat([pose[.., .., ..3] * TranslationScale, pose[.., .., 3..] * 0.01], 2);   // translation, rotation
         if (!OutputExplainability) return new PoseOutput(pose, [], c7, c4);
         var u5 = CropTo(upconv5!.call(c5), c4);
         var u4 = CropTo(upconv4!.call(u5), c3);

@@ -13,8 +13,11 @@ namespace VideoGradCam.Odometry;
 /// scaled by 0.01), so the PoseNet first explains turns as slides and its rotations stay an order of magnitude too small.
 /// Starting at 5 m makes the turn the cheaper explanation (measured in environment.md).
 /// </summary>
+/// <param name="Given">a diagnosis: train one network with the other replaced by the truth (the synthetic drive's depth or
+/// poses), on the same snippets and loss.</param>
 public sealed record SfmTrainingOptions(int Epochs = 4, int BatchSize = 4, double LearningRate = 2e-4, int SequenceLength = 3,
-    LossWeights? Weights = null, int Seed = Seeds.Default, double? InitialDepth = SfmTrainingOptions.StudyInitialDepth)
+    LossWeights? Weights = null, int Seed = Seeds.Default, double? InitialDepth = SfmTrainingOptions.StudyInitialDepth,
+    GivenTruth Given = GivenTruth.None)
 {
     /// <summary>The workspace's starting depth of a fresh DepthNet, metres.</summary>
     public const double StudyInitialDepth = 5;
@@ -32,6 +35,10 @@ public sealed record SfmTrainingOptions(int Epochs = 4, int BatchSize = 4, doubl
     /// 0.105 (environment.md).</summary>
     public static SfmTrainingOptions ForProfile(Profile p) => new(Epochs: 3, BatchSize: 4, Weights: StudyLoss);
 }
+
+/// <summary>What a diagnostic run is told: nothing (SfMLearner), the true depth (only the PoseNet learns), or the true
+/// poses (only the DepthNet learns).</summary>
+public enum GivenTruth { None, Depth, Pose }
 
 /// <summary>One optimisation step's losses.</summary>
 public sealed record SfmStep(int Epoch, int Step, double Total, double Photometric, double Smoothness, double Explainability);
@@ -53,13 +60,16 @@ public static class SfmTrainer
     /// PoseNet; total per sample [B] = w_p·photometric + w_s·smoothness + w_m·explainability (the last a batch
     /// term added to every sample). The batch mean is the port's training loss.
     /// </summary>
-    public static SfmLosses Objective(SfmLearner model, Tensor target, Tensor[] references, Tensor intrinsics, LossWeights w)
+    /// <param name="trueDepth">[B,1,H,W]: used instead of DepthNet's (a diagnosis; one scale).</param>
+    /// <param name="truePose">[B,N,6]: used instead of PoseNet's (a diagnosis).</param>
+    public static SfmLosses Objective(SfmLearner model, Tensor target, Tensor[] references, Tensor intrinsics, LossWeights w,
+        Tensor? trueDepth = null, Tensor? truePose = null)
     {
-        var disparities = model.DepthNet.call(target);
+        var disparities = trueDepth is null ? model.DepthNet.call(target) : [1 / trueDepth];
         var depths = disparities.Select(d => 1 / d).ToArray();
         var pose = model.PoseNet.call(target, references);
         var photometric = ViewSynthesisLoss.PhotometricPerSample(target, references, intrinsics, depths,
-            w.Explainability > 0 ? pose.Masks : [], pose.Pose, w.OverValidPixels);
+            w.Explainability > 0 ? pose.Masks : [], truePose ?? pose.Pose, w.OverValidPixels);
         var smooth = ViewSynthesisLoss.SmoothnessPerSample(depths);
         var explain = pose.Masks.Length > 0 ? ViewSynthesisLoss.Explainability(pose.Masks) : zeros(1).squeeze();
         var total = photometric * w.Photometric + smooth * w.Smoothness + explain * w.Explainability;
@@ -86,7 +96,14 @@ public static class SfmTrainer
         Seeds.Set(o.Seed);
         var device = ComputeDevice.Default;
         model.To(device);
-        var parameters = model.DepthNet.parameters().Concat(model.PoseNet.parameters()).ToList();
+        if (o.Given != GivenTruth.None && sequences.Any(s => (o.Given == GivenTruth.Depth ? s.Depth is null : s.Poses is null)))
+            throw new InvalidDataException($"Training with the true {o.Given.ToString().ToLowerInvariant()} given needs it in every sequence (the synthetic drive has both).");
+        var parameters = (o.Given switch
+        {
+            GivenTruth.Depth => model.PoseNet.parameters(),
+            GivenTruth.Pose => model.DepthNet.parameters(),
+            _ => model.DepthNet.parameters().Concat(model.PoseNet.parameters()),
+        }).ToList();
         using var adam = optim.Adam(parameters, lr: o.LearningRate, beta1: 0.9, beta2: 0.999);
         var items = Items(sequences, o.SequenceLength);
         if (items.Count == 0)
@@ -113,8 +130,10 @@ public static class SfmTrainer
             foreach (var batch in EpochBatches(items, o.Seed, epoch, o.BatchSize))
             {
                 using var scope = NewDisposeScope();
-                var (target, refs, k, _) = BatchSnippets(sequences, batch, o.SequenceLength, device);
-                var l = Objective(model, target, refs, k, o.LossWeights);
+                var (target, refs, k, order) = BatchSnippets(sequences, batch, o.SequenceLength, device);
+                var l = Objective(model, target, refs, k, o.LossWeights,
+                    o.Given == GivenTruth.Depth ? TrueDepth(sequences, order, device) : null,
+                    o.Given == GivenTruth.Pose ? TruePoses(sequences, order, o.SequenceLength, device) : null);
                 var loss = l.Total.mean();
                 adam.zero_grad();
                 loss.backward();
@@ -173,6 +192,18 @@ public static class SfmTrainer
         var refs = Enumerable.Range(0, length - 1).Select(j => cat(parts.Select(p => p.References[j]).ToList(), 0)).ToArray();
         return (target, refs, cat(parts.Select(p => p.Intrinsics).ToList(), 0), groups.SelectMany(g => g).ToList());
     }
+
+    /// <summary>The synthetic drive's depth of each item's target frame, [B,1,H,W] (sky, depth 0, set far away).</summary>
+    static Tensor TrueDepth(IReadOnlyList<SequenceFrames> sequences, IReadOnlyList<(int Sequence, int Target)> order, Device device)
+    {
+        var d = stack(order.Select(x => sequences[x.Sequence].Depth![x.Target]).ToList()).unsqueeze(1).to(device);
+        return d.masked_fill(d <= 0, 1000f);
+    }
+
+    /// <summary>The true pose of each item's references in the network's convention, [B,N,6].</summary>
+    static Tensor TruePoses(IReadOnlyList<SequenceFrames> sequences, IReadOnlyList<(int Sequence, int Target)> order, int length, Device device) =>
+        tensor(order.SelectMany(x => sequences[x.Sequence].ReferencePoses(x.Target, length).SelectMany(p => p.Select(v => (float)v))).ToArray(),
+            [order.Count, length - 1, 6]).to(device);
 
     public static double[] MeanMotion(IEnumerable<SequenceFrames> sequences)
     {
