@@ -27,9 +27,11 @@ public class ModuleCamModelTests(ITestOutputHelper output)
     public void GradCamAtLayer4OfTorchVisionResnet18MatchesTheFormulaByHand()
     {
         var model = Resnet18();
-        manual_seed(3);
-        using var images = randn(2, 3, 96, 128);
-        using var result = GradCam.For(model, "layer4").Explain(images, 7);
+        // A generator of its own: the global one is shared with tests running in parallel.
+        using var images = randn([2, 3, 96, 128], generator: new Generator(3));
+        int target;
+        using (no_grad()) target = (int)model.call(images)[0].argmax().item<long>();   // sample 0's predicted class: its map is not flat
+        using var result = GradCam.For(model, "layer4").Explain(images, target);
 
         using var scope = NewDisposeScope();
         // The same network by hand, its pieces taken by name, layer4's output kept: A = layer4(...), y = fc(avgpool(A)).
@@ -37,11 +39,12 @@ public class ModuleCamModelTests(ITestOutputHelper output)
         foreach (var name in new[] { "conv1", "bn1", "relu", "maxpool", "layer1", "layer2", "layer3", "layer4" }) x = Child(model, name).call(x);
         var a = x;                                                                          // [B,512,3,4]
         var y = Child(model, "fc").call(Child(model, "avgpool").call(a).flatten(1));        // [B,10]
-        var g = autograd.grad([y[.., 7].sum()], [a])[0];
+        var g = autograd.grad([y[.., target].sum()], [a])[0];
         var cam = (g.mean([2, 3], keepdim: true) * a).sum(1, keepdim: true).relu();        // ReLU(Σ_k mean(∂y/∂A_k)·A_k): [B,1,3,4]
         var up = nn.functional.interpolate(cam, [96, 128], mode: InterpolationMode.Bilinear, align_corners: false);
         var lo = up.amin([1, 2, 3], keepdim: true); var hi = up.amax([1, 2, 3], keepdim: true);
-        var expected = ((up - lo) / (hi - lo))[.., 0].detach();                             // [B,H,W]
+        var expected = where(hi > lo, (up - lo) / (hi - lo), zeros_like(up))[.., 0].detach(); // [B,H,W]; a flat map is all zeros
+        Assert.True((hi > lo)[0].all().item<bool>(), "sample 0's map is flat: nothing is compared");
 
         Assert.Equal(new long[] { 2, 1, 96, 128 }, result.Maps.shape);
         Assert.Equal(new long[] { 2, 1, 3, 4 }, result.RawMaps.shape);
