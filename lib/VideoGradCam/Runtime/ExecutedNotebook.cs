@@ -48,6 +48,10 @@ public sealed class ExecutedNotebook
             problems.Add($"{name}: {Charts} charts but {PlotlyCopies} copies of plotly.js (expected exactly one)");
         foreach (var (cell, html) in HtmlOutputs().Where(o => Regex.IsMatch(o.Html, "(src=[\"']|setAttribute\\('src',\\s*')https?://")))
             problems.Add($"{name}: cell {cell} loads a script from the network");
+        // A compiler warning printed in red above a cell's output (e.g. CS0649 from a field set in another cell) reads as a fault.
+        foreach (var (cell, output) in (_root["cells"]?.AsArray() ?? []).SelectMany((c, i) => (c?["outputs"]?.AsArray() ?? []).Select(o => (i + 1, o?.ToJsonString() ?? ""))))
+            if (Regex.Match(output, @"warning CS\d{4}[^""\\]*") is { Success: true } warning)
+                problems.Add($"{name}: cell {cell} shows a compiler warning: {warning.Value}");
         // Each Progress shows one output, updated in place: a title seen in two outputs of a cell is a bar repeated.
         foreach (var group in HtmlOutputs()
                      .Select(o => (o.Cell, Title: Regex.Match(o.Html, "<b>([^<]*)</b> <progress").Groups[1].Value))
