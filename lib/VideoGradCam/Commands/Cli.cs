@@ -124,11 +124,6 @@ public static class Cli
         try { return Profiles.Parse(name); } catch (ArgumentException) { return null; }
     }
 
-    /// <summary>One line per verb: the overview <c>./workspace --help</c> ends with.</summary>
-    public static string Usage() =>
-        "usage: ./workspace <verb> [options]   (./workspace <verb> --help lists a verb's options)\n\nverbs:\n" +
-        string.Join("\n", Verbs.Select(v => $"  {v.Name,-14} {v.Summary}"));
-
     /// <summary>Reads --profile (falling back to the environment) and exports it for child processes.</summary>
     public static Profile ReadProfile(Args a)
     {

@@ -72,8 +72,7 @@ public sealed class PoseExpNet : Module<Tensor, Tensor[], PoseOutput>
         var c5 = conv5.call(c4); var c6 = conv6.call(c5); var c7 = conv7.call(c6);
         var pose = pose_pred.call(c7).mean([3]).mean([2]);          // [B,6N]
         pose = pose.view(pose.shape[0], ReferenceCount, 6);          // [B,N,6]
-        pose = TranslationScale == 0.01 ? pose * 0.01
-            : cat([pose[.., .., ..3] * TranslationScale, pose[.., .., 3..] * 0.01], 2);   // translation, rotation
+        pose = cat([pose[.., .., ..3] * TranslationScale, pose[.., .., 3..] * 0.01], 2);   // translation, rotation
         if (!OutputExplainability) return new PoseOutput(pose, [], c7, c4);
         var u5 = CropTo(upconv5!.call(c5), c4);
         var u4 = CropTo(upconv4!.call(u5), c3);
