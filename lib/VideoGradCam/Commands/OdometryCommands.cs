@@ -73,7 +73,7 @@ public static class OdometryCommands
         {
             var settings = new SfmSettings(o.SequenceLength, width, height, o.LossWeights.Explainability > 0, trainNames,
                 SfmTrainer.MeanMotion(sequences), o.LossWeights, translationScale);
-            using var sfm = new SfmLearner(settings, o.InitialDepth);
+            using var sfm = SfmTrainer.NewModel(settings, o);
             if (resume && !File.Exists(SfmTrainer.ProgressFile(output)))
                 Console.Error.WriteLine($"odometry-train: nothing to resume at {output} (no unfinished run); training from the start.");
             var history = SfmTrainer.Train(sfm, sequences, o, output, resume: resume);

@@ -107,7 +107,7 @@ public static class OdometryStudy
             {
                 var settings = new SfmSettings(options.SequenceLength, width, height, options.LossWeights.Explainability > 0,
                     trainNames, SfmTrainer.MeanMotion(sequences), options.LossWeights);
-                using var model = new SfmLearner(settings, options.InitialDepth);
+                using var model = SfmTrainer.NewModel(settings, options);
                 var history = SfmTrainer.Train(model, sequences, options, Path.Combine(dir, ModelFileName), resume: resume);
                 AtomicFile.WriteAllText(Path.Combine(dir, HistoryFileName), JsonSerializer.Serialize(history, Json));
             }

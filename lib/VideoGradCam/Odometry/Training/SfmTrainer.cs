@@ -83,6 +83,15 @@ public static class SfmTrainer
     public static string ProgressFile(string checkpointPath) => checkpointPath + ".progress.json";
     public static string OptimizerFile(string checkpointPath) => checkpointPath + ".optimizer";
 
+    /// <summary>A new SfMLearner for <paramref name="o"/>, its weights drawn after seeding with <c>o.Seed</c>: the same
+    /// seed gives the same starting weights in every process (built before seeding, they came from an unseeded
+    /// generator, and two same-seed runs ended apart).</summary>
+    public static SfmLearner NewModel(SfmSettings settings, SfmTrainingOptions o)
+    {
+        Seeds.Set(o.Seed);
+        return new SfmLearner(settings, o.InitialDepth);
+    }
+
     /// <summary>
     /// Trains on every snippet of the given sequences. After each epoch it writes the checkpoint, the Adam state and
     /// the progress (steps so far), each atomically, the progress last. With <paramref name="resume"/> and a progress
