@@ -23,6 +23,7 @@ public static class SynthCommand
             Opt.Value("speed-range", "odometry: fraction of the step the speed varies by", "FRACTION", p => SyntheticOdometry.ForProfile(p).SpeedRange),
             Opt.Value("turns", "odometry: turn scale", "SCALE", p => SyntheticOdometry.ForProfile(p).Turns),
             Opt.Value("sway", "odometry: sideways sway", "FRACTION", p => SyntheticOdometry.ForProfile(p).Sway),
+            Opt.Value("speed-period", "odometry: how much the speed cycles are stretched (1: stop and go within 6-24 frames; 4: over 24-96)", "SCALE", p => SyntheticOdometry.ForProfile(p).SpeedPeriod),
             Opt.Profile,
         ], Run, [("kind", "actions or odometry")]);
 

@@ -13,7 +13,9 @@ public static class TrainCommand
             Opt.Required("model", "the model: " + Models.ModelRegistry.Names(), "MODEL"),
             Opt.Required("out", "the checkpoint written (a folder; SfMLearner: a .sfm file)", "CKPT"),
             Opt.Computed("data", "class folders of videos (SfMLearner: KITTI-layout sequences)", "DIR", "the synthetic set of the profile (classifiers)"),
-            Opt.Value("epochs", "training epochs", "N", p => ClassifierSettings.For(ClassifierSettings.StudyModels[0], p).Epochs),
+            Opt.Computed("epochs", "training epochs", "N",
+                $"classifiers quick {ClassifierSettings.For(ClassifierSettings.StudyModels[0], Profile.Quick).Epochs}, full {ClassifierSettings.For(ClassifierSettings.StudyModels[0], Profile.Full).Epochs}; " +
+                $"SfMLearner {SfmTrainingOptions.ForProfile(Profile.Quick).Epochs}"),
             Opt.Value("frames", "classifiers: frames per clip", "T", p => ClassifierSettings.For(ClassifierSettings.StudyModels[0], p).Frames),
             Opt.Value("size", "classifiers: frame size after the centre crop", "S", p => ClassifierSettings.For(ClassifierSettings.StudyModels[0], p).Size),
             Opt.Computed("width", "classifiers: network width; SfMLearner: frame width", "W",

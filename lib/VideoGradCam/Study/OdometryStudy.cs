@@ -79,8 +79,8 @@ public static class OdometryStudy
     }
 
     /// <summary>What the rendered data depends on: the options, and the renderer's version (bumped when the same
-    /// options would render other images; 2: seeds stable across processes; 3: stop-and-go, sway and sharper turns).</summary>
-    public static object DataIdentity(SyntheticOdometry.Options options) => new { renderer = 3, options };
+    /// options would render other images; 2: seeds stable across processes; 3: stop-and-go, sway and sharper turns; 4: the speed period joins the options).</summary>
+    public static object DataIdentity(SyntheticOdometry.Options options) => new { renderer = 4, options };
 
     /// <summary>The study's SfMLearner for <paramref name="profile"/>, trained on the profile's synthetic training
     /// sequences into <c>artifacts/checkpoints/sfmlearner-&lt;profile&gt;/</c> (model file and history JSON) when

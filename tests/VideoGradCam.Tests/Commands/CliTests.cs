@@ -57,10 +57,30 @@ public class CliTests
         Assert.Contains(expected, err);
     }
 
+    /// <summary>Without --epochs, SfMLearner trains the study's epochs, not the classifiers' (a shared declared default
+    /// once gave it 15 at full instead of 3).</summary>
+    [Fact]
+    public void SfmLearnerTrainsTheStudysEpochsByDefault()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "cli-sfm-epochs-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            Assert.Equal(0, Run("synth", "odometry", "--out", dir, "--sequences", "2", "--frames", "8", "--width", "64", "--height", "24").Code);
+            var output = Path.Combine(dir, "model.sfm");
+            Assert.Equal(0, Run("train", "--model", "sfmlearner", "--data", dir, "--out", output, "--width", "64", "--height", "24").Code);
+            var history = System.Text.Json.JsonDocument.Parse(File.ReadAllText(output + ".history.json"));
+            // one training sequence of 8 frames: 4 five-frame snippets, one batch of 4 per epoch
+            Assert.Equal(VideoGradCam.Odometry.SfmTrainingOptions.ForProfile(VideoGradCam.Runtime.Profile.Quick).Epochs,
+                history.RootElement.GetProperty("steps").GetArrayLength());
+        }
+        finally { if (Directory.Exists(dir)) Directory.Delete(dir, true); }
+    }
+
     [Theory]
     [InlineData("--speed-range", "1.5", "--speed-range")]
     [InlineData("--turns", "-1", "--turns")]
     [InlineData("--sway", "-0.1", "--sway")]
+    [InlineData("--speed-period", "0", "--speed-period")]
     public void BadSyntheticDriveOptionsAreNamed(string option, string value, string expected)
     {
         var (code, err) = Run("synth", "odometry", "--out", Path.Combine(Path.GetTempPath(), "never-written"), option, value);

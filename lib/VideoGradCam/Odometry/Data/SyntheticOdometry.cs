@@ -15,12 +15,21 @@ public static class SyntheticOdometry
 {
     /// <summary>
     /// What to render. The drive: <paramref name="StepMetres"/> forward per frame on average, varying by ±<paramref name="SpeedRange"/>
-    /// of it (stop and go); turns with a yaw rate scaled by <paramref name="Turns"/> (1: up to about 0.09 rad a frame);
-    /// a sideways sway along the camera's own x axis of up to <paramref name="Sway"/> of the step (0: the camera moves
-    /// along its heading, as a car's does).
+    /// of it over cycles stretched by <paramref name="SpeedPeriod"/> (1: stop and go within 6-24 frames; 4: speed
+    /// changes over 24-96 frames, nearly constant within a 5-frame snippet); turns with a yaw rate scaled by
+    /// <paramref name="Turns"/> (1: up to about 0.09 rad a frame); a sideways sway along the camera's own x axis of up to
+    /// <paramref name="Sway"/> of the step (0: the camera moves along its heading, as a car's does).
+    /// <para>The default is a winding road: a car (no sway) that turns hard and often (turns x2) and changes speed slowly
+    /// (±50%). A constant-velocity guess misses the turns, which a PoseNet can see. The drive before 2026-12-01 (sway,
+    /// stop and go, gentler turns: a constant guess was hard to beat even with the true poses) is
+    /// <see cref="StopAndGo"/>.</para>
     /// </summary>
     public sealed record Options(int Sequences = 3, int Frames = 120, int Width = 128, int Height = 40, int Seed = Seeds.Default,
-        double StepMetres = 0.4, double CameraHeight = 1.6, double SpeedRange = 0.85, double Turns = 1.0, double Sway = 0.35);
+        double StepMetres = 0.4, double CameraHeight = 1.6, double SpeedRange = 0.5, double Turns = 2.0, double Sway = 0,
+        double SpeedPeriod = 4);
+
+    /// <summary>The earlier default drive: stop and go (±85% within 6-24 frames), turns x1, sway 0.35 of the step.</summary>
+    public static Options StopAndGo(Options o) => o with { SpeedRange = 0.85, Turns = 1.0, Sway = 0.35, SpeedPeriod = 1 };
 
     /// <summary>Sizes per profile: quick is tiny (trains in minutes on 2 cores), full is larger.</summary>
     public static Options ForProfile(Profile p) => p == Profile.Full
@@ -78,16 +87,16 @@ public static class SyntheticOdometry
     static string Num(double v) => v.ToString("0.000000e+00", CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// Camera positions (x,z) and yaw per frame, a drive that a constant motion cannot follow: stop-and-go speed (by
-    /// default between 0.15 and 1.85 steps per frame, changing within a few frames), turns (yaw rate a sum of a slow and
-    /// a fast sine) and a sideways sway (the camera slides along its own x axis, like a handheld or drone camera).
+    /// Camera positions (x,z) and yaw per frame, a drive that a constant motion cannot follow: speed between
+    /// 1 ± SpeedRange steps per frame (a sum of two sines whose periods SpeedPeriod stretches), turns (yaw rate a sum of
+    /// a slow and a fast sine) and a sideways sway (the camera slides along its own x axis, like a handheld or drone camera).
     /// </summary>
     static (double X, double Z, double Yaw)[] Trajectory(Options o, Random rng)
     {
         double Phase() => rng.NextDouble() * 2 * Math.PI;
         double a1 = o.Turns * (0.03 + 0.03 * rng.NextDouble()), a2 = o.Turns * (0.01 + 0.02 * rng.NextDouble());
         double p1 = 30 + 30 * rng.NextDouble(), p2 = 9 + 8 * rng.NextDouble(), f1 = Phase(), f2 = Phase();
-        double ps1 = 14 + 10 * rng.NextDouble(), ps2 = 6 + 4 * rng.NextDouble(), fs1 = Phase(), fs2 = Phase();
+        double ps1 = o.SpeedPeriod * (14 + 10 * rng.NextDouble()), ps2 = o.SpeedPeriod * (6 + 4 * rng.NextDouble()), fs1 = Phase(), fs2 = Phase();
         double pl = 10 + 10 * rng.NextDouble(), fl = Phase();
         var poses = new (double, double, double)[o.Frames];
         double x = 0, z = 0, yaw = 0;
