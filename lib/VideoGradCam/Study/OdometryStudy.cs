@@ -149,7 +149,8 @@ public static class OdometryStudy
         var heldOutNames = HeldOutSequences(dataRoot, settings);
         var all = OdometryDatasets.Open(dataRoot);
         if (all.Where(s => trainNames.Contains(s.Name) || heldOutNames.Contains(s.Name)).Any(s => s.Poses is null)) return null;
-        var options = new PoseCeilingOptions(training.Epochs, training.BatchSize, SequenceLength: settings.SequenceLength, Seed: training.Seed);
+        var options = new PoseCeilingOptions(training.Epochs, training.BatchSize, SequenceLength: settings.SequenceLength, Seed: training.Seed,
+            TranslationScale: settings.TranslationScale);
         var marker = Path.Combine(Folder(checkpoint), StepCache.MarkerName);
         var checkpointKey = File.Exists(marker) ? File.ReadAllText(marker) : $"{new FileInfo(ModelFile(checkpoint)).Length}:{File.GetLastWriteTimeUtc(ModelFile(checkpoint)):O}";
         var folder = Folder(checkpoint).TrimEnd(Path.DirectorySeparatorChar) + "-pose-ceiling";

@@ -4,9 +4,10 @@ using static TorchSharp.torch;
 namespace VideoGradCam.Odometry;
 
 /// <summary>How the pose ceiling trains: SfMLearner's epochs, batch size and snippet length by default, so both get the
-/// same budget. The learning rate is for the supervised fit: 1e-3 sometimes collapsed the outputs to the mean.</summary>
+/// same budget. The learning rate is for the supervised fit: 1e-3 sometimes collapsed the outputs to the mean.
+/// <see cref="TranslationScale"/>: the PoseNet's translation output scale, as in the SfMLearner it bounds.</summary>
 public sealed record PoseCeilingOptions(int Epochs = 3, int BatchSize = 4, double LearningRate = 5e-4, int SequenceLength = 5,
-    int Seed = Seeds.Default);
+    int Seed = Seeds.Default, double TranslationScale = 0.01);
 
 /// <summary>The ceiling's result. <see cref="HeldOutAte"/>: ATE of the fitted PoseNet on the held-out sequences beside
 /// both baselines, with its per-DoF agreement and snippet spacing there. <see cref="TrainingAte"/> and
@@ -91,7 +92,7 @@ public static class PoseCeiling
             if (s.Poses is null) throw new InvalidDataException($"Sequence {s.Name} has no ground-truth poses; the pose ceiling needs them.");
         var scale = LabelScale(train, o.SequenceLength);
         var settings = new SfmSettings(o.SequenceLength, train[0].Width, train[0].Height, false, train.Select(s => s.Name).ToList(),
-            SfmTrainer.MeanMotion(train));
+            SfmTrainer.MeanMotion(train), TranslationScale: o.TranslationScale);
         Seeds.Set(o.Seed);
         using var model = new SfmLearner(settings);
         var device = ComputeDevice.Default;
