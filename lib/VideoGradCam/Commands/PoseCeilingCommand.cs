@@ -20,7 +20,7 @@ public static class PoseCeilingCommand
             Opt.Computed("train-sequences", "training sequences, comma-separated", "00,01", "all but the last"),
             Opt.Computed("sequences", "held-out sequences, comma-separated", "02", "the last"),
             Opt.Value("seed", "random seed", "K", _ => new PoseCeilingOptions().Seed),
-            Opt.Value("translation-scale", "the PoseNet's translation output scale (as SfMLearner's --translation-scale)", "S", _ => new PoseCeilingOptions().TranslationScale),
+            Opt.Value("translation-scale", "the PoseNet's translation output scale (the port's is 0.01)", "S", _ => PoseCeilingOptions.FittedTranslationScale),
             Opt.Value("out", "the JSON written", "FILE", "artifacts/odometry/pose-ceiling.json"),
             Opt.Profile,
         ], Run);

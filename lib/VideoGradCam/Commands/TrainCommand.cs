@@ -35,7 +35,7 @@ public static class TrainCommand
             Opt.Computed("photometric-mean", "SfMLearner: valid (pixels that project into the reference) or all (the port)", "valid|all", "the study's loss"),
             Opt.Computed("initial-depth", "SfMLearner: a fresh DepthNet's depth in metres, or port", "METRES", "the study's"),
             Opt.Computed("train-sequences", "SfMLearner: training sequences, comma-separated", "00,01", "all but the last"),
-            Opt.Value("translation-scale", "SfMLearner: the PoseNet's translation output scale", "S", "0.01"),
+            Opt.Value("translation-scale", "SfMLearner: the PoseNet's translation output scale (the port's is 0.01)", "S", p => SfmTrainingOptions.ForProfile(p).TranslationScale),
             Opt.Value("given", "SfMLearner diagnosis: train with the true depth (depth: only the PoseNet learns) or the true poses (pose) given", "none|depth|pose", "none"),
             Opt.Profile,
         ], Run);

@@ -106,7 +106,7 @@ public static class OdometryStudy
             try
             {
                 var settings = new SfmSettings(options.SequenceLength, width, height, options.LossWeights.Explainability > 0,
-                    trainNames, SfmTrainer.MeanMotion(sequences), options.LossWeights);
+                    trainNames, SfmTrainer.MeanMotion(sequences), options.LossWeights, options.TranslationScale);
                 using var model = SfmTrainer.NewModel(settings, options);
                 var history = SfmTrainer.Train(model, sequences, options, Path.Combine(dir, ModelFileName), resume: resume);
                 AtomicFile.WriteAllText(Path.Combine(dir, HistoryFileName), JsonSerializer.Serialize(history, Json));
@@ -149,12 +149,11 @@ public static class OdometryStudy
         var heldOutNames = HeldOutSequences(dataRoot, settings);
         var all = OdometryDatasets.Open(dataRoot);
         if (all.Where(s => trainNames.Contains(s.Name) || heldOutNames.Contains(s.Name)).Any(s => s.Poses is null)) return null;
-        var options = new PoseCeilingOptions(training.Epochs, training.BatchSize, SequenceLength: settings.SequenceLength, Seed: training.Seed,
-            TranslationScale: settings.TranslationScale);
+        var options = new PoseCeilingOptions(training.Epochs, training.BatchSize, SequenceLength: settings.SequenceLength, Seed: training.Seed);
         var marker = Path.Combine(Folder(checkpoint), StepCache.MarkerName);
         var checkpointKey = File.Exists(marker) ? File.ReadAllText(marker) : $"{new FileInfo(ModelFile(checkpoint)).Length}:{File.GetLastWriteTimeUtc(ModelFile(checkpoint)):O}";
         var folder = Folder(checkpoint).TrimEnd(Path.DirectorySeparatorChar) + "-pose-ceiling";
-        var config = new { version = 2, options, checkpoint = checkpointKey, trainNames, heldOutNames };
+        var config = new { version = 3, options, checkpoint = checkpointKey, trainNames, heldOutNames };
         StepCache.Ensure(folder, "pose ceiling", config, (dir, _) =>
         {
             var train = Load(dataRoot, trainNames, settings.Width, settings.Height);

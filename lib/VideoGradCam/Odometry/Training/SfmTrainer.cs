@@ -17,8 +17,11 @@ namespace VideoGradCam.Odometry;
 /// poses), on the same snippets and loss.</param>
 public sealed record SfmTrainingOptions(int Epochs = 4, int BatchSize = 4, double LearningRate = 2e-4, int SequenceLength = 3,
     LossWeights? Weights = null, int Seed = Seeds.Default, double? InitialDepth = SfmTrainingOptions.StudyInitialDepth,
-    GivenTruth Given = GivenTruth.None)
+    GivenTruth Given = GivenTruth.None, double TranslationScale = SfmTrainingOptions.PortTranslationScale)
 {
+    /// <summary>The port's PoseNet translation output scale: a metre needs a raw output of 100.</summary>
+    public const double PortTranslationScale = 0.01;
+
     /// <summary>The workspace's starting depth of a fresh DepthNet, metres.</summary>
     public const double StudyInitialDepth = 5;
 
