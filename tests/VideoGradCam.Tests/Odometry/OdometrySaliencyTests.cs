@@ -124,5 +124,41 @@ public class OdometrySaliencyTests
         Assert.NotEqual(f.BaseLoss, f.SalientLoss);
         Assert.Equal((f.SalientLoss - f.BaseLoss) / (f.RandomLoss - f.BaseLoss), f.Ratio, 9);
         Assert.Equal((f.SalientLoss - f.BaseLoss) / (f.ShiftedLoss - f.BaseLoss), f.RatioShifted, 9);
+        Assert.True(double.IsNaN(f.RatioRandomMap));                                  // no layer size given: no random-map control
+
+        var withMap = RegressionFaithfulness.Check(model, snip, map, fraction: 0.125, randomTrials: 2, layerSize: (3, 8));
+        Assert.Equal(f.BaseLoss, withMap.BaseLoss, tolerance: 1e-6);                                 // the same masks, the same losses
+        Assert.Equal(f.RandomLoss, withMap.RandomLoss, tolerance: 1e-6);
+        Assert.Equal((withMap.SalientLoss - withMap.BaseLoss) / (withMap.RandomMapLoss - withMap.BaseLoss), withMap.RatioRandomMap, 9);
+        Assert.Equal(withMap.RandomMapLoss, RegressionFaithfulness.Check(model, snip, map, fraction: 0.125, randomTrials: 2, layerSize: (3, 8)).RandomMapLoss, tolerance: 1e-9);   // seeded
+        Assert.NotEqual(withMap.RandomMapLoss, RegressionFaithfulness.Check(model, snip, map, fraction: 0.125, randomTrials: 2, seed: 8, layerSize: (3, 8)).RandomMapLoss);
+    }
+
+    [Fact]
+    public void TheRandomMapIsDrawnAtTheLayersResolutionAndUpsampledAsGradCamMaps()
+    {
+        using var scope = NewDisposeScope();
+        var (cells, map) = RegressionFaithfulness.RandomLayerMap((5, 16), (40, 128), new Generator(1));
+        Assert.Equal(new long[] { 5, 16 }, cells.shape);
+        Assert.Equal(new long[] { 40, 128 }, map.shape);
+        // exactly the engine's upsampling of those cells (bilinear, align_corners = false)
+        var expected = nn.functional.interpolate(cells.view(1, 1, 5, 16), [40, 128], mode: InterpolationMode.Bilinear, align_corners: false)[0, 0];
+        Assert.True(map.allclose(expected, rtol: 0, atol: 1e-6));
+        // blobs of a cell's size, not scattered pixels: at most one local maximum per cell, where a pixel-resolution map has hundreds
+        Assert.InRange(LocalMaxima(OdometrySaliency.ToArray(map)), 1, 5 * 16);
+        Assert.True(LocalMaxima(OdometrySaliency.ToArray(RegressionFaithfulness.RandomLayerMap((40, 128), (40, 128), new Generator(1)).Map)) > 200);
+        // seeded: the same generator state gives the same map
+        Assert.True(RegressionFaithfulness.RandomLayerMap((5, 16), (40, 128), new Generator(1)).Map.allclose(map, rtol: 0, atol: 0));
+        Assert.Throws<ArgumentException>(() => RegressionFaithfulness.RandomLayerMap((0, 16), (40, 128), new Generator(1)));
+    }
+
+    /// <summary>Pixels strictly above their 4 neighbours (inside the frame).</summary>
+    static int LocalMaxima(float[,] m)
+    {
+        int h = m.GetLength(0), w = m.GetLength(1), count = 0;
+        for (int y = 1; y < h - 1; y++)
+            for (int x = 1; x < w - 1; x++)
+                if (m[y, x] > m[y - 1, x] && m[y, x] > m[y + 1, x] && m[y, x] > m[y, x - 1] && m[y, x] > m[y, x + 1]) count++;
+        return count;
     }
 }

@@ -185,7 +185,7 @@ public class StudySeedsTests
     [Fact]
     public void ClaimsOverSeedsShowMeanSdRangeAndHowManySeedsAgree()
     {
-        var claims = StudyClaims.Assess(ThreeSeeds, [1.5, 2.0, 0.8]);
+        var claims = StudyClaims.Assess(ThreeSeeds, TestFaithfulness.Of([1.5, 2.0, 0.8]));
         var consistency = Find(claims, "Grad-CAM on video");
         // mean 0.6, sample sd sqrt((0.09 + 0 + 0.09) / 2) = 0.3, range 0.3–0.9
         Assert.Contains("r3d18: pointing 0.60 ± 0.30 (0.30–0.90) (chance 0.20 ± 0.00 (0.20–0.20))", consistency.Value);
@@ -208,8 +208,8 @@ public class StudySeedsTests
     [Fact]
     public void OneSeedGivesTheSingleRunClaims()
     {
-        var one = StudyClaims.Assess([ThreeSeeds[1]], [1.5]);
-        var single = StudyClaims.Assess(ThreeSeeds[1], [1.5]);
+        var one = StudyClaims.Assess([ThreeSeeds[1]], TestFaithfulness.Of([1.5]));
+        var single = StudyClaims.Assess(ThreeSeeds[1], TestFaithfulness.Of([1.5]));
         Assert.Equal(single.Select(c => (c.Statement, c.Value, c.Rule, c.Verdict)), one.Select(c => (c.Statement, c.Value, c.Rule, c.Verdict)));
         Assert.All(one, c => { Assert.Null(c.SeedVerdicts); Assert.Null(c.SeedAgreement); Assert.DoesNotContain("±", c.Value); });
         Assert.Contains("r3d18: pointing 0.60 (chance 0.20)", Find(one, "Grad-CAM on video").Value);

@@ -76,7 +76,8 @@ public static class OdometrySaliency
         return new OdometryExplanation(ToArray3(frame), depth, error, negativeLoss, dofMaps, loss, pose, sizes, dofLayer ?? SfmCamModel.PoseLayer);
     }
 
-    internal static float[,] ToArray(Tensor t2d)
+    /// <summary>A [H,W] tensor as a float array (copied to the CPU).</summary>
+    public static float[,] ToArray(Tensor t2d)
     {
         using var c = t2d.detach().cpu().contiguous();
         int h = (int)c.shape[0], w = (int)c.shape[1];
