@@ -49,13 +49,13 @@ public sealed record OdometryFaithfulness(string Layer, double Fraction, IReadOn
     public SnippetSpread RatioShifted => SnippetSpread.Of(WithMap.Select(s => s.Result.RatioShifted));
 
     /// <summary>... / when masking the top pixels of a random map drawn at the layer's resolution.</summary>
-    public SnippetSpread RatioRandomMap => SnippetSpread.Of(WithMap.Select(s => s.Result.RatioRandomMap));
+    public SnippetSpread RatioRandomMap => SnippetSpread.Of(WithMap.Select(s => s.Result.RatioRandomMap ?? double.NaN));
 
     /// <summary>Snippets with a map where masking the salient pixels raises the loss more than both random pixels and the
     /// random map do (of <see cref="ComparedWithBoth"/>, those with both ratios).</summary>
     public int BeatBoth => WithMap.Count(s => s.Result.Ratio > 1 && s.Result.RatioRandomMap > 1);
 
-    public int ComparedWithBoth => WithMap.Count(s => double.IsFinite(s.Result.Ratio) && double.IsFinite(s.Result.RatioRandomMap));
+    public int ComparedWithBoth => WithMap.Count(s => double.IsFinite(s.Result.Ratio) && double.IsFinite(s.Result.RatioRandomMap ?? double.NaN));
 
     /// <summary>Spearman ρ between the trained and the randomised PoseNet's maps, and its absolute value.</summary>
     public SnippetSpread SanityRho => SnippetSpread.Of(WithMap.Select(s => s.SanityRho));

@@ -124,13 +124,13 @@ public class OdometrySaliencyTests
         Assert.NotEqual(f.BaseLoss, f.SalientLoss);
         Assert.Equal((f.SalientLoss - f.BaseLoss) / (f.RandomLoss - f.BaseLoss), f.Ratio, 9);
         Assert.Equal((f.SalientLoss - f.BaseLoss) / (f.ShiftedLoss - f.BaseLoss), f.RatioShifted, 9);
-        Assert.True(double.IsNaN(f.RatioRandomMap));                                  // no layer size given: no random-map control
+        Assert.Null(f.RatioRandomMap);                                                 // no layer size given: no random-map control
 
         var withMap = RegressionFaithfulness.Check(model, snip, map, fraction: 0.125, randomTrials: 2, layerSize: (3, 8));
         Assert.Equal(f.BaseLoss, withMap.BaseLoss, tolerance: 1e-6);                                 // the same masks, the same losses
         Assert.Equal(f.RandomLoss, withMap.RandomLoss, tolerance: 1e-6);
-        Assert.Equal((withMap.SalientLoss - withMap.BaseLoss) / (withMap.RandomMapLoss - withMap.BaseLoss), withMap.RatioRandomMap, 9);
-        Assert.Equal(withMap.RandomMapLoss, RegressionFaithfulness.Check(model, snip, map, fraction: 0.125, randomTrials: 2, layerSize: (3, 8)).RandomMapLoss, tolerance: 1e-9);   // seeded
+        Assert.Equal((withMap.SalientLoss - withMap.BaseLoss) / (withMap.RandomMapLoss!.Value - withMap.BaseLoss), withMap.RatioRandomMap!.Value, 9);
+        Assert.Equal(withMap.RandomMapLoss!.Value, RegressionFaithfulness.Check(model, snip, map, fraction: 0.125, randomTrials: 2, layerSize: (3, 8)).RandomMapLoss!.Value, tolerance: 1e-9);   // seeded
         Assert.NotEqual(withMap.RandomMapLoss, RegressionFaithfulness.Check(model, snip, map, fraction: 0.125, randomTrials: 2, seed: 8, layerSize: (3, 8)).RandomMapLoss);
     }
 

@@ -137,6 +137,26 @@ public class OdometryStudyTests
     }
 
     [Fact]
+    public void TheFaithfulnessVerbWritesTheNumbersAndRefusesBadOptions()
+    {
+        var (root, data, checkpoint) = UntrainedModelAndData();
+        var json = Path.Combine(root, "out", "faithfulness.json");
+        Assert.Equal(0, VideoGradCam.Commands.Cli.Run(["odometry-faithfulness", "--checkpoint", checkpoint, "--data", data, "--snippets", "3", "--out", json], new StringWriter()));
+        var written = File.ReadAllText(json);
+        Assert.Contains("\"Layer\": \"pose.conv2\"", written);                           // 16x6 cells at 64x24
+        Assert.Contains("\"measured\": 3", written);
+        Assert.Contains("\"HeldOutSnippets\": 5", written);
+        Assert.Contains("\"ratioRandomMap\"", written);
+        Assert.Contains("\"sanityAbsRho\"", written);
+        Assert.Contains("\"flowFullMotion\"", written);
+        var errors = new StringWriter();
+        Assert.Equal(2, VideoGradCam.Commands.Cli.Run(["odometry-faithfulness", "--checkpoint", checkpoint, "--data", data, "--snippets", "0"], new StringWriter(), errors));
+        Assert.Contains("--snippets", errors.ToString());
+        Assert.Equal(2, VideoGradCam.Commands.Cli.Run(["odometry-faithfulness", "--checkpoint", checkpoint, "--data", data, "--layer", "pose.conv9"], new StringWriter(), errors));
+        Assert.Contains("pose.conv9", errors.ToString());
+    }
+
+    [Fact]
     public void ExplainingASnippetWritesItsNumbersAPageAndAPicture()
     {
         var (root, data, checkpoint) = UntrainedModelAndData();

@@ -94,6 +94,8 @@ public class StudyClaimsTests
         Assert.Contains("sanity: ρ(trained, randomised PoseNet) 0.20 ± 0.00 (n = 20), mean |ρ| 0.20 (< 0.5: the maps change)", claim.Value);
         Assert.Contains("tz map 1.80 ± 0.00 (n = 20) with the full motion's flow, 1.90 ± 0.00 (n = 20) with tz's alone", claim.Value);
         Assert.Contains("ry map 0.90 ± 0.00 (n = 20) with the full motion's flow", claim.Value);
+        Assert.Contains("(the ry map puts less energy than a uniform map where the scene moves most)", claim.Value);
+        Assert.Contains("(the tz map concentrates where the scene moves most)", claim.Value);
         Assert.Contains("pose.conv3 (16×5 cells)", claim.Measure);
         Assert.DoesNotContain("conv4", claim.Measure);
         Assert.Equal("20 held-out snippets, 4 with a flat map left out", claim.Cases);

@@ -7,10 +7,10 @@ namespace VideoGradCam.Odometry;
 /// masked (mean over trials), and Ratio = (salient − base) / (random − base): above 1 when the map finds what the loss
 /// depends on. Scattered random pixels add many edges that blobs do not, so two controls mask blobs: the salient mask's own
 /// shape at a random circular shift (ShiftedLoss, RatioShifted), and the top pixels of a random map drawn at the explained
-/// layer's resolution and upsampled as Grad-CAM upsamples (RandomMapLoss, RatioRandomMap; NaN when the layer's size was not
+/// layer's resolution and upsampled as Grad-CAM upsamples (RandomMapLoss, RatioRandomMap; null when the layer's size was not
 /// given).</summary>
 public sealed record FaithfulnessResult(double BaseLoss, double SalientLoss, double RandomLoss, double Ratio, int MaskedPixels,
-    double ShiftedLoss, double RatioShifted, double RandomMapLoss = double.NaN, double RatioRandomMap = double.NaN);
+    double ShiftedLoss, double RatioShifted, double? RandomMapLoss = null, double? RatioRandomMap = null);
 
 /// <summary>
 /// A faithfulness check for regression saliency: mask (set to mid-grey, 0 in the [-1,1] input) the k most salient
@@ -57,10 +57,10 @@ public static class RegressionFaithfulness
         double baseLoss = losses[0], salient = losses[1];
         double random = losses.Skip(2).Take(randomTrials).Average();
         double shifted = losses.Skip(2 + randomTrials).Take(randomTrials).Average();
-        double randomMap = layerSize is null ? double.NaN : losses.Skip(2 + 2 * randomTrials).Average();
+        double? randomMap = layerSize is null ? null : losses.Skip(2 + 2 * randomTrials).Average();
         static double Ratio(double change, double control) => Math.Abs(control) < 1e-12 ? double.NaN : change / control;
         return new FaithfulnessResult(baseLoss, salient, random, Ratio(salient - baseLoss, random - baseLoss), k,
-            shifted, Ratio(salient - baseLoss, shifted - baseLoss), randomMap, Ratio(salient - baseLoss, randomMap - baseLoss));
+            shifted, Ratio(salient - baseLoss, shifted - baseLoss), randomMap, randomMap is { } m ? Ratio(salient - baseLoss, m - baseLoss) : null);
     }
 
     /// <summary>

@@ -200,8 +200,14 @@ public static class StudyClaims
         var full = f.FlowFullMotion;
         var alone = f.FlowDofAlone;
         if (OdometryFaithfulness.FlowDofs.Any(d => full[d].N > 0))
+        {
+            var below = OdometryFaithfulness.FlowDofs.Where(d => full[d].N > 0 && full[d].Mean < 1).ToList();
+            var above = OdometryFaithfulness.FlowDofs.Where(d => full[d].N > 0 && full[d].Mean > 1).ToList();
             parts.Add("flow-energy ratio (uniform map = 1): " + string.Join("; ", OdometryFaithfulness.FlowDofs.Select(d =>
-                $"{d} map {full[d].Format()} with the full motion's flow, {alone[d].Format()} with {d}'s alone")));
+                $"{d} map {full[d].Format()} with the full motion's flow, {alone[d].Format()} with {d}'s alone")) +
+                (below.Count > 0 ? $" (the {string.Join(" and ", below)} map{(below.Count > 1 ? "s put" : " puts")} less energy than a uniform map where the scene moves most)" : "") +
+                (above.Count > 0 ? $" (the {string.Join(" and ", above)} map{(above.Count > 1 ? "s concentrate" : " concentrates")} where the scene moves most)" : ""));
+        }
         else parts.Add("flow energy not measured (no true depth and poses)");
         bool enough = ratio.N >= MinOdometrySnippets;
         bool beatsBoth = f.ComparedWithBoth > 0 && f.BeatBoth * 2 > f.ComparedWithBoth;
