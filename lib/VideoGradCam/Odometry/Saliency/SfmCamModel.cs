@@ -59,12 +59,12 @@ public sealed class SfmCamModel(SfmLearner model, Tensor intrinsics, LossWeights
         var k = intrinsics.shape[0] == b ? intrinsics : intrinsics.expand(b, 3, 3);
         var photometric = ViewSynthesisLoss.PhotometricPerSample(target, references, k, [depth], [], pose.Pose, _w.OverValidPixels);
         var loss = photometric * _w.Photometric + ViewSynthesisLoss.SmoothnessPerSample([depth]) * _w.Smoothness;
-        var named = new Dictionary<string, Tensor>
+        var outputs = new Dictionary<string, Tensor>
         {
             ["loss"] = loss, ["pose"] = pose.Pose.reshape(b, -1), ["depth"] = depth[.., 0], ["photometric"] = photometric,
         };
         var activation = layer switch { PoseLayer => pose.Conv7, PoseMidLayer => pose.Conv4, DepthLayer => model.DepthNet.LastIconv1!, _ => captured! };
-        return new CamForward(named, activation, ActivationLayout.Image, 1, (1, (int)input.shape[2], (int)input.shape[3]));
+        return new CamForward(outputs, activation, ActivationLayout.Image, 1, (1, (int)input.shape[2], (int)input.shape[3]));
     }
 
     /// <summary>Runs <paramref name="run"/> (a PoseNet forward pass) with forward hooks on the named encoder convs
