@@ -271,16 +271,18 @@ public static class OdometryStudy
     /// <summary>The saliency maps of one held-out snippet of <paramref name="dataRoot"/> (any KITTI-layout or prepared folder;
     /// default: the middle of the first held-out sequence): the
     /// negative-loss Grad-CAM at every layer of <see cref="SfmCamModel.Layers"/>, the per-DoF maps (default: every DoF
-    /// of the motion to t+1) at <paramref name="dofLayer"/>, the photometric error map. The per-DoF maps default to
-    /// <see cref="SfmCamModel.PoseMidLayer"/>: the study's conv7 is a single cell at the profiles' frame sizes.</summary>
+    /// of the motion to t+1) at <paramref name="dofLayer"/>, the photometric error map. The per-DoF maps default to the
+    /// layer the study's faithfulness is measured at (<see cref="PoseLayerChoice.Deepest"/>: conv3 in quick, conv4 in full):
+    /// the study's conv7 is a single cell at the profiles' frame sizes.</summary>
     public static OdometryExplanation Explain(string checkpoint, string dataRoot, string? sequence = null, int? frame = null,
-        IReadOnlyList<(string Name, int Component, double Sign)>? dofs = null, string dofLayer = SfmCamModel.PoseMidLayer)
+        IReadOnlyList<(string Name, int Component, double Sign)>? dofs = null, string? dofLayer = null)
     {
         using var model = SfmLearner.Load(ModelFile(checkpoint));
         using var seq = LoadOne(dataRoot, model.Settings, sequence);
         int t = ResolveFrame(seq, model.Settings.SequenceLength, frame);
         using var scope = TorchSharp.torch.NewDisposeScope();
-        return OdometrySaliency.Explain(model, seq.Snippet([t], model.Settings.SequenceLength), dofs, dofLayer: dofLayer);
+        return OdometrySaliency.Explain(model, seq.Snippet([t], model.Settings.SequenceLength), dofs,
+            dofLayer: dofLayer ?? PoseLayerChoice.Deepest(model, width: seq.Width, height: seq.Height).Layer);
     }
 
     /// <summary>

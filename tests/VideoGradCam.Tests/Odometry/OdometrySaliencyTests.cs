@@ -65,7 +65,9 @@ public class OdometrySaliencyTests
         using var _ = model; using var __ = frames;
         var e = OdometrySaliency.Explain(model, snip, dofLayer: SfmCamModel.PoseMidLayer);
         var cam = new SfmCamModel(model, snip.Intrinsics);
-        foreach (var layer in SfmCamModel.Layers)
+        Assert.Equal([.. SfmCamModel.Layers, "pose.conv2"], e.NegativeLossMaps.Keys);   // and the deepest with 4x4 cells at 64x24 (16x6)
+        Assert.Equal((6, 16), e.LayerSizes!["pose.conv2"]);
+        foreach (var layer in e.NegativeLossMaps.Keys)
         {
             var expected = OdometryTestKit.PlainGradCam(cam, snip.Stacked(), o => -o["loss"].sum(), layer)[0];
             var got = tensor(e.NegativeLossMaps[layer].Cast<float>().ToArray(), expected.shape);

@@ -20,26 +20,26 @@ public static class PoseLayerChoice
     public const int MinSide = 4;
 
     /// <summary>Every encoder conv's activation size at the model's input size (<see cref="SfmSettings.Width"/> ×
-    /// <see cref="SfmSettings.Height"/>), shallow to deep: one PoseNet pass on a blank snippet.</summary>
-    public static IReadOnlyList<PoseLayerSize> Sizes(SfmLearner model)
+    /// <see cref="SfmSettings.Height"/>, or the size given), shallow to deep: one PoseNet pass on a blank snippet.</summary>
+    public static IReadOnlyList<PoseLayerSize> Sizes(SfmLearner model, int? width = null, int? height = null)
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         model.PoseNet.eval();
-        var s = model.Settings;
-        var target = zeros(1, 3, s.Height, s.Width);
-        var references = Enumerable.Range(0, s.SequenceLength - 1).Select(_ => zeros(1, 3, s.Height, s.Width)).ToArray();
+        int w = width ?? model.Settings.Width, h = height ?? model.Settings.Height;
+        var target = zeros(1, 3, h, w);
+        var references = Enumerable.Range(0, model.PoseNet.ReferenceCount).Select(_ => zeros(1, 3, h, w)).ToArray();
         SfmCamModel.WithEncoderOutputs(model.PoseNet, SfmCamModel.PoseEncoderLayers, () => model.PoseNet.call(target, references), out var activations);
         return SfmCamModel.PoseEncoderLayers.Select((layer, i) => new PoseLayerSize(layer, (int)activations[i].shape[2], (int)activations[i].shape[3])).ToList();
     }
 
     /// <summary>The deepest encoder conv whose map is at least <paramref name="minSide"/> cells high and wide at the model's
-    /// input size. A frame too small for even conv1 to qualify is refused.</summary>
-    public static PoseLayerSize Deepest(SfmLearner model, int minSide = MinSide)
+    /// input size (or the size given). A frame too small for even conv1 to qualify is refused.</summary>
+    public static PoseLayerSize Deepest(SfmLearner model, int minSide = MinSide, int? width = null, int? height = null)
     {
-        var sizes = Sizes(model);
+        var sizes = Sizes(model, width, height);
         return sizes.LastOrDefault(l => l.Height >= minSide && l.Width >= minSide)
-            ?? throw new ArgumentException($"At {model.Settings.Width}×{model.Settings.Height} no PoseNet layer has a map of at least {minSide}×{minSide} cells " +
-                                           $"({string.Join(", ", sizes)}): use larger frames.");
+            ?? throw new ArgumentException($"At {width ?? model.Settings.Width}×{height ?? model.Settings.Height} no PoseNet layer has a map of at least " +
+                                           $"{minSide}×{minSide} cells ({string.Join(", ", sizes)}): use larger frames.");
     }
 }
