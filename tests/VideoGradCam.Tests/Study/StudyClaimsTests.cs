@@ -88,12 +88,12 @@ public class StudyClaimsTests
     {
         var claim = Odometry(TestFaithfulness.Of(Ratios(20, 14), flat: 4, rho: 0.2, flowTz: 1.8, flowRy: 0.9));     // 14 of 20 above 1
         Assert.Equal(StudyClaims.Holds, claim.Verdict);
-        Assert.Contains("vs random pixels: ratio 1.20 ± 0.47 (n = 20), 14/20 (70%) above 1", claim.Value);
-        Assert.Contains("vs a random 16×5 map: ratio 1.20 ± 0.47 (n = 20), 14/20 (70%) above 1", claim.Value);
+        Assert.Contains("vs random pixels: ratio 1.20 ± 0.47 (median 1.50, n = 20), 14/20 (70%) above 1", claim.Value);
+        Assert.Contains("vs a random 16×5 map: ratio 1.20 ± 0.47 (median 1.50, n = 20), 14/20 (70%) above 1", claim.Value);
         Assert.Contains("both controls beaten on 14/20 (70%)", claim.Value);
-        Assert.Contains("sanity: ρ(trained, randomised PoseNet) 0.20 ± 0.00 (n = 20), mean |ρ| 0.20 (< 0.5: the maps change)", claim.Value);
-        Assert.Contains("tz map 1.80 ± 0.00 (n = 20) with the full motion's flow, 1.90 ± 0.00 (n = 20) with tz's alone", claim.Value);
-        Assert.Contains("ry map 0.90 ± 0.00 (n = 20) with the full motion's flow", claim.Value);
+        Assert.Contains("sanity: ρ(trained, randomised PoseNet) 0.20 ± 0.00 (median 0.20, n = 20), mean |ρ| 0.20 (< 0.5: the maps change)", claim.Value);
+        Assert.Contains("tz map 1.80 ± 0.00 (median 1.80, n = 20) with the full motion's flow, 1.90 ± 0.00 (median 1.90, n = 20) with tz's alone", claim.Value);
+        Assert.Contains("ry map 0.90 ± 0.00 (median 0.90, n = 20) with the full motion's flow", claim.Value);
         Assert.Contains("(the ry map puts less energy than a uniform map where the scene moves most)", claim.Value);
         Assert.Contains("(the tz map concentrates where the scene moves most)", claim.Value);
         Assert.Contains("pose.conv3 (16×5 cells)", claim.Measure);

@@ -297,9 +297,9 @@ public class StudySeedsTests
             var results = Results([ThreeSeeds[0]], [0.9]) with { Odometry = new { }, Faithfulness = faithfulness, Claims = StudyClaims.Assess(ThreeSeeds[0], faithfulness) };
             var page = Page(StudyReport.Write(results, folder));
             Assert.Contains("Negative-loss Grad-CAM at pose.conv3 (16×5 cells), on 24 of the 24 held-out snippets (4 with a flat map left out)", page);
-            Assert.Contains("<td style=\"text-align:left\">faithfulness ratio</td><td>1.20 ± 0.47 (n = 20)</td><td>14/20</td>", page);
-            Assert.Contains("<td style=\"text-align:left\">random-map ratio</td><td>1.20 ± 0.47 (n = 20)</td><td>14/20</td>", page);
-            Assert.Contains("<td style=\"text-align:left\">sanity ρ</td><td>0.20 ± 0.00 (n = 20)</td><td>—</td>", page);
+            Assert.Contains("<td style=\"text-align:left\">faithfulness ratio</td><td>1.20 ± 0.47 (n = 20)</td><td>1.50</td><td>14/20</td>", page);
+            Assert.Contains("<td style=\"text-align:left\">random-map ratio</td><td>1.20 ± 0.47 (n = 20)</td><td>1.50</td><td>14/20</td>", page);
+            Assert.Contains("<td style=\"text-align:left\">sanity ρ</td><td>0.20 ± 0.00 (n = 20)</td><td>0.20</td><td>—</td>", page);
             Assert.Contains("<td style=\"text-align:left\">flow energy, tz map, full motion</td><td>1.80 ± 0.00 (n = 20)</td>", page);
             Assert.Contains("Both controls beaten (salient masking raises the loss more than random pixels and than the random map) on 14/20 snippets", page);
             using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "metrics.json")));

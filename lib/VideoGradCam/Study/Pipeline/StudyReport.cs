@@ -201,9 +201,10 @@ public static class StudyReport
         var sb = new StringBuilder($"<p>Negative-loss Grad-CAM at {E(f.Layer)} ({f.LayerWidth}×{f.LayerHeight} cells), on {f.Snippets.Count} of the " +
             $"{f.HeldOutSnippets} held-out snippets ({flat} with a flat map left out); the top {f.Fraction:P0} pixels of the target frame masked " +
             $"to grey. Measured in {f.Seconds:0} s.</p>");
-        sb.Append("<table><tr><th>measure</th><th>mean ± sd (n)</th><th>above 1</th><th>what it compares</th></tr>");
+        sb.Append("<table><tr><th>measure</th><th>mean ± sd (n)</th><th>median</th><th>above 1</th><th>what it compares</th></tr>");
         foreach (var row in f.Rows())
             sb.Append($"<tr><td style=\"text-align:left\">{E(row.Measure)}</td><td>{(row.N == 0 ? "—" : row.N == 1 ? $"{row.Mean:0.00} (n = 1)" : $"{row.Mean:0.00} ± {row.Sd:0.00} (n = {row.N})")}</td>" +
+                      $"<td>{(row.N == 0 ? "—" : row.Median.ToString("0.00"))}</td>" +
                       $"<td>{(row.AboveOne is { } above && row.N > 0 ? $"{above}/{row.N}" : "—")}</td><td style=\"text-align:left\">{E(row.Compares)}</td></tr>");
         sb.Append($"</table><p>Both controls beaten (salient masking raises the loss more than random pixels and than the random map) on {f.BeatBoth}/{f.ComparedWithBoth} snippets. " +
                   $"Per-DoF maps at {E(f.DofLayer ?? "—")}, target sign = the sign of the true motion.</p>");
