@@ -25,6 +25,7 @@ public static class Cli
         TrainCommand.Verb,
         EvaluateCommand.Verb,
         PoseCeilingCommand.Verb,
+        OdometryFaithfulnessCommand.Verb,
         ExplainCommand.Verb,
         EvaluateCamCommand.Verb,
         ImportWeightsCommand.Verb,

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using VideoGradCam.Cam;
 using VideoGradCam.Odometry;
 using VideoGradCam.Runtime;
 
@@ -8,16 +9,91 @@ namespace VideoGradCam.Study;
 /// unknown monocular scale) and the ground-truth depth [H,W] in metres (0 = sky), when the data has it.</summary>
 public sealed record DepthSample(string Sequence, int Frame, float[,,] Image, float[,] Predicted, float[,]? GroundTruth);
 
-/// <summary>The faithfulness check on one snippet (its sequence and target frame); FlatMap: the map was constant.</summary>
-public sealed record SnippetFaithfulness(string Sequence, int Frame, FaithfulnessResult Result, bool FlatMap);
+/// <summary>Where the scene moves, against one per-DoF map of a snippet (<see cref="FlowEnergy"/>): the map's energy in the quarter
+/// of the pixels with the largest true optical flow, over a uniform map's (the area, 0.25). Two flows: the full true motion
+/// to t+1 (<paramref name="FullMotion"/>) and that DoF's true component alone (<paramref name="DofAlone"/>: tz alone expands
+/// the image from the focus of expansion, most on near points; ry alone shifts it almost uniformly, whatever the depth).</summary>
+/// <param name="Sign">the sign of the map's target: that of the true component, so the map shows what pushes the prediction
+/// towards the motion that happened.</param>
+/// <param name="FlatMap">the map was constant (all zero): both ratios are NaN.</param>
+public sealed record DofFlowEnergy(string Dof, double Sign, double FullMotion, double DofAlone, bool FlatMap);
 
-/// <summary>The faithfulness check of one layer's negative-loss map on a few held-out snippets, with the mean ratios
+/// <summary>The faithfulness check on one snippet (its sequence and target frame); FlatMap: the map was constant.
+/// SanityRho: the rank correlation of its map with the map of the same snippet by a PoseNet with re-initialised weights
+/// (<see cref="PoseNetRandomisation"/>; NaN when not measured). Flow: the per-DoF maps against the true optical flow (null
+/// when not measured or the data has no true depth and poses).</summary>
+public sealed record SnippetFaithfulness(string Sequence, int Frame, FaithfulnessResult Result, bool FlatMap,
+    double SanityRho = double.NaN, IReadOnlyList<DofFlowEnergy>? Flow = null);
+
+/// <summary>The faithfulness check of one layer's negative-loss map on held-out snippets, with the mean ratios
 /// (salient vs random pixels; salient vs the salient shape shifted). FlatMaps counts the snippets whose map was
 /// constant (a 1x1 activation, or no positive evidence): their "most salient" pixels are an arbitrary choice, so they
-/// are listed but left out of the means (NaN when every map is flat).</summary>
+/// are listed but left out of the means (NaN when every map is flat). The spreads below (mean ± sd over n) cover the
+/// snippets with a map; <see cref="HeldOutSnippets"/> is how many the held-out sequences have, measured or not.</summary>
+/// <param name="LayerHeight">the layer's map size in cells (0 when not recorded).</param>
+/// <param name="DofLayer">the layer of the per-DoF maps of <see cref="SnippetFaithfulness.Flow"/> (null when not measured).</param>
+/// <param name="Seconds">how long the measurement took.</param>
 public sealed record OdometryFaithfulness(string Layer, double Fraction, IReadOnlyList<SnippetFaithfulness> Snippets,
-    double MeanRatio, double MeanRatioShifted, int FlatMaps)
+    double MeanRatio, double MeanRatioShifted, int FlatMaps, int LayerHeight = 0, int LayerWidth = 0, int HeldOutSnippets = 0,
+    string? DofLayer = null, double Seconds = 0)
 {
+    /// <summary>The DoFs whose maps are compared with the flow: forward translation and yaw, the drive's two main motions.</summary>
+    public static readonly IReadOnlyList<string> FlowDofs = ["tz", "ry"];
+
+    IEnumerable<SnippetFaithfulness> WithMap => Snippets.Where(s => !s.FlatMap);
+
+    /// <summary>Loss rise when masking the salient pixels / when masking as many random pixels.</summary>
+    public SnippetSpread Ratio => SnippetSpread.Of(WithMap.Select(s => s.Result.Ratio));
+
+    /// <summary>... / when masking the salient shape at a random shift.</summary>
+    public SnippetSpread RatioShifted => SnippetSpread.Of(WithMap.Select(s => s.Result.RatioShifted));
+
+    /// <summary>... / when masking the top pixels of a random map drawn at the layer's resolution.</summary>
+    public SnippetSpread RatioRandomMap => SnippetSpread.Of(WithMap.Select(s => s.Result.RatioRandomMap ?? double.NaN));
+
+    /// <summary>Snippets with a map where masking the salient pixels raises the loss more than both random pixels and the
+    /// random map do (of <see cref="ComparedWithBoth"/>, those with both ratios).</summary>
+    public int BeatBoth => WithMap.Count(s => s.Result.Ratio > 1 && s.Result.RatioRandomMap > 1);
+
+    public int ComparedWithBoth => WithMap.Count(s => double.IsFinite(s.Result.Ratio) && double.IsFinite(s.Result.RatioRandomMap ?? double.NaN));
+
+    /// <summary>Spearman ρ between the trained and the randomised PoseNet's maps, and its absolute value.</summary>
+    public SnippetSpread SanityRho => SnippetSpread.Of(WithMap.Select(s => s.SanityRho));
+    public SnippetSpread SanityAbsRho => SnippetSpread.Of(WithMap.Select(s => Math.Abs(s.SanityRho)));
+
+    /// <summary>True when the maps change with the PoseNet's weights (mean |ρ| below <see cref="PoseNetRandomisation.Threshold"/>);
+    /// null when not measured.</summary>
+    public bool? SanityPasses => SanityAbsRho.N == 0 ? null : SanityAbsRho.Mean < PoseNetRandomisation.Threshold;
+
+    /// <summary>Per DoF (<see cref="FlowDofs"/>): the flow-energy ratio against the full true motion's flow.</summary>
+    public IReadOnlyDictionary<string, SnippetSpread> FlowFullMotion => Flow(f => f.FullMotion);
+
+    /// <summary>Per DoF: the flow-energy ratio against the flow of that DoF's true motion alone.</summary>
+    public IReadOnlyDictionary<string, SnippetSpread> FlowDofAlone => Flow(f => f.DofAlone);
+
+    /// <summary>Every number above as a table row: what it is, mean, sd, n, how many snippets exceed 1, what it compares.</summary>
+    public IReadOnlyList<FaithfulnessRow> Rows()
+    {
+        var rows = new List<FaithfulnessRow>
+        {
+            FaithfulnessRow.Of("faithfulness ratio", Ratio, "loss rise, salient pixels masked / as many random pixels masked"),
+            FaithfulnessRow.Of("random-map ratio", RatioRandomMap, $"... / the top pixels of a random {LayerWidth}×{LayerHeight} map (the layer's resolution, upsampled as Grad-CAM) masked"),
+            FaithfulnessRow.Of("shifted-shape ratio", RatioShifted, "... / the salient mask's own shape at a random shift masked"),
+            FaithfulnessRow.Of("sanity ρ", SanityRho, "Spearman ρ of each map with the map of a PoseNet re-initialised with a fixed seed " +
+                $"(the check passes if mean |ρ| < {PoseNetRandomisation.Threshold}; here {(SanityAbsRho.N > 0 ? SanityAbsRho.Mean.ToString("0.00") : "—")})"),
+        };
+        foreach (var d in FlowDofs)
+        {
+            rows.Add(FaithfulnessRow.Of($"flow energy, {d} map, full motion", FlowFullMotion[d],
+                $"share of the {d} map's energy in the 25% pixels with the largest true flow of the motion to t+1 / 0.25 (a uniform map's)"));
+            rows.Add(FaithfulnessRow.Of($"flow energy, {d} map, {d} alone", FlowDofAlone[d], $"the same with the flow of the true {d} alone"));
+        }
+        return rows;
+    }
+
+    IReadOnlyDictionary<string, SnippetSpread> Flow(Func<DofFlowEnergy, double> value) =>
+        FlowDofs.ToDictionary(d => d, d => SnippetSpread.Of(Snippets.SelectMany(s => s.Flow ?? []).Where(f => f.Dof == d).Select(value)));
+
     /// <summary>What the faithfulness of several layers' maps says, one line each, after a line on the reference a flat map
     /// gives: masking the top rows (an arbitrary band) of the frame. A map is judged against random pixels and that band.</summary>
     public static IReadOnlyList<string> Verdicts(IReadOnlyList<OdometryFaithfulness> layers)
@@ -39,6 +115,14 @@ public sealed record OdometryFaithfulness(string Layer, double Fraction, IReadOn
         }
         return lines;
     }
+}
+
+/// <summary>One number of <see cref="OdometryFaithfulness"/> over the snippets: mean, sample sd, median, n, how many exceed 1 (a ratio
+/// beating its control; not counted for ρ), and what it compares.</summary>
+public sealed record FaithfulnessRow(string Measure, double Mean, double Sd, double Median, int N, int? AboveOne, string Compares)
+{
+    public static FaithfulnessRow Of(string measure, SnippetSpread v, string compares) =>
+        new(measure, v.Mean, v.Sd, v.Median, v.N, measure.StartsWith("sanity", StringComparison.Ordinal) ? null : v.Above, compares);
 }
 
 /// <summary>
@@ -187,52 +271,142 @@ public static class OdometryStudy
     /// <summary>The saliency maps of one held-out snippet of <paramref name="dataRoot"/> (any KITTI-layout or prepared folder;
     /// default: the middle of the first held-out sequence): the
     /// negative-loss Grad-CAM at every layer of <see cref="SfmCamModel.Layers"/>, the per-DoF maps (default: every DoF
-    /// of the motion to t+1) at <paramref name="dofLayer"/>, the photometric error map. The per-DoF maps default to
-    /// <see cref="SfmCamModel.PoseMidLayer"/>: the study's conv7 is a single cell at the profiles' frame sizes.</summary>
+    /// of the motion to t+1) at <paramref name="dofLayer"/>, the photometric error map. The per-DoF maps default to the
+    /// layer the study's faithfulness is measured at (<see cref="PoseLayerChoice.Deepest"/>: conv3 in quick, conv4 in full):
+    /// the study's conv7 is a single cell at the profiles' frame sizes.</summary>
     public static OdometryExplanation Explain(string checkpoint, string dataRoot, string? sequence = null, int? frame = null,
-        IReadOnlyList<(string Name, int Component, double Sign)>? dofs = null, string dofLayer = SfmCamModel.PoseMidLayer)
+        IReadOnlyList<(string Name, int Component, double Sign)>? dofs = null, string? dofLayer = null)
     {
         using var model = SfmLearner.Load(ModelFile(checkpoint));
         using var seq = LoadOne(dataRoot, model.Settings, sequence);
         int t = ResolveFrame(seq, model.Settings.SequenceLength, frame);
         using var scope = TorchSharp.torch.NewDisposeScope();
-        return OdometrySaliency.Explain(model, seq.Snippet([t], model.Settings.SequenceLength), dofs, dofLayer: dofLayer);
+        return OdometrySaliency.Explain(model, seq.Snippet([t], model.Settings.SequenceLength), dofs,
+            dofLayer: dofLayer ?? PoseLayerChoice.Deepest(model, width: seq.Width, height: seq.Height).Layer);
     }
 
-    /// <summary>Masks the top <paramref name="fraction"/> pixels of the negative-loss map at <paramref name="layer"/>
-    /// (default: the study's, <see cref="SfmCamModel.PoseLayer"/>) on <paramref name="snippets"/> evenly spaced held-out
-    /// snippets and compares the loss increase with random pixels and with the salient shape shifted
-    /// (<see cref="RegressionFaithfulness"/>).</summary>
-    public static OdometryFaithfulness Faithfulness(string checkpoint, string dataRoot, string layer = SfmCamModel.PoseLayer,
-        int snippets = 4, double fraction = 0.1)
+    /// <summary>
+    /// The faithfulness of the regression maps on held-out snippets: masks the top <paramref name="fraction"/> pixels of each
+    /// snippet's negative-loss map at <paramref name="layer"/> (default: <see cref="PoseLayerChoice.Deepest"/>, the deepest
+    /// PoseNet conv whose map is at least 4×4 cells) and compares the loss increase with three controls: as many random pixels,
+    /// the salient shape shifted, and the top pixels of a random map drawn at the layer's resolution (five draws each, seeded per
+    /// snippet, <see cref="RegressionFaithfulness"/>). With <paramref name="sanity"/>, the same snippets are explained by a copy of the
+    /// model with a re-initialised PoseNet (<see cref="PoseNetRandomisation"/>) and the maps compared by rank correlation. With
+    /// <paramref name="flow"/> (data with true depth and poses), the per-DoF maps of tz and ry of the motion to t+1 are compared
+    /// with the true optical flow (<see cref="DofFlowEnergy"/>).
+    /// </summary>
+    /// <param name="snippets">at most this many, evenly spaced; null: every held-out snippet.</param>
+    public static OdometryFaithfulness Faithfulness(string checkpoint, string dataRoot, string? layer = null, int? snippets = null,
+        double fraction = 0.1, bool sanity = true, bool flow = true)
     {
         if (snippets < 1) throw new ArgumentException($"Need at least one snippet (got {snippets}).");
-        if (!SfmCamModel.Layers.Contains(layer)) throw new ArgumentException($"Unknown layer '{layer}': use {string.Join(", ", SfmCamModel.Layers)}.");
+        if (layer is not null && !SfmCamModel.IsLayer(layer)) throw new ArgumentException($"Unknown layer '{layer}': use {SfmCamModel.LayerNames}.");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         using var model = SfmLearner.Load(ModelFile(checkpoint));
         int length = model.Settings.SequenceLength;
+        var dofLayer = PoseLayerChoice.Deepest(model).Layer;
+        layer ??= dofLayer;
         var sequences = Load(dataRoot, HeldOutSequences(dataRoot, model.Settings), model.Settings.Width, model.Settings.Height);
+        SfmLearner? randomised = null;
         try
         {
             var all = sequences.SelectMany(s => s.Targets(length).Select(t => (Seq: s, Frame: t))).ToList();
-            int count = Math.Min(snippets, all.Count);
+            int count = Math.Min(snippets ?? all.Count, all.Count);
             var chosen = Enumerable.Range(0, count).Select(i => all[(int)((i + 0.5) * all.Count / count)]).ToList();
+            if (sanity) randomised = PoseNetRandomisation.RandomisedCopy(model);
             var results = new List<SnippetFaithfulness>();
-            int flat = 0;
-            foreach (var (seq, t) in chosen)
+            (int H, int W) size = (0, 0);
+            foreach (var group in chosen.GroupBy(c => c.Seq))
             {
-                using var scope = TorchSharp.torch.NewDisposeScope();
-                var snippet = seq.Snippet([t], length);
-                var map = OdometrySaliency.Explain(model, snippet, dofs: []).NegativeLossMaps[layer];
-                bool isFlat = OdometryExplanation.IsFlat(map);
-                if (isFlat) flat++;
-                results.Add(new SnippetFaithfulness(seq.Name, t, RegressionFaithfulness.Check(model, snippet, map, fraction), isFlat));
+                var seq = group.Key;
+                var frames = group.Select(c => c.Frame).ToList();
+                var (maps, layerSize) = SequenceSaliencyExplainer.Maps(model, seq, frames, layer);         // [N,H,W]
+                size = layerSize;
+                using var _ = maps;
+                using var randomMaps = randomised is null ? null : SequenceSaliencyExplainer.Maps(randomised, seq, frames, layer).Maps;
+                var rho = randomMaps is null ? null : PoseNetRandomisation.RankCorrelations(maps, randomMaps);
+                var flows = flow ? FlowEnergies(model, seq, frames, dofLayer) : null;
+                for (int i = 0; i < frames.Count; i++)
+                {
+                    using var scope = TorchSharp.torch.NewDisposeScope();
+                    var map = OdometrySaliency.ToArray(maps[i]);
+                    bool isFlat = OdometryExplanation.IsFlat(map);
+                    // each snippet its own seeded draws (random pixels, shifts, random maps): the controls do not repeat across snippets
+                    int seed = 7 + 100_000 * sequences.IndexOf(seq) + frames[i];
+                    var check = RegressionFaithfulness.Check(model, seq.Snippet([frames[i]], length), map, fraction, seed: seed, layerSize: layerSize);
+                    results.Add(new SnippetFaithfulness(seq.Name, frames[i], check, isFlat, rho?[i] ?? double.NaN, flows?[i]));
+                }
             }
             var informative = results.Where(r => !r.FlatMap).ToList();
             return new OdometryFaithfulness(layer, fraction, results,
-                MeanFinite(informative.Select(r => r.Result.Ratio)), MeanFinite(informative.Select(r => r.Result.RatioShifted)), flat);
+                MeanFinite(informative.Select(r => r.Result.Ratio)), MeanFinite(informative.Select(r => r.Result.RatioShifted)), results.Count(r => r.FlatMap),
+                size.H, size.W, all.Count, flow ? dofLayer : null, clock.Elapsed.TotalSeconds);
         }
-        finally { foreach (var s in sequences) s.Dispose(); }
+        finally
+        {
+            randomised?.Dispose();
+            foreach (var s in sequences) s.Dispose();
+        }
     }
+
+    /// <summary>The per-DoF maps (<see cref="OdometryFaithfulness.FlowDofs"/>, motion to t+1, sign of the true motion) of each
+    /// target frame against the true optical flow; null when the sequence has no true depth or poses.</summary>
+    static List<DofFlowEnergy>[]? FlowEnergies(SfmLearner model, SequenceFrames seq, IReadOnlyList<int> frames, string layer)
+    {
+        if (seq.Depth is null || seq.Poses is null) return null;
+        int length = model.Settings.SequenceLength, next = (length - 1) / 2;                 // t+1 among t-k..t-1, t+1..t+k
+        var truth = frames.Select(t => seq.ReferencePoses(t, length)[next]).ToList();        // [N][6], target -> t+1
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        var pose = TorchSharp.torch.tensor(truth.SelectMany(p => p.Select(v => (float)v)).ToArray(), [frames.Count, 6]);
+        var depth = seq.Depth.index_select(0, TorchSharp.torch.tensor(frames.Select(t => (long)t).ToArray()));   // [N,H,W]
+        var k = SequenceFrames.IntrinsicsTensor(seq.Intrinsics).unsqueeze(0).expand(frames.Count, 3, 3);
+        var full = RigidFlow.Magnitude(RigidFlow.Compute(depth, pose, k));                  // [N,H,W]
+        var result = frames.Select(_ => new List<DofFlowEnergy>()).ToArray();
+        foreach (var dof in OdometryFaithfulness.FlowDofs)
+        {
+            int d = PoseMath.DofNames.ToList().IndexOf(dof);
+            var signs = truth.Select(p => p[d] < 0 ? -1.0 : 1.0).ToList();
+            var bySign = frames.Select((t, i) => (t, s: signs[i])).ToDictionary(x => x.t, x => x.s);
+            var (maps, _) = SequenceSaliencyExplainer.Maps(model, seq, frames, layer,
+                t => new RegressionTarget("pose", SfmCamModel.PoseComponent(next, dof), bySign[t]));
+            var alone = RigidFlow.Magnitude(RigidFlow.Compute(depth, RigidFlow.Only(pose, dof), k));
+            for (int i = 0; i < frames.Count; i++)
+            {
+                var map = OdometrySaliency.ToArray(maps[i]);
+                bool flat = OdometryExplanation.IsFlat(map);
+                result[i].Add(new DofFlowEnergy(dof, signs[i], FlowEnergy.Of(map, OdometrySaliency.ToArray(full[i])).Ratio,
+                    FlowEnergy.Of(map, OdometrySaliency.ToArray(alone[i])).Ratio, flat));
+            }
+            maps.Dispose();
+        }
+        return result;
+    }
+
+    /// <summary>Held-out snippets the study measures the odometry maps on: at most 80 in quick (every one of the synthetic
+    /// drive's 76), at most 100 evenly spaced in full (of 396). At least 20 either way, what the claim needs.</summary>
+    public static int FaithfulnessSnippets(Profile profile) => profile == Profile.Full ? 100 : 80;
+
+    /// <summary>The study's faithfulness measurement (<see cref="Faithfulness"/> at the chosen layer, every control, the sanity
+    /// check and the flow energy, on <see cref="FaithfulnessSnippets"/> held-out snippets) of a trained checkpoint, cached in a
+    /// folder beside the checkpoint's (<c>&lt;checkpoint folder&gt;-faithfulness/</c>) keyed by the checkpoint: <c>reproduce</c>
+    /// measures it once and notebook 07 shows the same numbers.</summary>
+    public static OdometryFaithfulness EnsureFaithfulness(string checkpoint, string dataRoot, Profile profile, bool force = false)
+    {
+        var settings = SfmLearner.ReadSettings(ModelFile(checkpoint));
+        var heldOutNames = HeldOutSequences(dataRoot, settings);
+        var marker = Path.Combine(Folder(checkpoint), StepCache.MarkerName);
+        var checkpointKey = File.Exists(marker) ? File.ReadAllText(marker) : $"{new FileInfo(ModelFile(checkpoint)).Length}:{File.GetLastWriteTimeUtc(ModelFile(checkpoint)):O}";
+        var folder = Folder(checkpoint).TrimEnd(Path.DirectorySeparatorChar) + "-faithfulness";
+        int snippets = FaithfulnessSnippets(profile);
+        // version 2: each snippet draws its own controls
+        var config = new { version = 2, checkpoint = checkpointKey, heldOutNames, snippets, fraction = 0.1, dataRoot = Path.GetFullPath(dataRoot) };
+        StepCache.Ensure(folder, "odometry faithfulness", config, (dir, _) =>
+            AtomicFile.WriteAllText(Path.Combine(dir, FaithfulnessFileName), JsonSerializer.Serialize(Faithfulness(checkpoint, dataRoot, snippets: snippets), Json)), force);
+        return JsonSerializer.Deserialize<OdometryFaithfulness>(File.ReadAllText(Path.Combine(folder, FaithfulnessFileName)), Json)
+            ?? throw new InvalidDataException($"{Path.Combine(folder, FaithfulnessFileName)}: unreadable faithfulness measurement.");
+    }
+
+    const string FaithfulnessFileName = "faithfulness.json";
 
     /// <summary>Every sequence of the data but the last (all of them when there is only one).</summary>
     public static IReadOnlyList<string> TrainSequences(string dataRoot)

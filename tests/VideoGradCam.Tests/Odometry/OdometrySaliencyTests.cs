@@ -3,6 +3,9 @@ using static TorchSharp.torch;
 
 namespace VideoGradCam.Tests.Odometry;
 
+/// <summary>Every test here builds its model after <c>manual_seed(5)</c>: with other tests drawing from the global generator in
+/// between, the model differs from run to run, and a model whose map is nearly flat turns float noise into map differences.</summary>
+[Collection(SeededCollection.Name)]
 public class OdometrySaliencyTests
 {
     static (SfmLearner Model, Snippet Snippet, SequenceFrames Frames) Setup()
@@ -65,7 +68,9 @@ public class OdometrySaliencyTests
         using var _ = model; using var __ = frames;
         var e = OdometrySaliency.Explain(model, snip, dofLayer: SfmCamModel.PoseMidLayer);
         var cam = new SfmCamModel(model, snip.Intrinsics);
-        foreach (var layer in SfmCamModel.Layers)
+        Assert.Equal([.. SfmCamModel.Layers, "pose.conv2"], e.NegativeLossMaps.Keys);   // and the deepest with 4x4 cells at 64x24 (16x6)
+        Assert.Equal((6, 16), e.LayerSizes!["pose.conv2"]);
+        foreach (var layer in e.NegativeLossMaps.Keys)
         {
             var expected = OdometryTestKit.PlainGradCam(cam, snip.Stacked(), o => -o["loss"].sum(), layer)[0];
             var got = tensor(e.NegativeLossMaps[layer].Cast<float>().ToArray(), expected.shape);
@@ -124,5 +129,41 @@ public class OdometrySaliencyTests
         Assert.NotEqual(f.BaseLoss, f.SalientLoss);
         Assert.Equal((f.SalientLoss - f.BaseLoss) / (f.RandomLoss - f.BaseLoss), f.Ratio, 9);
         Assert.Equal((f.SalientLoss - f.BaseLoss) / (f.ShiftedLoss - f.BaseLoss), f.RatioShifted, 9);
+        Assert.Null(f.RatioRandomMap);                                                 // no layer size given: no random-map control
+
+        var withMap = RegressionFaithfulness.Check(model, snip, map, fraction: 0.125, randomTrials: 2, layerSize: (3, 8));
+        Assert.Equal(f.BaseLoss, withMap.BaseLoss, tolerance: 1e-6);                                 // the same masks, the same losses
+        Assert.Equal(f.RandomLoss, withMap.RandomLoss, tolerance: 1e-6);
+        Assert.Equal((withMap.SalientLoss - withMap.BaseLoss) / (withMap.RandomMapLoss!.Value - withMap.BaseLoss), withMap.RatioRandomMap!.Value, 9);
+        Assert.Equal(withMap.RandomMapLoss!.Value, RegressionFaithfulness.Check(model, snip, map, fraction: 0.125, randomTrials: 2, layerSize: (3, 8)).RandomMapLoss!.Value, tolerance: 1e-9);   // seeded
+        Assert.NotEqual(withMap.RandomMapLoss, RegressionFaithfulness.Check(model, snip, map, fraction: 0.125, randomTrials: 2, seed: 8, layerSize: (3, 8)).RandomMapLoss);
+    }
+
+    [Fact]
+    public void TheRandomMapIsDrawnAtTheLayersResolutionAndUpsampledAsGradCamMaps()
+    {
+        using var scope = NewDisposeScope();
+        var (cells, map) = RegressionFaithfulness.RandomLayerMap((5, 16), (40, 128), new Generator(1));
+        Assert.Equal(new long[] { 5, 16 }, cells.shape);
+        Assert.Equal(new long[] { 40, 128 }, map.shape);
+        // exactly the engine's upsampling of those cells (bilinear, align_corners = false)
+        var expected = nn.functional.interpolate(cells.view(1, 1, 5, 16), [40, 128], mode: InterpolationMode.Bilinear, align_corners: false)[0, 0];
+        Assert.True(map.allclose(expected, rtol: 0, atol: 1e-6));
+        // blobs of a cell's size, not scattered pixels: at most one local maximum per cell, where a pixel-resolution map has hundreds
+        Assert.InRange(LocalMaxima(OdometrySaliency.ToArray(map)), 1, 5 * 16);
+        Assert.True(LocalMaxima(OdometrySaliency.ToArray(RegressionFaithfulness.RandomLayerMap((40, 128), (40, 128), new Generator(1)).Map)) > 200);
+        // seeded: the same generator state gives the same map
+        Assert.True(RegressionFaithfulness.RandomLayerMap((5, 16), (40, 128), new Generator(1)).Map.allclose(map, rtol: 0, atol: 0));
+        Assert.Throws<ArgumentException>(() => RegressionFaithfulness.RandomLayerMap((0, 16), (40, 128), new Generator(1)));
+    }
+
+    /// <summary>Pixels strictly above their 4 neighbours (inside the frame).</summary>
+    static int LocalMaxima(float[,] m)
+    {
+        int h = m.GetLength(0), w = m.GetLength(1), count = 0;
+        for (int y = 1; y < h - 1; y++)
+            for (int x = 1; x < w - 1; x++)
+                if (m[y, x] > m[y - 1, x] && m[y, x] > m[y + 1, x] && m[y, x] > m[y, x - 1] && m[y, x] > m[y, x + 1]) count++;
+        return count;
     }
 }

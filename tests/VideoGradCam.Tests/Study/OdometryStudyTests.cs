@@ -100,6 +100,63 @@ public class OdometryStudyTests
     }
 
     [Fact]
+    public void TheStudysFaithfulnessCoversEveryHeldOutSnippetWithItsControlsSanityCheckAndFlowEnergy()
+    {
+        // A held-out sequence of 24 frames: 22 three-frame snippets, more than the 20 the odometry claim needs.
+        var root = TempDir();
+        var data = OdometryStudy.EnsureData(Path.Combine(root, "data"), Tiny with { Frames = 24 });
+        var checkpoint = Path.Combine(root, "ckpt", "untrained.sfm");
+        Directory.CreateDirectory(Path.GetDirectoryName(checkpoint)!);
+        using (var model = new SfmLearner(new SfmSettings(3, 64, 24, TrainSequences: ["00"]))) model.Save(checkpoint);
+
+        var f = OdometryStudy.EnsureFaithfulness(checkpoint, data, VideoGradCam.Runtime.Profile.Quick);
+        Assert.Equal("pose.conv2", f.Layer);                                         // the deepest with 4x4 cells at 64x24: 16x6
+        Assert.Equal((6, 16), (f.LayerHeight, f.LayerWidth));
+        Assert.Equal(22, f.HeldOutSnippets);
+        Assert.Equal(Enumerable.Range(1, 22), f.Snippets.Select(s => s.Frame));      // every one, in order
+        Assert.All(f.Snippets, s => Assert.Equal("01", s.Sequence));
+        int withMap = f.Snippets.Count(s => !s.FlatMap);
+        Assert.Equal(withMap, f.Ratio.N + f.Snippets.Count(s => !s.FlatMap && !double.IsFinite(s.Result.Ratio)));
+        Assert.Equal(withMap, f.SanityRho.N);                                         // a sanity ρ for every snippet with a map
+        Assert.All(f.Snippets.Where(s => !s.FlatMap), s => Assert.InRange(s.SanityRho, -1, 1));
+        Assert.All(f.Snippets, s => Assert.Equal(OdometryFaithfulness.FlowDofs, s.Flow!.Select(d => d.Dof)));
+        Assert.All(f.Snippets.SelectMany(s => s.Flow!), d => Assert.Equal(d.FlatMap, double.IsNaN(d.FullMotion)));
+        Assert.All(f.Snippets.SelectMany(s => s.Flow!).Where(d => d.Dof == "tz"), d => Assert.Equal(-1, d.Sign));   // the drive goes forward
+        Assert.True(f.Seconds > 0);
+        var ratios = f.Snippets.Where(s => !s.FlatMap).Select(s => s.Result.Ratio).Where(double.IsFinite).ToList();
+        if (ratios.Count > 1) Assert.Equal(Math.Sqrt(ratios.Sum(r => (r - ratios.Average()) * (r - ratios.Average())) / (ratios.Count - 1)), f.Ratio.Sd, 9);
+
+        // cached beside the checkpoint, keyed by it: the second call reads the file
+        var file = Path.Combine(root, "ckpt-faithfulness", "faithfulness.json");
+        var written = File.GetLastWriteTimeUtc(file);
+        Thread.Sleep(20);
+        var again = OdometryStudy.EnsureFaithfulness(checkpoint, data, VideoGradCam.Runtime.Profile.Quick);
+        Assert.Equal(written, File.GetLastWriteTimeUtc(file));
+        Assert.Equal(f.Snippets.Select(s => s.Result.Ratio), again.Snippets.Select(s => s.Result.Ratio));
+        Assert.Equal(f.SanityAbsRho, again.SanityAbsRho);
+    }
+
+    [Fact]
+    public void TheFaithfulnessVerbWritesTheNumbersAndRefusesBadOptions()
+    {
+        var (root, data, checkpoint) = UntrainedModelAndData();
+        var json = Path.Combine(root, "out", "faithfulness.json");
+        Assert.Equal(0, VideoGradCam.Commands.Cli.Run(["odometry-faithfulness", "--checkpoint", checkpoint, "--data", data, "--snippets", "3", "--out", json], new StringWriter()));
+        var written = File.ReadAllText(json);
+        Assert.Contains("\"Layer\": \"pose.conv2\"", written);                           // 16x6 cells at 64x24
+        Assert.Contains("\"measured\": 3", written);
+        Assert.Contains("\"HeldOutSnippets\": 5", written);
+        Assert.Contains("\"ratioRandomMap\"", written);
+        Assert.Contains("\"sanityAbsRho\"", written);
+        Assert.Contains("\"flowFullMotion\"", written);
+        var errors = new StringWriter();
+        Assert.Equal(2, VideoGradCam.Commands.Cli.Run(["odometry-faithfulness", "--checkpoint", checkpoint, "--data", data, "--snippets", "0"], new StringWriter(), errors));
+        Assert.Contains("--snippets", errors.ToString());
+        Assert.Equal(2, VideoGradCam.Commands.Cli.Run(["odometry-faithfulness", "--checkpoint", checkpoint, "--data", data, "--layer", "pose.conv9"], new StringWriter(), errors));
+        Assert.Contains("pose.conv9", errors.ToString());
+    }
+
+    [Fact]
     public void ExplainingASnippetWritesItsNumbersAPageAndAPicture()
     {
         var (root, data, checkpoint) = UntrainedModelAndData();

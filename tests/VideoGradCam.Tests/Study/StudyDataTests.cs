@@ -271,7 +271,7 @@ public class StudyDataEnvironmentTests
             foreach (var arch in ClassifierSettings.StudyModels)      // tiny models where the study keeps its checkpoints
                 ClassifierStudy.Train(view, ClassifierStudy.CheckpointFolder(arch, Profile.Quick),
                     new ClassifierSettings(arch, Frames: 4, Size: 32, Width: 4, HiddenSize: 8, Epochs: 1, BatchSize: 8, LearningRate: 1e-3, Seed: 1));
-            var figures = StudyPipeline.Figures(Profile.Quick, data, view, new StudyPipeline.OdometryReport(new { }, [], [], []));
+            var figures = StudyPipeline.Figures(Profile.Quick, data, view, new StudyPipeline.OdometryReport(new { }, [], []));
             Assert.Equal(5, figures.Count);                              // clap x2, wave for wave and smile, drink for drink and smile
             Assert.Contains(figures, f => f.Item2.Contains("hmdb51 has no ground-truth relevant frames"));
         }

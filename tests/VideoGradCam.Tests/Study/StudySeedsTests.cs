@@ -185,7 +185,7 @@ public class StudySeedsTests
     [Fact]
     public void ClaimsOverSeedsShowMeanSdRangeAndHowManySeedsAgree()
     {
-        var claims = StudyClaims.Assess(ThreeSeeds, [1.5, 2.0, 0.8]);
+        var claims = StudyClaims.Assess(ThreeSeeds, TestFaithfulness.Of([1.5, 2.0, 0.8]));
         var consistency = Find(claims, "Grad-CAM on video");
         // mean 0.6, sample sd sqrt((0.09 + 0 + 0.09) / 2) = 0.3, range 0.3–0.9
         Assert.Contains("r3d18: pointing 0.60 ± 0.30 (0.30–0.90) (chance 0.20 ± 0.00 (0.20–0.20))", consistency.Value);
@@ -208,8 +208,8 @@ public class StudySeedsTests
     [Fact]
     public void OneSeedGivesTheSingleRunClaims()
     {
-        var one = StudyClaims.Assess([ThreeSeeds[1]], [1.5]);
-        var single = StudyClaims.Assess(ThreeSeeds[1], [1.5]);
+        var one = StudyClaims.Assess([ThreeSeeds[1]], TestFaithfulness.Of([1.5]));
+        var single = StudyClaims.Assess(ThreeSeeds[1], TestFaithfulness.Of([1.5]));
         Assert.Equal(single.Select(c => (c.Statement, c.Value, c.Rule, c.Verdict)), one.Select(c => (c.Statement, c.Value, c.Rule, c.Verdict)));
         Assert.All(one, c => { Assert.Null(c.SeedVerdicts); Assert.Null(c.SeedAgreement); Assert.DoesNotContain("±", c.Value); });
         Assert.Contains("r3d18: pointing 0.60 (chance 0.20)", Find(one, "Grad-CAM on video").Value);
@@ -283,6 +283,32 @@ public class StudySeedsTests
             Assert.Contains("<tr><td>PoseNet fitted to the true poses</td><td>0.0911 ± 0.0311</td><td>396</td></tr>", page);
             Assert.Contains("<tr><td>mean training motion</td><td>0.0955 ± 0.0360</td><td>396</td></tr>", page);
             Assert.True(page.IndexOf("<td>SfMLearner</td>") < page.IndexOf("<td>PoseNet fitted"));
+        }
+        finally { Directory.Delete(folder, true); }
+    }
+
+    [Fact]
+    public void ReportShowsTheOdometryFaithfulnessAsMeanSdOverNWithItsControlsInThePageAndMetrics()
+    {
+        var folder = Directory.CreateTempSubdirectory("faithfulness-report").FullName;
+        try
+        {
+            var faithfulness = TestFaithfulness.Of(Enumerable.Range(0, 20).Select(i => i < 14 ? 1.5 : 0.5).ToList(), flat: 4, rho: 0.2, flowTz: 1.8);
+            var results = Results([ThreeSeeds[0]], [0.9]) with { Odometry = new { }, Faithfulness = faithfulness, Claims = StudyClaims.Assess(ThreeSeeds[0], faithfulness) };
+            var page = Page(StudyReport.Write(results, folder));
+            Assert.Contains("Negative-loss Grad-CAM at pose.conv3 (16×5 cells), on 24 of the 24 held-out snippets (4 with a flat map left out)", page);
+            Assert.Contains("<td style=\"text-align:left\">faithfulness ratio</td><td>1.20 ± 0.47 (n = 20)</td><td>1.50</td><td>14/20</td>", page);
+            Assert.Contains("<td style=\"text-align:left\">random-map ratio</td><td>1.20 ± 0.47 (n = 20)</td><td>1.50</td><td>14/20</td>", page);
+            Assert.Contains("<td style=\"text-align:left\">sanity ρ</td><td>0.20 ± 0.00 (n = 20)</td><td>0.20</td><td>—</td>", page);
+            Assert.Contains("<td style=\"text-align:left\">flow energy, tz map, full motion</td><td>1.80 ± 0.00 (n = 20)</td>", page);
+            Assert.Contains("Both controls beaten (salient masking raises the loss more than random pixels and than the random map) on 14/20 snippets", page);
+            using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "metrics.json")));
+            var f = metrics.RootElement.GetProperty("faithfulness");
+            Assert.Equal("pose.conv3", f.GetProperty("Layer").GetString());
+            Assert.Equal(20, f.GetProperty("ratio").GetProperty("N").GetInt32());
+            Assert.Equal(14, f.GetProperty("beatBoth").GetInt32());
+            Assert.True(f.GetProperty("sanityPasses").GetBoolean());
+            Assert.Equal(24, f.GetProperty("snippets").GetArrayLength());
         }
         finally { Directory.Delete(folder, true); }
     }

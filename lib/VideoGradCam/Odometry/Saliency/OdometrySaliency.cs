@@ -27,8 +27,10 @@ public sealed record OdometryExplanation(float[,,] Frame, float[,] Depth, float[
 
 /// <summary>
 /// Regression Grad-CAM for SfMLearner: the study's map (target = negative view-synthesis loss) on PoseNet's last
-/// encoder conv and on DepthNet's last decoder stage, per-DoF maps (target = one pose component with a sign), and the
-/// per-pixel photometric error map beside them. All through <see cref="CamEngine"/>.
+/// encoder conv, on conv4, on the deepest PoseNet conv with at least 4×4 cells at the snippet's size
+/// (<see cref="PoseLayerChoice"/>: where the study's faithfulness is measured) and on DepthNet's last decoder stage,
+/// per-DoF maps (target = one pose component with a sign), and the per-pixel photometric error map beside them. All
+/// through <see cref="CamEngine"/>.
 /// </summary>
 public static class OdometrySaliency
 {
@@ -48,7 +50,9 @@ public static class OdometrySaliency
         var sizes = new Dictionary<string, (int H, int W)>();
         double loss = 0; double[] pose = [];
         float[,] depth = new float[0, 0];
-        foreach (var layer in SfmCamModel.Layers)
+        int height = (int)snippet.Target.shape[2], width = (int)snippet.Target.shape[3];
+        var bySize = PoseLayerChoice.Sizes(model, width, height).LastOrDefault(l => l.Height >= PoseLayerChoice.MinSide && l.Width >= PoseLayerChoice.MinSide);
+        foreach (var layer in SfmCamModel.Layers.Concat(bySize is null ? Array.Empty<string>() : new[] { bySize.Layer }).Distinct())
         {
             using var r = engine.Explain(input, [new NegativeLossTarget()], layer);
             negativeLoss[layer] = ToArray(r.Maps[0, 0]);
@@ -76,7 +80,8 @@ public static class OdometrySaliency
         return new OdometryExplanation(ToArray3(frame), depth, error, negativeLoss, dofMaps, loss, pose, sizes, dofLayer ?? SfmCamModel.PoseLayer);
     }
 
-    internal static float[,] ToArray(Tensor t2d)
+    /// <summary>A [H,W] tensor as a float array (copied to the CPU).</summary>
+    public static float[,] ToArray(Tensor t2d)
     {
         using var c = t2d.detach().cpu().contiguous();
         int h = (int)c.shape[0], w = (int)c.shape[1];

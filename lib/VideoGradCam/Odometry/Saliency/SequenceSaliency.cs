@@ -37,27 +37,58 @@ public static class SequenceSaliencyExplainer
     public static SequenceSaliency Explain(SfmLearner model, SequenceFrames sequence, string layer = SfmCamModel.PoseMidLayer, int every = 1)
     {
         if (every < 1) throw new ArgumentException($"every must be at least 1 (got {every}).");
-        if (!SfmCamModel.Layers.Contains(layer)) throw new ArgumentException($"Unknown layer '{layer}': use {string.Join(", ", SfmCamModel.Layers)}.");
-        int length = model.Settings.SequenceLength;
-        var targets = sequence.Targets(length).Where((_, i) => i % every == 0).ToArray();
+        var targets = sequence.Targets(model.Settings.SequenceLength).Where((_, i) => i % every == 0).ToArray();
         var images = new List<Tensor>();
         var maps = new List<Tensor>();
         var losses = new List<double>();
         (int H, int W) size = (0, 0);
+        Run(model, sequence, targets, layer, null, (snippet, r) =>
+        {
+            size = ((int)r.RawMaps.shape[^2], (int)r.RawMaps.shape[^1]);
+            maps.Add(r.Maps[.., 0].cpu().MoveToOuterDisposeScope());                                   // [b,1,H,W] -> [b,H,W]
+            images.Add((snippet.Target.permute(0, 2, 3, 1) * 0.5 + 0.5).clamp(0, 1).cpu().MoveToOuterDisposeScope()); // [-1,1] -> [0,1], [b,H,W,3]
+            losses.AddRange(r.Outputs["loss"].cpu().to(float64).data<double>());
+        });
+        var allImages = cat(images, 0);
+        var allMaps = cat(maps, 0);
+        foreach (var t in images.Concat(maps)) t.Dispose();
+        return new SequenceSaliency(sequence.Name, layer, targets, allImages, allMaps, losses.ToArray(), size);
+    }
+
+    /// <summary>The Grad-CAM maps of the snippets around <paramref name="targets"/> (target frames of <paramref name="sequence"/>)
+    /// at <paramref name="layer"/>, a few snippets per backward pass: [N,H,W] in [0,1] on the CPU (a flat map is all zeros), and
+    /// the layer's activation size. <paramref name="target"/> gives each target frame's CAM target (default: the study's
+    /// negative loss); e.g. a per-DoF <see cref="RegressionTarget"/> whose sign follows that frame's true motion.</summary>
+    public static (Tensor Maps, (int H, int W) LayerSize) Maps(SfmLearner model, SequenceFrames sequence, IReadOnlyList<int> targets, string layer,
+        Func<int, ICamTarget>? target = null)
+    {
+        if (targets.Count == 0) throw new ArgumentException($"No target frame of sequence {sequence.Name} to explain.");
+        var maps = new List<Tensor>();
+        (int H, int W) size = (0, 0);
+        Run(model, sequence, targets, layer, target, (_, r) =>
+        {
+            size = ((int)r.RawMaps.shape[^2], (int)r.RawMaps.shape[^1]);
+            maps.Add(r.Maps[.., 0].cpu().MoveToOuterDisposeScope());                                   // [b,1,H,W] -> [b,H,W]
+        });
+        var all = cat(maps, 0);
+        foreach (var t in maps) t.Dispose();
+        return (all, size);
+    }
+
+    /// <summary>Explains the snippets around <paramref name="targets"/> in batches of <see cref="Batch"/>, each in its own dispose
+    /// scope: <paramref name="take"/> moves what it keeps out of it.</summary>
+    static void Run(SfmLearner model, SequenceFrames sequence, IReadOnlyList<int> targets, string layer, Func<int, ICamTarget>? target,
+        Action<Snippet, CamResult> take)
+    {
+        if (!SfmCamModel.IsLayer(layer)) throw new ArgumentException($"Unknown layer '{layer}': use {SfmCamModel.LayerNames}.");
+        int length = model.Settings.SequenceLength;
         foreach (var chunk in targets.Chunk(Batch))
         {
             using var scope = NewDisposeScope();
             var snippet = sequence.Snippet(chunk, length);
             var engine = new CamEngine(new SfmCamModel(model, snippet.Intrinsics), CamMethod.GradCam);
-            using var r = engine.Explain(snippet.Stacked(), chunk.Select(_ => (ICamTarget)new NegativeLossTarget()).ToList(), layer);
-            size = ((int)r.RawMaps.shape[^2], (int)r.RawMaps.shape[^1]);
-            maps.Add(r.Maps[.., 0].cpu().MoveToOuterDisposeScope());                                   // [b,1,H,W] -> [b,H,W]
-            images.Add((snippet.Target.permute(0, 2, 3, 1) * 0.5 + 0.5).clamp(0, 1).cpu().MoveToOuterDisposeScope()); // [-1,1] -> [0,1], [b,H,W,3]
-            losses.AddRange(r.Outputs["loss"].cpu().to(float64).data<double>());
+            using var r = engine.Explain(snippet.Stacked(), chunk.Select(t => target?.Invoke(t) ?? new NegativeLossTarget()).ToList(), layer);
+            take(snippet, r);
         }
-        var allImages = cat(images, 0);
-        var allMaps = cat(maps, 0);
-        foreach (var t in images.Concat(maps)) t.Dispose();
-        return new SequenceSaliency(sequence.Name, layer, targets, allImages, allMaps, losses.ToArray(), size);
     }
 }

@@ -3,6 +3,7 @@ using VideoGradCam.Cam;
 using VideoGradCam.Cam.Evaluation;
 using VideoGradCam.Cam.Metrics;
 using VideoGradCam.Models;
+using VideoGradCam.Odometry;
 
 namespace VideoGradCam.Study.Pipeline;
 
@@ -42,26 +43,26 @@ public static class StudyClaims
     public const string Holds = "holds", Partly = "partly holds", Fails = "does not hold", NotMeasured = "not measured";
 
     /// <param name="evaluations">architecture -> CAM evaluation (Grad-CAM at the model's default weighting is used).</param>
-    /// <param name="faithfulnessRatios">odometry: loss rise when masking salient pixels / when masking random ones, per snippet.</param>
+    /// <param name="odometry">the faithfulness of the odometry maps (<see cref="OdometryStudy.Faithfulness"/>): per held-out snippet,
+    /// the loss rise of masking the salient pixels against each control, the sanity check and the flow energy; null: not measured.</param>
     /// <param name="dataName">names the action data in "not measurable" values (e.g. hmdb51).</param>
-    /// <param name="faithfulnessSnippets">how many held-out snippets were measured, flat ones included (default: as many as ratios).</param>
-    public static IReadOnlyList<Claim> Assess(IReadOnlyDictionary<string, CamEvaluation> evaluations, IReadOnlyList<double>? faithfulnessRatios,
-        string dataName = "the synthetic set", int? faithfulnessSnippets = null) =>
-        Assess([evaluations], faithfulnessRatios, dataName, faithfulnessSnippets);
+    public static IReadOnlyList<Claim> Assess(IReadOnlyDictionary<string, CamEvaluation> evaluations, OdometryFaithfulness? odometry,
+        string dataName = "the synthetic set") =>
+        Assess([evaluations], odometry, dataName);
 
     /// <summary>The claims over several training seeds: <paramref name="bySeed"/>[k] is seed k's evaluations (same architectures).
     /// Each number is shown as mean ± sample sd (min–max); the verdict is the rule on the means; each seed's own verdict is
     /// kept in <see cref="Claim.SeedVerdicts"/>. One seed gives exactly the single-run claims.</summary>
-    /// <param name="faithfulnessRatios">odometry: SfMLearner is trained once, so this claim is the same for every seed.</param>
-    public static IReadOnlyList<Claim> Assess(IReadOnlyList<IReadOnlyDictionary<string, CamEvaluation>> bySeed, IReadOnlyList<double>? faithfulnessRatios,
-        string dataName = "the synthetic set", int? faithfulnessSnippets = null)
+    /// <param name="odometry">SfMLearner is trained once, so this claim is the same for every seed.</param>
+    public static IReadOnlyList<Claim> Assess(IReadOnlyList<IReadOnlyDictionary<string, CamEvaluation>> bySeed, OdometryFaithfulness? odometry,
+        string dataName = "the synthetic set")
     {
         if (bySeed.Count == 0) throw new ArgumentException("No seed's evaluations to assess.", nameof(bySeed));
         if (bySeed.Skip(1).Any(s => !s.Keys.Order().SequenceEqual(bySeed[0].Keys.Order())))
             throw new ArgumentException("Every seed needs the same models evaluated.", nameof(bySeed));
-        var claims = AssessMeans(bySeed, faithfulnessRatios, dataName, faithfulnessSnippets);
+        var claims = AssessMeans(bySeed, odometry, dataName);
         if (bySeed.Count == 1) return claims;
-        var perSeed = bySeed.Select(s => AssessMeans([s], faithfulnessRatios, dataName, faithfulnessSnippets)).ToList();
+        var perSeed = bySeed.Select(s => AssessMeans([s], odometry, dataName)).ToList();
         return claims.Select(c => c with
         {
             Rule = c.Verdict == NotMeasured || c.Statement == OdometryStatement ? c.Rule : $"{c.Rule} (applied to the means over {bySeed.Count} seeds)",
@@ -72,13 +73,12 @@ public static class StudyClaims
     static MethodScores GradCam(IReadOnlyDictionary<string, CamEvaluation> evaluations, string architecture) =>
         evaluations[architecture].Methods.First(m => m.Method == nameof(CamMethod.GradCam));
 
-    static List<Claim> AssessMeans(IReadOnlyList<IReadOnlyDictionary<string, CamEvaluation>> seeds, IReadOnlyList<double>? faithfulnessRatios,
-        string dataName, int? faithfulnessSnippets)
+    static List<Claim> AssessMeans(IReadOnlyList<IReadOnlyDictionary<string, CamEvaluation>> seeds, OdometryFaithfulness? odometry, string dataName)
     {
         // Every claim on the classifiers rests on the test clips of each model, in each seed.
         string clips = seeds[0].Count == 0 ? "" : $"{seeds[0].Values.First().Clips} test clips per model" + (seeds.Count > 1 ? $", {seeds.Count} seeds" : "");
         List<Claim> WithCases(List<Claim> claims) => claims.Select(c => c.Statement == OdometryStatement || c.Verdict == NotMeasured || clips.Length == 0 ? c : c with { Cases = clips }).ToList();
-        if (seeds.SelectMany(s => s.Values).Any(e => !e.HasGroundTruth)) return WithCases(WithoutGroundTruth(seeds, faithfulnessRatios, dataName, faithfulnessSnippets));
+        if (seeds.SelectMany(s => s.Values).Any(e => !e.HasGroundTruth)) return WithCases(WithoutGroundTruth(seeds, odometry, dataName));
         var evaluations = seeds[0];
         var claims = new List<Claim>();
         SeedSpread S(Func<IReadOnlyDictionary<string, CamEvaluation>, double> value) => SeedSpread.Of(seeds, value);
@@ -139,7 +139,7 @@ public static class StudyClaims
                 "holds if ρ ≥ 0.5 and both AUCs > 0.5; partly if both AUCs > 0.5",
                 rho.Mean >= 0.5 && aucR.Mean > 0.5 && aucL.Mean > 0.5 ? Holds : aucR.Mean > 0.5 && aucL.Mean > 0.5 ? Partly : Fails));
         }
-        claims.Add(Odometry(faithfulnessRatios, seeds.Count, faithfulnessSnippets));
+        claims.Add(Odometry(odometry, seeds.Count));
         return WithCases(claims);
     }
 
@@ -149,25 +149,80 @@ public static class StudyClaims
 
     const string OdometryStatement = "Odometry (regression) Grad-CAM maps are mostly meaningful";
 
-    static Claim Odometry(IReadOnlyList<double>? faithfulnessRatios, int seeds, int? measured = null)
+    /// <summary>The fewest held-out snippets with a map that the odometry claim may hold on.</summary>
+    public const int MinOdometrySnippets = 20;
+
+    /// <summary>
+    /// The odometry claim, from the faithfulness of the negative-loss maps at the measured layer. Holds when at least
+    /// <see cref="MinOdometrySnippets"/> snippets have a map, masking the salient pixels raises the loss more than both random
+    /// pixels and a random layer-resolution map on more than half of them, and the sanity check passes (the maps change when
+    /// the PoseNet's weights are re-initialised). Does not hold when the salient pixels beat neither control on most snippets.
+    /// Partly otherwise, with the reason in the value. The flow energy of the per-DoF maps is reported beside, not judged.
+    /// </summary>
+    public static Claim Odometry(OdometryFaithfulness? f) => Odometry(f, 1);
+
+    static Claim Odometry(OdometryFaithfulness? f, int seeds)
     {
         string once = seeds > 1 ? " (SfMLearner is trained once, not per seed)" : "";
-        const string measure = "per held-out snippet: loss rise when masking the 10% most salient pixels / when masking as many random pixels " +
-            "(negative-loss map at the PoseNet's conv4, as conv7 is 1x1 at this input size; snippets with a flat map are left out)";
-        var finite = faithfulnessRatios?.Where(double.IsFinite).ToList() ?? [];
-        int snippets = Math.Max(measured ?? finite.Count, finite.Count);
-        string flat = snippets > finite.Count ? $", {snippets - finite.Count} with a flat map left out" : "";
-        if (finite.Count > 0)
+        const string rule = "holds if at least 20 held-out snippets have a map, masking their 10% most salient pixels raises the loss more than " +
+            "both controls (random pixels and a random layer-resolution map) on more than half of them, and the sanity check passes " +
+            "(mean |ρ| between trained and randomised-PoseNet maps < 0.5); does not hold if the salient pixels beat neither control on most " +
+            "snippets; partly otherwise";
+        string layer = f is null ? "the PoseNet layer chosen by size" : f.LayerHeight > 0 ? $"{f.Layer} ({f.LayerWidth}×{f.LayerHeight} cells)" : f.Layer;
+        string measure = $"per held-out snippet, the negative-loss Grad-CAM map at {layer}, the deepest PoseNet conv whose map is at least " +
+            $"{PoseLayerChoice.MinSide}×{PoseLayerChoice.MinSide} cells at this input size (conv7 is 1x1): loss rise when masking its 10% most salient " +
+            "pixels / when masking as many random pixels, and / when masking the top 10% of a random map drawn at the layer's resolution " +
+            "(5 draws each, seeded per snippet); sanity check: Spearman ρ between the map and the map of the same snippet with the PoseNet re-initialised " +
+            "(all its layers, fixed seed); flow energy: per-DoF maps (tz, ry of the motion to t+1) against the true optical flow " +
+            "(share of map energy in the 25% pixels with the largest flow / 0.25, a uniform map's share). Snippets with a flat map are left out";
+        if (f is null) return new Claim(OdometryStatement, measure, "—", rule, NotMeasured);
+        var ratio = f.Ratio;
+        int flat = f.Snippets.Count(s => s.FlatMap);
+        string Of(int k, int n) => $"{k}/{n} ({(n == 0 ? 0 : 100.0 * k / n):0}%)";
+        string cases = $"{ratio.N} held-out snippet{(ratio.N == 1 ? "" : "s")}" +
+                       (flat > 0 ? $", {flat} with a flat map left out" : "") +
+                       (f.HeldOutSnippets > f.Snippets.Count ? $" (of {f.HeldOutSnippets} held out)" : "");
+        if (ratio.N == 0)
+            return new Claim(OdometryStatement, measure, f.Snippets.Count > 0 ? $"every map was flat ({f.Snippets.Count} snippets)" : "—", rule, NotMeasured)
+                { Cases = f.Snippets.Count > 0 ? cases : null };
+        var randomMap = f.RatioRandomMap;
+        var (sanity, absRho) = (f.SanityRho, f.SanityAbsRho);
+        var parts = new List<string>
         {
-            int faithful = finite.Count(r => r > 1);
-            double mean = finite.Average(), sd = finite.Count > 1 ? Math.Sqrt(finite.Sum(r => (r - mean) * (r - mean)) / (finite.Count - 1)) : 0;
-            return new Claim(OdometryStatement, measure,
-                $"mean ratio {mean:0.00} (sd {sd:0.00}, range {finite.Min():0.00}–{finite.Max():0.00}); {faithful}/{finite.Count} ({100.0 * faithful / finite.Count:0}%) above 1{once}",
-                "holds if most snippets (more than half) have a ratio above 1",
-                faithful * 2 > finite.Count ? Holds : faithful > 0 ? Partly : Fails) { Cases = $"{finite.Count} held-out snippet{(finite.Count == 1 ? "" : "s")}{flat}" };
+            $"vs random pixels: ratio {ratio.Format()}, {Of(ratio.Above, ratio.N)} above 1",
+            randomMap.N > 0 ? $"vs a random {f.LayerWidth}×{f.LayerHeight} map: ratio {randomMap.Format()}, {Of(randomMap.Above, randomMap.N)} above 1" : "random-map control not measured",
+            $"both controls beaten on {Of(f.BeatBoth, f.ComparedWithBoth)}",
+            $"vs the salient shape shifted: ratio {f.RatioShifted.Format()}, {Of(f.RatioShifted.Above, f.RatioShifted.N)} above 1",
+            absRho.N > 0
+                ? $"sanity: ρ(trained, randomised PoseNet) {sanity.Format()}, mean |ρ| {absRho.Mean:0.00} ({(f.SanityPasses == true ? "< 0.5: the maps change" : "≥ 0.5: the maps barely change")})"
+                : "sanity check not measured",
+        };
+        var full = f.FlowFullMotion;
+        var alone = f.FlowDofAlone;
+        if (OdometryFaithfulness.FlowDofs.Any(d => full[d].N > 0))
+        {
+            var below = OdometryFaithfulness.FlowDofs.Where(d => full[d].N > 0 && full[d].Mean < 1).ToList();
+            var above = OdometryFaithfulness.FlowDofs.Where(d => full[d].N > 0 && full[d].Mean > 1).ToList();
+            parts.Add("flow-energy ratio (uniform map = 1): " + string.Join("; ", OdometryFaithfulness.FlowDofs.Select(d =>
+                $"{d} map {full[d].Format()} with the full motion's flow, {alone[d].Format()} with {d}'s alone")) +
+                (below.Count > 0 ? $" (the {string.Join(" and ", below)} map{(below.Count > 1 ? "s put" : " puts")} less energy than a uniform map where the scene moves most)" : "") +
+                (above.Count > 0 ? $" (the {string.Join(" and ", above)} map{(above.Count > 1 ? "s concentrate" : " concentrates")} where the scene moves most)" : ""));
         }
-        return new Claim(OdometryStatement, measure, snippets > 0 ? $"every map was flat ({snippets} snippets)" : "—", "holds if most snippets (more than half) have a ratio above 1", NotMeasured)
-            { Cases = snippets > 0 ? $"0 held-out snippets{flat}" : null };
+        else parts.Add("flow energy not measured (no true depth and poses)");
+        bool enough = ratio.N >= MinOdometrySnippets;
+        bool beatsBoth = f.ComparedWithBoth > 0 && f.BeatBoth * 2 > f.ComparedWithBoth;
+        bool beatsPixels = ratio.Above * 2 > ratio.N, beatsMap = randomMap.N > 0 && randomMap.Above * 2 > randomMap.N;
+        bool sane = f.SanityPasses == true;
+        string verdict = enough && beatsBoth && sane ? Holds : !beatsPixels && !beatsMap ? Fails : Partly;
+        var reasons = new List<string>();
+        if (!enough) reasons.Add($"only {ratio.N} snippets with a map (the claim needs {MinOdometrySnippets})");
+        if (!beatsBoth) reasons.Add(!beatsPixels && !beatsMap ? "the salient pixels beat neither control on most snippets"
+            : !beatsPixels ? "the salient pixels do not beat random pixels on most snippets"
+            : !beatsMap ? "the salient pixels do not beat the random layer-resolution map on most snippets"
+            : "the salient pixels beat each control on most snippets, but both at once on only half or fewer");
+        if (!sane) reasons.Add(f.SanityPasses is null ? "the sanity check was not measured" : "the sanity check fails: the maps barely change with a randomised PoseNet");
+        string value = string.Join("; ", parts) + once + (reasons.Count > 0 && verdict != Holds ? $". Why not \"holds\": {string.Join("; ", reasons)}" : "");
+        return new Claim(OdometryStatement, measure, value, rule, verdict) { Cases = cases };
     }
 
     /// <summary>
@@ -175,8 +230,7 @@ public static class StudyClaims
     /// frames is "not measured" (never estimated); its value shows the parts that are measurable here (accuracy, rank
     /// correlations). The deletion/insertion and sanity results stay in the CAM table.
     /// </summary>
-    static List<Claim> WithoutGroundTruth(IReadOnlyList<IReadOnlyDictionary<string, CamEvaluation>> seeds, IReadOnlyList<double>? faithfulnessRatios, string dataName,
-        int? faithfulnessSnippets)
+    static List<Claim> WithoutGroundTruth(IReadOnlyList<IReadOnlyDictionary<string, CamEvaluation>> seeds, OdometryFaithfulness? odometry, string dataName)
     {
         var evaluations = seeds[0];
         string none = $"not measurable on {dataName} (no ground truth)";
@@ -209,7 +263,7 @@ public static class StudyClaims
             claims.Add(new Claim("The 3D net's Grad-CAM follows the CNN-LSTM's pattern over time",
                 "rank correlation of per-frame importance between R3D-18 and CNN-LSTM on the same clips; each model's temporal AUC",
                 $"mean ρ {S(FrameImportanceRho).Format("0.00")}; temporal AUC {none}", "needs relevant frames for the temporal AUC", NotMeasured));
-        claims.Add(Odometry(faithfulnessRatios, seeds.Count, faithfulnessSnippets));
+        claims.Add(Odometry(odometry, seeds.Count));
         return claims;
     }
 }

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Plotly.NET;
 using VideoGradCam.Cam.Evaluation;
+using VideoGradCam.Odometry;
 using VideoGradCam.Plots;
 using VideoGradCam.Runtime;
 using VideoGradCam.Training;
@@ -23,7 +24,8 @@ public sealed record StudyResults
     public required IReadOnlyDictionary<string, EvaluationReport> Accuracy { get; init; }
     public required IReadOnlyList<Claim> Claims { get; init; }
     public required IReadOnlyList<(string Heading, string Caption, GenericChart Chart)> Figures { get; init; }
-    public IReadOnlyList<double>? FaithfulnessRatios { get; init; }
+    /// <summary>The faithfulness of the odometry maps the odometry claim reads (null: not measured).</summary>
+    public OdometryFaithfulness? Faithfulness { get; init; }
     public object? Odometry { get; init; }
     /// <summary>The odometry ATE table as the report shows it: SfMLearner, the pose ceiling (when the data has poses), both baselines.</summary>
     public IReadOnlyList<Odometry.AteRow> OdometryAte { get; init; } = [];
@@ -92,6 +94,7 @@ public static class StudyReport
         {
             page.Heading("Visual odometry (SfMLearner)");
             if (r.OdometryAte.Count > 0) page.Html(AteTable(r.OdometryAte));
+            if (r.Faithfulness is { } f) page.Heading("Faithfulness of the regression maps", 3).Html(FaithfulnessTable(f));
             // The full summary (depth errors, per-DoF agreement, snippet spacing, faithfulness per snippet) is a download, not a page block.
             AtomicFile.WriteAllText(Path.Combine(folder, "odometry.json"), JsonSerializer.Serialize(r.Odometry, Json));
             page.Html("<p>Depth errors, per-DoF pose agreement, snippet spacing and the faithfulness of every snippet: " +
@@ -110,7 +113,7 @@ public static class StudyReport
             accuracy = AccuracyMetrics(r.Accuracy),
             cam = CamMetrics(r.Cam),
             odometry = r.Odometry,
-            faithfulness = r.FaithfulnessRatios,
+            faithfulness = r.Faithfulness is { } faithful ? StudyPipeline.FaithfulnessSummary(faithful) : null,
             steps = r.Steps,
             notebooks = r.Notebooks.Select(n => new { n.Notebook, n.Passed, n.Seconds }),
         }, Json)!;
@@ -189,6 +192,23 @@ public static class StudyReport
         var sb = new StringBuilder("<table><tr><th>method</th><th>ATE (m, mean ± sd)</th><th>snippets</th></tr>");
         foreach (var row in rows) sb.Append($"<tr><td>{E(row.Method)}</td><td>{row.Mean:0.0000} ± {row.Std:0.0000}</td><td>{row.Snippets}</td></tr>");
         return sb.Append("</table>").ToString();
+    }
+
+    /// <summary>The odometry claim's numbers: each ratio as mean ± sd over the snippets with a map, and how many beat 1.</summary>
+    static string FaithfulnessTable(OdometryFaithfulness f)
+    {
+        int flat = f.Snippets.Count(s => s.FlatMap);
+        var sb = new StringBuilder($"<p>Negative-loss Grad-CAM at {E(f.Layer)} ({f.LayerWidth}×{f.LayerHeight} cells), on {f.Snippets.Count} of the " +
+            $"{f.HeldOutSnippets} held-out snippets ({flat} with a flat map left out); the top {f.Fraction:P0} pixels of the target frame masked " +
+            $"to grey. Measured in {f.Seconds:0} s.</p>");
+        sb.Append("<table><tr><th>measure</th><th>mean ± sd (n)</th><th>median</th><th>above 1</th><th>what it compares</th></tr>");
+        foreach (var row in f.Rows())
+            sb.Append($"<tr><td style=\"text-align:left\">{E(row.Measure)}</td><td>{(row.N == 0 ? "—" : row.N == 1 ? $"{row.Mean:0.00} (n = 1)" : $"{row.Mean:0.00} ± {row.Sd:0.00} (n = {row.N})")}</td>" +
+                      $"<td>{(row.N == 0 ? "—" : row.Median.ToString("0.00"))}</td>" +
+                      $"<td>{(row.AboveOne is { } above && row.N > 0 ? $"{above}/{row.N}" : "—")}</td><td style=\"text-align:left\">{E(row.Compares)}</td></tr>");
+        sb.Append($"</table><p>Both controls beaten (salient masking raises the loss more than random pixels and than the random map) on {f.BeatBoth}/{f.ComparedWithBoth} snippets. " +
+                  $"Per-DoF maps at {E(f.DofLayer ?? "—")}, target sign = the sign of the true motion.</p>");
+        return sb.ToString();
     }
 
     static string AccuracyTable(IReadOnlyDictionary<string, EvaluationReport> accuracy)
