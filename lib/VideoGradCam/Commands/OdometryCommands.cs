@@ -10,7 +10,8 @@ namespace VideoGradCam.Commands;
 public static class OdometryCommands
 {
     /// <summary>How the odometry verbs write their JSON (snake_case, indented).</summary>
-    internal static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    internal static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     /// <summary>A comma-separated list option (sequence names), or null when absent.</summary>
     internal static List<string>? ListOption(Args a, string name) =>
@@ -154,8 +155,10 @@ public static class OdometryCommands
             if (!targets.Contains(frame))
                 throw new UsageException($"Frame {frame} of sequence {parts[0]} has no {st.SequenceLength}-frame snippet (targets {targets[0]}..{targets[^1]}).");
             var snippet = seq.Snippet([frame], st.SequenceLength);
-            var e = OdometrySaliency.Explain(sfm, snippet, dofLayer: SfmCamModel.PoseMidLayer);
-            var faith = RegressionFaithfulness.Check(sfm, snippet, e.NegativeLossMaps[SfmCamModel.PoseLayer], fraction, targetOnly: targetOnly);
+            var layer = PoseLayerChoice.Deepest(sfm, width: st.Width, height: st.Height).Layer;
+            var e = OdometrySaliency.Explain(sfm, snippet, dofLayer: layer);
+            var faith = RegressionFaithfulness.Check(sfm, snippet, e.NegativeLossMaps[layer], fraction, targetOnly: targetOnly,
+                layerSize: e.LayerSizes![layer]);
             var report = new
             {
                 Sequence = parts[0], Frame = frame, e.Loss, e.Pose, Faithfulness = faith,
@@ -167,11 +170,12 @@ public static class OdometryCommands
             // The picture beside the numbers: an offline page and, when Chromium is there, its PNG (2x).
             var page = Path.ChangeExtension(output, ".html");
             new FigurePage($"Odometry saliency, sequence {parts[0]} frame {frame}").Figure(OdometryPlots.SaliencyPanel(e),
-                $"Negative view-synthesis loss Grad-CAM, per-DoF maps at {SfmCamModel.PoseMidLayer}, photometric error; faithfulness ratio {faith.Ratio:0.00}.").Save(page);
+                $"Negative view-synthesis loss Grad-CAM, per-DoF maps at {layer} (the deepest PoseNet layer with at least {PoseLayerChoice.MinSide}×{PoseLayerChoice.MinSide} cells), photometric error; faithfulness at {layer}: ratio {faith.Ratio:0.00}.").Save(page);
             Screenshots(page);
             Console.WriteLine($"odometry-explain: loss {e.Loss:0.0000}; faithfulness (top {fraction:P0} pixels) salient +{faith.SalientLoss - faith.BaseLoss:0.0000} " +
                 $"vs random pixels +{faith.RandomLoss - faith.BaseLoss:0.0000} (ratio {faith.Ratio:0.00}) " +
-                $"vs the salient shape shifted +{faith.ShiftedLoss - faith.BaseLoss:0.0000} (ratio {faith.RatioShifted:0.00}); wrote {output}, {Path.ChangeExtension(output, ".html")}" +
+                $"vs the salient shape shifted +{faith.ShiftedLoss - faith.BaseLoss:0.0000} (ratio {faith.RatioShifted:0.00})" +
+                (faith.RatioRandomMap is { } rm ? $" vs random maps at {layer} (ratio {rm:0.00})" : "") + $"; wrote {output}, {Path.ChangeExtension(output, ".html")}" +
                 (File.Exists(Path.ChangeExtension(output, ".png")) ? $" and {Path.ChangeExtension(output, ".png")}" : ""));
         }
         finally { seq.Dispose(); }

@@ -167,6 +167,15 @@ public class OdometryStudyTests
         Assert.Contains("Odometry saliency", File.ReadAllText(Path.ChangeExtension(json, ".html")));
         Assert.True(new FileInfo(Path.ChangeExtension(json, ".png")).Length > 10_000);
         Assert.Equal(["snippet.html", "snippet.json", "snippet.png"], Directory.GetFiles(Path.GetDirectoryName(json)!).Select(Path.GetFileName).Order());
+        // The faithfulness is measured at the layer the study judges (the deepest with at least 4x4 cells), with the
+        // random-map control at that layer's resolution.
+        using var sfm = SfmLearner.Load(checkpoint);
+        var layer = PoseLayerChoice.Deepest(sfm).Layer;
+        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(json));
+        var faith = doc.RootElement.GetProperty("faithfulness");
+        Assert.Equal(System.Text.Json.JsonValueKind.Number, faith.GetProperty("ratio_random_map").ValueKind);
+        Assert.True(doc.RootElement.GetProperty("negative_loss_maps").TryGetProperty(layer, out _), $"no map at {layer}");
+        Assert.True(doc.RootElement.GetProperty("dof_maps").EnumerateObject().Any(), "no per-DoF maps");
     }
 
     [Fact]
