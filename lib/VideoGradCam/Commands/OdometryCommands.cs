@@ -50,6 +50,7 @@ public static class OdometryCommands
             Epochs = a.Int("epochs", d.Epochs), BatchSize = a.Int("batch-size", d.BatchSize), LearningRate = a.Double("lr", d.LearningRate),
             SequenceLength = a.Int("sequence-length", 5), Seed = a.Int("seed", d.Seed), InitialDepth = initialDepth,
             TranslationScale = a.Double("translation-scale", d.TranslationScale),
+            ForwardTranslationScale = a.Optional("forward-translation-scale") is null ? d.ForwardTranslationScale : a.Double("forward-translation-scale", 0),
             Weights = new LossWeights(a.Double("photo-loss-weight", w.Photometric), a.Double("mask-loss-weight", w.Explainability),
                 a.Double("smooth-loss-weight", w.Smoothness), mean == "valid"),
             Given = a.Optional("given") switch
@@ -61,6 +62,7 @@ public static class OdometryCommands
         int width = a.Int("width", synth.Width), height = a.Int("height", synth.Height);
         var trainNames = ListOption(a, "train-sequences");
         var resume = a.Flag("resume");
+        if (o.ForwardTranslationScale is { } f && !(f > 0)) throw new UsageException($"--forward-translation-scale {f}: must be positive.");
         if (!(o.TranslationScale > 0)) throw new UsageException($"--translation-scale {o.TranslationScale}: must be positive (the port's is 0.01).");
         if (o.SequenceLength is not (3 or 5)) throw new UsageException("--sequence-length must be 3 or 5.");
         if (o.Epochs < 1 || o.BatchSize < 1) throw new UsageException("--epochs and --batch-size must be positive.");
@@ -73,7 +75,7 @@ public static class OdometryCommands
         try
         {
             var settings = new SfmSettings(o.SequenceLength, width, height, o.LossWeights.Explainability > 0, trainNames,
-                SfmTrainer.MeanMotion(sequences), o.LossWeights, o.TranslationScale);
+                SfmTrainer.MeanMotion(sequences), o.LossWeights, o.TranslationScale, o.ForwardTranslationScale);
             using var sfm = SfmTrainer.NewModel(settings, o);
             if (resume && !File.Exists(SfmTrainer.ProgressFile(output)))
                 Console.Error.WriteLine($"odometry-train: nothing to resume at {output} (no unfinished run); training from the start.");

@@ -36,6 +36,7 @@ public static class TrainCommand
             Opt.Computed("initial-depth", "SfMLearner: a fresh DepthNet's depth in metres, or port", "METRES", "the study's"),
             Opt.Computed("train-sequences", "SfMLearner: training sequences, comma-separated", "00,01", "all but the last"),
             Opt.Value("translation-scale", "SfMLearner: the PoseNet's translation output scale (the port's is 0.01)", "S", p => SfmTrainingOptions.ForProfile(p).TranslationScale),
+            Opt.Computed("forward-translation-scale", "SfMLearner: the forward translation's (tz) own output scale", "S", "the translation scale"),
             Opt.Value("given", "SfMLearner diagnosis: train with the true depth (depth: only the PoseNet learns) or the true poses (pose) given", "none|depth|pose", "none"),
             Opt.Profile,
         ], Run);

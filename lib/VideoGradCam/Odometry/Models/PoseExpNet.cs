@@ -31,6 +31,11 @@ public sealed class PoseExpNet : Module<Tensor, Tensor[], PoseOutput>
     /// that metre-sized steps are reachable in a short budget (an option of <see cref="SfmSettings"/>).</summary>
     public double TranslationScale { get; init; } = 0.01;
 
+    /// <summary>The scale of the forward translation (tz, along the optical axis) alone; null: <see cref="TranslationScale"/>.
+    /// A larger forward scale lets a short run learn how far the camera drives without making sideways slides cheaper
+    /// than turns.</summary>
+    public double? ForwardTranslationScale { get; init; }
+
     public PoseExpNet(int referenceCount = 2, bool outputExplainability = false) : base(nameof(PoseExpNet))
     {
         if (referenceCount < 1) throw new ArgumentOutOfRangeException(nameof(referenceCount), "needs at least one reference frame");
@@ -72,7 +77,10 @@ public sealed class PoseExpNet : Module<Tensor, Tensor[], PoseOutput>
         var c5 = conv5.call(c4); var c6 = conv6.call(c5); var c7 = conv7.call(c6);
         var pose = pose_pred.call(c7).mean([3]).mean([2]);          // [B,6N]
         pose = pose.view(pose.shape[0], ReferenceCount, 6);          // [B,N,6]
-        pose = cat([pose[.., .., ..3] * TranslationScale, pose[.., .., 3..] * 0.01], 2);   // translation, rotation
+        double forward = ForwardTranslationScale ?? TranslationScale;
+        pose = forward == TranslationScale
+            ? cat([pose[.., .., ..3] * TranslationScale, pose[.., .., 3..] * 0.01], 2)       // translation, rotation
+            : cat([pose[.., .., ..2] * TranslationScale, pose[.., .., 2..3] * forward, pose[.., .., 3..] * 0.01], 2);
         if (!OutputExplainability) return new PoseOutput(pose, [], c7, c4);
         var u5 = CropTo(upconv5!.call(c5), c4);
         var u4 = CropTo(upconv4!.call(u5), c3);

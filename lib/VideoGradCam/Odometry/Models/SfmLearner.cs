@@ -10,8 +10,11 @@ namespace VideoGradCam.Odometry;
 /// <summary>What a checkpoint records beside the weights; <paramref name="Loss"/>: the loss it was trained with (the
 /// negative-loss Grad-CAM explains that loss; null in older checkpoints, which were trained with <see cref="LossWeights.Port"/>).</summary>
 /// <param name="TranslationScale">the PoseNet's translation output scale (the port's 0.01; see <see cref="PoseExpNet.TranslationScale"/>).</param>
+/// <param name="ForwardTranslationScale">the forward translation's (tz) own scale; 0 or null: <paramref name="TranslationScale"/>
+/// (see <see cref="PoseExpNet.ForwardTranslationScale"/>).</param>
 public sealed record SfmSettings(int SequenceLength = 3, int Width = 128, int Height = 40, bool Explainability = false,
-    IReadOnlyList<string>? TrainSequences = null, double[]? MeanMotion = null, LossWeights? Loss = null, double TranslationScale = 0.01);
+    IReadOnlyList<string>? TrainSequences = null, double[]? MeanMotion = null, LossWeights? Loss = null, double TranslationScale = 0.01,
+    double? ForwardTranslationScale = null);
 
 /// <summary>The pair SfMLearner trains together: DepthNet (DispNetS) and PoseNet (PoseExpNet), with their settings.</summary>
 public sealed class SfmLearner : IDisposable
@@ -26,7 +29,10 @@ public sealed class SfmLearner : IDisposable
         if (settings.SequenceLength is not (3 or 5)) throw new ArgumentException($"Sequence length must be 3 or 5 (got {settings.SequenceLength}).");
         Settings = settings;
         DepthNet = new DispNetS(initialDepth);
-        PoseNet = new PoseExpNet(settings.SequenceLength - 1, settings.Explainability) { TranslationScale = settings.TranslationScale == 0 ? 0.01 : settings.TranslationScale };
+        PoseNet = new PoseExpNet(settings.SequenceLength - 1, settings.Explainability) {
+            TranslationScale = settings.TranslationScale == 0 ? 0.01 : settings.TranslationScale,
+            ForwardTranslationScale = settings.ForwardTranslationScale is > 0 ? settings.ForwardTranslationScale : null,
+        };
     }
 
     public SfmLearner WithSettings(SfmSettings s) { Settings = s; return this; }
