@@ -38,8 +38,9 @@ public static class OdometryCommands
         var d = SfmTrainingOptions.ForProfile(profile);
         var synth = SyntheticOdometry.ForProfile(profile);
         var w = d.LossWeights;
-        var mean = a.String("photometric-mean", w.OverValidPixels ? "valid" : "all");
-        if (mean is not ("valid" or "all")) throw new UsageException($"--photometric-mean '{mean}': use valid (over pixels that project into the reference) or all (the port).");
+        var mean = a.String("photometric-mean", !w.OverValidPixels ? "all" : w.CommonValidPixels ? "common" : "valid");
+        if (mean is not ("valid" or "common" or "all"))
+            throw new UsageException($"--photometric-mean '{mean}': use valid (over pixels that project into the reference), common (into every reference) or all (the port).");
         var initial = a.String("initial-depth", d.InitialDepth?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "port");
         double? initialDepth = initial == "port" ? null
             : double.TryParse(initial, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var m)
@@ -52,7 +53,7 @@ public static class OdometryCommands
             TranslationScale = a.Double("translation-scale", d.TranslationScale),
             ForwardTranslationScale = a.Optional("forward-translation-scale") is null ? d.ForwardTranslationScale : a.Double("forward-translation-scale", 0),
             Weights = new LossWeights(a.Double("photo-loss-weight", w.Photometric), a.Double("mask-loss-weight", w.Explainability),
-                a.Double("smooth-loss-weight", w.Smoothness), mean == "valid"),
+                a.Double("smooth-loss-weight", w.Smoothness), mean != "all", mean == "common"),
             Given = a.Optional("given") switch
             {
                 null or "none" => GivenTruth.None, "depth" => GivenTruth.Depth, "pose" => GivenTruth.Pose,

@@ -32,7 +32,7 @@ public static class TrainCommand
             Opt.Computed("photo-loss-weight", "SfMLearner: photometric loss weight", "W", "the study's loss"),
             Opt.Computed("mask-loss-weight", "SfMLearner: explainability mask weight (0 = no mask)", "W", "the study's loss"),
             Opt.Computed("smooth-loss-weight", "SfMLearner: depth smoothness weight", "W", "the study's loss"),
-            Opt.Computed("photometric-mean", "SfMLearner: valid (pixels that project into the reference) or all (the port)", "valid|all", "the study's loss"),
+            Opt.Computed("photometric-mean", "SfMLearner: valid (pixels that project into the reference), common (into every reference of the snippet) or all (the port)", "valid|common|all", "the study's loss"),
             Opt.Computed("initial-depth", "SfMLearner: a fresh DepthNet's depth in metres, or port", "METRES", "the study's"),
             Opt.Computed("train-sequences", "SfMLearner: training sequences, comma-separated", "00,01", "all but the last"),
             Opt.Value("translation-scale", "SfMLearner: the PoseNet's translation output scale (the port's is 0.01)", "S", p => SfmTrainingOptions.ForProfile(p).TranslationScale),

@@ -7,8 +7,14 @@ namespace VideoGradCam.Odometry;
 /// averages. <paramref name="OverValidPixels"/> (the default) divides by the pixels whose projection lands inside the
 /// reference image, as SC-SfMLearner and Monodepth2 do; false is the port's mean over all pixels, where a projection out
 /// of view counts as zero error, which rewards a pose that pushes the pixels hardest to match out of view.
+/// <paramref name="CommonValidPixels"/> (with <paramref name="OverValidPixels"/>): every reference is compared on the same
+/// pixels, those that project inside all the references. With per-reference valid pixels a forward reference loses the
+/// image border (its pixels leave the view) while a backward one keeps it, so where the learnt depth is off by a different
+/// factor at the border than in the centre, the two directions are fitted to different pixels and their translations to
+/// different scales: the snippet's spacing is skewed.
 /// </summary>
-public sealed record LossWeights(double Photometric = 1, double Explainability = 0, double Smoothness = 0.1, bool OverValidPixels = true)
+public sealed record LossWeights(double Photometric = 1, double Explainability = 0, double Smoothness = 0.1, bool OverValidPixels = true,
+    bool CommonValidPixels = false)
 {
     /// <summary>The port's loss exactly: weights 1 / 0 / 0.1, photometric mean over all pixels.</summary>
     public static readonly LossWeights Port = new(OverValidPixels: false);
@@ -26,7 +32,7 @@ public static class ViewSynthesisLoss
     /// over the valid pixels only.
     /// </summary>
     public static Tensor PhotometricPerSample(Tensor target, Tensor[] references, Tensor intrinsics,
-        IReadOnlyList<Tensor> depths, IReadOnlyList<Tensor> masks, Tensor pose, bool overValidPixels = false)
+        IReadOnlyList<Tensor> depths, IReadOnlyList<Tensor> masks, Tensor pose, bool overValidPixels = false, bool commonValidPixels = false)
     {
         Tensor total = zeros(target.shape[0], device: target.device);
         for (int s = 0; s < depths.Count; s++)
@@ -36,10 +42,12 @@ public static class ViewSynthesisLoss
             double downscale = (double)target.shape[2] / h;
             var tgt = Downsample(target, h, w);
             var k = cat([intrinsics[.., ..2] / downscale, intrinsics[.., 2..]], 1);
+            var warps = references.Select((r, i) => InverseWarp.Warp(Downsample(r, h, w), depth[.., 0], pose[.., i], k)).ToArray();
+            var common = commonValidPixels ? warps.Select(x => x.Valid).Aggregate((a, b) => a.logical_and(b)) : null;
             for (int i = 0; i < references.Length; i++)
             {
-                var (warped, valid) = InverseWarp.Warp(Downsample(references[i], h, w), depth[.., 0], pose[.., i], k);
-                var inside = valid.unsqueeze(1).to(warped.dtype);                 // [B,1,h,w]
+                var (warped, valid) = warps[i];
+                var inside = (common ?? valid).unsqueeze(1).to(warped.dtype);     // [B,1,h,w]
                 var diff = (tgt - warped) * inside;
                 if (masks.Count > s) diff = diff * masks[s][.., i..(i + 1)];
                 total = total + (overValidPixels
