@@ -96,4 +96,25 @@ public class ViewSynthesisTests
         Assert.Equal(all * 6 * 16 / inside, over, 5);
         Assert.True(over > all);
     }
+    [Fact]
+    public void PhotometricLossOverCommonValidPixelsComparesEveryReferenceOnTheSamePixels()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(4);
+        var target = rand(1, 3, 6, 16);
+        var still = rand(1, 3, 6, 16);                                     // no motion: every pixel valid
+        var moved = rand(1, 3, 6, 16);
+        var k = OdometryTestKit.Intrinsics(20, 7.5, 2.5);
+        var depth = full(1, 1, 6, 16, 10f);
+        var pose = tensor(new float[] { 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0 }, [1, 2, 6]);   // the second: 2 px sideways
+        var (_, validMoved) = InverseWarp.Warp(moved, depth[.., 0], pose[.., 1], k);
+        var inside = validMoved.unsqueeze(1).to(float32);
+        // what each reference should cost on the moved one's valid pixels
+        double stillOnCommon = ((target - still).abs().mean([1], keepdim: true) * inside).sum().item<float>() / inside.sum().item<float>();
+        double movedAlone = ViewSynthesisLoss.PhotometricPerSample(target, [moved], k, [depth], [], pose[.., 1..], overValidPixels: true).item<float>();
+        double perReference = ViewSynthesisLoss.PhotometricPerSample(target, [still, moved], k, [depth], [], pose, overValidPixels: true).item<float>();
+        double common = ViewSynthesisLoss.PhotometricPerSample(target, [still, moved], k, [depth], [], pose, overValidPixels: true, commonValidPixels: true).item<float>();
+        Assert.Equal(stillOnCommon + movedAlone, common, 4);
+        Assert.NotEqual(perReference, common, 4);                          // per reference, the still one counts all 96 pixels
+    }
 }
