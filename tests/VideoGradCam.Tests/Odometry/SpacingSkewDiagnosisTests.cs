@@ -101,4 +101,17 @@ public class GivenTruthTrainingTests
         }
         finally { Directory.Delete(dir, true); }
     }
+    [Fact]
+    public void PosePerFrameDoublesTheTwoFrameReferencesMotion()
+    {
+        manual_seed(4);
+        using var port = new PoseExpNet(4);
+        using var perFrame = new PoseExpNet(4) { ScaleByOffset = true };
+        perFrame.load_state_dict(port.state_dict());
+        using var scope = NewDisposeScope();
+        var target = rand(1, 3, 24, 64); Tensor[] refs = [rand(1, 3, 24, 64), rand(1, 3, 24, 64), rand(1, 3, 24, 64), rand(1, 3, 24, 64)];
+        var a = port.call(target, refs).Pose; var b = perFrame.call(target, refs).Pose;   // references t-2, t-1, t+1, t+2
+        foreach (var (r, factor) in new[] { (0, 2.0), (1, 1.0), (2, 1.0), (3, 2.0) })
+            Assert.True((a[.., r] * factor).allclose(b[.., r], rtol: 1e-4, atol: 1e-7), $"reference {r}");
+    }
 }

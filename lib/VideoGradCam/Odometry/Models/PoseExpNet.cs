@@ -36,6 +36,11 @@ public sealed class PoseExpNet : Module<Tensor, Tensor[], PoseOutput>
     /// than turns.</summary>
     public double? ForwardTranslationScale { get; init; }
 
+    /// <summary>Each reference's motion (translation and rotation) is the pose head's output times the reference's distance
+    /// in frames from the target (2, 1, 1, 2 for t-2, t-1, t+1, t+2): the head predicts motion per frame, so a two-frame
+    /// reference needs outputs of the same size as a one-frame one instead of twice as large (off in the port).</summary>
+    public bool ScaleByOffset { get; init; }
+
     public PoseExpNet(int referenceCount = 2, bool outputExplainability = false) : base(nameof(PoseExpNet))
     {
         if (referenceCount < 1) throw new ArgumentOutOfRangeException(nameof(referenceCount), "needs at least one reference frame");
@@ -77,6 +82,11 @@ public sealed class PoseExpNet : Module<Tensor, Tensor[], PoseOutput>
         var c5 = conv5.call(c4); var c6 = conv6.call(c5); var c7 = conv7.call(c6);
         var pose = pose_pred.call(c7).mean([3]).mean([2]);          // [B,6N]
         pose = pose.view(pose.shape[0], ReferenceCount, 6);          // [B,N,6]
+        if (ScaleByOffset)
+        {
+            var offsets = Enumerable.Range(0, ReferenceCount).Select(i => (float)(i < ReferenceCount / 2 ? ReferenceCount / 2 - i : i - ReferenceCount / 2 + 1)).ToArray();
+            pose = pose * tensor(offsets, device: pose.device).view(1, ReferenceCount, 1);
+        }
         double forward = ForwardTranslationScale ?? TranslationScale;
         pose = forward == TranslationScale
             ? cat([pose[.., .., ..3] * TranslationScale, pose[.., .., 3..] * 0.01], 2)       // translation, rotation

@@ -12,9 +12,10 @@ namespace VideoGradCam.Odometry;
 /// <param name="TranslationScale">the PoseNet's translation output scale (the port's 0.01; see <see cref="PoseExpNet.TranslationScale"/>).</param>
 /// <param name="ForwardTranslationScale">the forward translation's (tz) own scale; 0 or null: <paramref name="TranslationScale"/>
 /// (see <see cref="PoseExpNet.ForwardTranslationScale"/>).</param>
+/// <param name="ScaleByOffset">the pose head predicts motion per frame of offset (see <see cref="PoseExpNet.ScaleByOffset"/>).</param>
 public sealed record SfmSettings(int SequenceLength = 3, int Width = 128, int Height = 40, bool Explainability = false,
     IReadOnlyList<string>? TrainSequences = null, double[]? MeanMotion = null, LossWeights? Loss = null, double TranslationScale = 0.01,
-    double? ForwardTranslationScale = null);
+    double? ForwardTranslationScale = null, bool ScaleByOffset = false);
 
 /// <summary>The pair SfMLearner trains together: DepthNet (DispNetS) and PoseNet (PoseExpNet), with their settings.</summary>
 public sealed class SfmLearner : IDisposable
@@ -32,6 +33,7 @@ public sealed class SfmLearner : IDisposable
         PoseNet = new PoseExpNet(settings.SequenceLength - 1, settings.Explainability) {
             TranslationScale = settings.TranslationScale == 0 ? 0.01 : settings.TranslationScale,
             ForwardTranslationScale = settings.ForwardTranslationScale is > 0 ? settings.ForwardTranslationScale : null,
+            ScaleByOffset = settings.ScaleByOffset,
         };
     }
 

@@ -18,7 +18,7 @@ namespace VideoGradCam.Odometry;
 public sealed record SfmTrainingOptions(int Epochs = 4, int BatchSize = 4, double LearningRate = 2e-4, int SequenceLength = 3,
     LossWeights? Weights = null, int Seed = Seeds.Default, double? InitialDepth = SfmTrainingOptions.StudyInitialDepth,
     GivenTruth Given = GivenTruth.None, double TranslationScale = SfmTrainingOptions.PortTranslationScale,
-    double? ForwardTranslationScale = null)
+    double? ForwardTranslationScale = null, bool ScaleByOffset = false)
 {
     /// <summary>The port's PoseNet translation output scale: a metre needs a raw output of 100.</summary>
     public const double PortTranslationScale = 0.01;
