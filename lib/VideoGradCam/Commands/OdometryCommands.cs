@@ -51,6 +51,7 @@ public static class OdometryCommands
             Epochs = a.Int("epochs", d.Epochs), BatchSize = a.Int("batch-size", d.BatchSize), LearningRate = a.Double("lr", d.LearningRate),
             SequenceLength = a.Int("sequence-length", 5), Seed = a.Int("seed", d.Seed), InitialDepth = initialDepth,
             TranslationScale = a.Double("translation-scale", d.TranslationScale),
+            LowRateEpochs = a.Int("low-lr-epochs", d.LowRateEpochs),
             ScaleByOffset = a.Optional("pose-per-frame") is { } ppf ? ppf switch { "on" => true, "off" => false, _ => throw new UsageException($"--pose-per-frame '{ppf}': use on or off.") } : d.ScaleByOffset,
             ForwardTranslationScale = a.Optional("forward-translation-scale") is null ? d.ForwardTranslationScale : a.Double("forward-translation-scale", 0),
             Weights = new LossWeights(a.Double("photo-loss-weight", w.Photometric), a.Double("mask-loss-weight", w.Explainability),
@@ -67,6 +68,7 @@ public static class OdometryCommands
         if (o.ForwardTranslationScale is { } f && !(f > 0)) throw new UsageException($"--forward-translation-scale {f}: must be positive.");
         if (!(o.TranslationScale > 0)) throw new UsageException($"--translation-scale {o.TranslationScale}: must be positive (the port's is 0.01).");
         if (o.SequenceLength is not (3 or 5)) throw new UsageException("--sequence-length must be 3 or 5.");
+        if (o.LowRateEpochs < 0 || o.LowRateEpochs > o.Epochs) throw new UsageException($"--low-lr-epochs {o.LowRateEpochs}: between 0 and the epochs ({o.Epochs}).");
         if (o.Epochs < 1 || o.BatchSize < 1) throw new UsageException("--epochs and --batch-size must be positive.");
         if (trainNames is null)
         {

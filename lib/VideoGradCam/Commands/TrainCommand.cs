@@ -38,6 +38,7 @@ public static class TrainCommand
             Opt.Value("translation-scale", "SfMLearner: the PoseNet's translation output scale (the port's is 0.01)", "S", p => SfmTrainingOptions.ForProfile(p).TranslationScale),
             Opt.Computed("forward-translation-scale", "SfMLearner: the forward translation's (tz) own output scale", "S", "the translation scale"),
             Opt.Computed("pose-per-frame", "SfMLearner: the PoseNet predicts motion per frame of offset (a two-frame reference's output is doubled)", "on|off", "the study's recipe"),
+            Opt.Computed("low-lr-epochs", "SfMLearner: the last N epochs at a tenth of the learning rate", "N", "the study's recipe"),
             Opt.Value("given", "SfMLearner diagnosis: train with the true depth (depth: only the PoseNet learns) or the true poses (pose) given", "none|depth|pose", "none"),
             Opt.Profile,
         ], Run);

@@ -13,12 +13,13 @@ namespace VideoGradCam.Odometry;
 /// scaled by 0.01), so the PoseNet first explains turns as slides and its rotations stay an order of magnitude too small.
 /// Starting at 5 m makes the turn the cheaper explanation (measured in environment.md).
 /// </summary>
+/// <param name="LowRateEpochs">the last epochs run at a tenth of <paramref name="LearningRate"/> (0: the port's constant rate).</param>
 /// <param name="Given">a diagnosis: train one network with the other replaced by the truth (the synthetic drive's depth or
 /// poses), on the same snippets and loss.</param>
 public sealed record SfmTrainingOptions(int Epochs = 4, int BatchSize = 4, double LearningRate = 2e-4, int SequenceLength = 3,
     LossWeights? Weights = null, int Seed = Seeds.Default, double? InitialDepth = SfmTrainingOptions.StudyInitialDepth,
     GivenTruth Given = GivenTruth.None, double TranslationScale = SfmTrainingOptions.PortTranslationScale,
-    double? ForwardTranslationScale = null, bool ScaleByOffset = false)
+    double? ForwardTranslationScale = null, bool ScaleByOffset = false, int LowRateEpochs = 0)
 {
     /// <summary>The port's PoseNet translation output scale: a metre needs a raw output of 100.</summary>
     public const double PortTranslationScale = 0.01;
@@ -140,6 +141,8 @@ public static class SfmTrainer
         if (start > 0) progress.Advance($"resumed after epoch {start}", start * stepsPerEpoch);
         for (int epoch = start; epoch < o.Epochs; epoch++)
         {
+            double lr = epoch >= o.Epochs - o.LowRateEpochs ? o.LearningRate / 10 : o.LearningRate;
+            foreach (var g in adam.ParamGroups) g.LearningRate = lr;
             foreach (var batch in EpochBatches(items, o.Seed, epoch, o.BatchSize))
             {
                 using var scope = NewDisposeScope();
