@@ -36,9 +36,9 @@ public static class TrainCommand
             Opt.Computed("initial-depth", "SfMLearner: a fresh DepthNet's depth in metres, or port", "METRES", "the study's"),
             Opt.Computed("train-sequences", "SfMLearner: training sequences, comma-separated", "00,01", "all but the last"),
             Opt.Value("translation-scale", "SfMLearner: the PoseNet's translation output scale (the port's is 0.01)", "S", p => SfmTrainingOptions.ForProfile(p).TranslationScale),
-            Opt.Computed("forward-translation-scale", "SfMLearner: the forward translation's (tz) own output scale", "S", "the study's 0.1; the port: 0.01, as the other translations"),
-            Opt.Computed("pose-per-frame", "SfMLearner: the PoseNet predicts motion per frame of offset (a two-frame reference's output is doubled)", "on|off", "the study's recipe"),
-            Opt.Computed("low-lr-epochs", "SfMLearner: the last N epochs at a tenth of the learning rate", "N", "the study's recipe"),
+            Opt.Value("forward-translation-scale", "SfMLearner: the forward translation's (tz) own output scale (the port: 0.01, as the other translations)", "S", p => SfmTrainingOptions.ForProfile(p).ForwardTranslationScale ?? SfmTrainingOptions.ForProfile(p).TranslationScale),
+            Opt.Computed("pose-per-frame", "SfMLearner: the PoseNet predicts motion per frame of offset (a two-frame reference's output is doubled)", "on|off", "off"),
+            Opt.Value("low-lr-epochs", "SfMLearner: the last N epochs at a tenth of the learning rate (the port: 0)", "N", p => SfmTrainingOptions.ForProfile(p).LowRateEpochs),
             Opt.Value("given", "SfMLearner diagnosis: train with the true depth (depth: only the PoseNet learns) or the true poses (pose) given", "none|depth|pose", "none"),
             Opt.Profile,
         ], Run);

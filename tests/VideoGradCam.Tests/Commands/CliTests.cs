@@ -89,6 +89,20 @@ public class CliTests
         Assert.False(Directory.Exists(Path.Combine(Path.GetTempPath(), "never-written")));
     }
 
+    [Theory]
+    [InlineData("--forward-translation-scale", "0", "--forward-translation-scale")]
+    [InlineData("--pose-per-frame", "maybe", "--pose-per-frame")]
+    [InlineData("--low-lr-epochs", "5", "--low-lr-epochs")]
+    [InlineData("--photometric-mean", "median", "common")]
+    public void BadSfmLearnerRecipeOptionsAreNamed(string option, string value, string expected)
+    {
+        var output = Path.Combine(Path.GetTempPath(), "never-written-" + Guid.NewGuid().ToString("N") + ".sfm");
+        var (code, err) = Run("train", "--model", "sfmlearner", "--data", Path.GetTempPath(), "--out", output, option, value);
+        Assert.Equal(2, code);
+        Assert.Contains(expected, err);
+        Assert.False(File.Exists(output));
+    }
+
     [Fact]
     public void ArgsReadValuesFlagsAndPositionals()
     {
