@@ -29,7 +29,7 @@ public static class ViewSynthesisLoss
     /// -> [B]. At each scale the images are area-downsampled and the focal/centre rows of K scaled to match;
     /// |target - warped| counts only where the projection is valid, weighted by the mask; summed over scales and
     /// references, averaged over channels and over all pixels (the port) or, with <paramref name="overValidPixels"/>,
-    /// over the valid pixels only.
+    /// over the valid pixels only (with <paramref name="commonValidPixels"/>, those valid in every reference).
     /// </summary>
     public static Tensor PhotometricPerSample(Tensor target, Tensor[] references, Tensor intrinsics,
         IReadOnlyList<Tensor> depths, IReadOnlyList<Tensor> masks, Tensor pose, bool overValidPixels = false, bool commonValidPixels = false)
