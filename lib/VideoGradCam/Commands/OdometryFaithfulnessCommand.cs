@@ -39,7 +39,7 @@ public static class OdometryFaithfulnessCommand
         var output = a.String("out", Path.Combine(WorkspacePaths.Artifacts(), "odometry", "faithfulness.json"));
 
         var f = OdometryStudy.Faithfulness(checkpoint, data, layer, snippets, fraction);
-        AtomicFile.WriteAllText(output, JsonSerializer.Serialize(StudyPipeline.FaithfulnessSummary(f), Json));
+        AtomicFile.WriteAllText(output, JsonSerializer.Serialize(StudyPipeline.FaithfulnessSummary(f), StudyReport.Json));
         Console.WriteLine($"odometry-faithfulness: {f.Layer} ({f.LayerWidth}x{f.LayerHeight} cells), {f.Snippets.Count} of {f.HeldOutSnippets} held-out snippets, " +
                           $"{f.FlatMaps} flat maps, {f.Seconds:0} s");
         Console.WriteLine($"  ratio vs random pixels     {f.Ratio.Format()}, {f.Ratio.Above}/{f.Ratio.N} above 1");
@@ -53,6 +53,4 @@ public static class OdometryFaithfulnessCommand
         Console.WriteLine($"odometry-faithfulness: claim \"{claim.Statement}\": {claim.Verdict}; wrote {output}");
         return 0;
     }
-
-    static readonly JsonSerializerOptions Json = new() { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 }

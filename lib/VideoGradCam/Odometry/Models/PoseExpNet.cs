@@ -72,6 +72,19 @@ public sealed class PoseExpNet : Module<Tensor, Tensor[], PoseOutput>
 
     static Tensor CropTo(Tensor x, Tensor reference) => x[.., .., ..(int)reference.shape[2], ..(int)reference.shape[3]];
 
+    /// <summary>What each raw pose output is multiplied by, [1,N,6]: tx, ty by <see cref="TranslationScale"/>, tz by
+    /// <see cref="ForwardTranslationScale"/> (or the same), the rotations by the port's 0.01; with <see cref="ScaleByOffset"/>
+    /// each reference's row also by its distance in frames from the target (references t-k..t-1, t+1..t+k).</summary>
+    Tensor OutputScale(Device device)
+    {
+        double[] dof = [TranslationScale, TranslationScale, ForwardTranslationScale ?? TranslationScale, 0.01, 0.01, 0.01];
+        int half = ReferenceCount / 2;
+        var values = Enumerable.Range(0, ReferenceCount)
+            .SelectMany(i => dof.Select(d => (float)(d * (ScaleByOffset ? (i < half ? half - i : i - half + 1) : 1))))
+            .ToArray();
+        return tensor(values, [1, ReferenceCount, 6], device: device);
+    }
+
     /// <summary>target [B,3,H,W], references N x [B,3,H,W] -> pose [B,N,6], masks, conv7 and conv4 activations.</summary>
     public override PoseOutput forward(Tensor target, Tensor[] references)
     {
@@ -82,15 +95,7 @@ public sealed class PoseExpNet : Module<Tensor, Tensor[], PoseOutput>
         var c5 = conv5.call(c4); var c6 = conv6.call(c5); var c7 = conv7.call(c6);
         var pose = pose_pred.call(c7).mean([3]).mean([2]);          // [B,6N]
         pose = pose.view(pose.shape[0], ReferenceCount, 6);          // [B,N,6]
-        if (ScaleByOffset)
-        {
-            var offsets = Enumerable.Range(0, ReferenceCount).Select(i => (float)(i < ReferenceCount / 2 ? ReferenceCount / 2 - i : i - ReferenceCount / 2 + 1)).ToArray();
-            pose = pose * tensor(offsets, device: pose.device).view(1, ReferenceCount, 1);
-        }
-        double forward = ForwardTranslationScale ?? TranslationScale;
-        pose = forward == TranslationScale
-            ? cat([pose[.., .., ..3] * TranslationScale, pose[.., .., 3..] * 0.01], 2)       // translation, rotation
-            : cat([pose[.., .., ..2] * TranslationScale, pose[.., .., 2..3] * forward, pose[.., .., 3..] * 0.01], 2);
+        pose = pose * OutputScale(pose.device);                      // translation, rotation
         if (!OutputExplainability) return new PoseOutput(pose, [], c7, c4);
         var u5 = CropTo(upconv5!.call(c5), c4);
         var u4 = CropTo(upconv4!.call(u5), c3);

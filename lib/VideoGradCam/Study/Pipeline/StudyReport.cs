@@ -168,7 +168,9 @@ public static class StudyReport
 
     static object Spread(SeedSpread s) => new { mean = s.Mean, sd = s.Sd, min = s.Min, max = s.Max, values = s.Values };
 
-    static readonly JsonSerializerOptions Json = new() { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+    /// <summary>How metrics.json is written (and the odometry-faithfulness verb's JSON, which has the same shape): indented,
+    /// NaN as a named literal.</summary>
+    public static readonly JsonSerializerOptions Json = new() { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     static string E(string s) => WebUtility.HtmlEncode(s);
 
