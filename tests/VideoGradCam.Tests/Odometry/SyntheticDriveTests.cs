@@ -98,4 +98,39 @@ public class SyntheticDriveTests
         for (int r = 0; r < 3; r++) for (int c = 0; c < 4; c++) m[r, c] = p[r * 4 + c];
         return m;
     }
+    /// <summary>The part of each frame-to-frame flow that depends on depth (the flow of the step's translation alone: what
+    /// tells near from far and lets a network judge its speed), per pixel with depth, at the profile's frame size: its median
+    /// over the pixels, then over the frame pairs of a 40-frame stretch.</summary>
+    static double MedianTranslationFlow(VideoGradCam.Runtime.Profile profile)
+    {
+        var o = SyntheticOdometry.ForProfile(profile) with { Sequences = 1, Frames = 40 };
+        var dir = OdometryTestKit.TempDir();
+        SyntheticOdometry.Write(dir, o);
+        using var seq = SequenceFrames.Load(OdometryDatasets.Open(dir)[0], o.Width, o.Height);
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        var k = SequenceFrames.IntrinsicsTensor(seq.Intrinsics).reshape(1, 3, 3);
+        var medians = new List<double>();
+        foreach (var t in seq.Targets(3))
+        {
+            var step = seq.ReferencePoses(t, 3)[1];                                        // target -> t+1
+            var translation = TorchSharp.torch.tensor(step.Take(3).Concat(new double[3]).Select(v => (float)v).ToArray(), [1, 6]);
+            var depth = seq.Depth![t].unsqueeze(0);
+            var flow = RigidFlow.Magnitude(RigidFlow.Compute(depth, translation, k))[0];
+            var moving = flow.masked_select(depth[0] > 0).data<float>().ToArray();
+            Array.Sort(moving);
+            medians.Add(moving[moving.Length / 2]);
+        }
+        medians.Sort();
+        return medians[medians.Count / 2];
+    }
+
+    [Theory]
+    [InlineData(VideoGradCam.Runtime.Profile.Quick)]
+    [InlineData(VideoGradCam.Runtime.Profile.Full)]
+    public void TheDefaultDrivesParallaxIsAboveAPixelAtTheProfilesSize(VideoGradCam.Runtime.Profile profile)
+    {
+        double parallax = MedianTranslationFlow(profile);
+        Assert.True(parallax > 1, $"median depth-dependent flow {parallax:0.00} px at {profile}");
+        Console.WriteLine($"parallax at {profile}: {parallax:0.00} px");
+    }
 }
