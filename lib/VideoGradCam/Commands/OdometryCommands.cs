@@ -183,6 +183,9 @@ public static class OdometryCommands
                 $"vs the salient shape shifted +{faith.ShiftedLoss - faith.BaseLoss:0.0000} (ratio {faith.RatioShifted:0.00})" +
                 (faith.RatioRandomMap is { } rm ? $" vs random maps at {layer} (ratio {rm:0.00})" : "") + $"; wrote {output}, {Path.ChangeExtension(output, ".html")}" +
                 (File.Exists(Path.ChangeExtension(output, ".png")) ? $" and {Path.ChangeExtension(output, ".png")}" : ""));
+            if (OdometryExplanation.IsFlat(e.NegativeLossMaps[layer]))
+                Console.WriteLine($"odometry-explain: the map at {layer} is flat ({e.WhyFlat(layer)}): its \"most salient\" pixels are an arbitrary band, " +
+                                  "so these ratios say nothing about the map (the study leaves such snippets out).");
         }
         finally { seq.Dispose(); }
         return 0;

@@ -62,6 +62,9 @@ public static class OdometryPlots
         return Plotly.NET.Chart.withLayout(layout).Invoke(chart);
     }
 
+    /// <summary>Height of one stacked panel, pixels.</summary>
+    const int PanelHeight = 170;
+
     /// <summary>The saliency panel of one snippet: the frame, the predicted inverse depth (disparity, viridis), every
     /// negative-loss and per-DoF map that shows something (jet, 0..1), the photometric error (hot); each map with its own
     /// colour bar. A constant map is not drawn: one line above the panels says which and why.</summary>
@@ -88,10 +91,14 @@ public static class OdometryPlots
         titles.AddRange(maps.Select(m => m.Title));
         var chart = Stack(panels, titles, $"Odometry saliency: negative view-synthesis loss {e.Loss:0.0000}" +
             string.Concat(notDrawn.Select(d => $"<br><sup>not drawn, constant: {d}</sup>")));
+        // Each "not drawn" line takes room above the first panel's title: the top margin and the figure grow with them,
+        // so the lines never run into the frame and the panels keep their height.
+        int top = 64 + 24 * notDrawn.Count, extra = top - 80;
         var margin = new Plotly.NET.LayoutObjects.Margin();
-        margin.SetProperty("t", 80 + 22 * notDrawn.Count);
+        margin.SetProperty("t", top);
         var layout = new Layout();
         layout.SetProperty("margin", margin);
+        layout.SetProperty("height", PanelHeight * n + extra);
         return Plotly.NET.Chart.withLayout(layout).Invoke(chart);
     }
 
@@ -179,7 +186,7 @@ public static class OdometryPlots
     static GenericChart Stack(List<GenericChart> panels, List<string> titles, string title)
     {
         var grid = CChart.Grid(panels, panels.Count, 1, SubPlotTitles: titles);
-        return Plotly.NET.CSharp.GenericChartExtensions.WithSize(WithTitle(grid, title), Width: 820, Height: 170 * panels.Count);
+        return Plotly.NET.CSharp.GenericChartExtensions.WithSize(WithTitle(grid, title), Width: 820, Height: PanelHeight * panels.Count);
     }
 
     static GenericChart Titled(GenericChart chart, string title, string x, string y)
@@ -192,6 +199,12 @@ public static class OdometryPlots
     {
         var t = new Title();
         t.SetProperty("text", title);
+        // Anchored at the top of the figure, so a title of several lines grows downwards into the top margin (Plotly's
+        // default puts the first line's baseline at the margin's middle, and later lines ran into the first panel).
+        t.SetProperty("yref", "container");
+        t.SetProperty("y", 1.0);
+        t.SetProperty("yanchor", "top");
+        t.SetProperty("pad", new Dictionary<string, object> { ["t"] = 24 });
         return Plotly.NET.Chart.withTitle(t).Invoke(chart);
     }
 }
