@@ -52,10 +52,11 @@ public static class OdometryCommands
             SequenceLength = a.Int("sequence-length", 5), Seed = a.Int("seed", d.Seed), InitialDepth = initialDepth,
             TranslationScale = a.Double("translation-scale", d.TranslationScale),
             LowRateEpochs = a.Int("low-lr-epochs", d.LowRateEpochs),
+            PoseLearningRate = a.Optional("pose-lr") is null ? d.PoseLearningRate : a.Double("pose-lr", 0),
             ScaleByOffset = a.Optional("pose-per-frame") is { } ppf ? ppf switch { "on" => true, "off" => false, _ => throw new UsageException($"--pose-per-frame '{ppf}': use on or off.") } : d.ScaleByOffset,
             ForwardTranslationScale = a.Optional("forward-translation-scale") is null ? d.ForwardTranslationScale : a.Double("forward-translation-scale", 0),
             Weights = new LossWeights(a.Double("photo-loss-weight", w.Photometric), a.Double("mask-loss-weight", w.Explainability),
-                a.Double("smooth-loss-weight", w.Smoothness), mean != "all", mean == "common"),
+                a.Double("smooth-loss-weight", w.Smoothness), mean != "all", mean == "common", a.Double("ssim", w.Ssim)),
             Given = a.Optional("given") switch
             {
                 null or "none" => GivenTruth.None, "depth" => GivenTruth.Depth, "pose" => GivenTruth.Pose,
@@ -65,6 +66,8 @@ public static class OdometryCommands
         int width = a.Int("width", synth.Width), height = a.Int("height", synth.Height);
         var trainNames = ListOption(a, "train-sequences");
         var resume = a.Flag("resume");
+        if (!(o.PoseRate > 0) || !(o.LearningRate > 0)) throw new UsageException($"--lr {o.LearningRate} / --pose-lr {o.PoseRate}: learning rates must be positive.");
+        if (!(o.LossWeights.Ssim is >= 0 and <= 1)) throw new UsageException($"--ssim {o.LossWeights.Ssim}: a share between 0 (plain L1) and 1.");
         if (o.ForwardTranslationScale is { } f && !(f > 0)) throw new UsageException($"--forward-translation-scale {f}: must be positive.");
         if (!(o.TranslationScale > 0)) throw new UsageException($"--translation-scale {o.TranslationScale}: must be positive (the port's is 0.01).");
         if (o.SequenceLength is not (3 or 5)) throw new UsageException("--sequence-length must be 3 or 5.");

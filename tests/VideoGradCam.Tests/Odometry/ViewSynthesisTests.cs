@@ -117,4 +117,33 @@ public class ViewSynthesisTests
         Assert.Equal(stillOnCommon + movedAlone, common, 4);
         Assert.NotEqual(perReference, common, 4);                          // per reference, the still one counts all 96 pixels
     }
+    [Fact]
+    public void StructuralErrorIsZeroForEqualImagesAndGrowsWithDifference()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(5);
+        var image = rand(1, 3, 8, 12) * 2 - 1;
+        Assert.True(ViewSynthesisLoss.StructuralError(image, image).abs().max().item<float>() < 1e-4);
+        var near = ViewSynthesisLoss.StructuralError(image, image + 0.05f * randn(1, 3, 8, 12)).mean().item<float>();
+        var far = ViewSynthesisLoss.StructuralError(image, rand(1, 3, 8, 12) * 2 - 1).mean().item<float>();
+        Assert.InRange(near, 1e-4, far);
+        Assert.InRange(far, 0.2, 1);                                      // unrelated images: SSIM near 0, error near 1/2
+    }
+    [Fact]
+    public void PhotometricLossMixesStructuralErrorAndL1ByItsShare()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(6);
+        var target = rand(1, 3, 6, 16) * 2 - 1;
+        var reference = rand(1, 3, 6, 16) * 2 - 1;
+        var k = OdometryTestKit.Intrinsics(20, 7.5, 2.5);
+        var depth = full(1, 1, 6, 16, 10f);
+        var pose = zeros(1, 1, 6);                                         // no motion: the reference as it is
+        double L(double ssim) => ViewSynthesisLoss.PhotometricPerSample(target, [reference], k, [depth], [], pose, overValidPixels: true, ssim: ssim).item<float>();
+        double l1 = (target - reference).abs().mean().item<float>();
+        double structural = ViewSynthesisLoss.StructuralError(target, reference).mean().item<float>();
+        Assert.Equal(l1, L(0), 4);
+        Assert.Equal(structural, L(1), 4);
+        Assert.Equal(0.15 * l1 + 0.85 * structural, L(0.85), 4);
+    }
 }

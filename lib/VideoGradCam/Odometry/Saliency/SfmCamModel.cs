@@ -57,7 +57,7 @@ public sealed class SfmCamModel(SfmLearner model, Tensor intrinsics, LossWeights
         }
         else pose = model.PoseNet.call(target, references);
         var k = intrinsics.shape[0] == b ? intrinsics : intrinsics.expand(b, 3, 3);
-        var photometric = ViewSynthesisLoss.PhotometricPerSample(target, references, k, [depth], [], pose.Pose, _w.OverValidPixels, _w.CommonValidPixels);
+        var photometric = ViewSynthesisLoss.PhotometricPerSample(target, references, k, [depth], [], pose.Pose, _w.OverValidPixels, _w.CommonValidPixels, _w.Ssim);
         var loss = photometric * _w.Photometric + ViewSynthesisLoss.SmoothnessPerSample([depth]) * _w.Smoothness;
         var outputs = new Dictionary<string, Tensor>
         {

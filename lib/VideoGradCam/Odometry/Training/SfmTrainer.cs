@@ -17,14 +17,18 @@ namespace VideoGradCam.Odometry;
 /// and the direction of travel was off by 23°); the study's 0.1 for tz alone learns it while sideways slides stay dearer
 /// than turns (a 0.1 scale for every translation made sideways noise and doubled the ATE).
 /// </summary>
+/// <param name="PoseLearningRate">the PoseNet's own Adam rate (null: <paramref name="LearningRate"/>, as the port).</param>
 /// <param name="LowRateEpochs">the last epochs run at a tenth of <paramref name="LearningRate"/> (0: the port's constant rate).</param>
 /// <param name="Given">a diagnosis: train one network with the other replaced by the truth (the synthetic drive's depth or
 /// poses), on the same snippets and loss.</param>
 public sealed record SfmTrainingOptions(int Epochs = 4, int BatchSize = 4, double LearningRate = 2e-4, int SequenceLength = 3,
     LossWeights? Weights = null, int Seed = Seeds.Default, double? InitialDepth = SfmTrainingOptions.StudyInitialDepth,
     GivenTruth Given = GivenTruth.None, double TranslationScale = SfmTrainingOptions.PortTranslationScale,
-    double? ForwardTranslationScale = null, bool ScaleByOffset = false, int LowRateEpochs = 0)
+    double? ForwardTranslationScale = null, bool ScaleByOffset = false, int LowRateEpochs = 0, double? PoseLearningRate = null)
 {
+    /// <summary>The PoseNet's Adam rate: <see cref="PoseLearningRate"/>, or <see cref="LearningRate"/> as the port.</summary>
+    public double PoseRate => PoseLearningRate ?? LearningRate;
+
     /// <summary>The port's PoseNet translation output scale: a metre needs a raw output of 100.</summary>
     public const double PortTranslationScale = 0.01;
 
@@ -77,21 +81,28 @@ public static class SfmTrainer
     /// PoseNet; total per sample [B] = w_p·photometric + w_s·smoothness + w_m·explainability (the last a batch
     /// term added to every sample). The batch mean is the port's training loss.
     /// </summary>
-    /// <param name="trueDepth">[B,1,H,W]: used instead of DepthNet's (a diagnosis; one scale).</param>
+    /// <param name="trueDepth">[B,1,H,W]: used instead of DepthNet's (a diagnosis), at DepthNet's four training scales
+    /// (its disparity area-averaged to H/2, H/4, H/8) so that the loss is the one SfMLearner trains with.</param>
     /// <param name="truePose">[B,N,6]: used instead of PoseNet's (a diagnosis).</param>
     public static SfmLosses Objective(SfmLearner model, Tensor target, Tensor[] references, Tensor intrinsics, LossWeights w,
         Tensor? trueDepth = null, Tensor? truePose = null)
     {
-        var disparities = trueDepth is null ? model.DepthNet.call(target) : [1 / trueDepth];
+        var disparities = trueDepth is null ? model.DepthNet.call(target) : Pyramid(1 / trueDepth, model.DepthNet.training ? 4 : 1);
         var depths = disparities.Select(d => 1 / d).ToArray();
         var pose = model.PoseNet.call(target, references);
         var photometric = ViewSynthesisLoss.PhotometricPerSample(target, references, intrinsics, depths,
-            w.Explainability > 0 ? pose.Masks : [], truePose ?? pose.Pose, w.OverValidPixels, w.CommonValidPixels);
+            w.Explainability > 0 ? pose.Masks : [], truePose ?? pose.Pose, w.OverValidPixels, w.CommonValidPixels, w.Ssim);
         var smooth = ViewSynthesisLoss.SmoothnessPerSample(depths);
         var explain = pose.Masks.Length > 0 ? ViewSynthesisLoss.Explainability(pose.Masks) : zeros(1).squeeze();
         var total = photometric * w.Photometric + smooth * w.Smoothness + explain * w.Explainability;
         return new SfmLosses(total, photometric, smooth, explain, pose.Pose, disparities, pose.Masks);
     }
+
+    /// <summary>A disparity [B,1,H,W] and its area averages at H/2, H/4... : <paramref name="scales"/> maps, finest first.</summary>
+    static Tensor[] Pyramid(Tensor disparity, int scales) => Enumerable.Range(0, scales)
+        .Select(s => s == 0 ? disparity : nn.functional.adaptive_avg_pool2d(disparity,
+            [Math.Max(1, disparity.shape[2] >> s), Math.Max(1, disparity.shape[3] >> s)]))
+        .ToArray();
 
     /// <summary>What a run has done so far, saved beside the checkpoint after each epoch (with the Adam state) so an
     /// interrupted run resumes after its last finished epoch.</summary>
@@ -124,13 +135,11 @@ public static class SfmTrainer
         model.To(device);
         if (o.Given != GivenTruth.None && sequences.Any(s => (o.Given == GivenTruth.Depth ? s.Depth is null : s.Poses is null)))
             throw new InvalidDataException($"Training with the true {o.Given.ToString().ToLowerInvariant()} given needs it in every sequence (the synthetic drive has both).");
-        var parameters = (o.Given switch
-        {
-            GivenTruth.Depth => model.PoseNet.parameters(),
-            GivenTruth.Pose => model.DepthNet.parameters(),
-            _ => model.DepthNet.parameters().Concat(model.PoseNet.parameters()),
-        }).ToList();
-        using var adam = optim.Adam(parameters, lr: o.LearningRate, beta1: 0.9, beta2: 0.999);
+        var groups = new List<(IEnumerable<TorchSharp.Modules.Parameter> Parameters, double Rate)>();
+        if (o.Given != GivenTruth.Pose) groups.Add((model.PoseNet.parameters(), o.PoseRate));
+        if (o.Given != GivenTruth.Depth) groups.Add((model.DepthNet.parameters(), o.LearningRate));
+        using var adam = optim.Adam(groups.Select(g => new TorchSharp.Modules.Adam.ParamGroup(g.Parameters.ToList(), lr: g.Rate, beta1: 0.9, beta2: 0.999)).ToList(),
+            lr: o.LearningRate);
         var items = Items(sequences, o.SequenceLength);
         if (items.Count == 0)
             throw new InvalidDataException($"No {o.SequenceLength}-frame snippet in the training sequences ({string.Join(", ", sequences.Select(s => $"{s.Name}: {s.Count} frames"))}).");
@@ -153,8 +162,8 @@ public static class SfmTrainer
         if (start > 0) progress.Advance($"resumed after epoch {start}", start * stepsPerEpoch);
         for (int epoch = start; epoch < o.Epochs; epoch++)
         {
-            double lr = epoch >= o.Epochs - o.LowRateEpochs ? o.LearningRate / 10 : o.LearningRate;
-            foreach (var g in adam.ParamGroups) g.LearningRate = lr;
+            double factor = epoch >= o.Epochs - o.LowRateEpochs ? 0.1 : 1;
+            foreach (var (g, rate) in adam.ParamGroups.Zip(groups.Select(x => x.Rate))) g.LearningRate = rate * factor;
             foreach (var batch in EpochBatches(items, o.Seed, epoch, o.BatchSize))
             {
                 using var scope = NewDisposeScope();
