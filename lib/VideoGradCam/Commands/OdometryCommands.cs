@@ -129,6 +129,9 @@ public static class OdometryCommands
             if (result.MeanMotionMisses is { } misses)
                 Console.WriteLine("what the mean-motion guess misses (ATE of the truth with one motion set to its training mean): " +
                     string.Join("  ", misses.Select(m => $"{m.Dof} {m.Ate:0.0000}")));
+            if (result.PoseNetMisses is { } own)
+                Console.WriteLine("what SfMLearner gets wrong (its ATE with one motion of every reference set to the truth): " +
+                    string.Join("  ", own.Select(m => $"{m.Dof} {m.Ate:0.0000}")));
             Console.WriteLine($"odometry-evaluate: wrote {output}");
         }
         finally { foreach (var s in sequences) s.Dispose(); }

@@ -12,10 +12,12 @@ public sealed record TopViewTrajectory(string Sequence, double[] GtX, double[] G
 
 /// <summary>Everything evaluate reports. <see cref="Agreement"/> says which motions the PoseNet learned,
 /// <see cref="MeanMotionMisses"/> which motions the mean-motion baseline gets wrong, <see cref="Spacing"/> how the
-/// PoseNet spaces a snippet's frames (all three null without ground-truth poses).</summary>
+/// PoseNet spaces a snippet's frames, <see cref="PoseNetMisses"/> which motions cost the PoseNet most (its ATE with one
+/// motion set to the truth; all four null without ground-truth poses).</summary>
 public sealed record OdometryEvaluation(int SnippetLength, IReadOnlyList<string> Sequences, IReadOnlyList<AteRow> Ate,
     DepthErrors? Depth, IReadOnlyList<TopViewTrajectory> Trajectories, PoseAgreement? Agreement = null,
-    IReadOnlyList<DofAblation>? MeanMotionMisses = null, IReadOnlyList<ReferenceSpacing>? Spacing = null)
+    IReadOnlyList<DofAblation>? MeanMotionMisses = null, IReadOnlyList<ReferenceSpacing>? Spacing = null,
+    IReadOnlyList<DofAblation>? PoseNetMisses = null)
 {
     /// <summary>What the ATE table says about SfMLearner against each baseline, one sentence per baseline (the verdicts
     /// notebook 06 prints; computed from this evaluation's numbers).</summary>
@@ -57,7 +59,7 @@ public static class SfmEvaluator
         var sfm = new List<double>(); var zero = new List<double>(); var mean = new List<double>();
         double absRel = 0, rmse = 0; int depthFrames = 0;
         var trajectories = new List<TopViewTrajectory>();
-        var truthSteps = new List<double[]>(); var predictedSteps = new List<double[]>(); var ablations = new List<double[]>();
+        var truthSteps = new List<double[]>(); var predictedSteps = new List<double[]>(); var ablations = new List<double[]>(); var corrected = new List<double[]>();
         var truthSnippets = new List<double[][]>(); var predictedSnippets = new List<double[][]>();
         using var progress = new Progress("evaluate sfmlearner", sequences.Sum(s => s.Count - length + 1));
         foreach (var seq in sequences)
@@ -95,6 +97,7 @@ public static class SfmEvaluator
                     predictedSnippets.Add(rows);
                     var gtSnippet = PoseMath.RelativeToFirst(Enumerable.Range(first, length).Select(j => gtPoses[j]).ToList());
                     ablations.Add(MeanMotionAnatomy.Snippet(gtSnippet, meanVector));
+                    corrected.Add(MeanMotionAnatomy.Corrected(gtSnippet, truthRows, rows));
                     sfm.Add(OdometryMetrics.SnippetAte(gtSnippet, PoseMath.SnippetPosesFromNetwork(rows)));
                     zero.Add(OdometryMetrics.SnippetAte(gtSnippet, Enumerable.Range(0, length).Select(_ => PoseMath.Identity()).ToList()));
                     mean.Add(OdometryMetrics.SnippetAte(gtSnippet, Enumerable.Range(0, length).Select(j => PoseMath.Power(meanStep, j)).ToList()));
@@ -111,10 +114,11 @@ public static class SfmEvaluator
         var depth = depthFrames > 0 ? new DepthErrors(absRel / depthFrames, rmse / depthFrames, depthFrames) : null;
         var agreement = truthSteps.Count > 0 ? PoseAgreement.Compute(truthSteps, predictedSteps) : null;
         var misses = ablations.Count > 0 ? MeanMotionAnatomy.Average(ablations) : null;
+        var poseNetMisses = corrected.Count > 0 ? MeanMotionAnatomy.Average(corrected) : null;
         var spacing = truthSnippets.Count > 0
             ? SnippetSpacing.Compute(predictedSnippets, truthSnippets, SequenceFrames.ReferencesOf(length / 2, length).Select(r => r - length / 2).ToList())
             : null;
-        return new OdometryEvaluation(length, sequences.Select(s => s.Name).ToList(), rowsOut, depth, trajectories, agreement, misses, spacing);
+        return new OdometryEvaluation(length, sequences.Select(s => s.Name).ToList(), rowsOut, depth, trajectories, agreement, misses, spacing, poseNetMisses);
     }
 
     static AteRow Row(string name, List<double> v)
