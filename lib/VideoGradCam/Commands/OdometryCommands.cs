@@ -41,6 +41,9 @@ public static class OdometryCommands
         var mean = a.String("photometric-mean", !w.OverValidPixels ? "all" : w.CommonValidPixels ? "common" : "valid");
         if (mean is not ("valid" or "common" or "all"))
             throw new UsageException($"--photometric-mean '{mean}': use valid (over pixels that project into the reference), common (into every reference) or all (the port).");
+        var scales = a.String("scales", w.UpsampledScales ? "upsample" : "downsample");
+        if (scales is not ("downsample" or "upsample"))
+            throw new UsageException($"--scales '{scales}': use downsample (the port: images at each depth's size) or upsample (each depth at the frame's size, as Monodepth2).");
         var initial = a.String("initial-depth", d.InitialDepth?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "port");
         double? initialDepth = initial == "port" ? null
             : double.TryParse(initial, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var m)
@@ -56,7 +59,7 @@ public static class OdometryCommands
             ScaleByOffset = a.Optional("pose-per-frame") is { } ppf ? ppf switch { "on" => true, "off" => false, _ => throw new UsageException($"--pose-per-frame '{ppf}': use on or off.") } : d.ScaleByOffset,
             ForwardTranslationScale = a.Optional("forward-translation-scale") is null ? d.ForwardTranslationScale : a.Double("forward-translation-scale", 0),
             Weights = new LossWeights(a.Double("photo-loss-weight", w.Photometric), a.Double("mask-loss-weight", w.Explainability),
-                a.Double("smooth-loss-weight", w.Smoothness), mean != "all", mean == "common", a.Double("ssim", w.Ssim)),
+                a.Double("smooth-loss-weight", w.Smoothness), mean != "all", mean == "common", a.Double("ssim", w.Ssim), scales == "upsample"),
             Given = a.Optional("given") switch
             {
                 null or "none" => GivenTruth.None, "depth" => GivenTruth.Depth, "pose" => GivenTruth.Pose,

@@ -146,4 +146,20 @@ public class ViewSynthesisTests
         Assert.Equal(structural, L(1), 4);
         Assert.Equal(0.15 * l1 + 0.85 * structural, L(0.85), 4);
     }
+    [Fact]
+    public void UpsampledScalesCompareTheImagesAtTheFramesSize()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(7);
+        var target = rand(1, 3, 8, 16) * 2 - 1;
+        var reference = rand(1, 3, 8, 16) * 2 - 1;
+        var k = OdometryTestKit.Intrinsics(20, 7.5, 3.5);
+        var pose = tensor(new float[] { 0.2f, 0, 0.1f, 0, 0.02f, 0 }, [1, 1, 6]);
+        double L(Tensor[] depths, bool up) => ViewSynthesisLoss.PhotometricPerSample(target, [reference], k, depths, [], pose, overValidPixels: true, upsampledScales: up).item<float>();
+        var fine = full(1, 1, 8, 16, 6f);
+        var coarse = full(1, 1, 4, 8, 6f);                                 // the same constant depth at half the size
+        // upsampled, the coarse scale is the fine one again; downsampled (the port), it compares 4x8 images
+        Assert.Equal(2 * L([fine], false), L([fine, coarse], true), 4);
+        Assert.NotEqual(2 * L([fine], false), L([fine, coarse], false), 3);
+    }
 }

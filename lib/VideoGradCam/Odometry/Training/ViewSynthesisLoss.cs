@@ -14,9 +14,11 @@ namespace VideoGradCam.Odometry;
 /// different scales: the snippet's spacing is skewed.
 /// <paramref name="Ssim"/>: the share α of the structural term in the per-pixel photometric error,
 /// α·(1 − SSIM)/2 + (1 − α)·|target − warped| (Monodepth2's 0.85 over 3x3 windows); 0 is the port's plain L1.
+/// <paramref name="UpsampledScales"/>: each coarser depth is upsampled to the frame's size and the images compared there
+/// (Monodepth2's full-resolution multi-scale), instead of the port's images downsampled to each depth's size.
 /// </summary>
 public sealed record LossWeights(double Photometric = 1, double Explainability = 0, double Smoothness = 0.1, bool OverValidPixels = true,
-    bool CommonValidPixels = false, double Ssim = 0)
+    bool CommonValidPixels = false, double Ssim = 0, bool UpsampledScales = false)
 {
     /// <summary>The port's loss exactly: weights 1 / 0 / 0.1, photometric mean over all pixels.</summary>
     public static readonly LossWeights Port = new(OverValidPixels: false);
@@ -31,16 +33,19 @@ public static class ViewSynthesisLoss
     /// -> [B]. At each scale the images are area-downsampled and the focal/centre rows of K scaled to match;
     /// |target - warped| counts only where the projection is valid, weighted by the mask; summed over scales and
     /// references, averaged over channels and over all pixels (the port) or, with <paramref name="overValidPixels"/>,
-    /// over the valid pixels only (with <paramref name="commonValidPixels"/>, those valid in every reference).
+    /// over the valid pixels only (with <paramref name="commonValidPixels"/>, those valid in every reference). With
+    /// <paramref name="upsampledScales"/> every depth is first upsampled to the target's size (the masks must then be at it too).
     /// </summary>
     public static Tensor PhotometricPerSample(Tensor target, Tensor[] references, Tensor intrinsics,
         IReadOnlyList<Tensor> depths, IReadOnlyList<Tensor> masks, Tensor pose, bool overValidPixels = false, bool commonValidPixels = false,
-        double ssim = 0)
+        double ssim = 0, bool upsampledScales = false)
     {
         Tensor total = zeros(target.shape[0], device: target.device);
         for (int s = 0; s < depths.Count; s++)
         {
-            var depth = depths[s];
+            var depth = upsampledScales && depths[s].shape[2] != target.shape[2]
+                ? nn.functional.interpolate(depths[s], [target.shape[2], target.shape[3]], mode: InterpolationMode.Bilinear, align_corners: false)
+                : depths[s];
             long h = depth.shape[2], w = depth.shape[3];
             double downscale = (double)target.shape[2] / h;
             var tgt = Downsample(target, h, w);
@@ -54,7 +59,12 @@ public static class ViewSynthesisLoss
                 var error = (tgt - warped).abs().mean([1], keepdim: true);          // [B,1,h,w]
                 if (ssim > 0) error = (1 - ssim) * error + ssim * StructuralError(tgt, warped).mean([1], keepdim: true);
                 error = error * inside;
-                if (masks.Count > s) error = error * masks[s][.., i..(i + 1)];
+                if (masks.Count > s)
+                {
+                    var mask = masks[s][.., i..(i + 1)];
+                    if (mask.shape[2] != h) mask = nn.functional.interpolate(mask, [h, w], mode: InterpolationMode.Bilinear, align_corners: false);
+                    error = error * mask;
+                }
                 total = total + (overValidPixels
                     ? error.sum([1, 2, 3]) / inside.sum([1, 2, 3]).clamp(min: 1)
                     : error.mean([1, 2, 3]));
