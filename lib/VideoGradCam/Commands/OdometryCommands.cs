@@ -57,6 +57,7 @@ public static class OdometryCommands
             LowRateEpochs = a.Int("low-lr-epochs", d.LowRateEpochs),
             PoseLearningRate = a.Optional("pose-lr") is null ? d.PoseLearningRate : a.Double("pose-lr", 0),
             ScaleByOffset = a.Optional("pose-per-frame") is { } ppf ? ppf switch { "on" => true, "off" => false, _ => throw new UsageException($"--pose-per-frame '{ppf}': use on or off.") } : d.ScaleByOffset,
+            ChainedSteps = a.Optional("pose-steps") is { } steps ? steps switch { "chained" => true, "direct" => false, _ => throw new UsageException($"--pose-steps '{steps}': use direct (each reference's motion, the port) or chained (frame-to-frame steps, composed).") } : d.ChainedSteps,
             ForwardTranslationScale = a.Optional("forward-translation-scale") is null ? d.ForwardTranslationScale : a.Double("forward-translation-scale", 0),
             Weights = new LossWeights(a.Double("photo-loss-weight", w.Photometric), a.Double("mask-loss-weight", w.Explainability),
                 a.Double("smooth-loss-weight", w.Smoothness), mean != "all", mean == "common", a.Double("ssim", w.Ssim), scales == "upsample"),
@@ -69,6 +70,7 @@ public static class OdometryCommands
         int width = a.Int("width", synth.Width), height = a.Int("height", synth.Height);
         var trainNames = ListOption(a, "train-sequences");
         var resume = a.Flag("resume");
+        if (o.ChainedSteps && o.ScaleByOffset) throw new UsageException("--pose-steps chained and --pose-per-frame on are two ways of the same thing: use one.");
         if (!(o.PoseRate > 0) || !(o.LearningRate > 0)) throw new UsageException($"--lr {o.LearningRate} / --pose-lr {o.PoseRate}: learning rates must be positive.");
         if (!(o.LossWeights.Ssim is >= 0 and <= 1)) throw new UsageException($"--ssim {o.LossWeights.Ssim}: a share between 0 (plain L1) and 1.");
         if (o.ForwardTranslationScale is { } f && !(f > 0)) throw new UsageException($"--forward-translation-scale {f}: must be positive.");
@@ -85,7 +87,7 @@ public static class OdometryCommands
         try
         {
             var settings = new SfmSettings(o.SequenceLength, width, height, o.LossWeights.Explainability > 0, trainNames,
-                SfmTrainer.MeanMotion(sequences), o.LossWeights, o.TranslationScale, o.ForwardTranslationScale, o.ScaleByOffset);
+                SfmTrainer.MeanMotion(sequences), o.LossWeights, o.TranslationScale, o.ForwardTranslationScale, o.ScaleByOffset, o.ChainedSteps);
             using var sfm = SfmTrainer.NewModel(settings, o);
             if (resume && !File.Exists(SfmTrainer.ProgressFile(output)))
                 Console.Error.WriteLine($"odometry-train: nothing to resume at {output} (no unfinished run); training from the start.");

@@ -41,6 +41,7 @@ public static class TrainCommand
             Opt.Value("translation-scale", "SfMLearner: the PoseNet's translation output scale (the port's is 0.01)", "S", p => SfmTrainingOptions.ForProfile(p).TranslationScale),
             Opt.Value("forward-translation-scale", "SfMLearner: the forward translation's (tz) own output scale (the port: 0.01, as the other translations)", "S", p => SfmTrainingOptions.ForProfile(p).ForwardTranslationScale ?? SfmTrainingOptions.ForProfile(p).TranslationScale),
             Opt.Computed("pose-per-frame", "SfMLearner: the PoseNet predicts motion per frame of offset (a two-frame reference's output is doubled)", "on|off", "off"),
+            Opt.Computed("pose-steps", "SfMLearner: the PoseNet predicts each reference's motion (direct, the port) or the frame-to-frame steps, composed into it (chained)", "direct|chained", "direct"),
             Opt.Value("low-lr-epochs", "SfMLearner: the last N epochs at a tenth of the learning rate (the port: 0)", "N", p => SfmTrainingOptions.ForProfile(p).LowRateEpochs),
             Opt.Value("given", "SfMLearner diagnosis: train with the true depth (depth: only the PoseNet learns) or the true poses (pose) given", "none|depth|pose", "none"),
             Opt.Profile,

@@ -102,6 +102,36 @@ public class GivenTruthTrainingTests
         finally { Directory.Delete(dir, true); }
     }
     [Fact]
+    public void ChainedStepsComposeEachReferencesMotionFromTheTargetOutwards()
+    {
+        manual_seed(4);
+        using var direct = new PoseExpNet(4) { ForwardTranslationScale = 0.1 };
+        using var chained = new PoseExpNet(4) { ForwardTranslationScale = 0.1, ChainedSteps = true };
+        chained.load_state_dict(direct.state_dict());
+        using var scope = NewDisposeScope();
+        var target = rand(1, 3, 24, 64); Tensor[] refs = [rand(1, 3, 24, 64), rand(1, 3, 24, 64), rand(1, 3, 24, 64), rand(1, 3, 24, 64)];
+        double[] Row(Tensor t) => t.to(ScalarType.Float64).data<double>().ToArray();
+        var composed = chained.call(target, refs).Pose[0];
+        var c = Enumerable.Range(0, 4).Select(i => Row(composed[i])).ToArray();
+        var raw = Enumerable.Range(0, 4).Select(i => Row(direct.call(target, refs).Pose[0, i])).ToArray();
+        // t-1 and t+1 are one step; t-2 = (t-1 -> t-2)∘(t -> t-1), t+2 = (t+1 -> t+2)∘(t -> t+1)
+        double[] Compose(double[] second, double[] first) => PoseMath.ToVector(PoseMath.Mul(PoseMath.FromVector(second), PoseMath.FromVector(first)));
+        double[][] expected = [Compose(raw[0], raw[1]), raw[1], raw[2], Compose(raw[3], raw[2])];
+        for (int i = 0; i < 4; i++)
+            for (int d = 0; d < 6; d++) Assert.Equal(expected[i][d], c[i][d], 5);
+        // the composition itself, on motions large enough that its order matters
+        double[] a = [0.3, -0.1, 0.8, 0.05, 0.4, -0.2], b = [-0.2, 0.05, 0.6, -0.1, 0.3, 0.15];
+        var ab = Row(InverseWarp.Compose(tensor(a.Select(v => (float)v).ToArray(), [1, 6]), tensor(b.Select(v => (float)v).ToArray(), [1, 6]))[0]);
+        var expectedAb = Compose(a, b);
+        for (int d = 0; d < 6; d++) Assert.Equal(expectedAb[d], ab[d], 4);
+        Assert.NotEqual(Compose(b, a)[0], ab[0], 2);
+        // with equal steps along a straight line a two-frame reference is twice a one-frame one
+        var step = tensor(new float[] { 0, 0, 0.5f, 0, 0, 0 }, [1, 6]);
+        Assert.True(InverseWarp.Compose(step, step).allclose(step * 2, atol: 1e-6));
+        var angles = tensor(new float[] { 0.1f, -0.3f, 0.2f }, [1, 3]);
+        Assert.True(InverseWarp.MatrixToEuler(InverseWarp.EulerToMatrix(angles)).allclose(angles, atol: 1e-5));
+    }
+    [Fact]
     public void PosePerFrameDoublesTheTwoFrameReferencesMotion()
     {
         manual_seed(4);

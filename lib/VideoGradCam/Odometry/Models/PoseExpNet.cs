@@ -41,6 +41,13 @@ public sealed class PoseExpNet : Module<Tensor, Tensor[], PoseOutput>
     /// reference needs outputs of the same size as a one-frame one instead of twice as large (off in the port).</summary>
     public bool ScaleByOffset { get; init; }
 
+    /// <summary>The pose head predicts the snippet's frame-to-frame steps, and each reference's motion is their composition
+    /// (off in the port, where every reference's motion is predicted on its own): the row of reference t+k is the step
+    /// t+k−1 -> t+k, that of t−k the step t−k+1 -> t−k, and t -> t+2 = (t+1 -> t+2)∘(t -> t+1). A two-frame reference is
+    /// then two steps long unless the network says the steps differ, and its sideways offset on a curve follows from the
+    /// first step's turn.</summary>
+    public bool ChainedSteps { get; init; }
+
     public PoseExpNet(int referenceCount = 2, bool outputExplainability = false) : base(nameof(PoseExpNet))
     {
         if (referenceCount < 1) throw new ArgumentOutOfRangeException(nameof(referenceCount), "needs at least one reference frame");
@@ -85,6 +92,17 @@ public sealed class PoseExpNet : Module<Tensor, Tensor[], PoseOutput>
         return tensor(values, [1, ReferenceCount, 6], device: device);
     }
 
+    /// <summary>Frame-to-frame steps [B,N,6] (references t−k..t−1, t+1..t+k) -> each reference's motion from the target,
+    /// composed outwards from the target on each side.</summary>
+    Tensor Chain(Tensor steps)
+    {
+        int half = ReferenceCount / 2;
+        var rows = new Tensor[ReferenceCount];
+        for (int i = half - 1; i >= 0; i--) rows[i] = i == half - 1 ? steps[.., i] : InverseWarp.Compose(steps[.., i], rows[i + 1]);
+        for (int i = half; i < ReferenceCount; i++) rows[i] = i == half ? steps[.., i] : InverseWarp.Compose(steps[.., i], rows[i - 1]);
+        return stack(rows, 1);
+    }
+
     /// <summary>target [B,3,H,W], references N x [B,3,H,W] -> pose [B,N,6], masks, conv7 and conv4 activations.</summary>
     public override PoseOutput forward(Tensor target, Tensor[] references)
     {
@@ -96,6 +114,7 @@ public sealed class PoseExpNet : Module<Tensor, Tensor[], PoseOutput>
         var pose = pose_pred.call(c7).mean([3]).mean([2]);          // [B,6N]
         pose = pose.view(pose.shape[0], ReferenceCount, 6);          // [B,N,6]
         pose = pose * OutputScale(pose.device);                      // translation, rotation
+        if (ChainedSteps) pose = Chain(pose);
         if (!OutputExplainability) return new PoseOutput(pose, [], c7, c4);
         var u5 = CropTo(upconv5!.call(c5), c4);
         var u4 = CropTo(upconv4!.call(u5), c3);

@@ -13,9 +13,10 @@ namespace VideoGradCam.Odometry;
 /// <param name="ForwardTranslationScale">the forward translation's (tz) own scale; 0 or null: <paramref name="TranslationScale"/>
 /// (see <see cref="PoseExpNet.ForwardTranslationScale"/>).</param>
 /// <param name="ScaleByOffset">the pose head predicts motion per frame of offset (see <see cref="PoseExpNet.ScaleByOffset"/>).</param>
+/// <param name="ChainedSteps">the pose head predicts frame-to-frame steps, composed into each reference's motion (see <see cref="PoseExpNet.ChainedSteps"/>).</param>
 public sealed record SfmSettings(int SequenceLength = 3, int Width = 128, int Height = 40, bool Explainability = false,
     IReadOnlyList<string>? TrainSequences = null, double[]? MeanMotion = null, LossWeights? Loss = null, double TranslationScale = 0.01,
-    double? ForwardTranslationScale = null, bool ScaleByOffset = false);
+    double? ForwardTranslationScale = null, bool ScaleByOffset = false, bool ChainedSteps = false);
 
 /// <summary>The pair SfMLearner trains together: DepthNet (DispNetS) and PoseNet (PoseExpNet), with their settings.</summary>
 public sealed class SfmLearner : IDisposable
@@ -34,6 +35,7 @@ public sealed class SfmLearner : IDisposable
             TranslationScale = settings.TranslationScale == 0 ? 0.01 : settings.TranslationScale,
             ForwardTranslationScale = settings.ForwardTranslationScale is > 0 ? settings.ForwardTranslationScale : null,
             ScaleByOffset = settings.ScaleByOffset,
+            ChainedSteps = settings.ChainedSteps,
         };
     }
 

@@ -17,6 +17,8 @@ namespace VideoGradCam.Odometry;
 /// and the direction of travel was off by 23°); the study's 0.1 for tz alone learns it while sideways slides stay dearer
 /// than turns (a 0.1 scale for every translation made sideways noise and doubled the ATE).
 /// </summary>
+/// <param name="ChainedSteps">the PoseNet predicts frame-to-frame steps composed into each reference's motion
+/// (<see cref="PoseExpNet.ChainedSteps"/>).</param>
 /// <param name="PoseLearningRate">the PoseNet's own Adam rate (null: <paramref name="LearningRate"/>, as the port).</param>
 /// <param name="LowRateEpochs">the last epochs run at a tenth of <paramref name="LearningRate"/> (0: the port's constant rate).</param>
 /// <param name="Given">a diagnosis: train one network with the other replaced by the truth (the synthetic drive's depth or
@@ -24,7 +26,8 @@ namespace VideoGradCam.Odometry;
 public sealed record SfmTrainingOptions(int Epochs = 4, int BatchSize = 4, double LearningRate = 2e-4, int SequenceLength = 3,
     LossWeights? Weights = null, int Seed = Seeds.Default, double? InitialDepth = SfmTrainingOptions.StudyInitialDepth,
     GivenTruth Given = GivenTruth.None, double TranslationScale = SfmTrainingOptions.PortTranslationScale,
-    double? ForwardTranslationScale = null, bool ScaleByOffset = false, int LowRateEpochs = 0, double? PoseLearningRate = null)
+    double? ForwardTranslationScale = null, bool ScaleByOffset = false, int LowRateEpochs = 0, double? PoseLearningRate = null,
+    bool ChainedSteps = false)
 {
     /// <summary>The PoseNet's Adam rate: <see cref="PoseLearningRate"/>, or <see cref="LearningRate"/> as the port.</summary>
     public double PoseRate => PoseLearningRate ?? LearningRate;
