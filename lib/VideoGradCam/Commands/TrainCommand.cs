@@ -15,7 +15,7 @@ public static class TrainCommand
             Opt.Computed("data", "class folders of videos (SfMLearner: KITTI-layout sequences)", "DIR", "the synthetic set of the profile (classifiers)"),
             Opt.Computed("epochs", "training epochs", "N",
                 $"classifiers quick {ClassifierSettings.For(ClassifierSettings.StudyModels[0], Profile.Quick).Epochs}, full {ClassifierSettings.For(ClassifierSettings.StudyModels[0], Profile.Full).Epochs}; " +
-                $"SfMLearner {SfmTrainingOptions.ForProfile(Profile.Quick).Epochs}"),
+                $"SfMLearner quick {SfmTrainingOptions.ForProfile(Profile.Quick).Epochs}, full {SfmTrainingOptions.ForProfile(Profile.Full).Epochs}"),
             Opt.Value("frames", "classifiers: frames per clip", "T", p => ClassifierSettings.For(ClassifierSettings.StudyModels[0], p).Frames),
             Opt.Value("size", "classifiers: frame size after the centre crop", "S", p => ClassifierSettings.For(ClassifierSettings.StudyModels[0], p).Size),
             Opt.Computed("width", "classifiers: network width; SfMLearner: frame width", "W",
@@ -24,7 +24,7 @@ public static class TrainCommand
             Opt.Value("hidden", "classifiers: LSTM hidden size", "N", p => ClassifierSettings.For(ClassifierSettings.StudyModels[0], p).HiddenSize),
             Opt.Value("batch", "classifiers: clips per batch", "B", p => ClassifierSettings.For(ClassifierSettings.StudyModels[0], p).BatchSize),
             Opt.Computed("lr", "Adam learning rate", "X", $"classifiers {ClassifierSettings.For(ClassifierSettings.StudyModels[0], Profile.Quick).LearningRate}; SfMLearner {SfmTrainingOptions.ForProfile(Profile.Quick).LearningRate}"),
-            Opt.Computed("pose-lr", "SfMLearner: the PoseNet's own Adam learning rate", "X", $"{SfmTrainingOptions.ForProfile(Profile.Quick).PoseRate}"),
+            Opt.Computed("pose-lr", "SfMLearner: the PoseNet's own Adam learning rate", "X", $"{SfmTrainingOptions.ForProfile(Profile.Quick).PoseRate} (the DepthNet's: --lr)"),
             Opt.Value("seed", "random seed", "K", p => ClassifierSettings.For(ClassifierSettings.StudyModels[0], p).Seed),
             Opt.Flag("resume", "continue an interrupted run from its last epoch"),
             Opt.Value("batch-size", "SfMLearner: snippets per step", "B", p => SfmTrainingOptions.ForProfile(p).BatchSize),
