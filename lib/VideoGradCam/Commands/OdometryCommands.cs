@@ -86,8 +86,7 @@ public static class OdometryCommands
         var sequences = LoadSequences(data, trainNames, width, height);
         try
         {
-            var settings = new SfmSettings(o.SequenceLength, width, height, o.LossWeights.Explainability > 0, trainNames,
-                SfmTrainer.MeanMotion(sequences), o.LossWeights, o.TranslationScale, o.ForwardTranslationScale, o.ScaleByOffset, o.ChainedSteps);
+            var settings = o.SettingsFor(width, height, trainNames, SfmTrainer.MeanMotion(sequences));
             using var sfm = SfmTrainer.NewModel(settings, o);
             if (resume && !File.Exists(SfmTrainer.ProgressFile(output)))
                 Console.Error.WriteLine($"odometry-train: nothing to resume at {output} (no unfinished run); training from the start.");

@@ -189,8 +189,7 @@ public static class OdometryStudy
             var sequences = Load(dataRoot, trainNames, width, height);
             try
             {
-                var settings = new SfmSettings(options.SequenceLength, width, height, options.LossWeights.Explainability > 0,
-                    trainNames, SfmTrainer.MeanMotion(sequences), options.LossWeights, options.TranslationScale, options.ForwardTranslationScale, options.ScaleByOffset, options.ChainedSteps);
+                var settings = options.SettingsFor(width, height, trainNames, SfmTrainer.MeanMotion(sequences));
                 using var model = SfmTrainer.NewModel(settings, options);
                 var history = SfmTrainer.Train(model, sequences, options, Path.Combine(dir, ModelFileName), resume: resume);
                 AtomicFile.WriteAllText(Path.Combine(dir, HistoryFileName), JsonSerializer.Serialize(history, Json));

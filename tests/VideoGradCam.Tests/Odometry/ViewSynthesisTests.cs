@@ -129,13 +129,18 @@ public class ViewSynthesisTests
         Assert.InRange(near, 1e-4, far);
         Assert.InRange(far, 0.2, 1);                                      // unrelated images: SSIM near 0, error near 1/2
     }
+    /// <summary>Two unrelated seeded images [1,3,h,w] in [-1, 1].</summary>
+    static (Tensor Target, Tensor Reference) ImagePair(int seed, int h, int w)
+    {
+        manual_seed(seed);
+        return (rand(1, 3, h, w) * 2 - 1, rand(1, 3, h, w) * 2 - 1);
+    }
+
     [Fact]
     public void PhotometricLossMixesStructuralErrorAndL1ByItsShare()
     {
         using var scope = NewDisposeScope();
-        manual_seed(6);
-        var target = rand(1, 3, 6, 16) * 2 - 1;
-        var reference = rand(1, 3, 6, 16) * 2 - 1;
+        var (target, reference) = ImagePair(6, 6, 16);
         var k = OdometryTestKit.Intrinsics(20, 7.5, 2.5);
         var depth = full(1, 1, 6, 16, 10f);
         var pose = zeros(1, 1, 6);                                         // no motion: the reference as it is
@@ -150,9 +155,7 @@ public class ViewSynthesisTests
     public void UpsampledScalesCompareTheImagesAtTheFramesSize()
     {
         using var scope = NewDisposeScope();
-        manual_seed(7);
-        var target = rand(1, 3, 8, 16) * 2 - 1;
-        var reference = rand(1, 3, 8, 16) * 2 - 1;
+        var (target, reference) = ImagePair(7, 8, 16);
         var k = OdometryTestKit.Intrinsics(20, 7.5, 3.5);
         var pose = tensor(new float[] { 0.2f, 0, 0.1f, 0, 0.02f, 0 }, [1, 1, 6]);
         double L(Tensor[] depths, bool up) => ViewSynthesisLoss.PhotometricPerSample(target, [reference], k, depths, [], pose, overValidPixels: true, upsampledScales: up).item<float>();

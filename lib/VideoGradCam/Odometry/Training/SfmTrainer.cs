@@ -20,7 +20,7 @@ namespace VideoGradCam.Odometry;
 /// <param name="ChainedSteps">the PoseNet predicts frame-to-frame steps composed into each reference's motion
 /// (<see cref="PoseExpNet.ChainedSteps"/>).</param>
 /// <param name="PoseLearningRate">the PoseNet's own Adam rate (null: <paramref name="LearningRate"/>, as the port).</param>
-/// <param name="LowRateEpochs">the last epochs run at a tenth of <paramref name="LearningRate"/> (0: the port's constant rate).</param>
+/// <param name="LowRateEpochs">the last epochs run at a tenth of both networks' rates (0: the port's constant rate).</param>
 /// <param name="Given">a diagnosis: train one network with the other replaced by the truth (the synthetic drive's depth or
 /// poses), on the same snippets and loss.</param>
 public sealed record SfmTrainingOptions(int Epochs = 4, int BatchSize = 4, double LearningRate = 2e-4, int SequenceLength = 3,
@@ -50,6 +50,12 @@ public sealed record SfmTrainingOptions(int Epochs = 4, int BatchSize = 4, doubl
         CommonValidPixels: true);
 
     public LossWeights LossWeights => Weights ?? StudyLoss;
+
+    /// <summary>The settings a model trained with these options records (and is built from): frame size, training sequences
+    /// and their mean motion, beside the loss and the PoseNet's output options.</summary>
+    public SfmSettings SettingsFor(int width, int height, IReadOnlyList<string> trainSequences, double[] meanMotion) =>
+        new(SequenceLength, width, height, LossWeights.Explainability > 0, trainSequences, meanMotion, LossWeights,
+            TranslationScale, ForwardTranslationScale, ScaleByOffset, ChainedSteps);
 
     /// <summary>The workspace's PoseNet rate, five times the port's 2e-4 (the DepthNet keeps 2e-4): on the true depth the
     /// PoseNet at 2e-4 left the photometric loss at three times its value at the true poses and scored ATE 0.054 on the full

@@ -34,7 +34,7 @@ public static class ViewSynthesisLoss
     /// |target - warped| counts only where the projection is valid, weighted by the mask; summed over scales and
     /// references, averaged over channels and over all pixels (the port) or, with <paramref name="overValidPixels"/>,
     /// over the valid pixels only (with <paramref name="commonValidPixels"/>, those valid in every reference). With
-    /// <paramref name="upsampledScales"/> every depth is first upsampled to the target's size (the masks must then be at it too).
+    /// <paramref name="upsampledScales"/> every depth (and mask) is first upsampled to the target's size.
     /// </summary>
     public static Tensor PhotometricPerSample(Tensor target, Tensor[] references, Tensor intrinsics,
         IReadOnlyList<Tensor> depths, IReadOnlyList<Tensor> masks, Tensor pose, bool overValidPixels = false, bool commonValidPixels = false,
