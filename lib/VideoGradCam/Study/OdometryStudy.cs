@@ -51,6 +51,10 @@ public sealed record OdometryFaithfulness(string Layer, double Fraction, IReadOn
     /// <summary>... / when masking the top pixels of a random map drawn at the layer's resolution.</summary>
     public SnippetSpread RatioRandomMap => SnippetSpread.Of(WithMap.Select(s => s.Result.RatioRandomMap ?? double.NaN));
 
+    /// <summary>The reversed control: loss rise when masking the least salient pixels / when masking as many random pixels
+    /// (a faithful ranking puts it below 1).</summary>
+    public SnippetSpread RatioLeast => SnippetSpread.Of(WithMap.Select(s => s.Result.RatioLeast));
+
     /// <summary>Snippets with a map where masking the salient pixels raises the loss more than both random pixels and the
     /// random map do (of <see cref="ComparedWithBoth"/>, those with both ratios).</summary>
     public int BeatBoth => WithMap.Count(s => s.Result.Ratio > 1 && s.Result.RatioRandomMap > 1);
@@ -79,6 +83,7 @@ public sealed record OdometryFaithfulness(string Layer, double Fraction, IReadOn
             FaithfulnessRow.Of("faithfulness ratio", Ratio, "loss rise, salient pixels masked / as many random pixels masked"),
             FaithfulnessRow.Of("random-map ratio", RatioRandomMap, $"... / the top pixels of a random {LayerWidth}×{LayerHeight} map (the layer's resolution, upsampled as Grad-CAM) masked"),
             FaithfulnessRow.Of("shifted-shape ratio", RatioShifted, "... / the salient mask's own shape at a random shift masked"),
+            FaithfulnessRow.Of("least-salient ratio", RatioLeast, "loss rise, least salient pixels masked / as many random pixels masked (a faithful ranking: below 1)"),
             FaithfulnessRow.Of("sanity ρ", SanityRho, "Spearman ρ of each map with the map of a PoseNet re-initialised with a fixed seed " +
                 $"(the check passes if mean |ρ| < {PoseNetRandomisation.Threshold}; here {(SanityAbsRho.N > 0 ? SanityAbsRho.Mean.ToString("0.00") : "—")})"),
         };

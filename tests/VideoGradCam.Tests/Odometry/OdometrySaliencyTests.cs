@@ -131,6 +131,15 @@ public class OdometrySaliencyTests
         Assert.Equal((f.SalientLoss - f.BaseLoss) / (f.ShiftedLoss - f.BaseLoss), f.RatioShifted, 9);
         Assert.Null(f.RatioRandomMap);                                                 // no layer size given: no random-map control
 
+        // the reversed control masks the map's k lowest pixels: those the negated map puts on top
+        var ranked = new float[24, 64];
+        var negated = new float[24, 64];
+        for (int r = 0; r < 24; r++) for (int c = 0; c < 64; c++) negated[r, c] = -(ranked[r, c] = (r * 64 + c) * 7 % 1536);
+        var g = RegressionFaithfulness.Check(model, snip, ranked, fraction: 0.125, randomTrials: 2);
+        Assert.Equal(RegressionFaithfulness.Check(model, snip, negated, fraction: 0.125, randomTrials: 2).SalientLoss, g.LeastLoss, tolerance: 1e-6);
+        Assert.NotEqual(g.SalientLoss, g.LeastLoss);
+        Assert.Equal((f.LeastLoss - f.BaseLoss) / (f.RandomLoss - f.BaseLoss), f.RatioLeast, 9);
+
         var withMap = RegressionFaithfulness.Check(model, snip, map, fraction: 0.125, randomTrials: 2, layerSize: (3, 8));
         Assert.Equal(f.BaseLoss, withMap.BaseLoss, tolerance: 1e-6);                                 // the same masks, the same losses
         Assert.Equal(f.RandomLoss, withMap.RandomLoss, tolerance: 1e-6);

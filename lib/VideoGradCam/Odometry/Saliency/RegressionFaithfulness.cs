@@ -8,15 +8,19 @@ namespace VideoGradCam.Odometry;
 /// depends on. Scattered random pixels add many edges that blobs do not, so two controls mask blobs: the salient mask's own
 /// shape at a random circular shift (ShiftedLoss, RatioShifted), and the top pixels of a random map drawn at the explained
 /// layer's resolution and upsampled as Grad-CAM upsamples (RandomMapLoss, RatioRandomMap; null when the layer's size was not
-/// given).</summary>
+/// given). The reversed control masks the k least salient pixels (LeastLoss) and compares them with random pixels:
+/// RatioLeast = (least − base) / (random − base), below 1 when the map's bottom pixels matter less than random ones, as a
+/// faithful ranking's should (above 1: the map ranks what the loss depends on low).</summary>
 public sealed record FaithfulnessResult(double BaseLoss, double SalientLoss, double RandomLoss, double Ratio, int MaskedPixels,
-    double ShiftedLoss, double RatioShifted, double? RandomMapLoss = null, double? RatioRandomMap = null);
+    double ShiftedLoss, double RatioShifted, double? RandomMapLoss = null, double? RatioRandomMap = null,
+    double LeastLoss = double.NaN, double RatioLeast = double.NaN);
 
 /// <summary>
 /// A faithfulness check for regression saliency: mask (set to mid-grey, 0 in the [-1,1] input) the k most salient
 /// pixels of the target frame (the map lives in target-frame coordinates; the same pixel of a reference frame shows
 /// another scene point), or with targetOnly = false the same pixels in every frame, and compare the loss increase
-/// with masking k random pixels, the salient shape shifted, and the top k of a random layer-resolution map. Note: masking
+/// with masking k random pixels, the salient shape shifted, and the top k of a random layer-resolution map; and masking the
+/// k least salient pixels against random ones (the reversed control). Note: masking
 /// every frame puts a static grey patch in all views, which the warp often matches trivially, so it can lower the loss.
 /// The masked copies run through the model a few per forward pass.
 /// </summary>
@@ -37,7 +41,7 @@ public static class RegressionFaithfulness
         int k = Math.Max(1, (int)Math.Round(fraction * n));
         var order = TopK(saliency, n);
         var rng = new Random(seed);
-        var masks = new List<int[]?> { null, order[..k] };
+        var masks = new List<int[]?> { null, order[..k], order[^k..] };
         for (int i = 0; i < randomTrials; i++) masks.Add(Enumerable.Range(0, n).OrderBy(_ => rng.Next()).Take(k).ToArray());
         for (int i = 0; i < randomTrials; i++)
         {
@@ -54,13 +58,14 @@ public static class RegressionFaithfulness
             }
         }
         var losses = Losses(model, snippet, masks, h, w, weights, targetOnly);
-        double baseLoss = losses[0], salient = losses[1];
-        double random = losses.Skip(2).Take(randomTrials).Average();
-        double shifted = losses.Skip(2 + randomTrials).Take(randomTrials).Average();
-        double? randomMap = layerSize is null ? null : losses.Skip(2 + 2 * randomTrials).Average();
+        double baseLoss = losses[0], salient = losses[1], least = losses[2];
+        double random = losses.Skip(3).Take(randomTrials).Average();
+        double shifted = losses.Skip(3 + randomTrials).Take(randomTrials).Average();
+        double? randomMap = layerSize is null ? null : losses.Skip(3 + 2 * randomTrials).Average();
         static double Ratio(double change, double control) => Math.Abs(control) < 1e-12 ? double.NaN : change / control;
         return new FaithfulnessResult(baseLoss, salient, random, Ratio(salient - baseLoss, random - baseLoss), k,
-            shifted, Ratio(salient - baseLoss, shifted - baseLoss), randomMap, randomMap is { } m ? Ratio(salient - baseLoss, m - baseLoss) : null);
+            shifted, Ratio(salient - baseLoss, shifted - baseLoss), randomMap, randomMap is { } m ? Ratio(salient - baseLoss, m - baseLoss) : null,
+            least, Ratio(least - baseLoss, random - baseLoss));
     }
 
     /// <summary>
