@@ -44,6 +44,9 @@ public static class OdometryCommands
         var scales = a.String("scales", w.UpsampledScales ? "upsample" : "downsample");
         if (scales is not ("downsample" or "upsample"))
             throw new UsageException($"--scales '{scales}': use downsample (the port: images at each depth's size) or upsample (each depth at the frame's size, as Monodepth2).");
+        var centres = a.String("scale-centres", w.CentredScales ? "centred" : "port");
+        if (centres is not ("centred" or "port"))
+            throw new UsageException($"--scale-centres '{centres}': use centred (a coarse scale's principal point on its pixel grid) or port (divided by the downscale).");
         var initial = a.String("initial-depth", d.InitialDepth?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "port");
         double? initialDepth = initial == "port" ? null
             : double.TryParse(initial, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var m)
@@ -60,7 +63,8 @@ public static class OdometryCommands
             ChainedSteps = a.Optional("pose-steps") is { } steps ? steps switch { "chained" => true, "direct" => false, _ => throw new UsageException($"--pose-steps '{steps}': use direct (each reference's motion, the port) or chained (frame-to-frame steps, composed).") } : d.ChainedSteps,
             ForwardTranslationScale = a.Optional("forward-translation-scale") is null ? d.ForwardTranslationScale : a.Double("forward-translation-scale", 0),
             Weights = new LossWeights(a.Double("photo-loss-weight", w.Photometric), a.Double("mask-loss-weight", w.Explainability),
-                a.Double("smooth-loss-weight", w.Smoothness), mean != "all", mean == "common", a.Double("ssim", w.Ssim), scales == "upsample"),
+                a.Double("smooth-loss-weight", w.Smoothness), mean != "all", mean == "common", a.Double("ssim", w.Ssim), scales == "upsample",
+                centres == "centred"),
             Given = a.Optional("given") switch
             {
                 null or "none" => GivenTruth.None, "depth" => GivenTruth.Depth, "pose" => GivenTruth.Pose,

@@ -13,7 +13,7 @@ namespace VideoGradCam.Commands;
 public static class OdometryFaithfulnessCommand
 {
     public static readonly Verb Verb = new("odometry-faithfulness",
-        "faithfulness of SfMLearner's regression Grad-CAM on held-out snippets: random-pixel and random-map controls, sanity check, flow energy; the odometry claim's verdict",
+        "faithfulness of SfMLearner's regression Grad-CAM on held-out snippets: random-pixel, random-map and reversed (least-salient) controls, sanity check, flow energy; the odometry claim's verdict",
         [
             Opt.Computed("checkpoint", "SfMLearner checkpoint file (.sfm)", "CKPT", "the study's, trained if missing"),
             Opt.Computed("data", "KITTI-layout sequences (the last is held out unless the checkpoint says otherwise)", "DIR", "the profile's synthetic drive"),

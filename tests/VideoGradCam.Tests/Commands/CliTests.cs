@@ -72,6 +72,11 @@ public class CliTests
             // one training sequence of 8 frames: 4 five-frame snippets, one batch of 4 per epoch
             Assert.Equal(VideoGradCam.Odometry.SfmTrainingOptions.ForProfile(VideoGradCam.Runtime.Profile.Quick).Epochs,
                 history.RootElement.GetProperty("steps").GetArrayLength());
+            Assert.False(VideoGradCam.Odometry.SfmLearner.ReadSettings(output).Loss!.CentredScales);     // the study's loss: the port's centres
+            var centred = Path.Combine(dir, "centred.sfm");
+            Assert.Equal(0, Run("train", "--model", "sfmlearner", "--data", dir, "--out", centred, "--width", "64", "--height", "24",
+                "--epochs", "1", "--scale-centres", "centred").Code);
+            Assert.True(VideoGradCam.Odometry.SfmLearner.ReadSettings(centred).Loss!.CentredScales);
         }
         finally { if (Directory.Exists(dir)) Directory.Delete(dir, true); }
     }
@@ -94,6 +99,7 @@ public class CliTests
     [InlineData("--pose-per-frame", "maybe", "--pose-per-frame")]
     [InlineData("--low-lr-epochs", "5", "--low-lr-epochs")]
     [InlineData("--photometric-mean", "median", "common")]
+    [InlineData("--scale-centres", "middle", "--scale-centres")]
     public void BadSfmLearnerRecipeOptionsAreNamed(string option, string value, string expected)
     {
         var output = Path.Combine(Path.GetTempPath(), "never-written-" + Guid.NewGuid().ToString("N") + ".sfm");

@@ -106,7 +106,7 @@ public static class SfmTrainer
         var depths = disparities.Select(d => 1 / d).ToArray();
         var pose = model.PoseNet.call(target, references);
         var photometric = ViewSynthesisLoss.PhotometricPerSample(target, references, intrinsics, depths,
-            w.Explainability > 0 ? pose.Masks : [], truePose ?? pose.Pose, w.OverValidPixels, w.CommonValidPixels, w.Ssim, w.UpsampledScales);
+            w.Explainability > 0 ? pose.Masks : [], truePose ?? pose.Pose, w.OverValidPixels, w.CommonValidPixels, w.Ssim, w.UpsampledScales, w.CentredScales);
         var smooth = ViewSynthesisLoss.SmoothnessPerSample(depths);
         var explain = pose.Masks.Length > 0 ? ViewSynthesisLoss.Explainability(pose.Masks) : zeros(1).squeeze();
         var total = photometric * w.Photometric + smooth * w.Smoothness + explain * w.Explainability;
