@@ -46,6 +46,7 @@ public static class OdometryFaithfulnessCommand
         Console.WriteLine($"  ratio vs random map        {f.RatioRandomMap.Format()}, {f.RatioRandomMap.Above}/{f.RatioRandomMap.N} above 1 (both controls: {f.BeatBoth}/{f.ComparedWithBoth})");
         Console.WriteLine($"  ratio vs shifted shape     {f.RatioShifted.Format()}");
         Console.WriteLine($"  least salient vs random    {f.RatioLeast.Format()}, {f.RatioLeast.Above}/{f.RatioLeast.N} above 1 (a faithful ranking: below 1)");
+        Console.WriteLine($"  most vs least salient      {f.RatioTopBottom.Format()}, {f.RatioTopBottom.Above}/{f.RatioTopBottom.N} above 1 (a faithful ranking: above 1)");
         Console.WriteLine($"  sanity ρ (randomised PoseNet) {f.SanityRho.Format()}, mean |ρ| {f.SanityAbsRho.Mean:0.00}: " +
                           (f.SanityPasses is { } pass ? pass ? "passes (the maps change)" : "fails (the maps barely change)" : "not measured"));
         foreach (var d in OdometryFaithfulness.FlowDofs)

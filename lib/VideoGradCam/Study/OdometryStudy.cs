@@ -55,6 +55,9 @@ public sealed record OdometryFaithfulness(string Layer, double Fraction, IReadOn
     /// (a faithful ranking puts it below 1).</summary>
     public SnippetSpread RatioLeast => SnippetSpread.Of(WithMap.Select(s => s.Result.RatioLeast));
 
+    /// <summary>Loss rise when masking the most salient pixels / when masking the least salient ones (two blobs of one map).</summary>
+    public SnippetSpread RatioTopBottom => SnippetSpread.Of(WithMap.Select(s => s.Result.RatioTopBottom));
+
     /// <summary>Snippets with a map where masking the salient pixels raises the loss more than both random pixels and the
     /// random map do (of <see cref="ComparedWithBoth"/>, those with both ratios).</summary>
     public int BeatBoth => WithMap.Count(s => s.Result.Ratio > 1 && s.Result.RatioRandomMap > 1);
@@ -84,6 +87,7 @@ public sealed record OdometryFaithfulness(string Layer, double Fraction, IReadOn
             FaithfulnessRow.Of("random-map ratio", RatioRandomMap, $"... / the top pixels of a random {LayerWidth}×{LayerHeight} map (the layer's resolution, upsampled as Grad-CAM) masked"),
             FaithfulnessRow.Of("shifted-shape ratio", RatioShifted, "... / the salient mask's own shape at a random shift masked"),
             FaithfulnessRow.Of("least-salient ratio", RatioLeast, "loss rise, least salient pixels masked / as many random pixels masked (a faithful ranking: below 1)"),
+            FaithfulnessRow.Of("top-vs-bottom ratio", RatioTopBottom, "loss rise, most salient pixels masked / least salient pixels masked (a faithful ranking: above 1)"),
             FaithfulnessRow.Of("sanity ρ", SanityRho, "Spearman ρ of each map with the map of a PoseNet re-initialised with a fixed seed " +
                 $"(the check passes if mean |ρ| < {PoseNetRandomisation.Threshold}; here {(SanityAbsRho.N > 0 ? SanityAbsRho.Mean.ToString("0.00") : "—")})"),
         };

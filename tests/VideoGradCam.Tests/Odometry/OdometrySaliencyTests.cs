@@ -139,6 +139,7 @@ public class OdometrySaliencyTests
         Assert.Equal(RegressionFaithfulness.Check(model, snip, negated, fraction: 0.125, randomTrials: 2).SalientLoss, g.LeastLoss, tolerance: 1e-6);
         Assert.NotEqual(g.SalientLoss, g.LeastLoss);
         Assert.Equal((f.LeastLoss - f.BaseLoss) / (f.RandomLoss - f.BaseLoss), f.RatioLeast, 9);
+        Assert.Equal((g.SalientLoss - g.BaseLoss) / (g.LeastLoss - g.BaseLoss), g.RatioTopBottom, 9);
 
         var withMap = RegressionFaithfulness.Check(model, snip, map, fraction: 0.125, randomTrials: 2, layerSize: (3, 8));
         Assert.Equal(f.BaseLoss, withMap.BaseLoss, tolerance: 1e-6);                                 // the same masks, the same losses

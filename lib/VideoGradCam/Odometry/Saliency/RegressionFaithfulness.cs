@@ -13,7 +13,13 @@ namespace VideoGradCam.Odometry;
 /// faithful ranking's should (above 1: the map ranks what the loss depends on low).</summary>
 public sealed record FaithfulnessResult(double BaseLoss, double SalientLoss, double RandomLoss, double Ratio, int MaskedPixels,
     double ShiftedLoss, double RatioShifted, double? RandomMapLoss = null, double? RatioRandomMap = null,
-    double LeastLoss = double.NaN, double RatioLeast = double.NaN);
+    double LeastLoss = double.NaN, double RatioLeast = double.NaN)
+{
+    /// <summary>The top of the map against its bottom: (salient − base) / (least − base). Both masks are blobs of the same
+    /// map, so unlike random pixels this control does not favour either by shape; above 1 when the ranking points at what
+    /// the loss depends on.</summary>
+    public double RatioTopBottom => Math.Abs(LeastLoss - BaseLoss) < 1e-12 || double.IsNaN(LeastLoss) ? double.NaN : (SalientLoss - BaseLoss) / (LeastLoss - BaseLoss);
+}
 
 /// <summary>
 /// A faithfulness check for regression saliency: mask (set to mid-grey, 0 in the [-1,1] input) the k most salient

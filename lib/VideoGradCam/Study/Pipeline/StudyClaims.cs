@@ -172,7 +172,7 @@ public static class StudyClaims
         string measure = $"per held-out snippet, the negative-loss Grad-CAM map at {layer}, the deepest PoseNet conv whose map is at least " +
             $"{PoseLayerChoice.MinSide}×{PoseLayerChoice.MinSide} cells at this input size (conv7 is 1x1): loss rise when masking its 10% most salient " +
             "pixels / when masking as many random pixels, and / when masking the top 10% of a random map drawn at the layer's resolution " +
-            "(5 draws each, seeded per snippet), and the reversed control: masking its 10% least salient pixels / as many random pixels; sanity check: Spearman ρ between the map and the map of the same snippet with the PoseNet re-initialised " +
+            "(5 draws each, seeded per snippet), and the reversed control: masking its 10% least salient pixels / as many random pixels, and the most / the least salient; sanity check: Spearman ρ between the map and the map of the same snippet with the PoseNet re-initialised " +
             "(all its layers, fixed seed); flow energy: per-DoF maps (tz, ry of the motion to t+1) against the true optical flow " +
             "(share of map energy in the 25% pixels with the largest flow / 0.25, a uniform map's share). Snippets with a flat map are left out";
         if (f is null) return new Claim(OdometryStatement, measure, "—", rule, NotMeasured);
@@ -193,8 +193,9 @@ public static class StudyClaims
             randomMap.N > 0 ? $"vs a random {f.LayerWidth}×{f.LayerHeight} map: ratio {randomMap.Format()}, {Of(randomMap.Above, randomMap.N)} above 1" : "random-map control not measured",
             $"both controls beaten on {Of(f.BeatBoth, f.ComparedWithBoth)}",
             $"vs the salient shape shifted: ratio {f.RatioShifted.Format()}, {Of(f.RatioShifted.Above, f.RatioShifted.N)} above 1",
-            f.RatioLeast.N > 0 ? $"reversed control, the least salient pixels vs random pixels: ratio {f.RatioLeast.Format()}, {Of(f.RatioLeast.Above, f.RatioLeast.N)} above 1 " +
-                (f.RatioLeast.Median > 1 ? "(the map ranks low pixels whose masking hurts more than random ones)" : "(the map's low pixels matter less than random ones, as a faithful ranking's should)")
+            f.RatioLeast.N > 0 ? $"reversed control, the least salient pixels vs random pixels: ratio {f.RatioLeast.Format()}, {Of(f.RatioLeast.Above, f.RatioLeast.N)} above 1; " +
+                $"the most vs the least salient: ratio {f.RatioTopBottom.Format()}, {Of(f.RatioTopBottom.Above, f.RatioTopBottom.N)} above 1 " +
+                (f.RatioTopBottom.Above * 2 > f.RatioTopBottom.N ? "(the map's top matters more than its bottom)" : "(the map's top matters no more than its bottom)")
                 : "reversed control not measured",
             absRho.N > 0
                 ? $"sanity: ρ(trained, randomised PoseNet) {sanity.Format()}, mean |ρ| {absRho.Mean:0.00} ({(f.SanityPasses == true ? "< 0.5: the maps change" : "≥ 0.5: the maps barely change")})"

@@ -151,10 +151,10 @@ public static class StudyPipeline
     public static object FaithfulnessSummary(OdometryFaithfulness f) => new
     {
         f.Layer, layerCells = new { height = f.LayerHeight, width = f.LayerWidth }, f.Fraction, f.FlatMaps, measured = f.Snippets.Count, f.HeldOutSnippets, f.Seconds,
-        ratio = f.Ratio, ratioRandomMap = f.RatioRandomMap, ratioShifted = f.RatioShifted, ratioLeast = f.RatioLeast, beatBoth = f.BeatBoth, comparedWithBoth = f.ComparedWithBoth,
+        ratio = f.Ratio, ratioRandomMap = f.RatioRandomMap, ratioShifted = f.RatioShifted, ratioLeast = f.RatioLeast, ratioTopBottom = f.RatioTopBottom, beatBoth = f.BeatBoth, comparedWithBoth = f.ComparedWithBoth,
         sanityRho = f.SanityRho, sanityAbsRho = f.SanityAbsRho, sanityPasses = f.SanityPasses, sanityThreshold = PoseNetRandomisation.Threshold,
         f.DofLayer, flowFullMotion = f.FlowFullMotion, flowDofAlone = f.FlowDofAlone,
-        snippets = f.Snippets.Select(s => new { s.Sequence, s.Frame, s.FlatMap, s.Result.Ratio, s.Result.RatioRandomMap, s.Result.RatioShifted, s.Result.RatioLeast, s.SanityRho, s.Flow }),
+        snippets = f.Snippets.Select(s => new { s.Sequence, s.Frame, s.FlatMap, s.Result.Ratio, s.Result.RatioRandomMap, s.Result.RatioShifted, s.Result.RatioLeast, s.Result.RatioTopBottom, s.SanityRho, s.Flow }),
     };
 
     static readonly System.Text.Json.JsonSerializerOptions CacheJson = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
