@@ -407,8 +407,8 @@ public static class OdometryStudy
         var checkpointKey = File.Exists(marker) ? File.ReadAllText(marker) : $"{new FileInfo(ModelFile(checkpoint)).Length}:{File.GetLastWriteTimeUtc(ModelFile(checkpoint)):O}";
         var folder = Folder(checkpoint).TrimEnd(Path.DirectorySeparatorChar) + "-faithfulness";
         int snippets = FaithfulnessSnippets(profile);
-        // version 2: each snippet draws its own controls
-        var config = new { version = 2, checkpoint = checkpointKey, heldOutNames, snippets, fraction = 0.1, dataRoot = Path.GetFullPath(dataRoot) };
+        // version 2: each snippet draws its own controls; 3: the reversed control (least salient pixels)
+        var config = new { version = 3, checkpoint = checkpointKey, heldOutNames, snippets, fraction = 0.1, dataRoot = Path.GetFullPath(dataRoot) };
         StepCache.Ensure(folder, "odometry faithfulness", config, (dir, _) =>
             AtomicFile.WriteAllText(Path.Combine(dir, FaithfulnessFileName), JsonSerializer.Serialize(Faithfulness(checkpoint, dataRoot, snippets: snippets), Json)), force);
         return JsonSerializer.Deserialize<OdometryFaithfulness>(File.ReadAllText(Path.Combine(folder, FaithfulnessFileName)), Json)

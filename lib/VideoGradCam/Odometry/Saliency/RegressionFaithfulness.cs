@@ -18,7 +18,10 @@ public sealed record FaithfulnessResult(double BaseLoss, double SalientLoss, dou
     /// <summary>The top of the map against its bottom: (salient − base) / (least − base). Both masks are blobs of the same
     /// map, so unlike random pixels this control does not favour either by shape; above 1 when the ranking points at what
     /// the loss depends on.</summary>
-    public double RatioTopBottom => Math.Abs(LeastLoss - BaseLoss) < 1e-12 || double.IsNaN(LeastLoss) ? double.NaN : (SalientLoss - BaseLoss) / (LeastLoss - BaseLoss);
+    public double RatioTopBottom => RatioOf(SalientLoss - BaseLoss, LeastLoss - BaseLoss);
+
+    /// <summary>A loss rise over a control's rise; NaN when the control did not change the loss (or was not measured).</summary>
+    public static double RatioOf(double change, double control) => Math.Abs(control) < 1e-12 || double.IsNaN(control) ? double.NaN : change / control;
 }
 
 /// <summary>
@@ -68,10 +71,9 @@ public static class RegressionFaithfulness
         double random = losses.Skip(3).Take(randomTrials).Average();
         double shifted = losses.Skip(3 + randomTrials).Take(randomTrials).Average();
         double? randomMap = layerSize is null ? null : losses.Skip(3 + 2 * randomTrials).Average();
-        static double Ratio(double change, double control) => Math.Abs(control) < 1e-12 ? double.NaN : change / control;
-        return new FaithfulnessResult(baseLoss, salient, random, Ratio(salient - baseLoss, random - baseLoss), k,
-            shifted, Ratio(salient - baseLoss, shifted - baseLoss), randomMap, randomMap is { } m ? Ratio(salient - baseLoss, m - baseLoss) : null,
-            least, Ratio(least - baseLoss, random - baseLoss));
+        return new FaithfulnessResult(baseLoss, salient, random, FaithfulnessResult.RatioOf(salient - baseLoss, random - baseLoss), k,
+            shifted, FaithfulnessResult.RatioOf(salient - baseLoss, shifted - baseLoss), randomMap, randomMap is { } m ? FaithfulnessResult.RatioOf(salient - baseLoss, m - baseLoss) : null,
+            least, FaithfulnessResult.RatioOf(least - baseLoss, random - baseLoss));
     }
 
     /// <summary>
