@@ -47,6 +47,9 @@ public static class OdometryCommands
         var centres = a.String("scale-centres", w.CentredScales ? "centred" : "port");
         if (centres is not ("centred" or "port"))
             throw new UsageException($"--scale-centres '{centres}': use centred (a coarse scale's principal point on its pixel grid) or port (divided by the downscale).");
+        var smoothOn = a.String("smooth-on", w.SmoothDisparity ? "disparity" : "depth");
+        if (smoothOn is not ("depth" or "disparity"))
+            throw new UsageException($"--smooth-on '{smoothOn}': use depth (the port) or disparity (the original SfMLearner).");
         var initial = a.String("initial-depth", d.InitialDepth?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "port");
         double? initialDepth = initial == "port" ? null
             : double.TryParse(initial, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var m)
@@ -64,7 +67,7 @@ public static class OdometryCommands
             ForwardTranslationScale = a.Optional("forward-translation-scale") is null ? d.ForwardTranslationScale : a.Double("forward-translation-scale", 0),
             Weights = new LossWeights(a.Double("photo-loss-weight", w.Photometric), a.Double("mask-loss-weight", w.Explainability),
                 a.Double("smooth-loss-weight", w.Smoothness), mean != "all", mean == "common", a.Double("ssim", w.Ssim), scales == "upsample",
-                centres == "centred"),
+                centres == "centred", smoothOn == "disparity"),
             Given = a.Optional("given") switch
             {
                 null or "none" => GivenTruth.None, "depth" => GivenTruth.Depth, "pose" => GivenTruth.Pose,

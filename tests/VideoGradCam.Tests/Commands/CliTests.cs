@@ -77,6 +77,11 @@ public class CliTests
             Assert.Equal(0, Run("train", "--model", "sfmlearner", "--data", dir, "--out", centred, "--width", "64", "--height", "24",
                 "--epochs", "1", "--scale-centres", "centred").Code);
             Assert.True(VideoGradCam.Odometry.SfmLearner.ReadSettings(centred).Loss!.CentredScales);
+            Assert.False(VideoGradCam.Odometry.SfmLearner.ReadSettings(output).Loss!.SmoothDisparity);   // the port smooths the depth
+            var onDisparity = Path.Combine(dir, "disparity.sfm");
+            Assert.Equal(0, Run("train", "--model", "sfmlearner", "--data", dir, "--out", onDisparity, "--width", "64", "--height", "24",
+                "--epochs", "1", "--smooth-on", "disparity").Code);
+            Assert.True(VideoGradCam.Odometry.SfmLearner.ReadSettings(onDisparity).Loss!.SmoothDisparity);
         }
         finally { if (Directory.Exists(dir)) Directory.Delete(dir, true); }
     }
@@ -100,6 +105,7 @@ public class CliTests
     [InlineData("--low-lr-epochs", "5", "--low-lr-epochs")]
     [InlineData("--photometric-mean", "median", "common")]
     [InlineData("--scale-centres", "middle", "--scale-centres")]
+    [InlineData("--smooth-on", "flow", "--smooth-on")]
     public void BadSfmLearnerRecipeOptionsAreNamed(string option, string value, string expected)
     {
         var output = Path.Combine(Path.GetTempPath(), "never-written-" + Guid.NewGuid().ToString("N") + ".sfm");

@@ -63,6 +63,33 @@ public class ViewSynthesisTests
         Assert.True(truth < 0.7 * still && truth < 0.7 * inverse, $"true motion {truth:0.000}, inverse motion {inverse:0.000}, no motion {still:0.000}");
     }
 
+    /// <summary>The reason for <c>--smooth-on disparity</c>: a flat ground's disparity is linear in the image row, so the
+    /// second-order smoothness leaves it alone, while its depth (∝ 1/(row − horizon)) is penalised, most near the horizon.
+    /// The training objective smooths whichever the loss names.</summary>
+    [Fact]
+    public void AFlatGroundIsSmoothInDisparityNotInDepth()
+    {
+        using var scope = NewDisposeScope();
+        const int h = 24, w = 32;
+        var rows = arange(h, dtype: float32).view(1, 1, h, 1).expand(1, 1, h, w);
+        var disparity = (rows + 2) * 0.01f;                    // the horizon two rows above the top: depth 100/(row + 2) m
+        var depth = 1 / disparity;
+        Assert.True(ViewSynthesisLoss.SmoothnessPerSample([disparity]).item<float>() < 1e-6f);
+        Assert.True(ViewSynthesisLoss.SmoothnessPerSample([depth]).item<float>() > 0.1f);
+
+        manual_seed(3);
+        using var model = new SfmLearner(new SfmSettings(3, w, h));
+        var target = rand(2, 3, h, w);
+        Tensor[] references = [rand(2, 3, h, w), rand(2, 3, h, w)];
+        var k = OdometryTestKit.Intrinsics(20, 15.5, 11.5).expand(2, 3, 3);
+        var onDepth = SfmTrainer.Objective(model, target, references, k, new LossWeights(Smoothness: 1));
+        var onDisparity = SfmTrainer.Objective(model, target, references, k, new LossWeights(Smoothness: 1, SmoothDisparity: true));
+        Assert.Equal(ViewSynthesisLoss.SmoothnessPerSample(onDepth.Disparities.Select(d => 1 / d).ToList()).data<float>().ToArray(),
+            onDepth.Smoothness.data<float>().ToArray());
+        Assert.Equal(ViewSynthesisLoss.SmoothnessPerSample(onDisparity.Disparities).data<float>().ToArray(),
+            onDisparity.Smoothness.data<float>().ToArray());
+    }
+
     [Fact]
     public void PerSampleLossesAverageToTheBatchLoss()
     {

@@ -58,7 +58,7 @@ public sealed class SfmCamModel(SfmLearner model, Tensor intrinsics, LossWeights
         else pose = model.PoseNet.call(target, references);
         var k = intrinsics.shape[0] == b ? intrinsics : intrinsics.expand(b, 3, 3);
         var photometric = ViewSynthesisLoss.PhotometricPerSample(target, references, k, [depth], [], pose.Pose, _w.OverValidPixels, _w.CommonValidPixels, _w.Ssim);
-        var loss = photometric * _w.Photometric + ViewSynthesisLoss.SmoothnessPerSample([depth]) * _w.Smoothness;
+        var loss = photometric * _w.Photometric + ViewSynthesisLoss.SmoothnessPerSample([_w.SmoothDisparity ? disparity : depth]) * _w.Smoothness;
         var outputs = new Dictionary<string, Tensor>
         {
             ["loss"] = loss, ["pose"] = pose.Pose.reshape(b, -1), ["depth"] = depth[.., 0], ["photometric"] = photometric,

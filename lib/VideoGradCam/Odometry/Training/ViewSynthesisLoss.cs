@@ -21,9 +21,13 @@ namespace VideoGradCam.Odometry;
 /// the warp use them); the port (the default) divides it by d, which puts it ½ − ½/d coarse pixels low and right, 3.5
 /// frame pixels at the coarsest of four scales. The centred geometry reconstructs the frame better at the true motion, yet
 /// trained worse on the full drive in all four runs measured (environment.md, "The principal point of the coarse scales").
+/// <paramref name="SmoothDisparity"/>: the second-order smoothness applies to the disparity (the original TensorFlow
+/// SfMLearner and Monodepth2) instead of the depth (the PyTorch port, the default). A flat ground's disparity is linear in
+/// the image row, so its second differences vanish, while its depth (∝ 1/(row − horizon)) curves most near the horizon.
 /// </summary>
 public sealed record LossWeights(double Photometric = 1, double Explainability = 0, double Smoothness = 0.1, bool OverValidPixels = true,
-    bool CommonValidPixels = false, double Ssim = 0, bool UpsampledScales = false, bool CentredScales = false)
+    bool CommonValidPixels = false, double Ssim = 0, bool UpsampledScales = false, bool CentredScales = false,
+    bool SmoothDisparity = false)
 {
     /// <summary>The port's loss exactly: weights 1 / 0 / 0.1, photometric mean over all pixels.</summary>
     public static readonly LossWeights Port = new(OverValidPixels: false);
