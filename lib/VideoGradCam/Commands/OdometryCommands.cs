@@ -50,6 +50,9 @@ public static class OdometryCommands
         var smoothOn = a.String("smooth-on", w.SmoothDisparity ? "disparity" : "depth");
         if (smoothOn is not ("depth" or "disparity"))
             throw new UsageException($"--smooth-on '{smoothOn}': use depth (the port) or disparity (the original SfMLearner).");
+        var reprojection = a.String("reprojection", w.MinimumReprojection ? "min" : "sum");
+        if (reprojection is not ("sum" or "min"))
+            throw new UsageException($"--reprojection '{reprojection}': use sum (every reference's error, the port) or min (per pixel the best reference's, Monodepth2).");
         var initial = a.String("initial-depth", d.InitialDepth?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "port");
         double? initialDepth = initial == "port" ? null
             : double.TryParse(initial, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var m)
@@ -67,7 +70,7 @@ public static class OdometryCommands
             ForwardTranslationScale = a.Optional("forward-translation-scale") is null ? d.ForwardTranslationScale : a.Double("forward-translation-scale", 0),
             Weights = new LossWeights(a.Double("photo-loss-weight", w.Photometric), a.Double("mask-loss-weight", w.Explainability),
                 a.Double("smooth-loss-weight", w.Smoothness), mean != "all", mean == "common", a.Double("ssim", w.Ssim), scales == "upsample",
-                centres == "centred", smoothOn == "disparity"),
+                centres == "centred", smoothOn == "disparity", reprojection == "min"),
             Given = a.Optional("given") switch
             {
                 null or "none" => GivenTruth.None, "depth" => GivenTruth.Depth, "pose" => GivenTruth.Pose,

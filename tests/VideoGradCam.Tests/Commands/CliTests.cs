@@ -80,8 +80,10 @@ public class CliTests
             Assert.False(VideoGradCam.Odometry.SfmLearner.ReadSettings(output).Loss!.SmoothDisparity);   // the port smooths the depth
             var onDisparity = Path.Combine(dir, "disparity.sfm");
             Assert.Equal(0, Run("train", "--model", "sfmlearner", "--data", dir, "--out", onDisparity, "--width", "64", "--height", "24",
-                "--epochs", "1", "--smooth-on", "disparity").Code);
+                "--epochs", "1", "--smooth-on", "disparity", "--reprojection", "min").Code);
             Assert.True(VideoGradCam.Odometry.SfmLearner.ReadSettings(onDisparity).Loss!.SmoothDisparity);
+            Assert.True(VideoGradCam.Odometry.SfmLearner.ReadSettings(onDisparity).Loss!.MinimumReprojection);
+            Assert.False(VideoGradCam.Odometry.SfmLearner.ReadSettings(output).Loss!.MinimumReprojection);
         }
         finally { if (Directory.Exists(dir)) Directory.Delete(dir, true); }
     }
@@ -106,6 +108,7 @@ public class CliTests
     [InlineData("--photometric-mean", "median", "common")]
     [InlineData("--scale-centres", "middle", "--scale-centres")]
     [InlineData("--smooth-on", "flow", "--smooth-on")]
+    [InlineData("--reprojection", "mean", "--reprojection")]
     public void BadSfmLearnerRecipeOptionsAreNamed(string option, string value, string expected)
     {
         var output = Path.Combine(Path.GetTempPath(), "never-written-" + Guid.NewGuid().ToString("N") + ".sfm");

@@ -57,7 +57,8 @@ public sealed class SfmCamModel(SfmLearner model, Tensor intrinsics, LossWeights
         }
         else pose = model.PoseNet.call(target, references);
         var k = intrinsics.shape[0] == b ? intrinsics : intrinsics.expand(b, 3, 3);
-        var photometric = ViewSynthesisLoss.PhotometricPerSample(target, references, k, [depth], [], pose.Pose, _w.OverValidPixels, _w.CommonValidPixels, _w.Ssim);
+        var photometric = ViewSynthesisLoss.PhotometricPerSample(target, references, k, [depth], [], pose.Pose, _w.OverValidPixels, _w.CommonValidPixels, _w.Ssim,
+            minimumReprojection: _w.MinimumReprojection);
         var loss = photometric * _w.Photometric + ViewSynthesisLoss.SmoothnessPerSample([_w.SmoothDisparity ? disparity : depth]) * _w.Smoothness;
         var outputs = new Dictionary<string, Tensor>
         {

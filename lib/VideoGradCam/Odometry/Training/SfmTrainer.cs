@@ -106,7 +106,8 @@ public static class SfmTrainer
         var depths = disparities.Select(d => 1 / d).ToArray();
         var pose = model.PoseNet.call(target, references);
         var photometric = ViewSynthesisLoss.PhotometricPerSample(target, references, intrinsics, depths,
-            w.Explainability > 0 ? pose.Masks : [], truePose ?? pose.Pose, w.OverValidPixels, w.CommonValidPixels, w.Ssim, w.UpsampledScales, w.CentredScales);
+            w.Explainability > 0 ? pose.Masks : [], truePose ?? pose.Pose, w.OverValidPixels, w.CommonValidPixels, w.Ssim, w.UpsampledScales, w.CentredScales,
+            w.MinimumReprojection);
         var smooth = ViewSynthesisLoss.SmoothnessPerSample(w.SmoothDisparity ? disparities : depths);
         var explain = pose.Masks.Length > 0 ? ViewSynthesisLoss.Explainability(pose.Masks) : zeros(1).squeeze();
         var total = photometric * w.Photometric + smooth * w.Smoothness + explain * w.Explainability;

@@ -24,10 +24,13 @@ namespace VideoGradCam.Odometry;
 /// <paramref name="SmoothDisparity"/>: the second-order smoothness applies to the disparity (the original TensorFlow
 /// SfMLearner and Monodepth2) instead of the depth (the PyTorch port, the default). A flat ground's disparity is linear in
 /// the image row, so its second differences vanish, while its depth (∝ 1/(row − horizon)) curves most near the horizon.
+/// <paramref name="MinimumReprojection"/>: per pixel only the reference that reconstructs it best counts (Monodepth2's
+/// minimum reprojection, against occlusions and pixels leaving the view), times the number of references so that the
+/// term keeps its weight against the smoothness; the port sums every reference's error.
 /// </summary>
 public sealed record LossWeights(double Photometric = 1, double Explainability = 0, double Smoothness = 0.1, bool OverValidPixels = true,
     bool CommonValidPixels = false, double Ssim = 0, bool UpsampledScales = false, bool CentredScales = false,
-    bool SmoothDisparity = false)
+    bool SmoothDisparity = false, bool MinimumReprojection = false)
 {
     /// <summary>The port's loss exactly: weights 1 / 0 / 0.1, photometric mean over all pixels.</summary>
     public static readonly LossWeights Port = new(OverValidPixels: false);
@@ -45,10 +48,13 @@ public static class ViewSynthesisLoss
     /// over the valid pixels only (with <paramref name="commonValidPixels"/>, those valid in every reference). With
     /// <paramref name="upsampledScales"/> every depth (and mask) is first upsampled to the target's size. With
     /// <paramref name="centredScales"/> a coarse scale's principal point follows the pixel centres (<see cref="ScaleIntrinsics"/>).
+    /// With <paramref name="minimumReprojection"/> each pixel's error is the least over the references it projects into
+    /// (times their number), averaged over the pixels that project into at least one (or, with
+    /// <paramref name="commonValidPixels"/>, into all).
     /// </summary>
     public static Tensor PhotometricPerSample(Tensor target, Tensor[] references, Tensor intrinsics,
         IReadOnlyList<Tensor> depths, IReadOnlyList<Tensor> masks, Tensor pose, bool overValidPixels = false, bool commonValidPixels = false,
-        double ssim = 0, bool upsampledScales = false, bool centredScales = false)
+        double ssim = 0, bool upsampledScales = false, bool centredScales = false, bool minimumReprojection = false)
     {
         Tensor total = zeros(target.shape[0], device: target.device);
         for (int s = 0; s < depths.Count; s++)
@@ -62,19 +68,35 @@ public static class ViewSynthesisLoss
             var k = ScaleIntrinsics(intrinsics, downscale, centredScales);
             var warps = references.Select((r, i) => InverseWarp.Warp(Downsample(r, h, w), depth[.., 0], pose[.., i], k)).ToArray();
             var common = commonValidPixels ? warps.Select(x => x.Valid).Aggregate((a, b) => a.logical_and(b)) : null;
+            var errors = new Tensor[references.Length];
             for (int i = 0; i < references.Length; i++)
             {
                 var (warped, valid) = warps[i];
-                var inside = (common ?? valid).unsqueeze(1).to(warped.dtype);     // [B,1,h,w]
                 var error = (tgt - warped).abs().mean([1], keepdim: true);          // [B,1,h,w]
                 if (ssim > 0) error = (1 - ssim) * error + ssim * StructuralError(tgt, warped).mean([1], keepdim: true);
-                error = error * inside;
                 if (masks.Count > s)
                 {
                     var mask = masks[s][.., i..(i + 1)];
                     if (mask.shape[2] != h) mask = nn.functional.interpolate(mask, [h, w], mode: InterpolationMode.Bilinear, align_corners: false);
                     error = error * mask;
                 }
+                errors[i] = error;
+            }
+            if (minimumReprojection)
+            {
+                // an invalid projection never wins the minimum; a pixel no reference sees is left out
+                var valids = stack(warps.Select(x => x.Valid).ToArray(), 1);                         // [B,N,h,w]
+                var inside = (common ?? valids.any(1)).unsqueeze(1).to(target.dtype);                  // [B,1,h,w]
+                var least = cat(errors, 1).masked_fill(valids.logical_not(), 1e4f).min(1, keepdim: true).values * inside;
+                total = total + references.Length * (overValidPixels
+                    ? least.sum([1, 2, 3]) / inside.sum([1, 2, 3]).clamp(min: 1)
+                    : least.mean([1, 2, 3]));
+                continue;
+            }
+            for (int i = 0; i < references.Length; i++)
+            {
+                var inside = (common ?? warps[i].Valid).unsqueeze(1).to(errors[i].dtype);     // [B,1,h,w]
+                var error = errors[i] * inside;
                 total = total + (overValidPixels
                     ? error.sum([1, 2, 3]) / inside.sum([1, 2, 3]).clamp(min: 1)
                     : error.mean([1, 2, 3]));
