@@ -84,6 +84,16 @@ public class CliTests
             Assert.True(VideoGradCam.Odometry.SfmLearner.ReadSettings(onDisparity).Loss!.SmoothDisparity);
             Assert.True(VideoGradCam.Odometry.SfmLearner.ReadSettings(onDisparity).Loss!.MinimumReprojection);
             Assert.False(VideoGradCam.Odometry.SfmLearner.ReadSettings(output).Loss!.MinimumReprojection);
+            // what the loss allows: the held-out sequence's snippets refined on both depths from both starts, in the JSON
+            var evaluation = Path.Combine(dir, "evaluation.json");
+            Assert.Equal(0, Run("evaluate", "--checkpoint", output, "--data", dir, "--out", evaluation, "--photometric-optimum",
+                "--optimum-every", "2", "--optimum-steps", "2").Code);
+            var optimum = System.Text.Json.JsonDocument.Parse(File.ReadAllText(evaluation)).RootElement.GetProperty("photometric_optimum");
+            Assert.Equal(4, optimum.GetArrayLength());
+            Assert.All(optimum.EnumerateArray(), r => Assert.Equal(2, r.GetProperty("snippets").GetInt32()));   // 4 snippets of 5, every 2nd
+            var (code, err) = Run("evaluate", "--checkpoint", output, "--data", dir, "--photometric-optimum", "--optimum-every", "0");
+            Assert.Equal(2, code);
+            Assert.Contains("--optimum-every", err);
         }
         finally { if (Directory.Exists(dir)) Directory.Delete(dir, true); }
     }

@@ -115,7 +115,7 @@ public static class SfmTrainer
     }
 
     /// <summary>A disparity [B,1,H,W] and its area averages at H/2, H/4... : <paramref name="scales"/> maps, finest first.</summary>
-    static Tensor[] Pyramid(Tensor disparity, int scales) => Enumerable.Range(0, scales)
+    internal static Tensor[] Pyramid(Tensor disparity, int scales) => Enumerable.Range(0, scales)
         .Select(s => s == 0 ? disparity : nn.functional.adaptive_avg_pool2d(disparity,
             [Math.Max(1, disparity.shape[2] >> s), Math.Max(1, disparity.shape[3] >> s)]))
         .ToArray();
@@ -247,7 +247,7 @@ public static class SfmTrainer
     }
 
     /// <summary>The synthetic drive's depth of each item's target frame, [B,1,H,W] (sky, depth 0, set far away).</summary>
-    static Tensor TrueDepth(IReadOnlyList<SequenceFrames> sequences, IReadOnlyList<(int Sequence, int Target)> order, Device device)
+    internal static Tensor TrueDepth(IReadOnlyList<SequenceFrames> sequences, IReadOnlyList<(int Sequence, int Target)> order, Device device)
     {
         var d = stack(order.Select(x => sequences[x.Sequence].Depth![x.Target]).ToList()).unsqueeze(1).to(device);
         return d.masked_fill(d <= 0, 1000f);
