@@ -64,6 +64,7 @@ public static class OdometryCommands
             SequenceLength = a.Int("sequence-length", 5), Seed = a.Int("seed", d.Seed), InitialDepth = initialDepth,
             TranslationScale = a.Double("translation-scale", d.TranslationScale),
             LowRateEpochs = a.Int("low-lr-epochs", d.LowRateEpochs),
+            DepthWarmupEpochs = a.Int("depth-warmup-epochs", d.DepthWarmupEpochs),
             PoseLearningRate = a.Optional("pose-lr") is null ? d.PoseLearningRate : a.Double("pose-lr", 0),
             ScaleByOffset = a.Optional("pose-per-frame") is { } ppf ? ppf switch { "on" => true, "off" => false, _ => throw new UsageException($"--pose-per-frame '{ppf}': use on or off.") } : d.ScaleByOffset,
             ChainedSteps = a.Optional("pose-steps") is { } steps ? steps switch { "chained" => true, "direct" => false, _ => throw new UsageException($"--pose-steps '{steps}': use direct (each reference's motion, the port) or chained (frame-to-frame steps, composed).") } : d.ChainedSteps,
@@ -86,6 +87,8 @@ public static class OdometryCommands
         if (o.ForwardTranslationScale is { } f && !(f > 0)) throw new UsageException($"--forward-translation-scale {f}: must be positive.");
         if (!(o.TranslationScale > 0)) throw new UsageException($"--translation-scale {o.TranslationScale}: must be positive (the port's is 0.01).");
         if (o.SequenceLength is not (3 or 5)) throw new UsageException("--sequence-length must be 3 or 5.");
+        if (o.DepthWarmupEpochs < 0 || o.DepthWarmupEpochs >= o.Epochs)
+            throw new UsageException($"--depth-warmup-epochs {o.DepthWarmupEpochs}: between 0 and one less than the epochs ({o.Epochs}).");
         if (o.LowRateEpochs < 0 || o.LowRateEpochs > o.Epochs) throw new UsageException($"--low-lr-epochs {o.LowRateEpochs}: between 0 and the epochs ({o.Epochs}).");
         if (o.Epochs < 1 || o.BatchSize < 1) throw new UsageException("--epochs and --batch-size must be positive.");
         if (trainNames is null)

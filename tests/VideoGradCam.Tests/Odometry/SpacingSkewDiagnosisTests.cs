@@ -62,6 +62,25 @@ public class GivenTruthTrainingTests
         Assert.Equal(given == GivenTruth.Pose, pose0.SequenceEqual(Weights(model.PoseNet)));
     }
 
+    /// <summary>--depth-warmup-epochs: the DepthNet stays as it started for those epochs while the PoseNet learns; after
+    /// them both learn.</summary>
+    [Fact]
+    public void DuringTheDepthWarmupOnlyThePoseNetLearns()
+    {
+        manual_seed(3);
+        var dir = OdometryTestKit.TinyDataset(frames: 7);
+        using var seq = SequenceFrames.Load(OdometryDatasets.Open(dir)[0], 64, 24);
+        using var model = new SfmLearner(new SfmSettings(3, 64, 24));
+        float[] Weights(TorchSharp.torch.nn.Module net) => net.parameters().SelectMany(p => p.detach().cpu().flatten().data<float>().ToArray()).ToArray();
+        var (depth0, pose0) = (Weights(model.DepthNet), Weights(model.PoseNet));
+        float[]? depthAfterWarmup = null, poseAfterWarmup = null;
+        SfmTrainer.Train(model, [seq], new SfmTrainingOptions(Epochs: 2, BatchSize: 2, SequenceLength: 3, DepthWarmupEpochs: 1),
+            onStep: s => { if (s.Epoch == 0) (depthAfterWarmup, poseAfterWarmup) = (Weights(model.DepthNet), Weights(model.PoseNet)); });
+        Assert.Equal(depth0, depthAfterWarmup);
+        Assert.NotEqual(pose0, poseAfterWarmup);
+        Assert.NotEqual(depth0, Weights(model.DepthNet));
+    }
+
     [Fact]
     public void TranslationScaleMultipliesTranslationsOnly()
     {

@@ -21,13 +21,15 @@ namespace VideoGradCam.Odometry;
 /// (<see cref="PoseExpNet.ChainedSteps"/>).</param>
 /// <param name="PoseLearningRate">the PoseNet's own Adam rate (null: <paramref name="LearningRate"/>, as the port).</param>
 /// <param name="LowRateEpochs">the last epochs run at a tenth of both networks' rates (0: the port's constant rate).</param>
+/// <param name="DepthWarmupEpochs">the first epochs train the PoseNet alone, on the fresh DepthNet's depth (about
+/// <paramref name="InitialDepth"/> everywhere), before both learn (0: the port, both from the start).</param>
 /// <param name="Given">a diagnosis: train one network with the other replaced by the truth (the synthetic drive's depth or
 /// poses), on the same snippets and loss.</param>
 public sealed record SfmTrainingOptions(int Epochs = 4, int BatchSize = 4, double LearningRate = 2e-4, int SequenceLength = 3,
     LossWeights? Weights = null, int Seed = Seeds.Default, double? InitialDepth = SfmTrainingOptions.StudyInitialDepth,
     GivenTruth Given = GivenTruth.None, double TranslationScale = SfmTrainingOptions.PortTranslationScale,
     double? ForwardTranslationScale = null, bool ScaleByOffset = false, int LowRateEpochs = 0, double? PoseLearningRate = null,
-    bool ChainedSteps = false)
+    bool ChainedSteps = false, int DepthWarmupEpochs = 0)
 {
     /// <summary>The PoseNet's Adam rate: <see cref="PoseLearningRate"/>, or <see cref="LearningRate"/> as the port.</summary>
     public double PoseRate => PoseLearningRate ?? LearningRate;
@@ -151,9 +153,9 @@ public static class SfmTrainer
         model.To(device);
         if (o.Given != GivenTruth.None && sequences.Any(s => (o.Given == GivenTruth.Depth ? s.Depth is null : s.Poses is null)))
             throw new InvalidDataException($"Training with the true {o.Given.ToString().ToLowerInvariant()} given needs it in every sequence (the synthetic drive has both).");
-        var groups = new List<(IEnumerable<TorchSharp.Modules.Parameter> Parameters, double Rate)>();
-        if (o.Given != GivenTruth.Pose) groups.Add((model.PoseNet.parameters(), o.PoseRate));
-        if (o.Given != GivenTruth.Depth) groups.Add((model.DepthNet.parameters(), o.LearningRate));
+        var groups = new List<(IEnumerable<TorchSharp.Modules.Parameter> Parameters, double Rate, bool Depth)>();
+        if (o.Given != GivenTruth.Pose) groups.Add((model.PoseNet.parameters(), o.PoseRate, false));
+        if (o.Given != GivenTruth.Depth) groups.Add((model.DepthNet.parameters(), o.LearningRate, true));
         using var adam = optim.Adam(groups.Select(g => new TorchSharp.Modules.Adam.ParamGroup(g.Parameters.ToList(), lr: g.Rate, beta1: 0.9, beta2: 0.999)).ToList(),
             lr: o.LearningRate);
         var items = Items(sequences, o.SequenceLength);
@@ -179,7 +181,8 @@ public static class SfmTrainer
         for (int epoch = start; epoch < o.Epochs; epoch++)
         {
             double factor = epoch >= o.Epochs - o.LowRateEpochs ? 0.1 : 1;
-            foreach (var (g, rate) in adam.ParamGroups.Zip(groups.Select(x => x.Rate))) g.LearningRate = rate * factor;
+            foreach (var (g, group) in adam.ParamGroups.Zip(groups))
+                g.LearningRate = group.Depth && epoch < o.DepthWarmupEpochs ? 0 : group.Rate * factor;   // a rate of 0 leaves Adam's step at 0
             foreach (var batch in EpochBatches(items, o.Seed, epoch, o.BatchSize))
             {
                 using var scope = NewDisposeScope();
