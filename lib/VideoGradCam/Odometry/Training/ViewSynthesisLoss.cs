@@ -26,7 +26,9 @@ namespace VideoGradCam.Odometry;
 /// the image row, so its second differences vanish, while its depth (∝ 1/(row − horizon)) curves most near the horizon.
 /// <paramref name="MinimumReprojection"/>: per pixel only the reference that reconstructs it best counts (Monodepth2's
 /// minimum reprojection, against occlusions and pixels leaving the view), times the number of references so that the
-/// term keeps its weight against the smoothness; the port sums every reference's error.
+/// term keeps its weight against the smoothness; the port sums every reference's error. A first version averaged over the
+/// pixels valid in every reference and collapsed on the full drive (the loss 0 after 400 steps: a pose that moves one
+/// reference out of view leaves no common pixel), so out-of-view projections now count with the unwarped reference's error.
 /// </summary>
 public sealed record LossWeights(double Photometric = 1, double Explainability = 0, double Smoothness = 0.1, bool OverValidPixels = true,
     bool CommonValidPixels = false, double Ssim = 0, bool UpsampledScales = false, bool CentredScales = false,
@@ -48,9 +50,9 @@ public static class ViewSynthesisLoss
     /// over the valid pixels only (with <paramref name="commonValidPixels"/>, those valid in every reference). With
     /// <paramref name="upsampledScales"/> every depth (and mask) is first upsampled to the target's size. With
     /// <paramref name="centredScales"/> a coarse scale's principal point follows the pixel centres (<see cref="ScaleIntrinsics"/>).
-    /// With <paramref name="minimumReprojection"/> each pixel's error is the least over the references it projects into
-    /// (times their number), averaged over the pixels that project into at least one (or, with
-    /// <paramref name="commonValidPixels"/>, into all).
+    /// With <paramref name="minimumReprojection"/> each pixel's error is the least over the references (times their
+    /// number), a reference whose projection leaves the view counting with its unwarped error there, averaged over every
+    /// pixel (the valid-pixel means do not apply: with them a pose that moves a reference out of view zeroed the loss).
     /// </summary>
     public static Tensor PhotometricPerSample(Tensor target, Tensor[] references, Tensor intrinsics,
         IReadOnlyList<Tensor> depths, IReadOnlyList<Tensor> masks, Tensor pose, bool overValidPixels = false, bool commonValidPixels = false,
@@ -68,12 +70,19 @@ public static class ViewSynthesisLoss
             var k = ScaleIntrinsics(intrinsics, downscale, centredScales);
             var warps = references.Select((r, i) => InverseWarp.Warp(Downsample(r, h, w), depth[.., 0], pose[.., i], k)).ToArray();
             var common = commonValidPixels ? warps.Select(x => x.Valid).Aggregate((a, b) => a.logical_and(b)) : null;
+            Tensor Error(Tensor warped)
+            {
+                var error = (tgt - warped).abs().mean([1], keepdim: true);          // [B,1,h,w]
+                return ssim > 0 ? (1 - ssim) * error + ssim * StructuralError(tgt, warped).mean([1], keepdim: true) : error;
+            }
             var errors = new Tensor[references.Length];
             for (int i = 0; i < references.Length; i++)
             {
-                var (warped, valid) = warps[i];
-                var error = (tgt - warped).abs().mean([1], keepdim: true);          // [B,1,h,w]
-                if (ssim > 0) error = (1 - ssim) * error + ssim * StructuralError(tgt, warped).mean([1], keepdim: true);
+                var error = Error(warps[i].Warped);
+                // minimum reprojection: where the projection leaves the view, the reference counts as if the pixel had not
+                // moved (its error against the unwarped reference), so moving a reference out of view cannot zero the loss
+                if (minimumReprojection)
+                    error = where(warps[i].Valid.unsqueeze(1), error, Error(Downsample(references[i], h, w)));
                 if (masks.Count > s)
                 {
                     var mask = masks[s][.., i..(i + 1)];
@@ -84,13 +93,7 @@ public static class ViewSynthesisLoss
             }
             if (minimumReprojection)
             {
-                // an invalid projection never wins the minimum; a pixel no reference sees is left out
-                var valids = stack(warps.Select(x => x.Valid).ToArray(), 1);                         // [B,N,h,w]
-                var inside = (common ?? valids.any(1)).unsqueeze(1).to(target.dtype);                  // [B,1,h,w]
-                var least = cat(errors, 1).masked_fill(valids.logical_not(), 1e4f).min(1, keepdim: true).values * inside;
-                total = total + references.Length * (overValidPixels
-                    ? least.sum([1, 2, 3]) / inside.sum([1, 2, 3]).clamp(min: 1)
-                    : least.mean([1, 2, 3]));
+                total = total + references.Length * cat(errors, 1).min(1).values.mean([1, 2]);
                 continue;
             }
             for (int i = 0; i < references.Length; i++)
