@@ -45,6 +45,8 @@ public class SpacingSkewDiagnosisTests
 /// and the PoseNet's translation scale reaches further for the same raw output.</summary>
 public class GivenTruthTrainingTests
 {
+    static float[] Weights(TorchSharp.torch.nn.Module net) => net.parameters().SelectMany(p => p.detach().cpu().flatten().data<float>().ToArray()).ToArray();
+
     [Theory]
     [InlineData(GivenTruth.Depth)]
     [InlineData(GivenTruth.Pose)]
@@ -54,7 +56,6 @@ public class GivenTruthTrainingTests
         var dir = OdometryTestKit.TinyDataset(frames: 7);
         using var seq = SequenceFrames.Load(OdometryDatasets.Open(dir)[0], 64, 24);
         using var model = new SfmLearner(new SfmSettings(3, 64, 24));
-        float[] Weights(TorchSharp.torch.nn.Module net) => net.parameters().SelectMany(p => p.detach().cpu().flatten().data<float>().ToArray()).ToArray();
         var (depth0, pose0) = (Weights(model.DepthNet), Weights(model.PoseNet));
         var history = SfmTrainer.Train(model, [seq], new SfmTrainingOptions(Epochs: 1, BatchSize: 2, SequenceLength: 3, Given: given));
         Assert.All(history.Steps, s => Assert.True(double.IsFinite(s.Total)));
@@ -71,7 +72,6 @@ public class GivenTruthTrainingTests
         var dir = OdometryTestKit.TinyDataset(frames: 7);
         using var seq = SequenceFrames.Load(OdometryDatasets.Open(dir)[0], 64, 24);
         using var model = new SfmLearner(new SfmSettings(3, 64, 24));
-        float[] Weights(TorchSharp.torch.nn.Module net) => net.parameters().SelectMany(p => p.detach().cpu().flatten().data<float>().ToArray()).ToArray();
         var (depth0, pose0) = (Weights(model.DepthNet), Weights(model.PoseNet));
         float[]? depthAfterWarmup = null, poseAfterWarmup = null;
         SfmTrainer.Train(model, [seq], new SfmTrainingOptions(Epochs: 2, BatchSize: 2, SequenceLength: 3, DepthWarmupEpochs: 1),

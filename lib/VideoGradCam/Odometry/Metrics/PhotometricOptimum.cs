@@ -41,8 +41,8 @@ public static class PhotometricOptimum
                 using var scope = NewDisposeScope();
                 var batch = targets.Skip(b0).Take(batchSize).ToList();
                 var snip = seq.Snippet(batch, length, device);
-                var truth = tensor(batch.SelectMany(t => seq.ReferencePoses(t, length).SelectMany(p => p.Select(v => (float)v))).ToArray(),
-                    [batch.Count, length - 1, 6]).to(device);
+                var items = batch.Select(t => (si, t)).ToList();
+                var truth = SfmTrainer.TruePoses(sequences, items, length, device);
                 Tensor predicted, ownDisparity;
                 using (no_grad())
                 {
@@ -51,17 +51,19 @@ public static class PhotometricOptimum
                 }
                 var depths = new List<(string Name, Tensor Disparity)> { (OwnDepth, ownDisparity) };
                 if (seq.Depth is not null)
-                    depths.Add((TrueDepth, 1 / SfmTrainer.TrueDepth(sequences, batch.Select(t => (si, t)).ToList(), device)));
+                    depths.Add((TrueDepth, 1 / SfmTrainer.TrueDepth(sequences, items, device)));
                 foreach (var (depthName, disparity) in depths)
+                {
+                    var depthPyramid = SfmTrainer.Pyramid(disparity, 4).Select(d => 1 / d).ToArray();
                     foreach (var (startName, start) in new[] { (FromPoseNet, predicted), (FromTruth, truth) })
                     {
-                        var depthPyramid = SfmTrainer.Pyramid(disparity, 4).Select(d => 1 / d).ToArray();
                         var (refined, before, after) = Refine(snip, depthPyramid, start, model, steps);
                         var acc = sums.TryGetValue((depthName, startName), out var a) ? a : sums[(depthName, startName)] = new double[5];
                         acc[0] += before * batch.Count; acc[1] += after * batch.Count;
                         acc[2] += Ate(seq, batch, length, start).Sum(); acc[3] += Ate(seq, batch, length, refined).Sum();
                         acc[4] += batch.Count;
                     }
+                }
                 onBatch?.Invoke(batch.Count);
             }
         }
@@ -77,9 +79,7 @@ public static class PhotometricOptimum
         SfmLearner model, int steps)
     {
         var w = model.Settings.Loss ?? LossWeights.Port;
-        var net = model.PoseNet;
-        var scale = tensor(new[] { net.TranslationScale, net.TranslationScale, net.ForwardTranslationScale ?? net.TranslationScale, 0.01, 0.01, 0.01 }
-            .Select(x => (float)x).ToArray(), [1, 1, 6]).to(start.device);
+        var scale = tensor(model.PoseNet.DofScales.Select(x => (float)x).ToArray(), [1, 1, 6]).to(start.device);
         Tensor Loss(Tensor pose) => ViewSynthesisLoss.PhotometricPerSample(snip.Target, snip.References, snip.Intrinsics, depths, [], pose,
             w.OverValidPixels, w.CommonValidPixels, w.Ssim, w.UpsampledScales, w.CentredScales, w.MinimumReprojection).mean();
         var raw = new TorchSharp.Modules.Parameter((start / scale).detach().clone());

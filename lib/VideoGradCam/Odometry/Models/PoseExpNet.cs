@@ -79,12 +79,16 @@ public sealed class PoseExpNet : Module<Tensor, Tensor[], PoseOutput>
 
     static Tensor CropTo(Tensor x, Tensor reference) => x[.., .., ..(int)reference.shape[2], ..(int)reference.shape[3]];
 
+    /// <summary>What the pose head's raw output of each motion (tx, ty, tz, rx, ry, rz) is multiplied by, before any
+    /// per-offset factor: <see cref="TranslationScale"/>, <see cref="ForwardTranslationScale"/> for tz, the port's 0.01 for rotations.</summary>
+    public double[] DofScales => [TranslationScale, TranslationScale, ForwardTranslationScale ?? TranslationScale, 0.01, 0.01, 0.01];
+
     /// <summary>What each raw pose output is multiplied by, [1,N,6]: tx, ty by <see cref="TranslationScale"/>, tz by
     /// <see cref="ForwardTranslationScale"/> (or the same), the rotations by the port's 0.01; with <see cref="ScaleByOffset"/>
     /// each reference's row also by its distance in frames from the target (references t-k..t-1, t+1..t+k).</summary>
     Tensor OutputScale(Device device)
     {
-        double[] dof = [TranslationScale, TranslationScale, ForwardTranslationScale ?? TranslationScale, 0.01, 0.01, 0.01];
+        var dof = DofScales;
         int half = ReferenceCount / 2;
         var values = Enumerable.Range(0, ReferenceCount)
             .SelectMany(i => dof.Select(d => (float)(d * (ScaleByOffset ? (i < half ? half - i : i - half + 1) : 1))))

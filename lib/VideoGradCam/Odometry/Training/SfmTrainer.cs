@@ -257,7 +257,7 @@ public static class SfmTrainer
     }
 
     /// <summary>The true pose of each item's references in the network's convention, [B,N,6].</summary>
-    static Tensor TruePoses(IReadOnlyList<SequenceFrames> sequences, IReadOnlyList<(int Sequence, int Target)> order, int length, Device device) =>
+    internal static Tensor TruePoses(IReadOnlyList<SequenceFrames> sequences, IReadOnlyList<(int Sequence, int Target)> order, int length, Device device) =>
         tensor(order.SelectMany(x => sequences[x.Sequence].ReferencePoses(x.Target, length).SelectMany(p => p.Select(v => (float)v))).ToArray(),
             [order.Count, length - 1, 6]).to(device);
 
