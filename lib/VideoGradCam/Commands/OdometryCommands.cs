@@ -65,6 +65,7 @@ public static class OdometryCommands
             TranslationScale = a.Double("translation-scale", d.TranslationScale),
             LowRateEpochs = a.Int("low-lr-epochs", d.LowRateEpochs),
             DepthWarmupEpochs = a.Int("depth-warmup-epochs", d.DepthWarmupEpochs),
+            DepthWidth = a.Double("depth-width", d.DepthWidth), PoseWidth = a.Double("pose-width", d.PoseWidth),
             PoseLearningRate = a.Optional("pose-lr") is null ? d.PoseLearningRate : a.Double("pose-lr", 0),
             ScaleByOffset = a.Optional("pose-per-frame") is { } ppf ? ppf switch { "on" => true, "off" => false, _ => throw new UsageException($"--pose-per-frame '{ppf}': use on or off.") } : d.ScaleByOffset,
             ChainedSteps = a.Optional("pose-steps") is { } steps ? steps switch { "chained" => true, "direct" => false, _ => throw new UsageException($"--pose-steps '{steps}': use direct (each reference's motion, the port) or chained (frame-to-frame steps, composed).") } : d.ChainedSteps,
@@ -90,6 +91,8 @@ public static class OdometryCommands
         if (o.DepthWarmupEpochs < 0 || o.DepthWarmupEpochs >= o.Epochs)
             throw new UsageException($"--depth-warmup-epochs {o.DepthWarmupEpochs}: between 0 and one less than the epochs ({o.Epochs}).");
         if (o.LowRateEpochs < 0 || o.LowRateEpochs > o.Epochs) throw new UsageException($"--low-lr-epochs {o.LowRateEpochs}: between 0 and the epochs ({o.Epochs}).");
+        if (!(o.DepthWidth is > 0 and <= 4) || !(o.PoseWidth is > 0 and <= 4))
+            throw new UsageException($"--depth-width {o.DepthWidth} / --pose-width {o.PoseWidth}: channel multipliers between 0 and 4 (1: the port's networks).");
         if (o.Epochs < 1 || o.BatchSize < 1) throw new UsageException("--epochs and --batch-size must be positive.");
         if (trainNames is null)
         {

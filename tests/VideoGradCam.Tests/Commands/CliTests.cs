@@ -80,7 +80,8 @@ public class CliTests
             Assert.False(VideoGradCam.Odometry.SfmLearner.ReadSettings(output).Loss!.SmoothDisparity);   // the port smooths the depth
             var onDisparity = Path.Combine(dir, "disparity.sfm");
             Assert.Equal(0, Run("train", "--model", "sfmlearner", "--data", dir, "--out", onDisparity, "--width", "64", "--height", "24",
-                "--epochs", "1", "--smooth-on", "disparity", "--reprojection", "min").Code);
+                "--epochs", "1", "--smooth-on", "disparity", "--reprojection", "min", "--depth-width", "0.5", "--pose-width", "0.5").Code);
+            Assert.Equal((0.5, 0.5), (VideoGradCam.Odometry.SfmLearner.ReadSettings(onDisparity).DepthWidth, VideoGradCam.Odometry.SfmLearner.ReadSettings(onDisparity).PoseWidth));
             Assert.True(VideoGradCam.Odometry.SfmLearner.ReadSettings(onDisparity).Loss!.SmoothDisparity);
             Assert.True(VideoGradCam.Odometry.SfmLearner.ReadSettings(onDisparity).Loss!.MinimumReprojection);
             Assert.False(VideoGradCam.Odometry.SfmLearner.ReadSettings(output).Loss!.MinimumReprojection);
@@ -119,6 +120,8 @@ public class CliTests
     [InlineData("--scale-centres", "middle", "--scale-centres")]
     [InlineData("--smooth-on", "flow", "--smooth-on")]
     [InlineData("--reprojection", "mean", "--reprojection")]
+    [InlineData("--depth-width", "0", "--depth-width")]
+    [InlineData("--pose-width", "-1", "--pose-width")]
     public void BadSfmLearnerRecipeOptionsAreNamed(string option, string value, string expected)
     {
         var output = Path.Combine(Path.GetTempPath(), "never-written-" + Guid.NewGuid().ToString("N") + ".sfm");

@@ -78,6 +78,37 @@ public class SfmModelTests
         Assert.True(a.DepthNet.state_dict()["iconv1.0.bias"].allclose(b.DepthNet.state_dict()["iconv1.0.bias"], rtol: 0, atol: 0));
     }
 
+    /// <summary>--depth-width / --pose-width: narrower networks for small synthetic frames keep the port's keys and output
+    /// shapes, have about width² of its parameters, and a checkpoint rebuilds them at their width.</summary>
+    [Fact]
+    public void NarrowerNetworksKeepThePortsKeysAndShapesAndRoundTrip()
+    {
+        using var scope = NewDisposeScope();
+        static long Count(nn.Module m) => m.parameters().Sum(p => p.numel());
+        using var port = new DispNetS();
+        using var half = new DispNetS(width: 0.5);
+        Assert.Equal(port.state_dict().Keys.ToArray(), half.state_dict().Keys.ToArray());
+        Assert.Equal(new long[] { 16, 3, 7, 7 }, half.state_dict()["conv1.0.weight"].shape);
+        Assert.Equal(new long[] { 8, 9, 3, 3 }, half.state_dict()["iconv1.0.weight"].shape);   // 1 disparity + 8 upconv channels
+        Assert.InRange(Count(half) / (double)Count(port), 0.23, 0.27);
+        half.train(true);
+        var disps = half.call(rand(2, 3, 24, 64));
+        Assert.Equal(new long[] { 2, 1, 24, 64 }, disps[0].shape);
+        Assert.Equal(new long[] { 2, 1, 3, 8 }, disps[3].shape);
+        using var pose = new PoseExpNet(4, outputExplainability: true, width: 0.5);
+        Assert.Equal(Expected("sfmlearner_posexpnet_keys.txt"), pose.state_dict().Keys.ToArray());
+        Assert.Equal(new long[] { 24, 128, 1, 1 }, pose.state_dict()["pose_pred.weight"].shape);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new DispNetS(width: 0));
+
+        var path = Path.Combine(OdometryTestKit.TempDir(), "narrow.sfm");
+        using var a = new SfmLearner(new SfmSettings(5, 64, 24, DepthWidth: 0.5, PoseWidth: 0.25));
+        a.Save(path);
+        using var b = SfmLearner.Load(path);
+        Assert.Equal((0.5, 0.25), (b.Settings.DepthWidth, b.Settings.PoseWidth));
+        Assert.Equal(new long[] { 4, 15, 7, 7 }, b.PoseNet.state_dict()["conv1.0.weight"].shape);
+        Assert.True(a.DepthNet.state_dict()["conv2.0.weight"].allclose(b.DepthNet.state_dict()["conv2.0.weight"], rtol: 0, atol: 0));
+    }
+
     [Fact]
     public void AnInitialDepthStartsTheDepthNetNearThatDepth()
     {

@@ -27,9 +27,13 @@ public sealed class DispNetS : Module<Tensor, Tensor[]>
     /// <param name="initialDepth">Where the untrained net starts: null keeps the port's init (zero biases, so
     /// the heads start centred on disp = Alpha/2 + Beta, a depth of 0.2, with a spread from their random weights); a depth in metres sets the four disparity heads' biases
     /// so a fresh net predicts about that depth (see <see cref="DisparityBias"/>). Loaded weights overwrite either.</param>
-    public DispNetS(double? initialDepth = null) : base(nameof(DispNetS))
+    /// <param name="width">every layer's channels times this (1: the port's, whose weights load; 0.5: a quarter of the
+    /// multiply-adds, for small synthetic frames). The state_dict keys stay the port's.</param>
+    public DispNetS(double? initialDepth = null, double width = 1) : base(nameof(DispNetS))
     {
-        var c = ConvPlanes; var u = UpconvPlanes;
+        if (!(width > 0 && width <= 4)) throw new ArgumentOutOfRangeException(nameof(width), $"A DepthNet width must lie in (0, 4] (got {width}).");
+        Width = width;
+        var c = Scaled(ConvPlanes, width); var u = Scaled(UpconvPlanes, width);
         conv1 = DownsampleConv(3, c[0], 7); conv2 = DownsampleConv(c[0], c[1], 5);
         conv3 = DownsampleConv(c[1], c[2], 3); conv4 = DownsampleConv(c[2], c[3], 3);
         conv5 = DownsampleConv(c[3], c[4], 3); conv6 = DownsampleConv(c[4], c[5], 3);
@@ -51,6 +55,12 @@ public sealed class DispNetS : Module<Tensor, Tensor[]>
                 ((Conv2d)head[0]).bias!.fill_(DisparityBias(d));
         }
     }
+
+    /// <summary>The channel multiplier this net was built with (1: the port's).</summary>
+    public double Width { get; }
+
+    /// <summary>Channel counts times <paramref name="width"/>, at least 4 each.</summary>
+    internal static int[] Scaled(int[] planes, double width) => planes.Select(p => Math.Max(4, (int)Math.Round(p * width))).ToArray();
 
     /// <summary>The head bias b with Alpha·sigmoid(b) + Beta = 1/depth: the pre-activation that predicts
     /// <paramref name="depth"/> (metres, strictly between 1/(Alpha+Beta) and 1/Beta).</summary>

@@ -48,18 +48,20 @@ public sealed class PoseExpNet : Module<Tensor, Tensor[], PoseOutput>
     /// first step's turn.</summary>
     public bool ChainedSteps { get; init; }
 
-    public PoseExpNet(int referenceCount = 2, bool outputExplainability = false) : base(nameof(PoseExpNet))
+    /// <param name="width">every layer's channels times this (1: the port's, whose weights load); the keys stay the port's.</param>
+    public PoseExpNet(int referenceCount = 2, bool outputExplainability = false, double width = 1) : base(nameof(PoseExpNet))
     {
+        if (!(width > 0 && width <= 4)) throw new ArgumentOutOfRangeException(nameof(width), $"A PoseNet width must lie in (0, 4] (got {width}).");
         if (referenceCount < 1) throw new ArgumentOutOfRangeException(nameof(referenceCount), "needs at least one reference frame");
         ReferenceCount = referenceCount;
         OutputExplainability = outputExplainability;
-        var c = ConvPlanes;
+        var c = DispNetS.Scaled(ConvPlanes, width);
         conv1 = Conv(3 * (1 + referenceCount), c[0], 7); conv2 = Conv(c[0], c[1], 5); conv3 = Conv(c[1], c[2], 3);
         conv4 = Conv(c[2], c[3], 3); conv5 = Conv(c[3], c[4], 3); conv6 = Conv(c[4], c[5], 3); conv7 = Conv(c[5], c[6], 3);
         pose_pred = Conv2d(c[6], 6 * referenceCount, 1);
         if (outputExplainability)
         {
-            var u = UpconvPlanes;
+            var u = DispNetS.Scaled(UpconvPlanes, width);
             upconv5 = Upconv(c[4], u[0]); upconv4 = Upconv(u[0], u[1]); upconv3 = Upconv(u[1], u[2]);
             upconv2 = Upconv(u[2], u[3]); upconv1 = Upconv(u[3], u[4]);
             predict_mask4 = Conv2d(u[1], referenceCount, 3, padding: 1);

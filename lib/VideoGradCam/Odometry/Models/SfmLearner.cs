@@ -14,9 +14,11 @@ namespace VideoGradCam.Odometry;
 /// (see <see cref="PoseExpNet.ForwardTranslationScale"/>).</param>
 /// <param name="ScaleByOffset">the pose head predicts motion per frame of offset (see <see cref="PoseExpNet.ScaleByOffset"/>).</param>
 /// <param name="ChainedSteps">the pose head predicts frame-to-frame steps, composed into each reference's motion (see <see cref="PoseExpNet.ChainedSteps"/>).</param>
+/// <param name="DepthWidth">the DepthNet's channel multiplier (1 or 0, as older checkpoints read: the port's; see <see cref="DispNetS(double?, double)"/>).</param>
+/// <param name="PoseWidth">the PoseNet's channel multiplier (1 or 0: the port's).</param>
 public sealed record SfmSettings(int SequenceLength = 3, int Width = 128, int Height = 40, bool Explainability = false,
     IReadOnlyList<string>? TrainSequences = null, double[]? MeanMotion = null, LossWeights? Loss = null, double TranslationScale = 0.01,
-    double? ForwardTranslationScale = null, bool ScaleByOffset = false, bool ChainedSteps = false);
+    double? ForwardTranslationScale = null, bool ScaleByOffset = false, bool ChainedSteps = false, double DepthWidth = 1, double PoseWidth = 1);
 
 /// <summary>The pair SfMLearner trains together: DepthNet (DispNetS) and PoseNet (PoseExpNet), with their settings.</summary>
 public sealed class SfmLearner : IDisposable
@@ -25,13 +27,13 @@ public sealed class SfmLearner : IDisposable
     public PoseExpNet PoseNet { get; }
     public SfmSettings Settings { get; private set; }
 
-    /// <param name="initialDepth">Where a fresh DepthNet starts (see <see cref="DispNetS(double?)"/>); null: the port's init.</param>
+    /// <param name="initialDepth">Where a fresh DepthNet starts (see <see cref="DispNetS(double?, double)"/>); null: the port's init.</param>
     public SfmLearner(SfmSettings settings, double? initialDepth = null)
     {
         if (settings.SequenceLength is not (3 or 5)) throw new ArgumentException($"Sequence length must be 3 or 5 (got {settings.SequenceLength}).");
         Settings = settings;
-        DepthNet = new DispNetS(initialDepth);
-        PoseNet = new PoseExpNet(settings.SequenceLength - 1, settings.Explainability) {
+        DepthNet = new DispNetS(initialDepth, settings.DepthWidth > 0 ? settings.DepthWidth : 1);
+        PoseNet = new PoseExpNet(settings.SequenceLength - 1, settings.Explainability, settings.PoseWidth > 0 ? settings.PoseWidth : 1) {
             TranslationScale = settings.TranslationScale == 0 ? 0.01 : settings.TranslationScale,
             ForwardTranslationScale = settings.ForwardTranslationScale is > 0 ? settings.ForwardTranslationScale : null,
             ScaleByOffset = settings.ScaleByOffset,

@@ -23,13 +23,15 @@ namespace VideoGradCam.Odometry;
 /// <param name="LowRateEpochs">the last epochs run at a tenth of both networks' rates (0: the port's constant rate).</param>
 /// <param name="DepthWarmupEpochs">the first epochs train the PoseNet alone, on the fresh DepthNet's depth (about
 /// <paramref name="InitialDepth"/> everywhere), before both learn (0: the port, both from the start).</param>
+/// <param name="DepthWidth">the DepthNet's channel multiplier (1: the port's; 0.5: a quarter of its multiply-adds).</param>
+/// <param name="PoseWidth">the PoseNet's channel multiplier (1: the port's).</param>
 /// <param name="Given">a diagnosis: train one network with the other replaced by the truth (the synthetic drive's depth or
 /// poses), on the same snippets and loss.</param>
 public sealed record SfmTrainingOptions(int Epochs = 4, int BatchSize = 4, double LearningRate = 2e-4, int SequenceLength = 3,
     LossWeights? Weights = null, int Seed = Seeds.Default, double? InitialDepth = SfmTrainingOptions.StudyInitialDepth,
     GivenTruth Given = GivenTruth.None, double TranslationScale = SfmTrainingOptions.PortTranslationScale,
     double? ForwardTranslationScale = null, bool ScaleByOffset = false, int LowRateEpochs = 0, double? PoseLearningRate = null,
-    bool ChainedSteps = false, int DepthWarmupEpochs = 0)
+    bool ChainedSteps = false, int DepthWarmupEpochs = 0, double DepthWidth = 1, double PoseWidth = 1)
 {
     /// <summary>The PoseNet's Adam rate: <see cref="PoseLearningRate"/>, or <see cref="LearningRate"/> as the port.</summary>
     public double PoseRate => PoseLearningRate ?? LearningRate;
@@ -57,7 +59,7 @@ public sealed record SfmTrainingOptions(int Epochs = 4, int BatchSize = 4, doubl
     /// and their mean motion, beside the loss and the PoseNet's output options.</summary>
     public SfmSettings SettingsFor(int width, int height, IReadOnlyList<string> trainSequences, double[] meanMotion) =>
         new(SequenceLength, width, height, LossWeights.Explainability > 0, trainSequences, meanMotion, LossWeights,
-            TranslationScale, ForwardTranslationScale, ScaleByOffset, ChainedSteps);
+            TranslationScale, ForwardTranslationScale, ScaleByOffset, ChainedSteps, DepthWidth, PoseWidth);
 
     /// <summary>The workspace's PoseNet rate, five times the port's 2e-4 (the DepthNet keeps 2e-4): on the true depth the
     /// PoseNet at 2e-4 left the photometric loss at three times its value at the true poses and scored ATE 0.054 on the full
