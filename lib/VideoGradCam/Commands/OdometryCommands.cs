@@ -72,7 +72,7 @@ public static class OdometryCommands
             ForwardTranslationScale = a.Optional("forward-translation-scale") is null ? d.ForwardTranslationScale : a.Double("forward-translation-scale", 0),
             Weights = new LossWeights(a.Double("photo-loss-weight", w.Photometric), a.Double("mask-loss-weight", w.Explainability),
                 a.Double("smooth-loss-weight", w.Smoothness), mean != "all", mean == "common", a.Double("ssim", w.Ssim), scales == "upsample",
-                centres == "centred", smoothOn == "disparity", reprojection == "min"),
+                centres == "centred", smoothOn == "disparity", reprojection == "min", a.Double("depth-consistency", w.DepthConsistency)),
             Given = a.Optional("given") switch
             {
                 null or "none" => GivenTruth.None, "depth" => GivenTruth.Depth, "pose" => GivenTruth.Pose,
@@ -91,6 +91,8 @@ public static class OdometryCommands
         if (o.DepthWarmupEpochs < 0 || o.DepthWarmupEpochs >= o.Epochs)
             throw new UsageException($"--depth-warmup-epochs {o.DepthWarmupEpochs}: between 0 and one less than the epochs ({o.Epochs}).");
         if (o.LowRateEpochs < 0 || o.LowRateEpochs > o.Epochs) throw new UsageException($"--low-lr-epochs {o.LowRateEpochs}: between 0 and the epochs ({o.Epochs}).");
+        if (!(o.LossWeights.DepthConsistency >= 0)) throw new UsageException($"--depth-consistency {o.LossWeights.DepthConsistency}: a weight of 0 (off) or more (SC-SfMLearner: 0.5).");
+        if (o.LossWeights.DepthConsistency > 0 && o.Given == GivenTruth.Depth) throw new UsageException("--depth-consistency ties the DepthNet's depths together: it has nothing to do with --given depth.");
         if (!(o.DepthWidth is > 0 and <= 4) || !(o.PoseWidth is > 0 and <= 4))
             throw new UsageException($"--depth-width {o.DepthWidth} / --pose-width {o.PoseWidth}: channel multipliers between 0 and 4 (1: the port's networks).");
         if (o.Epochs < 1 || o.BatchSize < 1) throw new UsageException("--epochs and --batch-size must be positive.");

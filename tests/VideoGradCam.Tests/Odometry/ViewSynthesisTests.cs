@@ -43,24 +43,86 @@ public class ViewSynthesisTests
         Assert.Equal(v, PoseMath.ToVector(d).Select(x => Math.Round(x, 9)).ToArray());
     }
 
+    /// <summary>30 frames of the synthetic drive at 128x40, with their true depth and poses.</summary>
+    static SequenceFrames SyntheticDrive() =>
+        SequenceFrames.Load(OdometryDatasets.Open(OdometryTestKit.TinyDataset(frames: 30, seed: 7, width: 128, height: 40))[0], 128, 40);
+
+    /// <summary>Frame <paramref name="frame"/>'s true depth [1,1,H,W], the sky set 1000 m away.</summary>
+    static Tensor TrueDepth(SequenceFrames seq, int frame)
+    {
+        var d = seq.Depth![frame].unsqueeze(0).unsqueeze(0);
+        return d.masked_fill(d <= 0, 1000f);
+    }
+
+    /// <summary>A snippet's true poses [1,N,6] in the network's convention: a pose maps target-camera points into the
+    /// reference camera, M = inv(C_ref)·C_target (inverted: the other way).</summary>
+    static Tensor TruePose(SequenceFrames seq, Snippet snip, bool inverted = false) => tensor(snip.ReferenceIndices.Select(r =>
+    {
+        var m = PoseMath.Mul(PoseMath.Inverse(seq.Poses![r]), seq.Poses[snip.TargetIndex]);
+        return PoseMath.ToVector(inverted ? PoseMath.Inverse(m) : m);
+    }).SelectMany(p => p.Select(x => (float)x)).ToArray(), [1, snip.ReferenceIndices.Length, 6]);
+
     [Fact]
     public void GroundTruthDepthAndPoseReconstructTheSyntheticTargetView()
     {
-        var dir = OdometryTestKit.TinyDataset(frames: 30, seed: 7, width: 128, height: 40);
-        using var seq = SequenceFrames.Load(OdometryDatasets.Open(dir)[0], 128, 40);
+        using var seq = SyntheticDrive();
         using var scope = NewDisposeScope();
         var snip = seq.Snippet([15], 3);
-        var depth = seq.Depth![15].unsqueeze(0);
-        depth = depth.masked_fill(depth <= 0, 1000f);   // sky: far away
-        // the network's convention: pose maps target-camera points into the reference camera, M = inv(C_ref)·C_target
-        Tensor Pose(bool inverted) => tensor(snip.ReferenceIndices.Select(r =>
-        {
-            var m = PoseMath.Mul(PoseMath.Inverse(seq.Poses![r]), seq.Poses[15]);
-            return PoseMath.ToVector(inverted ? PoseMath.Inverse(m) : m);
-        }).SelectMany(p => p.Select(x => (float)x)).ToArray(), [1, 2, 6]);
+        var depth = TrueDepth(seq, 15)[0];
+        Tensor Pose(bool inverted) => TruePose(seq, snip, inverted);
         float Error(Tensor pose) => ViewSynthesisLoss.ErrorMap(snip.Target, snip.References, snip.Intrinsics, depth.unsqueeze(1), pose).mean().item<float>();
         float truth = Error(Pose(false)), inverse = Error(Pose(true)), still = Error(zeros(1, 2, 6));
         Assert.True(truth < 0.7 * still && truth < 0.7 * inverse, $"true motion {truth:0.000}, inverse motion {inverse:0.000}, no motion {still:0.000}");
+    }
+
+    /// <summary>SC-SfMLearner's geometry consistency (<c>--depth-consistency</c>): with the true depths of the target and its
+    /// references and the true poses, the target's depth moved into each reference matches that reference's depth; a
+    /// translation 20% too long, a reference depth 20% too far, or no motion, disagree.</summary>
+    [Fact]
+    public void TrueDepthsAndPosesAreGeometricallyConsistentAndWrongOnesAreNot()
+    {
+        using var seq = SyntheticDrive();
+        using var scope = NewDisposeScope();
+        var snip = seq.Snippet([15], 5);
+        var references = snip.ReferenceIndices.Select(i => TrueDepth(seq, i)).ToArray();
+        var pose = TruePose(seq, snip);
+        float Consistency(Tensor p, Tensor[] refs) => ViewSynthesisLoss.DepthConsistencyPerSample(TrueDepth(seq, 15), refs, snip.Intrinsics, p).item<float>();
+        Tensor Scaled(float f) { var p = pose.clone(); p[.., .., ..3] *= f; return p; }
+        float truth = Consistency(pose, references), farther = Consistency(pose, references.Select(r => r * 1.2f).ToArray()),
+            still = Consistency(zeros_like(pose), references);
+        var lengths = new[] { 0.8f, 0.9f, 1.1f, 1.2f }.Select(f => Consistency(Scaled(f), references)).ToArray();
+        var report = $"truth {truth:0.0000}, translation 0.8-1.2x {string.Join(" ", lengths.Select(l => l.ToString("0.0000")))}, " +
+            $"reference depth 1.2x {farther:0.0000}, no motion {still:0.0000}";
+        // the floor at the truth is the sky's edge (the sky stands at 1000 m) and the boxes' edges, where bilinear sampling
+        // mixes depths; a translation off by 10-20% changes a 10 m depth by about 1%, so it moves the term only a little
+        Assert.True(truth < 0.06f, report);
+        Assert.True(lengths.All(l => l > truth), report);
+        Assert.True(farther > 2 * truth && still > 2 * truth, report);
+    }
+
+    /// <summary>With the consistency weighed in, the objective runs the DepthNet on every frame, adds the term to the total,
+    /// and a short training run records it and lowers nothing to NaN.</summary>
+    [Fact]
+    public void TheObjectiveWithDepthConsistencyAddsItAndTrains()
+    {
+        manual_seed(4);
+        var dir = OdometryTestKit.TinyDataset(frames: 9);
+        using var seq = SequenceFrames.Load(OdometryDatasets.Open(dir)[0], 64, 24);
+        using var model = new SfmLearner(new SfmSettings(5, 64, 24, DepthWidth: 0.5), initialDepth: 5);
+        var weights = new LossWeights(Smoothness: 0.004, DepthConsistency: 0.5);
+        using (var scope = NewDisposeScope())
+        {
+            model.Train(true);
+            var snip = seq.Snippet([2, 4], 5);
+            var with = SfmTrainer.Objective(model, snip.Target, snip.References, snip.Intrinsics, weights);
+            var without = SfmTrainer.Objective(model, snip.Target, snip.References, snip.Intrinsics, weights with { DepthConsistency = 0 });
+            Assert.Equal(new long[] { 2 }, with.Consistency.shape);
+            Assert.True(with.Consistency.min().item<float>() > 0);
+            Assert.True((with.Total - without.Total - 0.5 * with.Consistency).abs().max().item<float>() < 1e-5f);
+            Assert.Equal(new long[] { 2, 1, 24, 64 }, with.Disparities[0].shape);   // the target's disparities only
+        }
+        var history = SfmTrainer.Train(model, [seq], new SfmTrainingOptions(Epochs: 2, BatchSize: 2, SequenceLength: 5, Weights: weights));
+        Assert.All(history.Steps, s => Assert.True(double.IsFinite(s.Total) && s.Consistency > 0));
     }
 
     /// <summary>The reason for <c>--smooth-on disparity</c>: a flat ground's disparity is linear in the image row, so the

@@ -38,6 +38,25 @@ public static class InverseWarp
         return stack([xn, yn], 2).reshape(b, h, w, 2);
     }
 
+    /// <summary>Where each target pixel lands in the source and how far from the source camera it is there: target depth
+    /// [B,H,W], pose [B,6] (target -> source), intrinsics [B,3,3] -> (grid [B,H,W,2] in grid_sample's [-1,1] coordinates,
+    /// the point's depth in the source camera [B,H,W], valid [B,H,W]: in front of the camera and inside the image).</summary>
+    public static (Tensor Grid, Tensor SourceDepth, Tensor Valid) Project(Tensor depth, Tensor pose, Tensor intrinsics)
+    {
+        long b = depth.shape[0], h = depth.shape[1], w = depth.shape[2];
+        var points = PixelToCamera(depth, linalg.inv(intrinsics)).reshape(b, 3, -1);     // [B,3,HW]
+        var transform = PoseVectorToMatrix(pose);                                         // [B,3,4]
+        var moved = matmul(transform[.., .., ..3], points) + transform[.., .., 3..];      // [B,3,HW], source camera
+        var z = moved[.., 2];
+        var pixels = matmul(intrinsics, moved);
+        var zc = pixels[.., 2].clamp(min: 1e-3);
+        var xn = 2 * (pixels[.., 0] / zc) / (w - 1) - 1;
+        var yn = 2 * (pixels[.., 1] / zc) / (h - 1) - 1;
+        var grid = stack([xn, yn], 2).reshape(b, h, w, 2);
+        var valid = (grid.abs().amax([-1]) <= 1).logical_and(z.reshape(b, h, w) > 1e-3);
+        return (grid, z.reshape(b, h, w), valid);
+    }
+
     /// <summary>Euler angles [B,3] (rx,ry,rz) -> rotation matrices [B,3,3], R = Rx·Ry·Rz.</summary>
     public static Tensor EulerToMatrix(Tensor angles)
     {

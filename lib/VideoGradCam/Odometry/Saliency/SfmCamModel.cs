@@ -48,6 +48,8 @@ public sealed class SfmCamModel(SfmLearner model, Tensor intrinsics, LossWeights
         long b = input.shape[0];
         var disparity = model.DepthNet.call(target)[0];                    // [B,1,H,W]
         var depth = 1 / disparity;
+        // the geometry consistency (when the model was trained with it) needs every reference's depth too
+        var referenceDepths = _w.DepthConsistency > 0 ? references.Select(r => 1 / model.DepthNet.call(r)[0]).ToArray() : [];
         Tensor? captured = null;                                           // an encoder conv the PoseNet does not return
         PoseOutput pose;                                                   // [B,N,6], conv7, conv4
         if (PoseEncoderLayers.Contains(layer) && layer is not (PoseLayer or PoseMidLayer))
@@ -60,6 +62,8 @@ public sealed class SfmCamModel(SfmLearner model, Tensor intrinsics, LossWeights
         var photometric = ViewSynthesisLoss.PhotometricPerSample(target, references, k, [depth], [], pose.Pose, _w.OverValidPixels, _w.CommonValidPixels, _w.Ssim,
             minimumReprojection: _w.MinimumReprojection);
         var loss = photometric * _w.Photometric + ViewSynthesisLoss.SmoothnessPerSample([_w.SmoothDisparity ? disparity : depth]) * _w.Smoothness;
+        if (_w.DepthConsistency > 0)
+            loss = loss + ViewSynthesisLoss.DepthConsistencyPerSample(depth, referenceDepths, k, pose.Pose) * _w.DepthConsistency;
         var outputs = new Dictionary<string, Tensor>
         {
             ["loss"] = loss, ["pose"] = pose.Pose.reshape(b, -1), ["depth"] = depth[.., 0], ["photometric"] = photometric,

@@ -81,7 +81,7 @@ public sealed record SfmTrainingOptions(int Epochs = 4, int BatchSize = 4, doubl
 public enum GivenTruth { None, Depth, Pose }
 
 /// <summary>One optimisation step's losses.</summary>
-public sealed record SfmStep(int Epoch, int Step, double Total, double Photometric, double Smoothness, double Explainability);
+public sealed record SfmStep(int Epoch, int Step, double Total, double Photometric, double Smoothness, double Explainability, double Consistency = 0);
 
 /// <summary>Loss history of a training run, and its wall time.</summary>
 public sealed record SfmTrainingHistory(IReadOnlyList<SfmStep> Steps, double Seconds)
@@ -91,7 +91,9 @@ public sealed record SfmTrainingHistory(IReadOnlyList<SfmStep> Steps, double Sec
 }
 
 /// <summary>Per-sample total loss and its parts for one snippet batch (depth and pose networks in their current mode).</summary>
-public sealed record SfmLosses(Tensor Total, Tensor Photometric, Tensor Smoothness, Tensor Explainability, Tensor Pose, Tensor[] Disparities, Tensor[] Masks);
+/// <param name="Consistency">the geometry consistency per sample [B] (zeros when its weight is 0).</param>
+public sealed record SfmLosses(Tensor Total, Tensor Photometric, Tensor Smoothness, Tensor Explainability, Tensor Pose, Tensor[] Disparities, Tensor[] Masks,
+    Tensor Consistency);
 
 public static class SfmTrainer
 {
@@ -106,7 +108,17 @@ public static class SfmTrainer
     public static SfmLosses Objective(SfmLearner model, Tensor target, Tensor[] references, Tensor intrinsics, LossWeights w,
         Tensor? trueDepth = null, Tensor? truePose = null)
     {
-        var disparities = trueDepth is null ? model.DepthNet.call(target) : Pyramid(1 / trueDepth, model.DepthNet.training ? 4 : 1);
+        bool consistency = w.DepthConsistency > 0 && trueDepth is null;
+        Tensor[] disparities, referenceDepths = [];
+        if (consistency)
+        {
+            // one DepthNet pass over every frame of the snippet: the target's first, then each reference's
+            long b = target.shape[0];
+            var all = model.DepthNet.call(cat([target, .. references], 0));
+            disparities = all.Select(d => d[..(int)b]).ToArray();
+            referenceDepths = references.Select((_, i) => 1 / all[0][(int)(b * (i + 1))..(int)(b * (i + 2))]).ToArray();
+        }
+        else disparities = trueDepth is null ? model.DepthNet.call(target) : Pyramid(1 / trueDepth, model.DepthNet.training ? 4 : 1);
         var depths = disparities.Select(d => 1 / d).ToArray();
         var pose = model.PoseNet.call(target, references);
         var photometric = ViewSynthesisLoss.PhotometricPerSample(target, references, intrinsics, depths,
@@ -114,8 +126,11 @@ public static class SfmTrainer
             w.MinimumReprojection);
         var smooth = ViewSynthesisLoss.SmoothnessPerSample(w.SmoothDisparity ? disparities : depths);
         var explain = pose.Masks.Length > 0 ? ViewSynthesisLoss.Explainability(pose.Masks) : zeros(1).squeeze();
-        var total = photometric * w.Photometric + smooth * w.Smoothness + explain * w.Explainability;
-        return new SfmLosses(total, photometric, smooth, explain, pose.Pose, disparities, pose.Masks);
+        var geometry = consistency
+            ? ViewSynthesisLoss.DepthConsistencyPerSample(depths[0], referenceDepths, intrinsics, truePose ?? pose.Pose)
+            : zeros_like(photometric);
+        var total = photometric * w.Photometric + smooth * w.Smoothness + explain * w.Explainability + geometry * w.DepthConsistency;
+        return new SfmLosses(total, photometric, smooth, explain, pose.Pose, disparities, pose.Masks, geometry);
     }
 
     /// <summary>A disparity [B,1,H,W] and its area averages at H/2, H/4... : <paramref name="scales"/> maps, finest first.</summary>
@@ -199,7 +214,7 @@ public static class SfmTrainer
                 // quick data took 168 s with it, 23 s without), while the classifier trainer shows no cost.
                 adam.step();
                 var step = new SfmStep(epoch, steps.Count, loss.item<float>(), l.Photometric.mean().item<float>(),
-                    l.Smoothness.mean().item<float>(), l.Explainability.item<float>());
+                    l.Smoothness.mean().item<float>(), l.Explainability.item<float>(), l.Consistency.mean().item<float>());
                 steps.Add(step);
                 onStep?.Invoke(step);
                 progress.Advance($"epoch {epoch + 1}/{o.Epochs} loss {step.Total:0.0000}");

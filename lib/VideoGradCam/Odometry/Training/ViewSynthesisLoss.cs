@@ -29,10 +29,14 @@ namespace VideoGradCam.Odometry;
 /// term keeps its weight against the smoothness; the port sums every reference's error. A first version averaged over the
 /// pixels valid in every reference and collapsed on the full drive (the loss 0 after 400 steps: a pose that moves one
 /// reference out of view leaves no common pixel), so out-of-view projections now count with the unwarped reference's error.
+/// <paramref name="DepthConsistency"/>: the weight of SC-SfMLearner's geometry consistency (Bian et al. 2019; 0: off, as the
+/// port; SC-SfMLearner: 0.5), which asks the DepthNet's depth of each reference to agree with the target's depth moved
+/// into the reference by the predicted pose (<see cref="ViewSynthesisLoss.DepthConsistencyPerSample"/>); the DepthNet
+/// then runs on every frame of the snippet, not on the target alone.
 /// </summary>
 public sealed record LossWeights(double Photometric = 1, double Explainability = 0, double Smoothness = 0.1, bool OverValidPixels = true,
     bool CommonValidPixels = false, double Ssim = 0, bool UpsampledScales = false, bool CentredScales = false,
-    bool SmoothDisparity = false, bool MinimumReprojection = false)
+    bool SmoothDisparity = false, bool MinimumReprojection = false, double DepthConsistency = 0)
 {
     /// <summary>The port's loss exactly: weights 1 / 0 / 0.1, photometric mean over all pixels.</summary>
     public static readonly LossWeights Port = new(OverValidPixels: false);
@@ -106,6 +110,28 @@ public static class ViewSynthesisLoss
             }
         }
         return total;
+    }
+
+    /// <summary>
+    /// SC-SfMLearner's geometry consistency per sample: target depth [B,1,H,W], each reference's depth N x [B,1,H,W] (the
+    /// DepthNet's, at the finest scale), intrinsics [B,3,3], pose [B,N,6] -> [B]. Each target pixel is moved into the
+    /// reference with its depth and the pose; there its distance from the reference camera should equal the reference's
+    /// depth sampled at that spot: |D_moved − D_ref| / (D_moved + D_ref), in [0, 1), averaged over the pixels that land inside
+    /// the reference and over the references. Scale-free, so it ties every frame's depth to one scale and to the poses.
+    /// </summary>
+    public static Tensor DepthConsistencyPerSample(Tensor targetDepth, IReadOnlyList<Tensor> referenceDepths, Tensor intrinsics, Tensor pose)
+    {
+        Tensor total = zeros(targetDepth.shape[0], device: targetDepth.device);
+        for (int i = 0; i < referenceDepths.Count; i++)
+        {
+            var (grid, moved, valid) = InverseWarp.Project(targetDepth[.., 0], pose[.., i], intrinsics);
+            var sampled = nn.functional.grid_sample(referenceDepths[i], grid, mode: GridSampleMode.Bilinear,
+                padding_mode: GridSamplePaddingMode.Border, align_corners: true)[.., 0];             // [B,H,W]
+            var inside = valid.to(moved.dtype);
+            var difference = (moved - sampled).abs() / (moved.clamp(min: 1e-3) + sampled);
+            total = total + (difference * inside).sum([1, 2]) / inside.sum([1, 2]).clamp(min: 1);
+        }
+        return total / Math.Max(1, referenceDepths.Count);
     }
 
     /// <summary>(1 − SSIM)/2 per pixel and channel over 3x3 windows (reflection-padded, Monodepth2's constants for images
