@@ -65,6 +65,7 @@ public static class OdometryCommands
             TranslationScale = a.Double("translation-scale", d.TranslationScale),
             LowRateEpochs = a.Int("low-lr-epochs", d.LowRateEpochs),
             DepthWarmupEpochs = a.Int("depth-warmup-epochs", d.DepthWarmupEpochs),
+            NearReferenceEpochs = a.Int("near-references-epochs", d.NearReferenceEpochs),
             DepthWidth = a.Double("depth-width", d.DepthWidth), PoseWidth = a.Double("pose-width", d.PoseWidth),
             PoseLearningRate = a.Optional("pose-lr") is null ? d.PoseLearningRate : a.Double("pose-lr", 0),
             ScaleByOffset = a.Optional("pose-per-frame") is { } ppf ? ppf switch { "on" => true, "off" => false, _ => throw new UsageException($"--pose-per-frame '{ppf}': use on or off.") } : d.ScaleByOffset,
@@ -90,6 +91,8 @@ public static class OdometryCommands
         if (o.SequenceLength is not (3 or 5)) throw new UsageException("--sequence-length must be 3 or 5.");
         if (o.DepthWarmupEpochs < 0 || o.DepthWarmupEpochs >= o.Epochs)
             throw new UsageException($"--depth-warmup-epochs {o.DepthWarmupEpochs}: between 0 and one less than the epochs ({o.Epochs}).");
+        if (o.NearReferenceEpochs < 0 || o.NearReferenceEpochs >= o.Epochs)
+            throw new UsageException($"--near-references-epochs {o.NearReferenceEpochs}: between 0 and one less than the epochs ({o.Epochs}).");
         if (o.LowRateEpochs < 0 || o.LowRateEpochs > o.Epochs) throw new UsageException($"--low-lr-epochs {o.LowRateEpochs}: between 0 and the epochs ({o.Epochs}).");
         if (!(o.LossWeights.DepthConsistency >= 0)) throw new UsageException($"--depth-consistency {o.LossWeights.DepthConsistency}: a weight of 0 (off) or more (SC-SfMLearner: 0.5).");
         if (o.LossWeights.DepthConsistency > 0 && o.Given == GivenTruth.Depth) throw new UsageException("--depth-consistency ties the DepthNet's depths together: it has nothing to do with --given depth.");

@@ -48,6 +48,7 @@ public static class TrainCommand
             Opt.Computed("pose-steps", "SfMLearner: the PoseNet predicts each reference's motion (direct, the port) or the frame-to-frame steps, composed into it (chained)", "direct|chained", "direct"),
             Opt.Value("low-lr-epochs", "SfMLearner: the last N epochs at a tenth of the learning rate (the port: 0)", "N", p => SfmTrainingOptions.ForProfile(p).LowRateEpochs),
             Opt.Value("depth-warmup-epochs", "SfMLearner: the first N epochs train the PoseNet alone on the fresh DepthNet's flat depth (the port: 0)", "N", p => SfmTrainingOptions.ForProfile(p).DepthWarmupEpochs),
+            Opt.Value("near-references-epochs", "SfMLearner: a curriculum over motion size, the first N epochs' loss uses only the references one frame from the target (the port: 0)", "N", p => SfmTrainingOptions.ForProfile(p).NearReferenceEpochs),
             Opt.Value("depth-width", "SfMLearner: the DepthNet's channel multiplier (1: the port's, whose weights load; 0.5: a quarter of the multiply-adds)", "W", p => SfmTrainingOptions.ForProfile(p).DepthWidth),
             Opt.Value("pose-width", "SfMLearner: the PoseNet's channel multiplier (1: the port's)", "W", p => SfmTrainingOptions.ForProfile(p).PoseWidth),
             Opt.Value("given", "SfMLearner diagnosis: train with the true depth (depth: only the PoseNet learns) or the true poses (pose) given", "none|depth|pose", "none"),

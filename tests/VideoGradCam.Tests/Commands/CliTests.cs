@@ -121,6 +121,7 @@ public class CliTests
     [InlineData("--smooth-on", "flow", "--smooth-on")]
     [InlineData("--reprojection", "mean", "--reprojection")]
     [InlineData("--depth-width", "0", "--depth-width")]
+    [InlineData("--near-references-epochs", "-1", "--near-references-epochs")]
     [InlineData("--depth-consistency", "-0.5", "--depth-consistency")]
     [InlineData("--pose-width", "-1", "--pose-width")]
     public void BadSfmLearnerRecipeOptionsAreNamed(string option, string value, string expected)

@@ -125,6 +125,35 @@ public class ViewSynthesisTests
         Assert.All(history.Steps, s => Assert.True(double.IsFinite(s.Total) && s.Consistency > 0));
     }
 
+    /// <summary>--near-references-epochs (a curriculum over motion size): the loss reconstructs the target from t−1 and t+1
+    /// only, with their own pose rows, while the PoseNet still sees the whole snippet; a short run so trains.</summary>
+    [Fact]
+    public void TheNearReferenceLossUsesOnlyTheOneFrameReferences()
+    {
+        Assert.Equal([1, 2], SfmTrainer.NearReferences(5));
+        Assert.Equal([0, 1], SfmTrainer.NearReferences(3));
+        manual_seed(5);
+        var dir = OdometryTestKit.TinyDataset(frames: 9);
+        using var seq = SequenceFrames.Load(OdometryDatasets.Open(dir)[0], 64, 24);
+        using var model = new SfmLearner(new SfmSettings(5, 64, 24), initialDepth: 5);
+        var weights = new LossWeights(Smoothness: 0.004, CommonValidPixels: true);
+        using (var scope = NewDisposeScope())
+        {
+            model.Train(false);
+            var snip = seq.Snippet([2, 4], 5);
+            var near = SfmTrainer.Objective(model, snip.Target, snip.References, snip.Intrinsics, weights, lossReferences: [1, 2]);
+            var all = SfmTrainer.Objective(model, snip.Target, snip.References, snip.Intrinsics, weights);
+            var expected = ViewSynthesisLoss.PhotometricPerSample(snip.Target, [snip.References[1], snip.References[2]], snip.Intrinsics,
+                [1 / near.Disparities[0]], [], all.Pose[.., 1..3], true, true);
+            Assert.True(near.Photometric.allclose(expected, rtol: 1e-5, atol: 1e-6));
+            Assert.True((all.Photometric - near.Photometric).min().item<float>() > 0);   // the two-frame references add their error
+            Assert.True(near.Pose.allclose(all.Pose));                                     // the PoseNet's input is the whole snippet
+        }
+        var history = SfmTrainer.Train(model, [seq], new SfmTrainingOptions(Epochs: 2, BatchSize: 2, SequenceLength: 5, Weights: weights,
+            NearReferenceEpochs: 1));
+        Assert.All(history.Steps, s => Assert.True(double.IsFinite(s.Total)));
+    }
+
     /// <summary>The reason for <c>--smooth-on disparity</c>: a flat ground's disparity is linear in the image row, so the
     /// second-order smoothness leaves it alone, while its depth (∝ 1/(row − horizon)) is penalised, most near the horizon.
     /// The training objective smooths whichever the loss names.</summary>

@@ -23,6 +23,8 @@ namespace VideoGradCam.Odometry;
 /// <param name="LowRateEpochs">the last epochs run at a tenth of both networks' rates (0: the port's constant rate).</param>
 /// <param name="DepthWarmupEpochs">the first epochs train the PoseNet alone, on the fresh DepthNet's depth (about
 /// <paramref name="InitialDepth"/> everywhere), before both learn (0: the port, both from the start).</param>
+/// <param name="NearReferenceEpochs">a curriculum over motion size: the first epochs' loss reconstructs the target from the
+/// references one frame away only (half the two-frame references' motion), then from every reference (0: the port).</param>
 /// <param name="DepthWidth">the DepthNet's channel multiplier (1: the port's; 0.5: a quarter of its multiply-adds).</param>
 /// <param name="PoseWidth">the PoseNet's channel multiplier (1: the port's).</param>
 /// <param name="Given">a diagnosis: train one network with the other replaced by the truth (the synthetic drive's depth or
@@ -31,7 +33,7 @@ public sealed record SfmTrainingOptions(int Epochs = 4, int BatchSize = 4, doubl
     LossWeights? Weights = null, int Seed = Seeds.Default, double? InitialDepth = SfmTrainingOptions.StudyInitialDepth,
     GivenTruth Given = GivenTruth.None, double TranslationScale = SfmTrainingOptions.PortTranslationScale,
     double? ForwardTranslationScale = null, bool ScaleByOffset = false, int LowRateEpochs = 0, double? PoseLearningRate = null,
-    bool ChainedSteps = false, int DepthWarmupEpochs = 0, double DepthWidth = 1, double PoseWidth = 1)
+    bool ChainedSteps = false, int DepthWarmupEpochs = 0, double DepthWidth = 1, double PoseWidth = 1, int NearReferenceEpochs = 0)
 {
     /// <summary>The PoseNet's Adam rate: <see cref="PoseLearningRate"/>, or <see cref="LearningRate"/> as the port.</summary>
     public double PoseRate => PoseLearningRate ?? LearningRate;
@@ -105,8 +107,10 @@ public static class SfmTrainer
     /// <param name="trueDepth">[B,1,H,W]: used instead of DepthNet's (a diagnosis), at DepthNet's four training scales
     /// (its disparity area-averaged to H/2, H/4, H/8) so that the loss is the one SfMLearner trains with.</param>
     /// <param name="truePose">[B,N,6]: used instead of PoseNet's (a diagnosis).</param>
+    /// <param name="lossReferences">the references whose reconstruction counts (indices into <paramref name="references"/>;
+    /// null: all). The PoseNet still sees every frame; a curriculum over motion size uses the nearest references first.</param>
     public static SfmLosses Objective(SfmLearner model, Tensor target, Tensor[] references, Tensor intrinsics, LossWeights w,
-        Tensor? trueDepth = null, Tensor? truePose = null)
+        Tensor? trueDepth = null, Tensor? truePose = null, IReadOnlyList<int>? lossReferences = null)
     {
         bool consistency = w.DepthConsistency > 0 && trueDepth is null;
         Tensor[] disparities, referenceDepths = [];
@@ -121,17 +125,31 @@ public static class SfmTrainer
         else disparities = trueDepth is null ? model.DepthNet.call(target) : Pyramid(1 / trueDepth, model.DepthNet.training ? 4 : 1);
         var depths = disparities.Select(d => 1 / d).ToArray();
         var pose = model.PoseNet.call(target, references);
-        var photometric = ViewSynthesisLoss.PhotometricPerSample(target, references, intrinsics, depths,
-            w.Explainability > 0 ? pose.Masks : [], truePose ?? pose.Pose, w.OverValidPixels, w.CommonValidPixels, w.Ssim, w.UpsampledScales, w.CentredScales,
+        var warpPose = truePose ?? pose.Pose;
+        var (lossRefs, lossMasks) = (references, w.Explainability > 0 ? pose.Masks : []);
+        if (lossReferences is not null)
+        {
+            var index = tensor(lossReferences.Select(i => (long)i).ToArray(), device: target.device);
+            lossRefs = lossReferences.Select(i => references[i]).ToArray();
+            referenceDepths = referenceDepths.Length == 0 ? [] : lossReferences.Select(i => referenceDepths[i]).ToArray();
+            warpPose = warpPose.index_select(1, index);
+            lossMasks = lossMasks.Select(m => m.index_select(1, index)).ToArray();
+        }
+        var photometric = ViewSynthesisLoss.PhotometricPerSample(target, lossRefs, intrinsics, depths,
+            lossMasks, warpPose, w.OverValidPixels, w.CommonValidPixels, w.Ssim, w.UpsampledScales, w.CentredScales,
             w.MinimumReprojection);
         var smooth = ViewSynthesisLoss.SmoothnessPerSample(w.SmoothDisparity ? disparities : depths);
         var explain = pose.Masks.Length > 0 ? ViewSynthesisLoss.Explainability(pose.Masks) : zeros(1).squeeze();
         var geometry = consistency
-            ? ViewSynthesisLoss.DepthConsistencyPerSample(depths[0], referenceDepths, intrinsics, truePose ?? pose.Pose)
+            ? ViewSynthesisLoss.DepthConsistencyPerSample(depths[0], referenceDepths, intrinsics, warpPose)
             : zeros_like(photometric);
         var total = photometric * w.Photometric + smooth * w.Smoothness + explain * w.Explainability + geometry * w.DepthConsistency;
         return new SfmLosses(total, photometric, smooth, explain, pose.Pose, disparities, pose.Masks, geometry);
     }
+
+    /// <summary>The references one frame from the target in a snippet of <paramref name="length"/> frames (t−1 and t+1;
+    /// every reference of a 3-frame snippet), as indices into its references (ordered t−k .. t−1, t+1 .. t+k).</summary>
+    public static int[] NearReferences(int length) => length == 3 ? [0, 1] : [length / 2 - 1, length / 2];
 
     /// <summary>A disparity [B,1,H,W] and its area averages at H/2, H/4... : <paramref name="scales"/> maps, finest first.</summary>
     internal static Tensor[] Pyramid(Tensor disparity, int scales) => Enumerable.Range(0, scales)
@@ -206,7 +224,8 @@ public static class SfmTrainer
                 var (target, refs, k, order) = BatchSnippets(sequences, batch, o.SequenceLength, device);
                 var l = Objective(model, target, refs, k, o.LossWeights,
                     o.Given == GivenTruth.Depth ? TrueDepth(sequences, order, device) : null,
-                    o.Given == GivenTruth.Pose ? TruePoses(sequences, order, o.SequenceLength, device) : null);
+                    o.Given == GivenTruth.Pose ? TruePoses(sequences, order, o.SequenceLength, device) : null,
+                    epoch < o.NearReferenceEpochs ? NearReferences(o.SequenceLength) : null);
                 var loss = l.Total.mean();
                 adam.zero_grad();
                 loss.backward();
