@@ -15,7 +15,9 @@ public sealed record PhotometricOptimumRow(string Depth, string Start, double Lo
 /// on the model's own depth and, where the drive has it, on the true depth, starting from the PoseNet's poses and from
 /// the true poses. If the PoseNet's poses move far from the truth on the model's own depth, that depth's loss has its
 /// minimum away from the true motion and no better PoseNet can fix it; if refining on the true depth lowers the ATE, the
-/// PoseNet underfits a loss whose minimum lies near the truth.
+/// PoseNet underfits a loss whose minimum lies near the truth. The refinement lowers the photometric term only (a model
+/// trained with <see cref="LossWeights.DepthConsistency"/> also had the consistency pull on its poses; it is left out here,
+/// since the true depth has no reference depths of the DepthNet's to agree with).
 /// </summary>
 public static class PhotometricOptimum
 {
