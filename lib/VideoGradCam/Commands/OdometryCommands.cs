@@ -53,6 +53,9 @@ public static class OdometryCommands
         var reprojection = a.String("reprojection", w.MinimumReprojection ? "min" : "sum");
         if (reprojection is not ("sum" or "min"))
             throw new UsageException($"--reprojection '{reprojection}': use sum (every reference's error, the port) or min (per pixel the best reference's, Monodepth2).");
+        var outOfView = a.String("out-of-view", w.OutOfViewAsUnwarped ? "unwarped" : "dropped");
+        if (outOfView is not ("dropped" or "unwarped"))
+            throw new UsageException($"--out-of-view '{outOfView}': use dropped (left out of the valid-pixel mean, the study) or unwarped (counted with the unwarped reference's error).");
         var initial = a.String("initial-depth", d.InitialDepth?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "port");
         double? initialDepth = initial == "port" ? null
             : double.TryParse(initial, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var m)
@@ -73,7 +76,8 @@ public static class OdometryCommands
             ForwardTranslationScale = a.Optional("forward-translation-scale") is null ? d.ForwardTranslationScale : a.Double("forward-translation-scale", 0),
             Weights = new LossWeights(a.Double("photo-loss-weight", w.Photometric), a.Double("mask-loss-weight", w.Explainability),
                 a.Double("smooth-loss-weight", w.Smoothness), mean != "all", mean == "common", a.Double("ssim", w.Ssim), scales == "upsample",
-                centres == "centred", smoothOn == "disparity", reprojection == "min", a.Double("depth-consistency", w.DepthConsistency)),
+                centres == "centred", smoothOn == "disparity", reprojection == "min", a.Double("depth-consistency", w.DepthConsistency),
+                outOfView == "unwarped"),
             Given = a.Optional("given") switch
             {
                 null or "none" => GivenTruth.None, "depth" => GivenTruth.Depth, "pose" => GivenTruth.Pose,

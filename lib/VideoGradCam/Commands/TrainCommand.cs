@@ -40,6 +40,7 @@ public static class TrainCommand
             Opt.Computed("smooth-on", "SfMLearner: the second-order smoothness applies to the depth (port) or to the disparity (the original TensorFlow SfMLearner; a flat ground's disparity is linear in the row)", "depth|disparity", "the study's loss: depth"),
             Opt.Computed("reprojection", "SfMLearner: each pixel's photometric error summed over the references (sum) or only the best reference's (min, Monodepth2's minimum reprojection)", "sum|min", "the study's loss: sum"),
             Opt.Computed("depth-consistency", "SfMLearner: weight of SC-SfMLearner's geometry consistency, each reference's depth against the target's moved there by the pose (0: off, the port; SC-SfMLearner: 0.5; the DepthNet then runs on every frame)", "W", "the study's loss: 0"),
+            Opt.Computed("out-of-view", "SfMLearner: a pixel outside the averaged valid pixels is left out of the mean (dropped; a pose moving a reference out of view can then zero the loss) or counts with the unwarped reference's error (unwarped)", "dropped|unwarped", "the study's loss: dropped"),
             Opt.Computed("initial-depth", "SfMLearner: a fresh DepthNet's depth in metres, or port", "METRES", "the study's"),
             Opt.Computed("train-sequences", "SfMLearner: training sequences, comma-separated", "00,01", "all but the last"),
             Opt.Value("translation-scale", "SfMLearner: the PoseNet's translation output scale (the port's is 0.01)", "S", p => SfmTrainingOptions.ForProfile(p).TranslationScale),

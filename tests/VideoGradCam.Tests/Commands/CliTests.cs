@@ -80,7 +80,8 @@ public class CliTests
             Assert.False(VideoGradCam.Odometry.SfmLearner.ReadSettings(output).Loss!.SmoothDisparity);   // the port smooths the depth
             var onDisparity = Path.Combine(dir, "disparity.sfm");
             Assert.Equal(0, Run("train", "--model", "sfmlearner", "--data", dir, "--out", onDisparity, "--width", "64", "--height", "24",
-                "--epochs", "1", "--smooth-on", "disparity", "--reprojection", "min", "--depth-width", "0.5", "--pose-width", "0.5").Code);
+                "--epochs", "1", "--smooth-on", "disparity", "--reprojection", "min", "--depth-width", "0.5", "--pose-width", "0.5", "--out-of-view", "unwarped").Code);
+            Assert.True(VideoGradCam.Odometry.SfmLearner.ReadSettings(onDisparity).Loss!.OutOfViewAsUnwarped);
             Assert.Equal((0.5, 0.5), (VideoGradCam.Odometry.SfmLearner.ReadSettings(onDisparity).DepthWidth, VideoGradCam.Odometry.SfmLearner.ReadSettings(onDisparity).PoseWidth));
             Assert.True(VideoGradCam.Odometry.SfmLearner.ReadSettings(onDisparity).Loss!.SmoothDisparity);
             Assert.True(VideoGradCam.Odometry.SfmLearner.ReadSettings(onDisparity).Loss!.MinimumReprojection);
@@ -121,6 +122,7 @@ public class CliTests
     [InlineData("--smooth-on", "flow", "--smooth-on")]
     [InlineData("--reprojection", "mean", "--reprojection")]
     [InlineData("--depth-width", "0", "--depth-width")]
+    [InlineData("--out-of-view", "kept", "--out-of-view")]
     [InlineData("--near-references-epochs", "-1", "--near-references-epochs")]
     [InlineData("--depth-consistency", "-0.5", "--depth-consistency")]
     [InlineData("--pose-width", "-1", "--pose-width")]

@@ -154,6 +154,30 @@ public class ViewSynthesisTests
         Assert.All(history.Steps, s => Assert.True(double.IsFinite(s.Total)));
     }
 
+    /// <summary>--out-of-view unwarped closes the valid-pixel means' opening: moving one reference out of view leaves the
+    /// study's common-pixel mean nothing to average (a loss of 0); counted with the unwarped reference's error, leaving the
+    /// view costs exactly what standing still costs.</summary>
+    [Fact]
+    public void MovingAReferenceOutOfViewCostsWhatStandingStillCosts()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(6);
+        var target = rand(1, 3, 24, 64) * 2 - 1;
+        Tensor[] references = [rand(1, 3, 24, 64) * 2 - 1, rand(1, 3, 24, 64) * 2 - 1];
+        var k = OdometryTestKit.Intrinsics(30, 31.5, 11.5);
+        var depths = Enumerable.Range(0, 4).Select(sc => full(1, 1, 24 >> sc, 64 >> sc, 5f)).ToArray();   // 5 m, four scales
+        var still = zeros(1, 2, 6);
+        var away = still.clone(); away[0, 1, 0] = 50f;                  // reference 2 slides 50 m sideways: out of view everywhere
+        float Loss(Tensor pose, bool unwarped) => ViewSynthesisLoss.PhotometricPerSample(target, references, k, depths, [], pose,
+            overValidPixels: true, commonValidPixels: true, outOfViewAsUnwarped: unwarped).item<float>();
+        Assert.Equal(0f, Loss(away, unwarped: false));
+        Assert.True(Loss(still, unwarped: false) > 0.5f);
+        // (within float rounding: a border pixel's projection may land a hair outside the image)
+        static void Near(float expected, float actual) => Assert.InRange(Math.Abs(actual - expected), 0, 1e-3 * expected);
+        Near(Loss(still, unwarped: true), Loss(away, unwarped: true));
+        Near(Loss(still, unwarped: false), Loss(still, unwarped: true));   // where every pixel is in view, the same loss
+    }
+
     /// <summary>The reason for <c>--smooth-on disparity</c>: a flat ground's disparity is linear in the image row, so the
     /// second-order smoothness leaves it alone, while its depth (∝ 1/(row − horizon)) is penalised, most near the horizon.
     /// The training objective smooths whichever the loss names.</summary>

@@ -83,7 +83,7 @@ public static class PhotometricOptimum
         var w = model.Settings.Loss ?? LossWeights.Port;
         var scale = tensor(model.PoseNet.DofScales.Select(x => (float)x).ToArray(), [1, 1, 6]).to(start.device);
         Tensor Loss(Tensor pose) => ViewSynthesisLoss.PhotometricPerSample(snip.Target, snip.References, snip.Intrinsics, depths, [], pose,
-            w.OverValidPixels, w.CommonValidPixels, w.Ssim, w.UpsampledScales, w.CentredScales, w.MinimumReprojection).mean();
+            w.OverValidPixels, w.CommonValidPixels, w.Ssim, w.UpsampledScales, w.CentredScales, w.MinimumReprojection, w.OutOfViewAsUnwarped).mean();
         var raw = new TorchSharp.Modules.Parameter((start / scale).detach().clone());
         using var adam = optim.Adam([raw], lr: 0.05);
         double before;

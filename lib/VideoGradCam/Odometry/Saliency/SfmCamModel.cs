@@ -60,7 +60,7 @@ public sealed class SfmCamModel(SfmLearner model, Tensor intrinsics, LossWeights
         else pose = model.PoseNet.call(target, references);
         var k = intrinsics.shape[0] == b ? intrinsics : intrinsics.expand(b, 3, 3);
         var photometric = ViewSynthesisLoss.PhotometricPerSample(target, references, k, [depth], [], pose.Pose, _w.OverValidPixels, _w.CommonValidPixels, _w.Ssim,
-            minimumReprojection: _w.MinimumReprojection);
+            minimumReprojection: _w.MinimumReprojection, outOfViewAsUnwarped: _w.OutOfViewAsUnwarped);
         var loss = photometric * _w.Photometric + ViewSynthesisLoss.SmoothnessPerSample([_w.SmoothDisparity ? disparity : depth]) * _w.Smoothness;
         if (_w.DepthConsistency > 0)
             loss = loss + ViewSynthesisLoss.DepthConsistencyPerSample(depth, referenceDepths, k, pose.Pose) * _w.DepthConsistency;

@@ -137,7 +137,7 @@ public static class SfmTrainer
         }
         var photometric = ViewSynthesisLoss.PhotometricPerSample(target, lossRefs, intrinsics, depths,
             lossMasks, warpPose, w.OverValidPixels, w.CommonValidPixels, w.Ssim, w.UpsampledScales, w.CentredScales,
-            w.MinimumReprojection);
+            w.MinimumReprojection, w.OutOfViewAsUnwarped);
         var smooth = ViewSynthesisLoss.SmoothnessPerSample(w.SmoothDisparity ? disparities : depths);
         var explain = pose.Masks.Length > 0 ? ViewSynthesisLoss.Explainability(pose.Masks) : zeros(1).squeeze();
         var geometry = consistency

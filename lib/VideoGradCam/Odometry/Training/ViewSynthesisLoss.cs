@@ -33,10 +33,17 @@ namespace VideoGradCam.Odometry;
 /// port; SC-SfMLearner: 0.5), which asks the DepthNet's depth of each reference to agree with the target's depth moved
 /// into the reference by the predicted pose (<see cref="ViewSynthesisLoss.DepthConsistencyPerSample"/>); the DepthNet
 /// then runs on every frame of the snippet, not on the target alone.
+/// <paramref name="OutOfViewAsUnwarped"/> (with <paramref name="OverValidPixels"/>): a pixel outside the averaged set (its
+/// reference's valid pixels, or with <paramref name="CommonValidPixels"/> those valid in every reference) counts with the
+/// unwarped reference's error there and the mean runs over every pixel, instead of being dropped from a mean over the
+/// set. The valid-pixel means have an opening: a pose that moves a reference (or, with the common set, any reference) out
+/// of view leaves no pixel to average and a loss of 0. The study's recipe never took it in 54 runs; a curriculum that
+/// switched the two-frame references on after two epochs did, within 150 steps (environment.md). Counting such pixels as
+/// if nothing moved makes leaving the view cost what standing still costs.
 /// </summary>
 public sealed record LossWeights(double Photometric = 1, double Explainability = 0, double Smoothness = 0.1, bool OverValidPixels = true,
     bool CommonValidPixels = false, double Ssim = 0, bool UpsampledScales = false, bool CentredScales = false,
-    bool SmoothDisparity = false, bool MinimumReprojection = false, double DepthConsistency = 0)
+    bool SmoothDisparity = false, bool MinimumReprojection = false, double DepthConsistency = 0, bool OutOfViewAsUnwarped = false)
 {
     /// <summary>The port's loss exactly: weights 1 / 0 / 0.1, photometric mean over all pixels.</summary>
     public static readonly LossWeights Port = new(OverValidPixels: false);
@@ -60,7 +67,8 @@ public static class ViewSynthesisLoss
     /// </summary>
     public static Tensor PhotometricPerSample(Tensor target, Tensor[] references, Tensor intrinsics,
         IReadOnlyList<Tensor> depths, IReadOnlyList<Tensor> masks, Tensor pose, bool overValidPixels = false, bool commonValidPixels = false,
-        double ssim = 0, bool upsampledScales = false, bool centredScales = false, bool minimumReprojection = false)
+        double ssim = 0, bool upsampledScales = false, bool centredScales = false, bool minimumReprojection = false,
+        bool outOfViewAsUnwarped = false)
     {
         Tensor total = zeros(target.shape[0], device: target.device);
         for (int s = 0; s < depths.Count; s++)
@@ -87,12 +95,7 @@ public static class ViewSynthesisLoss
                 // moved (its error against the unwarped reference), so moving a reference out of view cannot zero the loss
                 if (minimumReprojection)
                     error = where(warps[i].Valid.unsqueeze(1), error, Error(Downsample(references[i], h, w)));
-                if (masks.Count > s)
-                {
-                    var mask = masks[s][.., i..(i + 1)];
-                    if (mask.shape[2] != h) mask = nn.functional.interpolate(mask, [h, w], mode: InterpolationMode.Bilinear, align_corners: false);
-                    error = error * mask;
-                }
+                if (masks.Count > s) error = error * MaskAt(masks[s], i, h, w);
                 errors[i] = error;
             }
             if (minimumReprojection)
@@ -103,6 +106,13 @@ public static class ViewSynthesisLoss
             for (int i = 0; i < references.Length; i++)
             {
                 var inside = (common ?? warps[i].Valid).unsqueeze(1).to(errors[i].dtype);     // [B,1,h,w]
+                if (overValidPixels && outOfViewAsUnwarped)
+                {
+                    var still = Error(Downsample(references[i], h, w));
+                    if (masks.Count > s) still = still * MaskAt(masks[s], i, h, w);
+                    total = total + (errors[i] * inside + still * (1 - inside)).mean([1, 2, 3]);
+                    continue;
+                }
                 var error = errors[i] * inside;
                 total = total + (overValidPixels
                     ? error.sum([1, 2, 3]) / inside.sum([1, 2, 3]).clamp(min: 1)
@@ -132,6 +142,13 @@ public static class ViewSynthesisLoss
             total = total + (difference * inside).sum([1, 2]) / inside.sum([1, 2]).clamp(min: 1);
         }
         return total / Math.Max(1, referenceDepths.Count);
+    }
+
+    /// <summary>Reference <paramref name="i"/>'s explainability mask [B,1,h,w] of one scale's masks [B,N,h',w'].</summary>
+    static Tensor MaskAt(Tensor masks, int i, long h, long w)
+    {
+        var mask = masks[.., i..(i + 1)];
+        return mask.shape[2] != h ? nn.functional.interpolate(mask, [h, w], mode: InterpolationMode.Bilinear, align_corners: false) : mask;
     }
 
     /// <summary>(1 − SSIM)/2 per pixel and channel over 3x3 windows (reflection-padded, Monodepth2's constants for images
