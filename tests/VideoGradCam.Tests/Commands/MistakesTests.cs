@@ -85,7 +85,7 @@ public class MistakesTests(MistakeFixture fixture) : IClassFixture<MistakeFixtur
     {
         { "--help", 0, "explain" },
         { "explain --help", 0, "--checkpoint <CKPT> (REQUIRED)" },
-        { "train --help", 0, "[default: classifiers quick 6, full 15; SfMLearner quick 3, full 6]" },
+        { "train --help", 0, "[default: classifiers quick 6, full 15; SfMLearner quick 3, full 12]" },
         { "frobnicate", 2, "'frobnicate'" },
         { "train --model cnn-lstm --data {data} --out {out} --epoch 1", 2, "'--epoch'" },
         { "train --model nosuch --data {data} --out {out}", 2, "Unknown model 'nosuch'" },
