@@ -108,7 +108,8 @@ public static class SfmTrainer
     /// <summary>
     /// The view-synthesis objective of one batch: disparities from DepthNet on the target, pose (and masks) from
     /// PoseNet; total per sample [B] = w_p·photometric + w_s·smoothness + w_m·explainability (the last a batch
-    /// term added to every sample). The batch mean is the port's training loss.
+    /// term added to every sample) + w_g·geometry consistency (SC-SfMLearner's; 0 in the port). The batch mean is the
+    /// port's training loss.
     /// </summary>
     /// <param name="trueDepth">[B,1,H,W]: used instead of DepthNet's (a diagnosis), at DepthNet's four training scales
     /// (its disparity area-averaged to H/2, H/4, H/8) so that the loss is the one SfMLearner trains with.</param>
