@@ -25,36 +25,21 @@ public static class InverseWarp
         return matmul(intrinsicsInverse, pix).reshape(b, 3, h, w) * depth.unsqueeze(1);
     }
 
-    /// <summary>camera points [B,3,H,W], rotation [B,3,3] and translation [B,3,1] of K·[R|t] -> sampling grid [B,H,W,2]
-    /// in grid_sample's [-1,1] (align_corners=true) coordinates.</summary>
-    public static Tensor CameraToPixel(Tensor cameraPoints, Tensor rotation, Tensor translation)
-    {
-        long b = cameraPoints.shape[0], h = cameraPoints.shape[2], w = cameraPoints.shape[3];
-        var flat = cameraPoints.reshape(b, 3, -1);                    // [B,3,HW]
-        var p = matmul(rotation, flat) + translation;                  // [B,3,HW]
-        var z = p[.., 2].clamp(min: 1e-3);
-        var xn = 2 * (p[.., 0] / z) / (w - 1) - 1;
-        var yn = 2 * (p[.., 1] / z) / (h - 1) - 1;
-        return stack([xn, yn], 2).reshape(b, h, w, 2);
-    }
-
-    /// <summary>Where each target pixel lands in the source and how far from the source camera it is there: target depth
-    /// [B,H,W], pose [B,6] (target -> source), intrinsics [B,3,3] -> (grid [B,H,W,2] in grid_sample's [-1,1] coordinates,
-    /// the point's depth in the source camera [B,H,W], valid [B,H,W]: in front of the camera and inside the image).</summary>
+    /// <summary>Where each target pixel lands in the source: target depth [B,H,W], pose [B,6] (target -> source),
+    /// intrinsics [B,3,3] -> (grid [B,H,W,2] in grid_sample's [-1,1] (align_corners=true) coordinates, the point's depth in
+    /// the source camera [B,H,W], valid [B,H,W]: the projection lands inside the source image). K's last row is (0,0,1), so
+    /// the third coordinate of K·[R|t]·X is the source camera's depth of X.</summary>
     public static (Tensor Grid, Tensor SourceDepth, Tensor Valid) Project(Tensor depth, Tensor pose, Tensor intrinsics)
     {
         long b = depth.shape[0], h = depth.shape[1], w = depth.shape[2];
         var points = PixelToCamera(depth, linalg.inv(intrinsics)).reshape(b, 3, -1);     // [B,3,HW]
-        var transform = PoseVectorToMatrix(pose);                                         // [B,3,4]
-        var moved = matmul(transform[.., .., ..3], points) + transform[.., .., 3..];      // [B,3,HW], source camera
-        var z = moved[.., 2];
-        var pixels = matmul(intrinsics, moved);
-        var zc = pixels[.., 2].clamp(min: 1e-3);
-        var xn = 2 * (pixels[.., 0] / zc) / (w - 1) - 1;
-        var yn = 2 * (pixels[.., 1] / zc) / (h - 1) - 1;
+        var projection = matmul(intrinsics, PoseVectorToMatrix(pose));                   // [B,3,4] = K·[R|t]
+        var p = matmul(projection[.., .., ..3], points) + projection[.., .., 3..];       // [B,3,HW]
+        var z = p[.., 2].clamp(min: 1e-3);
+        var xn = 2 * (p[.., 0] / z) / (w - 1) - 1;
+        var yn = 2 * (p[.., 1] / z) / (h - 1) - 1;
         var grid = stack([xn, yn], 2).reshape(b, h, w, 2);
-        var valid = (grid.abs().amax([-1]) <= 1).logical_and(z.reshape(b, h, w) > 1e-3);
-        return (grid, z.reshape(b, h, w), valid);
+        return (grid, p[.., 2].reshape(b, h, w), grid.abs().amax([-1]) <= 1);
     }
 
     /// <summary>Euler angles [B,3] (rx,ry,rz) -> rotation matrices [B,3,3], R = Rx·Ry·Rz.</summary>
@@ -103,12 +88,9 @@ public static class InverseWarp
     /// </summary>
     public static (Tensor Warped, Tensor Valid) Warp(Tensor source, Tensor depth, Tensor pose, Tensor intrinsics)
     {
-        var points = PixelToCamera(depth, linalg.inv(intrinsics));    // [B,3,H,W]
-        var projection = matmul(intrinsics, PoseVectorToMatrix(pose)); // [B,3,4]
-        var grid = CameraToPixel(points, projection[.., .., ..3], projection[.., .., 3..]); // [B,H,W,2]
+        var (grid, _, valid) = Project(depth, pose, intrinsics);
         var warped = nn.functional.grid_sample(source, grid, mode: GridSampleMode.Bilinear,
             padding_mode: GridSamplePaddingMode.Zeros, align_corners: true);
-        var valid = grid.abs().amax([-1]) <= 1;                        // [B,H,W]
         return (warped, valid);
     }
 }

@@ -87,6 +87,8 @@ public static class ViewSynthesisLoss
                 var error = (tgt - warped).abs().mean([1], keepdim: true);          // [B,1,h,w]
                 return ssim > 0 ? (1 - ssim) * error + ssim * StructuralError(tgt, warped).mean([1], keepdim: true) : error;
             }
+            // the error as if nothing had moved: where a projection leaves the view, the unwarped reference's
+            Tensor Unwarped(int i) => Error(Downsample(references[i], h, w));
             var errors = new Tensor[references.Length];
             for (int i = 0; i < references.Length; i++)
             {
@@ -94,7 +96,7 @@ public static class ViewSynthesisLoss
                 // minimum reprojection: where the projection leaves the view, the reference counts as if the pixel had not
                 // moved (its error against the unwarped reference), so moving a reference out of view cannot zero the loss
                 if (minimumReprojection)
-                    error = where(warps[i].Valid.unsqueeze(1), error, Error(Downsample(references[i], h, w)));
+                    error = where(warps[i].Valid.unsqueeze(1), error, Unwarped(i));
                 if (masks.Count > s) error = error * MaskAt(masks[s], i, h, w);
                 errors[i] = error;
             }
@@ -108,7 +110,7 @@ public static class ViewSynthesisLoss
                 var inside = (common ?? warps[i].Valid).unsqueeze(1).to(errors[i].dtype);     // [B,1,h,w]
                 if (overValidPixels && outOfViewAsUnwarped)
                 {
-                    var still = Error(Downsample(references[i], h, w));
+                    var still = Unwarped(i);
                     if (masks.Count > s) still = still * MaskAt(masks[s], i, h, w);
                     total = total + (errors[i] * inside + still * (1 - inside)).mean([1, 2, 3]);
                     continue;
