@@ -161,9 +161,12 @@ public class ViewSynthesisTests
     public void MovingAReferenceOutOfViewCostsWhatStandingStillCosts()
     {
         using var scope = NewDisposeScope();
-        manual_seed(6);
-        var target = rand(1, 3, 24, 64) * 2 - 1;
-        Tensor[] references = [rand(1, 3, 24, 64) * 2 - 1, rand(1, 3, 24, 64) * 2 - 1];
+        // textured images without the global generator (tests running beside this one draw from it too)
+        var u = arange(64, dtype: float32).view(1, 1, 1, 64); var v = arange(24, dtype: float32).view(1, 1, 24, 1);
+        var c = arange(3, dtype: float32).view(1, 3, 1, 1);
+        Tensor Image(float phase) => sin(u * 0.9f + v * 1.7f + c + phase) * cos(u * 0.31f - v * 0.53f + phase);
+        var target = Image(0);
+        Tensor[] references = [Image(0.8f), Image(1.9f)];
         var k = OdometryTestKit.Intrinsics(30, 31.5, 11.5);
         var depths = Enumerable.Range(0, 4).Select(sc => full(1, 1, 24 >> sc, 64 >> sc, 5f)).ToArray();   // 5 m, four scales
         var still = zeros(1, 2, 6);
@@ -172,10 +175,11 @@ public class ViewSynthesisTests
             overValidPixels: true, commonValidPixels: true, outOfViewAsUnwarped: unwarped).item<float>();
         Assert.Equal(0f, Loss(away, unwarped: false));
         Assert.True(Loss(still, unwarped: false) > 0.5f);
-        // (within float rounding: a border pixel's projection may land a hair outside the image)
-        static void Near(float expected, float actual) => Assert.InRange(Math.Abs(actual - expected), 0, 1e-3 * expected);
-        Near(Loss(still, unwarped: true), Loss(away, unwarped: true));
-        Near(Loss(still, unwarped: false), Loss(still, unwarped: true));   // where every pixel is in view, the same loss
+        // (within float rounding: a border pixel's projection may land a hair outside the image; counted unwarped it has
+        // the same error, while the valid-pixel mean drops it, so the last comparison is looser)
+        static void Near(float expected, float actual, double share) => Assert.InRange(Math.Abs(actual - expected), 0, share * expected);
+        Near(Loss(still, unwarped: true), Loss(away, unwarped: true), 1e-4);
+        Near(Loss(still, unwarped: false), Loss(still, unwarped: true), 1e-2);   // where every pixel is in view, about the same loss
     }
 
     /// <summary>The reason for <c>--smooth-on disparity</c>: a flat ground's disparity is linear in the image row, so the
