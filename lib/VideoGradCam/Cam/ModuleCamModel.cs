@@ -35,7 +35,7 @@ public sealed class ModuleCamModel : ICamModel
         ActivationLayout? layout = null, int timeAxis = 2)
     {
         _run = run;
-        _roots = modules.Select(m => m.Module).ToList();
+        _roots = modules.Select(m => Runtime.ConvolutionGuard.Prepare(m.Module)).ToList();
         Layout = layout;
         TimeAxis = timeAxis is 1 or 2 ? timeAxis : throw new ArgumentOutOfRangeException(nameof(timeAxis), "The time axis of a 5-D input is 1 ([B,T,C,H,W]) or 2 ([B,C,T,H,W]).");
         var layers = new Dictionary<string, nn.Module>();

@@ -16,6 +16,7 @@ public static class Cli
     public static readonly IReadOnlyList<Verb> Verbs =
     [
         SetupCommand.Verb,
+        CheckConvolutionsCommand.Verb,
         TestCommand.Verb,
         ReproduceCommand.Verb,
         NotebooksCommand.Verb,
@@ -59,6 +60,8 @@ public static class Cli
         var verb = Verbs.First(v => v.Name == command.Name);
         try
         {
+            // Before any convolution: this machine's way of running them right (setup and the check choose it).
+            if (verb != SetupCommand.Verb && verb != CheckConvolutionsCommand.Verb) ConvolutionGuard.Ensure(err.WriteLine);
             return verb.Run(ToArgs(parse, command, verb));
         }
         catch (UsageException e)

@@ -8,22 +8,35 @@ namespace VideoGradCam.Commands;
 /// </summary>
 public static class SetupCommand
 {
-    public static readonly Verb Verb = new("setup", "prepare this machine: OS packages, build, notebook kernel (idempotent)", [], Run);
+    public static readonly Verb Verb = new("setup",
+        "prepare this machine: OS packages, build, notebook kernel, the convolution check (idempotent)",
+        [Opt.Flag("quiet", "print only what setup does (what ./workspace runs before every verb)")], Run);
 
+    /// <summary>Prints a line for each thing it does; with --quiet nothing when there is nothing to do. The convolution
+    /// verdict is always said by an explicit <c>./workspace setup</c>.</summary>
     static int Run(Args a)
     {
+        bool quiet = a.Has("quiet");
+        void Say(bool did, string line) { if (did || !quiet) Console.WriteLine("setup: " + line); }
         var root = WorkspacePaths.Root();
         if (!ToolsRestored(root))
         {
-            Console.WriteLine("setup: restoring dotnet local tools (dotnet-interactive, the notebook kernel)");
+            Say(true, "restoring dotnet local tools (dotnet-interactive, the notebook kernel)");
             var r = ExternalProcess.Run("dotnet", ["tool", "restore"], root);
             if (r.ExitCode != 0) { Console.Error.WriteLine(r.Output); return 1; }
         }
-        else Console.WriteLine("setup: dotnet local tools already restored");
-        Console.WriteLine("setup: " + RegisterJupyterKernel(root));
-
+        else Say(false, "dotnet local tools already restored");
+        var (registered, kernel) = RegisterJupyterKernel(root);
+        Say(registered, kernel);
         foreach (var line in ApplyNativeFix(NativeLibraryFix.NuGetPackagesFolder(), WorkspacePaths.BuildOutput()))
-            Console.WriteLine("setup: " + line);
+            Say(line.Contains("patched", StringComparison.Ordinal), line);
+
+        var (verdict, checkedNow) = CheckConvolutionsCommand.Check(force: false);
+        Say(checkedNow, $"convolutions run as {verdict.Mode.Name()} " +
+        $"({(checkedNow ? "checked now" : "this machine's cached check")}): {verdict.Reason}");
+        if (!verdict.Passed)
+            Console.Error.WriteLine("setup: no way of running convolutions matched float64 on this CPU: results may be " +
+                                    "wrong; see environment.md, 'NaN and the convolution check'");
         return 0;
     }
 
@@ -35,21 +48,21 @@ public static class SetupCommand
 
     /// <summary>Registers dotnet-interactive as Jupyter's <c>.net-csharp</c> kernel (what Jupyter, nbconvert and the
     /// notebook runner start), once: <c>dotnet interactive jupyter install</c> when <c>jupyter kernelspec list</c> lacks it.</summary>
-    static string RegisterJupyterKernel(string root)
+    static (bool Did, string Line) RegisterJupyterKernel(string root)
     {
         ExternalProcess.Result list;
         try { list = ExternalProcess.Run("jupyter", ["kernelspec", "list", "--json"], root); }
         catch (FileNotFoundException)
         {
-            return "jupyter not found: the notebooks run in VS Code (Polyglot Notebooks) but not headless; install Jupyter " +
-                   "(Debian: apt-get install jupyter-nbconvert python3-nbclient) and run setup again (environment.md, 'Notebook kernels')";
+            return (true, "jupyter not found: the notebooks run in VS Code (Polyglot Notebooks) but not headless; install Jupyter " +
+                   "(Debian: apt-get install jupyter-nbconvert python3-nbclient) and run setup again (environment.md, 'Notebook kernels')");
         }
         if (list.ExitCode == 0 && list.Output.Contains($"\"{NotebookRunner.Kernel}\"", StringComparison.Ordinal))
-            return $"Jupyter kernel {NotebookRunner.Kernel} already registered";
+            return (false, $"Jupyter kernel {NotebookRunner.Kernel} already registered");
         var r = ExternalProcess.Run("dotnet", ["interactive", "jupyter", "install"], root);
-        return r.ExitCode == 0
+        return (true, r.ExitCode == 0
             ? $"registered the Jupyter kernel {NotebookRunner.Kernel} (dotnet interactive jupyter install)"
-            : $"could not register the Jupyter kernel {NotebookRunner.Kernel}: {r.Output.Trim()}";
+            : $"could not register the Jupyter kernel {NotebookRunner.Kernel}: {r.Output.Trim()}");
     }
 
     /// <summary>Patches every copy of libLibTorchSharp.so when (and only when) the system libstdc++ lacks the version.</summary>

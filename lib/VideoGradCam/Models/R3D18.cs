@@ -1,3 +1,4 @@
+using VideoGradCam.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -39,6 +40,7 @@ public sealed class R3D18 : VideoClassifier
         avgpool = AdaptiveAvgPool3d((1, 1, 1));
         fc = Linear(8 * w, config.NumClasses);
         RegisterComponents();
+        ConvolutionGuard.Prepare(this);   // this machine's way of running convolutions right
         Init.ResNetDefaults(this);
     }
 

@@ -1,3 +1,4 @@
+using VideoGradCam.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -39,6 +40,7 @@ public sealed class ResNet18 : nn.Module<Tensor, Tensor>
         if (numClasses is { } k) fc = Linear(8 * w, k);
         FeatureSize = 8 * width;
         RegisterComponents();
+        ConvolutionGuard.Prepare(this);   // this machine's way of running convolutions right
         Init.ResNetDefaults(this);
     }
 

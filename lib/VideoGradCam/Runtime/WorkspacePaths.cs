@@ -23,6 +23,9 @@ public static class WorkspacePaths
 
     public static string BuildOutput() => Path.Combine(Root(), ".build");
 
+    /// <summary>The built CLI that <c>./workspace</c> runs (<c>dotnet workspace.dll VERB</c>).</summary>
+    public static string Cli() => Path.Combine(BuildOutput(), "bin", "VideoGradCam.Cli", "release", "workspace.dll");
+
     /// <summary>Generated data (never in git).</summary>
     public static string GeneratedData() => Path.Combine(Root(), "data", "generated");
 }

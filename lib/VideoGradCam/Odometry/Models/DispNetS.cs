@@ -1,3 +1,4 @@
+using VideoGradCam.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -47,6 +48,7 @@ public sealed class DispNetS : Module<Tensor, Tensor[]>
         predict_disp4 = PredictDisp(u[3]); predict_disp3 = PredictDisp(u[4]);
         predict_disp2 = PredictDisp(u[5]); predict_disp1 = PredictDisp(u[6]);
         RegisterComponents();
+        ConvolutionGuard.Prepare(this);   // this machine's way of running convolutions right
         InitWeights(this);
         if (initialDepth is { } d)
         {

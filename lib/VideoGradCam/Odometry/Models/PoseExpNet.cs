@@ -1,3 +1,4 @@
+using VideoGradCam.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -70,6 +71,7 @@ public sealed class PoseExpNet : Module<Tensor, Tensor[], PoseOutput>
             predict_mask1 = Conv2d(u[4], referenceCount, 3, padding: 1);
         }
         RegisterComponents();
+        ConvolutionGuard.Prepare(this);   // this machine's way of running convolutions right
         DispNetS.InitWeights(this);
     }
 
