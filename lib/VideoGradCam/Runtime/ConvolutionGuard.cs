@@ -78,13 +78,18 @@ public static class ConvolutionGuard
 
     /// <summary>A convolution's input as the mode wants it (<paramref name="kernel"/>: the convolution's kernel size).
     /// In <see cref="ConvolutionMode.ChannelsLast"/> a convolution with a kernel larger than 1 gets a channels-last input:
-    /// oneDNN then runs its channels-last kernels, forward and backward. Pointwise (1x1) convolutions keep their layout:
-    /// oneDNN's channels-last 1x1 backward writes past its buffer when channels are fewer than its block.</summary>
+    /// oneDNN then runs its channels-last kernels, forward and backward. A pointwise (1x1) convolution gets a
+    /// channels-first one: oneDNN's channels-last 1x1 backward writes past its buffer when channels are fewer than its
+    /// block.</summary>
     public static Tensor PrepareInput(Tensor input, IReadOnlyList<long> kernel) =>
         Mode == ConvolutionMode.ChannelsLast ? ChannelsLastUnlessPointwise(input, kernel) : input;
 
-    static Tensor ChannelsLastUnlessPointwise(Tensor input, IReadOnlyList<long> kernel) =>
-        input.dim() is 4 or 5 && kernel.Any(k => k > 1) && !IsChannelsLast(input) ? ChannelsLast(input) : input;
+    static Tensor ChannelsLastUnlessPointwise(Tensor input, IReadOnlyList<long> kernel)
+    {
+        if (input.dim() is not (4 or 5)) return input;
+        if (kernel.All(k => k == 1)) return input.is_contiguous() ? input : input.contiguous();
+        return IsChannelsLast(input) ? input : ChannelsLast(input);
+    }
 
     /// <summary>Makes every convolution of <paramref name="module"/> run as the mode wants: in
     /// <see cref="ConvolutionMode.ChannelsLast"/>, a forward pre-hook on each convolution hands it its input as

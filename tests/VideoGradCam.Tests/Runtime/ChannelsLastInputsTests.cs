@@ -4,8 +4,8 @@ using static TorchSharp.torch;
 
 namespace VideoGradCam.Tests.Runtime;
 
-/// <summary>The channels-last mode changes strides only: every convolution sees a channels-last input, the values
-/// and the parameters stay what they were.</summary>
+/// <summary>The channels-last mode changes strides only: a convolution with a kernel sees a channels-last input, a
+/// pointwise one a channels-first input; the values and the parameters stay what they were.</summary>
 public class ChannelsLastInputsTests
 {
     static nn.Module<Tensor, Tensor> Net() => nn.Sequential(("conv", nn.Conv2d(3, 8, 3, padding: 1)), ("relu", nn.ReLU()), ("pointwise", nn.Conv2d(8, 8, 1)),
@@ -29,7 +29,7 @@ public class ChannelsLastInputsTests
                 return null!;
             });
         using var after = net.call(x);
-        Assert.Equal([true, false, true], seen);   // a pointwise convolution keeps its layout
+        Assert.Equal([true, false, true], seen);   // a pointwise convolution gets channels-first
         Assert.True(after.allclose(before, rtol: 1e-5, atol: 1e-6));
         Assert.Equal(parameters, net.parameters().ToList());
         Assert.All(net.parameters(), p => Assert.True(p.is_contiguous()));
