@@ -12,8 +12,15 @@ namespace VideoGradCam.Cam;
 /// </summary>
 public sealed class CamEngine(ICamModel model, CamMethod method = CamMethod.GradCam, TemporalWeighting weighting = TemporalWeighting.Global)
 {
-    /// <summary>The model explained: any <see cref="ICamModel"/> (e.g. <see cref="ModuleCamModel"/> for any nn.Module).</summary>
-    public ICamModel Model { get; } = model;
+    /// <summary>The model explained: any <see cref="ICamModel"/> (e.g. <see cref="ModuleCamModel"/> for any nn.Module). A
+    /// model that is itself an nn.Module is prepared for this machine's convolutions (<see cref="Runtime.ConvolutionGuard"/>).</summary>
+    public ICamModel Model { get; } = model is nn.Module m ? Prepared(model, m) : model;
+
+    static ICamModel Prepared(ICamModel model, nn.Module module)
+    {
+        Runtime.ConvolutionGuard.Prepare(module);
+        return model;
+    }
 
     /// <summary>How channels are weighted (the only difference between the methods).</summary>
     public CamMethod Method { get; } = method;

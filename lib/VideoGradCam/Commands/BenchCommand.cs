@@ -33,6 +33,8 @@ public static class BenchCommand
             ["synth"] = ("synthetic action clips generated per second, quick and full sizes", SamplerBenchmark.RunSynth),
             ["training"] = ("training clips/s per model at quick and full sizes, peak memory [--steps 7 --models .. --sizes quick,full,study]", TrainingBenchmark.Run),
             ["cam"] = ("Grad-CAM engine: map vs full backward, per-frame maps in one pass, memory over 1,000 explanations", CamBenchmark.Run),
+            ["convolutions"] = ("training and explain in this machine's convolution mode vs unguarded oneDNN, as ratios " +
+                "[--steps 5]", ConvolutionBenchmark.Run),
             ["hook-cam"] = ("Grad-CAM on TorchVision.NET resnet18 at layer4 via a forward hook vs forward + gradient by hand, 2 threads [--batch 2 --size 224 --reps 9]", HookCamBenchmark.Run),
         };
 

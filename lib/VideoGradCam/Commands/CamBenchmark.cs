@@ -147,6 +147,7 @@ public static class CamBenchmark
             conv3 = nn.Conv3d(2 * width, 4 * width, (3, 3, 3), stride: (2, 2, 2), padding: (1, 1, 1));
             fc = nn.Linear(4 * width, 5);
             RegisterComponents();
+            ConvolutionGuard.Prepare(this);
         }
 
         public override Tensor forward(Tensor x) => fc.call(Last(x).mean([2, 3, 4]));
@@ -176,6 +177,7 @@ public static class CamBenchmark
             lstm = nn.LSTM(4 * width, 4 * width, batchFirst: true);
             fc = nn.Linear(4 * width, 5);
             RegisterComponents();
+            ConvolutionGuard.Prepare(this);
         }
 
         Tensor Last(Tensor clips) // [B,3,T,H,W] -> [B*T,3,H,W] -> [B*T,4w,H/8,W/8]

@@ -28,14 +28,18 @@ public static class TestCommand
         var results = Path.Combine(WorkspacePaths.Artifacts(), "test-results");
         if (Directory.Exists(results)) Directory.Delete(results, recursive: true);
         var args = new List<string> { "test", Path.Combine(root, "tests", "VideoGradCam.Tests", "VideoGradCam.Tests.csproj"),
-            "-c", "Release", "--logger", "trx", "--logger", "console;verbosity=normal", "--results-directory", results,
+            "-c", "Release", "--logger", "trx", "--logger", "console;verbosity=normal", "--results-directory", results, "--blame",
             "--filter", filter ?? "Category!=Notebook" };
         Console.WriteLine($"test: profile {profile.Name()}; results in {results}");
         var run = ExternalProcess.Run("dotnet", args, root, onLine: Console.WriteLine);
 
         var suites = Directory.Exists(results) ? Directory.GetFiles(results, "*.trx", SearchOption.AllDirectories) : [];
         var total = suites.Select(ReadTrx).Aggregate(new Counts(0, 0, 0), (x, y) => x + y);
-        // A build failure or a crashed test host writes no trx: count it as a failure, never as a pass.
+        // A test host that crashed names the test it was running (--blame): that test failed.
+        var crashed = CrashedTests(run.Output, results);
+        foreach (var test in crashed) Console.WriteLine($"FAILED {test}: the test host crashed while running it");
+        total = total with { Failed = total.Failed + crashed.Count };
+        // A build failure or a crash that names no test writes no trx: count it as a failure, never as a pass.
         if (run.ExitCode != 0 && total.Failed == 0) total = total with { Failed = total.Failed + 1 };
         Console.WriteLine($"unit tests: {total}");
         if (filter is null) total += StudySuite(profile);
@@ -88,6 +92,28 @@ public static class TestCommand
         if (page.PlotsWithSvg != page.Plots)
             problems.Add($"{executed.Notebook}: {page.PlotsWithSvg} of {page.Plots} charts drew offline in its HTML export ({string.Join("; ", page.Errors.Take(3))})");
         return problems;
+    }
+
+    /// <summary>The tests a crashed test host was running: from blame's sequence files (<c>Sequence_*.xml</c>, tests not
+    /// marked completed, else the last one) and from the console's "crash occurred" lines.</summary>
+    public static IReadOnlyList<string> CrashedTests(string output, string resultsFolder)
+    {
+        var names = new List<string>();
+        var sequences = Directory.Exists(resultsFolder)
+            ? Directory.GetFiles(resultsFolder, "Sequence_*.xml", SearchOption.AllDirectories) : [];
+        foreach (var file in sequences)
+        {
+            var tests = XDocument.Load(file).Descendants().Where(e => e.Name.LocalName == "Test").ToList();
+            var open = tests.Where(t => (string?)t.Attribute("Completed") == "False").ToList();
+            names.AddRange((open.Count > 0 ? open : tests.TakeLast(1)).Select(t => (string?)t.Attribute("Name") ?? "?"));
+        }
+        var lines = output.Split('\n').Select(l => l.Trim()).ToList();
+        for (int i = 0; i < lines.Count; i++)
+            if (lines[i].Contains("crash occurred:", StringComparison.Ordinal) ||
+                lines[i].Contains("while executing following test(s):", StringComparison.Ordinal))
+                for (int j = i + 1; j < lines.Count && lines[j].Length > 0 && !lines[j].Contains(' '); j++)
+                    names.Add(lines[j]);
+        return names.Distinct().ToList();
     }
 
     /// <summary>Counts of one Visual Studio test results (.trx) file.</summary>

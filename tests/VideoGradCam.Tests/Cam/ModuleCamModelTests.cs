@@ -82,14 +82,16 @@ public class ModuleCamModelTests(ITestOutputHelper output)
         Assert.Equal(0, RegisteredHooks(model));
     }
 
-    /// <summary>Forward hooks still registered anywhere in the model (TorchSharp keeps them in protected dictionaries).</summary>
+    /// <summary>Forward hooks still registered anywhere in the model (TorchSharp keeps them in protected dictionaries); the
+    /// convolution guard's pre-hooks (<see cref="VideoGradCam.Runtime.ConvolutionGuard.Prepare{T}"/>) are not the engine's.</summary>
     static int RegisteredHooks(nn.Module model) =>
         model.modules().Sum(m =>
         {
             int n = 0;
             for (var t = m.GetType(); t is not null; t = t.BaseType)
                 foreach (var f in t.GetFields(BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
-                    if (f.Name.EndsWith("hooks", StringComparison.Ordinal) && f.GetValue(m) is System.Collections.ICollection c) n += c.Count;
+                    if (f.Name.EndsWith("hooks", StringComparison.Ordinal) && !f.Name.Contains("pre", StringComparison.Ordinal)
+                        && f.GetValue(m) is System.Collections.ICollection c) n += c.Count;
             return n;
         });
 

@@ -25,6 +25,20 @@ public class ConvolutionCheckTests
             string.Join("; ", result.Failures.Take(5).Select(f => $"{f.Shape} error {f.Error:g3}")));
     }
 
+    /// <summary>The shapes of ../shared/repro/onednn-nan (inputs [4,C,24,40]), in this machine's mode.</summary>
+    [Fact]
+    public void TheOneDnnReprosShapesMatchFloat64InThisMachinesMode()
+    {
+        ConvolutionShape Conv(long cin, long cout, long k, long s) =>
+            new(false, [4, cin, 24, 40], [cout, cin, k, k], [s, s], [k / 2, k / 2], [1, 1], [0, 0], 1, false);
+        ConvolutionShape Deconv(long cin, long cout, long k, long s) =>
+            new(true, [4, cin, 24, 40], [cin, cout, k, k], [s, s], [1, 1], [1, 1], [s - 1, s - 1], 1, false);
+        var result = ConvolutionCheck.Run([Conv(8, 8, 3, 1), Conv(15, 32, 7, 2), Conv(32, 1, 3, 1), Conv(16, 6, 1, 1),
+            Conv(4, 8, 1, 2), Deconv(16, 8, 4, 2), Deconv(32, 16, 3, 2), Conv(64, 64, 3, 1)], repetitions: 4);
+        Assert.True(result.Passed, $"in mode {ConvolutionGuard.Mode.Name()}: " +
+            string.Join("; ", result.Failures.Select(f => $"{f.Shape} error {f.Error:g3}")));
+    }
+
     [Fact]
     public void TheCheckFailsAKernelThatReturnsNaN()
     {

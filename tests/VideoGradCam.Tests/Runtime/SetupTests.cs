@@ -17,6 +17,18 @@ public class SetupTests
         Assert.Contains("build up to date", r.Output);
         Assert.Contains("dotnet local tools already restored", r.Output);
         Assert.DoesNotMatch(new Regex("patched /"), r.Output);
+        Assert.Contains("convolutions run as", r.Output);   // an explicit setup says the machine's verdict
+        Assert.Contains("this machine's cached check", r.Output);
+    }
+
+    [Fact]
+    public void AVerbOnAPreparedMachinePrintsNoSetupLine()
+    {
+        var r = ExternalProcess.Run("bash", [Path.Combine(Root, "workspace"), "check-convolutions"], Root,
+            timeout: TimeSpan.FromMinutes(5));
+        Assert.True(r.ExitCode == 0, r.Output);
+        Assert.DoesNotContain("setup:", r.Output);
+        Assert.Contains("convolutions: ", r.Output);
     }
 
     [Fact]
