@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using VideoGradCam.Runtime;
+using VideoGradCam.Training;
 
 namespace VideoGradCam.Study;
 
@@ -73,7 +74,12 @@ public static class StepCache
         Directory.CreateDirectory(folder);
         File.WriteAllText(started, hash);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        produce(folder, resume);
+        try { produce(folder, resume); }
+        catch (NonFiniteException)
+        {
+            Directory.Delete(folder, recursive: true);   // a run that met NaN or infinity leaves no entry to resume or reuse
+            throw;
+        }
         MarkDone(folder, step, hash, clock.Elapsed);
         return true;
     }

@@ -55,6 +55,14 @@ public static class Checkpoint
     public static void SaveOptimizer(string folder, TorchSharp.Modules.OptimizerHelper optimizer) =>
         AtomicFile.Write(Path.Combine(folder, OptimizerFile), tmp => optimizer.save_state_dict(tmp));
 
+    /// <summary>Removes the checkpoint's files from <paramref name="folder"/> (its description first, so that a partial
+    /// removal leaves no checkpoint); other files stay.</summary>
+    public static void Remove(string folder)
+    {
+        foreach (var file in new[] { InfoFile, BestWeights, LastWeights, OptimizerFile })
+            File.Delete(Path.Combine(folder, file));
+    }
+
     public static CheckpointInfo ReadInfo(string folder)
     {
         var path = Path.Combine(folder, InfoFile);
