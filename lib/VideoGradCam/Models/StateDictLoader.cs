@@ -1,6 +1,7 @@
 using System.Collections;
 using TorchSharp;
 using TorchSharp.PyBridge;
+using VideoGradCam.Training;
 using static TorchSharp.torch;
 
 namespace VideoGradCam.Models;
@@ -87,13 +88,15 @@ public static class StateDictLoader
     }
 
     /// <summary>Loads <paramref name="path"/> into <paramref name="module"/>, strict; keys in <paramref name="ignore"/>
-    /// (e.g. <c>fc.weight</c>, <c>fc.bias</c> for a backbone) are dropped from the file first.</summary>
+    /// (e.g. <c>fc.weight</c>, <c>fc.bias</c> for a backbone) are dropped from the file first. Weights that are not all
+    /// finite are refused with a <see cref="NonFiniteException"/> naming the file and the first such key.</summary>
     public static void Load(nn.Module module, string path, IEnumerable<string>? ignore = null)
     {
         var weights = Read(path);
         try
         {
             foreach (var k in ignore ?? []) weights.Remove(k);
+            if (FiniteCheck.FirstNonFinite(weights) is { } key) throw NonFiniteException.InWeights(path, key);
             LoadTensors(module, weights, path);
         }
         finally

@@ -59,14 +59,22 @@ public static class StepCache
     /// Runs <paramref name="produce"/> into <paramref name="folder"/> unless it is already done with this configuration.
     /// A folder left by another configuration is cleared first; one left half way by the same configuration is kept
     /// and <paramref name="produce"/> is told to resume (its second argument). Returns true if the step ran.
+    /// <paramref name="unusable"/> looks at a finished folder before it is reused and says why it cannot be (e.g. a
+    /// checkpoint or a metric holding NaN), or null: an unusable entry is reported in one line, cleared and redone.
     /// </summary>
-    public static bool Ensure(string folder, string step, object config, Action<string, bool> produce, bool force = false)
+    public static bool Ensure(string folder, string step, object config, Action<string, bool> produce, bool force = false,
+        Func<string, string?>? unusable = null)
     {
         var hash = Hash(config);
         if (!force && IsDone(folder, hash))
         {
-            _reusedSeconds += ReadMarker(folder)?.Seconds ?? 0;
-            return false;
+            if (unusable?.Invoke(folder) is not { } problem)
+            {
+                _reusedSeconds += ReadMarker(folder)?.Seconds ?? 0;
+                return false;
+            }
+            Console.Error.WriteLine($"{step}: the cached result is not reused ({problem}); computing it again.");
+            force = true;
         }
         var started = Path.Combine(folder, StartedName);
         bool resume = !force && File.Exists(started) && File.ReadAllText(started).Trim() == hash;

@@ -63,6 +63,22 @@ public static class Checkpoint
             File.Delete(Path.Combine(folder, file));
     }
 
+    /// <summary>Why the checkpoint's best weights cannot be used (the file and the first tensor holding NaN or
+    /// infinity); null when they are all finite.</summary>
+    public static string? NonFiniteWeights(string folder)
+    {
+        var path = Path.Combine(folder, BestWeights);
+        var weights = StateDictLoader.Read(path);
+        try
+        {
+            return FiniteCheck.FirstNonFinite(weights) is { } key ? $"{path}: '{key}' holds NaN or infinite values" : null;
+        }
+        finally
+        {
+            foreach (var t in weights.Values) t.Dispose();
+        }
+    }
+
     public static CheckpointInfo ReadInfo(string folder)
     {
         var path = Path.Combine(folder, InfoFile);

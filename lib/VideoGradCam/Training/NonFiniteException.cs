@@ -17,4 +17,9 @@ public sealed class NonFiniteException(string message) : InvalidOperationExcepti
     public static NonFiniteException InTraining(string run, string quantity, string kind, int epoch, int? step = null) =>
         new($"{run}: the {quantity} became {kind} at epoch {epoch}{(step is { } s ? $", step {s}" : "")}; " +
             $"nothing was saved. {TrainingAdvice}");
+
+    /// <summary>The weights file <paramref name="file"/> holds a NaN or infinite value, first in tensor <paramref name="key"/>.</summary>
+    public static NonFiniteException InWeights(string file, string key) =>
+        new($"{file}: refused: its weights are not all finite ('{key}' holds NaN or infinite values); " +
+            "the run that wrote it went wrong: train it again.");
 }

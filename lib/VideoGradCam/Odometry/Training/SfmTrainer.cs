@@ -221,6 +221,7 @@ public static class SfmTrainer
             var saved = System.Text.Json.JsonSerializer.Deserialize<ResumeState>(File.ReadAllText(ProgressFile(checkpointPath)))
                 ?? throw new InvalidDataException($"{ProgressFile(checkpointPath)}: unreadable training progress.");
             model.LoadWeights(checkpointPath);
+            if (SfmCheckpoint.NonFiniteKey(model) is { } key) throw NonFiniteException.InWeights(checkpointPath, key);
             if (File.Exists(OptimizerFile(checkpointPath))) adam.load_state_dict(OptimizerFile(checkpointPath));
             (start, earlierSeconds) = (Math.Min(saved.EpochsDone, o.Epochs), saved.Seconds);
             steps.AddRange(saved.Steps);
