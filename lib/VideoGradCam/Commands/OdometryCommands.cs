@@ -10,8 +10,7 @@ namespace VideoGradCam.Commands;
 public static class OdometryCommands
 {
     /// <summary>How the odometry verbs write their JSON (snake_case, indented).</summary>
-    internal static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+    internal static readonly JsonSerializerOptions Json = JsonDefaults.SnakeCase;
 
     /// <summary>A comma-separated list option (sequence names), or null when absent.</summary>
     internal static List<string>? ListOption(Args a, string name) =>

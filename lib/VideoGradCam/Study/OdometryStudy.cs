@@ -148,8 +148,7 @@ public static class OdometryStudy
 
     public const string ModelFileName = "sfmlearner.sfm", HistoryFileName = "history.json";
 
-    static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+    static readonly JsonSerializerOptions Json = JsonDefaults.SnakeCase;
 
     public static string DataFolder(Profile profile) => Path.Combine(WorkspacePaths.GeneratedData(), $"odometry-{profile.Name()}");
 

@@ -20,7 +20,7 @@ public static class StepCache
     /// <summary>A short, stable hash of any JSON-serialisable configuration.</summary>
     public static string Hash(object config)
     {
-        var json = JsonSerializer.Serialize(config, config.GetType());
+        var json = JsonSerializer.Serialize(config, config.GetType(), JsonDefaults.Compact);
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(json)))[..12].ToLowerInvariant();
     }
 
@@ -28,13 +28,13 @@ public static class StepCache
     {
         var path = Path.Combine(folder, MarkerName);
         if (!File.Exists(path)) return false;
-        try { return JsonSerializer.Deserialize<Marker>(File.ReadAllText(path))?.ConfigHash == configHash; }
+        try { return JsonSerializer.Deserialize<Marker>(File.ReadAllText(path), JsonDefaults.Compact)?.ConfigHash == configHash; }
         catch (JsonException) { return false; }
     }
 
     public static void MarkDone(string folder, string step, string configHash, TimeSpan took) =>
         AtomicFile.WriteAllText(Path.Combine(folder, MarkerName),
-            JsonSerializer.Serialize(new Marker(step, configHash, DateTime.UtcNow, took.TotalSeconds)));
+            JsonSerializer.Serialize(new Marker(step, configHash, DateTime.UtcNow, took.TotalSeconds), JsonDefaults.Compact));
 
     const string StartedName = ".started";
 
@@ -51,7 +51,7 @@ public static class StepCache
 
     static Marker? ReadMarker(string folder)
     {
-        try { return JsonSerializer.Deserialize<Marker>(File.ReadAllText(Path.Combine(folder, MarkerName))); }
+        try { return JsonSerializer.Deserialize<Marker>(File.ReadAllText(Path.Combine(folder, MarkerName)), JsonDefaults.Compact); }
         catch (Exception e) when (e is JsonException or IOException) { return null; }
     }
 

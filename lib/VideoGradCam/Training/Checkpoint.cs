@@ -42,7 +42,7 @@ public static class Checkpoint
 {
     public const string InfoFile = "checkpoint.json", BestWeights = "model.pt", LastWeights = "last.pt", OptimizerFile = "optimizer.bin";
 
-    static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+    static readonly JsonSerializerOptions Json = JsonDefaults.CamelCase;
 
     public static bool Exists(string folder) => File.Exists(Path.Combine(folder, InfoFile));
 
@@ -59,8 +59,8 @@ public static class Checkpoint
     /// removal leaves no checkpoint); other files stay.</summary>
     public static void Remove(string folder)
     {
-        foreach (var file in new[] { InfoFile, BestWeights, LastWeights, OptimizerFile })
-            File.Delete(Path.Combine(folder, file));
+        foreach (var path in new[] { InfoFile, BestWeights, LastWeights, OptimizerFile }.Select(f => Path.Combine(folder, f)))
+            if (File.Exists(path)) File.Delete(path);
     }
 
     /// <summary>Why the checkpoint's best weights cannot be used (the file and the first tensor holding NaN or

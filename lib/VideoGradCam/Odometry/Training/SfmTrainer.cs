@@ -176,7 +176,7 @@ public static class SfmTrainer
     static void RemoveRun(string checkpointPath)
     {
         foreach (var file in new[] { checkpointPath, ProgressFile(checkpointPath), OptimizerFile(checkpointPath) })
-            File.Delete(file);
+            if (File.Exists(file)) File.Delete(file);
     }
 
     /// <summary>A new SfMLearner for <paramref name="o"/>, its weights drawn after seeding with <c>o.Seed</c>: the same
@@ -218,7 +218,8 @@ public static class SfmTrainer
         int start = 0;
         if (resume && checkpointPath is not null && File.Exists(ProgressFile(checkpointPath)) && File.Exists(checkpointPath))
         {
-            var saved = System.Text.Json.JsonSerializer.Deserialize<ResumeState>(File.ReadAllText(ProgressFile(checkpointPath)))
+            var saved = System.Text.Json.JsonSerializer.Deserialize<ResumeState>(
+                File.ReadAllText(ProgressFile(checkpointPath)), JsonDefaults.Compact)
                 ?? throw new InvalidDataException($"{ProgressFile(checkpointPath)}: unreadable training progress.");
             model.LoadWeights(checkpointPath);
             if (SfmCheckpoint.NonFiniteKey(model) is { } key) throw NonFiniteException.InWeights(checkpointPath, key);
@@ -270,7 +271,7 @@ public static class SfmTrainer
                     {
                         AtomicFile.Write(OptimizerFile(checkpointPath), tmp => adam.save_state_dict(tmp));
                         AtomicFile.WriteAllText(ProgressFile(checkpointPath), System.Text.Json.JsonSerializer.Serialize(
-                            new ResumeState(epoch + 1, steps, earlierSeconds + clock.Elapsed.TotalSeconds)));
+                            new ResumeState(epoch + 1, steps, earlierSeconds + clock.Elapsed.TotalSeconds), JsonDefaults.Compact));
                     }
                 }
             }

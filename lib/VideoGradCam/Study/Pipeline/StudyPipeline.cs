@@ -157,7 +157,7 @@ public static class StudyPipeline
         snippets = f.Snippets.Select(s => new { s.Sequence, s.Frame, s.FlatMap, s.Result.Ratio, s.Result.RatioRandomMap, s.Result.RatioShifted, s.Result.RatioLeast, s.Result.RatioTopBottom, s.SanityRho, s.Flow }),
     };
 
-    static readonly System.Text.Json.JsonSerializerOptions CacheJson = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+    static readonly System.Text.Json.JsonSerializerOptions CacheJson = JsonDefaults.Compact;
 
     static void Save<T>(string path, T value) => AtomicFile.WriteAllText(path, System.Text.Json.JsonSerializer.Serialize(value, CacheJson));
 
