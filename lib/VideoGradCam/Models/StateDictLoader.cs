@@ -36,9 +36,9 @@ public sealed record KeyMismatch(IReadOnlyList<string> Missing, IReadOnlyList<st
 
 /// <summary>
 /// Loads a PyTorch state_dict file (<c>torch.save(model.state_dict(), path)</c>, zip format; e.g. torchvision's
-/// <c>r3d_18-b3b3357e.pth</c> or <c>resnet18-f37072fd.pth</c>) into a module (read by <see cref="TorchZipReader"/>). A dict that
-/// wraps the weights under <c>state_dict</c> or <c>model</c> is unwrapped. Keys must match exactly (strict): a
-/// mismatch throws <see cref="InvalidDataException"/> naming the file and listing missing and unexpected keys.
+/// <c>r3d_18-b3b3357e.pth</c> or <c>resnet18-f37072fd.pth</c>) into a module (read by <see cref="TorchZipReader"/>).
+/// A dict that wraps the weights under <c>state_dict</c> or <c>model</c> is unwrapped. Keys must match exactly
+/// (strict): a mismatch throws <see cref="InvalidDataException"/> naming the file and listing missing and unexpected keys.
 /// </summary>
 public static class StateDictLoader
 {
@@ -68,7 +68,8 @@ public static class StateDictLoader
         catch (Exception e) when (e is not FileNotFoundException)
         {
             var reason = e.Message.Split('\n')[0];
-            if (reason.StartsWith("refused:", StringComparison.Ordinal)) throw new InvalidDataException($"{path}: {reason}", e);
+            if (reason.StartsWith("refused:", StringComparison.Ordinal))
+                throw new InvalidDataException($"{path}: {reason}", e);
             throw new InvalidDataException($"{path}: a zip archive but not a readable PyTorch state_dict (truncated, or not written by torch.save): {reason}", e);
         }
         var table = root as Dictionary<object, object?>;
@@ -78,19 +79,22 @@ public static class StateDictLoader
         bool complete = false;
         try
         {
-            if (table is null) throw new InvalidDataException($"{path}: holds a {root?.GetType().Name ?? "None"}, not a state_dict.");
+            if (table is null)
+                throw new InvalidDataException($"{path}: holds a {root?.GetType().Name ?? "None"}, not a state_dict.");
             foreach (var (key, value) in table)
             {
                 if (key is not string name || value is not Tensor t)
-                    throw new InvalidDataException($"{path}: entry '{key}' is not a tensor ({value?.GetType().Name ?? "null"}); expected a state_dict.");
+                    throw new InvalidDataException($"{path}: entry '{key}' is not a tensor " +
+                                                   $"({value?.GetType().Name ?? "null"}); expected a state_dict.");
                 result[name] = t;
             }
             complete = true;
         }
         finally
         {
-            var kept = new HashSet<Tensor>(complete ? result.Values : [], ReferenceEqualityComparer.Instance);   // Tensor.Equals compares values
-            foreach (var t in TensorsIn(root).Where(t => !kept.Contains(t))) t.Dispose();   // e.g. a wrapper's optimizer state
+            // by reference: Tensor.Equals compares values; what is not kept is e.g. a wrapper's optimizer state
+            var kept = new HashSet<Tensor>(complete ? result.Values : [], ReferenceEqualityComparer.Instance);
+            foreach (var t in TensorsIn(root).Where(t => !kept.Contains(t))) t.Dispose();
         }
         return result;
     }
@@ -105,10 +109,11 @@ public static class StateDictLoader
     };
 
     /// <summary>Loads <paramref name="path"/> into <paramref name="module"/>, strict; keys in <paramref name="ignore"/>
-    /// (e.g. <c>fc.weight</c>, <c>fc.bias</c> for a backbone) are dropped from the file first. Weights that are not all
-    /// finite are refused with a <see cref="NonFiniteException"/> naming the file and the first such key. Half-precision
-    /// tensors are widened to the model's float32, and the line that says so (<see cref="WidenedNote"/>) is written to
-    /// the console's error stream and returned (null: nothing was widened).</summary>
+    /// (e.g. <c>fc.weight</c>, <c>fc.bias</c> for a backbone) are dropped from the file first. Weights that are not
+    /// all finite are refused with a <see cref="NonFiniteException"/> naming the file and the first such key.
+    /// Half-precision tensors are widened to the model's float32, and the line that says so
+    /// (<see cref="WidenedNote"/>) is written to the console's error stream and returned (null: nothing widened).
+    /// </summary>
     public static string? Load(nn.Module module, string path, IEnumerable<string>? ignore = null)
     {
         var weights = Read(path);
@@ -148,13 +153,14 @@ public static class StateDictLoader
             module.load_state_dict(weights.ToDictionary(kv => kv.Key, kv => kv.Value.contiguous()), strict: true);
     }
 
-    /// <summary>One line saying that <paramref name="weights"/> hold float16 or bfloat16 tensors, which loading widens to
-    /// float32; null when they hold none.</summary>
+    /// <summary>One line saying that <paramref name="weights"/> hold float16 or bfloat16 tensors, which loading widens
+    /// to float32; null when they hold none.</summary>
     public static string? WidenedNote(IReadOnlyDictionary<string, Tensor> weights, string source)
     {
         var half = weights.Values.Where(t => t.dtype is ScalarType.Float16 or ScalarType.BFloat16).ToList();
         if (half.Count == 0) return null;
-        var kinds = string.Join(" and ", half.Select(t => t.dtype == ScalarType.Float16 ? "float16" : "bfloat16").Distinct());
+        var kinds = string.Join(" and ",
+            half.Select(t => t.dtype == ScalarType.Float16 ? "float16" : "bfloat16").Distinct());
         return $"{source}: {half.Count} of its {weights.Count} tensors are {kinds}; widened to float32 to load them.";
     }
 

@@ -8,12 +8,13 @@ namespace VideoGradCam.Models;
 
 /// <summary>
 /// Reads what <c>torch.save</c> writes: a zip archive holding <c>&lt;name&gt;/data.pkl</c> (a pickle) and
-/// <c>&lt;name&gt;/data/&lt;key&gt;</c> (each storage's raw little-endian bytes). It understands the pickle instructions
-/// of protocols 2 to 5 and only the globals a state_dict needs (OrderedDict, the tensor rebuilders, the typed storages):
-/// any other global is refused before anything is called, so reading never runs code. A tensor may be any view of its
-/// storage (an offset, any strides, a storage shared with other tensors); each comes out as its own contiguous copy, with
-/// the storage's dtype. Dicts come out as <see cref="Dictionary{TKey,TValue}"/>, tuples as arrays, lists as lists.
-/// Failures are <see cref="InvalidDataException"/>s whose message starts with "refused:" for a global that is not allowed.
+/// <c>&lt;name&gt;/data/&lt;key&gt;</c> (each storage's raw little-endian bytes). It understands the pickle
+/// instructions of protocols 2 to 5 and only the globals a state_dict needs (OrderedDict, the tensor rebuilders, the
+/// typed storages): any other global is refused before anything is called, so reading never runs code. A tensor may be
+/// any view of its storage (an offset, any strides, a storage shared with other tensors); each comes out as its own
+/// contiguous copy, with the storage's dtype. Dicts come out as <see cref="Dictionary{TKey,TValue}"/>, tuples as
+/// arrays, lists as lists. Failures are <see cref="InvalidDataException"/>s; for a global that is not allowed, the
+/// message starts with "refused:".
 /// </summary>
 public static class TorchZipReader
 {
@@ -50,10 +51,10 @@ public static class TorchZipReader
     /// <summary>A storage's dtype by its typed-storage class name (<c>torch.FloatStorage</c>, ...).</summary>
     static readonly Dictionary<string, ScalarType> StorageTypes = new(StringComparer.Ordinal)
     {
-        ["FloatStorage"] = ScalarType.Float32, ["DoubleStorage"] = ScalarType.Float64, ["HalfStorage"] = ScalarType.Float16,
-        ["BFloat16Storage"] = ScalarType.BFloat16, ["LongStorage"] = ScalarType.Int64, ["IntStorage"] = ScalarType.Int32,
-        ["ShortStorage"] = ScalarType.Int16, ["CharStorage"] = ScalarType.Int8, ["ByteStorage"] = ScalarType.Byte,
-        ["BoolStorage"] = ScalarType.Bool,
+        ["FloatStorage"] = ScalarType.Float32, ["DoubleStorage"] = ScalarType.Float64,
+        ["HalfStorage"] = ScalarType.Float16, ["BFloat16Storage"] = ScalarType.BFloat16,
+        ["LongStorage"] = ScalarType.Int64, ["IntStorage"] = ScalarType.Int32, ["ShortStorage"] = ScalarType.Int16,
+        ["CharStorage"] = ScalarType.Int8, ["ByteStorage"] = ScalarType.Byte, ["BoolStorage"] = ScalarType.Bool,
     };
 
     /// <summary>The globals a state_dict needs; every other is refused.</summary>
@@ -73,14 +74,16 @@ public static class TorchZipReader
             || t[2] is not string key || t[4] is not long count)
             throw new InvalidDataException("a persistent id that is not a storage");
         if (storages.TryGetValue(key, out var known)) return known;
-        var entry = zip.GetEntry($"{prefix}data/{key}") ?? throw new InvalidDataException($"storage '{key}' is missing");
+        var entry = zip.GetEntry($"{prefix}data/{key}")
+            ?? throw new InvalidDataException($"storage '{key}' is missing");
         var bytes = ReadAll(entry);
         var storage = empty(count, StorageTypes[type.Name]);
         long size = count * storage.ElementSize;
         if (bytes.Length < size)
         {
             storage.Dispose();
-            throw new InvalidDataException($"storage '{key}' holds {bytes.Length} bytes, not the {size} of its {count} elements");
+            throw new InvalidDataException(
+                $"storage '{key}' holds {bytes.Length} bytes, not the {size} of its {count} elements");
         }
         storage.bytes = bytes.Length == size ? bytes : bytes[..(int)size];
         storages[key] = storage;
@@ -95,24 +98,30 @@ public static class TorchZipReader
         _ => Rebuild(args),
     };
 
-    /// <summary>_rebuild_tensor(_v2)(storage, storage_offset, size, stride, ...): a contiguous copy of the view.</summary>
+    /// <summary>_rebuild_tensor(_v2)(storage, storage_offset, size, stride, ...): a contiguous copy of the view.
+    /// </summary>
     static Tensor Rebuild(object?[] args)
     {
         if (args.Length < 4 || args[0] is not Tensor storage || args[1] is not long offset
             || args[2] is not object?[] sizeItems || args[3] is not object?[] strideItems)
             throw new InvalidDataException("a tensor whose storage, offset, size or stride is missing");
-        var size = sizeItems.Select(x => x as long? ?? throw new InvalidDataException("a tensor size that is not a number")).ToArray();
-        var stride = strideItems.Select(x => x as long? ?? throw new InvalidDataException("a stride that is not a number")).ToArray();
-        if (size.Length != stride.Length) throw new InvalidDataException($"a tensor with {size.Length} sizes but {stride.Length} strides");
+        var size = Numbers(sizeItems, "size");
+        var stride = Numbers(strideItems, "stride");
+        if (size.Length != stride.Length)
+            throw new InvalidDataException($"a tensor with {size.Length} sizes but {stride.Length} strides");
         bool none = size.Any(s => s == 0);
         long last = offset + size.Zip(stride, (s, d) => (s - 1) * d).Sum();
         if (size.Any(s => s < 0) || stride.Any(d => d < 0) || offset < 0 || !none && last >= storage.shape[0])
-            throw new InvalidDataException($"a tensor (offset {offset}, size [{string.Join(",", size)}], stride " +
-                                           $"[{string.Join(",", stride)}]) that reaches beyond its storage of {storage.shape[0]} elements");
+            throw new InvalidDataException($"a tensor (offset {offset}, size [{string.Join(",", size)}], " +
+                $"stride [{string.Join(",", stride)}]) that reaches beyond its storage of {storage.shape[0]} elements");
         if (none) return zeros(size, storage.dtype);
         using var view = storage.as_strided(size, stride, offset);
         return empty(size, storage.dtype).copy_(view);
     }
+
+    static long[] Numbers(object?[] items, string what) =>
+        items.Select(x => x as long? ?? throw new InvalidDataException($"a tensor {what} that is not a number"))
+            .ToArray();
 
     /// <summary>The pickle virtual machine: a stack, marks and a memo.</summary>
     sealed class Machine(byte[] code, Func<object?, Tensor> persistentLoad)
@@ -159,23 +168,24 @@ public static class TorchZipReader
                     case (byte)']': Push(new List<object?>()); break;                          // EMPTY_LIST
                     case (byte)'l': Push(PopMark().ToList()); break;                           // LIST
                     case (byte)'a': Top<List<object?>>(1).Add(Pop()); break;                   // APPEND
-                    case (byte)'e': { var items = PopMark(); Top<List<object?>>(1).AddRange(items); break; }   // APPENDS
+                    case (byte)'e': Appends(); break;                                          // APPENDS
                     case (byte)'}': Push(new Dictionary<object, object?>()); break;            // EMPTY_DICT
-                    case (byte)'d': { var d = new Dictionary<object, object?>(); SetItems(d, PopMark()); Push(d); break; }
-                    case (byte)'s': { var v = Pop(); var k = Pop(); SetItems(Top<Dictionary<object, object?>>(1), [k, v]); break; }
-                    case (byte)'u': { var items = PopMark(); SetItems(Top<Dictionary<object, object?>>(1), items); break; }
+                    case (byte)'d': Push(Dict(PopMark())); break;                              // DICT
+                    case (byte)'s': SetItems(Take(2)); break;                                  // SETITEM
+                    case (byte)'u': SetItems(PopMark()); break;                                // SETITEMS
                     case (byte)'c': Push(Named(Line(), Line())); break;                        // GLOBAL
-                    case 0x93: { var name = (string)Pop()!; Push(Named((string)Pop()!, name)); break; }   // STACK_GLOBAL
+                    case 0x93: Push(Named(Take(2))); break;                                    // STACK_GLOBAL
                     case (byte)'R':                                                            // REDUCE
-                    case 0x81: { var args = (object?[])Pop()!; Push(Call((Global)Pop()!, args)); break; }  // NEWOBJ
-                    case (byte)'b': Pop(); break;                        // BUILD: an OrderedDict's _metadata, not needed
+                    case 0x81: Push(Called(Take(2))); break;                                   // NEWOBJ
+                    case (byte)'b': Pop(); break;                      // BUILD: an OrderedDict's _metadata, not needed
                     case (byte)'Q': Push(persistentLoad(Pop())); break;                        // BINPERSID
                     case (byte)'q': _memo[Byte()] = _stack[^1]; break;                         // BINPUT
                     case (byte)'r': _memo[Length(4)] = _stack[^1]; break;                      // LONG_BINPUT
                     case 0x94: _memo[_memo.Count] = _stack[^1]; break;                         // MEMOIZE
                     case (byte)'h': Push(Memo(Byte())); break;                                 // BINGET
                     case (byte)'j': Push(Memo(Length(4))); break;                              // LONG_BINGET
-                    default: throw new InvalidDataException($"pickle instruction 0x{op:x2} at byte {_at - 1} is not one a state_dict uses");
+                    default: throw new InvalidDataException(
+                        $"pickle instruction 0x{op:x2} at byte {_at - 1} is not one a state_dict uses");
                 }
             }
         }
@@ -184,18 +194,44 @@ public static class TorchZipReader
         {
             var g = new Global(module, name);
             if (!Allowed(g))
-                throw new InvalidDataException($"refused: the file asks to run code when it is read ({module}.{name}); only plain " +
-                                               "state_dicts (tensors by name, as torch.save(model.state_dict(), path) writes) are loaded.");
+                throw new InvalidDataException(
+                    $"refused: the file asks to run code when it is read ({module}.{name}); only plain state_dicts " +
+                    "(tensors by name, as torch.save(model.state_dict(), path) writes) are loaded.");
             return g;
         }
 
-        static void SetItems(Dictionary<object, object?> d, object?[] items)
+        /// <summary>STACK_GLOBAL's module and name.</summary>
+        static Global Named(object?[] moduleAndName) =>
+            moduleAndName is [string module, string name] ? Named(module, name)
+                : throw new InvalidDataException("a global whose module or name is not a string");
+
+        /// <summary>REDUCE's and NEWOBJ's global and arguments.</summary>
+        static object? Called(object?[] globalAndArgs) =>
+            globalAndArgs is [Global g, object?[] args] ? Call(g, args)
+                : throw new InvalidDataException("a call of something that is not an allowed global");
+
+        static Dictionary<object, object?> Dict(object?[] items)
         {
+            var d = new Dictionary<object, object?>();
             for (int i = 0; i + 1 < items.Length; i += 2)
                 d[items[i] ?? throw new InvalidDataException("a dict key that is None")] = items[i + 1];
+            return d;
         }
 
-        object? Memo(long index) => _memo.TryGetValue(index, out var v) ? v : throw new InvalidDataException($"memo entry {index} is missing");
+        void SetItems(object?[] items)
+        {
+            var d = Top<Dictionary<object, object?>>(1);
+            foreach (var (k, v) in Dict(items)) d[k] = v;
+        }
+
+        void Appends()
+        {
+            var items = PopMark();
+            Top<List<object?>>(1).AddRange(items);
+        }
+
+        object? Memo(long index) =>
+            _memo.TryGetValue(index, out var v) ? v : throw new InvalidDataException($"memo entry {index} is missing");
 
         void Push(object? value) => _stack.Add(value);
 
@@ -234,7 +270,9 @@ public static class TorchZipReader
             return b;
         }
 
-        long Length(int width) => width == 4 ? BinaryPrimitives.ReadUInt32LittleEndian(Bytes(4)) : BinaryPrimitives.ReadInt64LittleEndian(Bytes(8));
+        long Length(int width) => width == 4
+            ? BinaryPrimitives.ReadUInt32LittleEndian(Bytes(4))
+            : BinaryPrimitives.ReadInt64LittleEndian(Bytes(8));
 
         long Long(int n)
         {

@@ -134,7 +134,8 @@ public static class CamPlots
             ["colormap"] = Colormap.Name,
             ["outputs"] = result.Outputs.ToDictionary(kv => kv.Key, kv => Floats(kv.Value[sample])),
         };
-        Runtime.AtomicFile.WriteAllText(Path.Combine(outDir, name + ".json"), JsonSerializer.Serialize(json, Runtime.JsonDefaults.Indented));
+        Runtime.AtomicFile.WriteAllText(Path.Combine(outDir, name + ".json"),
+            JsonSerializer.Serialize(json, Runtime.JsonDefaults.Indented));
     }
 
     static float[] Floats(Tensor t)

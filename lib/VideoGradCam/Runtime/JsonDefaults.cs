@@ -5,9 +5,10 @@ using System.Text.Json.Serialization;
 namespace VideoGradCam.Runtime;
 
 /// <summary>
-/// How the workspace writes and reads JSON. A NaN or infinite double or float is written as <c>null</c>, so writing never
-/// fails on one; reading gives NaN back for <c>null</c>, and still accepts the named literals ("NaN", "Infinity",
-/// "-Infinity") of files written before. Finite numbers are written exactly as the serializer's defaults write them.
+/// How the workspace writes and reads JSON. A NaN or infinite double or float is written as <c>null</c>, so writing
+/// never fails on one; reading gives NaN back for <c>null</c>, and still accepts the named literals ("NaN",
+/// "Infinity", "-Infinity") of files written before. Finite numbers are written exactly as the serializer's defaults
+/// write them.
 /// </summary>
 public static class JsonDefaults
 {
@@ -37,7 +38,8 @@ public static class JsonDefaults
     {
         public override bool HandleNull => true;
 
-        public override double Read(ref Utf8JsonReader reader, Type type, JsonSerializerOptions options) => reader.TokenType switch
+        public override double Read(ref Utf8JsonReader reader, Type type, JsonSerializerOptions options) =>
+            reader.TokenType switch
         {
             JsonTokenType.Null => double.NaN,
             JsonTokenType.Number => reader.GetDouble(),
@@ -57,7 +59,8 @@ public static class JsonDefaults
     {
         public override bool HandleNull => true;
 
-        public override float Read(ref Utf8JsonReader reader, Type type, JsonSerializerOptions options) => reader.TokenType switch
+        public override float Read(ref Utf8JsonReader reader, Type type, JsonSerializerOptions options) =>
+            reader.TokenType switch
         {
             JsonTokenType.Null => float.NaN,
             JsonTokenType.Number => reader.GetSingle(),

@@ -208,7 +208,8 @@ public static class OdometryStudy
         return Path.Combine(folder, ModelFileName);
     }
 
-    /// <summary>Why a finished training folder cannot be reused: a weight or a step's loss that is NaN or infinite.</summary>
+    /// <summary>Why a finished training folder cannot be reused: a weight or a step's loss that is NaN or infinite.
+    /// </summary>
     static string? NonFiniteTraining(string folder)
     {
         if (SfmCheckpoint.NonFiniteWeights(Path.Combine(folder, ModelFileName)) is { } weights) return weights;

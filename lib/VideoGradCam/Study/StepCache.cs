@@ -26,15 +26,13 @@ public static class StepCache
 
     public static bool IsDone(string folder, string configHash)
     {
-        var path = Path.Combine(folder, MarkerName);
-        if (!File.Exists(path)) return false;
-        try { return JsonSerializer.Deserialize<Marker>(File.ReadAllText(path), JsonDefaults.Compact)?.ConfigHash == configHash; }
-        catch (JsonException) { return false; }
+        return File.Exists(Path.Combine(folder, MarkerName)) && ReadMarker(folder)?.ConfigHash == configHash;
     }
 
     public static void MarkDone(string folder, string step, string configHash, TimeSpan took) =>
         AtomicFile.WriteAllText(Path.Combine(folder, MarkerName),
-            JsonSerializer.Serialize(new Marker(step, configHash, DateTime.UtcNow, took.TotalSeconds), JsonDefaults.Compact));
+            JsonSerializer.Serialize(new Marker(step, configHash, DateTime.UtcNow, took.TotalSeconds),
+                JsonDefaults.Compact));
 
     const string StartedName = ".started";
 
@@ -51,7 +49,8 @@ public static class StepCache
 
     static Marker? ReadMarker(string folder)
     {
-        try { return JsonSerializer.Deserialize<Marker>(File.ReadAllText(Path.Combine(folder, MarkerName)), JsonDefaults.Compact); }
+        var path = Path.Combine(folder, MarkerName);
+        try { return JsonSerializer.Deserialize<Marker>(File.ReadAllText(path), JsonDefaults.Compact); }
         catch (Exception e) when (e is JsonException or IOException) { return null; }
     }
 
@@ -62,8 +61,8 @@ public static class StepCache
     /// <paramref name="unusable"/> looks at a finished folder before it is reused and says why it cannot be (e.g. a
     /// checkpoint or a metric holding NaN), or null: an unusable entry is reported in one line, cleared and redone.
     /// </summary>
-    public static bool Ensure(string folder, string step, object config, Action<string, bool> produce, bool force = false,
-        Func<string, string?>? unusable = null)
+    public static bool Ensure(string folder, string step, object config, Action<string, bool> produce,
+        bool force = false, Func<string, string?>? unusable = null)
     {
         var hash = Hash(config);
         if (!force && IsDone(folder, hash))
@@ -85,7 +84,7 @@ public static class StepCache
         try { produce(folder, resume); }
         catch (NonFiniteException)
         {
-            Directory.Delete(folder, recursive: true);   // a run that met NaN or infinity leaves no entry to resume or reuse
+            Directory.Delete(folder, recursive: true);   // a run that met NaN or infinity leaves nothing to reuse
             throw;
         }
         MarkDone(folder, step, hash, clock.Elapsed);

@@ -59,8 +59,8 @@ public static class Checkpoint
     /// removal leaves no checkpoint); other files stay.</summary>
     public static void Remove(string folder)
     {
-        foreach (var path in new[] { InfoFile, BestWeights, LastWeights, OptimizerFile }.Select(f => Path.Combine(folder, f)))
-            if (File.Exists(path)) File.Delete(path);
+        foreach (var file in new[] { InfoFile, BestWeights, LastWeights, OptimizerFile })
+            if (File.Exists(Path.Combine(folder, file))) File.Delete(Path.Combine(folder, file));
     }
 
     /// <summary>Why the checkpoint's best weights cannot be used (the file and the first tensor holding NaN or
@@ -71,7 +71,8 @@ public static class Checkpoint
         var weights = StateDictLoader.Read(path);
         try
         {
-            return FiniteCheck.FirstNonFinite(weights) is { } key ? $"{path}: '{key}' holds NaN or infinite values" : null;
+            return FiniteCheck.FirstNonFinite(weights) is { } key
+                ? $"{path}: '{key}' holds NaN or infinite values" : null;
         }
         finally
         {

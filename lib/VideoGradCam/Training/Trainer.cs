@@ -70,7 +70,8 @@ public static class Trainer
                 var (trainLoss, trainAccuracy) = TrainEpoch(model, optimizer, train(), progress, epoch);
                 var val = Evaluator.Evaluate(model, validation(), classNames);
                 if (FiniteCheck.Kind(val.Loss) is { } validationKind)
-                    throw NonFiniteException.InTraining($"train {model.Architecture}", "validation loss", validationKind, epoch);
+                    throw NonFiniteException.InTraining($"train {model.Architecture}", "validation loss",
+                        validationKind, epoch);
                 var record = new EpochRecord(epoch, trainLoss, trainAccuracy, val.Loss, val.Accuracy, lr, clock.Elapsed.TotalSeconds);
                 history.Add(record);
                 bool improved = val.Loss < bestLoss;
@@ -110,7 +111,8 @@ public static class Trainer
     }
 
     /// <summary>One pass over the training batches; returns mean loss and accuracy. Throws
-    /// <see cref="NonFiniteException"/> at the first non-finite loss or gradient (the weights are not stepped).</summary>
+    /// <see cref="NonFiniteException"/> at the first non-finite loss or gradient (the weights are not stepped).
+    /// </summary>
     static (double Loss, double Accuracy) TrainEpoch(VideoClassifier model, optim.Optimizer optimizer, IEnumerable<VideoBatch> batches, Progress progress, int epoch)
     {
         model.train();
@@ -134,7 +136,8 @@ public static class Trainer
                     throw NonFiniteException.InTraining($"train {model.Architecture}", "loss", lossKind, epoch, step);
                 loss.backward();
                 if (FiniteCheck.Gradients(model.parameters()) is { } gradientKind)
-                    throw NonFiniteException.InTraining($"train {model.Architecture}", "gradient", gradientKind, epoch, step);
+                    throw NonFiniteException.InTraining($"train {model.Architecture}", "gradient", gradientKind,
+                        epoch, step);
                 using (NativeCallGuard.Begin()) optimizer.step();   // Adam makes transient Scalars: no GC under them
                 long b = labels.shape[0];
                 lossSum += lossValue * b;

@@ -6,11 +6,12 @@ namespace VideoGradCam.Tests.Models;
 /// <summary>
 /// Writes a file as torch.save does (a zip with <c>archive/data.pkl</c>, a protocol-2 pickle of an OrderedDict of
 /// <c>torch._utils._rebuild_tensor_v2</c> calls, and <c>archive/data/&lt;key&gt;</c>, each storage's raw little-endian
-/// bytes), with any offset and strides: the views torch.save keeps as they are (a transposed tensor, slices of one storage).
+/// bytes), with any offset and strides: the views torch.save keeps as they are (a transposed tensor, slices of one
+/// storage).
 /// </summary>
 static class TorchSaveFile
 {
-    /// <summary>One storage: its key in the archive, its torch storage type (e.g. FloatStorage) and raw bytes.</summary>
+    /// <summary>One storage: its key in the archive, its torch storage type (e.g. FloatStorage), raw bytes.</summary>
     public sealed record Storage(string Key, string Type, int Count, byte[] Bytes);
 
     /// <summary>One state_dict entry: a view of <paramref name="Storage"/>.</summary>
@@ -50,7 +51,8 @@ static class TorchSaveFile
         p.AddRange([(byte)'u', (byte)'.']);                               // SETITEMS, STOP
         using var zip = ZipFile.Open(path, ZipArchiveMode.Create);
         Add(zip, "archive/data.pkl", p.ToArray());
-        foreach (var s in entries.Select(e => e.Storage).DistinctBy(s => s.Key)) Add(zip, $"archive/data/{s.Key}", s.Bytes);
+        foreach (var s in entries.Select(e => e.Storage).DistinctBy(s => s.Key))
+            Add(zip, $"archive/data/{s.Key}", s.Bytes);
         Add(zip, "archive/version", "3\n"u8.ToArray());
     }
 

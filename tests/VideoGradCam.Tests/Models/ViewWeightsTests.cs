@@ -5,7 +5,8 @@ using static VideoGradCam.Tests.Models.TorchSaveFile;
 
 namespace VideoGradCam.Tests.Models;
 
-/// <summary>torch.save keeps a view as it is (its storage, offset and strides): such files load with the view's values.</summary>
+/// <summary>torch.save keeps a view as it is (its storage, offset and strides): such files load with the view's
+/// values.</summary>
 public class ViewWeightsTests
 {
     readonly string _dir = TestTemp.Dir("view-weights");

@@ -6,14 +6,16 @@ namespace VideoGradCam.Tests.Runtime;
 
 public class JsonDefaultsTests
 {
-    public sealed record Sample(double Finite, double NotANumber, double Infinite, float Single, double[] Values, double? Maybe);
+    public sealed record Sample(double Finite, double NotANumber, double Infinite, float Single, double[] Values,
+        double? Maybe);
 
     [Fact]
     public void NaNAndInfinityAreWrittenAsNullAndReadBackAsNaN()
     {
         var value = new Sample(0.25, double.NaN, double.PositiveInfinity, float.NegativeInfinity,
             [1.5, double.NaN], double.NegativeInfinity);
-        foreach (var options in new[] { JsonDefaults.Indented, JsonDefaults.Compact, JsonDefaults.CamelCase, JsonDefaults.SnakeCase })
+        var all = new[] { JsonDefaults.Indented, JsonDefaults.Compact, JsonDefaults.CamelCase, JsonDefaults.SnakeCase };
+        foreach (var options in all)
         {
             var json = JsonSerializer.Serialize(value, options);
             Assert.DoesNotContain("NaN", json);
@@ -31,7 +33,8 @@ public class JsonDefaultsTests
     public void FilesWrittenWithNamedLiteralsStillRead()
     {
         var back = JsonSerializer.Deserialize<Sample>(
-            """{"Finite":"2.5","NotANumber":"NaN","Infinite":"Infinity","Single":"-Infinity","Values":[1,"NaN"],"Maybe":3}""",
+            "{'Finite':'2.5','NotANumber':'NaN','Infinite':'Infinity','Single':'-Infinity','Values':[1,'NaN'],'Maybe':3}"
+                .Replace('\'', '"'),
             JsonDefaults.Compact)!;
         Assert.Equal(2.5, back.Finite);
         Assert.True(double.IsNaN(back.NotANumber));
@@ -50,7 +53,8 @@ public class JsonDefaultsTests
     [Fact]
     public void AnEvaluationReportWithNaNIsSavedAndReadBack()
     {
-        var report = new EvaluationReport(4, double.NaN, double.PositiveInfinity, ["a", "b"], [double.NaN, 0.5], [[1, 1], [0, 2]]);
+        var report = new EvaluationReport(4, double.NaN, double.PositiveInfinity, ["a", "b"], [double.NaN, 0.5],
+            [[1, 1], [0, 2]]);
         var back = EvaluationReport.FromJson(report.ToJson());
         Assert.True(double.IsNaN(back.Accuracy) && double.IsNaN(back.Loss) && double.IsNaN(back.PerClassAccuracy[0]));
         Assert.Equal(0.5, back.PerClassAccuracy[1]);

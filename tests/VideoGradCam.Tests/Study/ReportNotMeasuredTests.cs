@@ -12,10 +12,12 @@ public class ReportNotMeasuredTests
     public void TheReportPrintsNotMeasuredForNaNAndMetricsJsonSaysWhy()
     {
         var folder = TestTemp.Dir("report-nan");
-        var accuracy = new EvaluationReport(10, double.NaN, double.NaN, ["raise", "lower"], [double.NaN, 0.5], [[5, 0], [0, 5]]);
+        var accuracy = new EvaluationReport(10, double.NaN, double.NaN, ["raise", "lower"], [double.NaN, 0.5],
+            [[5, 0], [0, 5]]);
         var html = StudyReport.Write(new StudyResults
         {
-            Profile = Profile.Quick, Claims = [], Figures = [], Cam = new Dictionary<string, VideoGradCam.Cam.Evaluation.CamEvaluation>(),
+            Profile = Profile.Quick, Claims = [], Figures = [],
+            Cam = new Dictionary<string, VideoGradCam.Cam.Evaluation.CamEvaluation>(),
             Accuracy = new Dictionary<string, EvaluationReport> { ["r3d18"] = accuracy },
             Odometry = new { ate = double.PositiveInfinity, snippets = 3 },
             OdometryAte = [new AteRow("SfMLearner", double.NaN, double.NaN, 3)],

@@ -20,9 +20,9 @@ public class StepCacheNonFiniteTests
         string? Unusable(string dir) => File.ReadAllText(Path.Combine(dir, "out")) == "NaN" ? "out: NaN" : null;
 
         Assert.True(StepCache.Ensure(_dir, "s", new { size = 1 }, Produce, unusable: Unusable));
-        Assert.True(StepCache.Ensure(_dir, "s", new { size = 1 }, Produce, unusable: Unusable));   // the NaN entry: redone
+        Assert.True(StepCache.Ensure(_dir, "s", new { size = 1 }, Produce, unusable: Unusable));   // NaN: redone
         Assert.Equal(2, runs);
-        Assert.False(StepCache.Ensure(_dir, "s", new { size = 1 }, Produce, unusable: Unusable));  // a finite entry: reused
+        Assert.False(StepCache.Ensure(_dir, "s", new { size = 1 }, Produce, unusable: Unusable));  // finite: reused
         Assert.Equal(2, runs);
     }
 

@@ -33,8 +33,8 @@ public sealed class NonFiniteCheckpointTests
     {
         var dir = SaveClassifier(poison);
         var e = Assert.Throws<NonFiniteException>(() => Checkpoint.Load(dir));
-        Assert.StartsWith($"{Path.Combine(dir, Checkpoint.BestWeights)}: refused: its weights are not all finite ('fc.bias'",
-            e.Message);
+        var file = Path.Combine(dir, Checkpoint.BestWeights);
+        Assert.StartsWith($"{file}: refused: its weights are not all finite ('fc.bias'", e.Message);
         Assert.Equal($"{Path.Combine(dir, Checkpoint.BestWeights)}: 'fc.bias' holds NaN or infinite values",
             Checkpoint.NonFiniteWeights(dir));
     }

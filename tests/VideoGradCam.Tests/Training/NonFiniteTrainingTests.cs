@@ -13,7 +13,8 @@ namespace VideoGradCam.Tests.Training;
 [Collection(SeededCollection.Name)]
 public sealed class NonFiniteTrainingTests
 {
-    static readonly DataSpec Data = new(TinyClips.Frames, TinyClips.Size, TinyClips.Size, [0.5, 0.5, 0.5], [0.25, 0.25, 0.25]);
+    static readonly DataSpec Data =
+        new(TinyClips.Frames, TinyClips.Size, TinyClips.Size, [0.5, 0.5, 0.5], [0.25, 0.25, 0.25]);
 
     /// <summary>Sets every parameter of the module to NaN: its output, so the loss, is NaN.</summary>
     static void Poison(nn.Module model)
@@ -61,8 +62,8 @@ public sealed class NonFiniteTrainingTests
             Poison(model.DepthNet);
             var o = new SfmTrainingOptions(Epochs: 2, BatchSize: 2, LearningRate: 1e-3, SequenceLength: 3);
             var e = Assert.Throws<NonFiniteException>(() => SfmTrainer.Train(model, sequences, o, checkpoint));
-            Assert.True(e.Message.StartsWith("train sfmlearner: the loss became NaN at epoch 1, step 1; nothing was saved.",
-                StringComparison.Ordinal), e.Message);
+            const string expected = "train sfmlearner: the loss became NaN at epoch 1, step 1; nothing was saved.";
+            Assert.True(e.Message.StartsWith(expected, StringComparison.Ordinal), e.Message);
             Assert.False(File.Exists(checkpoint));
             Assert.False(File.Exists(SfmTrainer.ProgressFile(checkpoint)));
             Assert.False(File.Exists(SfmTrainer.OptimizerFile(checkpoint)));

@@ -250,11 +250,13 @@ public static class SfmTrainer
                     float total = loss.item<float>();
                     int stepInEpoch = steps.Count - epoch * stepsPerEpoch + 1;
                     if (FiniteCheck.Kind(total) is { } lossKind)
-                        throw NonFiniteException.InTraining("train sfmlearner", "loss", lossKind, epoch + 1, stepInEpoch);
+                        throw NonFiniteException.InTraining("train sfmlearner", "loss", lossKind, epoch + 1,
+                            stepInEpoch);
                     adam.zero_grad();
                     loss.backward();
                     if (FiniteCheck.Gradients(groups.SelectMany(g => g.Parameters)) is { } gradientKind)
-                        throw NonFiniteException.InTraining("train sfmlearner", "gradient", gradientKind, epoch + 1, stepInEpoch);
+                        throw NonFiniteException.InTraining("train sfmlearner", "gradient", gradientKind, epoch + 1,
+                            stepInEpoch);
                     // No NativeCallGuard here: its no-GC region costs this process about 2 s a step (measured: 2 epochs of the
                     // quick data took 168 s with it, 23 s without), while the classifier trainer shows no cost.
                     adam.step();
@@ -270,8 +272,9 @@ public static class SfmTrainer
                     if (epoch + 1 < o.Epochs)
                     {
                         AtomicFile.Write(OptimizerFile(checkpointPath), tmp => adam.save_state_dict(tmp));
-                        AtomicFile.WriteAllText(ProgressFile(checkpointPath), System.Text.Json.JsonSerializer.Serialize(
-                            new ResumeState(epoch + 1, steps, earlierSeconds + clock.Elapsed.TotalSeconds), JsonDefaults.Compact));
+                        var state = new ResumeState(epoch + 1, steps, earlierSeconds + clock.Elapsed.TotalSeconds);
+                        AtomicFile.WriteAllText(ProgressFile(checkpointPath),
+                            System.Text.Json.JsonSerializer.Serialize(state, JsonDefaults.Compact));
                     }
                 }
             }

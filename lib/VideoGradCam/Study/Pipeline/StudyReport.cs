@@ -172,7 +172,8 @@ public static class StudyReport
     static object Spread(SeedSpread s) => new { mean = s.Mean, sd = s.Sd, min = s.Min, max = s.Max, values = s.Values };
 
     /// <summary>How metrics.json is written (and the odometry-faithfulness verb's JSON, which has the same shape): indented,
-    /// a non-finite number as null (metrics.json and odometry.json say why in <see cref="NotMeasuredJson.Property"/>).</summary>
+    /// a non-finite number as null (metrics.json and odometry.json say why in <see cref="NotMeasuredJson.Property"/>).
+    /// </summary>
     public static readonly JsonSerializerOptions Json = JsonDefaults.Indented;
 
     const string Undefined = "the measurement came out NaN or infinite (e.g. nothing to average over)";
@@ -184,8 +185,8 @@ public static class StudyReport
             ? "needs ground truth (evidence masks, relevant frames), which this data lacks"
         : Undefined;
 
-    /// <summary>A result as the report prints it: the number, or "not measured (...)" for NaN or infinity (never "NaN").
-    /// </summary>
+    /// <summary>A result as the report prints it: the number, or "not measured (...)" for NaN or infinity (never
+    /// "NaN").</summary>
     static string R(double v, string format, IFormatProvider? culture = null) => double.IsFinite(v)
         ? v.ToString(format, culture ?? System.Globalization.CultureInfo.CurrentCulture)
         : $"not measured (the measurement came out {FiniteCheck.Kind(v)})";
@@ -211,7 +212,8 @@ public static class StudyReport
     {
         var sb = new StringBuilder("<table><tr><th>method</th><th>ATE (m, mean ± sd)</th><th>snippets</th></tr>");
         foreach (var row in rows)
-            sb.Append($"<tr><td>{E(row.Method)}</td><td>{R(row.Mean, "0.0000")} ± {R(row.Std, "0.0000")}</td><td>{row.Snippets}</td></tr>");
+            sb.Append($"<tr><td>{E(row.Method)}</td><td>{R(row.Mean, "0.0000")} ± {R(row.Std, "0.0000")}</td>" +
+                      $"<td>{row.Snippets}</td></tr>");
         return sb.Append("</table>").ToString();
     }
 
@@ -224,9 +226,13 @@ public static class StudyReport
             $"to grey. Measured in {f.Seconds:0} s.</p>");
         sb.Append("<table><tr><th>measure</th><th>mean ± sd (n)</th><th>median</th><th>above 1</th><th>what it compares</th></tr>");
         foreach (var row in f.Rows())
-            sb.Append($"<tr><td style=\"text-align:left\">{E(row.Measure)}</td><td>{(row.N == 0 ? "—" : row.N == 1 ? $"{R(row.Mean, "0.00")} (n = 1)" : $"{R(row.Mean, "0.00")} ± {R(row.Sd, "0.00")} (n = {row.N})")}</td>" +
+        {
+            var spread = row.N == 0 ? "—" : row.N == 1 ? $"{R(row.Mean, "0.00")} (n = 1)"
+                : $"{R(row.Mean, "0.00")} ± {R(row.Sd, "0.00")} (n = {row.N})";
+            sb.Append($"<tr><td style=\"text-align:left\">{E(row.Measure)}</td><td>{spread}</td>" +
                       $"<td>{(row.N == 0 ? "—" : R(row.Median, "0.00"))}</td>" +
                       $"<td>{(row.AboveOne is { } above && row.N > 0 ? $"{above}/{row.N}" : "—")}</td><td style=\"text-align:left\">{E(row.Compares)}</td></tr>");
+        }
         sb.Append($"</table><p>Both controls beaten (salient masking raises the loss more than random pixels and than the random map) on {f.BeatBoth}/{f.ComparedWithBoth} snippets. " +
                   $"Per-DoF maps at {E(f.DofLayer ?? "—")}, target sign = the sign of the true motion.</p>");
         return sb.ToString();
@@ -236,8 +242,13 @@ public static class StudyReport
     {
         var sb = new StringBuilder("<table><tr><th>model</th><th>test clips</th><th>accuracy</th><th>time-reversed pair (raise/lower)</th><th>per class</th></tr>");
         foreach (var (arch, r) in accuracy)
-            sb.Append($"<tr><td>{E(arch)}</td><td>{r.Count}</td><td>{R(r.Accuracy, "P1")}</td><td>{(double.IsNaN(ClassifierStudy.TimeReversedPairAccuracy(r)) ? "n/a" : ClassifierStudy.TimeReversedPairAccuracy(r).ToString("P1"))}</td>" +
-                      $"<td style=\"text-align:left\">{E(string.Join(", ", r.ClassNames.Select((n, i) => $"{n} {R(r.PerClassAccuracy[i], "P0")}")))}</td></tr>");
+        {
+            var pair = ClassifierStudy.TimeReversedPairAccuracy(r);
+            var perClass = string.Join(", ", r.ClassNames.Select((n, i) => $"{n} {R(r.PerClassAccuracy[i], "P0")}"));
+            sb.Append($"<tr><td>{E(arch)}</td><td>{r.Count}</td><td>{R(r.Accuracy, "P1")}</td>" +
+                      $"<td>{(double.IsNaN(pair) ? "n/a" : pair.ToString("P1"))}</td>" +
+                      $"<td style=\"text-align:left\">{E(perClass)}</td></tr>");
+        }
         return sb.Append("</table>").ToString();
     }
 
@@ -249,7 +260,8 @@ public static class StudyReport
         {
             var accuracy = SeedSpread.Of(bySeed, s => s[arch].Accuracy);
             var pair = SeedSpread.Of(bySeed, s => ClassifierStudy.TimeReversedPairAccuracy(s[arch]));
-            var perClass = r.ClassNames.Select((n, i) => $"{n} {R(bySeed.Average(s => s[arch].PerClassAccuracy[i]), "P0")}");
+            var perClass = r.ClassNames.Select((n, i) =>
+                $"{n} {R(bySeed.Average(s => s[arch].PerClassAccuracy[i]), "P0")}");
             sb.Append($"<tr><td>{E(arch)}</td><td>{r.Count}</td><td>{P(accuracy)}</td><td>{(double.IsNaN(pair.Mean) ? "n/a" : P(pair))}</td>" +
                       $"<td style=\"text-align:left\">{E(string.Join(", ", perClass))}</td></tr>");
         }
