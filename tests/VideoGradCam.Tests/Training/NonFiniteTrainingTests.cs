@@ -72,6 +72,21 @@ public sealed class NonFiniteTrainingTests
     }
 
     [Fact]
+    public void PoseCeilingTrainingStopsAtTheFirstNaNLoss()
+    {
+        var data = OdometryTestKit.TinyDataset(sequences: 2, frames: 7);
+        var sequences = OdometryDatasets.Open(data).Select(s => SequenceFrames.Load(s, 64, 24)).ToList();
+        try
+        {
+            using (no_grad()) sequences[0].Images.fill_(float.NaN);
+            var o = new PoseCeilingOptions(Epochs: 1, BatchSize: 2, SequenceLength: 3);
+            var e = Assert.Throws<NonFiniteException>(() => PoseCeiling.Run([sequences[0]], [sequences[1]], o));
+            Assert.StartsWith("pose ceiling: the loss became NaN at epoch 1, step 1; nothing was saved.", e.Message);
+        }
+        finally { foreach (var s in sequences) s.Dispose(); }
+    }
+
+    [Fact]
     public void GradientCheckNamesNaNAndInfinityAndPassesFiniteGradients()
     {
         using var layer = nn.Linear(3, 2);
