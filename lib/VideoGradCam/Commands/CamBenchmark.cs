@@ -87,7 +87,7 @@ public static class CamBenchmark
                 ["managed_start_bytes"] = managedStart, ["managed_end_bytes"] = managedEnd, ["relative_change"] = change, ["rss_every_100"] = samples,
             },
         };
-        AtomicFile.WriteAllText(outPath, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
+        AtomicFile.WriteAllText(outPath, JsonSerializer.Serialize(report, JsonDefaults.Indented));
         Console.WriteLine($"wrote {outPath}");
         return 0;
     }

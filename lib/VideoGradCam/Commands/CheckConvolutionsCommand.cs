@@ -20,11 +20,7 @@ public static class CheckConvolutionsCommand
             Opt.Value("result", "(internal) where to write the candidate's result", "FILE", (string?)null),
         ], Run);
 
-    static readonly JsonSerializerOptions Json = new()
-    {
-        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
-    };
+    static readonly JsonSerializerOptions Json = JsonDefaults.Create(enumNames: true);
 
     static int Run(Args a)
     {

@@ -49,7 +49,7 @@ public static class ConvolutionBenchmark
                 guardedCam[i].GetProperty("forward_map_ms").GetDouble(), false);
         var path = Path.Combine(WorkspacePaths.Artifacts(), "bench", "convolutions.json");
         AtomicFile.WriteAllText(path, JsonSerializer.Serialize(new { machine = ConvolutionVerdict.MachineKey(),
-            chosen = chosen.Name(), rows }, new JsonSerializerOptions { WriteIndented = true }));
+            chosen = chosen.Name(), rows }, JsonDefaults.Indented));
         Console.WriteLine($"wrote {path}");
         return 0;
     }

@@ -133,7 +133,8 @@ public static class ExplainCommand
             index.Add(new IndexEntry(item.Path, cls, s.OutputStem, s.Target, s.Predicted, s.TargetProbability, s.FrameImportance));
             progress.Advance($"{name}: '{s.Target}'");
         }
-        AtomicFile.WriteAllText(Path.Combine(output, $"index-{k}-of-{n}.json"), JsonSerializer.Serialize(index, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
+        AtomicFile.WriteAllText(Path.Combine(output, $"index-{k}-of-{n}.json"),
+            JsonSerializer.Serialize(index, JsonDefaults.Indented));
         var rows = index.Select(e =>
         {
             var stem = Path.GetRelativePath(output, e.Output).Replace(Path.DirectorySeparatorChar, '/');

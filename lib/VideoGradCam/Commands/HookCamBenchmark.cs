@@ -68,7 +68,7 @@ public static class HookCamBenchmark
             ["layer"] = "layer4", ["reps"] = reps, ["floor_ms"] = mf, ["generic_ms"] = mg, ["ratio"] = ratio, ["within_1_1"] = within,
             ["floor_runs_ms"] = floor, ["generic_runs_ms"] = generic,
         };
-        AtomicFile.WriteAllText(outPath, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
+        AtomicFile.WriteAllText(outPath, JsonSerializer.Serialize(report, JsonDefaults.Indented));
         Console.WriteLine($"wrote {outPath}");
         return 0;
     }

@@ -10,8 +10,7 @@ namespace VideoGradCam.Commands;
 public static class OdometryCommands
 {
     /// <summary>How the odometry verbs write their JSON (snake_case, indented).</summary>
-    internal static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+    internal static readonly JsonSerializerOptions Json = JsonDefaults.SnakeCase;
 
     /// <summary>A comma-separated list option (sequence names), or null when absent.</summary>
     internal static List<string>? ListOption(Args a, string name) =>
@@ -134,7 +133,7 @@ public static class OdometryCommands
         var optimum = a.Flag("photometric-optimum");
         int every = a.Int("optimum-every", 8), steps = a.Int("optimum-steps", 200);
         if (every < 1 || steps < 1) throw new UsageException($"--optimum-every {every} / --optimum-steps {steps}: must be at least 1.");
-        using var sfm = SfmLearner.Load(checkpoint);
+        using var sfm = SfmCheckpoint.Load(checkpoint);
         var st = sfm.Settings;
         if (names is null)
         {
@@ -204,7 +203,7 @@ public static class OdometryCommands
         if (parts.Length != 2 || !int.TryParse(parts[1], out int frame))
             throw new UsageException($"--snippet expects SEQUENCE:FRAME, e.g. 02:40 (got '{snippetSpec}').");
         var output = a.String("out", Path.Combine(WorkspacePaths.Artifacts(), "odometry", $"explain-{parts[0]}-{frame}.json"));
-        using var sfm = SfmLearner.Load(checkpoint);
+        using var sfm = SfmCheckpoint.Load(checkpoint);
         var st = sfm.Settings;
         var seq = LoadSequences(data, [parts[0]], st.Width, st.Height)[0];
         try
@@ -255,7 +254,7 @@ public static class OdometryCommands
         var output = a.String("out", Path.Combine(WorkspacePaths.Artifacts(), "odometry", $"explain-sequence-{name}"));
         if (every < 0) throw new UsageException($"--every {every}: give a positive step (1 = every snippet), or leave it out for at most {SequenceSnippets} snippets.");
         if (!SfmCamModel.Layers.Contains(layer)) throw new UsageException($"--layer {layer}: SfMLearner has layers {string.Join(", ", SfmCamModel.Layers)}.");
-        using var sfm = SfmLearner.Load(checkpoint);
+        using var sfm = SfmCheckpoint.Load(checkpoint);
         var st = sfm.Settings;
         using var seq = LoadSequences(data, [name], st.Width, st.Height)[0];
         int targets = seq.Targets(st.SequenceLength).Count();

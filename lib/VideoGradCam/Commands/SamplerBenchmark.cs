@@ -79,7 +79,7 @@ public static class SamplerBenchmark
     static void Write(string name, object rows)
     {
         var path = Path.Combine(WorkspacePaths.Artifacts(), "bench", name + ".json");
-        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(rows, new JsonSerializerOptions { WriteIndented = true }));
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(rows, JsonDefaults.Indented));
         Console.WriteLine($"wrote {path}");
     }
 

@@ -65,7 +65,7 @@ public static class TrainingBenchmark
             Console.WriteLine($"{r.Model,-20} {r.Size,-6} {$"{r.Frames}x{r.Pixels}x{r.Pixels}",-12} {r.Width,5} {r.Batch,5} {r.ClipsPerSecond,9:0.##} {r.SecondsPerStep,8:0.###}");
         Console.WriteLine($"peak working set: {result.PeakWorkingSetMB:0} MB ({result.Device}, {result.Threads} threads)");
         var path = a.String("out", Path.Combine(WorkspacePaths.Artifacts(), "bench", "training.json"));
-        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(result, JsonDefaults.Indented));
         Console.WriteLine($"wrote {path}");
         return 0;
     }

@@ -1,6 +1,6 @@
-using System.Collections;
 using TorchSharp;
 using TorchSharp.PyBridge;
+using VideoGradCam.Training;
 using static TorchSharp.torch;
 
 namespace VideoGradCam.Models;
@@ -36,9 +36,9 @@ public sealed record KeyMismatch(IReadOnlyList<string> Missing, IReadOnlyList<st
 
 /// <summary>
 /// Loads a PyTorch state_dict file (<c>torch.save(model.state_dict(), path)</c>, zip format; e.g. torchvision's
-/// <c>r3d_18-b3b3357e.pth</c> or <c>resnet18-f37072fd.pth</c>) into a module through TorchSharp.PyBridge. A dict that
-/// wraps the weights under <c>state_dict</c> or <c>model</c> is unwrapped. Keys must match exactly (strict): a
-/// mismatch throws <see cref="InvalidDataException"/> naming the file and listing missing and unexpected keys.
+/// <c>r3d_18-b3b3357e.pth</c> or <c>resnet18-f37072fd.pth</c>) into a module (read by <see cref="TorchZipReader"/>).
+/// A dict that wraps the weights under <c>state_dict</c> or <c>model</c> is unwrapped. Keys must match exactly
+/// (strict): a mismatch throws <see cref="InvalidDataException"/> naming the file and listing missing and unexpected keys.
 /// </summary>
 public static class StateDictLoader
 {
@@ -60,41 +60,71 @@ public static class StateDictLoader
             throw new InvalidDataException(head[0] == 0x80
                 ? $"{path}: a PyTorch file in the legacy (non-zip) format; re-save it in Python with torch.save(torch.load(path), new_path) (PyTorch 1.6 or later)."
                 : $"{path}: not a PyTorch weights file (torch.save writes a zip archive; this file is not one).");
-        Hashtable table;
+        object? root;
         try
         {
-            using var stream = File.OpenRead(path);
-            table = PyTorchUnpickler.UnpickleStateDict(stream);
+            root = TorchZipReader.Read(path);
         }
         catch (Exception e) when (e is not FileNotFoundException)
         {
             var reason = e.Message.Split('\n')[0];
-            if (reason.Contains("IObjectConstructor", StringComparison.Ordinal) || reason.Contains("Unsupported global", StringComparison.OrdinalIgnoreCase))
-                throw new InvalidDataException($"{path}: refused: the file asks to run code when it is read; only plain state_dicts (tensors by name, " +
-                                               "as torch.save(model.state_dict(), path) writes) are loaded.", e);
+            if (reason.StartsWith("refused:", StringComparison.Ordinal))
+                throw new InvalidDataException($"{path}: {reason}", e);
             throw new InvalidDataException($"{path}: a zip archive but not a readable PyTorch state_dict (truncated, or not written by torch.save): {reason}", e);
         }
+        var table = root as Dictionary<object, object?>;
         foreach (var wrapper in new[] { "state_dict", "model", "model_state_dict" })
-            if (table[wrapper] is Hashtable inner) { table = inner; break; }
+            if (table?.GetValueOrDefault(wrapper) is Dictionary<object, object?> inner) { table = inner; break; }
         var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        foreach (DictionaryEntry e in table)
+        bool complete = false;
+        try
         {
-            if (e.Value is not Tensor t)
-                throw new InvalidDataException($"{path}: entry '{e.Key}' is not a tensor ({e.Value?.GetType().Name ?? "null"}); expected a state_dict.");
-            result[(string)e.Key] = t;
+            if (table is null)
+                throw new InvalidDataException($"{path}: holds a {root?.GetType().Name ?? "None"}, not a state_dict.");
+            foreach (var (key, value) in table)
+            {
+                if (key is not string name || value is not Tensor t)
+                    throw new InvalidDataException($"{path}: entry '{key}' is not a tensor " +
+                                                   $"({value?.GetType().Name ?? "null"}); expected a state_dict.");
+                result[name] = t;
+            }
+            complete = true;
+        }
+        finally
+        {
+            // by reference: Tensor.Equals compares values; what is not kept is e.g. a wrapper's optimizer state
+            var kept = new HashSet<Tensor>(complete ? result.Values : [], ReferenceEqualityComparer.Instance);
+            foreach (var t in TensorsIn(root).Where(t => !kept.Contains(t))) t.Dispose();
         }
         return result;
     }
 
+    /// <summary>Every tensor in an unpickled object (in dicts, lists and tuples).</summary>
+    static IEnumerable<Tensor> TensorsIn(object? value) => value switch
+    {
+        Tensor t => [t],
+        Dictionary<object, object?> d => d.Values.SelectMany(TensorsIn),
+        IEnumerable<object?> items => items.SelectMany(TensorsIn),
+        _ => [],
+    };
+
     /// <summary>Loads <paramref name="path"/> into <paramref name="module"/>, strict; keys in <paramref name="ignore"/>
-    /// (e.g. <c>fc.weight</c>, <c>fc.bias</c> for a backbone) are dropped from the file first.</summary>
-    public static void Load(nn.Module module, string path, IEnumerable<string>? ignore = null)
+    /// (e.g. <c>fc.weight</c>, <c>fc.bias</c> for a backbone) are dropped from the file first. Weights that are not
+    /// all finite are refused with a <see cref="NonFiniteException"/> naming the file and the first such key.
+    /// Half-precision tensors are widened to the model's float32, and the line that says so
+    /// (<see cref="WidenedNote"/>) is written to the console's error stream and returned (null: nothing widened).
+    /// </summary>
+    public static string? Load(nn.Module module, string path, IEnumerable<string>? ignore = null)
     {
         var weights = Read(path);
         try
         {
             foreach (var k in ignore ?? []) weights.Remove(k);
+            if (FiniteCheck.FirstNonFinite(weights) is { } key) throw NonFiniteException.InWeights(path, key);
             LoadTensors(module, weights, path);
+            var note = WidenedNote(weights, path);
+            if (note is not null) Console.Error.WriteLine(note);
+            return note;
         }
         finally
         {
@@ -121,6 +151,17 @@ public static class StateDictLoader
         }
         using (no_grad())
             module.load_state_dict(weights.ToDictionary(kv => kv.Key, kv => kv.Value.contiguous()), strict: true);
+    }
+
+    /// <summary>One line saying that <paramref name="weights"/> hold float16 or bfloat16 tensors, which loading widens
+    /// to float32; null when they hold none.</summary>
+    public static string? WidenedNote(IReadOnlyDictionary<string, Tensor> weights, string source)
+    {
+        var half = weights.Values.Where(t => t.dtype is ScalarType.Float16 or ScalarType.BFloat16).ToList();
+        if (half.Count == 0) return null;
+        var kinds = string.Join(" and ",
+            half.Select(t => t.dtype == ScalarType.Float16 ? "float16" : "bfloat16").Distinct());
+        return $"{source}: {half.Count} of its {weights.Count} tensors are {kinds}; widened to float32 to load them.";
     }
 
     const string DataParallelPrefix = "module.";

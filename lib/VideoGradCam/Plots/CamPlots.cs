@@ -85,7 +85,7 @@ public static class CamPlots
             ["legend"] = new { x = 0.55, y = 1.15, orientation = "h" },
             ["width"] = 980, ["height"] = 480,
         };
-        return JsonSerializer.Serialize(new { data = traces, layout });
+        return JsonSerializer.Serialize(new { data = traces, layout }, Runtime.JsonDefaults.Compact);
     }
 
     /// <summary>A self-contained page: the figure (plotly.js inlined from Plotly.NET), the explained video when given (a file
@@ -134,7 +134,8 @@ public static class CamPlots
             ["colormap"] = Colormap.Name,
             ["outputs"] = result.Outputs.ToDictionary(kv => kv.Key, kv => Floats(kv.Value[sample])),
         };
-        Runtime.AtomicFile.WriteAllText(Path.Combine(outDir, name + ".json"), JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true }));
+        Runtime.AtomicFile.WriteAllText(Path.Combine(outDir, name + ".json"),
+            JsonSerializer.Serialize(json, Runtime.JsonDefaults.Indented));
     }
 
     static float[] Floats(Tensor t)

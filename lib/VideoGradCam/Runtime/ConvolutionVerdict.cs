@@ -20,10 +20,7 @@ public sealed record ConvolutionVerdict(ConvolutionMode Mode, bool Passed, strin
             r.Shapes.Count, r.Failures.Select(f => $"{f.Shape}: error {f.Error:g3}").FirstOrDefault(), r.Seconds);
     }
 
-    static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true, Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
-    };
+    static readonly JsonSerializerOptions Json = JsonDefaults.Create(enumNames: true);
 
     /// <summary>CPU model and features, operating system, TorchSharp (and so LibTorch) version: what decides the kernels.</summary>
     public static string MachineKey()

@@ -119,7 +119,8 @@ public static class ClassifierStudy
         var weights = InitialWeights(architecture, run.Actions);
         var folder = CheckpointFolder(architecture, run.Profile, run.Seed);
         StepCache.Ensure(folder, run.Seed == 0 ? $"train {architecture}" : $"train {architecture} (seed {run.Seed})", TrainingKey(architecture, run),
-            (dir, resume) => Train(dataRoot, dir, settings, splitSeed, resume, initialWeights: weights), run.Force);
+            (dir, resume) => Train(dataRoot, dir, settings, splitSeed, resume, initialWeights: weights), run.Force,
+            Checkpoint.NonFiniteWeights);
         return folder;
     }
 

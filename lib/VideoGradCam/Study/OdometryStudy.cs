@@ -2,6 +2,7 @@ using System.Text.Json;
 using VideoGradCam.Cam;
 using VideoGradCam.Odometry;
 using VideoGradCam.Runtime;
+using VideoGradCam.Training;
 
 namespace VideoGradCam.Study;
 
@@ -147,8 +148,7 @@ public static class OdometryStudy
 
     public const string ModelFileName = "sfmlearner.sfm", HistoryFileName = "history.json";
 
-    static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+    static readonly JsonSerializerOptions Json = JsonDefaults.SnakeCase;
 
     public static string DataFolder(Profile profile) => Path.Combine(WorkspacePaths.GeneratedData(), $"odometry-{profile.Name()}");
 
@@ -204,8 +204,19 @@ public static class OdometryStudy
                 AtomicFile.WriteAllText(Path.Combine(dir, HistoryFileName), JsonSerializer.Serialize(history, Json));
             }
             finally { foreach (var s in sequences) s.Dispose(); }
-        }, force);
+        }, force, NonFiniteTraining);
         return Path.Combine(folder, ModelFileName);
+    }
+
+    /// <summary>Why a finished training folder cannot be reused: a weight or a step's loss that is NaN or infinite.
+    /// </summary>
+    static string? NonFiniteTraining(string folder)
+    {
+        if (SfmCheckpoint.NonFiniteWeights(Path.Combine(folder, ModelFileName)) is { } weights) return weights;
+        var history = Path.Combine(folder, HistoryFileName);
+        var steps = JsonSerializer.Deserialize<SfmTrainingHistory>(File.ReadAllText(history), Json)?.Steps ?? [];
+        return steps.FirstOrDefault(s => !double.IsFinite(s.Total)) is { } bad
+            ? $"{history}: the loss of step {bad.Step} is {FiniteCheck.Kind(bad.Total)}" : null;
     }
 
     /// <summary>The loss history saved beside a checkpoint (the model file or its folder).</summary>
@@ -221,7 +232,7 @@ public static class OdometryStudy
     /// <paramref name="dataRoot"/> (the study's: <see cref="StudyData.EnsureOdometry"/>).</summary>
     public static OdometryEvaluation Evaluate(string checkpoint, string dataRoot)
     {
-        using var model = SfmLearner.Load(ModelFile(checkpoint));
+        using var model = SfmCheckpoint.Load(ModelFile(checkpoint));
         var sequences = Load(dataRoot, HeldOutSequences(dataRoot, model.Settings), model.Settings.Width, model.Settings.Height);
         try { return SfmEvaluator.Evaluate(model, sequences); }
         finally { foreach (var s in sequences) s.Dispose(); }
@@ -263,7 +274,7 @@ public static class OdometryStudy
     /// first held-out sequence).</summary>
     public static DepthSample PredictDepth(string checkpoint, string dataRoot, string? sequence = null, int? frame = null)
     {
-        using var model = SfmLearner.Load(ModelFile(checkpoint));
+        using var model = SfmCheckpoint.Load(ModelFile(checkpoint));
         using var seq = LoadOne(dataRoot, model.Settings, sequence);
         int t = ResolveFrame(seq, model.Settings.SequenceLength, frame);
         using var scope = TorchSharp.torch.NewDisposeScope();
@@ -285,7 +296,7 @@ public static class OdometryStudy
     public static OdometryExplanation Explain(string checkpoint, string dataRoot, string? sequence = null, int? frame = null,
         IReadOnlyList<(string Name, int Component, double Sign)>? dofs = null, string? dofLayer = null)
     {
-        using var model = SfmLearner.Load(ModelFile(checkpoint));
+        using var model = SfmCheckpoint.Load(ModelFile(checkpoint));
         using var seq = LoadOne(dataRoot, model.Settings, sequence);
         int t = ResolveFrame(seq, model.Settings.SequenceLength, frame);
         using var scope = TorchSharp.torch.NewDisposeScope();
@@ -310,7 +321,7 @@ public static class OdometryStudy
         if (snippets < 1) throw new ArgumentException($"Need at least one snippet (got {snippets}).");
         if (layer is not null && !SfmCamModel.IsLayer(layer)) throw new ArgumentException($"Unknown layer '{layer}': use {SfmCamModel.LayerNames}.");
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        using var model = SfmLearner.Load(ModelFile(checkpoint));
+        using var model = SfmCheckpoint.Load(ModelFile(checkpoint));
         int length = model.Settings.SequenceLength;
         var dofLayer = PoseLayerChoice.Deepest(model).Layer;
         layer ??= dofLayer;

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using VideoGradCam.Runtime;
+using VideoGradCam.Training;
 
 namespace VideoGradCam.Study;
 
@@ -19,21 +20,19 @@ public static class StepCache
     /// <summary>A short, stable hash of any JSON-serialisable configuration.</summary>
     public static string Hash(object config)
     {
-        var json = JsonSerializer.Serialize(config, config.GetType());
+        var json = JsonSerializer.Serialize(config, config.GetType(), JsonDefaults.Compact);
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(json)))[..12].ToLowerInvariant();
     }
 
     public static bool IsDone(string folder, string configHash)
     {
-        var path = Path.Combine(folder, MarkerName);
-        if (!File.Exists(path)) return false;
-        try { return JsonSerializer.Deserialize<Marker>(File.ReadAllText(path))?.ConfigHash == configHash; }
-        catch (JsonException) { return false; }
+        return File.Exists(Path.Combine(folder, MarkerName)) && ReadMarker(folder)?.ConfigHash == configHash;
     }
 
     public static void MarkDone(string folder, string step, string configHash, TimeSpan took) =>
         AtomicFile.WriteAllText(Path.Combine(folder, MarkerName),
-            JsonSerializer.Serialize(new Marker(step, configHash, DateTime.UtcNow, took.TotalSeconds)));
+            JsonSerializer.Serialize(new Marker(step, configHash, DateTime.UtcNow, took.TotalSeconds),
+                JsonDefaults.Compact));
 
     const string StartedName = ".started";
 
@@ -50,7 +49,8 @@ public static class StepCache
 
     static Marker? ReadMarker(string folder)
     {
-        try { return JsonSerializer.Deserialize<Marker>(File.ReadAllText(Path.Combine(folder, MarkerName))); }
+        var path = Path.Combine(folder, MarkerName);
+        try { return JsonSerializer.Deserialize<Marker>(File.ReadAllText(path), JsonDefaults.Compact); }
         catch (Exception e) when (e is JsonException or IOException) { return null; }
     }
 
@@ -58,14 +58,22 @@ public static class StepCache
     /// Runs <paramref name="produce"/> into <paramref name="folder"/> unless it is already done with this configuration.
     /// A folder left by another configuration is cleared first; one left half way by the same configuration is kept
     /// and <paramref name="produce"/> is told to resume (its second argument). Returns true if the step ran.
+    /// <paramref name="unusable"/> looks at a finished folder before it is reused and says why it cannot be (e.g. a
+    /// checkpoint or a metric holding NaN), or null: an unusable entry is reported in one line, cleared and redone.
     /// </summary>
-    public static bool Ensure(string folder, string step, object config, Action<string, bool> produce, bool force = false)
+    public static bool Ensure(string folder, string step, object config, Action<string, bool> produce,
+        bool force = false, Func<string, string?>? unusable = null)
     {
         var hash = Hash(config);
         if (!force && IsDone(folder, hash))
         {
-            _reusedSeconds += ReadMarker(folder)?.Seconds ?? 0;
-            return false;
+            if (unusable?.Invoke(folder) is not { } problem)
+            {
+                _reusedSeconds += ReadMarker(folder)?.Seconds ?? 0;
+                return false;
+            }
+            Console.Error.WriteLine($"{step}: the cached result is not reused ({problem}); computing it again.");
+            force = true;
         }
         var started = Path.Combine(folder, StartedName);
         bool resume = !force && File.Exists(started) && File.ReadAllText(started).Trim() == hash;
@@ -73,7 +81,12 @@ public static class StepCache
         Directory.CreateDirectory(folder);
         File.WriteAllText(started, hash);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        produce(folder, resume);
+        try { produce(folder, resume); }
+        catch (NonFiniteException)
+        {
+            Directory.Delete(folder, recursive: true);   // a run that met NaN or infinity leaves nothing to reuse
+            throw;
+        }
         MarkDone(folder, step, hash, clock.Elapsed);
         return true;
     }

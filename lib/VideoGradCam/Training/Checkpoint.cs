@@ -42,7 +42,7 @@ public static class Checkpoint
 {
     public const string InfoFile = "checkpoint.json", BestWeights = "model.pt", LastWeights = "last.pt", OptimizerFile = "optimizer.bin";
 
-    static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+    static readonly JsonSerializerOptions Json = JsonDefaults.CamelCase;
 
     public static bool Exists(string folder) => File.Exists(Path.Combine(folder, InfoFile));
 
@@ -54,6 +54,31 @@ public static class Checkpoint
 
     public static void SaveOptimizer(string folder, TorchSharp.Modules.OptimizerHelper optimizer) =>
         AtomicFile.Write(Path.Combine(folder, OptimizerFile), tmp => optimizer.save_state_dict(tmp));
+
+    /// <summary>Removes the checkpoint's files from <paramref name="folder"/> (its description first, so that a partial
+    /// removal leaves no checkpoint); other files stay.</summary>
+    public static void Remove(string folder)
+    {
+        foreach (var file in new[] { InfoFile, BestWeights, LastWeights, OptimizerFile })
+            if (File.Exists(Path.Combine(folder, file))) File.Delete(Path.Combine(folder, file));
+    }
+
+    /// <summary>Why the checkpoint's best weights cannot be used (the file and the first tensor holding NaN or
+    /// infinity); null when they are all finite.</summary>
+    public static string? NonFiniteWeights(string folder)
+    {
+        var path = Path.Combine(folder, BestWeights);
+        var weights = StateDictLoader.Read(path);
+        try
+        {
+            return FiniteCheck.FirstNonFinite(weights) is { } key
+                ? $"{path}: '{key}' holds NaN or infinite values" : null;
+        }
+        finally
+        {
+            foreach (var t in weights.Values) t.Dispose();
+        }
+    }
 
     public static CheckpointInfo ReadInfo(string folder)
     {

@@ -12,7 +12,7 @@ public sealed record EvaluationReport(
     IReadOnlyList<double> PerClassAccuracy,
     int[][] Confusion)
 {
-    static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+    static readonly JsonSerializerOptions Json = JsonDefaults.CamelCase;
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 

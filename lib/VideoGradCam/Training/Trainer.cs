@@ -12,6 +12,8 @@ namespace VideoGradCam.Training;
 /// best validation loss kept (and restored into the model at the end), progress per epoch with loss and accuracy,
 /// a checkpoint after every epoch (see <see cref="Checkpoint"/>), resume from it, seeded epochs.
 /// The batch factories are called once per epoch; the trainer disposes every batch it receives.
+/// A NaN or infinite loss or gradient stops training at once with a <see cref="NonFiniteException"/>, before the
+/// optimiser steps, and the checkpoint folder's checkpoint is removed: a run that met one leaves no weights behind.
 /// </summary>
 public static class Trainer
 {
@@ -67,6 +69,9 @@ public static class Trainer
                 SetLearningRate(optimizer, lr);
                 var (trainLoss, trainAccuracy) = TrainEpoch(model, optimizer, train(), progress, epoch);
                 var val = Evaluator.Evaluate(model, validation(), classNames);
+                if (FiniteCheck.Kind(val.Loss) is { } validationKind)
+                    throw NonFiniteException.InTraining($"train {model.Architecture}", "validation loss",
+                        validationKind, epoch);
                 var record = new EpochRecord(epoch, trainLoss, trainAccuracy, val.Loss, val.Accuracy, lr, clock.Elapsed.TotalSeconds);
                 history.Add(record);
                 bool improved = val.Loss < bestLoss;
@@ -93,6 +98,11 @@ public static class Trainer
             if (bestState is not null) model.load_state_dict(bestState);
             else if (checkpointFolder is not null && start > 0) Checkpoint.LoadWeights(model, checkpointFolder);
         }
+        catch (NonFiniteException)
+        {
+            if (checkpointFolder is not null) Checkpoint.Remove(checkpointFolder);
+            throw;
+        }
         finally
         {
             DisposeAll(bestState);
@@ -100,7 +110,9 @@ public static class Trainer
         return new TrainHistory(history);
     }
 
-    /// <summary>One pass over the training batches; returns mean loss and accuracy.</summary>
+    /// <summary>One pass over the training batches; returns mean loss and accuracy. Throws
+    /// <see cref="NonFiniteException"/> at the first non-finite loss or gradient (the weights are not stepped).
+    /// </summary>
     static (double Loss, double Accuracy) TrainEpoch(VideoClassifier model, optim.Optimizer optimizer, IEnumerable<VideoBatch> batches, Progress progress, int epoch)
     {
         model.train();
@@ -118,13 +130,19 @@ public static class Trainer
                 optimizer.zero_grad();
                 var logits = model.call(batch.Clips.to(device));                     // [B,K]
                 var loss = nn.functional.cross_entropy(logits, labels);
+                float lossValue = loss.item<float>();
+                step++;
+                if (FiniteCheck.Kind(lossValue) is { } lossKind)
+                    throw NonFiniteException.InTraining($"train {model.Architecture}", "loss", lossKind, epoch, step);
                 loss.backward();
+                if (FiniteCheck.Gradients(model.parameters()) is { } gradientKind)
+                    throw NonFiniteException.InTraining($"train {model.Architecture}", "gradient", gradientKind,
+                        epoch, step);
                 using (NativeCallGuard.Begin()) optimizer.step();   // Adam makes transient Scalars: no GC under them
                 long b = labels.shape[0];
-                lossSum += loss.item<float>() * b;
+                lossSum += lossValue * b;
                 right += logits.argmax(1).eq(labels).sum().item<long>();
                 count += b;
-                step++;
                 if (sinceStatus.Elapsed.TotalSeconds >= 2)   // at most one status every 2 s (notebook outputs stay few)
                 {
                     progress.Status($"epoch {epoch} batch {step}: loss {lossSum / count:0.###} acc {(double)right / count:P0}");

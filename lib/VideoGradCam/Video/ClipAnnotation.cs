@@ -1,4 +1,5 @@
 using System.Text.Json;
+using VideoGradCam.Runtime;
 using System.Text.Json.Serialization;
 using OpenCvSharp;
 using static TorchSharp.torch;
@@ -45,7 +46,7 @@ public sealed record ClipAnnotation
     /// <summary>The JSON file's folder (set when loaded; used to find the mask strip).</summary>
     [JsonIgnore] public string Folder { get; init; } = ".";
 
-    static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+    static readonly JsonSerializerOptions Json = JsonDefaults.CamelCase;
 
     public static ClipAnnotation Load(string jsonPath)
     {

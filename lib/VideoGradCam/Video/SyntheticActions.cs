@@ -60,7 +60,7 @@ public static class SyntheticActions
         RemoveStaleTempFiles(outDir);
         AtomicFile.WriteAllText(Path.Combine(outDir, ClassListFile), string.Join("\n", settings.Classes) + "\n");
         AtomicFile.WriteAllText(Path.Combine(outDir, SettingsFile), System.Text.Json.JsonSerializer.Serialize(settings,
-            new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+            JsonDefaults.Indented));
         // Progress counts only the clips still to write: a complete set (the usual case in notebooks) shows none.
         var missing = settings.Classes.SelectMany((name, c) => Enumerable.Range(0, settings.ClipsPerClass).Select(i => (name, c, i)))
             .Where(x => !(File.Exists(VideoPath(outDir, x.name, x.i)) && ClipAnnotation.ExistsFor(VideoPath(outDir, x.name, x.i))))

@@ -31,7 +31,7 @@ public sealed record CamEvaluation(string Checkpoint, string Architecture, strin
     double MaskArea, double PointingChance, string[] Videos, string[] Labels, string[] Predicted, bool[][] Relevant, IReadOnlyList<MethodScores> Methods, AttentionScores? Attention,
     bool HasGroundTruth = true, double[][]? AttentionWeights = null)
 {
-    static readonly JsonSerializerOptions Options = new() { WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
+    static readonly JsonSerializerOptions Options = JsonDefaults.Indented;
 
     public void Save(string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, Options));
 

@@ -1,4 +1,5 @@
 using VideoGradCam.Runtime;
+using VideoGradCam.Training;
 using static TorchSharp.torch;
 
 namespace VideoGradCam.Odometry;
@@ -115,7 +116,8 @@ public static class PoseCeiling
         e with { Ate = e.Ate.Select(r => r.Method == SfmEvaluator.SfmMethod ? r with { Method = Method } : r).ToList() };
 
     /// <summary>Adam on the PoseNet alone; loss = mean over references and DoFs of ((predicted - true) / scale)²; batches
-    /// drawn as SfMLearner's trainer draws them (a seeded shuffle per epoch).</summary>
+    /// drawn as SfMLearner's trainer draws them (a seeded shuffle per epoch). A NaN or infinite loss or gradient stops
+    /// it with a <see cref="NonFiniteException"/> before Adam steps.</summary>
     static (int Steps, List<double> EpochMeans, double Seconds) Fit(PoseExpNet net, IReadOnlyList<SequenceFrames> train,
         double[] scale, PoseCeilingOptions o, Device device)
     {
@@ -130,16 +132,22 @@ public static class PoseCeiling
         for (int epoch = 0; epoch < o.Epochs; epoch++)
         {
             double sum = 0;
+            int step = 0;
             foreach (var batch in SfmTrainer.EpochBatches(items, o.Seed, epoch, o.BatchSize))
             {
+                step++;
                 using var scope = NewDisposeScope();
                 var (target, refs, _, order) = SfmTrainer.BatchSnippets(train, batch, o.SequenceLength, device);
                 var labels = cat(order.Select(x => Labels(train[x.Sequence], [x.Target], o.SequenceLength)).ToList(), 0).to(device);
                 var loss = ((net.call(target, refs).Pose - labels) / scaleTensor).pow(2).mean();
+                double value = loss.item<float>();
+                if (FiniteCheck.Kind(value) is { } lossKind)
+                    throw NonFiniteException.InTraining("pose ceiling", "loss", lossKind, epoch + 1, step);
                 adam.zero_grad();
                 loss.backward();
+                if (FiniteCheck.Gradients(net.parameters()) is { } gradientKind)
+                    throw NonFiniteException.InTraining("pose ceiling", "gradient", gradientKind, epoch + 1, step);
                 adam.step();
-                double value = loss.item<float>();
                 sum += value;
                 progress.Advance($"epoch {epoch + 1}/{o.Epochs} loss {value:0.000}");
             }

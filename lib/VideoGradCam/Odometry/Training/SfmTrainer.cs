@@ -1,5 +1,6 @@
 using TorchSharp;
 using VideoGradCam.Runtime;
+using VideoGradCam.Training;
 using static TorchSharp.torch;
 
 namespace VideoGradCam.Odometry;
@@ -171,6 +172,13 @@ public static class SfmTrainer
     public static string ProgressFile(string checkpointPath) => checkpointPath + ".progress.json";
     public static string OptimizerFile(string checkpointPath) => checkpointPath + ".optimizer";
 
+    /// <summary>Removes a run's checkpoint and its resume files (the checkpoint first).</summary>
+    static void RemoveRun(string checkpointPath)
+    {
+        foreach (var file in new[] { checkpointPath, ProgressFile(checkpointPath), OptimizerFile(checkpointPath) })
+            if (File.Exists(file)) File.Delete(file);
+    }
+
     /// <summary>A new SfMLearner for <paramref name="o"/>, its weights drawn after seeding with <c>o.Seed</c>: the same
     /// seed gives the same starting weights in every process (built before seeding, they came from an unseeded
     /// generator, and two same-seed runs ended apart).</summary>
@@ -185,7 +193,8 @@ public static class SfmTrainer
     /// the progress (steps so far), each atomically, the progress last. With <paramref name="resume"/> and a progress
     /// file beside <paramref name="checkpointPath"/>, it loads all three and continues with the next epoch; each
     /// epoch's order is seeded by (seed, epoch), so a resumed run takes the batches an uninterrupted one would.
-    /// The resume files are removed when the run finishes.
+    /// The resume files are removed when the run finishes. A NaN or infinite loss or gradient stops the run with a
+    /// <see cref="NonFiniteException"/> before Adam steps, and removes the checkpoint and its resume files.
     /// </summary>
     public static SfmTrainingHistory Train(SfmLearner model, IReadOnlyList<SequenceFrames> sequences, SfmTrainingOptions o,
         string? checkpointPath = null, Action<SfmStep>? onStep = null, bool resume = false)
@@ -209,9 +218,11 @@ public static class SfmTrainer
         int start = 0;
         if (resume && checkpointPath is not null && File.Exists(ProgressFile(checkpointPath)) && File.Exists(checkpointPath))
         {
-            var saved = System.Text.Json.JsonSerializer.Deserialize<ResumeState>(File.ReadAllText(ProgressFile(checkpointPath)))
+            var saved = System.Text.Json.JsonSerializer.Deserialize<ResumeState>(
+                File.ReadAllText(ProgressFile(checkpointPath)), JsonDefaults.Compact)
                 ?? throw new InvalidDataException($"{ProgressFile(checkpointPath)}: unreadable training progress.");
             model.LoadWeights(checkpointPath);
+            if (SfmCheckpoint.NonFiniteKey(model) is { } key) throw NonFiniteException.InWeights(checkpointPath, key);
             if (File.Exists(OptimizerFile(checkpointPath))) adam.load_state_dict(OptimizerFile(checkpointPath));
             (start, earlierSeconds) = (Math.Min(saved.EpochsDone, o.Epochs), saved.Seconds);
             steps.AddRange(saved.Steps);
@@ -220,41 +231,58 @@ public static class SfmTrainer
         var clock = System.Diagnostics.Stopwatch.StartNew();
         using var progress = new Progress("train sfmlearner", o.Epochs * stepsPerEpoch);
         if (start > 0) progress.Advance($"resumed after epoch {start}", start * stepsPerEpoch);
-        for (int epoch = start; epoch < o.Epochs; epoch++)
+        try
         {
-            double factor = epoch >= o.Epochs - o.LowRateEpochs ? 0.1 : 1;
-            foreach (var (g, group) in adam.ParamGroups.Zip(groups))
-                g.LearningRate = group.Depth && epoch < o.DepthWarmupEpochs ? 0 : group.Rate * factor;   // a rate of 0 leaves Adam's step at 0
-            foreach (var batch in EpochBatches(items, o.Seed, epoch, o.BatchSize))
+            for (int epoch = start; epoch < o.Epochs; epoch++)
             {
-                using var scope = NewDisposeScope();
-                var (target, refs, k, order) = BatchSnippets(sequences, batch, o.SequenceLength, device);
-                var l = Objective(model, target, refs, k, o.LossWeights,
-                    o.Given == GivenTruth.Depth ? TrueDepth(sequences, order, device) : null,
-                    o.Given == GivenTruth.Pose ? TruePoses(sequences, order, o.SequenceLength, device) : null,
-                    epoch < o.NearReferenceEpochs ? NearReferences(o.SequenceLength) : null);
-                var loss = l.Total.mean();
-                adam.zero_grad();
-                loss.backward();
-                // No NativeCallGuard here: its no-GC region costs this process about 2 s a step (measured: 2 epochs of the
-                // quick data took 168 s with it, 23 s without), while the classifier trainer shows no cost.
-                adam.step();
-                var step = new SfmStep(epoch, steps.Count, loss.item<float>(), l.Photometric.mean().item<float>(),
-                    l.Smoothness.mean().item<float>(), l.Explainability.item<float>(), l.Consistency.mean().item<float>());
-                steps.Add(step);
-                onStep?.Invoke(step);
-                progress.Advance($"epoch {epoch + 1}/{o.Epochs} loss {step.Total:0.0000}");
-            }
-            if (checkpointPath is not null)
-            {
-                model.Save(checkpointPath);
-                if (epoch + 1 < o.Epochs)
+                double factor = epoch >= o.Epochs - o.LowRateEpochs ? 0.1 : 1;
+                foreach (var (g, group) in adam.ParamGroups.Zip(groups))
+                    g.LearningRate = group.Depth && epoch < o.DepthWarmupEpochs ? 0 : group.Rate * factor;   // a rate of 0 leaves Adam's step at 0
+                foreach (var batch in EpochBatches(items, o.Seed, epoch, o.BatchSize))
                 {
-                    AtomicFile.Write(OptimizerFile(checkpointPath), tmp => adam.save_state_dict(tmp));
-                    AtomicFile.WriteAllText(ProgressFile(checkpointPath), System.Text.Json.JsonSerializer.Serialize(
-                        new ResumeState(epoch + 1, steps, earlierSeconds + clock.Elapsed.TotalSeconds)));
+                    using var scope = NewDisposeScope();
+                    var (target, refs, k, order) = BatchSnippets(sequences, batch, o.SequenceLength, device);
+                    var l = Objective(model, target, refs, k, o.LossWeights,
+                        o.Given == GivenTruth.Depth ? TrueDepth(sequences, order, device) : null,
+                        o.Given == GivenTruth.Pose ? TruePoses(sequences, order, o.SequenceLength, device) : null,
+                        epoch < o.NearReferenceEpochs ? NearReferences(o.SequenceLength) : null);
+                    var loss = l.Total.mean();
+                    float total = loss.item<float>();
+                    int stepInEpoch = steps.Count - epoch * stepsPerEpoch + 1;
+                    if (FiniteCheck.Kind(total) is { } lossKind)
+                        throw NonFiniteException.InTraining("train sfmlearner", "loss", lossKind, epoch + 1,
+                            stepInEpoch);
+                    adam.zero_grad();
+                    loss.backward();
+                    if (FiniteCheck.Gradients(groups.SelectMany(g => g.Parameters)) is { } gradientKind)
+                        throw NonFiniteException.InTraining("train sfmlearner", "gradient", gradientKind, epoch + 1,
+                            stepInEpoch);
+                    // No NativeCallGuard here: its no-GC region costs this process about 2 s a step (measured: 2 epochs of the
+                    // quick data took 168 s with it, 23 s without), while the classifier trainer shows no cost.
+                    adam.step();
+                    var step = new SfmStep(epoch, steps.Count, total, l.Photometric.mean().item<float>(),
+                        l.Smoothness.mean().item<float>(), l.Explainability.item<float>(), l.Consistency.mean().item<float>());
+                    steps.Add(step);
+                    onStep?.Invoke(step);
+                    progress.Advance($"epoch {epoch + 1}/{o.Epochs} loss {step.Total:0.0000}");
+                }
+                if (checkpointPath is not null)
+                {
+                    model.Save(checkpointPath);
+                    if (epoch + 1 < o.Epochs)
+                    {
+                        AtomicFile.Write(OptimizerFile(checkpointPath), tmp => adam.save_state_dict(tmp));
+                        var state = new ResumeState(epoch + 1, steps, earlierSeconds + clock.Elapsed.TotalSeconds);
+                        AtomicFile.WriteAllText(ProgressFile(checkpointPath),
+                            System.Text.Json.JsonSerializer.Serialize(state, JsonDefaults.Compact));
+                    }
                 }
             }
+        }
+        catch (NonFiniteException)
+        {
+            if (checkpointPath is not null) RemoveRun(checkpointPath);
+            throw;
         }
         if (checkpointPath is not null)
         {

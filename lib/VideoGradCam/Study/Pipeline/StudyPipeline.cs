@@ -120,7 +120,7 @@ public static class StudyPipeline
         {
             Save(Path.Combine(dir, "evaluation.json"), OdometryStudy.Evaluate(checkpoint, dataRoot));
             Save(Path.Combine(dir, "faithfulness-conv7.json"), OdometryStudy.Faithfulness(checkpoint, dataRoot, SfmCamModel.PoseLayer, snippets: 4, sanity: false, flow: false));
-        });
+        }, unusable: dir => NonFiniteAte(Path.Combine(dir, "evaluation.json")));
         var evaluation = Load<OdometryEvaluation>(Path.Combine(folder, "evaluation.json"));
         var faithfulnessConv7 = Load<OdometryFaithfulness>(Path.Combine(folder, "faithfulness-conv7.json"));
         var faithfulness = OdometryStudy.EnsureFaithfulness(checkpoint, dataRoot, profile);
@@ -157,12 +157,25 @@ public static class StudyPipeline
         snippets = f.Snippets.Select(s => new { s.Sequence, s.Frame, s.FlatMap, s.Result.Ratio, s.Result.RatioRandomMap, s.Result.RatioShifted, s.Result.RatioLeast, s.Result.RatioTopBottom, s.SanityRho, s.Flow }),
     };
 
-    static readonly System.Text.Json.JsonSerializerOptions CacheJson = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+    static readonly System.Text.Json.JsonSerializerOptions CacheJson = JsonDefaults.Compact;
 
     static void Save<T>(string path, T value) => AtomicFile.WriteAllText(path, System.Text.Json.JsonSerializer.Serialize(value, CacheJson));
 
     static T Load<T>(string path) => System.Text.Json.JsonSerializer.Deserialize<T>(File.ReadAllText(path), CacheJson)
         ?? throw new InvalidDataException($"{path}: empty.");
+
+    /// <summary>Why a cached odometry evaluation cannot be reused: an ATE that is NaN or infinite.</summary>
+    static string? NonFiniteAte(string path) =>
+        Load<OdometryEvaluation>(path).Ate.FirstOrDefault(r => !double.IsFinite(r.Mean)) is { } row
+            ? $"{path}: the ATE of {row.Method} is {FiniteCheck.Kind(row.Mean)}" : null;
+
+    /// <summary>Why a cached test evaluation cannot be reused: its accuracy or loss is NaN or infinite.</summary>
+    static string? NonFiniteAccuracy(string path)
+    {
+        var report = EvaluationReport.FromJson(File.ReadAllText(path));
+        return !double.IsFinite(report.Accuracy) ? $"{path}: the accuracy is {FiniteCheck.Kind(report.Accuracy)}"
+             : !double.IsFinite(report.Loss) ? $"{path}: the loss is {FiniteCheck.Kind(report.Loss)}" : null;
+    }
 
     /// <summary>Test accuracy of a checkpoint, cached beside the other measurements.</summary>
     static EvaluationReport EnsureAccuracy(string architecture, string checkpoint, string dataRoot, Profile profile, int seed = 0)
@@ -170,7 +183,8 @@ public static class StudyPipeline
         var folder = AccuracyFolder(architecture, profile, seed);
         var config = new { checkpoint = StepCache.Hash(File.ReadAllText(Path.Combine(checkpoint, Checkpoint.InfoFile))), dataRoot };
         StepCache.Ensure(folder, seed == 0 ? $"evaluate {architecture}" : $"evaluate {architecture} (seed {seed})", config,
-            (dir, _) => ClassifierStudy.Evaluate(checkpoint, dataRoot).Save(Path.Combine(dir, "test.json")));
+            (dir, _) => ClassifierStudy.Evaluate(checkpoint, dataRoot).Save(Path.Combine(dir, "test.json")),
+            unusable: dir => NonFiniteAccuracy(Path.Combine(dir, "test.json")));
         return EvaluationReport.FromJson(File.ReadAllText(Path.Combine(folder, "test.json")));
     }
 

@@ -96,7 +96,9 @@ public static class StudyReport
             if (r.OdometryAte.Count > 0) page.Html(AteTable(r.OdometryAte));
             if (r.Faithfulness is { } f) page.Heading("Faithfulness of the regression maps", 3).Html(FaithfulnessTable(f));
             // The full summary (depth errors, per-DoF agreement, snippet spacing, faithfulness per snippet) is a download, not a page block.
-            AtomicFile.WriteAllText(Path.Combine(folder, "odometry.json"), JsonSerializer.Serialize(r.Odometry, Json));
+            var odometry = NotMeasuredJson.Serialize(r.Odometry).AsObject();
+            NotMeasuredJson.Mark(odometry, path => Undefined);
+            AtomicFile.WriteAllText(Path.Combine(folder, "odometry.json"), odometry.ToJsonString(Json));
             page.Html("<p>Depth errors, per-DoF pose agreement, snippet spacing and the faithfulness of every snippet: " +
                       "<a href=\"odometry.json\">odometry.json</a> (also in metrics.json).</p>");
         }
@@ -104,7 +106,7 @@ public static class StudyReport
         page.Html(StepsTable(r.Steps, r.Notebooks));
         var html = Path.Combine(folder, "index.html");
         page.Save(html);
-        var metrics = JsonSerializer.SerializeToNode(new
+        var metrics = NotMeasuredJson.Serialize(new
         {
             profile = r.Profile.Name(),
             data = r.Data.IsSynthetic ? null : new { r.Data.Name, r.Data.ActionsRoot, r.Data.HasGroundTruth, r.Data.OdometryRoot, r.Data.R3dWeights },
@@ -116,9 +118,9 @@ public static class StudyReport
             faithfulness = r.Faithfulness is { } faithful ? StudyPipeline.FaithfulnessSummary(faithful) : null,
             steps = r.Steps,
             notebooks = r.Notebooks.Select(n => new { n.Notebook, n.Passed, n.Seconds }),
-        }, Json)!;
+        }).AsObject();
         if (seeds > 1)
-            metrics["seeds"] = JsonSerializer.SerializeToNode(new
+            metrics["seeds"] = NotMeasuredJson.Serialize(new
             {
                 count = seeds,
                 trainingSeeds = TrainingSeeds(r.Profile, seeds),
@@ -128,7 +130,8 @@ public static class StudyReport
                     seed = k, trainingSeed = TrainingSeeds(r.Profile, seeds)[k],
                     accuracy = AccuracyMetrics(r.AccuracyBySeed[k]), cam = CamMetrics(r.CamBySeed[k]),
                 }),
-            }, Json);
+            });
+        NotMeasuredJson.Mark(metrics, path => Reason(path, r.Data));
         AtomicFile.WriteAllText(Path.Combine(folder, "metrics.json"), metrics.ToJsonString(Json));
         return html;
     }
@@ -169,8 +172,24 @@ public static class StudyReport
     static object Spread(SeedSpread s) => new { mean = s.Mean, sd = s.Sd, min = s.Min, max = s.Max, values = s.Values };
 
     /// <summary>How metrics.json is written (and the odometry-faithfulness verb's JSON, which has the same shape): indented,
-    /// NaN as a named literal.</summary>
-    public static readonly JsonSerializerOptions Json = new() { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+    /// a non-finite number as null (metrics.json and odometry.json say why in <see cref="NotMeasuredJson.Property"/>).
+    /// </summary>
+    public static readonly JsonSerializerOptions Json = JsonDefaults.Indented;
+
+    const string Undefined = "the measurement came out NaN or infinite (e.g. nothing to average over)";
+
+    /// <summary>Why the metric at <paramref name="path"/> of metrics.json was not measured.</summary>
+    static string Reason(string path, StudyData data) =>
+        path.Contains("timeReversedPair", StringComparison.Ordinal) ? "the classes hold no time-reversed pair"
+        : path.Contains(".cam", StringComparison.Ordinal) && !data.HasGroundTruth
+            ? "needs ground truth (evidence masks, relevant frames), which this data lacks"
+        : Undefined;
+
+    /// <summary>A result as the report prints it: the number, or "not measured (...)" for NaN or infinity (never
+    /// "NaN").</summary>
+    static string R(double v, string format, IFormatProvider? culture = null) => double.IsFinite(v)
+        ? v.ToString(format, culture ?? System.Globalization.CultureInfo.CurrentCulture)
+        : $"not measured (the measurement came out {FiniteCheck.Kind(v)})";
 
     static string E(string s) => WebUtility.HtmlEncode(s);
 
@@ -192,7 +211,9 @@ public static class StudyReport
     static string AteTable(IReadOnlyList<Odometry.AteRow> rows)
     {
         var sb = new StringBuilder("<table><tr><th>method</th><th>ATE (m, mean ± sd)</th><th>snippets</th></tr>");
-        foreach (var row in rows) sb.Append($"<tr><td>{E(row.Method)}</td><td>{row.Mean:0.0000} ± {row.Std:0.0000}</td><td>{row.Snippets}</td></tr>");
+        foreach (var row in rows)
+            sb.Append($"<tr><td>{E(row.Method)}</td><td>{R(row.Mean, "0.0000")} ± {R(row.Std, "0.0000")}</td>" +
+                      $"<td>{row.Snippets}</td></tr>");
         return sb.Append("</table>").ToString();
     }
 
@@ -205,9 +226,13 @@ public static class StudyReport
             $"to grey. Measured in {f.Seconds:0} s.</p>");
         sb.Append("<table><tr><th>measure</th><th>mean ± sd (n)</th><th>median</th><th>above 1</th><th>what it compares</th></tr>");
         foreach (var row in f.Rows())
-            sb.Append($"<tr><td style=\"text-align:left\">{E(row.Measure)}</td><td>{(row.N == 0 ? "—" : row.N == 1 ? $"{row.Mean:0.00} (n = 1)" : $"{row.Mean:0.00} ± {row.Sd:0.00} (n = {row.N})")}</td>" +
-                      $"<td>{(row.N == 0 ? "—" : row.Median.ToString("0.00"))}</td>" +
+        {
+            var spread = row.N == 0 ? "—" : row.N == 1 ? $"{R(row.Mean, "0.00")} (n = 1)"
+                : $"{R(row.Mean, "0.00")} ± {R(row.Sd, "0.00")} (n = {row.N})";
+            sb.Append($"<tr><td style=\"text-align:left\">{E(row.Measure)}</td><td>{spread}</td>" +
+                      $"<td>{(row.N == 0 ? "—" : R(row.Median, "0.00"))}</td>" +
                       $"<td>{(row.AboveOne is { } above && row.N > 0 ? $"{above}/{row.N}" : "—")}</td><td style=\"text-align:left\">{E(row.Compares)}</td></tr>");
+        }
         sb.Append($"</table><p>Both controls beaten (salient masking raises the loss more than random pixels and than the random map) on {f.BeatBoth}/{f.ComparedWithBoth} snippets. " +
                   $"Per-DoF maps at {E(f.DofLayer ?? "—")}, target sign = the sign of the true motion.</p>");
         return sb.ToString();
@@ -217,8 +242,13 @@ public static class StudyReport
     {
         var sb = new StringBuilder("<table><tr><th>model</th><th>test clips</th><th>accuracy</th><th>time-reversed pair (raise/lower)</th><th>per class</th></tr>");
         foreach (var (arch, r) in accuracy)
-            sb.Append($"<tr><td>{E(arch)}</td><td>{r.Count}</td><td>{r.Accuracy:P1}</td><td>{(double.IsNaN(ClassifierStudy.TimeReversedPairAccuracy(r)) ? "n/a" : ClassifierStudy.TimeReversedPairAccuracy(r).ToString("P1"))}</td>" +
-                      $"<td style=\"text-align:left\">{E(string.Join(", ", r.ClassNames.Select((n, i) => $"{n} {r.PerClassAccuracy[i]:P0}")))}</td></tr>");
+        {
+            var pair = ClassifierStudy.TimeReversedPairAccuracy(r);
+            var perClass = string.Join(", ", r.ClassNames.Select((n, i) => $"{n} {R(r.PerClassAccuracy[i], "P0")}"));
+            sb.Append($"<tr><td>{E(arch)}</td><td>{r.Count}</td><td>{R(r.Accuracy, "P1")}</td>" +
+                      $"<td>{(double.IsNaN(pair) ? "n/a" : pair.ToString("P1"))}</td>" +
+                      $"<td style=\"text-align:left\">{E(perClass)}</td></tr>");
+        }
         return sb.Append("</table>").ToString();
     }
 
@@ -230,14 +260,15 @@ public static class StudyReport
         {
             var accuracy = SeedSpread.Of(bySeed, s => s[arch].Accuracy);
             var pair = SeedSpread.Of(bySeed, s => ClassifierStudy.TimeReversedPairAccuracy(s[arch]));
-            var perClass = r.ClassNames.Select((n, i) => $"{n} {bySeed.Average(s => s[arch].PerClassAccuracy[i]):P0}");
+            var perClass = r.ClassNames.Select((n, i) =>
+                $"{n} {R(bySeed.Average(s => s[arch].PerClassAccuracy[i]), "P0")}");
             sb.Append($"<tr><td>{E(arch)}</td><td>{r.Count}</td><td>{P(accuracy)}</td><td>{(double.IsNaN(pair.Mean) ? "n/a" : P(pair))}</td>" +
                       $"<td style=\"text-align:left\">{E(string.Join(", ", perClass))}</td></tr>");
         }
         return sb.Append("</table>").ToString();
     }
 
-    static string P(SeedSpread s) => $"{s.Mean:P1} ± {s.Sd:P1}";
+    static string P(SeedSpread s) => $"{R(s.Mean, "P1")} ± {R(s.Sd, "P1")}";
 
     /// <summary>The CAM table over seeds: mean ± sd of every score; a pass/fail score as passed in k of N seeds.</summary>
     static string CamTable(IReadOnlyList<IReadOnlyDictionary<string, CamEvaluation>> bySeed)
@@ -286,7 +317,8 @@ public static class StudyReport
     }
 
     /// <summary>A number, or "n/a" for one that was not measured (NaN).</summary>
-    static string N(double v, string format) => double.IsNaN(v) ? "n/a" : v.ToString(format, System.Globalization.CultureInfo.InvariantCulture);
+    static string N(double v, string format) =>
+        double.IsNaN(v) ? "n/a" : R(v, format, System.Globalization.CultureInfo.InvariantCulture);
 
     static string StepsTable(IReadOnlyList<StepTiming> steps, IReadOnlyList<(string Notebook, bool Passed, double Seconds)> notebooks)
     {
