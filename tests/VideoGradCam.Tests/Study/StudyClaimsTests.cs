@@ -51,6 +51,9 @@ public class StudyClaimsTests
         Assert.Equal(StudyClaims.NotMeasured, Verdict(StudyClaims.Assess(atChance, TestFaithfulness.Of([], flat: 30)), "Odometry"));   // every map flat
     }
 
+    /// <summary>A claim's details as "measurement: value" lines.</summary>
+    static string Details(Claim c) => string.Join("\n", (c.Details ?? []).Select(d => $"{d.Measurement}: {d.Value}"));
+
     static Claim Odometry(OdometryFaithfulness f) =>
         StudyClaims.Assess(Study(0.9, 0.08, new AttentionScores(0.8, 0.5, 0.9)), f).Single(c => c.Statement.StartsWith("Odometry"));
 
@@ -61,11 +64,11 @@ public class StudyClaimsTests
 
         var few = Odometry(TestFaithfulness.Of(Ratios(19, 19)));                                                     // all good, but 19 snippets
         Assert.Equal(StudyClaims.Partly, few.Verdict);
-        Assert.Contains("only 19 snippets with a map (the claim needs 20)", few.Value);
+        Assert.Contains("only 19 snippets with a map (the claim needs 20)", Details(few));
 
         var pixelsOnly = Odometry(TestFaithfulness.Of(Ratios(24, 20), randomMap: Ratios(24, 6)));                  // beats random pixels, not the random map
         Assert.Equal(StudyClaims.Partly, pixelsOnly.Verdict);
-        Assert.Contains("do not beat the random layer-resolution map on most snippets", pixelsOnly.Value);
+        Assert.Contains("do not beat the random layer-resolution map on most snippets", Details(pixelsOnly));
 
         var split = Odometry(TestFaithfulness.Of(Ratios(24, 14), randomMap: Ratios(24, 24).Select((r, i) => i < 10 ? 0.5 : 1.5).ToList()));   // 14 and 14, both on 4
         Assert.Equal(StudyClaims.Partly, split.Verdict);
@@ -73,13 +76,13 @@ public class StudyClaimsTests
 
         var insane = Odometry(TestFaithfulness.Of(Ratios(24, 24), rho: 0.9));                                         // the maps survive randomisation
         Assert.Equal(StudyClaims.Partly, insane.Verdict);
-        Assert.Contains("the sanity check fails", insane.Value);
+        Assert.Contains("the sanity check fails", Details(insane));
         var negative = Odometry(TestFaithfulness.Of(Ratios(24, 24), rho: -0.8));                                      // |ρ| counts, not ρ
         Assert.Equal(StudyClaims.Partly, negative.Verdict);
 
         var neither = Odometry(TestFaithfulness.Of(Ratios(30, 12), randomMap: Ratios(30, 15)));                     // 12/30 and 15/30: not most
         Assert.Equal(StudyClaims.Fails, neither.Verdict);
-        Assert.Contains("the salient pixels beat neither control on most snippets", neither.Value);
+        Assert.Contains("the salient pixels beat neither control on most snippets", Details(neither));
         Assert.Equal(StudyClaims.Fails, Odometry(TestFaithfulness.Of(Ratios(5, 0))).Verdict);                        // few and bad: fails
     }
 
@@ -88,14 +91,17 @@ public class StudyClaimsTests
     {
         var claim = Odometry(TestFaithfulness.Of(Ratios(20, 14), flat: 4, rho: 0.2, flowTz: 1.8, flowRy: 0.9));     // 14 of 20 above 1
         Assert.Equal(StudyClaims.Holds, claim.Verdict);
-        Assert.Contains("vs random pixels: ratio 1.20 ± 0.47 (median 1.50, n = 20), 14/20 (70%) above 1", claim.Value);
-        Assert.Contains("vs a random 16×5 map: ratio 1.20 ± 0.47 (median 1.50, n = 20), 14/20 (70%) above 1", claim.Value);
+        var details = Details(claim);
+        Assert.Contains("vs random pixels: ratio 1.20 ± 0.47 (median 1.50, n = 20), 14/20 (70%) above 1", details);
+        Assert.Contains("vs a random 16×5 map: ratio 1.20 ± 0.47 (median 1.50, n = 20), 14/20 (70%) above 1", details);
         Assert.Contains("both controls beaten on 14/20 (70%)", claim.Value);
-        Assert.Contains("sanity: ρ(trained, randomised PoseNet) 0.20 ± 0.00 (median 0.20, n = 20), mean |ρ| 0.20 (< 0.5: the maps change)", claim.Value);
-        Assert.Contains("tz map 1.80 ± 0.00 (median 1.80, n = 20) with the full motion's flow, 1.90 ± 0.00 (median 1.90, n = 20) with tz's alone", claim.Value);
-        Assert.Contains("ry map 0.90 ± 0.00 (median 0.90, n = 20) with the full motion's flow", claim.Value);
-        Assert.Contains("(the ry map puts less energy than a uniform map where the scene moves most)", claim.Value);
-        Assert.Contains("(the tz map concentrates where the scene moves most)", claim.Value);
+        Assert.Contains("sanity: ρ(trained, randomised PoseNet) 0.20 ± 0.00 (median 0.20, n = 20), " +
+                        "mean |ρ| 0.20 (< 0.5: the maps change)", details);
+        Assert.Contains("tz map 1.80 ± 0.00 (median 1.80, n = 20) with the full motion's flow, " +
+                        "1.90 ± 0.00 (median 1.90, n = 20) with tz's alone", details);
+        Assert.Contains("ry map 0.90 ± 0.00 (median 0.90, n = 20) with the full motion's flow", Details(claim));
+        Assert.Contains("(the ry map puts less energy than a uniform map where the scene moves most)", Details(claim));
+        Assert.Contains("(the tz map concentrates where the scene moves most)", Details(claim));
         Assert.Contains("pose.conv3 (16×5 cells)", claim.Measure);
         Assert.DoesNotContain("conv4", claim.Measure);
         Assert.Equal("20 held-out snippets, 4 with a flat map left out", claim.Cases);

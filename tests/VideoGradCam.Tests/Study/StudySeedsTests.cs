@@ -187,8 +187,10 @@ public class StudySeedsTests
     {
         var claims = StudyClaims.Assess(ThreeSeeds, TestFaithfulness.Of([1.5, 2.0, 0.8]));
         var consistency = Find(claims, "Grad-CAM on video");
-        // mean 0.6, sample sd sqrt((0.09 + 0 + 0.09) / 2) = 0.3, range 0.3–0.9
-        Assert.Contains("r3d18: pointing 0.60 ± 0.30 (0.30–0.90) (chance 0.20 ± 0.00 (0.20–0.20))", consistency.Value);
+        // mean 0.6, sample sd sqrt((0.09 + 0 + 0.09) / 2) = 0.3, range 0.3–0.9 (in the claim's details)
+        Assert.Contains("r3d18: pointing 0.60 ± 0.30 (chance 0.20), energy 0.050 ± 0.000 (uniform 0.010)",
+            consistency.Value);
+        Assert.Contains(new ClaimDetail("r3d18: pointing", "0.60 ± 0.30 (0.30–0.90)"), consistency.Details!);
         Assert.Equal(StudyClaims.Holds, consistency.Verdict);                                   // the rule on the means
         Assert.Equal([StudyClaims.Holds, StudyClaims.Holds, StudyClaims.Partly], consistency.SeedVerdicts);
         Assert.Equal("holds in 2 of 3 seeds; partly holds in 1", consistency.SeedAgreement);
@@ -266,6 +268,29 @@ public class StudySeedsTests
         }
         finally { Directory.Delete(folder, true); }
     }
+
+    [Fact]
+    public void ClaimValuesFitATableCellAndTheirDetailsHaveATableOfTheirOwn()
+    {
+        var folder = Directory.CreateTempSubdirectory("claims-report").FullName;
+        try
+        {
+            var ratios = Enumerable.Range(0, 40).Select(i => i < 25 ? 1.5 : 0.5).ToList();
+            var odometry = TestFaithfulness.Of(ratios, flat: 4, rho: 0.7, flowTz: 1.8, flowRy: 0.9);
+            var claims = StudyClaims.Assess(ThreeSeeds, odometry);
+            Assert.All(claims, c => Assert.True(c.Value.Length <= MaxValueLength, $"{c.Statement}: {c.Value.Length}"));
+            var page = Page(StudyReport.Write(Results(ThreeSeeds, [0.9, 0.8, 1.0]) with { Claims = claims }, folder));
+            var odometryClaim = Find(claims, "Odometry");
+            Assert.Contains($"{odometryClaim.Statement}: the numbers behind its value", page);
+            Assert.Contains("<th>measurement</th><th>value</th>", page);
+            Assert.All(odometryClaim.Details!, d => Assert.Contains(d.Value, page));
+            Assert.Contains("the sanity check fails", page);                                     // why not "holds"
+        }
+        finally { Directory.Delete(folder, true); }
+    }
+
+    /// <summary>The longest claim value that still reads as a table cell.</summary>
+    const int MaxValueLength = 300;
 
     [Fact]
     public void ReportShowsTheOdometryAteTableWithThePoseCeiling()

@@ -80,6 +80,8 @@ public static class StudyReport
                            "metrics.json holds every seed's values.");
         page.Heading("Claims of the study, tested");
         page.Html(ClaimsTable(r.Claims, seeds));
+        foreach (var c in r.Claims.Where(c => c.Details is { Count: > 0 }))
+            page.Heading($"{c.Statement}: the numbers behind its value", 3).Html(DetailsTable(c.Details!));
         page.Heading("The study's figures, regenerated");
         for (int i = 0; i < r.Figures.Count; i++)
         {
@@ -204,6 +206,16 @@ public static class StudyReport
             sb.Append($"<tr><td style=\"text-align:left\">{E(c.Statement)}</td><td style=\"text-align:left\">{E(c.Measure)}</td><td style=\"text-align:left\">{E(c.Value)}</td><td style=\"text-align:left\">{E(c.Cases ?? "—")}</td>" +
                       $"<td style=\"text-align:left\">{E(c.Rule)}</td><td style=\"background:{colour}\"><b>{E(c.Verdict)}</b>{agreement}</td></tr>");
         }
+        return sb.Append("</table>").ToString();
+    }
+
+    /// <summary>A claim's details: one row per measurement, with its value.</summary>
+    static string DetailsTable(IReadOnlyList<ClaimDetail> details)
+    {
+        var sb = new StringBuilder("<table><tr><th>measurement</th><th>value</th></tr>");
+        foreach (var d in details)
+            sb.Append($"<tr><td style=\"text-align:left\">{E(d.Measurement)}</td>" +
+                      $"<td style=\"text-align:left\">{E(d.Value)}</td></tr>");
         return sb.Append("</table>").ToString();
     }
 
