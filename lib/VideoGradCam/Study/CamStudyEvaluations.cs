@@ -10,9 +10,6 @@ namespace VideoGradCam.Study;
 /// <summary>The study's CAM measurements, cached: one evaluation per model and profile in artifacts/cam-eval/.</summary>
 public static class CamStudyEvaluations
 {
-    /// <summary>Bumped when <see cref="CamEvaluation"/> gains fields, so cached evaluations are measured again.</summary>
-    public const int FormatVersion = 3;
-
     /// <summary>Study seed <paramref name="seed"/>'s evaluation folder: <c>cam-eval/&lt;arch&gt;-&lt;profile&gt;</c> for seed 0,
     /// <c>cam-eval/&lt;arch&gt;-&lt;profile&gt;-seed&lt;k&gt;</c> for seed k &gt; 0.</summary>
     public static string Folder(string architecture, Profile profile, int seed = 0) =>
@@ -59,18 +56,18 @@ public static class CamStudyEvaluations
         return ClassifierStudy.CheckSeed(seed) == 0 ? options : options with { Methods = [(CamMethod.GradCam, null)] };
     }
 
-    /// <summary>The cache key of an evaluation: the checkpoint (its info file's text), the options and, on real data, the data.
-    /// Seed 0's key is the one the study always used; seed k &gt; 0 adds the seed.</summary>
+    /// <summary>The cache key of an evaluation: the checkpoint (its info file's text), the options, the code that
+    /// measures (<see cref="StepCache.CodeKey"/>) and, on real data, the data. Seed k &gt; 0 adds the seed; seed 0's
+    /// key names none.</summary>
     public static object CacheKey(string architecture, StudyRun run, string checkpointInfo)
     {
         var options = Options(architecture, run.Profile, run.Seed);
-        var config = new
+        var config = StepCache.CodeKey(new
         {
-            version = FormatVersion,
             checkpoint = StepCache.Hash(checkpointInfo),
             methods = options.Methods.Select(m => $"{m.Method}/{m.Weighting}").ToArray(),
             options.Split, options.MaxClips, options.DeletionClips, options.SanityClips, options.Layer,
-        };
+        });
         object key = run.Actions.IsSynthetic ? config : new { config, data = run.Actions.ActionsIdentity(run.Profile) };
         return run.Seed == 0 ? key : new { key, seed = run.Seed };
     }

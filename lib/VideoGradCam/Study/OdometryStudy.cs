@@ -171,8 +171,9 @@ public static class OdometryStudy
         return folder;
     }
 
-    /// <summary>What the rendered data depends on: the options, and the renderer's version (bumped when the same
-    /// options would render other images; 2: seeds stable across processes; 3: stop-and-go, sway and sharper turns; 4: the speed period joins the options).</summary>
+    /// <summary>What the rendered data depends on: the options, and the renderer's version, raised by hand when the
+    /// same options would render other images. Not the code's fingerprint: any library change would then re-render the
+    /// data and retrain every model on it.</summary>
     public static object DataIdentity(SyntheticOdometry.Options options) => new { renderer = 4, options };
 
     /// <summary>The study's SfMLearner for <paramref name="profile"/>, trained on the profile's synthetic training
@@ -242,8 +243,8 @@ public static class OdometryStudy
     /// The pose ceiling of a trained checkpoint (<see cref="PoseCeiling"/>): SfMLearner's PoseNet fitted to the true poses
     /// of the checkpoint's training sequences, with its snippet length and image size and the epochs and batch size of
     /// <paramref name="training"/> (the same budget), evaluated on its held-out sequences. Cached in a folder beside the
-    /// checkpoint's (<c>&lt;checkpoint folder&gt;-pose-ceiling/</c>), keyed by the checkpoint; null when a sequence has
-    /// no ground-truth poses.
+    /// checkpoint's (<c>&lt;checkpoint folder&gt;-pose-ceiling/</c>), keyed by the checkpoint and the code
+    /// (<see cref="StepCache.CodeKey"/>); null when a sequence has no ground-truth poses.
     /// </summary>
     public static PoseCeilingResult? EnsureCeiling(string checkpoint, string dataRoot, SfmTrainingOptions training, bool force = false)
     {
@@ -256,7 +257,7 @@ public static class OdometryStudy
         var marker = Path.Combine(Folder(checkpoint), StepCache.MarkerName);
         var checkpointKey = File.Exists(marker) ? File.ReadAllText(marker) : $"{new FileInfo(ModelFile(checkpoint)).Length}:{File.GetLastWriteTimeUtc(ModelFile(checkpoint)):O}";
         var folder = Folder(checkpoint).TrimEnd(Path.DirectorySeparatorChar) + "-pose-ceiling";
-        var config = new { version = 3, options, checkpoint = checkpointKey, trainNames, heldOutNames };
+        var config = StepCache.CodeKey(new { options, checkpoint = checkpointKey, trainNames, heldOutNames });
         StepCache.Ensure(folder, "pose ceiling", config, (dir, _) =>
         {
             var train = Load(dataRoot, trainNames, settings.Width, settings.Height);
@@ -406,10 +407,10 @@ public static class OdometryStudy
     /// thousand). At least 20 either way, what the claim needs.</summary>
     public static int FaithfulnessSnippets(Profile profile) => profile == Profile.Full ? 400 : 80;
 
-    /// <summary>The study's faithfulness measurement (<see cref="Faithfulness"/> at the chosen layer, every control, the sanity
-    /// check and the flow energy, on <see cref="FaithfulnessSnippets"/> held-out snippets) of a trained checkpoint, cached in a
-    /// folder beside the checkpoint's (<c>&lt;checkpoint folder&gt;-faithfulness/</c>) keyed by the checkpoint: <c>reproduce</c>
-    /// measures it once and notebook 07 shows the same numbers.</summary>
+    /// <summary>The study's faithfulness measurement (<see cref="Faithfulness"/> at the chosen layer, every control,
+    /// the sanity check and the flow energy, on <see cref="FaithfulnessSnippets"/> held-out snippets) of a trained
+    /// checkpoint, cached in a folder beside the checkpoint's (<c>&lt;checkpoint folder&gt;-faithfulness/</c>) keyed by
+    /// the checkpoint and the code: <c>reproduce</c> measures it once and notebook 07 shows the same numbers.</summary>
     public static OdometryFaithfulness EnsureFaithfulness(string checkpoint, string dataRoot, Profile profile, bool force = false)
     {
         var settings = SfmLearner.ReadSettings(ModelFile(checkpoint));
@@ -418,8 +419,10 @@ public static class OdometryStudy
         var checkpointKey = File.Exists(marker) ? File.ReadAllText(marker) : $"{new FileInfo(ModelFile(checkpoint)).Length}:{File.GetLastWriteTimeUtc(ModelFile(checkpoint)):O}";
         var folder = Folder(checkpoint).TrimEnd(Path.DirectorySeparatorChar) + "-faithfulness";
         int snippets = FaithfulnessSnippets(profile);
-        // version 2: each snippet draws its own controls; 3: the reversed control (least salient pixels)
-        var config = new { version = 3, checkpoint = checkpointKey, heldOutNames, snippets, fraction = 0.1, dataRoot = Path.GetFullPath(dataRoot) };
+        var config = StepCache.CodeKey(new
+        {
+            checkpoint = checkpointKey, heldOutNames, snippets, fraction = 0.1, dataRoot = Path.GetFullPath(dataRoot),
+        });
         StepCache.Ensure(folder, "odometry faithfulness", config, (dir, _) =>
             AtomicFile.WriteAllText(Path.Combine(dir, FaithfulnessFileName), JsonSerializer.Serialize(Faithfulness(checkpoint, dataRoot, snippets: snippets), Json)), force);
         return JsonSerializer.Deserialize<OdometryFaithfulness>(File.ReadAllText(Path.Combine(folder, FaithfulnessFileName)), Json)

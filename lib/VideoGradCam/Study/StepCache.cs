@@ -24,6 +24,15 @@ public static class StepCache
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(json)))[..12].ToLowerInvariant();
     }
 
+    /// <summary>Identifies this library's code: its module version id, which a deterministic build changes only when
+    /// the code changes.</summary>
+    public static string CodeFingerprint { get; } = typeof(StepCache).Module.ModuleVersionId.ToString("N")[..12];
+
+    /// <summary>The key of a step whose result depends on this library's code as well as on its configuration:
+    /// <paramref name="config"/> and <see cref="CodeFingerprint"/>, so that a change of either computes it again.
+    /// </summary>
+    public static object CodeKey(object config) => new { config, code = CodeFingerprint };
+
     public static bool IsDone(string folder, string configHash)
     {
         return File.Exists(Path.Combine(folder, MarkerName)) && ReadMarker(folder)?.ConfigHash == configHash;

@@ -35,6 +35,26 @@ public class StepCacheTests : IDisposable
     }
 
     [Fact]
+    public void CodeKeyChangesWithTheConfigurationAndIsStableForTheSameConfigurationAndBuild()
+    {
+        string Key(int size) => StepCache.Hash(StepCache.CodeKey(new { size }));
+        Assert.Equal(Key(1), Key(1));
+        Assert.NotEqual(Key(1), Key(2));
+        Assert.NotEqual(StepCache.Hash(new { size = 1 }), Key(1));                           // the code joins the key
+        Assert.Equal(typeof(StepCache).Module.ModuleVersionId.ToString("N")[..12], StepCache.CodeFingerprint);
+    }
+
+    [Fact]
+    public void CamEvaluationKeyChangesWithTheCheckpointAndTheOptionsOnly()
+    {
+        var run = new StudyRun(VideoGradCam.Runtime.Profile.Quick, StudyData.Synthetic);
+        string Key(string arch, string info) => StepCache.Hash(CamStudyEvaluations.CacheKey(arch, run, info));
+        Assert.Equal(Key("r3d18", "{\"epoch\": 6}"), Key("r3d18", "{\"epoch\": 6}"));
+        Assert.NotEqual(Key("r3d18", "{\"epoch\": 6}"), Key("r3d18", "{\"epoch\": 7}"));
+        Assert.NotEqual(Key("r3d18", "{}"), Key("cnn-lstm", "{}"));                       // another CAM layer
+    }
+
+    [Fact]
     public void ForceRunsAgainFromScratch()
     {
         StepCache.Ensure(_dir, "s", new { size = 1 }, (d, _) => File.WriteAllText(Path.Combine(d, "old"), ""));

@@ -41,16 +41,15 @@ public class StudySeedsTests
         Assert.Equal(StepCache.Hash(todayTraining), StepCache.Hash(ClassifierStudy.TrainingKey(arch, new StudyRun(profile, StudyData.Synthetic))));
         Assert.Equal(ClassifierSettings.For(arch, profile), ClassifierStudy.SettingsFor(arch, new StudyRun(profile, StudyData.Synthetic, 0)));
 
-        // The CAM evaluation key as it has always been written.
+        // The CAM evaluation key of seed 0: the checkpoint, the options and the code, nothing about seeds.
         const string info = "{\"epoch\": 6}";
         var options = CamEvaluationOptions.Study(profile) with { Layer = ClassifierSettings.For(arch, profile).CamLayer };
-        var todayCam = new
+        var todayCam = StepCache.CodeKey(new
         {
-            version = CamStudyEvaluations.FormatVersion,
             checkpoint = StepCache.Hash(info),
             methods = options.Methods.Select(m => $"{m.Method}/{m.Weighting}").ToArray(),
             options.Split, options.MaxClips, options.DeletionClips, options.SanityClips, options.Layer,
-        };
+        });
         Assert.Equal(StepCache.Hash(todayCam), StepCache.Hash(CamStudyEvaluations.CacheKey(arch, new StudyRun(profile, StudyData.Synthetic, 0), info)));
         return 0;
     });

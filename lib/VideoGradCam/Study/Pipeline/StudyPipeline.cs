@@ -109,13 +109,12 @@ public static class StudyPipeline
 
     static OdometryReport OdometryPart(string checkpoint, string dataRoot, Profile profile)
     {
-        // Evaluation and conv7's faithfulness are cached beside the other measurements (keyed by the trained checkpoint).
-        // The study's layer, conv7, is 1x1 at the synthetic sequences' size (a constant map): it is kept as a reference. The
-        // faithfulness the claim rests on (every control, the sanity check, the flow energy) is measured at the deepest PoseNet
-        // layer whose map is at least 4x4 cells and cached beside the checkpoint by OdometryStudy.EnsureFaithfulness (as the pose
-        // ceiling), so that notebook 07 shows the same numbers. Version 6: the conv4 measurement moved there; 7: the reversed control.
+        // Evaluation and conv7's faithfulness are cached beside the other measurements, keyed by the trained checkpoint
+        // and the code. conv7 is a reference only (a constant map at the profiles' sizes); the faithfulness the claim
+        // rests on is OdometryStudy.EnsureFaithfulness's, cached beside the checkpoint so notebook 07 shows the same.
         var folder = Path.Combine(WorkspacePaths.Artifacts(), "odometry-eval", profile.Name());
-        var config = new { version = 7, checkpoint = File.ReadAllText(Path.Combine(Path.GetDirectoryName(checkpoint)!, StepCache.MarkerName)) };
+        var marker = Path.Combine(Path.GetDirectoryName(checkpoint)!, StepCache.MarkerName);
+        var config = StepCache.CodeKey(new { checkpoint = File.ReadAllText(marker) });
         StepCache.Ensure(folder, "evaluate SfMLearner", config, (dir, _) =>
         {
             Save(Path.Combine(dir, "evaluation.json"), OdometryStudy.Evaluate(checkpoint, dataRoot));
