@@ -402,9 +402,9 @@ public static class OdometryStudy
         return result;
     }
 
-    /// <summary>Held-out snippets the study measures the odometry maps on: every one of the synthetic drive's (76 in quick,
-    /// 396 in full: 381 s with one thread), evenly spaced beyond 80 in quick and 400 in full (a KITTI sequence has over a
-    /// thousand). At least 20 either way, what the claim needs.</summary>
+    /// <summary>Held-out snippets the study measures the odometry maps on: every one of the synthetic drive's (76 in
+    /// quick, 396 in full), evenly spaced beyond 80 in quick and 400 in full (a KITTI sequence has over a thousand). At
+    /// least the claim's <see cref="Pipeline.ClaimRules.MinSnippets"/> either way.</summary>
     public static int FaithfulnessSnippets(Profile profile) => profile == Profile.Full ? 400 : 80;
 
     /// <summary>The study's faithfulness measurement (<see cref="Faithfulness"/> at the chosen layer, every control,

@@ -9,14 +9,12 @@ namespace VideoGradCam.Odometry;
 /// Training options: the port's Adam lr 2e-4 and loss weights 1 / 0 for photometric / mask, changed for a budget of
 /// 10³ steps instead of the port's 10⁵ (start depth, valid-pixel mean, smoothness; see <see cref="StudyLoss"/>). The
 /// port's recipe is <c>Weights: LossWeights.Port, InitialDepth: null</c>. <paramref name="InitialDepth"/>:
-/// where a fresh DepthNet starts, in metres (null: the port's init, centred on 0.2). The port's 0.2 suits its 10⁵ KITTI
-/// steps, not our 10³: at that scale a sideways translation moves the image as cheaply as a turn (both pose outputs are
-/// scaled by 0.01), so the PoseNet first explains turns as slides and its rotations stay an order of magnitude too small.
-/// Starting at 5 m makes the turn the cheaper explanation (measured in environment.md).
-/// <paramref name="ForwardTranslationScale"/>: the forward translation's own output scale (null: <paramref name="TranslationScale"/>).
-/// At 0.01 a short run barely learns how far the camera drives (its forward steps stayed a hundredth of the truth's spread
-/// and the direction of travel was off by 23°); the study's 0.1 for tz alone learns it while sideways slides stay dearer
-/// than turns (a 0.1 scale for every translation made sideways noise and doubled the ATE).
+/// where a fresh DepthNet starts, in metres (null: the port's init, centred on 0.2). Both pose outputs are scaled by
+/// 0.01, so at the port's depth scale a sideways translation moves the image as cheaply as a turn; a deeper start makes
+/// the turn the cheaper explanation. <paramref name="ForwardTranslationScale"/>: the forward translation's own output
+/// scale (null: <paramref name="TranslationScale"/>); a larger scale for tz alone lets a short run learn how far the
+/// camera drives while sideways slides stay dearer than turns. The measurements behind both are in environment.md
+/// ("SfMLearner's training recipe, measured").
 /// </summary>
 /// <param name="ChainedSteps">the PoseNet predicts frame-to-frame steps composed into each reference's motion
 /// (<see cref="PoseExpNet.ChainedSteps"/>).</param>
@@ -49,10 +47,10 @@ public sealed record SfmTrainingOptions(int Epochs = 4, int BatchSize = 4, doubl
     public const double StudyForwardTranslationScale = 0.1;
 
     /// <summary>The workspace's loss: the port's photometric 1 and mask 0, the photometric term averaged over the pixels
-    /// valid in every reference of the snippet (so forward and backward references are fitted on the same pixels: per
-    /// reference, the forward ones lost the image border and came out shorter than the backward ones), and the smoothness
-    /// rescaled to the starting depth. The port applies its second-order smoothness to depth, so the term grows with the
-    /// depth scale: its 0.1 at its 0.2 m start is 0.1 x 0.2 / 5 = 0.004 at our 5 m.</summary>
+    /// valid in every reference of the snippet (so forward and backward references, whose valid pixels differ at
+    /// the image border, are fitted on the same pixels), and the smoothness rescaled to the starting depth. The port
+    /// applies its second-order smoothness to depth, so the term grows with the depth scale: its 0.1 at its 0.2 m start
+    /// is 0.1 x 0.2 / 5 = 0.004 at our 5 m.</summary>
     public static readonly LossWeights StudyLoss = new(Photometric: 1, Explainability: 0, Smoothness: 0.004, OverValidPixels: true,
         CommonValidPixels: true);
 
@@ -64,19 +62,17 @@ public sealed record SfmTrainingOptions(int Epochs = 4, int BatchSize = 4, doubl
         new(SequenceLength, width, height, LossWeights.Explainability > 0, trainSequences, meanMotion, LossWeights,
             TranslationScale, ForwardTranslationScale, ScaleByOffset, ChainedSteps, DepthWidth, PoseWidth);
 
-    /// <summary>The workspace's PoseNet rate, five times the port's 2e-4 (the DepthNet keeps 2e-4): on the true depth the
-    /// PoseNet at 2e-4 left the photometric loss at three times its value at the true poses and scored ATE 0.054 on the full
-    /// drive; at 1e-3 it scored 0.030-0.033, near the pose ceiling (environment.md, "What holds SfMLearner back").</summary>
+    /// <summary>The workspace's PoseNet rate, five times the port's 2e-4 (the DepthNet keeps 2e-4): the rate at which
+    /// the PoseNet, given the true depth, comes near the pose ceiling (environment.md, "What holds SfMLearner back").
+    /// </summary>
     public const double StudyPoseLearningRate = 1e-3;
 
-    /// <summary>Batch 4; the profile's data sets the steps. quick: 3 epochs of the quick sequences (about 110 steps, a
-    /// minute on 2 cores). full: 12 epochs of 5 training sequences x 396 snippets at 208x64 with the DepthNet at half width
-    /// (5940 steps, about 18 minutes on 2 cores, what 6 epochs of the port's DepthNet took), within the 2-hour budget of
-    /// the full reproduce: ATE 0.0381 and 0.0380 for seeds 7 and 8, against 0.0404 and 0.0469 for 6 epochs of the port's
-    /// DepthNet (quick keeps the port's DepthNet: at half width its direction error came near QuickRecipeLearnsTests'
-    /// bound). The study's loss, forward translation scale and PoseNet rate, and the last epoch at a tenth of both rates;
-    /// the measurements behind them are in environment.md ("The winding road", "What holds SfMLearner back" and
-    /// "Narrower networks, geometry consistency, a curriculum").</summary>
+    /// <summary>Batch 4; the profile's data sets the steps. quick: 3 epochs of the quick sequences with the port's
+    /// DepthNet. full: 12 epochs of the full sequences with the DepthNet at <see cref="StudyFullDepthWidth"/>, within
+    /// the 2-hour budget of the full reproduce. The study's loss, forward translation scale and PoseNet rate, and the
+    /// last epoch at a tenth of both rates. The measurements behind them (ATE per seed, training time, why quick keeps
+    /// the port's DepthNet) are in environment.md ("The winding road", "What holds SfMLearner back" and "Narrower
+    /// networks, geometry consistency, a curriculum").</summary>
     public static SfmTrainingOptions ForProfile(Profile p) => new(Epochs: p == Profile.Full ? 12 : 3, BatchSize: 4, Weights: StudyLoss,
         ForwardTranslationScale: StudyForwardTranslationScale, LowRateEpochs: 1, PoseLearningRate: StudyPoseLearningRate,
         DepthWidth: p == Profile.Full ? StudyFullDepthWidth : 1);
@@ -180,8 +176,7 @@ public static class SfmTrainer
     }
 
     /// <summary>A new SfMLearner for <paramref name="o"/>, its weights drawn after seeding with <c>o.Seed</c>: the same
-    /// seed gives the same starting weights in every process (built before seeding, they came from an unseeded
-    /// generator, and two same-seed runs ended apart).</summary>
+    /// seed gives the same starting weights in every process (environment.md, "Same seed, same numbers").</summary>
     public static SfmLearner NewModel(SfmSettings settings, SfmTrainingOptions o)
     {
         Seeds.Set(o.Seed);
@@ -257,8 +252,8 @@ public static class SfmTrainer
                     if (FiniteCheck.Gradients(groups.SelectMany(g => g.Parameters)) is { } gradientKind)
                         throw NonFiniteException.InTraining("train sfmlearner", "gradient", gradientKind, epoch + 1,
                             stepInEpoch);
-                    // No NativeCallGuard here: its no-GC region costs this process about 2 s a step (measured: 2 epochs of the
-                    // quick data took 168 s with it, 23 s without), while the classifier trainer shows no cost.
+                    // No NativeCallGuard here: its no-GC region slows this trainer several-fold (environment.md,
+                    // "Claims, cache keys, and what the code's comments no longer narrate").
                     adam.step();
                     var step = new SfmStep(epoch, steps.Count, total, l.Photometric.mean().item<float>(),
                         l.Smoothness.mean().item<float>(), l.Explainability.item<float>(), l.Consistency.mean().item<float>());

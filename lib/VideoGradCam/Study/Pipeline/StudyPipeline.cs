@@ -30,7 +30,8 @@ public static class StudyPipeline
     public static int DefaultSeeds(Profile profile) => profile == Profile.Full ? FullProfileSeeds : 1;
 
     /// <summary>Where the test accuracy of study seed <paramref name="seed"/>'s checkpoint is cached: seed 0 in
-    /// <c>evaluations/&lt;arch&gt;-&lt;profile&gt;</c> (as always), seed k in <c>evaluations/&lt;arch&gt;-&lt;profile&gt;-seed&lt;k&gt;</c>.</summary>
+    /// <c>evaluations/&lt;arch&gt;-&lt;profile&gt;</c>, seed k in
+    /// <c>evaluations/&lt;arch&gt;-&lt;profile&gt;-seed&lt;k&gt;</c>.</summary>
     public static string AccuracyFolder(string architecture, Profile profile, int seed = 0) =>
         Path.Combine(WorkspacePaths.Artifacts(), "evaluations", $"{architecture}-{profile.Name()}") + ClassifierStudy.SeedSuffix(seed);
 

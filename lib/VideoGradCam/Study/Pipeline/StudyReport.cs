@@ -33,7 +33,7 @@ public sealed record StudyResults
     public IReadOnlyList<(string Notebook, bool Passed, double Seconds)> Notebooks { get; init; } = [];
 
     /// <summary>With several training seeds (<c>reproduce --seeds N</c>): seed k's CAM evaluations, seed 0 first (the same as
-    /// <see cref="Cam"/>). Empty or one entry: a single seed, shown as always.</summary>
+    /// <see cref="Cam"/>). Empty or one entry: a single seed.</summary>
     public IReadOnlyList<IReadOnlyDictionary<string, CamEvaluation>> CamBySeed { get; init; } = [];
 
     /// <summary>Seed k's test accuracy, seed 0 first (the same as <see cref="Accuracy"/>); as <see cref="CamBySeed"/>.</summary>
