@@ -58,7 +58,7 @@ public sealed class SfmLearner : IDisposable
         using var stream = File.Create(tmp);
         using var w = new BinaryWriter(stream);
         w.Write(Magic);
-        w.Write(JsonSerializer.Serialize(Settings));
+        w.Write(JsonSerializer.Serialize(Settings, JsonDefaults.Compact));
         DepthNet.save(w);
         PoseNet.save(w);
     });
@@ -108,7 +108,7 @@ public sealed class SfmLearner : IDisposable
             string magic;
             try { magic = r.ReadString(); } catch (EndOfStreamException) { magic = ""; }
             if (magic != Magic) throw new InvalidDataException($"{path}: not an SfMLearner checkpoint of this workspace.");
-            settings = JsonSerializer.Deserialize<SfmSettings>(r.ReadString())
+            settings = JsonSerializer.Deserialize<SfmSettings>(r.ReadString(), JsonDefaults.Compact)
                 ?? throw new InvalidDataException($"{path}: unreadable settings.");
             return r;
         }
