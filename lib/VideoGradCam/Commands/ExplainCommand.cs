@@ -65,8 +65,11 @@ public static class ExplainCommand
                                            "a video classifier with its checkpoint folder.");
         if (!Directory.Exists(checkpoint)) throw new DirectoryNotFoundException($"{checkpoint}: no such checkpoint folder.");
         var loaded = Checkpoint.Load(checkpoint);
-        if (settings.Layer is { } layer && !loaded.Model.CamLayers.Contains(layer))
-            throw new UsageException($"--layer {layer}: {loaded.Model.Architecture} has layers {string.Join(", ", loaded.Model.CamLayers)}.");
+        if (settings.Layer is { } layer)
+        {
+            try { loaded.Model.AsCamModel().Layer(layer); }
+            catch (ArgumentException e) { throw new UsageException($"--layer {layer}: {e.Message}"); }
+        }
 
         Console.WriteLine($"explain: layer {settings.LayerFor(loaded.Model)}" + (settings.Layer is null ? " (the checkpoint's study layer; --layer changes it)" : "") +
                           $"; target {(target ?? "predicted")}" + (target is null ? " (the predicted class, the default; --target true or a class name changes it)" : "") +

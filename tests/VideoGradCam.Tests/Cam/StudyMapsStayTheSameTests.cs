@@ -46,7 +46,7 @@ public class StudyMapsStayTheSameTests
             foreach (ICamTarget target in new ICamTarget[] { new NegativeLossTarget(),
                          new RegressionTarget("pose", SfmCamModel.PoseComponent(1, "tz"), -1) })
             {
-                using var r = new CamEngine(new SfmCamModel(model, snippet.Intrinsics)).Explain(input, [target], layer);
+                using var r = new CamEngine(SfmCamModel.For(model, snippet.Intrinsics)).Explain(input, [target], layer);
                 yield return ($"sfmlearner {layer} {target}", r.Maps.detach().clone());
             }
     }
