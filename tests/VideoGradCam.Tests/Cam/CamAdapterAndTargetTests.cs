@@ -19,7 +19,7 @@ public class CamAdapterAndTargetTests
             .Explain(clips, [new ClassTarget(0), new ClassTarget(1)], "backbone.layer2");
         Assert.Equal(new long[] { 2, 4, 32, 32 }, rv.Maps.shape);
         Assert.Equal(new long[] { 2, 4, 32, 32 }, rf.Maps.shape);
-        Assert.Equal(new long[] { 2, 2, 4, 4 }, rv.RawMaps.shape);          // layer2: time and space halved
+        Assert.Equal(new long[] { 2, 2, 8, 8 }, rv.RawMaps.shape);          // layer2: time halved, space a quarter
         Assert.Equal(new long[] { 2, 4, 8 }, rf.Weights.shape);              // [B,t,C] per frame
         Assert.False(rv.Outputs.ContainsKey("attention"));
         Assert.Equal(new long[] { 2, 4 }, rf.Outputs["attention"].shape);

@@ -11,6 +11,7 @@ namespace VideoGradCam.Tests.Cam;
 /// returning activations (TestData/study-maps.bin, written by the adapters each model had then): the forward-hook path
 /// gives the same maps. WORKSPACE_RECORD_STUDY_MAPS=FILE records them anew into FILE.
 /// </summary>
+[Collection(SeededCollection.Name)]
 public class StudyMapsStayTheSameTests
 {
     static string File_ => Path.Combine(AppContext.BaseDirectory, "TestData", "study-maps.bin");
@@ -79,6 +80,7 @@ public class StudyMapsStayTheSameTests
             Assert.Equal(r.ReadInt32(), values.Length);
             for (int i = 0; i < values.Length; i++) worst = Math.Max(worst, Math.Abs(values[i] - r.ReadSingle()));
         }
+        Console.WriteLine($"study maps: largest difference from the recorded ones {worst:g3}");
         Assert.True(worst <= 1e-5, $"the maps moved by up to {worst:g3}");
     }
 }
