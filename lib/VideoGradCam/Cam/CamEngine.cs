@@ -28,11 +28,13 @@ public sealed class CamEngine(ICamModel model, CamMethod method = CamMethod.Grad
     /// <summary>How gradients are pooled over time for video activations.</summary>
     public TemporalWeighting Weighting { get; } = weighting;
 
-    /// <summary>Explains <paramref name="input"/> (batch first) for one target per sample at layer <paramref name="layer"/>.</summary>
-    public CamResult Explain(Tensor input, IReadOnlyList<ICamTarget> targets, string layer)
+    /// <summary>Explains <paramref name="input"/> (batch first) for one target per sample at layer <paramref name="layer"/>.
+    /// Without targets, each sample is explained for its predicted class (the largest "logits"), read from the same
+    /// forward pass; <see cref="CamResult.Targets"/> says which.</summary>
+    public CamResult Explain(Tensor input, IReadOnlyList<ICamTarget>? targets, string layer)
     {
         long batch = input.shape[0];
-        if (targets.Count != batch)
+        if (targets is not null && targets.Count != batch)
             throw new ArgumentException($"Got {targets.Count} targets for a batch of {batch}: give exactly one target per sample.");
         if (Model is nn.Module module) module.eval();
 
@@ -47,6 +49,7 @@ public sealed class CamEngine(ICamModel model, CamMethod method = CamMethod.Grad
                 throw new InvalidOperationException($"The activation of layer '{layer}' is not in the autograd graph; was the forward pass run under no_grad?");
         }
 
+        targets ??= PredictedClasses(f.Outputs);
         var scores = stack(Enumerable.Range(0, (int)batch).Select(i => targets[i].Score(f.Outputs, i)).ToArray());
         var gradient = autograd.grad([scores.sum()], [f.Activation], allow_unused: true)[0];
         var activation = f.Activation.detach();
@@ -66,8 +69,19 @@ public sealed class CamEngine(ICamModel model, CamMethod method = CamMethod.Grad
             FrameImportance = CamMaps.FrameEnergyShare(maps).MoveToOuterDisposeScope(),
             GradientImportance = CamMaps.GradientNormShare(g, f.InputSize.T).MoveToOuterDisposeScope(),
             Outputs = f.Outputs.ToDictionary(kv => kv.Key, kv => kv.Value.detach().MoveToOuterDisposeScope()),
+            Targets = targets,
         };
         return result;
+    }
+
+    /// <summary>Each sample's predicted class: the default target (pytorch-grad-cam's too).</summary>
+    static IReadOnlyList<ICamTarget> PredictedClasses(IReadOnlyDictionary<string, Tensor> outputs)
+    {
+        if (!outputs.TryGetValue("logits", out var logits))
+            throw new ArgumentException("No target was given and the model has no \"logits\" output to take the predicted " +
+                                        $"class from (its outputs: {string.Join(", ", outputs.Keys)}): give a target.");
+        var predicted = logits.detach().argmax(1).cpu().data<long>().ToArray();
+        return predicted.Select(k => (ICamTarget)new ClassTarget((int)k)).ToList();
     }
 
     /// <summary>Any layout -> <c>[B,C,t,h,w]</c>. Framewise <c>[B*T,C,h,w]</c> is clip-major, time-minor: row b*T + t is frame t of clip b.</summary>

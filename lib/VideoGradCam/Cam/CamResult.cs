@@ -27,6 +27,9 @@ public sealed class CamResult : IDisposable
     /// <summary>The model's outputs, detached (e.g. "logits", "attention").</summary>
     public required IReadOnlyDictionary<string, Tensor> Outputs { get; init; }
 
+    /// <summary>The target each sample was explained for: the given ones, or the predicted classes by default.</summary>
+    public required IReadOnlyList<ICamTarget> Targets { get; init; }
+
     public void Dispose()
     {
         Maps.Dispose();

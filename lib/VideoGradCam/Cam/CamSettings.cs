@@ -7,11 +7,11 @@ public sealed record CamSettings(CamMethod Method = CamMethod.GradCam, TemporalW
 {
     /// <summary>The study's defaults: 3D nets weight channels globally (pytorch-grad-cam; time recovered by trilinear
     /// upsampling); per-frame CNNs get one set of weights per frame (the study's per-frame Grad-CAM).</summary>
-    public TemporalWeighting WeightingFor(IVideoClassifier model) =>
-        Weighting ?? (model.FramewiseActivations ? TemporalWeighting.TimeResolved : TemporalWeighting.Global);
+    public TemporalWeighting WeightingFor(VideoClassifier model) =>
+        Weighting ?? (ModelRegistry.Get(model.Architecture).IsRecurrent ? TemporalWeighting.TimeResolved : TemporalWeighting.Global);
 
     /// <summary>The layer explained for <paramref name="model"/>: the given one, else the model's default.</summary>
-    public string LayerFor(IVideoClassifier model) => Layer ?? model.DefaultCamLayer;
+    public string LayerFor(VideoClassifier model) => Layer ?? model.DefaultCamLayer;
 
     /// <summary>The method names <see cref="ParseMethod"/> reads.</summary>
     public const string MethodNames = "gradcam, gradcam++, hirescam, xgradcam, layercam";

@@ -57,4 +57,7 @@ public sealed class GradCam
 
     /// <summary>Maps for one target per sample (exactly as many targets as samples).</summary>
     public CamResult Explain(Tensor input, IReadOnlyList<ICamTarget> targets) => Engine.Explain(input, targets, Layer);
+
+    /// <summary>Explains each sample for its predicted class (the model's largest "logits"), from the same forward pass.</summary>
+    public CamResult Explain(Tensor input) => Engine.Explain(input, null, Layer);
 }

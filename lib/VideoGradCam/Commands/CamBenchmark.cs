@@ -29,19 +29,19 @@ public static class CamBenchmark
         var framewise = new BenchCnnLstm(width);
         using var clip = randn(new long[] { 1, 3, frames, size, size });
         var rows = new List<Dictionary<string, object>>();
-        foreach (var (name, model) in new (string, IBenchModel)[] { ("3d-conv", volume), ("frame-wise", framewise) })
+        foreach (var (name, model) in new (string, nn.Module<Tensor, Tensor>)[] { ("3d-conv", volume), ("frame-wise", framewise) })
         {
-            var engine = new CamEngine(model);
+            var engine = new CamEngine(new ModuleCamModel(model));
             // Interleaved runs (map, full, map, full...) so both see the same machine load; ratio = median of per-run ratios.
-            var (map, full, ratio) = Paired(reps, () => { using var r = engine.Explain(clip, [new ClassTarget(0)], "last"); },
+            var (map, full, ratio) = Paired(reps, () => { using var r = engine.Explain(clip, [new ClassTarget(0)], Layer); },
                 () => FullBackward(model, clip));
             rows.Add(new() { ["model"] = name, ["forward_map_ms"] = map, ["forward_full_backward_ms"] = full, ["ratio"] = ratio });
             Console.WriteLine($"{name,-9} forward+map {map,8:0.0} ms   forward+full backward {full,8:0.0} ms   ratio {ratio:0.000}");
         }
 
         // Per-frame maps: one pass for all T frames vs one pass per frame (each frame's map from its own backward).
-        var fwEngine = new CamEngine(framewise, CamMethod.GradCam, TemporalWeighting.TimeResolved);
-        var (onePass, perFrame, passRatio) = Paired(Math.Max(1, reps / 2), () => { using var r = fwEngine.Explain(clip, [new ClassTarget(0)], "last"); },
+        var fwEngine = new CamEngine(new ModuleCamModel(framewise), CamMethod.GradCam, TemporalWeighting.TimeResolved);
+        var (onePass, perFrame, passRatio) = Paired(Math.Max(1, reps / 2), () => { using var r = fwEngine.Explain(clip, [new ClassTarget(0)], Layer); },
             () => PerFramePasses(framewise, clip));
         Console.WriteLine($"per-frame maps, T={frames}: one pass {onePass:0.0} ms, one pass per frame {perFrame:0.0} ms, speed-up {1 / passRatio:0.0}x");
 
@@ -49,13 +49,13 @@ public static class CamBenchmark
         // about 1,200 explanations (the native allocator's arenas growing; live tensors and the managed heap stay
         // constant), then stays flat; so the 1,000 measured explanations follow a warm-up of 1,500.
         using var small = randn(new long[] { 2, 3, frames, memorySize, memorySize });
-        var e3 = new CamEngine(volume, CamMethod.GradCamPlusPlus, TemporalWeighting.TimeResolved);
-        var e2 = new CamEngine(framewise, CamMethod.LayerCam);
+        var e3 = new CamEngine(new ModuleCamModel(volume), CamMethod.GradCamPlusPlus, TemporalWeighting.TimeResolved);
+        var e2 = new CamEngine(new ModuleCamModel(framewise), CamMethod.LayerCam);
         ICamTarget[] targets = [new ClassTarget(0), new ClassProbabilityTarget(1)];
         using (var p = new Progress("warm-up explanations", warmup))
             for (int i = 0; i < warmup; i++)
             {
-                using (var r = (i % 2 == 0 ? e3 : e2).Explain(small, targets, "last")) { }
+                using (var r = (i % 2 == 0 ? e3 : e2).Explain(small, targets, Layer)) { }
                 if (i % 100 == 99) p.Advance($"RSS {Rss() / 1e6:0} MB", 100);
             }
         GC.Collect(); GC.WaitForPendingFinalizers();
@@ -65,7 +65,7 @@ public static class CamBenchmark
         using (var p = new Progress("explanations", explanations))
             for (int i = 0; i < explanations; i++)
             {
-                using (var r = (i % 2 == 0 ? e3 : e2).Explain(small, targets, "last")) { }
+                using (var r = (i % 2 == 0 ? e3 : e2).Explain(small, targets, Layer)) { }
                 if (i % 100 == 99) { samples.Add(Rss()); p.Advance($"RSS {Rss() / 1e6:0} MB", 100); }
             }
         GC.Collect(); GC.WaitForPendingFinalizers();
@@ -110,35 +110,33 @@ public static class CamBenchmark
     }
 
     /// <summary>What pytorch-grad-cam pays: forward, then backward to every parameter (and the input).</summary>
-    static void FullBackward(IBenchModel model, Tensor clip)
+    static void FullBackward(nn.Module<Tensor, Tensor> model, Tensor clip)
     {
         using var scope = NewDisposeScope();
-        model.Module.zero_grad();
-        var input = clip.detach().requires_grad_(true);
-        var f = model.Forward(input, "last");
-        f.Outputs["logits"][0, 0].backward();
-        model.Module.zero_grad();
+        model.zero_grad();
+        model.call(clip.detach().requires_grad_(true))[0, 0].backward();
+        model.zero_grad();
     }
 
     /// <summary>The T-copies way: a separate forward and backward for each frame's map.</summary>
-    static void PerFramePasses(IBenchModel model, Tensor clip)
+    static void PerFramePasses(nn.Module<Tensor, Tensor> model, Tensor clip)
     {
-        var engine = new CamEngine(model, CamMethod.GradCam, TemporalWeighting.TimeResolved);
+        var engine = new CamEngine(new ModuleCamModel(model), CamMethod.GradCam, TemporalWeighting.TimeResolved);
         for (int t = 0; t < clip.shape[2]; t++)
         {
-            using var r = engine.Explain(clip, [new ClassTarget(0)], "last");
+            using var r = engine.Explain(clip, [new ClassTarget(0)], Layer);
             using var frame = r.Maps[.., t].clone();
         }
     }
 
-    interface IBenchModel : ICamModel { nn.Module Module { get; } }
+    /// <summary>The layer both bench models explain: their last convolution.</summary>
+    const string Layer = "conv3";
 
-    /// <summary>A small 3D conv net: three strided Conv3d+ReLU stages (width, 2 width, 4 width), GAP, fc. Layer "last".</summary>
-    sealed class BenchVolumeNet : nn.Module<Tensor, Tensor>, IBenchModel
+    /// <summary>A small 3D conv net: three strided Conv3d+ReLU stages (width, 2 width, 4 width), GAP, fc.</summary>
+    sealed class BenchVolumeNet : nn.Module<Tensor, Tensor>
     {
         readonly Conv3d conv1, conv2, conv3;
         readonly Linear fc;
-        public nn.Module Module => this;
 
         public BenchVolumeNet(int width) : base(nameof(BenchVolumeNet))
         {
@@ -147,27 +145,19 @@ public static class CamBenchmark
             conv3 = nn.Conv3d(2 * width, 4 * width, (3, 3, 3), stride: (2, 2, 2), padding: (1, 1, 1));
             fc = nn.Linear(4 * width, 5);
             RegisterComponents();
-            ConvolutionGuard.Prepare(this);
         }
 
-        public override Tensor forward(Tensor x) => fc.call(Last(x).mean([2, 3, 4]));
-        Tensor Last(Tensor x) => conv3.call(conv2.call(conv1.call(x).relu()).relu()).relu(); // [B,4w,T/4,H/8,W/8]
-
-        public CamForward Forward(Tensor input, string layer)
-        {
-            var a = Last(input);
-            return new CamForward(new Dictionary<string, Tensor> { ["logits"] = fc.call(a.mean([2, 3, 4])) }, a, ActivationLayout.Volume,
-                (int)input.shape[2], ((int)input.shape[2], (int)input.shape[3], (int)input.shape[4]));
-        }
+        // [B,3,T,H,W] -> [B,4w,T/4,H/8,W/8] -> [B,5]
+        public override Tensor forward(Tensor x) =>
+            fc.call(conv3.call(conv2.call(conv1.call(x).relu()).relu()).relu().mean([2, 3, 4]));
     }
 
-    /// <summary>A small CNN-LSTM: per-frame Conv2d+ReLU stages (width, 2 width, 4 width, stride 2), GAP, LSTM, fc. Layer "last".</summary>
-    sealed class BenchCnnLstm : nn.Module<Tensor, Tensor>, IBenchModel
+    /// <summary>A small CNN-LSTM: per-frame Conv2d+ReLU stages (width, 2 width, 4 width, stride 2), GAP, LSTM, fc.</summary>
+    sealed class BenchCnnLstm : nn.Module<Tensor, Tensor>
     {
         readonly Conv2d conv1, conv2, conv3;
         readonly LSTM lstm;
         readonly Linear fc;
-        public nn.Module Module => this;
 
         public BenchCnnLstm(int width) : base(nameof(BenchCnnLstm))
         {
@@ -177,30 +167,15 @@ public static class CamBenchmark
             lstm = nn.LSTM(4 * width, 4 * width, batchFirst: true);
             fc = nn.Linear(4 * width, 5);
             RegisterComponents();
-            ConvolutionGuard.Prepare(this);
         }
 
-        Tensor Last(Tensor clips) // [B,3,T,H,W] -> [B*T,3,H,W] -> [B*T,4w,H/8,W/8]
+        public override Tensor forward(Tensor clips) // [B,3,T,H,W] -> [B*T,3,H,W] -> [B*T,4w,H/8,W/8] -> [B,5]
         {
             long b = clips.shape[0], t = clips.shape[2];
             var f = clips.permute(0, 2, 1, 3, 4).reshape(b * t, 3, clips.shape[3], clips.shape[4]);
-            return conv3.call(conv2.call(conv1.call(f).relu()).relu()).relu();
-        }
-
-        Tensor Head(Tensor a, long b, long t)
-        {
+            var a = conv3.call(conv2.call(conv1.call(f).relu()).relu()).relu();
             var (o, _, _) = lstm.call(a.mean([2, 3]).reshape(b, t, -1)); // [B,T,4w]
             return fc.call(o.select(1, -1));
-        }
-
-        public override Tensor forward(Tensor x) => Head(Last(x), x.shape[0], x.shape[2]);
-
-        public CamForward Forward(Tensor input, string layer)
-        {
-            var a = Last(input);
-            int T = (int)input.shape[2];
-            return new CamForward(new Dictionary<string, Tensor> { ["logits"] = Head(a, input.shape[0], T) }, a, ActivationLayout.Framewise,
-                T, (T, (int)input.shape[3], (int)input.shape[4]));
         }
     }
 }

@@ -65,8 +65,9 @@ public static class ExplainCommand
                                            "a video classifier with its checkpoint folder.");
         if (!Directory.Exists(checkpoint)) throw new DirectoryNotFoundException($"{checkpoint}: no such checkpoint folder.");
         var loaded = Checkpoint.Load(checkpoint);
-        if (settings.Layer is { } layer && !loaded.Model.CamLayers.Contains(layer))
-            throw new UsageException($"--layer {layer}: {loaded.Model.Architecture} has layers {string.Join(", ", loaded.Model.CamLayers)}.");
+        if (settings.Layer is { } layer && !loaded.Model.AsCamModel().LayerNames.Contains(layer))
+            throw new UsageException($"--layer {layer}: {loaded.Model.Architecture} has layers " +
+                                     $"{string.Join(", ", loaded.Model.AsCamModel().LayerNames.Nearest(layer))}, ... (the nearest)");
 
         Console.WriteLine($"explain: layer {settings.LayerFor(loaded.Model)}" + (settings.Layer is null ? " (the checkpoint's study layer; --layer changes it)" : "") +
                           $"; target {(target ?? "predicted")}" + (target is null ? " (the predicted class, the default; --target true or a class name changes it)" : "") +

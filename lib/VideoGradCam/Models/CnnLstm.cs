@@ -10,7 +10,7 @@ namespace VideoGradCam.Models;
 /// torchvision's resnet18 without <c>fc</c> (keys <c>backbone.conv1.weight</c>, ...), applied to all T frames of a
 /// clip as one batch. With attention (architecture <c>cnn-lstm-attention</c>) the classifier reads the context
 /// vector of a temporal soft attention over the LSTM outputs instead of the last hidden state.
-/// Per-frame activations are <c>[B*T,C,h,w]</c>, clip-major, time-minor.
+/// The backbone's activations are per frame, <c>[B*T,C,h,w]</c>, clip-major, time-minor.
 /// </summary>
 public sealed class CnnLstm : VideoClassifier
 {
@@ -19,8 +19,6 @@ public sealed class CnnLstm : VideoClassifier
     readonly TemporalAttention? attention;
     readonly Linear fc;
     readonly VideoModelConfig _config;
-
-    static readonly string[] Layers = ["backbone.layer1", "backbone.layer2", "backbone.layer3", "backbone.layer4"];
 
     public CnnLstm(VideoModelConfig config) : base(config.Architecture)
     {
@@ -34,29 +32,21 @@ public sealed class CnnLstm : VideoClassifier
     }
 
     public override VideoModelConfig Config => _config;
-    public override IReadOnlyList<string> CamLayers => Layers;
-    public override bool FramewiseActivations => true;
 
     /// <summary>The per-frame 2D backbone (load ImageNet <c>resnet18</c> weights into it with <see cref="StateDictLoader"/>).</summary>
     public ResNet18 Backbone => backbone;
 
-    public override VideoForward Forward(Tensor clips, IReadOnlyCollection<string> keepLayers)
+    /// <summary>Clips <c>[B,3,T,H,W]</c> -> logits <c>[B,K]</c> and, with attention, its weights <c>[B,T]</c>.</summary>
+    public override VideoOutput Outputs(Tensor clips)
     {
         CheckClips(clips);
-        CheckLayers(keepLayers);
         long b = clips.shape[0], t = clips.shape[2];
-        var frames = clips.permute(0, 2, 1, 3, 4).reshape(b * t, clips.shape[1], clips.shape[3], clips.shape[4]); // [B,C,T,H,W] -> [B*T,C,H,W]
-        var kept = new Dictionary<string, Tensor>();
-        var maps = backbone.Features(frames, keepLayers, kept, "backbone.");      // [B*T,F,h,w]
-        var features = maps.mean([2, 3]).view(b, t, -1);                          // [B*T,F,h,w] -> [B,T,F]
+        var frames = clips.permute(0, 2, 1, 3, 4).reshape(b * t, clips.shape[1], clips.shape[3], clips.shape[4]); // [B*T,C,H,W]
+        var features = backbone.Features(frames).mean([2, 3]).view(b, t, -1);    // [B*T,F,h,w] -> [B,T,F]
         var (outputs, _, _) = lstm.call(features);                                // [B,T,H]
-        if (attention is null)
-        {
-            var last = outputs.select(1, t - 1);                                  // h_T: [B,H]
-            return new VideoForward(fc.call(last), kept, null);
-        }
+        if (attention is null) return new VideoOutput(fc.call(outputs.select(1, t - 1)), null);   // h_T: [B,H]
         var (context, weights) = attention.Attend(outputs);                       // [B,H], [B,T]
-        return new VideoForward(fc.call(context), kept, weights);
+        return new VideoOutput(fc.call(context), weights);
     }
 }
 

@@ -21,8 +21,6 @@ public sealed class R3D18 : VideoClassifier
     readonly Linear fc;
     readonly VideoModelConfig _config;
 
-    static readonly string[] Layers = ["stem", "layer1", "layer2", "layer3", "layer4"];
-
     public R3D18(VideoModelConfig config) : base(config.Architecture)
     {
         _config = config;
@@ -45,25 +43,17 @@ public sealed class R3D18 : VideoClassifier
     }
 
     public override VideoModelConfig Config => _config;
-    public override IReadOnlyList<string> CamLayers => Layers;
-    public override bool FramewiseActivations => false;
 
     static Sequential MakeLayer(long inPlanes, long planes, long stride, bool spatialOnly) =>
         Sequential(new BasicBlock3d(inPlanes, planes, stride, spatialOnly), new BasicBlock3d(planes, planes, 1, spatialOnly));
 
-    public override VideoForward Forward(Tensor clips, IReadOnlyCollection<string> keepLayers)
+    /// <summary>Clips <c>[B,3,T,H,W]</c> -> logits <c>[B,K]</c>; no attention.</summary>
+    public override VideoOutput Outputs(Tensor clips)
     {
         CheckClips(clips);
-        CheckLayers(keepLayers);
-        var kept = new Dictionary<string, Tensor>();
-        var x = clips;                                        // [B,3,T,H,W]
-        foreach (var (name, layer) in new[] { ("stem", stem), ("layer1", layer1), ("layer2", layer2), ("layer3", layer3), ("layer4", layer4) })
-        {
-            x = layer.call(x);                                // [B,C,t,h,w]
-            if (keepLayers.Contains(name)) kept[name] = x;
-        }
-        x = avgpool.call(x).flatten(1);                       // [B,8w]
-        return new VideoForward(fc.call(x), kept, null);      // [B,K]
+        var x = layer4.call(layer3.call(layer2.call(layer1.call(stem.call(clips)))));   // [B,8w,t,h,w]
+        x = avgpool.call(x).flatten(1);                                                  // [B,8w]
+        return new VideoOutput(fc.call(x), null);                                        // [B,K]
     }
 }
 

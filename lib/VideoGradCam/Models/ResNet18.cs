@@ -47,23 +47,18 @@ public sealed class ResNet18 : nn.Module<Tensor, Tensor>
     /// <summary>Channels of layer4 (= the pooled feature size): 8 x width.</summary>
     public int FeatureSize { get; }
 
-    /// <summary>Images <c>[N,3,H,W]</c> through the blocks; returns layer4 <c>[N,8w,h,w]</c> and the kept blocks.</summary>
-    public Tensor Features(Tensor images, IReadOnlyCollection<string> keepBlocks, IDictionary<string, Tensor> kept, string prefix = "")
+    /// <summary>Images <c>[N,3,H,W]</c> through the blocks: layer4's activation <c>[N,8w,h,w]</c>.</summary>
+    public Tensor Features(Tensor images)
     {
         var x = maxpool.call(relu.call(bn1.call(conv1.call(images))));   // [N,w,H/4,W/4]
-        foreach (var (name, layer) in new[] { ("layer1", layer1), ("layer2", layer2), ("layer3", layer3), ("layer4", layer4) })
-        {
-            x = layer.call(x);
-            if (keepBlocks.Contains(prefix + name)) kept[prefix + name] = x;
-        }
-        return x;
+        return layer4.call(layer3.call(layer2.call(layer1.call(x))));
     }
 
     /// <summary>Image classification <c>[N,3,H,W] -> [N,K]</c> (needs <c>fc</c>).</summary>
     public override Tensor forward(Tensor images)
     {
         if (fc is null) throw new InvalidOperationException("This ResNet18 is a backbone without fc: call Features.");
-        var x = Features(images, [], new Dictionary<string, Tensor>());
+        var x = Features(images);
         return fc.call(avgpool.call(x).flatten(1));
     }
 }

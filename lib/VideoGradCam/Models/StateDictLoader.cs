@@ -1,3 +1,4 @@
+using VideoGradCam.Runtime;
 using TorchSharp;
 using TorchSharp.PyBridge;
 using VideoGradCam.Training;

@@ -31,7 +31,7 @@ public static class AttentionStudy
             using var scope = NewDisposeScope();
             using var clip = FrameSampler.Sample(item.Path, sampler, label: item.Label);
             using var _ = no_grad();
-            var output = model.Forward(clip.Frames.unsqueeze(0).to(ComputeDevice.Default), []); // [1,C,T,H,W]
+            var output = model.Outputs(clip.Frames.unsqueeze(0).to(ComputeDevice.Default)); // [1,C,T,H,W]
             var attention = output.Attention ?? throw new InvalidOperationException($"{checkpoint}: {model.Architecture} has no attention.");
             var weights = attention[0].to(float64).cpu().data<double>().ToArray();
             var predicted = (int)output.Logits.argmax(1).item<long>();

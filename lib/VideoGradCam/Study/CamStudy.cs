@@ -34,10 +34,11 @@ public static class CamStudy
     }
 
     /// <summary>The class to explain: a name, an index, "true" (the annotation's label, else the class its folder names),
-    /// or null for the predicted class.</summary>
-    public static int ResolveTarget(IReadOnlyList<string> classNames, string? target, Tensor logits, ClipAnnotation? annotation, string? folderClass = null)
+    /// or null for the predicted class (the engine's default target, from the explained pass itself).</summary>
+    public static int? ResolveTarget(IReadOnlyList<string> classNames, string? target, ClipAnnotation? annotation,
+        string? folderClass = null)
     {
-        if (target is null or "predicted") return (int)logits.argmax().item<long>();
+        if (target is null or "predicted") return null;
         if (target == "true")
             return (annotation?.Label ?? folderClass) is { } label && classNames.Contains(label) ? classNames.ToList().IndexOf(label)
                 : throw new ArgumentException("--target true needs the video's class: an annotation (.json) beside it or a folder named after one of the " +
@@ -54,16 +55,16 @@ public static class CamStudy
         using var scope = NewDisposeScope();
         using var prepared = Prepare(checkpoint, video, window);
         var input = prepared.Clip.Frames.unsqueeze(0).to(ComputeDevice.Default);           // [C,T,H,W] -> [1,C,T,H,W]
-        Tensor logits;
-        using (no_grad()) { model.eval(); logits = model.forward(input)[0].cpu(); }
         var names = checkpoint.Info.ClassNames;
         var folder = Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(video)));
         var truth = folder is not null && names.Contains(folder) ? folder : null;
-        int classIndex = ResolveTarget(names, target, logits, prepared.Annotation, truth);
+        var given = ResolveTarget(names, target, prepared.Annotation, truth);
         var weighting = settings.WeightingFor(model);
         var layer = settings.LayerFor(model);
         var engine = new CamEngine(model.AsCamModel(), settings.Method, weighting);
-        var result = engine.Explain(input, [new ClassTarget(classIndex)], layer);
+        var result = engine.Explain(input, given is { } k ? [new ClassTarget(k)] : null, layer);   // one forward pass
+        int classIndex = ((ClassTarget)result.Targets[0]).ClassIndex;
+        var logits = result.Outputs["logits"][0].cpu();
         var probabilities = logits.softmax(0);
         int predicted = (int)logits.argmax().item<long>();
         var frames0 = prepared.Clip.FrameIndices;

@@ -1,3 +1,4 @@
+using VideoGradCam.Cam;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using VideoGradCam.Models;
@@ -38,14 +39,13 @@ public class ModelRegistryTests
             using var model = VideoModels.Create(entry.Name, numClasses: 3, width: 4, hiddenSize: 8, attentionSize: 4);
             Assert.Equal(entry.Name, model.Architecture);
             var layer = entry.StudyCamLayer!;
-            Assert.Contains(layer, model.CamLayers.Concat(model.CamLayers.Select(l => "backbone." + l)));
+            Assert.Contains(layer, model.AsCamModel().LayerNames);
             Assert.Equal(entry.IsRecurrent, new VideoModelConfig(entry.Name, 3).IsRecurrent);
             using var scope = NewDisposeScope();
             model.eval();
-            using var _ = no_grad();
-            var output = model.Forward(randn(new long[] { 1, 3, 4, 32, 32 }), [layer]);
-            Assert.Equal(entry.HasAttention, output.Attention is not null);
-            Assert.True(output.Activations.ContainsKey(layer), $"{entry.Name}: no activation at its study layer {layer}");
+            var forward = model.AsCamModel().Forward(randn(new long[] { 1, 3, 4, 32, 32 }), layer);
+            Assert.Equal(entry.HasAttention, forward.Outputs.ContainsKey("attention"));
+            Assert.Equal(entry.IsRecurrent ? ActivationLayout.Framewise : ActivationLayout.Volume, forward.Layout);
         }
     }
 

@@ -4,41 +4,45 @@ using static TorchSharp.torch;
 
 namespace VideoGradCam.Tests.Cam;
 
-/// <summary>A fake classifier over the tiny models, to check the adapter the real models will go through.</summary>
-sealed class FakeClassifier(ICamModel inner, string layer, bool framewise, bool attention) : IVideoClassifier
-{
-    public string Architecture => framewise ? "cnn-lstm" : "r3d18";
-    public int NumClasses => 2;
-    public IReadOnlyList<string> CamLayers => [layer];
-    public string DefaultCamLayer => layer;
-    public bool FramewiseActivations => framewise;
-
-    public VideoForward Forward(Tensor clips, IReadOnlyCollection<string> keepLayers)
-    {
-        var f = inner.Forward(clips, layer);
-        Tensor? att = attention ? ones(clips.shape[0], clips.shape[2]) / clips.shape[2] : null;
-        return new VideoForward(f.Outputs["logits"], new Dictionary<string, Tensor> { [layer] = f.Activation }, att);
-    }
-}
-
 public class CamAdapterAndTargetTests
 {
     [Fact]
-    public void VideoClassifierAdapterPicksTheLayoutAndPassesAttention()
+    public void AClassifiersCamModelPicksTheLayoutAndPassesAttention()
     {
         using var scope = NewDisposeScope();
-        var clips = randn(new long[] { 2, 3, 4, 8, 8 });
-        var volume = new VideoClassifierCamModel(new FakeClassifier(new TinyConv3dNet(classes: 2), "conv2", framewise: false, attention: false));
-        var framewise = new VideoClassifierCamModel(new FakeClassifier(new TinyCnnLstm(), "features", framewise: true, attention: true));
-        using var rv = new CamEngine(volume).Explain(clips, [new ClassTarget(0), new ClassTarget(1)], "conv2");
-        using var rf = new CamEngine(framewise, weighting: TemporalWeighting.TimeResolved).Explain(clips, [new ClassTarget(0), new ClassTarget(1)], "features");
-        Assert.Equal(new long[] { 2, 4, 8, 8 }, rv.Maps.shape);
-        Assert.Equal(new long[] { 2, 4, 8, 8 }, rf.Maps.shape);
-        Assert.Equal(new long[] { 2, 4, 4, 4 }, rv.RawMaps.shape);
-        Assert.Equal(new long[] { 2, 4, 4 }, rf.Weights.shape);          // [B,t,C] per frame
+        var clips = randn(new long[] { 2, 3, 4, 32, 32 });
+        var config = new VideoModelConfig("r3d18", 2, Width: 4, HiddenSize: 8, AttentionSize: 4);
+        var volume = VideoModels.Create(config).AsCamModel();
+        var framewise = VideoModels.Create(config with { Architecture = "cnn-lstm-attention" }).AsCamModel();
+        using var rv = new CamEngine(volume).Explain(clips, [new ClassTarget(0), new ClassTarget(1)], "layer2");
+        using var rf = new CamEngine(framewise, weighting: TemporalWeighting.TimeResolved)
+            .Explain(clips, [new ClassTarget(0), new ClassTarget(1)], "backbone.layer2");
+        Assert.Equal(new long[] { 2, 4, 32, 32 }, rv.Maps.shape);
+        Assert.Equal(new long[] { 2, 4, 32, 32 }, rf.Maps.shape);
+        Assert.Equal(new long[] { 2, 2, 8, 8 }, rv.RawMaps.shape);          // layer2: time halved, space a quarter
+        Assert.Equal(new long[] { 2, 4, 8 }, rf.Weights.shape);              // [B,t,C] per frame
         Assert.False(rv.Outputs.ContainsKey("attention"));
         Assert.Equal(new long[] { 2, 4 }, rf.Outputs["attention"].shape);
-        Assert.Throws<ArgumentException>(() => new CamEngine(volume).Explain(clips, [new ClassTarget(0), new ClassTarget(1)], "layer9"));
+        var e = Assert.Throws<ArgumentException>(() => new CamEngine(volume).Explain(clips, null, "layer9"));
+        Assert.Contains("layer4", e.Message);                               // the nearest names
+    }
+
+    [Fact]
+    public void WithoutATargetEachSampleIsExplainedForItsPredictedClassFromTheSamePass()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(2);
+        var model = new TinyConv3dNet(classes: 3);
+        var clips = randn(new long[] { 3, 3, 4, 8, 8 });
+        var cam = new ModuleCamModel(model);
+        using var byDefault = new CamEngine(cam).Explain(clips, null, "conv2");
+        var predicted = byDefault.Outputs["logits"].argmax(1).data<long>().ToArray();
+        Assert.Equal(predicted.Select(k => (ICamTarget)new ClassTarget((int)k)), byDefault.Targets);
+        using var given = new CamEngine(cam).Explain(clips, predicted.Select(k => (ICamTarget)new ClassTarget((int)k)).ToList(), "conv2");
+        Assert.True(byDefault.Maps.allclose(given.Maps));
+        var regression = new ModuleCamModel([("", model)], x => new Dictionary<string, Tensor> { ["pose"] = model.call(x) });
+        var e = Assert.Throws<ArgumentException>(() => new CamEngine(regression).Explain(clips, null, "conv2"));
+        Assert.Contains("give a target", e.Message);
     }
 
     [Fact]

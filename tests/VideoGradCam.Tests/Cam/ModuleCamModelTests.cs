@@ -165,7 +165,7 @@ public class ModuleCamModelTests(ITestOutputHelper output)
         var frames = SequenceFrames.Load(OdometryDatasets.Open(dir)[0], 64, 24);
         var model = new SfmLearner(new SfmSettings(3, 64, 24));
         var snippet = frames.Snippet([2], 3);
-        var adapter = new SfmCamModel(model, snippet.Intrinsics);
+        var adapter = SfmCamModel.For(model, snippet.Intrinsics);
         // The same outputs; the activation now comes from a hook on the layer named in named_modules().
         var generic = new ModuleCamModel([("pose", model.PoseNet), ("depth", model.DepthNet)],
             x => adapter.Forward(x, SfmCamModel.PoseLayer).Outputs);

@@ -80,25 +80,27 @@ public class ModelArchitectureTests
         using var model = VideoModels.Create(architecture, 5, width: 8, hiddenSize: 16, attentionSize: 8);
         model.eval();
         var clips = randn([2, 3, 8, 32, 32]);
-        var outcome = model.Forward(clips, model.CamLayers.ToList());
+        var outcome = model.Outputs(clips);
         Assert.Equal([2L, 5], outcome.Logits.shape);
-        Assert.Equal(model.CamLayers.Count, outcome.Activations.Count);
-        var deepest = outcome.Activations[model.CamLayers[^1]];
-        if (model.FramewiseActivations)
+        if (ModelRegistry.Get(architecture).IsRecurrent)
         {
-            Assert.Equal([16L, 64, 1, 1], deepest.shape);                 // [B*T, 8w, 32/32, 32/32]
-            Assert.Equal([16L, 8, 8, 8], outcome.Activations["backbone.layer1"].shape);
+            Assert.Equal([16L, 64, 1, 1], Activation(model, clips, "backbone.layer4").shape);   // [B*T, 8w, 32/32, 32/32]
+            Assert.Equal([16L, 8, 8, 8], Activation(model, clips, "backbone.layer1").shape);
         }
         else
         {
             long t = architecture == "mc3_18" ? 8 : 1;                     // r3d halves T in layers 2-4; mc3 keeps it
-            Assert.Equal([2L, 64, t, 2, 2], deepest.shape);
-            Assert.Equal([2L, 8, 8, 16, 16], outcome.Activations["stem"].shape);
+            Assert.Equal([2L, 64, t, 2, 2], Activation(model, clips, "layer4").shape);
+            Assert.Equal([2L, 8, 8, 16, 16], Activation(model, clips, "stem").shape);
         }
         if (architecture == "cnn-lstm-attention") Assert.Equal([2L, 8], outcome.Attention!.shape);
         else Assert.Null(outcome.Attention);
         Assert.True(outcome.Logits.allclose(model.call(clips), 1e-5, 1e-6));
     }
+
+    /// <summary>A layer's activation, tapped by a forward hook for one pass.</summary>
+    static Tensor Activation(VideoClassifier model, Tensor clips, string layer) =>
+        model.AsCamModel().Forward(clips, layer).Activation;
 
     [Fact]
     public void FramewiseActivationsAreClipMajorTimeMinor()
@@ -108,11 +110,11 @@ public class ModelArchitectureTests
         using var model = VideoModels.Create("cnn-lstm", 3, width: 8, hiddenSize: 16);
         model.eval();
         var clips = randn([2, 3, 4, 32, 32]);
-        var both = model.Forward(clips, ["backbone.layer2"]).Activations["backbone.layer2"];        // [8,16,4,4]
-        var second = model.Forward(clips[1..2], ["backbone.layer2"]).Activations["backbone.layer2"]; // clip 1 alone: [4,16,4,4]
+        var both = Activation(model, clips, "backbone.layer2");                                    // [8,16,4,4]
+        var second = Activation(model, clips[1..2], "backbone.layer2");                            // clip 1 alone: [4,16,4,4]
         Assert.True(both[4..8].allclose(second, 1e-4, 1e-5));
         var frame = clips[1..2, .., 2..3].contiguous();                                               // clip 1, frame 2 alone
-        var single = model.Forward(frame, ["backbone.layer2"]).Activations["backbone.layer2"];
+        var single = Activation(model, frame, "backbone.layer2");
         Assert.True(both[6..7].allclose(single, 1e-4, 1e-5));
     }
 
@@ -122,7 +124,7 @@ public class ModelArchitectureTests
         using var scope = NewDisposeScope();
         torch.manual_seed(3);
         using var model = VideoModels.Create("cnn-lstm-attention", 3, width: 8, hiddenSize: 16, attentionSize: 8);
-        var a = model.Forward(randn([3, 3, 6, 32, 32]), []).Attention!;
+        var a = model.Outputs(randn([3, 3, 6, 32, 32])).Attention!;
         Assert.True(a.sum(1).allclose(ones(3), 1e-5, 1e-6));
         Assert.True(a.gt(0).all().item<bool>());
     }
@@ -131,7 +133,7 @@ public class ModelArchitectureTests
     public void UnknownLayerIsRejectedWithTheKnownLayers()
     {
         using var model = VideoModels.Create("r3d18", 2, width: 8);
-        var e = Assert.Throws<ArgumentException>(() => model.Forward(zeros([1, 3, 4, 32, 32]), ["layer9"]));
+        var e = Assert.Throws<ArgumentException>(() => model.AsCamModel().Forward(zeros([1, 3, 4, 32, 32]), "layer9"));
         Assert.Contains("layer4", e.Message);
     }
 

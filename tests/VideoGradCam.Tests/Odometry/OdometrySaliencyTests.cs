@@ -22,7 +22,7 @@ public class OdometrySaliencyTests
     {
         var (model, snip, frames) = Setup();
         using var _ = model; using var __ = frames;
-        var cam = new SfmCamModel(model, snip.Intrinsics);
+        var cam = SfmCamModel.For(model, snip.Intrinsics);
         var input = cat([snip.Stacked(), snip.Stacked().flip(3)], 0);   // B = 2
         var pose = cam.Forward(input, SfmCamModel.PoseLayer);
         Assert.Equal(new long[] { 2 }, pose.Outputs["loss"].shape);
@@ -42,7 +42,7 @@ public class OdometrySaliencyTests
         using var scope = NewDisposeScope();
         var input = snip.Stacked();
         IReadOnlyDictionary<string, Tensor> Outputs(LossWeights? given = null) =>
-            new SfmCamModel(model, snip.Intrinsics, given).Forward(input, SfmCamModel.PoseLayer).Outputs;
+            SfmCamModel.For(model, snip.Intrinsics, given).Forward(input, SfmCamModel.PoseLayer).Outputs;
         // a checkpoint trained on the photometric term alone: the loss is that term (the defaults would add 0.1 x smoothness)
         model.WithSettings(model.Settings with { Loss = new LossWeights(Photometric: 1, Smoothness: 0) });
         var photoOnly = Outputs();
@@ -67,7 +67,7 @@ public class OdometrySaliencyTests
         var (model, snip, frames) = Setup();
         using var _ = model; using var __ = frames;
         var e = OdometrySaliency.Explain(model, snip, dofLayer: SfmCamModel.PoseMidLayer);
-        var cam = new SfmCamModel(model, snip.Intrinsics);
+        var cam = SfmCamModel.For(model, snip.Intrinsics);
         Assert.Equal([.. SfmCamModel.Layers, "pose.conv2"], e.NegativeLossMaps.Keys);   // and the deepest with 4x4 cells at 64x24 (16x6)
         Assert.Equal((6, 16), e.LayerSizes!["pose.conv2"]);
         foreach (var layer in e.NegativeLossMaps.Keys)

@@ -34,7 +34,7 @@ public class PoseLayerChoiceTests
         using var frames = SequenceFrames.Load(OdometryDatasets.Open(dir)[0], 128, 40);
         using var model = new SfmLearner(new SfmSettings(3, 128, 40));
         var snippet = frames.Snippet([2], 3);
-        var cam = new SfmCamModel(model, snippet.Intrinsics);
+        var cam = SfmCamModel.For(model, snippet.Intrinsics);
         var forward = cam.Forward(snippet.Stacked(), "pose.conv3");
         Assert.Equal(new long[] { 1, 64, 5, 16 }, forward.Activation.shape);
         Assert.True(forward.Activation.requires_grad);

@@ -1,3 +1,4 @@
+using VideoGradCam.Runtime;
 using VideoGradCam.Study;
 using VideoGradCam.Training;
 

@@ -68,8 +68,8 @@ public sealed class TrainerTests : IDisposable
             Assert.True(fresh.state_dict()[key].allclose(model.state_dict()[key], rtol: 0, atol: 0), key);
         using var batch = TinyClips.Batches(2, 2, seed: 3)().First();
         model.eval(); fresh.eval();
-        var a = model.Forward(batch.Clips, []).Attention!;
-        var b = fresh.Forward(batch.Clips, []).Attention!;
+        var a = model.Outputs(batch.Clips).Attention!;
+        var b = fresh.Outputs(batch.Clips).Attention!;
         Assert.True(a.allclose(b, rtol: 0, atol: 0));
         Assert.True(a.sum(1).allclose(ones(2), 1e-5, 1e-6));
     }

@@ -50,7 +50,7 @@ public static class CamEvaluator
             {
                 using var scope = NewDisposeScope();
                 var batch = stack(clips.Skip(s).Take(options.BatchSize)).to(ComputeDevice.Default);
-                var f = model.Forward(batch, []);
+                var f = model.Outputs(batch);
                 var logits = f.Logits.cpu();
                 for (int b = 0; b < logits.shape[0]; b++)
                 {

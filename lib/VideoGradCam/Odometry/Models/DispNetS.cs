@@ -22,8 +22,6 @@ public sealed class DispNetS : Module<Tensor, Tensor[]>
     readonly Sequential iconv7, iconv6, iconv5, iconv4, iconv3, iconv2, iconv1;
     readonly Sequential predict_disp4, predict_disp3, predict_disp2, predict_disp1;
 
-    /// <summary>The last decoder stage's activation ("depth.iconv1") of the latest forward pass, [B,16,H,W].</summary>
-    public Tensor? LastIconv1 { get; private set; }
 
     /// <param name="initialDepth">Where the untrained net starts: null keeps the port's init (zero biases, so
     /// the heads start centred on disp = Alpha/2 + Beta, a depth of 0.2, with a spread from their random weights); a depth in metres sets the four disparity heads' biases
@@ -122,7 +120,6 @@ public sealed class DispNetS : Module<Tensor, Tensor[]>
         var i2 = iconv2.call(cat([CropLike(upconv2.call(i3), c1), c1, Up2(disp3, c1)], 1));
         var disp2 = predict_disp2.call(i2) * Alpha + Beta;
         var i1 = iconv1.call(cat([CropLike(upconv1.call(i2), x), Up2(disp2, x)], 1));
-        LastIconv1 = i1;
         var disp1 = predict_disp1.call(i1) * Alpha + Beta;
         return training ? [disp1, disp2, disp3, disp4] : [disp1];
     }

@@ -7,8 +7,8 @@ using static TorchSharp.torch.nn;
 namespace VideoGradCam.Odometry;
 
 /// <summary>What PoseExpNet returns: pose [B,N,6] (tx,ty,tz,rx,ry,rz; target -> reference i), the explainability
-/// masks (finest first, each [B,N,h,w]; empty without the mask decoder) and the last encoder conv ("pose.conv7").</summary>
-public sealed record PoseOutput(Tensor Pose, Tensor[] Masks, Tensor Conv7, Tensor Conv4);
+/// masks (finest first, each [B,N,h,w]; empty without the mask decoder).</summary>
+public sealed record PoseOutput(Tensor Pose, Tensor[] Masks);
 
 /// <summary>
 /// SfMLearner's PoseNet with the optional explainability-mask decoder, as in the PyTorch port (models/PoseExpNet.py):
@@ -111,7 +111,7 @@ public sealed class PoseExpNet : Module<Tensor, Tensor[], PoseOutput>
         return stack(rows, 1);
     }
 
-    /// <summary>target [B,3,H,W], references N x [B,3,H,W] -> pose [B,N,6], masks, conv7 and conv4 activations.</summary>
+    /// <summary>target [B,3,H,W], references N x [B,3,H,W] -> pose [B,N,6] and masks.</summary>
     public override PoseOutput forward(Tensor target, Tensor[] references)
     {
         if (references.Length != ReferenceCount)
@@ -123,7 +123,7 @@ public sealed class PoseExpNet : Module<Tensor, Tensor[], PoseOutput>
         pose = pose.view(pose.shape[0], ReferenceCount, 6);          // [B,N,6]
         pose = pose * OutputScale(pose.device);                      // translation, rotation
         if (ChainedSteps) pose = Chain(pose);
-        if (!OutputExplainability) return new PoseOutput(pose, [], c7, c4);
+        if (!OutputExplainability) return new PoseOutput(pose, []);
         var u5 = CropTo(upconv5!.call(c5), c4);
         var u4 = CropTo(upconv4!.call(u5), c3);
         var u3 = CropTo(upconv3!.call(u4), c2);
@@ -131,6 +131,6 @@ public sealed class PoseExpNet : Module<Tensor, Tensor[], PoseOutput>
         var u1 = CropTo(upconv1!.call(u2), input);
         Tensor[] masks = [sigmoid(predict_mask1!.call(u1)), sigmoid(predict_mask2!.call(u2)),
                           sigmoid(predict_mask3!.call(u3)), sigmoid(predict_mask4!.call(u4))];
-        return new PoseOutput(pose, training ? masks : [masks[0]], c7, c4);
+        return new PoseOutput(pose, training ? masks : [masks[0]]);
     }
 }

@@ -43,7 +43,7 @@ public static class OdometrySaliency
     public static OdometryExplanation Explain(SfmLearner model, Snippet snippet,
         IReadOnlyList<(string Name, int Component, double Sign)>? dofs = null, LossWeights? weights = null, string? dofLayer = null)
     {
-        var cam = new SfmCamModel(model, snippet.Intrinsics, weights);
+        var cam = SfmCamModel.For(model, snippet.Intrinsics, weights);
         var engine = new CamEngine(cam, CamMethod.GradCam);
         using var input = snippet.Stacked();
         var negativeLoss = new Dictionary<string, float[,]>();

@@ -20,17 +20,20 @@ public static class PoseLayerChoice
     public const int MinSide = 4;
 
     /// <summary>Every encoder conv's activation size at the model's input size (<see cref="SfmSettings.Width"/> ×
-    /// <see cref="SfmSettings.Height"/>, or the size given), shallow to deep: one PoseNet pass on a blank snippet.</summary>
+    /// <see cref="SfmSettings.Height"/>, or the size given), shallow to deep: a PoseNet pass on a blank snippet per layer.</summary>
     public static IReadOnlyList<PoseLayerSize> Sizes(SfmLearner model, int? width = null, int? height = null)
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        model.PoseNet.eval();
         int w = width ?? model.Settings.Width, h = height ?? model.Settings.Height;
-        var target = zeros(1, 3, h, w);
-        var references = Enumerable.Range(0, model.PoseNet.ReferenceCount).Select(_ => zeros(1, 3, h, w)).ToArray();
-        SfmCamModel.WithEncoderOutputs(model.PoseNet, SfmCamModel.PoseEncoderLayers, () => model.PoseNet.call(target, references), out var activations);
-        return SfmCamModel.PoseEncoderLayers.Select((layer, i) => new PoseLayerSize(layer, (int)activations[i].shape[2], (int)activations[i].shape[3])).ToList();
+        var poseNet = new Cam.ModuleCamModel([("pose", model.PoseNet)], input =>
+        {
+            var (target, references) = Snippet.Unstack(input);
+            return new Dictionary<string, Tensor> { ["pose"] = model.PoseNet.call(target, references).Pose };
+        });
+        var snippet = zeros(1, 3 * (1 + model.PoseNet.ReferenceCount), h, w);
+        return SfmCamModel.PoseEncoderLayers.Select(layer => poseNet.Forward(snippet, layer).Activation.shape)
+            .Select((shape, i) => new PoseLayerSize(SfmCamModel.PoseEncoderLayers[i], (int)shape[2], (int)shape[3])).ToList();
     }
 
     /// <summary>The deepest encoder conv whose map is at least <paramref name="minSide"/> cells high and wide at the model's

@@ -101,7 +101,7 @@ public static class RegressionFaithfulness
     static double[] Losses(SfmLearner model, Snippet snippet, IReadOnlyList<int[]?> masks, int h, int w, LossWeights? weights, bool targetOnly)
     {
         using var _ = no_grad();
-        var cam = new SfmCamModel(model, snippet.Intrinsics, weights);
+        var cam = SfmCamModel.For(model, snippet.Intrinsics, weights);
         using var input = snippet.Stacked();                                                       // [1,C,H,W]
         var losses = new List<double>();
         foreach (var chunk in masks.Chunk(Batch))

@@ -86,7 +86,7 @@ public static class SequenceSaliencyExplainer
         {
             using var scope = NewDisposeScope();
             var snippet = sequence.Snippet(chunk, length);
-            var engine = new CamEngine(new SfmCamModel(model, snippet.Intrinsics), CamMethod.GradCam);
+            var engine = new CamEngine(SfmCamModel.For(model, snippet.Intrinsics), CamMethod.GradCam);
             using var r = engine.Explain(snippet.Stacked(), chunk.Select(t => target?.Invoke(t) ?? new NegativeLossTarget()).ToList(), layer);
             take(snippet, r);
         }

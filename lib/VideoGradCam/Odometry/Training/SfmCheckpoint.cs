@@ -1,3 +1,4 @@
+using VideoGradCam.Runtime;
 using VideoGradCam.Training;
 
 namespace VideoGradCam.Odometry;

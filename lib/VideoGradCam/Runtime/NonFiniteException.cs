@@ -1,4 +1,4 @@
-namespace VideoGradCam.Training;
+namespace VideoGradCam.Runtime;
 
 /// <summary>
 /// A number that had to be finite was NaN or infinite: a training loss or gradient, a weight of a checkpoint. Its

@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace VideoGradCam.Training;
+namespace VideoGradCam.Runtime;
 
 /// <summary>Finds NaN and infinite numbers: in a scalar, in a model's gradients, in a set of named tensors.
 /// Each tensor check costs one host synchronisation in all, however many tensors it looks at.</summary>
