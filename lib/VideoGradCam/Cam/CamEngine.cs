@@ -86,7 +86,7 @@ public sealed class CamEngine(ICamModel model, CamMethod method = CamMethod.Grad
         if (!outputs.TryGetValue("logits", out var logits))
             throw new ArgumentException(
                 "No target was given and the model has no \"logits\" output to take the predicted " +
-                                        $"class from (its outputs: {string.Join(", ", outputs.Keys)}): give a target.");
+                $"class from (its outputs: {string.Join(", ", outputs.Keys)}): give a target.");
         var predicted = logits.detach().argmax(1).cpu().data<long>().ToArray();
         return predicted.Select(k => (ICamTarget)new ClassTarget((int)k)).ToList();
     }

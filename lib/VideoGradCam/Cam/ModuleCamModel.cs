@@ -108,8 +108,8 @@ public sealed class ModuleCamModel : ICamModel
         if (captured is null)
             throw new InvalidOperationException(
                 $"Layer '{layer}' did not run in the forward pass. Hooks fire only when a module runs through " +
-                                                "module.call(x), never module.forward(x): does the model call that " +
-                                                "layer's forward directly?");
+                "module.call(x), never module.forward(x): does the model call that " +
+                "layer's forward directly?");
         var activation = captured.alias(); // owned by the caller's dispose scope, like every other tensor of the pass
         captured.Dispose();
         if (calls > 1)
@@ -138,10 +138,10 @@ public sealed class ModuleCamModel : ICamModel
             (4, 5) when rows % b == 0 => ActivationLayout.Framewise,
             _ => throw new ArgumentException(
                 $"Cannot tell the layout of an activation [{string.Join(",", activation.shape)}] for an input " +
-                                             $"[{string.Join(",", input.shape)}]: Grad-CAM needs [B,C,h,w] (image), " +
-                                             "[B*T,C,h,w] (per frame) or " +
-                                             "[B,C,t,h,w] (volume) activations; pick a convolutional layer, or " +
-                                             "declare the layout."),
+                $"[{string.Join(",", input.shape)}]: Grad-CAM needs [B,C,h,w] (image), " +
+                "[B*T,C,h,w] (per frame) or " +
+                "[B,C,t,h,w] (volume) activations; pick a convolutional layer, or " +
+                "declare the layout."),
         };
         return layout switch
         {

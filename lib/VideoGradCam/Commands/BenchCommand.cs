@@ -42,7 +42,7 @@ public static class BenchCommand
                     CamBenchmark.Run),
             ["convolutions"] =
                 ("training and explain in this machine's convolution mode vs unguarded oneDNN, as ratios " +
-                "[--steps 5]", ConvolutionBenchmark.Run),
+                 "[--steps 5]", ConvolutionBenchmark.Run),
             ["hook-cam"] =
                 ("Grad-CAM on TorchVision.NET resnet18 at layer4 via a forward hook vs forward + gradient by hand, 2 " +
                  "threads [--batch 2 --size 224 --reps 9]", HookCamBenchmark.Run),

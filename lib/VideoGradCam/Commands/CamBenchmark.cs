@@ -86,9 +86,9 @@ public static class CamBenchmark
         Console.WriteLine(
             $"RSS over {explanations} explanations: start {rssStart / 1e6:0.0} MB, end {rssEnd / 1e6:0.0} MB, change " +
             $"{change:+0.0%;-0.0%}" +
-                          $" ({(Math.Abs(change) <= 0.05 ? "flat within 5%" : "NOT flat")}); live tensors " +
-                          $"{liveStart} -> {liveEnd}, managed heap {managedStart / 1e6:0.0} -> " +
-                          $"{managedEnd / 1e6:0.0} MB");
+            $" ({(Math.Abs(change) <= 0.05 ? "flat within 5%" : "NOT flat")}); live tensors " +
+            $"{liveStart} -> {liveEnd}, managed heap {managedStart / 1e6:0.0} -> " +
+            $"{managedEnd / 1e6:0.0} MB");
 
         var report = new Dictionary<string, object>
         {

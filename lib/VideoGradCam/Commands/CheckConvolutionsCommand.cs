@@ -49,7 +49,7 @@ public static class CheckConvolutionsCommand
             File.WriteAllText(shapesFile, JsonSerializer.Serialize(shapes, Json));
             say?.Invoke(
                 $"convolutions: checking {shapes.Count} convolution shapes of the study's models against float64 " +
-                        "on poisoned memory, once for this machine");
+                "on poisoned memory, once for this machine");
             var verdict = ConvolutionChooser.Choose(mode => InChildProcess(mode, shapesFile, folder), key);
             verdict.Save();
             return (verdict, true);

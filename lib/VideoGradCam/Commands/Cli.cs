@@ -94,8 +94,8 @@ public static class Cli
     static RootCommand Root()
     {
         var root = new RootCommand("The research workspace: Grad-CAM for video classifiers and visual odometry. " +
-            "Profiles: quick (default, minutes on 2 cores) or full (the real figures); also " +
-            $"${Profiles.EnvironmentVariable}.");
+                                   "Profiles: quick (default, minutes on 2 cores) or full (the real figures); also " +
+                                   $"${Profiles.EnvironmentVariable}.");
         root.Options.Add(Verbose);
         foreach (var verb in Verbs)
         {

@@ -76,7 +76,7 @@ public static class ExplainCommand
             throw new InvalidDataException(
                 $"{checkpoint}: a file (an SfMLearner checkpoint?); explain SfMLearner with --data DIR and --snippet " +
                 "SEQ:FRAME or --sequence SEQ, " +
-                                           "a video classifier with its checkpoint folder.");
+                "a video classifier with its checkpoint folder.");
         if (!Directory.Exists(checkpoint)) throw new DirectoryNotFoundException(
             $"{checkpoint}: no such checkpoint folder.");
         var loaded = Checkpoint.Load(checkpoint);
@@ -87,9 +87,9 @@ public static class ExplainCommand
 
         Console.WriteLine($"explain: layer {settings.LayerFor(loaded.Model)}"
             + (settings.Layer is null ? " (the checkpoint's study layer; --layer changes it)" : "") +
-                          $"; target {(target ?? "predicted")}" + (target is null
+            $"; target {(target ?? "predicted")}" + (target is null
                               ? " (the predicted class, the default; --target true or a class name changes it)" : "") +
-                          $"; clips: {loaded.Info.Data.Recipe()}" + (start is not null || stride is not null
+                              $"; clips: {loaded.Info.Data.Recipe()}" + (start is not null || stride is not null
                               || windows > 1 ? " (changed by --start/--stride/--windows)" : ""));
         if (video is not null)
         {
@@ -101,7 +101,7 @@ public static class ExplainCommand
                 Console.WriteLine(
                     $"explain: {Path.GetFileName(video)} frames {s.SourceFrames[0]}–{s.SourceFrames[^1]}: target " +
                     $"'{s.Target}' " +
-                                  $"(p={CamStudy.Probability(s.TargetProbability)}), predicted '{s.Predicted}'");
+                    $"(p={CamStudy.Probability(s.TargetProbability)}), predicted '{s.Predicted}'");
                 Console.WriteLine(
                     "explain: per-frame importance " +
                     $"{string.Join(" ", s.FrameImportance.Select(v => v.ToString("0.00")))}");

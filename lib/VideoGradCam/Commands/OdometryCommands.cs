@@ -315,7 +315,7 @@ public static class OdometryCommands
                 Console.WriteLine(
                     $"odometry-explain: the map at {layer} is flat ({e.WhyFlat(layer)}): its \"most salient\" pixels " +
                     "are an arbitrary band, " +
-                                  "so these ratios say nothing about the map (the study leaves such snippets out).");
+                    "so these ratios say nothing about the map (the study leaves such snippets out).");
         }
         finally { seq.Dispose(); }
         return 0;
@@ -348,8 +348,8 @@ public static class OdometryCommands
             .Paragraph(
                 $"{s.Frames.Length} of the sequence's {targets} snippets (every {every}{(every == 1 ? "st" : "th")} " +
                 "target frame); " +
-                       $"checkpoint {checkpoint}; the map explains the negative view-synthesis loss (the study's " +
-                       "regression target).")
+                $"checkpoint {checkpoint}; the map explains the negative view-synthesis loss (the study's " +
+                "regression target).")
             .Figure(OdometryPlots.SequenceStrip(s),
                 "Each target frame (top) with its negative-loss Grad-CAM (below, jet, 0..1 per snippet).")
             .Figure(OdometryPlots.SequenceLoss(s),

@@ -51,7 +51,7 @@ public static class OdometryFaithfulnessCommand
         Console.WriteLine(
             $"odometry-faithfulness: {f.Layer} ({f.LayerWidth}x{f.LayerHeight} cells), {f.Snippets.Count} of " +
             $"{f.HeldOutSnippets} held-out snippets, " +
-                          $"{f.FlatMaps} flat maps, {f.Seconds:0} s");
+            $"{f.FlatMaps} flat maps, {f.Seconds:0} s");
         Console.WriteLine($"  ratio vs random pixels     {f.Ratio.Format()}, {f.Ratio.Above}/{f.Ratio.N} above 1");
         Console.WriteLine(
             $"  ratio vs random map        {f.RatioRandomMap.Format()}, " +

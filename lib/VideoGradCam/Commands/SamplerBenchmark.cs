@@ -24,7 +24,7 @@ public static class SamplerBenchmark
         {
             Console.WriteLine(
                 "bench sampler: skipped: the `ffmpeg` program is not installed (Debian: apt-get install ffmpeg); " +
-                              "it encodes the test videos with a chosen keyframe interval.");
+                "it encodes the test videos with a chosen keyframe interval.");
             return 0;
         }
         var folder = Path.Combine(WorkspacePaths.Artifacts(), "bench", "sampler-videos");

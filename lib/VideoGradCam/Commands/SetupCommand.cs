@@ -37,7 +37,7 @@ public static class SetupCommand
         if (!verdict.Passed)
             Console.Error.WriteLine(
                 "setup: no way of running convolutions matched float64 on this CPU: results may be " +
-                                    "wrong; see environment.md, 'NaN and the convolution check'");
+                "wrong; see environment.md, 'NaN and the convolution check'");
         return 0;
     }
 
@@ -59,8 +59,8 @@ public static class SetupCommand
             return (true,
                 "jupyter not found: the notebooks run in VS Code (Polyglot Notebooks) but not headless; install " +
                 "Jupyter " +
-                   "(Debian: apt-get install jupyter-nbconvert python3-nbclient) and run setup again " +
-                   "(environment.md, 'Notebook kernels')");
+                "(Debian: apt-get install jupyter-nbconvert python3-nbclient) and run setup again " +
+                "(environment.md, 'Notebook kernels')");
         }
         if (list.ExitCode == 0 && list.Output.Contains($"\"{NotebookRunner.Kernel}\"", StringComparison.Ordinal))
             return (false, $"Jupyter kernel {NotebookRunner.Kernel} already registered");

@@ -69,10 +69,10 @@ public static class SynthCommand
         var summary = SyntheticActions.Generate(outDir, settings);
         Console.WriteLine(
             $"synth actions: {summary.Written} clips written, {summary.AlreadyPresent} already present, " +
-                          $"{settings.Classes.Count} classes ({string.Join(", ", settings.Classes)}), " +
-                          $"{settings.Frames} frames of " +
-                          $"{settings.Size}x{settings.Size}, seed {settings.Seed}, in " +
-                          $"{summary.Elapsed.TotalSeconds:0.0}s -> {Path.GetFullPath(outDir)}");
+            $"{settings.Classes.Count} classes ({string.Join(", ", settings.Classes)}), " +
+            $"{settings.Frames} frames of " +
+            $"{settings.Size}x{settings.Size}, seed {settings.Seed}, in " +
+            $"{summary.Elapsed.TotalSeconds:0.0}s -> {Path.GetFullPath(outDir)}");
         return 0;
     }
 }

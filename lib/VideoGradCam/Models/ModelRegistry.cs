@@ -74,7 +74,7 @@ public static class ModelRegistry
             ? e
             : throw new ArgumentException(
                 $"Unknown {(kind == ModelKind.Odometry ? "odometry model" : kind == ModelKind.VideoClassifier ? "video classifier" : "model")} " +
-                                          $"'{name}'. Known: {Names(kind)}.");
+                $"'{name}'. Known: {Names(kind)}.");
 
     /// <summary>"r3d18, mc3_18, ..." for messages and help.</summary>
     public static string Names(ModelKind? kind = null) =>

@@ -35,8 +35,8 @@ public static class CamPlots
             html.Append(
                 $"<figure style=\"margin:0;text-align:center\"><img width=\"{displayWidth}\" " +
                 "style=\"image-rendering:pixelated\" " +
-                        $"src=\"data:image/jpeg;base64,{jpeg}\"/><figcaption " +
-                        $"style=\"font-size:11px\">{label}</figcaption></figure>");
+                $"src=\"data:image/jpeg;base64,{jpeg}\"/><figcaption " +
+                $"style=\"font-size:11px\">{label}</figcaption></figure>");
         }
         html.Append("</div></div>");
         return html.ToString();

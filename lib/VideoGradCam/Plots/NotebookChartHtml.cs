@@ -28,8 +28,8 @@ public sealed class NotebookChartHtml
                $"var f={json};" +
                "function draw(n){if(window.Plotly){window.Plotly.newPlot('" + id
                    + "',f.data,f.layout,{responsive:true});}" +
-               "else if(n<200){setTimeout(function(){draw(n+1);},50);}}" +
-               "draw(0);})();</script>";
+                   "else if(n<200){setTimeout(function(){draw(n+1);},50);}}" +
+                   "draw(0);})();</script>";
     }
 
     /// <summary>plotly.js, set on window whatever module loader the page has.</summary>

@@ -122,7 +122,7 @@ public static class OdometryPlots
         var title =
             $"Sequence {s.Sequence}: negative view-synthesis loss Grad-CAM at {s.Layer} " +
             $"({s.LayerSize.W}×{s.LayerSize.H}), " +
-                    $"{s.Frames.Length} snippets" + (flat.Length > 0
+            $"{s.Frames.Length} snippets" + (flat.Length > 0
                         ? "<br><sup>constant map (no spatial evidence, drawn uniform blue) at frame(s) " +
                           $"{string.Join(", ", flat)}</sup>" : "");
         return CamComparisonPlot.Strips([("target frame", frames), ($"−loss Grad-CAM\n@ {s.Layer}", overlays)],

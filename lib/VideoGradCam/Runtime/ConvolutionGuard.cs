@@ -61,7 +61,7 @@ public static class ConvolutionGuard
             {
                 say?.Invoke(
                     "convolutions: no check of this CPU could run; using onednn-off (right everywhere, slower): " +
-                            "run ./workspace setup");
+                    "run ./workspace setup");
                 Apply(ConvolutionMode.OneDnnOff, "fallback without a check");
             }
             else Apply(verdict.Mode, "this machine's check");

@@ -83,8 +83,8 @@ public static class CamStudy
         var title =
             $"{Path.GetFileName(video)} · {windowText} · {model.Architecture} · {settings.Method} ({weighting}) at " +
             $"{layer} · " +
-                    $"target '{names[classIndex]}' (p={Probability(probabilities[classIndex].item<float>())}), " +
-                    $"predicted '{names[predicted]}' (p={Probability(probabilities[predicted].item<float>())})";
+            $"target '{names[classIndex]}' (p={Probability(probabilities[classIndex].item<float>())}), " +
+            $"predicted '{names[predicted]}' (p={Probability(probabilities[predicted].item<float>())})";
         var frames = CamOverlay.Denormalise(prepared.Clip.Frames, checkpoint.Info.Data.Mean, checkpoint.Info.Data.Std)
             .MoveToOuterDisposeScope();
         foreach (var t in new[] { result.Maps, result.RawMaps, result.Weights, result.FrameImportance,

@@ -26,7 +26,7 @@ public sealed record DataSpec(int Frames, int Height, int Width, double[] Mean, 
     public string Recipe() =>
         (ResizeWidth > 0 ? $"frames resized to {ResizeWidth}x{ResizeHeight}, "
             : $"shorter side resized to {Height}, ") +
-        $"centre crop {Width}x{Height}, " + (Stride > 0 ? $"{Frames} consecutive frames (stride {Stride})"
+            $"centre crop {Width}x{Height}, " + (Stride > 0 ? $"{Frames} consecutive frames (stride {Stride})"
             : $"{Frames} frames spread over the video");
 
     /// <summary>ImageNet's normalisation (torchvision's 2D models), at the given clip size.</summary>

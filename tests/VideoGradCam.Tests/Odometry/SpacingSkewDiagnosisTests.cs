@@ -37,7 +37,7 @@ public class SpacingSkewDiagnosisTests
                     wrong.Add(
                         $"target {target}, reference t{snip.ReferenceIndices[r] - target:+0;-0}: lowest at " +
                         $"{scales[best]:0.00} of the true translation " +
-                              $"({string.Join(" ", losses.Select((l, i) => $"{scales[i]:0.00}:{l:0.0000}"))})");
+                        $"({string.Join(" ", losses.Select((l, i) => $"{scales[i]:0.00}:{l:0.0000}"))})");
             }
         }
         Assert.True(wrong.Count == 0, string.Join("\n", wrong));

@@ -22,8 +22,8 @@ public static class RigidFlow
             throw new ArgumentException(
                 "RigidFlow needs depth [B,H,W], pose [B,6] and intrinsics [B,3,3]; got " +
                 $"[{string.Join(",", depth.shape)}], " +
-                                        $"[{string.Join(",", pose.shape)}] and " +
-                                        $"[{string.Join(",", intrinsics.shape)}].");
+                $"[{string.Join(",", pose.shape)}] and " +
+                $"[{string.Join(",", intrinsics.shape)}].");
         using var scope = NewDisposeScope();
         long b = depth.shape[0], h = depth.shape[1], w = depth.shape[2];
         var points = InverseWarp.PixelToCamera(depth, linalg.inv(intrinsics)).reshape(b, 3, -1);   // [B,3,HW]

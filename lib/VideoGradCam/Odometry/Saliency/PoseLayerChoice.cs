@@ -48,7 +48,7 @@ public static class PoseLayerChoice
             ?? throw new ArgumentException(
                 $"At {width ?? model.Settings.Width}×{height ?? model.Settings.Height} no PoseNet layer has a map of " +
                 "at least " +
-                                           $"{minSide}×{minSide} cells ({string.Join(", ", sizes)}): use larger " +
-                                           "frames.");
+                $"{minSide}×{minSide} cells ({string.Join(", ", sizes)}): use larger " +
+                "frames.");
     }
 }

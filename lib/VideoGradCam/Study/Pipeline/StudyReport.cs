@@ -122,7 +122,7 @@ public static class StudyReport
             AtomicFile.WriteAllText(Path.Combine(folder, "odometry.json"), odometry.ToJsonString(Json));
             page.Html(
                 "<p>Depth errors, per-DoF pose agreement, snippet spacing and the faithfulness of every snippet: " +
-                      "<a href=\"odometry.json\">odometry.json</a> (also in metrics.json).</p>");
+                "<a href=\"odometry.json\">odometry.json</a> (also in metrics.json).</p>");
         }
         page.Heading("Run");
         page.Html(StepsTable(r.Steps, r.Notebooks));
@@ -242,8 +242,8 @@ public static class StudyReport
                 $"<tr><td style=\"text-align:left\">{E(c.Statement)}</td><td " +
                 $"style=\"text-align:left\">{E(c.Measure)}</td><td style=\"text-align:left\">{E(c.Value)}</td><td " +
                 $"style=\"text-align:left\">{E(c.Cases ?? "—")}</td>" +
-                      $"<td style=\"text-align:left\">{E(c.Rule)}</td><td " +
-                      $"style=\"background:{colour}\"><b>{E(c.Verdict)}</b>{agreement}</td></tr>");
+                $"<td style=\"text-align:left\">{E(c.Rule)}</td><td " +
+                $"style=\"background:{colour}\"><b>{E(c.Verdict)}</b>{agreement}</td></tr>");
         }
         return sb.Append("</table>").ToString();
     }
@@ -278,9 +278,9 @@ public static class StudyReport
             new StringBuilder(
                 $"<p>Negative-loss Grad-CAM at {E(f.Layer)} ({f.LayerWidth}×{f.LayerHeight} cells), on " +
                 $"{f.Snippets.Count} of the " +
-            $"{f.HeldOutSnippets} held-out snippets ({flat} with a flat map left out); the top {f.Fraction:P0} " +
-            "pixels of the target frame masked " +
-            $"to grey. Measured in {f.Seconds:0} s.</p>");
+                $"{f.HeldOutSnippets} held-out snippets ({flat} with a flat map left out); the top {f.Fraction:P0} " +
+                "pixels of the target frame masked " +
+                $"to grey. Measured in {f.Seconds:0} s.</p>");
         sb.Append(
             "<table><tr><th>measure</th><th>mean ± sd (n)</th><th>median</th><th>above 1</th><th>what it " +
             "compares</th></tr>");
@@ -296,7 +296,7 @@ public static class StudyReport
         sb.Append(
             "</table><p>Both controls beaten (salient masking raises the loss more than random pixels and than the " +
             $"random map) on {f.BeatBoth}/{f.ComparedWithBoth} snippets. " +
-                  $"Per-DoF maps at {E(f.DofLayer ?? "—")}, target sign = the sign of the true motion.</p>");
+            $"Per-DoF maps at {E(f.DofLayer ?? "—")}, target sign = the sign of the true motion.</p>");
         return sb.ToString();
     }
 
@@ -333,7 +333,7 @@ public static class StudyReport
             sb.Append(
                 $"<tr><td>{E(arch)}</td><td>{r.Count}</td><td>{P(accuracy)}</td><td>" +
                 $"{(double.IsNaN(pair.Mean) ? "n/a" : P(pair))}</td>" +
-                      $"<td style=\"text-align:left\">{E(string.Join(", ", perClass))}</td></tr>");
+                $"<td style=\"text-align:left\">{E(string.Join(", ", perClass))}</td></tr>");
         }
         return sb.Append("</table>").ToString();
     }
