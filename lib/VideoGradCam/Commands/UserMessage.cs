@@ -6,9 +6,8 @@ public static class UserMessage
 {
     /// <summary>Failures the library raises on purpose with a message for the user.</summary>
     public static bool IsUnexpected(Exception e) =>
-        e is not (
-            IOException or InvalidDataException or ArgumentException or UnauthorizedAccessException
-                or InvalidOperationException);
+        e is not (IOException or InvalidDataException or ArgumentException or UnauthorizedAccessException
+            or InvalidOperationException);
 
     public static string Of(Exception e)
     {

@@ -37,17 +37,14 @@ public static class ExplanationIndexPage
               $"({(rows.Count == 0 ? 0 : 100.0 * correct / rows.Count):0.0}%). ")
           .Append("Click a column to sort; a row opens the video's explanation (figure, video, frames).</p>")
           .Append(
-              "<table " +
-              "id=\"videos\"><thead><tr><th>thumbnail</th><th>video</th><th>class</th><th>predicted</th><th>" +
-              "explained " +
-              "for</th><th>probability</th></tr></thead><tbody>");
+              "<table id=\"videos\"><thead><tr><th>thumbnail</th><th>video</th><th>class</th><th>predicted</th><th>" +
+              "explained for</th><th>probability</th></tr></thead><tbody>");
         foreach (var r in rows)
             sb.Append(
                 $"<tr class=\"{(r.Class == r.Predicted ? "" : "wrong")}\"><td>{(r.Thumbnail is null ? "" : $"<a href=\"{E(r.Page)}\"><img src=\"{E(r.Thumbnail)}\" alt=\"{E(r.Video)}\"></a>")}</td>")
               .Append(
-                  "<td><a " +
-                  $"href=\"{E(r.Page)}\">{E(r.Video)}</a></td><td>{E(r.Class)}</td><td>{E(r.Predicted)}</td><td>" +
-                  $"{E(r.Target)}</td>")
+                  $"<td><a href=\"{E(r.Page)}\">{E(r.Video)}</a></td><td>{E(r.Class)}</td><td>{E(r.Predicted)}</td>" +
+                  $"<td>{E(r.Target)}</td>")
               .Append(
                   "<td class=\"n\" " +
                   $"data-v=\"{r.TargetProbability.ToString("R", CultureInfo.InvariantCulture)}\">" +

@@ -60,9 +60,8 @@ public static class LayerCheck
         return t.IsGenericType && !t.IsGenericTypeDefinition ? t.GetGenericTypeDefinition() : t;
     }
 
-    const BindingFlags All =
-        BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static
-            | BindingFlags.DeclaredOnly;
+    const BindingFlags All = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static
+        | BindingFlags.DeclaredOnly;
 
     /// <summary>Every type <paramref name="type"/> names, generic arguments unfolded.</summary>
     static IEnumerable<Type> Uses(Type type)

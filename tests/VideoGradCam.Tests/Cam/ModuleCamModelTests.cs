@@ -95,8 +95,8 @@ public class ModuleCamModelTests(ITestOutputHelper output)
         {
             int n = 0;
             for (var t = m.GetType(); t is not null; t = t.BaseType)
-                foreach (var f in t.GetFields(
-                    BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
+                foreach (var f in t.GetFields(BindingFlags.Instance | BindingFlags.NonPublic
+                    | BindingFlags.DeclaredOnly))
                     if (f.Name.EndsWith("hooks", StringComparison.Ordinal)
                         && !f.Name.Contains("pre", StringComparison.Ordinal)
                         && f.GetValue(m) is System.Collections.ICollection c) n += c.Count;

@@ -230,8 +230,8 @@ public static class StudyReport
         var value = seeds > 1 ? $"value (mean ± sd (min–max) over {seeds} seeds)" : "value (this run)";
         var sb =
             new StringBuilder(
-                "<table><tr><th>claim</th><th>measured " +
-                $"by</th><th>{E(value)}</th><th>cases</th><th>rule</th><th>verdict</th></tr>");
+                $"<table><tr><th>claim</th><th>measured by</th><th>{E(value)}</th><th>cases</th><th>rule</th><th>" +
+                "verdict</th></tr>");
         foreach (var c in claims)
         {
             var colour = c.Verdict == StudyClaims.Holds ? "#d4edda" : c.Verdict == StudyClaims.Partly ? "#fff3cd"
@@ -426,17 +426,15 @@ public static class StudyReport
             sb.Append($"<tr><td style=\"text-align:left\">{E(s.Step)}</td><td>{s.Seconds:0.0}</td>" +
                       $"<td style=\"text-align:left\">{(s.Ran ? "ran" : s.ComputedSeconds > 0 ? $"reused (took {s.ComputedSeconds:0} s when computed)" : "reused")}</td></tr>");
         sb.Append(
-            "<tr><td " +
-            $"style=\"text-align:left\"><b>total</b></td><td><b>{steps.Sum(s => s.Seconds):0.0}</b></td><td></td>" +
-            "</tr></table>");
+            $"<tr><td style=\"text-align:left\"><b>total</b></td><td><b>{steps.Sum(s => s.Seconds):0.0}</b></td><td>" +
+            "</td></tr></table>");
         if (notebooks.Count > 0)
         {
             sb.Append("<table><tr><th>notebook (executed copy)</th><th>result</th><th>seconds</th></tr>");
             foreach (var n in notebooks)
                 sb.Append(
-                    "<tr><td style=\"text-align:left\"><a " +
-                    $"href=\"../notebooks/{E(n.Notebook)}\">{E(n.Notebook)}</a></td><td>" +
-                    $"{(n.Passed ? "ok" : "FAILED")}</td><td>{n.Seconds:0}</td></tr>");
+                    $"<tr><td style=\"text-align:left\"><a href=\"../notebooks/{E(n.Notebook)}\">{E(n.Notebook)}</a>" +
+                    $"</td><td>{(n.Passed ? "ok" : "FAILED")}</td><td>{n.Seconds:0}</td></tr>");
             sb.Append("</table>");
         }
         return sb.ToString();
