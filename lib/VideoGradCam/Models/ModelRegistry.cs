@@ -73,7 +73,8 @@ public static class ModelRegistry
         Find(name) is { } e && (kind is null || e.Kind == kind)
             ? e
             : throw new ArgumentException(
-                $"Unknown {(kind == ModelKind.Odometry ? "odometry model" : kind == ModelKind.VideoClassifier ? "video classifier" : "model")} " +
+                $"Unknown {(kind == ModelKind.Odometry ? "odometry model"
+                    : kind == ModelKind.VideoClassifier ? "video classifier" : "model")} " +
                 $"'{name}'. Known: {Names(kind)}.");
 
     /// <summary>"r3d18, mc3_18, ..." for messages and help.</summary>

@@ -30,7 +30,9 @@ public static class CamPlots
             using var frame = overlays[t];
             var jpeg = Convert.ToBase64String(CamOverlay.EncodeJpeg(frame));
             var label = sourceFrames is null ? $"frame {t}"
-                : $"frame {t} (source {sourceFrames[t]}{(CamComparisonPlot.RepeatsPrevious(sourceFrames, t) ? ", repeated: the video is shorter than the clip" : "")})";
+                : $"frame {t} (source {sourceFrames[t]}" +
+                  $"{(CamComparisonPlot.RepeatsPrevious(sourceFrames, t)
+                      ? ", repeated: the video is shorter than the clip" : "")})";
             if (imp is not null) label += $"<br/>importance {imp[t].ToString("0.000", CultureInfo.InvariantCulture)}";
             html.Append(
                 $"<figure style=\"margin:0;text-align:center\"><img width=\"{displayWidth}\" " +
@@ -115,7 +117,9 @@ public static class CamPlots
         var player = video is null ? "" :
             $"<h3>The clip with its map</h3><video src=\"{WebUtility.HtmlEncode(video)}\" controls loop muted " +
             "playsinline width=\"480\" style=\"image-rendering:pixelated\"></video>";
-        return $"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{WebUtility.HtmlEncode(title)}</title>{(plotlyScript is null ? "<script>" + FigurePage.PlotlyJavaScript + "</script>" : $"<script src=\"{WebUtility.HtmlEncode(plotlyScript)}\"></script>")}</head><body>" +
+        return $"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{WebUtility.HtmlEncode(title)}</title>" +
+               $"{(plotlyScript is null ? "<script>" + FigurePage.PlotlyJavaScript + "</script>"
+                   : $"<script src=\"{WebUtility.HtmlEncode(plotlyScript)}\"></script>")}</head><body>" +
                $"<div id=\"{id}\" class=\"wsplot\"></div><script>var " +
                $"f={figureJson};Plotly.newPlot('{id}',f.data,f.layout);</script>{player}{stripHtml}</body></html>";
     }

@@ -31,7 +31,8 @@ public static class ExplanationIndexPage
               "body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid " +
               "#ccc;padding:4px 8px}")
           .Append(
-              "th{cursor:pointer;background:#f4f4f4}td.n{text-align:right}img{width:160px;image-rendering:pixelated}.wrong{background:#fdecea}</style></head><body>")
+              "th{cursor:pointer;background:#f4f4f4}td.n{text-align:right}" +
+              "img{width:160px;image-rendering:pixelated}.wrong{background:#fdecea}</style></head><body>")
           .Append(
               $"<h1>{E(title)}</h1><p>{rows.Count} videos; predicted class = true class for {correct} " +
               $"({(rows.Count == 0 ? 0 : 100.0 * correct / rows.Count):0.0}%). ")
@@ -41,7 +42,9 @@ public static class ExplanationIndexPage
               "explained for</th><th>probability</th></tr></thead><tbody>");
         foreach (var r in rows)
             sb.Append(
-                $"<tr class=\"{(r.Class == r.Predicted ? "" : "wrong")}\"><td>{(r.Thumbnail is null ? "" : $"<a href=\"{E(r.Page)}\"><img src=\"{E(r.Thumbnail)}\" alt=\"{E(r.Video)}\"></a>")}</td>")
+                $"<tr class=\"{(r.Class == r.Predicted ? "" : "wrong")}\"><td>" +
+                $"{(r.Thumbnail is null ? ""
+                    : $"<a href=\"{E(r.Page)}\"><img src=\"{E(r.Thumbnail)}\" alt=\"{E(r.Video)}\"></a>")}</td>")
               .Append(
                   $"<td><a href=\"{E(r.Page)}\">{E(r.Video)}</a></td><td>{E(r.Class)}</td><td>{E(r.Predicted)}</td>" +
                   $"<td>{E(r.Target)}</td>")

@@ -89,10 +89,12 @@ public sealed class HeadlessBrowser : IAsyncDisposable
         var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = Wide });
         await OpenAsync(page, htmlPath);
         var strips = await page.EvaluateAsync<StripState[]>(@"() => [...document.querySelectorAll('.wsplot')].map(d => {
-            const labels = [...d.querySelectorAll('.annotation-text')].filter(t => /^frame \d+/.test(t.textContent)).length;
+            const labels = [...d.querySelectorAll('.annotation-text')]" +
+                @".filter(t => /^frame \d+/.test(t.textContent)).length;
             const img = d.querySelector('.imagelayer image, image');
             const perLine = Math.min(labels, 8);
-            return { frameLabels: labels, tileWidth: img && perLine > 0 ? (img.getBoundingClientRect().width - 6 * (perLine - 1)) / perLine : 0 };
+            return { frameLabels: labels, tileWidth: img && perLine > 0" +
+                @" ? (img.getBoundingClientRect().width - 6 * (perLine - 1)) / perLine : 0 };
         }).filter(s => s.frameLabels > 0)");
         await page.CloseAsync();
         return strips.Select(s => (s.FrameLabels, s.TileWidth)).ToList();

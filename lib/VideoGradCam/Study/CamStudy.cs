@@ -47,8 +47,8 @@ public static class CamStudy
                 ? classNames.ToList().IndexOf(label)
                 : throw new ArgumentException(
                     "--target true needs the video's class: an annotation (.json) beside it or a folder named after " +
-                    "one of the " +
-                                              $"model's classes ({string.Join(", ", classNames.Take(5))}{(classNames.Count > 5 ? ", ..." : "")}).");
+                    $"one of the model's classes ({string.Join(", ", classNames.Take(5))}" +
+                    $"{(classNames.Count > 5 ? ", ..." : "")}).");
         if (int.TryParse(target, out var index) && index >= 0 && index < classNames.Count) return index;
         return ClassTarget.ByName(classNames, target).ClassIndex;
     }

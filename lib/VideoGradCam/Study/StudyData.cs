@@ -190,7 +190,8 @@ public sealed record StudyData(string? ActionsName, string? ActionsRoot, bool Ha
             int eq = part.IndexOf('=');
             if (eq <= 0 || eq == part.Length - 1)
                 throw new ArgumentException(
-                    $"{option}: '{part}' is not NAME=PATH (e.g. {(option == "--data" ? "hmdb51=/data/hmdb51,kitti=/data/kitti" : "r3d18=/data/r3d_18-b3b3357e.pth")}).");
+                    $"{option}: '{part}' is not NAME=PATH (e.g. {(option == "--data"
+                        ? "hmdb51=/data/hmdb51,kitti=/data/kitti" : "r3d18=/data/r3d_18-b3b3357e.pth")}).");
             yield return (part[..eq].Trim().ToLowerInvariant(), part[(eq + 1)..].Trim());
         }
     }
@@ -204,7 +205,9 @@ public sealed record StudyData(string? ActionsName, string? ActionsRoot, bool Ha
         if (missing.Count > 0)
             throw new DirectoryNotFoundException(
                 $"--data: {root} lacks folder(s) for the study class(es) {string.Join(", ", missing)} " +
-                $"(needs {string.Join(", ", StudyClasses)}; found: {string.Join(", ", Directory.EnumerateDirectories(root).Select(Path.GetFileName).Order().Take(12))}).");
+                $"(needs {string.Join(", ", StudyClasses)}; found: " +
+                $"{string.Join(", ", Directory.EnumerateDirectories(root).Select(Path.GetFileName)
+                    .Order().Take(12))}).");
         var empty = StudyClasses.Where(c => !VideoDataset.VideosIn(Path.Combine(root, c)).Any()).ToList();
         if (empty.Count > 0) throw new InvalidDataException(
             $"--data: {root}: no videos in the folder(s) of {string.Join(", ", empty)}.");

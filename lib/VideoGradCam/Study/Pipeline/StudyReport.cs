@@ -81,7 +81,8 @@ public static class StudyReport
                           (r.Data.HasGroundTruth ? ""
                               : "; it has no ground truth, so the metrics against evidence masks and relevant frames " +
                                 "are not measured (n/a)") +
-                          $". Odometry: {(r.Data.OdometryRoot is null ? "the synthetic sequences" : $"KITTI ({r.Data.OdometryRoot})")}" +
+                          $". Odometry: {(r.Data.OdometryRoot is null ? "the synthetic sequences"
+                              : $"KITTI ({r.Data.OdometryRoot})")}" +
                           (r.Data.R3dWeights is null ? "." : $". R3D-18 fine-tuned from {r.Data.R3dWeights}.")));
         if (seeds > 1)
             page.Paragraph($"Spread over seeds: each video classifier was trained {seeds} times, with training seeds " +
@@ -424,7 +425,9 @@ public static class StudyReport
         var sb = new StringBuilder("<table><tr><th>step</th><th>seconds</th><th>ran or reused</th></tr>");
         foreach (var s in steps)
             sb.Append($"<tr><td style=\"text-align:left\">{E(s.Step)}</td><td>{s.Seconds:0.0}</td>" +
-                      $"<td style=\"text-align:left\">{(s.Ran ? "ran" : s.ComputedSeconds > 0 ? $"reused (took {s.ComputedSeconds:0} s when computed)" : "reused")}</td></tr>");
+                      $"<td style=\"text-align:left\">{(s.Ran ? "ran"
+                          : s.ComputedSeconds > 0 ? $"reused (took {s.ComputedSeconds:0} s when computed)"
+                          : "reused")}</td></tr>");
         sb.Append(
             $"<tr><td style=\"text-align:left\"><b>total</b></td><td><b>{steps.Sum(s => s.Seconds):0.0}</b></td><td>" +
             "</td></tr></table>");
