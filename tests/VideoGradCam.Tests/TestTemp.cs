@@ -12,7 +12,8 @@ static class TestTemp
     static string CreateRoot()
     {
         foreach (var stale in Directory.EnumerateDirectories(Path.GetTempPath(), $"{Prefix}*"))
-            if (int.TryParse(Path.GetFileName(stale)[Prefix.Length..], out int pid) && !IsRunning(pid)) TryDelete(stale);
+            if (int.TryParse(Path.GetFileName(stale)[Prefix.Length..], out int pid) && !IsRunning(pid)) TryDelete(
+                stale);
         var root = Path.Combine(Path.GetTempPath(), $"{Prefix}{Environment.ProcessId}");
         Directory.CreateDirectory(root);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => TryDelete(root);

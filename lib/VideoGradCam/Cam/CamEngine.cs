@@ -8,12 +8,15 @@ namespace VideoGradCam.Cam;
 /// <para>Steps: eval mode; one forward pass with autograd on (never no_grad); the sum of the per-sample scores is
 /// differentiated w.r.t. the target layer's activation only (<c>torch.autograd.grad</c>, no parameter gradients);
 /// channel weights per method (<see cref="ChannelWeighting"/>); ReLU; upsampling (trilinear for volumes, bilinear per
-/// frame for framewise and image layers, align_corners = false); min-max normalisation per clip after upsampling.</para>
+/// frame for framewise and image layers, align_corners = false); min-max normalisation per clip after
+/// upsampling.</para>
 /// </summary>
-public sealed class CamEngine(ICamModel model, CamMethod method = CamMethod.GradCam, TemporalWeighting weighting = TemporalWeighting.Global)
+public sealed class CamEngine(ICamModel model, CamMethod method = CamMethod.GradCam,
+    TemporalWeighting weighting = TemporalWeighting.Global)
 {
-    /// <summary>The model explained: any <see cref="ICamModel"/> (e.g. <see cref="ModuleCamModel"/> for any nn.Module). A
-    /// model that is itself an nn.Module is prepared for this machine's convolutions (<see cref="Runtime.ConvolutionGuard"/>).</summary>
+    /// <summary>The model explained: any <see cref="ICamModel"/> (e.g. <see cref="ModuleCamModel"/> for any nn.Module).
+    /// A model that is itself an nn.Module is prepared for this machine's convolutions
+    /// (<see cref="Runtime.ConvolutionGuard"/>).</summary>
     public ICamModel Model { get; } = model is nn.Module m ? Prepared(model, m) : model;
 
     static ICamModel Prepared(ICamModel model, nn.Module module)
@@ -28,14 +31,15 @@ public sealed class CamEngine(ICamModel model, CamMethod method = CamMethod.Grad
     /// <summary>How gradients are pooled over time for video activations.</summary>
     public TemporalWeighting Weighting { get; } = weighting;
 
-    /// <summary>Explains <paramref name="input"/> (batch first) for one target per sample at layer <paramref name="layer"/>.
-    /// Without targets, each sample is explained for its predicted class (the largest "logits"), read from the same
-    /// forward pass; <see cref="CamResult.Targets"/> says which.</summary>
+    /// <summary>Explains <paramref name="input"/> (batch first) for one target per sample at layer
+    /// <paramref name="layer"/>. Without targets, each sample is explained for its predicted class (the largest
+    /// "logits"), read from the same forward pass; <see cref="CamResult.Targets"/> says which.</summary>
     public CamResult Explain(Tensor input, IReadOnlyList<ICamTarget>? targets, string layer)
     {
         long batch = input.shape[0];
         if (targets is not null && targets.Count != batch)
-            throw new ArgumentException($"Got {targets.Count} targets for a batch of {batch}: give exactly one target per sample.");
+            throw new ArgumentException(
+                $"Got {targets.Count} targets for a batch of {batch}: give exactly one target per sample.");
         if (Model is nn.Module module) module.eval();
 
         using var scope = NewDisposeScope();
@@ -46,7 +50,9 @@ public sealed class CamEngine(ICamModel model, CamMethod method = CamMethod.Grad
             // A frozen model on a plain input builds no graph: let the input require grad and run again.
             f = Model.Forward(input.detach().requires_grad_(true), layer);
             if (!f.Activation.requires_grad)
-                throw new InvalidOperationException($"The activation of layer '{layer}' is not in the autograd graph; was the forward pass run under no_grad?");
+                throw new InvalidOperationException(
+                    $"The activation of layer '{layer}' is not in the autograd graph; was the forward pass run under " +
+                    "no_grad?");
         }
 
         targets ??= PredictedClasses(f.Outputs);
@@ -78,19 +84,23 @@ public sealed class CamEngine(ICamModel model, CamMethod method = CamMethod.Grad
     static IReadOnlyList<ICamTarget> PredictedClasses(IReadOnlyDictionary<string, Tensor> outputs)
     {
         if (!outputs.TryGetValue("logits", out var logits))
-            throw new ArgumentException("No target was given and the model has no \"logits\" output to take the predicted " +
-                                        $"class from (its outputs: {string.Join(", ", outputs.Keys)}): give a target.");
+            throw new ArgumentException(
+                "No target was given and the model has no \"logits\" output to take the predicted " +
+                $"class from (its outputs: {string.Join(", ", outputs.Keys)}): give a target.");
         var predicted = logits.detach().argmax(1).cpu().data<long>().ToArray();
         return predicted.Select(k => (ICamTarget)new ClassTarget((int)k)).ToList();
     }
 
-    /// <summary>Any layout -> <c>[B,C,t,h,w]</c>. Framewise <c>[B*T,C,h,w]</c> is clip-major, time-minor: row b*T + t is frame t of clip b.</summary>
+    /// <summary>Any layout -> <c>[B,C,t,h,w]</c>. Framewise <c>[B*T,C,h,w]</c> is clip-major, time-minor: row b*T + t
+    /// is frame t of clip b.</summary>
     public static Tensor ToVolume(Tensor x, ActivationLayout layout, int frames, long batch) => layout switch
     {
         ActivationLayout.Volume => x.dim() == 5 ? x : throw Shape(x, "[B,C,t,h,w]"),
-        ActivationLayout.Image => x.dim() == 4 ? x.unsqueeze(2) : throw Shape(x, "[B,C,h,w]"), // [B,C,h,w] -> [B,C,1,h,w]
+        // [B,C,h,w] -> [B,C,1,h,w]
+        ActivationLayout.Image => x.dim() == 4 ? x.unsqueeze(2) : throw Shape(x, "[B,C,h,w]"),
         ActivationLayout.Framewise => x.dim() == 4 && x.shape[0] == batch * frames
-            ? x.reshape(batch, frames, x.shape[1], x.shape[2], x.shape[3]).permute(0, 2, 1, 3, 4) // [B*T,C,h,w] -> [B,T,C,h,w] -> [B,C,T,h,w]
+            // [B*T,C,h,w] -> [B,T,C,h,w] -> [B,C,T,h,w]
+            ? x.reshape(batch, frames, x.shape[1], x.shape[2], x.shape[3]).permute(0, 2, 1, 3, 4)
             : throw Shape(x, $"[B*T,C,h,w] with B*T = {batch}*{frames}"),
         _ => throw new ArgumentOutOfRangeException(nameof(layout)),
     };
@@ -100,7 +110,8 @@ public sealed class CamEngine(ICamModel model, CamMethod method = CamMethod.Grad
 
     Tensor WeightsChannelLast(Tensor w)
     {
-        if (ChannelWeighting.IsPerPosition(Method)) return w.permute(0, 2, 3, 4, 1);        // [B,C,t,h,w] -> [B,t,h,w,C]
+        // [B,C,t,h,w] -> [B,t,h,w,C]
+        if (ChannelWeighting.IsPerPosition(Method)) return w.permute(0, 2, 3, 4, 1);
         if (Weighting == TemporalWeighting.Global) return w.flatten(1);                      // [B,C,1,1,1] -> [B,C]
         return w.squeeze(-1).squeeze(-1).permute(0, 2, 1);                                  // [B,C,t,1,1] -> [B,t,C]
     }

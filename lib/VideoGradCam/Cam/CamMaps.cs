@@ -11,11 +11,14 @@ public static class CamMaps
     {
         long b = raw.shape[0], t = raw.shape[1];
         if (layout == ActivationLayout.Volume)
-            return nn.functional.interpolate(raw.unsqueeze(1), [size.T, size.H, size.W], mode: InterpolationMode.Trilinear, align_corners: false)
+            return nn.functional.interpolate(raw.unsqueeze(1), [size.T, size.H, size.W],
+                mode: InterpolationMode.Trilinear, align_corners: false)
                 .squeeze(1);                                               // [B,1,t,h,w] -> [B,1,T,H,W] -> [B,T,H,W]
         var frames = raw.reshape(b * t, 1, raw.shape[2], raw.shape[3]);    // [B,t,h,w] -> [B*t,1,h,w]
-        var up = nn.functional.interpolate(frames, [size.H, size.W], mode: InterpolationMode.Bilinear, align_corners: false);
-        return up.reshape(b, t, size.H, size.W);                           // -> [B,t,H,W] (t = T for framewise, 1 for images)
+        var up =
+            nn.functional.interpolate(frames, [size.H, size.W], mode: InterpolationMode.Bilinear, align_corners: false);
+        // -> [B,t,H,W] (t = T for framewise, 1 for images)
+        return up.reshape(b, t, size.H, size.W);
     }
 
     /// <summary>Min-max per clip over (T,H,W). A constant clip (all-zero included) becomes all zeros, never NaN.
@@ -36,12 +39,14 @@ public static class CamMaps
     /// <summary>[B,T,H,W] -> [B,T]: share of the map's sum in each frame (zeros for an all-zero map).</summary>
     public static Tensor FrameEnergyShare(Tensor maps) => ShareOfRow(maps.flatten(2).sum(2));
 
-    /// <summary>Gradient <c>[B,C,t,h,w]</c> -> [B,T]: share of the gradient's L2 norm per layer time step, resampled linearly to T.</summary>
+    /// <summary>Gradient <c>[B,C,t,h,w]</c> -> [B,T]: share of the gradient's L2 norm per layer time step, resampled
+    /// linearly to T.</summary>
     public static Tensor GradientNormShare(Tensor gradient, int frames)
     {
         var perStep = gradient.pow(2).sum([1, 3, 4]).sqrt();              // [B,t]
         if (perStep.shape[1] != frames)
-            perStep = nn.functional.interpolate(perStep.unsqueeze(1), [frames], mode: InterpolationMode.Linear, align_corners: false).squeeze(1);
+            perStep = nn.functional.interpolate(perStep.unsqueeze(1), [frames], mode: InterpolationMode.Linear,
+                align_corners: false).squeeze(1);
         return ShareOfRow(perStep);
     }
 

@@ -1,13 +1,16 @@
 namespace VideoGradCam.Cam;
 
-/// <summary>The five gradient CAM methods. They differ only in how channel weights are computed (see <see cref="ChannelWeighting"/>).</summary>
+/// <summary>The five gradient CAM methods. They differ only in how channel weights are computed (see
+/// <see cref="ChannelWeighting"/>).</summary>
 public enum CamMethod
 {
     /// <summary>Selvaraju et al. 2017: weights = mean of dScore/dA over the pooled axes.</summary>
     GradCam,
-    /// <summary>Chattopadhyay et al. 2018, eq. 19 with the exponential-score simplification (pytorch-grad-cam's form).</summary>
+    /// <summary>Chattopadhyay et al. 2018, eq. 19 with the exponential-score simplification (pytorch-grad-cam's
+    /// form).</summary>
     GradCamPlusPlus,
-    /// <summary>Draelos and Carin 2020: element-wise gradient x activation, summed over channels (no pooling).</summary>
+    /// <summary>Draelos and Carin 2020: element-wise gradient x activation, summed over channels (no
+    /// pooling).</summary>
     HiResCam,
     /// <summary>Fu et al. 2020 (Axiom-based Grad-CAM): weights = sum(dScore/dA * A) / sum(A).</summary>
     XGradCam,

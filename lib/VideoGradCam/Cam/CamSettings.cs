@@ -2,13 +2,16 @@ using VideoGradCam.Models;
 
 namespace VideoGradCam.Cam;
 
-/// <summary>How one explanation is made: method, channel weighting over time, target layer (null: the model's default).</summary>
-public sealed record CamSettings(CamMethod Method = CamMethod.GradCam, TemporalWeighting? Weighting = null, string? Layer = null)
+/// <summary>How one explanation is made: method, channel weighting over time, target layer (null: the model's
+/// default).</summary>
+public sealed record CamSettings(CamMethod Method = CamMethod.GradCam, TemporalWeighting? Weighting = null,
+    string? Layer = null)
 {
     /// <summary>The study's defaults: 3D nets weight channels globally (pytorch-grad-cam; time recovered by trilinear
     /// upsampling); per-frame CNNs get one set of weights per frame (the study's per-frame Grad-CAM).</summary>
     public TemporalWeighting WeightingFor(VideoClassifier model) =>
-        Weighting ?? (ModelRegistry.Get(model.Architecture).IsRecurrent ? TemporalWeighting.TimeResolved : TemporalWeighting.Global);
+        Weighting ?? (ModelRegistry.Get(model.Architecture).IsRecurrent ? TemporalWeighting.TimeResolved
+            : TemporalWeighting.Global);
 
     /// <summary>The layer explained for <paramref name="model"/>: the given one, else the model's default.</summary>
     public string LayerFor(VideoClassifier model) => Layer ?? model.DefaultCamLayer;
@@ -17,7 +20,8 @@ public sealed record CamSettings(CamMethod Method = CamMethod.GradCam, TemporalW
     public const string MethodNames = "gradcam, gradcam++, hirescam, xgradcam, layercam";
 
     /// <summary>A method from its command-line spelling (<see cref="MethodNames"/>).</summary>
-    public static CamMethod ParseMethod(string name) => name.Trim().ToLowerInvariant().Replace("-", "").Replace("_", "") switch
+    public static CamMethod ParseMethod(string name) =>
+        name.Trim().ToLowerInvariant().Replace("-", "").Replace("_", "") switch
     {
         "gradcam" => CamMethod.GradCam,
         "gradcam++" or "gradcamplusplus" or "gradcampp" => CamMethod.GradCamPlusPlus,

@@ -6,12 +6,14 @@ namespace VideoGradCam.Cam;
 /// How each method turns activations A and gradients G (both <c>[B,C,t,h,w]</c>; images have t = 1) into a raw map.
 /// This is the only place the five methods differ (pytorch-grad-cam's <c>get_cam_weights</c> split).
 /// <para>Pooled methods (Grad-CAM, Grad-CAM++, XGradCAM) compute one weight per channel over the pooled axes:
-/// t, h, w for <see cref="TemporalWeighting.Global"/>, h and w per time step for <see cref="TemporalWeighting.TimeResolved"/>.
-/// Position methods (HiResCAM, LayerCAM) weight every position separately, so the weighting does not apply.</para>
+/// t, h, w for <see cref="TemporalWeighting.Global"/>, h and w per time step for
+/// <see cref="TemporalWeighting.TimeResolved"/>. Position methods (HiResCAM, LayerCAM) weight every position
+/// separately, so the weighting does not apply.</para>
 /// </summary>
 public static class ChannelWeighting
 {
-    /// <summary>Weights broadcastable to A: <c>[B,C,1,1,1]</c> (global), <c>[B,C,t,1,1]</c> (time-resolved) or <c>[B,C,t,h,w]</c> (per position).</summary>
+    /// <summary>Weights broadcastable to A: <c>[B,C,1,1,1]</c> (global), <c>[B,C,t,1,1]</c> (time-resolved) or
+    /// <c>[B,C,t,h,w]</c> (per position).</summary>
     public static Tensor Compute(CamMethod method, Tensor activation, Tensor gradient, TemporalWeighting weighting)
     {
         long[] pooled = weighting == TemporalWeighting.Global ? [2, 3, 4] : [3, 4];
@@ -33,7 +35,8 @@ public static class ChannelWeighting
     public static Tensor GradCam(Tensor g, long[] pooled) => g.mean(pooled, keepdim: true);
 
     /// <summary>Grad-CAM++ (eq. 19): alpha = G^2 / (2 G^2 + sum(A) G^3), w_c = sum over pooled axes of alpha ReLU(G).
-    /// alpha is taken where G &gt; 0 only (elsewhere ReLU(G) = 0 anyway), so a vanishing denominator never makes NaN.</summary>
+    /// alpha is taken where G &gt; 0 only (elsewhere ReLU(G) = 0 anyway), so a vanishing denominator never makes
+    /// NaN.</summary>
     public static Tensor GradCamPlusPlus(Tensor a, Tensor g, long[] pooled)
     {
         const double eps = 1e-6;

@@ -19,7 +19,8 @@ public sealed class Args
     public IReadOnlyList<string> Positionals { get; }
 
     /// <param name="given">option name (no dashes) -> the value given (null for a flag given without one).</param>
-    public Args(IReadOnlyDictionary<string, string?> given, IReadOnlyList<string> positionals, IEnumerable<VerbOption>? declared = null, Profile? profile = null)
+    public Args(IReadOnlyDictionary<string, string?> given, IReadOnlyList<string> positionals,
+        IEnumerable<VerbOption>? declared = null, Profile? profile = null)
     {
         _given = given;
         Positionals = positionals;
@@ -27,7 +28,8 @@ public sealed class Args
         _profile = profile ?? Profiles.FromEnvironment();
     }
 
-    /// <summary>Options given as tokens (<c>--name value</c>, <c>--name=value</c>, <c>--flag</c>) without declarations: for tests.</summary>
+    /// <summary>Options given as tokens (<c>--name value</c>, <c>--name=value</c>, <c>--flag</c>) without declarations:
+    /// for tests.</summary>
     public static Args FromTokens(IEnumerable<string> tokens)
     {
         var given = new Dictionary<string, string?>(StringComparer.Ordinal);

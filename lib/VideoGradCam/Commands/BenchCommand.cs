@@ -6,7 +6,8 @@ namespace VideoGradCam.Commands;
 /// </summary>
 public static class BenchCommand
 {
-    public static readonly Verb Verb = new("bench", "measure performance; prints a table and writes artifacts/bench/NAME.json",
+    public static readonly Verb Verb =
+        new("bench", "measure performance; prints a table and writes artifacts/bench/NAME.json",
         [
             Opt.Computed("steps", "training: steps measured per model", "N", "7"),
             Opt.Computed("models", "training: models, comma-separated", "LIST", "the study's"),
@@ -29,18 +30,28 @@ public static class BenchCommand
     public static IReadOnlyDictionary<string, (string Summary, Func<Args, int> Run)> Benches =>
         new Dictionary<string, (string, Func<Args, int>)>
         {
-            ["sampler"] = ("ms per 16-frame clip: seek/grab sampler vs decoding every frame", SamplerBenchmark.RunSampler),
-            ["synth"] = ("synthetic action clips generated per second, quick and full sizes", SamplerBenchmark.RunSynth),
-            ["training"] = ("training clips/s per model at quick and full sizes, peak memory [--steps 7 --models .. --sizes quick,full,study]", TrainingBenchmark.Run),
-            ["cam"] = ("Grad-CAM engine: map vs full backward, per-frame maps in one pass, memory over 1,000 explanations", CamBenchmark.Run),
-            ["convolutions"] = ("training and explain in this machine's convolution mode vs unguarded oneDNN, as ratios " +
-                "[--steps 5]", ConvolutionBenchmark.Run),
-            ["hook-cam"] = ("Grad-CAM on TorchVision.NET resnet18 at layer4 via a forward hook vs forward + gradient by hand, 2 threads [--batch 2 --size 224 --reps 9]", HookCamBenchmark.Run),
+            ["sampler"] =
+                ("ms per 16-frame clip: seek/grab sampler vs decoding every frame", SamplerBenchmark.RunSampler),
+            ["synth"] =
+                ("synthetic action clips generated per second, quick and full sizes", SamplerBenchmark.RunSynth),
+            ["training"] =
+                ("training clips/s per model at quick and full sizes, peak memory [--steps 7 --models .. --sizes " +
+                 "quick,full,study]", TrainingBenchmark.Run),
+            ["cam"] =
+                ("Grad-CAM engine: map vs full backward, per-frame maps in one pass, memory over 1,000 explanations",
+                    CamBenchmark.Run),
+            ["convolutions"] =
+                ("training and explain in this machine's convolution mode vs unguarded oneDNN, as ratios " +
+                 "[--steps 5]", ConvolutionBenchmark.Run),
+            ["hook-cam"] =
+                ("Grad-CAM on TorchVision.NET resnet18 at layer4 via a forward hook vs forward + gradient by hand, 2 " +
+                 "threads [--batch 2 --size 224 --reps 9]", HookCamBenchmark.Run),
         };
 
     static int Run(Args a)
     {
-        var name = a.Positionals.Count > 0 ? a.Positionals[0] : throw new UsageException("Which benchmark? " + string.Join(", ", Benches.Keys));
+        var name = a.Positionals.Count > 0 ? a.Positionals[0]
+            : throw new UsageException("Which benchmark? " + string.Join(", ", Benches.Keys));
         if (!Benches.TryGetValue(name, out var bench))
             throw new UsageException($"Unknown benchmark '{name}'. Known: {string.Join(", ", Benches.Keys)}.");
         return bench.Run(a);

@@ -2,10 +2,12 @@ using System.Diagnostics;
 
 namespace VideoGradCam.Commands;
 
-/// <summary>The benchmarks' one way to time: the median of repeated runs, robust to bursts of load from other processes.</summary>
+/// <summary>The benchmarks' one way to time: the median of repeated runs, robust to bursts of load from other
+/// processes.</summary>
 public static class BenchTiming
 {
-    /// <summary>The median wall time of <paramref name="repeats"/> runs of <paramref name="run"/>, in seconds.</summary>
+    /// <summary>The median wall time of <paramref name="repeats"/> runs of <paramref name="run"/>, in
+    /// seconds.</summary>
     public static double MedianSeconds(int repeats, Action run)
     {
         if (repeats < 1) throw new ArgumentOutOfRangeException(nameof(repeats), "At least one run is needed.");

@@ -9,17 +9,20 @@ using static TorchSharp.torch;
 namespace VideoGradCam.Commands;
 
 /// <summary>
-/// <c>./workspace bench cam [--frames 16] [--size 112] [--width 16] [--reps 5] [--explanations 1000] [--warmup 1500] [--memory-size 32]</c>:
-/// (1) time(forward + map) / time(forward + full backward) for a small 3D net and a small CNN-LSTM (the map stops at the
-/// target layer, a full backward reaches every parameter and the input); (2) per-frame maps for T frames in one pass vs
-/// one pass per frame (the original CNN-LSTM code's way); (3) resident memory across consecutive explanations.
+/// <c>./workspace bench cam [--frames 16] [--size 112] [--width 16] [--reps 5] [--explanations 1000] [--warmup 1500]
+/// [--memory-size 32]</c>: (1) time(forward + map) / time(forward + full backward) for a small 3D net and a small
+/// CNN-LSTM (the map stops at the target layer, a full backward reaches every parameter and the input); (2) per-frame
+/// maps for T frames in one pass vs one pass per frame (the original CNN-LSTM code's way); (3) resident memory across
+/// consecutive explanations.
 /// </summary>
 public static class CamBenchmark
 {
     public static int Run(Args a)
     {
-        int frames = a.Int("frames", 16), size = a.Int("size", 112), width = a.Int("width", 16), reps = a.Int("reps", 5);
-        int explanations = a.Int("explanations", 1000), memorySize = a.Int("memory-size", 32), warmup = a.Int("warmup", 1500);
+        int frames = a.Int("frames", 16), size = a.Int("size", 112), width = a.Int("width", 16),
+            reps = a.Int("reps", 5);
+        int explanations = a.Int("explanations", 1000), memorySize = a.Int("memory-size", 32),
+            warmup = a.Int("warmup", 1500);
         var outPath = a.String("out", Path.Combine(WorkspacePaths.Artifacts(), "bench", "cam.json"));
         Seeds.Set();
         Console.WriteLine(ComputeDevice.Describe());
@@ -29,21 +32,29 @@ public static class CamBenchmark
         var framewise = new BenchCnnLstm(width);
         using var clip = randn(new long[] { 1, 3, frames, size, size });
         var rows = new List<Dictionary<string, object>>();
-        foreach (var (name, model) in new (string, nn.Module<Tensor, Tensor>)[] { ("3d-conv", volume), ("frame-wise", framewise) })
+        foreach (var (name, model) in new (string, nn.Module<Tensor, Tensor>)[] { ("3d-conv", volume),
+            ("frame-wise", framewise) })
         {
             var engine = new CamEngine(new ModuleCamModel(model));
-            // Interleaved runs (map, full, map, full...) so both see the same machine load; ratio = median of per-run ratios.
-            var (map, full, ratio) = Paired(reps, () => { using var r = engine.Explain(clip, [new ClassTarget(0)], Layer); },
+            // Interleaved runs (map, full, map, full...) so both see the same machine load; ratio = median of per-run
+            // ratios.
+            var (map, full, ratio) =
+                Paired(reps, () => { using var r = engine.Explain(clip, [new ClassTarget(0)], Layer); },
                 () => FullBackward(model, clip));
-            rows.Add(new() { ["model"] = name, ["forward_map_ms"] = map, ["forward_full_backward_ms"] = full, ["ratio"] = ratio });
-            Console.WriteLine($"{name,-9} forward+map {map,8:0.0} ms   forward+full backward {full,8:0.0} ms   ratio {ratio:0.000}");
+            rows.Add(new() { ["model"] = name, ["forward_map_ms"] = map, ["forward_full_backward_ms"] = full,
+                ["ratio"] = ratio });
+            Console.WriteLine(
+                $"{name,-9} forward+map {map,8:0.0} ms   forward+full backward {full,8:0.0} ms   ratio {ratio:0.000}");
         }
 
         // Per-frame maps: one pass for all T frames vs one pass per frame (each frame's map from its own backward).
         var fwEngine = new CamEngine(new ModuleCamModel(framewise), CamMethod.GradCam, TemporalWeighting.TimeResolved);
-        var (onePass, perFrame, passRatio) = Paired(Math.Max(1, reps / 2), () => { using var r = fwEngine.Explain(clip, [new ClassTarget(0)], Layer); },
+        var (onePass, perFrame, passRatio) =
+            Paired(Math.Max(1, reps / 2), () => { using var r = fwEngine.Explain(clip, [new ClassTarget(0)], Layer); },
             () => PerFramePasses(framewise, clip));
-        Console.WriteLine($"per-frame maps, T={frames}: one pass {onePass:0.0} ms, one pass per frame {perFrame:0.0} ms, speed-up {1 / passRatio:0.0}x");
+        Console.WriteLine(
+            $"per-frame maps, T={frames}: one pass {onePass:0.0} ms, one pass per frame {perFrame:0.0} ms, speed-up " +
+            $"{1 / passRatio:0.0}x");
 
         // Memory: RSS across consecutive explanations, 3D net and CNN-LSTM alternating. Measured here: RSS climbs for
         // about 1,200 explanations (the native allocator's arenas growing; live tensors and the managed heap stay
@@ -72,19 +83,28 @@ public static class CamBenchmark
         long rssEnd = Rss(), managedEnd = GC.GetTotalMemory(true);
         long liveEnd = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
         double change = (rssEnd - rssStart) / (double)rssStart;
-        Console.WriteLine($"RSS over {explanations} explanations: start {rssStart / 1e6:0.0} MB, end {rssEnd / 1e6:0.0} MB, change {change:+0.0%;-0.0%}" +
-                          $" ({(Math.Abs(change) <= 0.05 ? "flat within 5%" : "NOT flat")}); live tensors {liveStart} -> {liveEnd}, managed heap {managedStart / 1e6:0.0} -> {managedEnd / 1e6:0.0} MB");
+        Console.WriteLine(
+            $"RSS over {explanations} explanations: start {rssStart / 1e6:0.0} MB, end {rssEnd / 1e6:0.0} MB, change " +
+            $"{change:+0.0%;-0.0%}" +
+            $" ({(Math.Abs(change) <= 0.05 ? "flat within 5%" : "NOT flat")}); live tensors " +
+            $"{liveStart} -> {liveEnd}, managed heap {managedStart / 1e6:0.0} -> " +
+            $"{managedEnd / 1e6:0.0} MB");
 
         var report = new Dictionary<string, object>
         {
-            ["device"] = ComputeDevice.Describe(), ["clip"] = new[] { 1, 3, frames, size, size }, ["width"] = width, ["reps"] = reps,
+            ["device"] = ComputeDevice.Describe(), ["clip"] = new[] { 1, 3, frames, size, size }, ["width"] = width,
+                ["reps"] = reps,
             ["models"] = rows,
-            ["per_frame"] = new Dictionary<string, object> { ["frames"] = frames, ["one_pass_ms"] = onePass, ["pass_per_frame_ms"] = perFrame, ["speedup"] = 1 / passRatio },
+            ["per_frame"] = new Dictionary<string, object> { ["frames"] = frames, ["one_pass_ms"] = onePass,
+                ["pass_per_frame_ms"] = perFrame, ["speedup"] = 1 / passRatio },
             ["memory"] = new Dictionary<string, object>
             {
-                ["explanations"] = explanations, ["warmup"] = warmup, ["clip"] = new[] { 2, 3, frames, memorySize, memorySize },
-                ["rss_start_bytes"] = rssStart, ["rss_end_bytes"] = rssEnd, ["live_tensors_start"] = liveStart, ["live_tensors_end"] = liveEnd,
-                ["managed_start_bytes"] = managedStart, ["managed_end_bytes"] = managedEnd, ["relative_change"] = change, ["rss_every_100"] = samples,
+                ["explanations"] = explanations, ["warmup"] = warmup,
+                    ["clip"] = new[] { 2, 3, frames, memorySize, memorySize },
+                ["rss_start_bytes"] = rssStart, ["rss_end_bytes"] = rssEnd, ["live_tensors_start"] = liveStart,
+                    ["live_tensors_end"] = liveEnd,
+                ["managed_start_bytes"] = managedStart, ["managed_end_bytes"] = managedEnd,
+                    ["relative_change"] = change, ["rss_every_100"] = samples,
             },
         };
         AtomicFile.WriteAllText(outPath, JsonSerializer.Serialize(report, JsonDefaults.Indented));
@@ -94,7 +114,8 @@ public static class CamBenchmark
 
     static long Rss() { using var p = Process.GetCurrentProcess(); p.Refresh(); return p.WorkingSet64; }
 
-    /// <summary>Runs a and b alternately (after one warm-up each): medians of each and the median of the per-run ratios a/b.</summary>
+    /// <summary>Runs a and b alternately (after one warm-up each): medians of each and the median of the per-run ratios
+    /// a/b.</summary>
     static (double A, double B, double Ratio) Paired(int reps, Action a, Action b)
     {
         a(); b();
@@ -152,7 +173,8 @@ public static class CamBenchmark
             fc.call(conv3.call(conv2.call(conv1.call(x).relu()).relu()).relu().mean([2, 3, 4]));
     }
 
-    /// <summary>A small CNN-LSTM: per-frame Conv2d+ReLU stages (width, 2 width, 4 width, stride 2), GAP, LSTM, fc.</summary>
+    /// <summary>A small CNN-LSTM: per-frame Conv2d+ReLU stages (width, 2 width, 4 width, stride 2), GAP, LSTM,
+    /// fc.</summary>
     sealed class BenchCnnLstm : nn.Module<Tensor, Tensor>
     {
         readonly Conv2d conv1, conv2, conv3;

@@ -15,7 +15,8 @@ public static class CheckConvolutionsCommand
         "check this CPU's convolutions against float64 and choose how they run (setup does it once per machine)",
         [
             Opt.Flag("force", "check again even when this machine has a verdict"),
-            Opt.Value("candidate", "(internal) check one mode in this process and write the result", "MODE", (string?)null),
+            Opt.Value("candidate", "(internal) check one mode in this process and write the result", "MODE",
+                (string?)null),
             Opt.Value("shapes", "(internal) the shapes to check, a JSON file", "FILE", (string?)null),
             Opt.Value("result", "(internal) where to write the candidate's result", "FILE", (string?)null),
         ], Run);
@@ -24,7 +25,8 @@ public static class CheckConvolutionsCommand
 
     static int Run(Args a)
     {
-        if (a.Optional("candidate") is { } candidate) return RunCandidate(candidate, a.Required("shapes"), a.Required("result"));
+        if (a.Optional("candidate") is { } candidate) return RunCandidate(candidate, a.Required("shapes"),
+            a.Required("result"));
         var (verdict, _) = Check(force: a.Has("force"), say: Console.WriteLine);
         foreach (var c in verdict.Candidates)
             Console.WriteLine($"  {c.Mode,-14} {(c.Passed ? "passed" : $"FAILED {c.Failed}/{c.Shapes}"),-14} " +
@@ -45,8 +47,9 @@ public static class CheckConvolutionsCommand
         {
             var shapesFile = Path.Combine(folder, "shapes.json");
             File.WriteAllText(shapesFile, JsonSerializer.Serialize(shapes, Json));
-            say?.Invoke($"convolutions: checking {shapes.Count} convolution shapes of the study's models against float64 " +
-                        "on poisoned memory, once for this machine");
+            say?.Invoke(
+                $"convolutions: checking {shapes.Count} convolution shapes of the study's models against float64 " +
+                "on poisoned memory, once for this machine");
             var verdict = ConvolutionChooser.Choose(mode => InChildProcess(mode, shapesFile, folder), key);
             verdict.Save();
             return (verdict, true);

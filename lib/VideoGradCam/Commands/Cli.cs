@@ -32,7 +32,8 @@ public static class Cli
         ImportWeightsCommand.Verb,
     ];
 
-    static readonly Option<bool> Verbose = new("--verbose") { Description = "print the stack trace of a failure", Recursive = true };
+    static readonly Option<bool> Verbose =
+        new("--verbose") { Description = "print the stack trace of a failure", Recursive = true };
 
     public static int Run(string[] argv, TextWriter? output = null, TextWriter? error = null)
     {
@@ -49,19 +50,24 @@ public static class Cli
         var name = command == root ? "workspace" : command.Name;
         if (command == root && argv[0] is { } first && !first.StartsWith('-'))
         {
-            err.WriteLine($"workspace: unknown verb '{first}': use {string.Join(", ", Verbs.Select(v => v.Name))} (./workspace --help lists them)");
+            err.WriteLine(
+                $"workspace: unknown verb '{first}': use {string.Join(", ", Verbs.Select(v => v.Name))} (./workspace " +
+                "--help lists them)");
             return 2;
         }
         if (parse.Errors.Count > 0)
         {
-            err.WriteLine($"{name}: {parse.Errors[0].Message} (./workspace {(command == root ? "" : name + " ")}--help lists the options)");
+            err.WriteLine(
+                $"{name}: {parse.Errors[0].Message} (./workspace {(command == root ? "" : name + " ")}--help lists " +
+                "the options)");
             return 2;
         }
         var verb = Verbs.First(v => v.Name == command.Name);
         try
         {
             // Before any convolution: this machine's way of running them right (setup and the check choose it).
-            if (verb != SetupCommand.Verb && verb != CheckConvolutionsCommand.Verb) ConvolutionGuard.Ensure(err.WriteLine);
+            if (verb != SetupCommand.Verb && verb != CheckConvolutionsCommand.Verb) ConvolutionGuard.Ensure(
+                err.WriteLine);
             return verb.Run(ToArgs(parse, command, verb));
         }
         catch (UsageException e)
@@ -77,16 +83,19 @@ public static class Cli
                 if (e.Data["details"] is string details) err.WriteLine(details);
                 err.WriteLine(e);
             }
-            else if (UserMessage.IsUnexpected(e)) err.WriteLine($"{verb.Name}: (an unexpected failure: --verbose prints where it happened)");
+            else if (UserMessage.IsUnexpected(e)) err.WriteLine(
+                $"{verb.Name}: (an unexpected failure: --verbose prints where it happened)");
             return 1;
         }
     }
 
-    /// <summary>The command tree: one subcommand per verb, its options and arguments declared for help and parsing.</summary>
+    /// <summary>The command tree: one subcommand per verb, its options and arguments declared for help and
+    /// parsing.</summary>
     static RootCommand Root()
     {
         var root = new RootCommand("The research workspace: Grad-CAM for video classifiers and visual odometry. " +
-            $"Profiles: quick (default, minutes on 2 cores) or full (the real figures); also ${Profiles.EnvironmentVariable}.");
+                                   "Profiles: quick (default, minutes on 2 cores) or full (the real figures); also " +
+                                   $"${Profiles.EnvironmentVariable}.");
         root.Options.Add(Verbose);
         foreach (var verb in Verbs)
         {
@@ -95,18 +104,21 @@ public static class Cli
             {
                 Option declared = option.IsFlag
                     ? new Option<bool>("--" + option.Name) { Description = option.Description }
-                    : new Option<string>("--" + option.Name) { Description = Describe(option), HelpName = option.ValueName, Required = option.IsRequired };
+                    : new Option<string>("--" + option.Name) { Description = Describe(option),
+                        HelpName = option.ValueName, Required = option.IsRequired };
                 command.Options.Add(declared);
             }
             foreach (var (argName, description) in verb.Positionals)
-                command.Arguments.Add(new Argument<string>(argName) { Description = description, Arity = ArgumentArity.ZeroOrOne });
+                command.Arguments.Add(
+                    new Argument<string>(argName) { Description = description, Arity = ArgumentArity.ZeroOrOne });
             command.SetAction(_ => 0);   // what runs is decided in Run: one place for errors and exit codes
             root.Subcommands.Add(command);
         }
         return root;
     }
 
-    static string Describe(VerbOption o) => o.HelpDefault() is { } d ? $"{o.Description} [default: {d}]" : o.Description;
+    static string Describe(VerbOption o) => o.HelpDefault() is { } d ? $"{o.Description} [default: {d}]"
+        : o.Description;
 
     /// <summary>The options the user gave (by name, without dashes) and the positional arguments.</summary>
     static Args ToArgs(ParseResult parse, Command command, Verb verb)
@@ -116,9 +128,11 @@ public static class Cli
         {
             if (parse.GetResult(option) is not { Implicit: false } result) continue;
             var name = option.Name.TrimStart('-');
-            given[name] = option is Option<bool> ? (parse.GetValue((Option<bool>)option) ? null : "false") : result.Tokens.LastOrDefault()?.Value;
+            given[name] = option is Option<bool> ? (parse.GetValue((Option<bool>)option) ? null : "false")
+                : result.Tokens.LastOrDefault()?.Value;
         }
-        var positionals = command.Arguments.Select(a => parse.GetResult(a)?.Tokens.FirstOrDefault()?.Value).OfType<string>().ToList();
+        var positionals =
+            command.Arguments.Select(a => parse.GetResult(a)?.Tokens.FirstOrDefault()?.Value).OfType<string>().ToList();
         var profile = given.TryGetValue("profile", out var p) && p is not null ? TryProfile(p) : null;
         return new Args(given, positionals, verb.Options, profile);
     }

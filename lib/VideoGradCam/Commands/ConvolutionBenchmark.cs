@@ -5,16 +5,17 @@ namespace VideoGradCam.Commands;
 
 /// <summary>
 /// <c>./workspace bench convolutions</c>: what this machine's convolution mode costs. Runs <c>bench training</c> and
-/// <c>bench cam</c> twice, in child processes: unguarded (<see cref="ConvolutionMode.OneDnn"/>, LibTorch as shipped) and
-/// in the mode the check chose, and prints each measurement's ratio chosen / unguarded. On a CPU whose oneDNN is faulty
-/// the unguarded run's numbers may be wrong; its speed is what is compared.
+/// <c>bench cam</c> twice, in child processes: unguarded (<see cref="ConvolutionMode.OneDnn"/>, LibTorch as shipped)
+/// and in the mode the check chose, and prints each measurement's ratio chosen / unguarded. On a CPU whose oneDNN is
+/// faulty the unguarded run's numbers may be wrong; its speed is what is compared.
 /// </summary>
 public static class ConvolutionBenchmark
 {
     public static int Run(Args a)
     {
         var chosen = ConvolutionVerdict.Load()?.Mode
-            ?? throw new InvalidOperationException("This machine has no convolution verdict yet: run ./workspace setup.");
+            ?? throw new InvalidOperationException(
+                "This machine has no convolution verdict yet: run ./workspace setup.");
         int steps = a.Int("steps", 5);
         var folder = Path.Combine(WorkspacePaths.Artifacts(), "bench", "convolutions");
         Directory.CreateDirectory(folder);
@@ -42,10 +43,12 @@ public static class ConvolutionBenchmark
         var guardedRows = modeTraining.GetProperty("Rows").EnumerateArray().ToList();
         foreach (var (row, i) in baseTraining.GetProperty("Rows").EnumerateArray().Select((r, i) => (r, i)))
             Row($"training {row.GetProperty("Model").GetString()} {row.GetProperty("Size").GetString()} clips/s",
-                row.GetProperty("ClipsPerSecond").GetDouble(), guardedRows[i].GetProperty("ClipsPerSecond").GetDouble(), true);
+                row.GetProperty("ClipsPerSecond").GetDouble(), guardedRows[i].GetProperty("ClipsPerSecond").GetDouble(),
+                    true);
         var guardedCam = modeCam.GetProperty("models").EnumerateArray().ToList();
         foreach (var (row, i) in baseCam.GetProperty("models").EnumerateArray().Select((r, i) => (r, i)))
-            Row($"explain {row.GetProperty("model").GetString()} forward+map ms", row.GetProperty("forward_map_ms").GetDouble(),
+            Row($"explain {row.GetProperty("model").GetString()} forward+map ms",
+                row.GetProperty("forward_map_ms").GetDouble(),
                 guardedCam[i].GetProperty("forward_map_ms").GetDouble(), false);
         var path = Path.Combine(WorkspacePaths.Artifacts(), "bench", "convolutions.json");
         AtomicFile.WriteAllText(path, JsonSerializer.Serialize(new { machine = ConvolutionVerdict.MachineKey(),
@@ -54,12 +57,14 @@ public static class ConvolutionBenchmark
         return 0;
     }
 
-    /// <summary>Runs a verb of this workspace in <paramref name="mode"/> and reads the JSON it wrote (its --out).</summary>
+    /// <summary>Runs a verb of this workspace in <paramref name="mode"/> and reads the JSON it wrote (its
+    /// --out).</summary>
     static JsonElement Child(ConvolutionMode mode, string[] arguments)
     {
         var run = ExternalProcess.Run("dotnet", [WorkspacePaths.Cli(), .. arguments],
             environment: new Dictionary<string, string> { [ConvolutionModes.EnvironmentVariable] = mode.Name() });
-        if (run.ExitCode != 0) throw new InvalidOperationException($"{string.Join(' ', arguments)} ({mode.Name()}) failed: " +
+        if (run.ExitCode != 0) throw new InvalidOperationException(
+            $"{string.Join(' ', arguments)} ({mode.Name()}) failed: " +
                                                                    run.Output.Trim().Split('\n')[^1]);
         return JsonDocument.Parse(File.ReadAllText(arguments[^1])).RootElement.Clone();
     }

@@ -3,17 +3,25 @@ using VideoGradCam.Study;
 
 namespace VideoGradCam.Commands;
 
-/// <summary><c>./workspace evaluate</c>: accuracy, per-class accuracy and confusion matrix of a checkpoint, as JSON.</summary>
+/// <summary><c>./workspace evaluate</c>: accuracy, per-class accuracy and confusion matrix of a checkpoint, as
+/// JSON.</summary>
 public static class EvaluateCommand
 {
-    public static readonly Verb Verb = new("evaluate", "evaluate a checkpoint (a classifier folder, or an SfMLearner .sfm file); prints the metrics and writes them as JSON",
+    public static readonly Verb Verb =
+        new("evaluate",
+            "evaluate a checkpoint (a classifier folder, or an SfMLearner .sfm file); prints the metrics and writes " +
+            "them as JSON",
         [
             Opt.Required("checkpoint", "classifier checkpoint folder, or SfMLearner checkpoint file (.sfm)", "CKPT"),
-            Opt.Required("data", "the data folder (class folders of videos; KITTI-layout sequences for SfMLearner)", "DIR"),
+            Opt.Required("data", "the data folder (class folders of videos; KITTI-layout sequences for SfMLearner)",
+                "DIR"),
             Opt.Value("split", "classifiers: test, val, train or all", "SPLIT", "test"),
-            Opt.Computed("sequences", "SfMLearner: sequences to evaluate, comma-separated", "00,01", "the held-out ones"),
+            Opt.Computed("sequences", "SfMLearner: sequences to evaluate, comma-separated", "00,01",
+                "the held-out ones"),
             Opt.Computed("out", "the JSON written", "FILE", "beside the checkpoint"),
-            Opt.Flag("photometric-optimum", "SfMLearner: also refine every Nth snippet's poses directly on the loss (own and true depth; from the PoseNet and from the truth): what the loss allows, apart from the PoseNet"),
+            Opt.Flag("photometric-optimum",
+                "SfMLearner: also refine every Nth snippet's poses directly on the loss (own and true depth; from " +
+                "the PoseNet and from the truth): what the loss allows, apart from the PoseNet"),
             Opt.Value("optimum-every", "SfMLearner: with --photometric-optimum, every Nth held-out snippet", "N", "8"),
             Opt.Value("optimum-steps", "SfMLearner: with --photometric-optimum, Adam steps per snippet", "N", "200"),
             Opt.Profile,
@@ -28,11 +36,14 @@ public static class EvaluateCommand
         var data = a.Required("data");
         var split = a.String("split", "test");
         var output = a.String("out", Path.Combine(checkpoint, $"evaluation-{split}.json"));
-        if (!Directory.Exists(checkpoint)) throw new DirectoryNotFoundException($"{checkpoint}: no such checkpoint folder.");
+        if (!Directory.Exists(checkpoint)) throw new DirectoryNotFoundException(
+            $"{checkpoint}: no such checkpoint folder.");
         if (!Directory.Exists(data)) throw new DirectoryNotFoundException($"{data}: no such data folder.");
         var report = ClassifierStudy.Evaluate(checkpoint, data, split);
         report.Save(output);
-        Console.WriteLine($"evaluate: {split} accuracy {report.Accuracy:P1} on {report.Count} clips ({string.Join(", ", report.ClassNames.Select((c, i) => $"{c} {report.PerClassAccuracy[i]:P0}"))})");
+        Console.WriteLine(
+            $"evaluate: {split} accuracy {report.Accuracy:P1} on {report.Count} clips " +
+            $"({string.Join(", ", report.ClassNames.Select((c, i) => $"{c} {report.PerClassAccuracy[i]:P0}"))})");
         Console.WriteLine($"evaluate: metrics written to {output}");
         return 0;
     }

@@ -4,10 +4,12 @@ using VideoGradCam.Video;
 
 namespace VideoGradCam.Commands;
 
-/// <summary><c>./workspace frames VIDEO --count N --out DIR</c>: the equally spaced frames the models see, as PNG files.</summary>
+/// <summary><c>./workspace frames VIDEO --count N --out DIR</c>: the equally spaced frames the models see, as PNG
+/// files.</summary>
 public static class FramesCommand
 {
-    public static readonly Verb Verb = new("frames", "write N equally spaced frames of a video (or frame folder) as PNG; print their indices",
+    public static readonly Verb Verb =
+        new("frames", "write N equally spaced frames of a video (or frame folder) as PNG; print their indices",
         [
             Opt.Value("count", "frames to write", "N", "16"),
             Opt.Computed("out", "output folder", "DIR", "artifacts/frames/<video name>"),
@@ -19,7 +21,8 @@ public static class FramesCommand
     {
         var video = a.Positional(0, "the video file or frame folder");
         var count = a.Int("count", 16);
-        var outDir = a.String("out", Path.Combine(WorkspacePaths.Artifacts(), "frames", Path.GetFileNameWithoutExtension(video)));
+        var outDir = a.String("out",
+            Path.Combine(WorkspacePaths.Artifacts(), "frames", Path.GetFileNameWithoutExtension(video)));
         var clips = a.Int("clips", 1);
         var clip = a.Int("clip", 0);
         if (count < 1) throw new UsageException($"--count must be at least 1 (got {count}).");
@@ -31,10 +34,13 @@ public static class FramesCommand
         return 0;
     }
 
-    /// <summary>Writes <c>frame_KK_index_NNNNNN.png</c> per sampled frame (source size, no crop); returns (index, file).</summary>
-    public static IReadOnlyList<(int Index, string File)> Write(string video, int count, string outDir, int clip = 0, int clips = 1)
+    /// <summary>Writes <c>frame_KK_index_NNNNNN.png</c> per sampled frame (source size, no crop); returns (index,
+    /// file).</summary>
+    public static IReadOnlyList<(int Index, string File)> Write(string video, int count, string outDir, int clip = 0,
+        int clips = 1)
     {
-        var options = new FrameSamplerOptions { Frames = count, ClipsPerVideo = clips, ResizeShorterSide = 0, CropSize = 0 };
+        var options =
+            new FrameSamplerOptions { Frames = count, ClipsPerVideo = clips, ResizeShorterSide = 0, CropSize = 0 };
         using var decoded = FrameSampler.DecodeClip(video, options, clip, out var indices, out _, out _);
         Directory.CreateDirectory(outDir);
         var files = new List<(int, string)>();

@@ -9,9 +9,9 @@ namespace VideoGradCam.Commands;
 
 /// <summary>
 /// <c>./workspace bench hook-cam [--batch 2] [--size 224] [--reps 9] [--threads 2]</c>: what explaining a model the
-/// workspace did not define costs. TorchVision.NET's <c>resnet18</c> (fixed random weights) at <c>layer4</c>, side by side
-/// in one run, interleaved: (a) the floor, a plain forward that returns layer4's output by hand (the model's children
-/// called in order) and <c>autograd.grad</c> of the class score to it; (b) the generic path,
+/// workspace did not define costs. TorchVision.NET's <c>resnet18</c> (fixed random weights) at <c>layer4</c>, side by
+/// side in one run, interleaved: (a) the floor, a plain forward that returns layer4's output by hand (the model's
+/// children called in order) and <c>autograd.grad</c> of the class score to it; (b) the generic path,
 /// <c>GradCam.For(model, "layer4").Explain(...)</c>: a forward hook, the same gradient, then weights, ReLU, upsampling
 /// and normalisation. Reports the median of the per-pair ratios b/a (the issue asks for at most 1.1).
 /// </summary>
@@ -19,12 +19,15 @@ public static class HookCamBenchmark
 {
     public static int Run(Args a)
     {
-        int batch = a.Int("batch", 2), size = a.Int("size", 224), reps = a.Int("reps", 9), threads = a.Int("threads", 2);
+        int batch = a.Int("batch", 2), size = a.Int("size", 224), reps = a.Int("reps", 9),
+            threads = a.Int("threads", 2);
         var outPath = a.String("out", Path.Combine(WorkspacePaths.Artifacts(), "bench", "hook-cam.json"));
         Seeds.Set();
         set_num_threads(threads);
         Console.WriteLine($"{ComputeDevice.Describe()}; torch threads {get_num_threads()}");
-        Console.WriteLine($"TorchVision.NET resnet18 (random weights, seed {Seeds.Default}) on [{batch},3,{size},{size}], layer4, {reps} interleaved pairs");
+        Console.WriteLine(
+            $"TorchVision.NET resnet18 (random weights, seed {Seeds.Default}) on [{batch},3,{size},{size}], layer4, " +
+            $"{reps} interleaved pairs");
 
         var model = torchvision.models.resnet18();
         model.eval();
@@ -38,7 +41,8 @@ public static class HookCamBenchmark
             using var scope = NewDisposeScope();
             using var grad = enable_grad();
             var x = images;
-            foreach (var name in toLayer4) x = children[name].call(x);   // layer4's output, returned by hand: [B,512,7,7]
+            // layer4's output, returned by hand: [B,512,7,7]
+            foreach (var name in toLayer4) x = children[name].call(x);
             var logits = children["fc"].call(children["avgpool"].call(x).flatten(1));
             using var g = autograd.grad([logits[.., 0].sum()], [x])[0];
         }
@@ -64,8 +68,10 @@ public static class HookCamBenchmark
         Console.WriteLine($"ratio (median of pairs) {ratio:0.000}: {(within ? "within" : "OVER")} the 1.1 budget");
         var report = new Dictionary<string, object>
         {
-            ["device"] = ComputeDevice.Describe(), ["threads"] = get_num_threads(), ["input"] = new[] { batch, 3, size, size },
-            ["layer"] = "layer4", ["reps"] = reps, ["floor_ms"] = mf, ["generic_ms"] = mg, ["ratio"] = ratio, ["within_1_1"] = within,
+            ["device"] = ComputeDevice.Describe(), ["threads"] = get_num_threads(),
+                ["input"] = new[] { batch, 3, size, size },
+            ["layer"] = "layer4", ["reps"] = reps, ["floor_ms"] = mf, ["generic_ms"] = mg, ["ratio"] = ratio,
+                ["within_1_1"] = within,
             ["floor_runs_ms"] = floor, ["generic_runs_ms"] = generic,
         };
         AtomicFile.WriteAllText(outPath, JsonSerializer.Serialize(report, JsonDefaults.Indented));
@@ -83,6 +89,7 @@ public static class HookCamBenchmark
     static double Median(List<double> values)
     {
         var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2]
+            : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
 }

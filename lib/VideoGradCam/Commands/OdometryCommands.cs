@@ -22,7 +22,8 @@ public static class OdometryCommands
         var all = OdometryDatasets.Open(data);
         var wanted = names?.ToList();
         var chosen = wanted is null ? all : wanted.Select(n => all.FirstOrDefault(s => s.Name == n)
-            ?? throw new DirectoryNotFoundException($"Sequence '{n}' not found in {data} (have: {string.Join(", ", all.Select(s => s.Name))}).")).ToList();
+            ?? throw new DirectoryNotFoundException(
+                $"Sequence '{n}' not found in {data} (have: {string.Join(", ", all.Select(s => s.Name))}).")).ToList();
         return chosen.Select(s => SequenceFrames.Load(s, width, height)).ToList();
     }
 
@@ -31,7 +32,8 @@ public static class OdometryCommands
         var profile = Cli.ReadProfile(a);
         var model = a.String("model", ModelRegistry.SfmLearner.Name);
         if (ModelRegistry.Find(model) is not { Kind: ModelKind.Odometry })
-            throw new UsageException($"--model '{model}' is not an odometry model (use {ModelRegistry.Names(ModelKind.Odometry)}).");
+            throw new UsageException(
+                $"--model '{model}' is not an odometry model (use {ModelRegistry.Names(ModelKind.Odometry)}).");
         var data = a.Required("data");
         var output = a.Required("out");
         var d = SfmTrainingOptions.ForProfile(profile);
@@ -39,30 +41,46 @@ public static class OdometryCommands
         var w = d.LossWeights;
         var mean = a.String("photometric-mean", !w.OverValidPixels ? "all" : w.CommonValidPixels ? "common" : "valid");
         if (mean is not ("valid" or "common" or "all"))
-            throw new UsageException($"--photometric-mean '{mean}': use valid (over pixels that project into the reference), common (into every reference) or all (the port).");
+            throw new UsageException(
+                $"--photometric-mean '{mean}': use valid (over pixels that project into the reference), common (into " +
+                "every reference) or all (the port).");
         var scales = a.String("scales", w.UpsampledScales ? "upsample" : "downsample");
         if (scales is not ("downsample" or "upsample"))
-            throw new UsageException($"--scales '{scales}': use downsample (the port: images at each depth's size) or upsample (each depth at the frame's size, as Monodepth2).");
+            throw new UsageException(
+                $"--scales '{scales}': use downsample (the port: images at each depth's size) or upsample (each " +
+                "depth at the frame's size, as Monodepth2).");
         var centres = a.String("scale-centres", w.CentredScales ? "centred" : "port");
         if (centres is not ("centred" or "port"))
-            throw new UsageException($"--scale-centres '{centres}': use centred (a coarse scale's principal point on its pixel grid) or port (divided by the downscale).");
+            throw new UsageException(
+                $"--scale-centres '{centres}': use centred (a coarse scale's principal point on its pixel grid) or " +
+                "port (divided by the downscale).");
         var smoothOn = a.String("smooth-on", w.SmoothDisparity ? "disparity" : "depth");
         if (smoothOn is not ("depth" or "disparity"))
-            throw new UsageException($"--smooth-on '{smoothOn}': use depth (the port) or disparity (the original SfMLearner).");
+            throw new UsageException(
+                $"--smooth-on '{smoothOn}': use depth (the port) or disparity (the original SfMLearner).");
         var reprojection = a.String("reprojection", w.MinimumReprojection ? "min" : "sum");
         if (reprojection is not ("sum" or "min"))
-            throw new UsageException($"--reprojection '{reprojection}': use sum (every reference's error, the port) or min (per pixel the best reference's, Monodepth2).");
+            throw new UsageException(
+                $"--reprojection '{reprojection}': use sum (every reference's error, the port) or min (per pixel the " +
+                "best reference's, Monodepth2).");
         var outOfView = a.String("out-of-view", w.OutOfViewAsUnwarped ? "unwarped" : "dropped");
         if (outOfView is not ("dropped" or "unwarped"))
-            throw new UsageException($"--out-of-view '{outOfView}': use dropped (left out of the valid-pixel mean, the study) or unwarped (counted with the unwarped reference's error).");
-        var initial = a.String("initial-depth", d.InitialDepth?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "port");
+            throw new UsageException(
+                $"--out-of-view '{outOfView}': use dropped (left out of the valid-pixel mean, the study) or unwarped " +
+                "(counted with the unwarped reference's error).");
+        var initial = a.String("initial-depth",
+            d.InitialDepth?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "port");
         double? initialDepth = initial == "port" ? null
-            : double.TryParse(initial, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var m)
+            : double.TryParse(initial, System.Globalization.NumberStyles.Float,
+                System.Globalization.CultureInfo.InvariantCulture, out var m)
               && DispNetS.IsReachableDepth(m) ? m
-            : throw new UsageException($"--initial-depth '{initial}': use metres between 0.1 and 100, or port (the port's init, centred on 0.2 m).");
+            : throw new UsageException(
+                $"--initial-depth '{initial}': use metres between 0.1 and 100, or port (the port's init, centred on " +
+                "0.2 m).");
         var o = d with
         {
-            Epochs = a.Int("epochs", d.Epochs), BatchSize = a.Int("batch-size", d.BatchSize), LearningRate = a.Double("lr", d.LearningRate),
+            Epochs = a.Int("epochs", d.Epochs), BatchSize = a.Int("batch-size", d.BatchSize),
+                LearningRate = a.Double("lr", d.LearningRate),
             SequenceLength = a.Int("sequence-length", 5), Seed = a.Int("seed", d.Seed), InitialDepth = initialDepth,
             TranslationScale = a.Double("translation-scale", d.TranslationScale),
             LowRateEpochs = a.Int("low-lr-epochs", d.LowRateEpochs),
@@ -70,37 +88,61 @@ public static class OdometryCommands
             NearReferenceEpochs = a.Int("near-references-epochs", d.NearReferenceEpochs),
             DepthWidth = a.Double("depth-width", d.DepthWidth), PoseWidth = a.Double("pose-width", d.PoseWidth),
             PoseLearningRate = a.Optional("pose-lr") is null ? d.PoseLearningRate : a.Double("pose-lr", 0),
-            ScaleByOffset = a.Optional("pose-per-frame") is { } ppf ? ppf switch { "on" => true, "off" => false, _ => throw new UsageException($"--pose-per-frame '{ppf}': use on or off.") } : d.ScaleByOffset,
-            ChainedSteps = a.Optional("pose-steps") is { } steps ? steps switch { "chained" => true, "direct" => false, _ => throw new UsageException($"--pose-steps '{steps}': use direct (each reference's motion, the port) or chained (frame-to-frame steps, composed).") } : d.ChainedSteps,
-            ForwardTranslationScale = a.Optional("forward-translation-scale") is null ? d.ForwardTranslationScale : a.Double("forward-translation-scale", 0),
-            Weights = new LossWeights(a.Double("photo-loss-weight", w.Photometric), a.Double("mask-loss-weight", w.Explainability),
-                a.Double("smooth-loss-weight", w.Smoothness), mean != "all", mean == "common", a.Double("ssim", w.Ssim), scales == "upsample",
-                centres == "centred", smoothOn == "disparity", reprojection == "min", a.Double("depth-consistency", w.DepthConsistency),
+            ScaleByOffset = a.Optional("pose-per-frame") is { } ppf ? ppf switch { "on" => true, "off" => false,
+                _ => throw new UsageException($"--pose-per-frame '{ppf}': use on or off.") } : d.ScaleByOffset,
+            ChainedSteps =
+                a.Optional("pose-steps") is { } steps ? steps switch { "chained" => true, "direct" => false,
+                    _ =>
+                        throw new UsageException(
+                            $"--pose-steps '{steps}': use direct (each reference's motion, the port) or chained " +
+                            "(frame-to-frame steps, composed).") } : d.ChainedSteps,
+            ForwardTranslationScale = a.Optional("forward-translation-scale") is null ? d.ForwardTranslationScale
+                : a.Double("forward-translation-scale", 0),
+            Weights = new LossWeights(a.Double("photo-loss-weight", w.Photometric),
+                a.Double("mask-loss-weight", w.Explainability),
+                a.Double("smooth-loss-weight", w.Smoothness), mean != "all", mean == "common", a.Double("ssim", w.Ssim),
+                    scales == "upsample",
+                centres == "centred", smoothOn == "disparity", reprojection == "min",
+                    a.Double("depth-consistency", w.DepthConsistency),
                 outOfView == "unwarped"),
             Given = a.Optional("given") switch
             {
                 null or "none" => GivenTruth.None, "depth" => GivenTruth.Depth, "pose" => GivenTruth.Pose,
-                var g => throw new UsageException($"--given '{g}': use depth (only the PoseNet learns) or pose (only the DepthNet learns)."),
+                var g => throw new UsageException(
+                    $"--given '{g}': use depth (only the PoseNet learns) or pose (only the DepthNet learns)."),
             },
         };
         int width = a.Int("width", synth.Width), height = a.Int("height", synth.Height);
         var trainNames = ListOption(a, "train-sequences");
         var resume = a.Flag("resume");
-        if (o.ChainedSteps && o.ScaleByOffset) throw new UsageException("--pose-steps chained and --pose-per-frame on are two ways of the same thing: use one.");
-        if (!(o.PoseRate > 0) || !(o.LearningRate > 0)) throw new UsageException($"--lr {o.LearningRate} / --pose-lr {o.PoseRate}: learning rates must be positive.");
-        if (!(o.LossWeights.Ssim is >= 0 and <= 1)) throw new UsageException($"--ssim {o.LossWeights.Ssim}: a share between 0 (plain L1) and 1.");
-        if (o.ForwardTranslationScale is { } f && !(f > 0)) throw new UsageException($"--forward-translation-scale {f}: must be positive.");
-        if (!(o.TranslationScale > 0)) throw new UsageException($"--translation-scale {o.TranslationScale}: must be positive (the port's is 0.01).");
+        if (o.ChainedSteps && o.ScaleByOffset) throw new UsageException(
+            "--pose-steps chained and --pose-per-frame on are two ways of the same thing: use one.");
+        if (!(o.PoseRate > 0) || !(o.LearningRate > 0)) throw new UsageException(
+            $"--lr {o.LearningRate} / --pose-lr {o.PoseRate}: learning rates must be positive.");
+        if (!(o.LossWeights.Ssim is >= 0 and <= 1)) throw new UsageException(
+            $"--ssim {o.LossWeights.Ssim}: a share between 0 (plain L1) and 1.");
+        if (o.ForwardTranslationScale is { } f && !(f > 0)) throw new UsageException(
+            $"--forward-translation-scale {f}: must be positive.");
+        if (!(o.TranslationScale > 0)) throw new UsageException(
+            $"--translation-scale {o.TranslationScale}: must be positive (the port's is 0.01).");
         if (o.SequenceLength is not (3 or 5)) throw new UsageException("--sequence-length must be 3 or 5.");
         if (o.DepthWarmupEpochs < 0 || o.DepthWarmupEpochs >= o.Epochs)
-            throw new UsageException($"--depth-warmup-epochs {o.DepthWarmupEpochs}: between 0 and one less than the epochs ({o.Epochs}).");
+            throw new UsageException(
+                $"--depth-warmup-epochs {o.DepthWarmupEpochs}: between 0 and one less than the epochs ({o.Epochs}).");
         if (o.NearReferenceEpochs < 0 || o.NearReferenceEpochs >= o.Epochs)
-            throw new UsageException($"--near-references-epochs {o.NearReferenceEpochs}: between 0 and one less than the epochs ({o.Epochs}).");
-        if (o.LowRateEpochs < 0 || o.LowRateEpochs > o.Epochs) throw new UsageException($"--low-lr-epochs {o.LowRateEpochs}: between 0 and the epochs ({o.Epochs}).");
-        if (!(o.LossWeights.DepthConsistency >= 0)) throw new UsageException($"--depth-consistency {o.LossWeights.DepthConsistency}: a weight of 0 (off) or more (SC-SfMLearner: 0.5).");
-        if (o.LossWeights.DepthConsistency > 0 && o.Given == GivenTruth.Depth) throw new UsageException("--depth-consistency ties the DepthNet's depths together: it has nothing to do with --given depth.");
+            throw new UsageException(
+                $"--near-references-epochs {o.NearReferenceEpochs}: between 0 and one less than the epochs " +
+                $"({o.Epochs}).");
+        if (o.LowRateEpochs < 0 || o.LowRateEpochs > o.Epochs) throw new UsageException(
+            $"--low-lr-epochs {o.LowRateEpochs}: between 0 and the epochs ({o.Epochs}).");
+        if (!(o.LossWeights.DepthConsistency >= 0)) throw new UsageException(
+            $"--depth-consistency {o.LossWeights.DepthConsistency}: a weight of 0 (off) or more (SC-SfMLearner: 0.5).");
+        if (o.LossWeights.DepthConsistency > 0 && o.Given == GivenTruth.Depth) throw new UsageException(
+            "--depth-consistency ties the DepthNet's depths together: it has nothing to do with --given depth.");
         if (!(o.DepthWidth is > 0 and <= 4) || !(o.PoseWidth is > 0 and <= 4))
-            throw new UsageException($"--depth-width {o.DepthWidth} / --pose-width {o.PoseWidth}: channel multipliers between 0 and 4 (1: the port's networks).");
+            throw new UsageException(
+                $"--depth-width {o.DepthWidth} / --pose-width {o.PoseWidth}: channel multipliers between 0 and 4 (1: " +
+                "the port's networks).");
         if (o.Epochs < 1 || o.BatchSize < 1) throw new UsageException("--epochs and --batch-size must be positive.");
         if (trainNames is null)
         {
@@ -113,11 +155,13 @@ public static class OdometryCommands
             var settings = o.SettingsFor(width, height, trainNames, SfmTrainer.MeanMotion(sequences));
             using var sfm = SfmTrainer.NewModel(settings, o);
             if (resume && !File.Exists(SfmTrainer.ProgressFile(output)))
-                Console.Error.WriteLine($"odometry-train: nothing to resume at {output} (no unfinished run); training from the start.");
+                Console.Error.WriteLine(
+                    $"odometry-train: nothing to resume at {output} (no unfinished run); training from the start.");
             var history = SfmTrainer.Train(sfm, sequences, o, output, resume: resume);
             AtomicFile.WriteAllText(output + ".history.json", JsonSerializer.Serialize(history, Json));
             var means = history.EpochMeans();
-            Console.WriteLine($"odometry-train: {history.Steps.Count} steps in {history.Seconds:0.0} s; epoch-mean loss " +
+            Console.WriteLine(
+                $"odometry-train: {history.Steps.Count} steps in {history.Seconds:0.0} s; epoch-mean loss " +
                 $"{means[0]:0.0000} -> {means[^1]:0.0000}; checkpoint {output}");
         }
         finally { foreach (var s in sequences) s.Dispose(); }
@@ -132,14 +176,16 @@ public static class OdometryCommands
         var output = a.String("out", checkpoint + ".eval.json");
         var optimum = a.Flag("photometric-optimum");
         int every = a.Int("optimum-every", 8), steps = a.Int("optimum-steps", 200);
-        if (every < 1 || steps < 1) throw new UsageException($"--optimum-every {every} / --optimum-steps {steps}: must be at least 1.");
+        if (every < 1 || steps < 1) throw new UsageException(
+            $"--optimum-every {every} / --optimum-steps {steps}: must be at least 1.");
         using var sfm = SfmCheckpoint.Load(checkpoint);
         var st = sfm.Settings;
         if (names is null)
         {
             var all = OdometryDatasets.Open(data).Select(s => s.Name).ToList();
             var heldOut = all.Where(n => st.TrainSequences is null || !st.TrainSequences.Contains(n)).ToList();
-            if (heldOut.Count == 0) Console.Error.WriteLine("odometry-evaluate: warning: no held-out sequence; evaluating on the training sequences.");
+            if (heldOut.Count == 0) Console.Error.WriteLine(
+                "odometry-evaluate: warning: no held-out sequence; evaluating on the training sequences.");
             names = heldOut.Count > 0 ? heldOut : all;
         }
         var sequences = LoadSequences(data, names, st.Width, st.Height);
@@ -148,27 +194,40 @@ public static class OdometryCommands
             var result = SfmEvaluator.Evaluate(sfm, sequences);
             if (optimum) result = result with { PhotometricOptimum = MeasureOptimum(sfm, sequences, every, steps) };
             AtomicFile.WriteAllText(output, JsonSerializer.Serialize(result, Json));
-            foreach (var r in result.Ate) Console.WriteLine($"ATE {r.Method,-22} {r.Mean:0.0000} ± {r.Std:0.0000} ({r.Snippets} snippets of {result.SnippetLength})");
-            if (result.Depth is { } dep) Console.WriteLine($"depth Abs Rel {dep.AbsRel:0.0000}  RMSE {dep.Rmse:0.000} m ({dep.Frames} frames, median scaled)");
+            foreach (var r in result.Ate) Console.WriteLine(
+                $"ATE {r.Method,-22} {r.Mean:0.0000} ± {r.Std:0.0000} ({r.Snippets} snippets of " +
+                $"{result.SnippetLength})");
+            if (result.Depth is { } dep) Console.WriteLine(
+                $"depth Abs Rel {dep.AbsRel:0.0000}  RMSE {dep.Rmse:0.000} m ({dep.Frames} frames, median scaled)");
             if (result.Agreement is { } ag)
             {
-                Console.WriteLine("per-DoF agreement of the target-to-next-frame motion (correlation; spread: true, predicted):");
+                Console.WriteLine(
+                    "per-DoF agreement of the target-to-next-frame motion (correlation; spread: true, predicted):");
                 foreach (var d in ag.Dofs)
-                    Console.WriteLine($"  {d.Dof}  {(d.Correlation is null ? "  -  " : Signed(d.Correlation))}  {d.TruthStd:0.0000}  {d.PredictedStd:0.0000}");
-                if (ag.TranslationDirectionErrorDegrees is { } deg) Console.WriteLine($"  translation direction error {deg:0.0}° (mean over {ag.Pairs} pairs)");
+                    Console.WriteLine(
+                        $"  {d.Dof}  {(d.Correlation is null ? "  -  " : Signed(d.Correlation))}  " +
+                        $"{d.TruthStd:0.0000}  {d.PredictedStd:0.0000}");
+                if (ag.TranslationDirectionErrorDegrees is { } deg) Console.WriteLine(
+                    $"  translation direction error {deg:0.0}° (mean over {ag.Pairs} pairs)");
             }
             if (result.Spacing is { } spacing) Console.WriteLine(SpacingLine(spacing));
             if (result.MeanMotionMisses is { } misses)
-                Console.WriteLine("what the mean-motion guess misses (ATE of the truth with one motion set to its training mean): " +
+                Console.WriteLine(
+                    "what the mean-motion guess misses (ATE of the truth with one motion set to its training mean): " +
                     string.Join("  ", misses.Select(m => $"{m.Dof} {m.Ate:0.0000}")));
             if (result.PoseNetMisses is { } own)
-                Console.WriteLine("what SfMLearner gets wrong (its ATE with one motion of every reference set to the truth): " +
+                Console.WriteLine(
+                    "what SfMLearner gets wrong (its ATE with one motion of every reference set to the truth): " +
                     string.Join("  ", own.Select(m => $"{m.Dof} {m.Ate:0.0000}")));
             if (result.PhotometricOptimum is { } rows)
             {
-                Console.WriteLine($"what the loss allows (each snippet's poses refined on the loss, {steps} Adam steps; photometric loss and ATE before -> after):");
+                Console.WriteLine(
+                    $"what the loss allows (each snippet's poses refined on the loss, {steps} Adam steps; " +
+                    "photometric loss and ATE before -> after):");
                 foreach (var r in rows)
-                    Console.WriteLine($"  on {r.Depth,-14} from {r.Start,-11}  loss {r.LossBefore:0.0000} -> {r.LossAfter:0.0000}  ATE {r.AteBefore:0.0000} -> {r.AteAfter:0.0000}  ({r.Snippets} snippets)");
+                    Console.WriteLine(
+                        $"  on {r.Depth,-14} from {r.Start,-11}  loss {r.LossBefore:0.0000} -> {r.LossAfter:0.0000}  " +
+                        $"ATE {r.AteBefore:0.0000} -> {r.AteAfter:0.0000}  ({r.Snippets} snippets)");
             }
             Console.WriteLine($"odometry-evaluate: wrote {output}");
         }
@@ -176,21 +235,27 @@ public static class OdometryCommands
         return 0;
     }
 
-    static IReadOnlyList<PhotometricOptimumRow> MeasureOptimum(SfmLearner sfm, IReadOnlyList<SequenceFrames> sequences, int every, int steps)
+    static IReadOnlyList<PhotometricOptimumRow> MeasureOptimum(SfmLearner sfm, IReadOnlyList<SequenceFrames> sequences,
+        int every, int steps)
     {
         int length = sfm.Settings.SequenceLength;
-        using var progress = new Progress("refine poses on the loss", sequences.Where(s => s.Poses is not null).Sum(s => (s.Count - length + every) / every));
+        using var progress = new Progress("refine poses on the loss",
+            sequences.Where(s => s.Poses is not null).Sum(s => (s.Count - length + every) / every));
         return PhotometricOptimum.Measure(sfm, sequences, every, steps, onBatch: n => progress.Advance("snippets", n));
     }
 
-    /// <summary>One line of snippet spacing: per reference, the median predicted and true length relative to t+1's, and their correlation.</summary>
+    /// <summary>One line of snippet spacing: per reference, the median predicted and true length relative to t+1's, and
+    /// their correlation.</summary>
     public static string SpacingLine(IReadOnlyList<ReferenceSpacing> spacing) =>
         "snippet spacing (translation length relative to t+1's; median, predicted vs true; correlation): " +
-        string.Join("  ", spacing.Select(r => $"t{r.Offset:+0;-0} {r.PredictedMedian:0.00} vs {r.TruthMedian:0.00} ({Signed(r.Correlation)})"));
+        string.Join("  ", spacing.Select(
+            r => $"t{r.Offset:+0;-0} {r.PredictedMedian:0.00} vs {r.TruthMedian:0.00} ({Signed(r.Correlation)})"));
 
-    /// <summary>A correlation with its sign, 2 decimals ("+0.35", "-0.09", "0.00" when it rounds to zero); "-" for none.</summary>
+    /// <summary>A correlation with its sign, 2 decimals ("+0.35", "-0.09", "0.00" when it rounds to zero); "-" for
+    /// none.</summary>
     public static string Signed(double? value) => value is not { } v ? "-"
-        : Math.Round(v, 2) == 0 ? "0.00" : Math.Round(v, 2).ToString("+0.00;-0.00", System.Globalization.CultureInfo.InvariantCulture);
+        : Math.Round(v, 2) == 0 ? "0.00"
+            : Math.Round(v, 2).ToString("+0.00;-0.00", System.Globalization.CultureInfo.InvariantCulture);
 
     public static int Explain(Args a)
     {
@@ -202,7 +267,8 @@ public static class OdometryCommands
         var parts = snippetSpec.Split(':');
         if (parts.Length != 2 || !int.TryParse(parts[1], out int frame))
             throw new UsageException($"--snippet expects SEQUENCE:FRAME, e.g. 02:40 (got '{snippetSpec}').");
-        var output = a.String("out", Path.Combine(WorkspacePaths.Artifacts(), "odometry", $"explain-{parts[0]}-{frame}.json"));
+        var output =
+            a.String("out", Path.Combine(WorkspacePaths.Artifacts(), "odometry", $"explain-{parts[0]}-{frame}.json"));
         using var sfm = SfmCheckpoint.Load(checkpoint);
         var st = sfm.Settings;
         var seq = LoadSequences(data, [parts[0]], st.Width, st.Height)[0];
@@ -210,11 +276,14 @@ public static class OdometryCommands
         {
             var targets = seq.Targets(st.SequenceLength).ToList();
             if (!targets.Contains(frame))
-                throw new UsageException($"Frame {frame} of sequence {parts[0]} has no {st.SequenceLength}-frame snippet (targets {targets[0]}..{targets[^1]}).");
+                throw new UsageException(
+                    $"Frame {frame} of sequence {parts[0]} has no {st.SequenceLength}-frame snippet (targets " +
+                    $"{targets[0]}..{targets[^1]}).");
             var snippet = seq.Snippet([frame], st.SequenceLength);
             var layer = PoseLayerChoice.Deepest(sfm, width: st.Width, height: st.Height).Layer;
             var e = OdometrySaliency.Explain(sfm, snippet, dofLayer: layer);
-            var faith = RegressionFaithfulness.Check(sfm, snippet, e.NegativeLossMaps[layer], fraction, targetOnly: targetOnly,
+            var faith =
+                RegressionFaithfulness.Check(sfm, snippet, e.NegativeLossMaps[layer], fraction, targetOnly: targetOnly,
                 layerSize: e.LayerSizes![layer]);
             var report = new
             {
@@ -226,17 +295,27 @@ public static class OdometryCommands
             AtomicFile.WriteAllText(output, JsonSerializer.Serialize(report, Json));
             // The picture beside the numbers: an offline page and, when Chromium is there, its PNG (2x).
             var page = Path.ChangeExtension(output, ".html");
-            new FigurePage($"Odometry saliency, sequence {parts[0]} frame {frame}").Figure(OdometryPlots.SaliencyPanel(e),
-                $"Negative view-synthesis loss Grad-CAM, per-DoF maps at {layer} (the deepest PoseNet layer with at least {PoseLayerChoice.MinSide}×{PoseLayerChoice.MinSide} cells), photometric error; faithfulness at {layer}: ratio {faith.Ratio:0.00}.").Save(page);
+            new FigurePage($"Odometry saliency, sequence {parts[0]} frame {frame}")
+                .Figure(OdometryPlots.SaliencyPanel(e),
+                $"Negative view-synthesis loss Grad-CAM, per-DoF maps at {layer} (the deepest PoseNet layer with at " +
+                $"least {PoseLayerChoice.MinSide}×{PoseLayerChoice.MinSide} cells), photometric error; faithfulness " +
+                $"at {layer}: ratio {faith.Ratio:0.00}.").Save(page);
             Screenshots(page);
-            Console.WriteLine($"odometry-explain: loss {e.Loss:0.0000}; faithfulness (top {fraction:P0} pixels) salient +{faith.SalientLoss - faith.BaseLoss:0.0000} " +
+            Console.WriteLine(
+                $"odometry-explain: loss {e.Loss:0.0000}; faithfulness (top {fraction:P0} pixels) salient " +
+                $"+{faith.SalientLoss - faith.BaseLoss:0.0000} " +
                 $"vs random pixels +{faith.RandomLoss - faith.BaseLoss:0.0000} (ratio {faith.Ratio:0.00}) " +
-                $"vs the salient shape shifted +{faith.ShiftedLoss - faith.BaseLoss:0.0000} (ratio {faith.RatioShifted:0.00})" +
-                (faith.RatioRandomMap is { } rm ? $" vs random maps at {layer} (ratio {rm:0.00})" : "") + $"; wrote {output}, {Path.ChangeExtension(output, ".html")}" +
-                (File.Exists(Path.ChangeExtension(output, ".png")) ? $" and {Path.ChangeExtension(output, ".png")}" : ""));
+                $"vs the salient shape shifted +{faith.ShiftedLoss - faith.BaseLoss:0.0000} (ratio " +
+                $"{faith.RatioShifted:0.00})" +
+                (faith.RatioRandomMap is { } rm ? $" vs random maps at {layer} (ratio {rm:0.00})" : "")
+                    + $"; wrote {output}, {Path.ChangeExtension(output, ".html")}" +
+                (File.Exists(Path.ChangeExtension(output, ".png")) ? $" and {Path.ChangeExtension(output, ".png")}"
+                    : ""));
             if (OdometryExplanation.IsFlat(e.NegativeLossMaps[layer]))
-                Console.WriteLine($"odometry-explain: the map at {layer} is flat ({e.WhyFlat(layer)}): its \"most salient\" pixels are an arbitrary band, " +
-                                  "so these ratios say nothing about the map (the study leaves such snippets out).");
+                Console.WriteLine(
+                    $"odometry-explain: the map at {layer} is flat ({e.WhyFlat(layer)}): its \"most salient\" pixels " +
+                    "are an arbitrary band, " +
+                    "so these ratios say nothing about the map (the study leaves such snippets out).");
         }
         finally { seq.Dispose(); }
         return 0;
@@ -252,8 +331,11 @@ public static class OdometryCommands
         var every = a.Int("every", 0);
         var layer = a.String("layer", SfmCamModel.PoseMidLayer);
         var output = a.String("out", Path.Combine(WorkspacePaths.Artifacts(), "odometry", $"explain-sequence-{name}"));
-        if (every < 0) throw new UsageException($"--every {every}: give a positive step (1 = every snippet), or leave it out for at most {SequenceSnippets} snippets.");
-        if (!SfmCamModel.Layers.Contains(layer)) throw new UsageException($"--layer {layer}: SfMLearner has layers {string.Join(", ", SfmCamModel.Layers)}.");
+        if (every < 0) throw new UsageException(
+            $"--every {every}: give a positive step (1 = every snippet), or leave it out for at most " +
+            $"{SequenceSnippets} snippets.");
+        if (!SfmCamModel.Layers.Contains(layer)) throw new UsageException(
+            $"--layer {layer}: SfMLearner has layers {string.Join(", ", SfmCamModel.Layers)}.");
         using var sfm = SfmCheckpoint.Load(checkpoint);
         var st = sfm.Settings;
         using var seq = LoadSequences(data, [name], st.Width, st.Height)[0];
@@ -263,18 +345,27 @@ public static class OdometryCommands
         Directory.CreateDirectory(output);
         var page = Path.Combine(output, "sequence.html");
         new FigurePage($"Odometry saliency along sequence {name}")
-            .Paragraph($"{s.Frames.Length} of the sequence's {targets} snippets (every {every}{(every == 1 ? "st" : "th")} target frame); " +
-                       $"checkpoint {checkpoint}; the map explains the negative view-synthesis loss (the study's regression target).")
-            .Figure(OdometryPlots.SequenceStrip(s), "Each target frame (top) with its negative-loss Grad-CAM (below, jet, 0..1 per snippet).")
-            .Figure(OdometryPlots.SequenceLoss(s), "View-synthesis loss of each explained snippet: where the model finds the motion hard.")
+            .Paragraph(
+                $"{s.Frames.Length} of the sequence's {targets} snippets (every {every}{(every == 1 ? "st" : "th")} " +
+                "target frame); " +
+                $"checkpoint {checkpoint}; the map explains the negative view-synthesis loss (the study's " +
+                "regression target).")
+            .Figure(OdometryPlots.SequenceStrip(s),
+                "Each target frame (top) with its negative-loss Grad-CAM (below, jet, 0..1 per snippet).")
+            .Figure(OdometryPlots.SequenceLoss(s),
+                "View-synthesis loss of each explained snippet: where the model finds the motion hard.")
             .Save(page);
         AtomicFile.WriteAllText(Path.Combine(output, "sequence.json"), JsonSerializer.Serialize(new
         {
-            Sequence = name, s.Layer, LayerSize = new[] { s.LayerSize.H, s.LayerSize.W }, Every = every, s.Frames, s.Losses, s.FlatFrames,
+            Sequence = name, s.Layer, LayerSize = new[] { s.LayerSize.H, s.LayerSize.W }, Every = every, s.Frames,
+                s.Losses, s.FlatFrames,
         }, Json));
         var pngs = Screenshots(page);
-        Console.WriteLine($"odometry-explain: sequence {name}: {s.Frames.Length} snippets at {layer} ({s.LayerSize.W}×{s.LayerSize.H}), " +
-            $"{s.FlatFrames.Length} constant map(s); loss {s.Losses.Min():0.0000}..{s.Losses.Max():0.0000}; wrote {page}, sequence.json" +
+        Console.WriteLine(
+            $"odometry-explain: sequence {name}: {s.Frames.Length} snippets at {layer} " +
+            $"({s.LayerSize.W}×{s.LayerSize.H}), " +
+            $"{s.FlatFrames.Length} constant map(s); loss {s.Losses.Min():0.0000}..{s.Losses.Max():0.0000}; wrote " +
+            $"{page}, sequence.json" +
             (pngs.Count > 0 ? $" and {pngs.Count} PNG(s)" : ""));
         return 0;
     }
@@ -282,7 +373,8 @@ public static class OdometryCommands
     /// <summary>Snippets a sequence page shows by default (evenly spaced): a strip a reader can scroll.</summary>
     public const int SequenceSnippets = 32;
 
-    /// <summary>PNGs (2×) of a page's figures beside it, when Chromium is there: PAGE.png for one figure, PAGE.figure-N.png for several.</summary>
+    /// <summary>PNGs (2×) of a page's figures beside it, when Chromium is there: PAGE.png for one figure,
+    /// PAGE.figure-N.png for several.</summary>
     static IReadOnlyList<string> Screenshots(string page)
     {
         if (HeadlessBrowser.FindChromium() is null) return [];
@@ -290,7 +382,8 @@ public static class OdometryCommands
         var shots = Task.Run(async () =>
         {
             await using var browser = await HeadlessBrowser.LaunchAsync();
-            return await browser.ScreenshotPlotsAsync(page, Path.GetDirectoryName(Path.GetFullPath(page))!, stem + ".figure");
+            return await browser.ScreenshotPlotsAsync(page, Path.GetDirectoryName(Path.GetFullPath(page))!, stem
+                + ".figure");
         }).GetAwaiter().GetResult();
         if (shots.Count != 1) return shots;
         var png = Path.ChangeExtension(page, ".png");
@@ -299,5 +392,6 @@ public static class OdometryCommands
     }
 
     static float[][] Jagged(float[,] m) =>
-        Enumerable.Range(0, m.GetLength(0)).Select(r => Enumerable.Range(0, m.GetLength(1)).Select(c => m[r, c]).ToArray()).ToArray();
+        Enumerable.Range(0, m.GetLength(0))
+            .Select(r => Enumerable.Range(0, m.GetLength(1)).Select(c => m[r, c]).ToArray()).ToArray();
 }

@@ -4,19 +4,23 @@ using VideoGradCam.Study.Pipeline;
 
 namespace VideoGradCam.Commands;
 
-/// <summary><c>./workspace reproduce</c>: the main job. Runs the study on the embedded default into artifacts/, or on real
-/// data (<c>--data hmdb51=PATH,kitti=PATH</c>, <c>--weights r3d18=PATH</c>) into artifacts/&lt;data&gt;/.</summary>
+/// <summary><c>./workspace reproduce</c>: the main job. Runs the study on the embedded default into artifacts/, or on
+/// real data (<c>--data hmdb51=PATH,kitti=PATH</c>, <c>--weights r3d18=PATH</c>) into
+/// artifacts/&lt;data&gt;/.</summary>
 public static class ReproduceCommand
 {
     public static readonly Verb Verb = new("reproduce",
-        "the main job: data, training, Grad-CAM metrics, notebooks, report in artifacts/report (real data: artifacts/<data>/report)",
+        "the main job: data, training, Grad-CAM metrics, notebooks, report in artifacts/report (real data: " +
+        "artifacts/<data>/report)",
         [
             Opt.Profile,
             Opt.Computed("seeds", "training seeds per classifier (spread of every number)", "N", "quick 1, full 3"),
             Opt.Flag("force", "recompute every step, even when its inputs did not change"),
             Opt.Flag("no-notebooks", "skip running the notebooks"),
-            Opt.Computed("data", "real data instead of the synthetic sets: hmdb51, ucf101, or videos=PATH[,kitti=PATH]", "SET", "the synthetic sets"),
-            Opt.Value("weights", "published weights to explain, e.g. r3d18=PATH.pth (Kinetics-400)", "MODEL=PATH", (string?)null),
+            Opt.Computed("data", "real data instead of the synthetic sets: hmdb51, ucf101, or videos=PATH[,kitti=PATH]",
+                "SET", "the synthetic sets"),
+            Opt.Value("weights", "published weights to explain, e.g. r3d18=PATH.pth (Kinetics-400)", "MODEL=PATH",
+                (string?)null),
         ], Run);
 
     static int Run(Args a)
@@ -27,12 +31,18 @@ public static class ReproduceCommand
         var notebooks = !a.Flag("no-notebooks");
         var data = ParseData(a.Optional("data"), a.Optional("weights"));
         data.Apply();
-        Console.WriteLine($"reproduce: profile {profile.Name()}, data {data.Name}, {seeds} training seed{(seeds == 1 ? "" : "s")}, outputs in {WorkspacePaths.Artifacts()}");
+        Console.WriteLine(
+            $"reproduce: profile {profile.Name()}, data {data.Name}, {seeds} training seed{(seeds == 1 ? "" : "s")}, " +
+            $"outputs in {WorkspacePaths.Artifacts()}");
         if (!data.HasGroundTruth)
-            Console.WriteLine($"reproduce: {data.ActionsDescription} has no ground truth: pointing game, energy in mask, temporal AUC and attention on relevant frames are not measured");
+            Console.WriteLine(
+                $"reproduce: {data.ActionsDescription} has no ground truth: pointing game, energy in mask, temporal " +
+                "AUC and attention on relevant frames are not measured");
         var outcome = StudyPipeline.Run(profile, force, notebooks, data, seeds);
         int failed = outcome.Notebooks.Count(n => !n.Passed);
-        Console.WriteLine($"reproduce: done in {outcome.Steps.Sum(s => s.Seconds):0} s; notebooks {outcome.Notebooks.Count - failed} passed, {failed} failed; report {outcome.Report}");
+        Console.WriteLine(
+            $"reproduce: done in {outcome.Steps.Sum(s => s.Seconds):0} s; notebooks " +
+            $"{outcome.Notebooks.Count - failed} passed, {failed} failed; report {outcome.Report}");
         return failed == 0 ? 0 : 1;
     }
 
@@ -41,15 +51,18 @@ public static class ReproduceCommand
     public static int ParseSeeds(string? value, Profile profile)
     {
         if (value is null) return StudyPipeline.DefaultSeeds(profile);
-        if (!int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) || n < 1)
+        if (!int.TryParse(value, System.Globalization.NumberStyles.None,
+            System.Globalization.CultureInfo.InvariantCulture, out var n) || n < 1)
             throw new UsageException($"--seeds expects a whole number of training seeds, 1 or more (got '{value}').");
         return n;
     }
 
-    /// <summary><c>--data</c> and <c>--weights</c> as a <see cref="StudyData"/>; bad input becomes a usage error naming the problem.</summary>
+    /// <summary><c>--data</c> and <c>--weights</c> as a <see cref="StudyData"/>; bad input becomes a usage error naming
+    /// the problem.</summary>
     public static StudyData ParseData(string? data, string? weights)
     {
         try { return StudyData.Parse(data, weights); }
-        catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException) { throw new UsageException(e.Message); }
+        catch (Exception e) when (e is ArgumentException or IOException
+            or InvalidDataException) { throw new UsageException(e.Message); }
     }
 }

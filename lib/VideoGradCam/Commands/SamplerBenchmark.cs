@@ -14,15 +14,17 @@ namespace VideoGradCam.Commands;
 /// </summary>
 public static class SamplerBenchmark
 {
-    public sealed record SamplerRow(double Seconds, int KeyframeEvery, int Frames, double SamplerMs, double ReadOnMs, double DecodeAllMs, int Seeks, int Grabs);
+    public sealed record SamplerRow(double Seconds, int KeyframeEvery, int Frames, double SamplerMs, double ReadOnMs,
+        double DecodeAllMs, int Seeks, int Grabs);
 
     public static int RunSampler(Args a)
     {
         int repeats = a.Int("repeats", 3);
         if (!FfmpegAvailable())
         {
-            Console.WriteLine("bench sampler: skipped: the `ffmpeg` program is not installed (Debian: apt-get install ffmpeg); " +
-                              "it encodes the test videos with a chosen keyframe interval.");
+            Console.WriteLine(
+                "bench sampler: skipped: the `ffmpeg` program is not installed (Debian: apt-get install ffmpeg); " +
+                "it encodes the test videos with a chosen keyframe interval.");
             return 0;
         }
         var folder = Path.Combine(WorkspacePaths.Artifacts(), "bench", "sampler-videos");
@@ -37,21 +39,30 @@ public static class SamplerBenchmark
             var info = FrameSampler.Probe(file);
             var indices = FrameSampler.Indices(info.ClaimedFrameCount, options, 0, info.FramesPerSecond, file);
             FrameSampler.Sample(file, options).Dispose();                                  // warm-up
-            double sampler = 1000 * BenchTiming.MedianSeconds(repeats, () => FrameSampler.Sample(file, options).Dispose());
+            double sampler =
+                1000 * BenchTiming.MedianSeconds(repeats, () => FrameSampler.Sample(file, options).Dispose());
             double readOn = 1000 * BenchTiming.MedianSeconds(repeats, () => ReadOn(file, indices));
             double all = 1000 * BenchTiming.MedianSeconds(Math.Max(1, repeats / 2), () => DecodeAll(file));
             using var source = new VideoFileSource(file);
             using (source.Read(indices.Distinct().ToArray())) { }
-            rows.Add(new SamplerRow(seconds, gop, info.ClaimedFrameCount, sampler, readOn, all, source.Seeks, source.Grabs));
+            rows.Add(
+                new SamplerRow(seconds, gop, info.ClaimedFrameCount, sampler, readOn, all, source.Seeks, source.Grabs));
             progress.Advance($"{seconds}s, keyframe every {gop} frames");
         }
         Console.WriteLine();
-        Console.WriteLine("16 frames at 112x112 from 320x240 H.264 at 25 fps (median of " + repeats + " runs, ms per clip)");
-        Console.WriteLine($"{"video",-8} {"keyframe",-9} {"frames",7} {"sampler",9} {"read-on",9} {"decode-all",11} {"seeks",6} {"grabs",6}");
+        Console.WriteLine("16 frames at 112x112 from 320x240 H.264 at 25 fps (median of " + repeats
+            + " runs, ms per clip)");
+        Console.WriteLine(
+            $"{"video",-8} {"keyframe",-9} {"frames",7} {"sampler",9} {"read-on",9} {"decode-all",11} {"seeks",6} " +
+            $"{"grabs",6}");
         foreach (var r in rows)
-            Console.WriteLine($"{r.Seconds + " s",-8} {"every " + r.KeyframeEvery / 25 + " s",-9} {r.Frames,7} {r.SamplerMs,9:0.0} {r.ReadOnMs,9:0.0} {r.DecodeAllMs,11:0.0} {r.Seeks,6} {r.Grabs,6}");
-        double Ratio(int gop) => rows.First(r => r.Seconds == 100 && r.KeyframeEvery == gop).SamplerMs / rows.First(r => r.Seconds == 10 && r.KeyframeEvery == gop).SamplerMs;
-        Console.WriteLine($"100 s / 10 s sampler cost: keyframe every 1 s {Ratio(25):0.00}x, every 10 s {Ratio(250):0.00}x");
+            Console.WriteLine(
+                $"{r.Seconds + " s",-8} {"every " + r.KeyframeEvery / 25 + " s",-9} {r.Frames,7} {r.SamplerMs,9:0.0} " +
+                $"{r.ReadOnMs,9:0.0} {r.DecodeAllMs,11:0.0} {r.Seeks,6} {r.Grabs,6}");
+        double Ratio(int gop) => rows.First(r => r.Seconds == 100 && r.KeyframeEvery == gop).SamplerMs
+            / rows.First(r => r.Seconds == 10 && r.KeyframeEvery == gop).SamplerMs;
+        Console.WriteLine(
+            $"100 s / 10 s sampler cost: keyframe every 1 s {Ratio(25):0.00}x, every 10 s {Ratio(250):0.00}x");
         Write("sampler", rows);
         return 0;
     }
@@ -67,8 +78,12 @@ public static class SamplerBenchmark
             try
             {
                 var s = SyntheticActions.Generate(folder, settings);
-                rows.Add(new { profile = profile.Name(), settings.Size, settings.Frames, clips = s.Written, seconds = s.Elapsed.TotalSeconds, clipsPerSecond = s.ClipsPerSecond });
-                Console.WriteLine($"synth {profile.Name(),-5}: {s.Written} clips of {settings.Frames}x{settings.Size}x{settings.Size} in {s.Elapsed.TotalSeconds:0.00}s = {s.ClipsPerSecond:0.0} clips/s");
+                rows.Add(new { profile = profile.Name(), settings.Size, settings.Frames, clips = s.Written,
+                    seconds = s.Elapsed.TotalSeconds, clipsPerSecond = s.ClipsPerSecond });
+                Console.WriteLine(
+                    $"synth {profile.Name(),-5}: {s.Written} clips of " +
+                    $"{settings.Frames}x{settings.Size}x{settings.Size} in {s.Elapsed.TotalSeconds:0.00}s = " +
+                    $"{s.ClipsPerSecond:0.0} clips/s");
             }
             finally { if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true); }
         }
@@ -95,15 +110,18 @@ public static class SamplerBenchmark
         if (File.Exists(file)) return file;
         AtomicFile.Write(file, tmp =>
         {
-            var r = ExternalProcess.Run("ffmpeg", ["-y", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25",
-                "-t", seconds.ToString(), "-c:v", "libx264", "-preset", "veryfast", "-g", gop.ToString(), "-keyint_min", gop.ToString(),
+            var r = ExternalProcess.Run("ffmpeg",
+                ["-y", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25",
+                "-t", seconds.ToString(), "-c:v", "libx264", "-preset", "veryfast", "-g", gop.ToString(), "-keyint_min",
+                    gop.ToString(),
                 "-sc_threshold", "0", "-pix_fmt", "yuv420p", tmp]);
             if (r.ExitCode != 0) throw new InvalidOperationException($"ffmpeg failed to encode {file}: {r.Output}");
         });
         return file;
     }
 
-    /// <summary>The baseline without seeking: grab every frame up to the last sampled one, retrieve the sampled ones.</summary>
+    /// <summary>The baseline without seeking: grab every frame up to the last sampled one, retrieve the sampled
+    /// ones.</summary>
     static void ReadOn(string file, int[] indices)
     {
         using var capture = new VideoCapture(file, VideoCaptureAPIs.FFMPEG);

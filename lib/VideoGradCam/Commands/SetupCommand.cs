@@ -35,8 +35,9 @@ public static class SetupCommand
         Say(checkedNow, $"convolutions run as {verdict.Mode.Name()} " +
         $"({(checkedNow ? "checked now" : "this machine's cached check")}): {verdict.Reason}");
         if (!verdict.Passed)
-            Console.Error.WriteLine("setup: no way of running convolutions matched float64 on this CPU: results may be " +
-                                    "wrong; see environment.md, 'NaN and the convolution check'");
+            Console.Error.WriteLine(
+                "setup: no way of running convolutions matched float64 on this CPU: results may be " +
+                "wrong; see environment.md, 'NaN and the convolution check'");
         return 0;
     }
 
@@ -47,15 +48,19 @@ public static class SetupCommand
     }
 
     /// <summary>Registers dotnet-interactive as Jupyter's <c>.net-csharp</c> kernel (what Jupyter, nbconvert and the
-    /// notebook runner start), once: <c>dotnet interactive jupyter install</c> when <c>jupyter kernelspec list</c> lacks it.</summary>
+    /// notebook runner start), once: <c>dotnet interactive jupyter install</c> when <c>jupyter kernelspec list</c>
+    /// lacks it.</summary>
     static (bool Did, string Line) RegisterJupyterKernel(string root)
     {
         ExternalProcess.Result list;
         try { list = ExternalProcess.Run("jupyter", ["kernelspec", "list", "--json"], root); }
         catch (FileNotFoundException)
         {
-            return (true, "jupyter not found: the notebooks run in VS Code (Polyglot Notebooks) but not headless; install Jupyter " +
-                   "(Debian: apt-get install jupyter-nbconvert python3-nbclient) and run setup again (environment.md, 'Notebook kernels')");
+            return (true,
+                "jupyter not found: the notebooks run in VS Code (Polyglot Notebooks) but not headless; install " +
+                "Jupyter " +
+                "(Debian: apt-get install jupyter-nbconvert python3-nbclient) and run setup again " +
+                "(environment.md, 'Notebook kernels')");
         }
         if (list.ExitCode == 0 && list.Output.Contains($"\"{NotebookRunner.Kernel}\"", StringComparison.Ordinal))
             return (false, $"Jupyter kernel {NotebookRunner.Kernel} already registered");
@@ -65,8 +70,10 @@ public static class SetupCommand
             : $"could not register the Jupyter kernel {NotebookRunner.Kernel}: {r.Output.Trim()}");
     }
 
-    /// <summary>Patches every copy of libLibTorchSharp.so when (and only when) the system libstdc++ lacks the version.</summary>
-    public static IEnumerable<string> ApplyNativeFix(string nugetPackages, string buildOutput, bool? systemHasVersion = null)
+    /// <summary>Patches every copy of libLibTorchSharp.so when (and only when) the system libstdc++ lacks the
+    /// version.</summary>
+    public static IEnumerable<string> ApplyNativeFix(string nugetPackages, string buildOutput,
+        bool? systemHasVersion = null)
     {
         if (!OperatingSystem.IsLinux()) { yield return "TorchSharp native fix: not Linux, nothing to do"; yield break; }
         if (systemHasVersion ?? NativeLibraryFix.SystemLibStdCxxHasVersion())
@@ -75,7 +82,8 @@ public static class SetupCommand
             yield break;
         }
         var copies = NativeLibraryFix.FindCopies(nugetPackages, buildOutput).ToList();
-        if (copies.Count == 0) { yield return "TorchSharp native fix: no libLibTorchSharp.so found yet (restore first)"; yield break; }
+        if (copies.Count == 0) { yield return "TorchSharp native fix: no libLibTorchSharp.so found yet (restore first)";
+            yield break; }
         foreach (var so in copies)
         {
             var outcome = NativeLibraryFix.Apply(so);

@@ -5,60 +5,134 @@ using VideoGradCam.Video;
 
 namespace VideoGradCam.Commands;
 
-/// <summary><c>./workspace train</c>: a video classifier (or SfMLearner) on a data folder, into a checkpoint folder.</summary>
+/// <summary><c>./workspace train</c>: a video classifier (or SfMLearner) on a data folder, into a checkpoint
+/// folder.</summary>
 public static class TrainCommand
 {
-    public static readonly Verb Verb = new("train", "train a video classifier or SfMLearner; progress per epoch; checkpoint written atomically",
+    public static readonly Verb Verb =
+        new("train", "train a video classifier or SfMLearner; progress per epoch; checkpoint written atomically",
         [
             Opt.Required("model", "the model: " + Models.ModelRegistry.Names(), "MODEL"),
             Opt.Required("out", "the checkpoint written (a folder; SfMLearner: a .sfm file)", "CKPT"),
-            Opt.Computed("data", "class folders of videos (SfMLearner: KITTI-layout sequences)", "DIR", "the synthetic set of the profile (classifiers)"),
+            Opt.Computed("data", "class folders of videos (SfMLearner: KITTI-layout sequences)", "DIR",
+                "the synthetic set of the profile (classifiers)"),
             Opt.Computed("epochs", "training epochs", "N",
-                $"classifiers quick {ClassifierSettings.For(ClassifierSettings.StudyModels[0], Profile.Quick).Epochs}, full {ClassifierSettings.For(ClassifierSettings.StudyModels[0], Profile.Full).Epochs}; " +
-                $"SfMLearner quick {SfmTrainingOptions.ForProfile(Profile.Quick).Epochs}, full {SfmTrainingOptions.ForProfile(Profile.Full).Epochs}"),
-            Opt.Value("frames", "classifiers: frames per clip", "T", p => ClassifierSettings.For(ClassifierSettings.StudyModels[0], p).Frames),
-            Opt.Value("size", "classifiers: frame size after the centre crop", "S", p => ClassifierSettings.For(ClassifierSettings.StudyModels[0], p).Size),
+                "classifiers quick " +
+                $"{ClassifierSettings.For(ClassifierSettings.StudyModels[0], Profile.Quick).Epochs}, full " +
+                $"{ClassifierSettings.For(ClassifierSettings.StudyModels[0], Profile.Full).Epochs}; " +
+                $"SfMLearner quick {SfmTrainingOptions.ForProfile(Profile.Quick).Epochs}, full " +
+                $"{SfmTrainingOptions.ForProfile(Profile.Full).Epochs}"),
+            Opt.Value("frames", "classifiers: frames per clip", "T",
+                p => ClassifierSettings.For(ClassifierSettings.StudyModels[0], p).Frames),
+            Opt.Value("size", "classifiers: frame size after the centre crop", "S",
+                p => ClassifierSettings.For(ClassifierSettings.StudyModels[0], p).Size),
             Opt.Computed("width", "classifiers: network width; SfMLearner: frame width", "W",
-                $"classifiers quick {ClassifierSettings.For(ClassifierSettings.StudyModels[0], Profile.Quick).Width}, full {ClassifierSettings.For(ClassifierSettings.StudyModels[0], Profile.Full).Width}; " +
-                $"SfMLearner quick {SyntheticOdometry.ForProfile(Profile.Quick).Width}, full {SyntheticOdometry.ForProfile(Profile.Full).Width}"),
-            Opt.Value("hidden", "classifiers: LSTM hidden size", "N", p => ClassifierSettings.For(ClassifierSettings.StudyModels[0], p).HiddenSize),
-            Opt.Value("batch", "classifiers: clips per batch", "B", p => ClassifierSettings.For(ClassifierSettings.StudyModels[0], p).BatchSize),
-            Opt.Computed("lr", "Adam learning rate", "X", $"classifiers {ClassifierSettings.For(ClassifierSettings.StudyModels[0], Profile.Quick).LearningRate}; SfMLearner {SfmTrainingOptions.ForProfile(Profile.Quick).LearningRate}"),
-            Opt.Computed("pose-lr", "SfMLearner: the PoseNet's own Adam learning rate", "X", $"{SfmTrainingOptions.ForProfile(Profile.Quick).PoseRate} (the DepthNet's: --lr)"),
-            Opt.Value("seed", "random seed", "K", p => ClassifierSettings.For(ClassifierSettings.StudyModels[0], p).Seed),
+                "classifiers quick " +
+                $"{ClassifierSettings.For(ClassifierSettings.StudyModels[0], Profile.Quick).Width}, full " +
+                $"{ClassifierSettings.For(ClassifierSettings.StudyModels[0], Profile.Full).Width}; " +
+                $"SfMLearner quick {SyntheticOdometry.ForProfile(Profile.Quick).Width}, full " +
+                $"{SyntheticOdometry.ForProfile(Profile.Full).Width}"),
+            Opt.Value("hidden", "classifiers: LSTM hidden size", "N",
+                p => ClassifierSettings.For(ClassifierSettings.StudyModels[0], p).HiddenSize),
+            Opt.Value("batch", "classifiers: clips per batch", "B",
+                p => ClassifierSettings.For(ClassifierSettings.StudyModels[0], p).BatchSize),
+            Opt.Computed("lr", "Adam learning rate", "X",
+                "classifiers " +
+                $"{ClassifierSettings.For(ClassifierSettings.StudyModels[0], Profile.Quick).LearningRate}; " +
+                $"SfMLearner {SfmTrainingOptions.ForProfile(Profile.Quick).LearningRate}"),
+            Opt.Computed("pose-lr", "SfMLearner: the PoseNet's own Adam learning rate", "X",
+                $"{SfmTrainingOptions.ForProfile(Profile.Quick).PoseRate} (the DepthNet's: --lr)"),
+            Opt.Value("seed", "random seed", "K",
+                p => ClassifierSettings.For(ClassifierSettings.StudyModels[0], p).Seed),
             Opt.Flag("resume", "continue an interrupted run from its last epoch"),
-            Opt.Value("batch-size", "SfMLearner: snippets per step", "B", p => SfmTrainingOptions.ForProfile(p).BatchSize),
+            Opt.Value("batch-size", "SfMLearner: snippets per step", "B",
+                p => SfmTrainingOptions.ForProfile(p).BatchSize),
             Opt.Value("sequence-length", "SfMLearner: frames per snippet, 3 or 5", "L", "5"),
             Opt.Value("height", "SfMLearner: frame height", "H", p => SyntheticOdometry.ForProfile(p).Height),
             Opt.Computed("photo-loss-weight", "SfMLearner: photometric loss weight", "W", "the study's loss"),
-            Opt.Computed("mask-loss-weight", "SfMLearner: explainability mask weight (0 = no mask)", "W", "the study's loss"),
+            Opt.Computed("mask-loss-weight", "SfMLearner: explainability mask weight (0 = no mask)", "W",
+                "the study's loss"),
             Opt.Computed("smooth-loss-weight", "SfMLearner: depth smoothness weight", "W", "the study's loss"),
-            Opt.Computed("photometric-mean", "SfMLearner: valid (pixels that project into the reference), common (into every reference of the snippet) or all (the port)", "valid|common|all", "the study's loss"),
-            Opt.Computed("ssim", "SfMLearner: the share of SSIM in the photometric error, α(1-SSIM)/2 + (1-α)L1 (0 = the port's L1; Monodepth2: 0.85)", "A", "the study's loss"),
-            Opt.Computed("scales", "SfMLearner: the multi-scale loss compares images downsampled to each depth's size (the port) or each depth upsampled to the frame's (Monodepth2)", "downsample|upsample", "the study's loss"),
-            Opt.Computed("scale-centres", "SfMLearner: a downsampled scale's principal point sits on its pixel grid, (c+½)/d−½ (centred), or is divided by the downscale d (port: 3.5 frame pixels off at the coarsest scale)", "centred|port", "the study's loss: port"),
-            Opt.Computed("smooth-on", "SfMLearner: the second-order smoothness applies to the depth (port) or to the disparity (the original TensorFlow SfMLearner; a flat ground's disparity is linear in the row)", "depth|disparity", "the study's loss: depth"),
-            Opt.Computed("reprojection", "SfMLearner: each pixel's photometric error summed over the references (sum) or only the best reference's (min, Monodepth2's minimum reprojection)", "sum|min", "the study's loss: sum"),
-            Opt.Computed("depth-consistency", "SfMLearner: weight of SC-SfMLearner's geometry consistency, each reference's depth against the target's moved there by the pose (0: off, the port; SC-SfMLearner: 0.5; the DepthNet then runs on every frame)", "W", "the study's loss: 0"),
-            Opt.Computed("out-of-view", "SfMLearner: a pixel outside the averaged valid pixels is left out of the mean (dropped; a pose moving a reference out of view can then zero the loss) or counts with the unwarped reference's error (unwarped)", "dropped|unwarped", "the study's loss: dropped"),
-            Opt.Computed("initial-depth", "SfMLearner: a fresh DepthNet's depth in metres, or port", "METRES", "the study's"),
-            Opt.Computed("train-sequences", "SfMLearner: training sequences, comma-separated", "00,01", "all but the last"),
-            Opt.Value("translation-scale", "SfMLearner: the PoseNet's translation output scale (the port's is 0.01)", "S", p => SfmTrainingOptions.ForProfile(p).TranslationScale),
-            Opt.Value("forward-translation-scale", "SfMLearner: the forward translation's (tz) own output scale (the port: 0.01, as the other translations)", "S", p => SfmTrainingOptions.ForProfile(p).ForwardTranslationScale ?? SfmTrainingOptions.ForProfile(p).TranslationScale),
-            Opt.Computed("pose-per-frame", "SfMLearner: the PoseNet predicts motion per frame of offset (a two-frame reference's output is doubled)", "on|off", "off"),
-            Opt.Computed("pose-steps", "SfMLearner: the PoseNet predicts each reference's motion (direct, the port) or the frame-to-frame steps, composed into it (chained)", "direct|chained", "direct"),
-            Opt.Value("low-lr-epochs", "SfMLearner: the last N epochs at a tenth of the learning rate (the port: 0)", "N", p => SfmTrainingOptions.ForProfile(p).LowRateEpochs),
-            Opt.Value("depth-warmup-epochs", "SfMLearner: the first N epochs train the PoseNet alone on the fresh DepthNet's flat depth (the port: 0)", "N", p => SfmTrainingOptions.ForProfile(p).DepthWarmupEpochs),
-            Opt.Value("near-references-epochs", "SfMLearner: a curriculum over motion size, the first N epochs' loss uses only the references one frame from the target (the port: 0)", "N", p => SfmTrainingOptions.ForProfile(p).NearReferenceEpochs),
-            Opt.Value("depth-width", "SfMLearner: the DepthNet's channel multiplier (1: the port's, whose weights load; 0.5: a quarter of the multiply-adds)", "W", p => SfmTrainingOptions.ForProfile(p).DepthWidth),
-            Opt.Value("pose-width", "SfMLearner: the PoseNet's channel multiplier (1: the port's)", "W", p => SfmTrainingOptions.ForProfile(p).PoseWidth),
-            Opt.Value("given", "SfMLearner diagnosis: train with the true depth (depth: only the PoseNet learns) or the true poses (pose) given", "none|depth|pose", "none"),
+            Opt.Computed("photometric-mean",
+                "SfMLearner: valid (pixels that project into the reference), common (into every reference of the " +
+                "snippet) or all (the port)", "valid|common|all",
+                "the study's loss"),
+            Opt.Computed("ssim",
+                "SfMLearner: the share of SSIM in the photometric error, α(1-SSIM)/2 + (1-α)L1 (0 = the port's L1; " +
+                "Monodepth2: 0.85)", "A",
+                "the study's loss"),
+            Opt.Computed("scales",
+                "SfMLearner: the multi-scale loss compares images downsampled to each depth's size (the port) or " +
+                "each depth upsampled to the frame's (Monodepth2)",
+                "downsample|upsample", "the study's loss"),
+            Opt.Computed("scale-centres",
+                "SfMLearner: a downsampled scale's principal point sits on its pixel grid, (c+½)/d−½ (centred), or " +
+                "is divided by the downscale d (port: 3.5 frame pixels off at the coarsest scale)",
+                "centred|port", "the study's loss: port"),
+            Opt.Computed("smooth-on",
+                "SfMLearner: the second-order smoothness applies to the depth (port) or to the disparity (the " +
+                "original TensorFlow SfMLearner; a flat ground's disparity is linear in the row)",
+                "depth|disparity", "the study's loss: depth"),
+            Opt.Computed("reprojection",
+                "SfMLearner: each pixel's photometric error summed over the references (sum) or only the best " +
+                "reference's (min, Monodepth2's minimum reprojection)",
+                "sum|min", "the study's loss: sum"),
+            Opt.Computed("depth-consistency",
+                "SfMLearner: weight of SC-SfMLearner's geometry consistency, each reference's depth against the " +
+                "target's moved there by the pose (0: off, the port; SC-SfMLearner: 0.5; the DepthNet then runs on " +
+                "every frame)",
+                "W", "the study's loss: 0"),
+            Opt.Computed("out-of-view",
+                "SfMLearner: a pixel outside the averaged valid pixels is left out of the mean (dropped; a pose " +
+                "moving a reference out of view can then zero the loss) or counts with the unwarped reference's " +
+                "error (unwarped)",
+                "dropped|unwarped", "the study's loss: dropped"),
+            Opt.Computed("initial-depth", "SfMLearner: a fresh DepthNet's depth in metres, or port", "METRES",
+                "the study's"),
+            Opt.Computed("train-sequences", "SfMLearner: training sequences, comma-separated", "00,01",
+                "all but the last"),
+            Opt.Value("translation-scale", "SfMLearner: the PoseNet's translation output scale (the port's is 0.01)",
+                "S", p => SfmTrainingOptions.ForProfile(p).TranslationScale),
+            Opt.Value("forward-translation-scale",
+                "SfMLearner: the forward translation's (tz) own output scale (the port: 0.01, as the other " +
+                "translations)", "S",
+                p => SfmTrainingOptions.ForProfile(p).ForwardTranslationScale
+                ?? SfmTrainingOptions.ForProfile(p).TranslationScale),
+            Opt.Computed("pose-per-frame",
+                "SfMLearner: the PoseNet predicts motion per frame of offset (a two-frame reference's output is " +
+                "doubled)", "on|off",
+                "off"),
+            Opt.Computed("pose-steps",
+                "SfMLearner: the PoseNet predicts each reference's motion (direct, the port) or the frame-to-frame " +
+                "steps, composed into it (chained)",
+                "direct|chained", "direct"),
+            Opt.Value("low-lr-epochs", "SfMLearner: the last N epochs at a tenth of the learning rate (the port: 0)",
+                "N", p => SfmTrainingOptions.ForProfile(p).LowRateEpochs),
+            Opt.Value("depth-warmup-epochs",
+                "SfMLearner: the first N epochs train the PoseNet alone on the fresh DepthNet's flat depth (the " +
+                "port: 0)", "N",
+                p => SfmTrainingOptions.ForProfile(p).DepthWarmupEpochs),
+            Opt.Value("near-references-epochs",
+                "SfMLearner: a curriculum over motion size, the first N epochs' loss uses only the references one " +
+                "frame from the target (the port: 0)", "N",
+                p => SfmTrainingOptions.ForProfile(p).NearReferenceEpochs),
+            Opt.Value("depth-width",
+                "SfMLearner: the DepthNet's channel multiplier (1: the port's, whose weights load; 0.5: a quarter of " +
+                "the multiply-adds)", "W",
+                p => SfmTrainingOptions.ForProfile(p).DepthWidth),
+            Opt.Value("pose-width", "SfMLearner: the PoseNet's channel multiplier (1: the port's)", "W",
+                p => SfmTrainingOptions.ForProfile(p).PoseWidth),
+            Opt.Value("given",
+                "SfMLearner diagnosis: train with the true depth (depth: only the PoseNet learns) or the true poses " +
+                "(pose) given", "none|depth|pose",
+                "none"),
             Opt.Profile,
         ], Run);
 
     static int Run(Args a)
     {
-        if (Models.ModelRegistry.Find(a.String("model", "")) == Models.ModelRegistry.SfmLearner) return OdometryCommands.Train(a);
+        if (Models.ModelRegistry.Find(
+            a.String("model", "")) == Models.ModelRegistry.SfmLearner) return OdometryCommands.Train(a);
         var profile = Cli.ReadProfile(a);
         var model = Models.ModelRegistry.Find(a.Required("model"))?.Name
             ?? throw new UsageException($"Unknown model '{a.Required("model")}': use {Models.ModelRegistry.Names()}.");
@@ -77,7 +151,8 @@ public static class TrainCommand
         var output = a.Required("out");
         var data = a.Optional("data");
         var resume = a.Flag("resume");
-        foreach (var (option, value) in new[] { ("epochs", settings.Epochs), ("frames", settings.Frames), ("size", settings.Size), ("width", settings.Width),
+        foreach (var (option, value) in new[] { ("epochs", settings.Epochs), ("frames", settings.Frames),
+            ("size", settings.Size), ("width", settings.Width),
                                                  ("hidden", settings.HiddenSize), ("batch", settings.BatchSize) })
             if (value < 1) throw new UsageException($"--{option} {value}: must be at least 1.");
         if (!(settings.LearningRate > 0)) throw new UsageException($"--lr {settings.LearningRate}: must be positive.");
@@ -90,7 +165,9 @@ public static class TrainCommand
         Console.WriteLine($"train: {settings}");
         var history = ClassifierStudy.Train(data, output, settings, resume);
         if (history.Best is { } best)
-            Console.WriteLine($"train: best epoch {best.Epoch}: validation loss {best.ValLoss:0.000}, accuracy {best.ValAccuracy:P1}; checkpoint {output}");
+            Console.WriteLine(
+                $"train: best epoch {best.Epoch}: validation loss {best.ValLoss:0.000}, accuracy " +
+                $"{best.ValAccuracy:P1}; checkpoint {output}");
         return 0;
     }
 }

@@ -9,8 +9,9 @@ using static TorchSharp.torch;
 namespace VideoGradCam.Commands;
 
 /// <summary>
-/// <c>./workspace bench training</c>: training throughput (clips per second from the median step: forward, backward, Adam step on random
-/// clips) per model at the quick and full sizes, and the process's peak working set. Writes artifacts/bench/training.json.
+/// <c>./workspace bench training</c>: training throughput (clips per second from the median step: forward, backward,
+/// Adam step on random clips) per model at the quick and full sizes, and the process's peak working set. Writes
+/// artifacts/bench/training.json.
 /// </summary>
 public static class TrainingBenchmark
 {
@@ -24,14 +25,16 @@ public static class TrainingBenchmark
     /// <summary>torchvision's r3d_18 as published (16x112x112, width 64): for a GPU, or for patience.</summary>
     public static readonly Size Study = new("study", 16, 112, 64, 8);
 
-    public sealed record Row(string Model, string Size, int Frames, int Pixels, int Width, int Batch, int Steps, double ClipsPerSecond, double SecondsPerStep);
+    public sealed record Row(string Model, string Size, int Frames, int Pixels, int Width, int Batch, int Steps,
+        double ClipsPerSecond, double SecondsPerStep);
 
     public sealed record Result(string Device, int Threads, IReadOnlyList<Row> Rows, double PeakWorkingSetMB);
 
     public static int Run(Args a)
     {
         int steps = a.Int("steps", 7);
-        var models = (a.Optional("models") ?? "r3d18,cnn-lstm,cnn-lstm-attention").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var models = (a.Optional("models") ?? "r3d18,cnn-lstm,cnn-lstm-attention")
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var sizes = (a.Optional("sizes") ?? "quick,full").Split(',').Select(s => s.Trim() switch
         {
             "quick" => Quick,
@@ -41,7 +44,8 @@ public static class TrainingBenchmark
         }).ToList();
         if (steps < 1) throw new UsageException("--steps must be at least 1.");
         foreach (var m in models)
-            if (ModelRegistry.Find(m) is not { Kind: ModelKind.VideoClassifier }) throw new UsageException($"Unknown model '{m}'. Known: {ModelRegistry.Names(ModelKind.VideoClassifier)}.");
+            if (ModelRegistry.Find(m) is not { Kind: ModelKind.VideoClassifier }) throw new UsageException(
+                $"Unknown model '{m}'. Known: {ModelRegistry.Names(ModelKind.VideoClassifier)}.");
 
         // The first configuration measured in a process runs several times slower even after its warm-up steps
         // (seen: r3d18 quick 4.3 s/step first, 0.5 s/step when measured again): warm the process up once, untimed.
@@ -62,15 +66,19 @@ public static class TrainingBenchmark
 
         Console.WriteLine($"{"model",-20} {"size",-6} {"clip",-12} {"width",5} {"batch",5} {"clips/s",9} {"s/step",8}");
         foreach (var r in rows)
-            Console.WriteLine($"{r.Model,-20} {r.Size,-6} {$"{r.Frames}x{r.Pixels}x{r.Pixels}",-12} {r.Width,5} {r.Batch,5} {r.ClipsPerSecond,9:0.##} {r.SecondsPerStep,8:0.###}");
-        Console.WriteLine($"peak working set: {result.PeakWorkingSetMB:0} MB ({result.Device}, {result.Threads} threads)");
+            Console.WriteLine(
+                $"{r.Model,-20} {r.Size,-6} {$"{r.Frames}x{r.Pixels}x{r.Pixels}",-12} {r.Width,5} {r.Batch,5} " +
+                $"{r.ClipsPerSecond,9:0.##} {r.SecondsPerStep,8:0.###}");
+        Console.WriteLine(
+            $"peak working set: {result.PeakWorkingSetMB:0} MB ({result.Device}, {result.Threads} threads)");
         var path = a.String("out", Path.Combine(WorkspacePaths.Artifacts(), "bench", "training.json"));
         AtomicFile.WriteAllText(path, JsonSerializer.Serialize(result, JsonDefaults.Indented));
         Console.WriteLine($"wrote {path}");
         return 0;
     }
 
-    /// <summary>Two warm-up steps, then <paramref name="steps"/> timed training steps on random clips; clips/s from the median step.</summary>
+    /// <summary>Two warm-up steps, then <paramref name="steps"/> timed training steps on random clips; clips/s from the
+    /// median step.</summary>
     public static Row Measure(string architecture, Size size, int steps)
     {
         Seeds.Set();
@@ -93,6 +101,7 @@ public static class TrainingBenchmark
         Step();                                 // in the first two steps (seen: 2.6 s vs 0.1 s forward for r3d18 quick)
         // The median step: robust to bursts of load from other processes on a shared machine.
         double median = BenchTiming.MedianSeconds(steps, Step);
-        return new Row(architecture, size.Name, size.Frames, size.Pixels, size.Width, size.Batch, steps, size.Batch / median, median);
+        return new Row(architecture, size.Name, size.Frames, size.Pixels, size.Width, size.Batch, steps,
+            size.Batch / median, median);
     }
 }

@@ -35,10 +35,12 @@ public static class Opt
     public static VerbOption Value(string name, string description, string valueName, string? defaultValue) =>
         new(name, description, valueName) { Default = defaultValue is null ? null : _ => defaultValue };
 
-    public static VerbOption Value(string name, string description, string valueName, Func<Profile, object> perProfile) =>
+    public static VerbOption Value(string name, string description, string valueName,
+        Func<Profile, object> perProfile) =>
         new(name, description, valueName) { Default = p => Format(perProfile(p)) };
 
-    /// <summary>An option whose default the verb works out (e.g. from the input's name); said in words in the help.</summary>
+    /// <summary>An option whose default the verb works out (e.g. from the input's name); said in words in the
+    /// help.</summary>
     public static VerbOption Computed(string name, string description, string valueName, string defaultText) =>
         new(name, description, valueName) { DefaultText = defaultText };
 
@@ -54,7 +56,8 @@ public static class Opt
     };
 }
 
-/// <summary>One verb of <c>./workspace</c>: its name, a one-line summary, its options and positional arguments, and what it runs.</summary>
+/// <summary>One verb of <c>./workspace</c>: its name, a one-line summary, its options and positional arguments, and
+/// what it runs.</summary>
 /// <param name="Arguments">positional arguments, in order: (name, description).</param>
 public sealed record Verb(string Name, string Summary, IReadOnlyList<VerbOption> Options, Func<Args, int> Run,
     IReadOnlyList<(string Name, string Description)>? Arguments = null)

@@ -33,15 +33,18 @@ public sealed class CnnLstm : VideoClassifier
 
     public override VideoModelConfig Config => _config;
 
-    /// <summary>The per-frame 2D backbone (load ImageNet <c>resnet18</c> weights into it with <see cref="StateDictLoader"/>).</summary>
+    /// <summary>The per-frame 2D backbone (load ImageNet <c>resnet18</c> weights into it with
+    /// <see cref="StateDictLoader"/>).</summary>
     public ResNet18 Backbone => backbone;
 
-    /// <summary>Clips <c>[B,3,T,H,W]</c> -> logits <c>[B,K]</c> and, with attention, its weights <c>[B,T]</c>.</summary>
+    /// <summary>Clips <c>[B,3,T,H,W]</c> -> logits <c>[B,K]</c> and, with attention, its weights
+    /// <c>[B,T]</c>.</summary>
     public override VideoOutput Outputs(Tensor clips)
     {
         CheckClips(clips);
         long b = clips.shape[0], t = clips.shape[2];
-        var frames = clips.permute(0, 2, 1, 3, 4).reshape(b * t, clips.shape[1], clips.shape[3], clips.shape[4]); // [B*T,C,H,W]
+        // [B*T,C,H,W]
+        var frames = clips.permute(0, 2, 1, 3, 4).reshape(b * t, clips.shape[1], clips.shape[3], clips.shape[4]);
         var features = backbone.Features(frames).mean([2, 3]).view(b, t, -1);    // [B*T,F,h,w] -> [B,T,F]
         var (outputs, _, _) = lstm.call(features);                                // [B,T,H]
         if (attention is null) return new VideoOutput(fc.call(outputs.select(1, t - 1)), null);   // h_T: [B,H]

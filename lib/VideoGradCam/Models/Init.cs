@@ -15,8 +15,10 @@ static class Init
         {
             switch (m)
             {
-                case Conv3d c: nn.init.kaiming_normal_(c.weight, mode: nn.init.FanInOut.FanOut, nonlinearity: nn.init.NonlinearityType.ReLU); break;
-                case Conv2d c: nn.init.kaiming_normal_(c.weight, mode: nn.init.FanInOut.FanOut, nonlinearity: nn.init.NonlinearityType.ReLU); break;
+                case Conv3d c: nn.init.kaiming_normal_(c.weight, mode: nn.init.FanInOut.FanOut,
+                    nonlinearity: nn.init.NonlinearityType.ReLU); break;
+                case Conv2d c: nn.init.kaiming_normal_(c.weight, mode: nn.init.FanInOut.FanOut,
+                    nonlinearity: nn.init.NonlinearityType.ReLU); break;
                 case BatchNorm3d b: nn.init.ones_(b.weight); nn.init.zeros_(b.bias); break;
                 case BatchNorm2d b: nn.init.ones_(b.weight); nn.init.zeros_(b.bias); break;
                 case Linear l: nn.init.normal_(l.weight, 0, 0.01); if (l.bias is { } bias) nn.init.zeros_(bias); break;

@@ -45,7 +45,8 @@ public sealed class R3D18 : VideoClassifier
     public override VideoModelConfig Config => _config;
 
     static Sequential MakeLayer(long inPlanes, long planes, long stride, bool spatialOnly) =>
-        Sequential(new BasicBlock3d(inPlanes, planes, stride, spatialOnly), new BasicBlock3d(planes, planes, 1, spatialOnly));
+        Sequential(new BasicBlock3d(inPlanes, planes, stride, spatialOnly),
+            new BasicBlock3d(planes, planes, 1, spatialOnly));
 
     /// <summary>Clips <c>[B,3,T,H,W]</c> -> logits <c>[B,K]</c>; no attention.</summary>
     public override VideoOutput Outputs(Tensor clips)
@@ -57,20 +58,23 @@ public sealed class R3D18 : VideoClassifier
     }
 }
 
-/// <summary>torchvision's video <c>BasicBlock</c>: conv1 = (conv, BN, ReLU), conv2 = (conv, BN), identity or downsample.</summary>
+/// <summary>torchvision's video <c>BasicBlock</c>: conv1 = (conv, BN, ReLU), conv2 = (conv, BN), identity or
+/// downsample.</summary>
 sealed class BasicBlock3d : nn.Module<Tensor, Tensor>
 {
     readonly Sequential conv1, conv2;
     readonly Sequential? downsample;
     readonly ReLU relu;
 
-    /// <param name="spatialOnly">mc3's <c>Conv3DNoTemporal</c>: kernel (1,3,3), stride (1,s,s); else <c>Conv3DSimple</c>: 3x3x3, stride s.</param>
+    /// <param name="spatialOnly">mc3's <c>Conv3DNoTemporal</c>: kernel (1,3,3), stride (1,s,s); else
+    /// <c>Conv3DSimple</c>: 3x3x3, stride s.</param>
     public BasicBlock3d(long inPlanes, long planes, long stride, bool spatialOnly) : base("BasicBlock")
     {
         var kernel = spatialOnly ? (1L, 3L, 3L) : (3L, 3L, 3L);
         var pad = spatialOnly ? (0L, 1L, 1L) : (1L, 1L, 1L);
         var s = spatialOnly ? (1L, stride, stride) : (stride, stride, stride);
-        conv1 = Sequential(Conv3d(inPlanes, planes, kernel, stride: s, padding: pad, bias: false), BatchNorm3d(planes), ReLU(inplace: true));
+        conv1 = Sequential(Conv3d(inPlanes, planes, kernel, stride: s, padding: pad, bias: false), BatchNorm3d(planes),
+            ReLU(inplace: true));
         conv2 = Sequential(Conv3d(planes, planes, kernel, padding: pad, bias: false), BatchNorm3d(planes));
         relu = ReLU(inplace: true);
         if (stride != 1 || inPlanes != planes)

@@ -63,7 +63,8 @@ public sealed class ResNet18 : nn.Module<Tensor, Tensor>
     }
 }
 
-/// <summary>torchvision's 2D <c>BasicBlock</c>: conv1/bn1/relu, conv2/bn2, identity or downsample (1x1 conv + BN).</summary>
+/// <summary>torchvision's 2D <c>BasicBlock</c>: conv1/bn1/relu, conv2/bn2, identity or downsample (1x1 conv +
+/// BN).</summary>
 sealed class BasicBlock2d : nn.Module<Tensor, Tensor>
 {
     readonly Conv2d conv1, conv2;

@@ -3,7 +3,8 @@ namespace VideoGradCam.Models;
 /// <summary>Builds a video classifier of <see cref="ModelRegistry"/> by name.</summary>
 public static class VideoModels
 {
-    public static VideoClassifier Create(string architecture, int numClasses, int width = 64, int hiddenSize = 256, int attentionSize = 128) =>
+    public static VideoClassifier Create(string architecture, int numClasses, int width = 64, int hiddenSize = 256,
+        int attentionSize = 128) =>
         Create(new VideoModelConfig(architecture, numClasses, width, hiddenSize, attentionSize));
 
     public static VideoClassifier Create(VideoModelConfig config)

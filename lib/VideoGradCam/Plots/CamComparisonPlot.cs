@@ -16,16 +16,20 @@ public static class CamComparisonPlot
     public const int MinTilePixels = 160;
     const int Gap = 6, LabelWidth = 170, HeaderHeight = 34, FramesPerLine = 8;
 
-    /// <param name="rows">label (lines split by '\n') and overlays [T,H,W,3] (RGB bytes, e.g. <c>ClipExplanation.Overlays()</c>); all rows the same T,H,W.</param>
+    /// <param name="rows">label (lines split by '\n') and overlays [T,H,W,3] (RGB bytes, e.g.
+    /// <c>ClipExplanation.Overlays()</c>); all rows the same T,H,W.</param>
     /// <param name="sourceFrames">the video frame each sampled frame came from (column headers).</param>
     /// <param name="title">should name the true class and the explained class.</param>
     /// <param name="tilePixels">the width each frame is shown at (at least <see cref="MinTilePixels"/>).</param>
-    /// <returns>One image of the tiles with the labels as text in the page (annotations) and a colour bar of the map's 0..1 scale.</returns>
-    public static GenericChart Strips(IReadOnlyList<(string Label, Tensor Overlays)> rows, IReadOnlyList<int> sourceFrames, string title, int tilePixels = MinTilePixels)
+    /// <returns>One image of the tiles with the labels as text in the page (annotations) and a colour bar of the map's
+    /// 0..1 scale.</returns>
+    public static GenericChart Strips(IReadOnlyList<(string Label, Tensor Overlays)> rows,
+        IReadOnlyList<int> sourceFrames, string title, int tilePixels = MinTilePixels)
     {
         if (rows.Count == 0) throw new ArgumentException("No rows to show.");
         int t = (int)rows[0].Overlays.shape[0], h = (int)rows[0].Overlays.shape[1], w = (int)rows[0].Overlays.shape[2];
-        if (sourceFrames.Count != t) throw new ArgumentException($"{sourceFrames.Count} source frame indices for {t} frames.");
+        if (sourceFrames.Count != t) throw new ArgumentException(
+            $"{sourceFrames.Count} source frame indices for {t} frames.");
         int tileW = Math.Max(MinTilePixels, tilePixels), tileH = (int)Math.Round(tileW * (double)h / w);
         // At most FramesPerLine frames side by side: longer clips continue in a second block of the same rows below.
         int perLine = Math.Min(t, FramesPerLine), blocks = (t + perLine - 1) / perLine;
@@ -38,7 +42,9 @@ public static class CamComparisonPlot
         {
             var (label, overlays) = rows[r];
             if (!overlays.shape.SequenceEqual(rows[0].Overlays.shape))
-                throw new ArgumentException($"Row '{label}' is [{string.Join(",", overlays.shape)}], the first row [{string.Join(",", rows[0].Overlays.shape)}].");
+                throw new ArgumentException(
+                    $"Row '{label}' is [{string.Join(",", overlays.shape)}], the first row " +
+                    $"[{string.Join(",", rows[0].Overlays.shape)}].");
             for (int k = 0; k < t; k++)
             {
                 using var bgr = CamOverlay.ToBgrMat(overlays[k]);
@@ -51,29 +57,36 @@ public static class CamComparisonPlot
         // Repeated source indices (a clip shorter than the model's frame count) are said in the header.
         var annotations = new List<Plotly.NET.LayoutObjects.Annotation>();
         for (int k = 0; k < t; k++)
-            annotations.Add(Text(X(k) + tileW / 2.0, Y(k, 0) - 6, $"<b>frame {sourceFrames[k]}</b>{(RepeatsPrevious(sourceFrames, k) ? " (repeated)" : "")}", "center", "bottom"));
+            annotations.Add(Text(X(k) + tileW / 2.0, Y(k, 0) - 6,
+                $"<b>frame {sourceFrames[k]}</b>{(RepeatsPrevious(sourceFrames, k) ? " (repeated)" : "")}", "center",
+                "bottom"));
         for (int b = 0; b < blocks; b++)
             for (int r = 0; r < rows.Count; r++)
-                annotations.Add(Text(-12, Y(b * perLine, r) + tileH / 2.0, string.Join("<br>", rows[r].Label.Split('\n')), "right", "middle"));
+                annotations.Add(Text(-12, Y(b * perLine, r) + tileH / 2.0,
+                    string.Join("<br>", rows[r].Label.Split('\n')), "right", "middle"));
         var xAxis = FrameStripPlot.HiddenAxis();
         xAxis.SetProperty("range", new[] { -LabelWidth, width + 0.0 });
         var yAxis = FrameStripPlot.HiddenAxis();
         yAxis.SetProperty("range", new[] { height + 0.0, -HeaderHeight });
-        GenericChart chart = Plotly.NET.Chart.combine(new[] { image, ColourBar("Grad-CAM<br>(0 low, 1 high,<br>per clip)") });
+        GenericChart chart =
+            Plotly.NET.Chart.combine(new[] { image, ColourBar("Grad-CAM<br>(0 low, 1 high,<br>per clip)") });
         chart = Plotly.NET.Chart.withXAxis(xAxis, null).Invoke(chart);
         chart = Plotly.NET.Chart.withYAxis(yAxis, null).Invoke(chart);
         chart = Plotly.NET.Chart.withAnnotations(annotations, null).Invoke(chart);
         var background = new Layout();
         background.SetProperty("plot_bgcolor", "white");
         chart = Plotly.NET.Chart.withLayout(background).Invoke(chart);
-        chart = Plotly.NET.Chart.withMargin(Plotly.NET.LayoutObjects.Margin.init<int, int, int, int, int, bool>(10, 130, 70, 10, 0, true)).Invoke(chart);
-        chart = Plotly.NET.Chart.withSize((double)(LabelWidth + width + 150), (double)(height + HeaderHeight + 90)).Invoke(chart);
+        chart = Plotly.NET.Chart.withMargin(Plotly.NET.LayoutObjects.Margin.init<int, int, int, int, int, bool>(10, 130,
+            70, 10, 0, true)).Invoke(chart);
+        chart = Plotly.NET.Chart.withSize((double)(LabelWidth + width + 150), (double)(height + HeaderHeight + 90))
+            .Invoke(chart);
         return Plotly.NET.Chart.withTitle(title, null).Invoke(chart);
     }
 
-    /// <summary>True when sampled frame <paramref name="k"/> comes from the same video frame as the one before it: the video was
-    /// shorter than the clip and its last frame is repeated.</summary>
-    internal static bool RepeatsPrevious(IReadOnlyList<int> sourceFrames, int k) => k > 0 && sourceFrames[k] == sourceFrames[k - 1];
+    /// <summary>True when sampled frame <paramref name="k"/> comes from the same video frame as the one before it: the
+    /// video was shorter than the clip and its last frame is repeated.</summary>
+    internal static bool RepeatsPrevious(IReadOnlyList<int> sourceFrames, int k) => k > 0
+        && sourceFrames[k] == sourceFrames[k - 1];
 
     /// <summary>A trace that draws nothing but the jet colour bar of a 0..1 map (the overlays' scale).</summary>
     internal static GenericChart ColourBar(string title)
@@ -86,7 +99,8 @@ public static class CamComparisonPlot
         bar.SetProperty("opacity", 0.0);
         bar.SetProperty("hoverinfo", "skip");
         bar.SetProperty("showscale", true);
-        bar.SetProperty("colorbar", new Dictionary<string, object> { ["title"] = new Dictionary<string, object> { ["text"] = title }, ["len"] = 0.9, ["thickness"] = 14 });
+        bar.SetProperty("colorbar", new Dictionary<string, object> { ["title"] =
+            new Dictionary<string, object> { ["text"] = title }, ["len"] = 0.9, ["thickness"] = 14 });
         return GenericChart.ofTraceObject(true, bar);
     }
 
@@ -105,7 +119,8 @@ public static class CamComparisonPlot
 
     /// <summary>Per-frame importance (or attention) curves, with the ground-truth relevant frames shaded.</summary>
     /// <param name="frames">the x value of each point (default 0, 1, 2...: the clip's sampled frames).</param>
-    public static GenericChart Curves(IReadOnlyList<(string Label, double[] Values)> curves, bool[]? relevant, string title, string yTitle = "share of the clip's map energy",
+    public static GenericChart Curves(IReadOnlyList<(string Label, double[] Values)> curves, bool[]? relevant,
+        string title, string yTitle = "share of the clip's map energy",
         int[]? frames = null, string xTitle = "sampled frame")
     {
         frames ??= Enumerable.Range(0, curves[0].Values.Length).ToArray();
@@ -113,14 +128,17 @@ public static class CamComparisonPlot
         if (relevant is not null)
         {
             double top = curves.Max(c => c.Values.DefaultIfEmpty(0).Max());
-            var shade = Chart.Column<double, int, string>(values: relevant.Select(r => r ? top : 0).ToArray(), Keys: frames, Name: "relevant frames (ground truth)",
+            var shade = Chart.Column<double, int, string>(values: relevant.Select(r => r ? top : 0).ToArray(),
+                Keys: frames, Name: "relevant frames (ground truth)",
                 MarkerColor: Color.fromString("rgba(220,20,60,0.15)"));
             traces.Add(shade);
         }
-        traces.AddRange(curves.Select(c => (GenericChart)Chart.Line<int, double, string>(frames, c.Values, Name: c.Label, ShowMarkers: true)));
+        traces.AddRange(curves.Select(
+            c => (GenericChart)Chart.Line<int, double, string>(frames, c.Values, Name: c.Label, ShowMarkers: true)));
         var chart = Plotly.NET.Chart.combine(traces);
         chart = Plotly.NET.CSharp.GenericChartExtensions.WithXAxisStyle<int, int, string>(chart, TitleText: xTitle);
-        chart = Plotly.NET.CSharp.GenericChartExtensions.WithYAxisStyle<double, double, string>(chart, TitleText: yTitle);
+        chart =
+            Plotly.NET.CSharp.GenericChartExtensions.WithYAxisStyle<double, double, string>(chart, TitleText: yTitle);
         chart = Plotly.NET.Chart.withSize(900.0, 380.0).Invoke(chart);
         return Plotly.NET.Chart.withTitle(title, null).Invoke(chart);
     }
@@ -132,17 +150,21 @@ public static class CamMetricPlot
 {
     /// <param name="series">per model (the series name), the value of each method (the bar's key).</param>
     /// <param name="reference">a chance or baseline level drawn as a line across the bars.</param>
-    public static GenericChart Bars(IReadOnlyList<(string Name, IReadOnlyList<(string Key, double Value)> Bars)> series, string metric, double? reference = null)
+    public static GenericChart Bars(IReadOnlyList<(string Name, IReadOnlyList<(string Key, double Value)> Bars)> series,
+        string metric, double? reference = null)
     {
         var traces = series.Select(s => (GenericChart)Chart.Column<double, string, string>(
-            values: s.Bars.Select(b => b.Value).ToArray(), Keys: s.Bars.Select(b => b.Key).ToArray(), Name: s.Name)).ToList();
+            values: s.Bars.Select(b => b.Value).ToArray(), Keys: s.Bars.Select(b => b.Key).ToArray(), Name: s.Name))
+                .ToList();
         if (reference is { } r && series.Count > 0)
         {
             var keys = series[0].Bars.Select(b => b.Key).ToArray();
-            traces.Add(Chart.Line<string, double, string>(keys, keys.Select(_ => r).ToArray(), Name: "chance / baseline"));
+            traces.Add(
+                Chart.Line<string, double, string>(keys, keys.Select(_ => r).ToArray(), Name: "chance / baseline"));
         }
         var chart = Plotly.NET.Chart.combine(traces);
-        chart = Plotly.NET.CSharp.GenericChartExtensions.WithYAxisStyle<double, double, string>(chart, TitleText: metric);
+        chart =
+            Plotly.NET.CSharp.GenericChartExtensions.WithYAxisStyle<double, double, string>(chart, TitleText: metric);
         chart = Plotly.NET.Chart.withSize(900.0, 420.0).Invoke(chart);
         return Plotly.NET.Chart.withTitle(metric, null).Invoke(chart);
     }

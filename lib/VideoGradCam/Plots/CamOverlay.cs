@@ -4,23 +4,28 @@ using static TorchSharp.torch;
 
 namespace VideoGradCam.Plots;
 
-/// <summary>Map-over-frame blending: overlay = (1 - alpha) frame + alpha jet(map) (see <see cref="Colormap"/>).</summary>
+/// <summary>Map-over-frame blending: overlay = (1 - alpha) frame + alpha jet(map) (see
+/// <see cref="Colormap"/>).</summary>
 public static class CamOverlay
 {
     /// <summary>Normalised clip [3,T,H,W] -> frames [T,H,W,3] in [0,1]: x * std + mean per channel, clamped.</summary>
     public static Tensor Denormalise(Tensor clip, IReadOnlyList<double> mean, IReadOnlyList<double> std)
     {
-        if (clip.dim() != 4 || clip.shape[0] != 3) throw new ArgumentException($"A clip must be [3,T,H,W]; got [{string.Join(",", clip.shape)}].");
+        if (clip.dim() != 4 || clip.shape[0] != 3) throw new ArgumentException(
+            $"A clip must be [3,T,H,W]; got [{string.Join(",", clip.shape)}].");
         var m = tensor(mean.Select(v => (float)v).ToArray()).reshape(3, 1, 1, 1);
         var s = tensor(std.Select(v => (float)v).ToArray()).reshape(3, 1, 1, 1);
-        return (clip.detach().cpu().to(ScalarType.Float32) * s + m).clamp(0, 1).permute(1, 2, 3, 0); // [3,T,H,W] -> [T,H,W,3]
+        // [3,T,H,W] -> [T,H,W,3]
+        return (clip.detach().cpu().to(ScalarType.Float32) * s + m).clamp(0, 1).permute(1, 2, 3, 0);
     }
 
     /// <summary>Frames [T,H,W,3] in [0,1] and maps [T,H,W] in [0,1] -> RGB bytes [T,H,W,3].</summary>
     public static Tensor Blend(Tensor frames, Tensor maps, double alpha = 0.5)
     {
         if (frames.dim() != 4 || frames.shape[3] != 3 || !frames.shape[..3].SequenceEqual(maps.shape))
-            throw new ArgumentException($"Frames [T,H,W,3] = [{string.Join(",", frames.shape)}] and maps [T,H,W] = [{string.Join(",", maps.shape)}] do not match.");
+            throw new ArgumentException(
+                $"Frames [T,H,W,3] = [{string.Join(",", frames.shape)}] and maps [T,H,W] = " +
+                $"[{string.Join(",", maps.shape)}] do not match.");
         using var scope = NewDisposeScope();
         var heat = Colormap.Jet(maps.detach().cpu());
         var mixed = frames.cpu().to(ScalarType.Float32) * (1 - alpha) + heat * alpha;

@@ -10,46 +10,61 @@ namespace VideoGradCam.Plots;
 /// <summary>
 /// Frame strips and figures for one explained clip: an HTML strip of overlay images, and a Plotly figure with a strip
 /// of heatmaps under a frame slider beside the temporal importance curve (and the attention weights when the model has
-/// them). Figures are plotly.js JSON specs, so they render the same in a page, a notebook (as HTML) or any Plotly client.
+/// them). Figures are plotly.js JSON specs, so they render the same in a page, a notebook (as HTML) or any Plotly
+/// client.
 /// </summary>
 public static class CamPlots
 {
-    /// <summary>An HTML strip of overlay frames [T,H,W,3] (RGB bytes), each captioned with its frame index and importance.</summary>
-    public static string StripHtml(Tensor overlays, string title, Tensor? importance = null, IReadOnlyList<int>? sourceFrames = null, int displayWidth = 160)
+    /// <summary>An HTML strip of overlay frames [T,H,W,3] (RGB bytes), each captioned with its frame index and
+    /// importance.</summary>
+    public static string StripHtml(Tensor overlays, string title, Tensor? importance = null,
+        IReadOnlyList<int>? sourceFrames = null, int displayWidth = 160)
     {
         var imp = importance is null ? null : Floats(importance);
         var html = new StringBuilder();
-        html.Append($"<div style=\"font-family:sans-serif\"><h3>{WebUtility.HtmlEncode(title)}</h3><div style=\"display:flex;flex-wrap:wrap;gap:6px\">");
+        html.Append(
+            $"<div style=\"font-family:sans-serif\"><h3>{WebUtility.HtmlEncode(title)}</h3><div " +
+            "style=\"display:flex;flex-wrap:wrap;gap:6px\">");
         for (int t = 0; t < overlays.shape[0]; t++)
         {
             using var frame = overlays[t];
             var jpeg = Convert.ToBase64String(CamOverlay.EncodeJpeg(frame));
             var label = sourceFrames is null ? $"frame {t}"
-                : $"frame {t} (source {sourceFrames[t]}{(CamComparisonPlot.RepeatsPrevious(sourceFrames, t) ? ", repeated: the video is shorter than the clip" : "")})";
+                : $"frame {t} (source {sourceFrames[t]}" +
+                  $"{(CamComparisonPlot.RepeatsPrevious(sourceFrames, t)
+                      ? ", repeated: the video is shorter than the clip" : "")})";
             if (imp is not null) label += $"<br/>importance {imp[t].ToString("0.000", CultureInfo.InvariantCulture)}";
-            html.Append($"<figure style=\"margin:0;text-align:center\"><img width=\"{displayWidth}\" style=\"image-rendering:pixelated\" " +
-                        $"src=\"data:image/jpeg;base64,{jpeg}\"/><figcaption style=\"font-size:11px\">{label}</figcaption></figure>");
+            html.Append(
+                $"<figure style=\"margin:0;text-align:center\"><img width=\"{displayWidth}\" " +
+                "style=\"image-rendering:pixelated\" " +
+                $"src=\"data:image/jpeg;base64,{jpeg}\"/><figcaption " +
+                $"style=\"font-size:11px\">{label}</figcaption></figure>");
         }
         html.Append("</div></div>");
         return html.ToString();
     }
 
-    /// <summary>A plotly.js figure (JSON): the maps [T,H,W] as one heatmap per frame (jet, 0..1) with a frame slider on the left,
-    /// and on the right the per-frame importance curve, the gradient-norm curve and the attention weights when given.</summary>
-    public static string FigureJson(Tensor maps, Tensor importance, string title, Tensor? gradientImportance = null, Tensor? attention = null)
+    /// <summary>A plotly.js figure (JSON): the maps [T,H,W] as one heatmap per frame (jet, 0..1) with a frame slider on
+    /// the left, and on the right the per-frame importance curve, the gradient-norm curve and the attention weights
+    /// when given.</summary>
+    public static string FigureJson(Tensor maps, Tensor importance, string title, Tensor? gradientImportance = null,
+        Tensor? attention = null)
     {
         int T = (int)maps.shape[0];
         var traces = new List<object>();
-        // The interactive heatmaps need no more than 32 cells a side (the strip below shows full resolution): keeps pages small.
+        // The interactive heatmaps need no more than 32 cells a side (the strip below shows full resolution): keeps
+        // pages small.
         using var shown = maps.shape[1] > HeatmapCells || maps.shape[2] > HeatmapCells
-            ? nn.functional.adaptive_avg_pool2d(maps.unsqueeze(0).to(ScalarType.Float32), [Math.Min(HeatmapCells, maps.shape[1]), Math.Min(HeatmapCells, maps.shape[2])])[0]
+            ? nn.functional.adaptive_avg_pool2d(maps.unsqueeze(0).to(ScalarType.Float32),
+                [Math.Min(HeatmapCells, maps.shape[1]), Math.Min(HeatmapCells, maps.shape[2])])[0]
             : maps.alias();
         for (int t = 0; t < T; t++)
         {
             using var frame = shown[t];
             traces.Add(new Dictionary<string, object>
             {
-                ["type"] = "heatmap", ["z"] = Rows(frame), ["zmin"] = 0, ["zmax"] = 1, ["colorscale"] = Colormap.PlotlyName,
+                ["type"] = "heatmap", ["z"] = Rows(frame), ["zmin"] = 0, ["zmax"] = 1,
+                    ["colorscale"] = Colormap.PlotlyName,
                 ["visible"] = t == 0, ["name"] = $"frame {t}", ["xaxis"] = "x", ["yaxis"] = "y", ["showscale"] = t == 0,
                 ["colorbar"] = new { x = 0.45, len = 0.8 },
             });
@@ -60,7 +75,8 @@ public static class CamPlots
             if (values is null) return;
             traces.Add(new Dictionary<string, object>
             {
-                ["type"] = "scatter", ["mode"] = "lines+markers", ["x"] = frames, ["y"] = Floats(values), ["name"] = name,
+                ["type"] = "scatter", ["mode"] = "lines+markers", ["x"] = frames, ["y"] = Floats(values),
+                    ["name"] = name,
                 ["xaxis"] = "x2", ["yaxis"] = "y2", ["line"] = new { dash }, ["visible"] = true,
             });
         }
@@ -72,7 +88,8 @@ public static class CamPlots
         {
             method = "restyle",
             label = t.ToString(CultureInfo.InvariantCulture),
-            args = new object[] { "visible", Enumerable.Range(0, T).Select(i => i == t).Concat(Enumerable.Repeat(true, curves)).ToArray() },
+            args = new object[] { "visible",
+                Enumerable.Range(0, T).Select(i => i == t).Concat(Enumerable.Repeat(true, curves)).ToArray() },
         }).ToArray();
         var layout = new Dictionary<string, object>
         {
@@ -81,36 +98,46 @@ public static class CamPlots
             ["yaxis"] = new { autorange = "reversed", scaleanchor = "x", showticklabels = false },
             ["xaxis2"] = new { domain = new[] { 0.55, 1.0 }, title = new { text = "frame" }, anchor = "y2" },
             ["yaxis2"] = new { title = new { text = "share" }, anchor = "x2", rangemode = "tozero" },
-            ["sliders"] = new[] { new { active = 0, currentvalue = new { prefix = "frame " }, steps, len = 0.42, x = 0.0 } },
+            ["sliders"] =
+                new[] { new { active = 0, currentvalue = new { prefix = "frame " }, steps, len = 0.42, x = 0.0 } },
             ["legend"] = new { x = 0.55, y = 1.15, orientation = "h" },
             ["width"] = 980, ["height"] = 480,
         };
         return JsonSerializer.Serialize(new { data = traces, layout }, Runtime.JsonDefaults.Compact);
     }
 
-    /// <summary>A self-contained page: the figure (plotly.js inlined from Plotly.NET), the explained video when given (a file
-    /// beside the page), and the strip.</summary>
-    /// <param name="plotlyScript">a relative URL of plotly.js shared by many pages (dataset-scale output), or null to inline it.</param>
-    public static string PageHtml(string title, string figureJson, string stripHtml, string? video = null, string? plotlyScript = null)
+    /// <summary>A self-contained page: the figure (plotly.js inlined from Plotly.NET), the explained video when given
+    /// (a file beside the page), and the strip.</summary>
+    /// <param name="plotlyScript">a relative URL of plotly.js shared by many pages (dataset-scale output), or null to
+    /// inline it.</param>
+    public static string PageHtml(string title, string figureJson, string stripHtml, string? video = null,
+        string? plotlyScript = null)
     {
         var id = "cam" + Guid.NewGuid().ToString("N")[..8];
         var player = video is null ? "" :
-            $"<h3>The clip with its map</h3><video src=\"{WebUtility.HtmlEncode(video)}\" controls loop muted playsinline width=\"480\" style=\"image-rendering:pixelated\"></video>";
-        return $"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{WebUtility.HtmlEncode(title)}</title>{(plotlyScript is null ? "<script>" + FigurePage.PlotlyJavaScript + "</script>" : $"<script src=\"{WebUtility.HtmlEncode(plotlyScript)}\"></script>")}</head><body>" +
-               $"<div id=\"{id}\" class=\"wsplot\"></div><script>var f={figureJson};Plotly.newPlot('{id}',f.data,f.layout);</script>{player}{stripHtml}</body></html>";
+            $"<h3>The clip with its map</h3><video src=\"{WebUtility.HtmlEncode(video)}\" controls loop muted " +
+            "playsinline width=\"480\" style=\"image-rendering:pixelated\"></video>";
+        return $"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{WebUtility.HtmlEncode(title)}</title>" +
+               $"{(plotlyScript is null ? "<script>" + FigurePage.PlotlyJavaScript + "</script>"
+                   : $"<script src=\"{WebUtility.HtmlEncode(plotlyScript)}\"></script>")}</head><body>" +
+               $"<div id=\"{id}\" class=\"wsplot\"></div><script>var " +
+               $"f={figureJson};Plotly.newPlot('{id}',f.data,f.layout);</script>{player}{stripHtml}</body></html>";
     }
 
-    public static void WritePage(string path, string title, string figureJson, string stripHtml, string? video = null, string? plotlyScript = null) =>
+    public static void WritePage(string path, string title, string figureJson, string stripHtml, string? video = null,
+        string? plotlyScript = null) =>
         AtomicFile.WriteAllText(path, PageHtml(title, figureJson, stripHtml, video, plotlyScript));
 
     /// <summary>
-    /// Everything <c>explain</c> writes for one clip of a batch: <c>NAME.html</c> (figure, video player, overlay strip),
-    /// <c>NAME.mp4</c> (overlaid clip, H.264 when ffmpeg is installed) and <c>NAME.json</c> (per-frame importance, gradient-norm importance, attention, outputs).
+    /// Everything <c>explain</c> writes for one clip of a batch: <c>NAME.html</c> (figure, video player, overlay
+    /// strip), <c>NAME.mp4</c> (overlaid clip, H.264 when ffmpeg is installed) and <c>NAME.json</c> (per-frame
+    /// importance, gradient-norm importance, attention, outputs).
     /// </summary>
     /// <param name="frames">the clip's frames [T,H,W,3] in [0,1] (see <see cref="CamOverlay.Denormalise"/>).</param>
     /// <param name="result">the engine's result; <paramref name="sample"/> picks the clip.</param>
     public static void WriteExplanation(string outDir, string name, Tensor frames, Cam.CamResult result, int sample,
-        string title, IReadOnlyList<int>? sourceFrames = null, double fps = 8, double alpha = 0.5, string? plotlyScript = null)
+        string title, IReadOnlyList<int>? sourceFrames = null, double fps = 8, double alpha = 0.5,
+            string? plotlyScript = null)
     {
         using var scope = NewDisposeScope();
         var maps = result.Maps[sample];                                              // [T,H,W]
@@ -120,10 +147,12 @@ public static class CamPlots
         var overlays = CamOverlay.Blend(frames, maps, alpha);
         var figure = FigureJson(maps, importance, title, gradient, attention);
         CamVideoWriter.WriteMp4(Path.Combine(outDir, name + ".mp4"), overlays, fps);
-        WritePage(Path.Combine(outDir, name + ".html"), title, figure, StripHtml(overlays, title, importance, sourceFrames), video: name + ".mp4", plotlyScript);
+        WritePage(Path.Combine(outDir, name + ".html"), title, figure,
+            StripHtml(overlays, title, importance, sourceFrames), video: name + ".mp4", plotlyScript);
         // A thumbnail for index pages: the frame where the map holds most of its energy.
         var top = (int)importance.argmax().item<long>();
-        using (var thumb = overlays[top]) AtomicFile.Write(Path.Combine(outDir, name + ".png"), tmp => File.WriteAllBytes(tmp, CamOverlay.EncodePng(thumb)));
+        using (var thumb = overlays[top]) AtomicFile.Write(Path.Combine(outDir, name + ".png"),
+            tmp => File.WriteAllBytes(tmp, CamOverlay.EncodePng(thumb)));
         var json = new Dictionary<string, object?>
         {
             ["title"] = title,
@@ -150,6 +179,7 @@ public static class CamPlots
     {
         int h = (int)frame.shape[0], w = (int)frame.shape[1];
         var v = Floats(frame);
-        return Enumerable.Range(0, h).Select(y => v[(y * w)..((y + 1) * w)].Select(x => MathF.Round(x, 2)).ToArray()).ToArray();
+        return Enumerable.Range(0, h).Select(y => v[(y * w)..((y + 1) * w)].Select(x => MathF.Round(x, 2)).ToArray())
+            .ToArray();
     }
 }

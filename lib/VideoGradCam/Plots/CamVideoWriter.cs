@@ -7,10 +7,10 @@ using Size = OpenCvSharp.Size;
 namespace VideoGradCam.Plots;
 
 /// <summary>
-/// Writes an overlaid clip as MP4 that plays where people look: H.264 through the system's <c>ffmpeg</c> (Debian's package,
-/// installed by <c>./workspace setup</c>; browsers and VS Code play it). Without ffmpeg it falls back to OpenCV's mp4v
-/// (MPEG-4 Part 2: desktop players only) and says so. Small clips are enlarged (nearest neighbour) to at least
-/// <see cref="MinWidth"/> pixels so the video is not a stamp. Written to a temp name then renamed.
+/// Writes an overlaid clip as MP4 that plays where people look: H.264 through the system's <c>ffmpeg</c> (Debian's
+/// package, installed by <c>./workspace setup</c>; browsers and VS Code play it). Without ffmpeg it falls back to
+/// OpenCV's mp4v (MPEG-4 Part 2: desktop players only) and says so. Small clips are enlarged (nearest neighbour) to at
+/// least <see cref="MinWidth"/> pixels so the video is not a stamp. Written to a temp name then renamed.
 /// </summary>
 public static class CamVideoWriter
 {
@@ -20,9 +20,11 @@ public static class CamVideoWriter
     /// <summary>WORKSPACE_FFMPEG, else <c>ffmpeg</c> found on PATH; null when there is none.</summary>
     public static string? FindFfmpeg()
     {
-        if (Environment.GetEnvironmentVariable("WORKSPACE_FFMPEG") is { Length: > 0 } given) return File.Exists(given) ? given : null;
+        if (Environment.GetEnvironmentVariable("WORKSPACE_FFMPEG") is { Length: > 0 } given) return File.Exists(given)
+            ? given : null;
         var names = OperatingSystem.IsWindows() ? new[] { "ffmpeg.exe" } : ["ffmpeg"];
-        return (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+        return (Environment.GetEnvironmentVariable("PATH") ?? "")
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .SelectMany(d => names.Select(n => Path.Combine(d, n))).FirstOrDefault(File.Exists);
     }
 
@@ -31,7 +33,8 @@ public static class CamVideoWriter
     public static string WriteMp4(string path, Tensor frames, double fps = 8)
     {
         if (frames.dim() != 4 || frames.shape[3] != 3 || frames.dtype != ScalarType.Byte)
-            throw new ArgumentException($"{path}: frames must be RGB bytes [T,H,W,3]; got {frames.dtype} [{string.Join(",", frames.shape)}].");
+            throw new ArgumentException(
+                $"{path}: frames must be RGB bytes [T,H,W,3]; got {frames.dtype} [{string.Join(",", frames.shape)}].");
         // An even factor keeps both sides even, as H.264's 4:2:0 sampling needs.
         int w0 = (int)frames.shape[2], h0 = (int)frames.shape[1];
         int scale = Math.Max(2, (int)Math.Ceiling((double)MinWidth / w0));
@@ -43,7 +46,9 @@ public static class CamVideoWriter
             AtomicFile.Write(path, tmp => EncodeH264(ffmpeg, tmp, frames, w, h, fps));
             return "h264";
         }
-        Console.Error.WriteLine($"{path}: no ffmpeg found, written as mp4v (desktop players only); install ffmpeg for H.264 (./workspace setup does).");
+        Console.Error.WriteLine(
+            $"{path}: no ffmpeg found, written as mp4v (desktop players only); install ffmpeg for H.264 (./workspace " +
+            "setup does).");
         AtomicFile.Write(path, tmp =>
         {
             using var writer = new VideoWriter(tmp, FourCC.MP4V, fps, new Size(w, h));
@@ -58,11 +63,13 @@ public static class CamVideoWriter
     {
         var psi = new ProcessStartInfo(ffmpeg)
         {
-            RedirectStandardInput = true, RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false,
+            RedirectStandardInput = true, RedirectStandardError = true, RedirectStandardOutput = true,
+                UseShellExecute = false,
         };
         foreach (var a in new[] { "-y", "-loglevel", "error", "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", $"{w}x{h}",
                      "-r", fps.ToString(System.Globalization.CultureInfo.InvariantCulture), "-i", "-",
-                     "-c:v", "libx264", "-preset", "veryfast", "-crf", "26", "-pix_fmt", "yuv420p", "-movflags", "+faststart", "-f", "mp4", output })
+                     "-c:v", "libx264", "-preset", "veryfast", "-crf", "26", "-pix_fmt", "yuv420p", "-movflags",
+                         "+faststart", "-f", "mp4", output })
             psi.ArgumentList.Add(a);
         using var p = Process.Start(psi) ?? throw new IOException($"Cannot start {ffmpeg}.");
         var errors = p.StandardError.ReadToEndAsync();
@@ -84,7 +91,8 @@ public static class CamVideoWriter
         if (p.ExitCode != 0) throw new IOException($"{output}: ffmpeg failed ({p.ExitCode}): {errors.Result.Trim()}");
     }
 
-    /// <summary>Each frame enlarged to w×h (nearest neighbour: the map's cells stay sharp), as a continuous 8-bit Mat.</summary>
+    /// <summary>Each frame enlarged to w×h (nearest neighbour: the map's cells stay sharp), as a continuous 8-bit
+    /// Mat.</summary>
     static IEnumerable<Mat> Enlarged(Tensor frames, int w, int h, bool bgr)
     {
         for (int t = 0; t < frames.shape[0]; t++)

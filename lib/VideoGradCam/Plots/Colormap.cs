@@ -4,8 +4,8 @@ namespace VideoGradCam.Plots;
 
 /// <summary>
 /// The colormap of every CAM overlay: <b>jet</b> (MATLAB's; OpenCV's COLORMAP_JET), from dark blue (0, low) through
-/// cyan, yellow to dark red (1, high): high = warm. Piecewise linear: r = clamp(1.5 - |4v - 3|), g = clamp(1.5 - |4v - 2|),
-/// b = clamp(1.5 - |4v - 1|).
+/// cyan, yellow to dark red (1, high): high = warm. Piecewise linear: r = clamp(1.5 - |4v - 3|), g = clamp(1.5 - |4v -
+/// 2|), b = clamp(1.5 - |4v - 1|).
 /// </summary>
 public static class Colormap
 {

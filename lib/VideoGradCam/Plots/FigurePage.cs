@@ -40,17 +40,21 @@ public sealed class FigurePage(string title)
         var json = GenericChart.toFigureJson(chart);
         _parts.Add($"<figure><div id=\"{id}\" class=\"wsplot\"></div>" +
                    (caption is null ? "" : $"<figcaption>{WebUtility.HtmlEncode(caption)}</figcaption>") +
-                   $"<script>(function(){{var f={json};Plotly.newPlot('{id}',f.data,f.layout,{{responsive:true}});}})();</script></figure>");
+                   $"<script>(function(){{var " +
+                   $"f={json};Plotly.newPlot('{id}',f.data,f.layout,{{responsive:true}});}})();</script></figure>");
         return this;
     }
 
     public string ToHtml()
     {
         var sb = new StringBuilder();
-        sb.Append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>").Append(WebUtility.HtmlEncode(title)).Append("</title>");
+        sb.Append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>").Append(WebUtility.HtmlEncode(title))
+            .Append("</title>");
         sb.Append("<style>body{font-family:sans-serif;max-width:1200px;margin:2em auto;padding:0 1em}")
           .Append("table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}")
-          .Append("figure{margin:1em 0}figcaption{color:#555;font-size:90%}.wsplot{width:max-content;max-width:none}</style>");
+          .Append(
+              "figure{margin:1em " +
+              "0}figcaption{color:#555;font-size:90%}.wsplot{width:max-content;max-width:none}</style>");
         sb.Append("<script>").Append(PlotlyJavaScript).Append("</script></head><body>");
         sb.Append("<h1>").Append(WebUtility.HtmlEncode(title)).Append("</h1>");
         foreach (var p in _parts) sb.Append(p).Append('\n');
@@ -60,7 +64,8 @@ public sealed class FigurePage(string title)
 
     public void Save(string path) => AtomicFile.WriteAllText(path, ToHtml());
 
-    /// <summary>The page as <c>artifacts/figures/NAME.html</c>, where notebooks and the CLI keep their offline figures; returns the path.</summary>
+    /// <summary>The page as <c>artifacts/figures/NAME.html</c>, where notebooks and the CLI keep their offline figures;
+    /// returns the path.</summary>
     public string SaveToFigures(string name)
     {
         var path = Path.Combine(WorkspacePaths.Artifacts(), "figures", name + ".html");
@@ -77,7 +82,8 @@ public sealed class FigurePage(string title)
     }
 
     /// <summary>One figure as a standalone offline page.</summary>
-    public static void SaveFigure(GenericChart chart, string path, string title) => new FigurePage(title).Figure(chart).Save(path);
+    public static void SaveFigure(GenericChart chart, string path, string title) =>
+        new FigurePage(title).Figure(chart).Save(path);
 
     /// <summary>plotly.js as embedded in Plotly.NET, safe to put inside a script element.</summary>
     public static string PlotlyJavaScript => PlotlyJs.Value;
@@ -85,7 +91,8 @@ public sealed class FigurePage(string title)
     static readonly Lazy<string> PlotlyJs = new(() =>
     {
         var asm = typeof(GenericChart).Assembly;
-        var name = asm.GetManifestResourceNames().First(n => n.EndsWith(".min.js", StringComparison.Ordinal) && n.Contains("plotly"));
+        var name = asm.GetManifestResourceNames()
+            .First(n => n.EndsWith(".min.js", StringComparison.Ordinal) && n.Contains("plotly"));
         using var s = asm.GetManifestResourceStream(name)!;
         // "</script" inside the library would close the tag early.
         return new StreamReader(s).ReadToEnd().Replace("</script", "<\\/script");

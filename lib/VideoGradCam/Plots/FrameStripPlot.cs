@@ -15,8 +15,9 @@ public static class FrameStripPlot
     /// <summary>Pixels between frames in the strip.</summary>
     public const int Gap = 2;
 
-    /// <summary>The figure. <paramref name="masks"/>: <c>[T,H,W]</c> aligned with the clip (e.g. <see cref="ClipAnnotation.MasksFor"/>);
-    /// <paramref name="relevance"/>: one value per sampled frame (ground truth 0/1, or a model's importance).</summary>
+    /// <summary>The figure. <paramref name="masks"/>: <c>[T,H,W]</c> aligned with the clip (e.g.
+    /// <see cref="ClipAnnotation.MasksFor"/>); <paramref name="relevance"/>: one value per sampled frame (ground truth
+    /// 0/1, or a model's importance).</summary>
     public static GenericChart Build(Clip clip, Tensor? masks = null, IReadOnlyList<double>? relevance = null,
         string? title = null, int pixelsPerFrame = 96)
     {
@@ -39,11 +40,13 @@ public static class FrameStripPlot
         int width = (int)Math.Max(400, strip.Width * scale + 80);
         int height = (int)(strip.Height * scale) + (relevance != null ? 200 : 0) + 80;
         chart = Plotly.NET.Chart.withSize((double)width, (double)height).Invoke(chart);
-        var heading = title ?? $"{Path.GetFileName(clip.Source)}: {clip.T} frames" + (rows == 2 ? " (second row: evidence masks)" : "");
+        var heading = title ?? $"{Path.GetFileName(clip.Source)}: {clip.T} frames"
+            + (rows == 2 ? " (second row: evidence masks)" : "");
         return Plotly.NET.Chart.withTitle(heading, null).Invoke(chart);
     }
 
-    public static GenericChart Build(Clip clip, Tensor? masks, bool[] relevance, string? title = null, int pixelsPerFrame = 96) =>
+    public static GenericChart Build(Clip clip, Tensor? masks, bool[] relevance, string? title = null,
+        int pixelsPerFrame = 96) =>
         Build(clip, masks, relevance.Select(r => r ? 1.0 : 0.0).ToArray(), title, pixelsPerFrame);
 
     /// <summary>An axis with no ticks, grid or zero line (image figures).</summary>
@@ -56,7 +59,8 @@ public static class FrameStripPlot
         return axis;
     }
 
-    /// <summary>The strip as an 8-bit BGR image: frames left to right (row 1), masked frames (row 2, if masks).</summary>
+    /// <summary>The strip as an 8-bit BGR image: frames left to right (row 1), masked frames (row 2, if
+    /// masks).</summary>
     public static Mat Composite(Clip clip, Tensor? masks = null)
     {
         using var rgb = clip.ToRgbBytes();                                                 // [T,H,W,3]
@@ -80,7 +84,8 @@ public static class FrameStripPlot
             System.Runtime.InteropServices.Marshal.Copy(bgr.Data, tinted, 0, tinted.Length);
             for (int p = 0; p < h * w; p++)
             {
-                if (maskValues[k * h * w + p] < 0.5f) { for (int c = 0; c < 3; c++) tinted[p * 3 + c] = (byte)(tinted[p * 3 + c] / 2); continue; }
+                if (maskValues[k * h * w + p] < 0.5f) { for (int c = 0; c < 3; c++) tinted[p * 3 + c] =
+                    (byte)(tinted[p * 3 + c] / 2); continue; }
                 tinted[p * 3 + 2] = 255;                                                    // red in BGR
                 tinted[p * 3 + 1] = (byte)(tinted[p * 3 + 1] / 3);
                 tinted[p * 3 + 0] = (byte)(tinted[p * 3 + 0] / 3);

@@ -11,8 +11,10 @@ public sealed class HeadlessBrowser : IAsyncDisposable
     /// <summary>WORKSPACE_CHROMIUM, else the usual system locations.</summary>
     public static string? FindChromium()
     {
-        if (Environment.GetEnvironmentVariable("WORKSPACE_CHROMIUM") is { Length: > 0 } env) return File.Exists(env) ? env : null;
-        return new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome", "/usr/bin/google-chrome-stable" }
+        if (Environment.GetEnvironmentVariable("WORKSPACE_CHROMIUM") is { Length: > 0 } env) return File.Exists(env)
+            ? env : null;
+        return new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome",
+            "/usr/bin/google-chrome-stable" }
             .FirstOrDefault(File.Exists);
     }
 
@@ -24,25 +26,29 @@ public sealed class HeadlessBrowser : IAsyncDisposable
     public static async Task<HeadlessBrowser> LaunchAsync()
     {
         var chromium = FindChromium() ?? throw new FileNotFoundException(
-            "No Chromium found: install Debian's 'chromium' package (./workspace setup does) or set WORKSPACE_CHROMIUM.");
+            "No Chromium found: install Debian's 'chromium' package (./workspace setup does) or set " +
+            "WORKSPACE_CHROMIUM.");
         var playwright = await Playwright.CreateAsync();
         var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = chromium,
             Headless = true,
             // No background traffic: this machine has no network but package registries.
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            Args =
+                ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                     "--disable-component-update", "--disable-sync"],
         });
         return new HeadlessBrowser(playwright, browser);
     }
 
-    /// <summary>A viewport wide enough for the widest figure (a strip of eight 160-px frames with labels and colour bar).</summary>
+    /// <summary>A viewport wide enough for the widest figure (a strip of eight 160-px frames with labels and colour
+    /// bar).</summary>
     static readonly ViewportSize Wide = new() { Width = 1920, Height = 1080 };
 
     /// <summary>Loads a local page and waits for its load event (inline scripts have run).</summary>
     static Task OpenAsync(IPage page, string htmlPath) =>
-        page.GotoAsync(new Uri(Path.GetFullPath(htmlPath)).AbsoluteUri, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
+        page.GotoAsync(new Uri(Path.GetFullPath(htmlPath)).AbsoluteUri,
+            new PageGotoOptions { WaitUntil = WaitUntilState.Load });
 
     /// <summary>What a page drew: plot containers, how many hold an SVG, and the JavaScript errors it logged.</summary>
     public sealed record PageCheck(int Plots, int PlotsWithSvg, IReadOnlyList<string> Errors);
@@ -55,47 +61,56 @@ public sealed class HeadlessBrowser : IAsyncDisposable
         var errors = new List<string>();
         var refused = new List<string>();
         if (offline)
-            await page.RouteAsync(url => !url.StartsWith("file:", StringComparison.Ordinal) && !url.StartsWith("data:", StringComparison.Ordinal),
+            await page.RouteAsync(url => !url.StartsWith("file:", StringComparison.Ordinal)
+                && !url.StartsWith("data:", StringComparison.Ordinal),
                 async route => { refused.Add(route.Request.Url); await route.AbortAsync(); });
         page.PageError += (_, e) => errors.Add(e);
-        page.Console += (_, m) => { if (m.Type == "error" && !m.Text.Contains("net::ERR_FAILED", StringComparison.Ordinal)) errors.Add(m.Text); };
+        page.Console += (_, m) => { if (m.Type == "error"
+            && !m.Text.Contains("net::ERR_FAILED", StringComparison.Ordinal)) errors.Add(m.Text); };
         await OpenAsync(page, htmlPath);
-        const string drawnScript = "() => [...document.querySelectorAll('.wsplot')].filter(d => d.querySelector('svg')).length";
+        const string drawnScript =
+            "() => [...document.querySelectorAll('.wsplot')].filter(d => d.querySelector('svg')).length";
         var plots = await page.Locator(".wsplot").CountAsync();
         // Charts draw when plotly.js is there; give a late script a moment before counting.
-        try { await page.WaitForFunctionAsync($"() => ({drawnScript})() === {plots}", null, new PageWaitForFunctionOptions { Timeout = 10_000 }); }
+        try { await page.WaitForFunctionAsync($"() => ({drawnScript})() === {plots}", null,
+            new PageWaitForFunctionOptions { Timeout = 10_000 }); }
         catch (TimeoutException) { }
         var drawn = await page.EvaluateAsync<int>(drawnScript);
         await page.CloseAsync();
-        if (offline && drawn < plots && refused.Count > 0) errors.Add($"requests refused offline: {string.Join(", ", refused.Distinct().Take(3))}");
+        if (offline && drawn < plots && refused.Count > 0) errors.Add(
+            $"requests refused offline: {string.Join(", ", refused.Distinct().Take(3))}");
         return new PageCheck(plots, drawn, errors);
     }
 
-    /// <summary>What a reader sees of each frame strip of a page (figures whose labels include "frame N" as text): how many
-    /// frame labels are text in the page, and the narrowest frame tile on screen in CSS pixels.</summary>
+    /// <summary>What a reader sees of each frame strip of a page (figures whose labels include "frame N" as text): how
+    /// many frame labels are text in the page, and the narrowest frame tile on screen in CSS pixels.</summary>
     public async Task<IReadOnlyList<(int FrameLabels, double TileWidth)>> CheckStripsAsync(string htmlPath)
     {
         var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = Wide });
         await OpenAsync(page, htmlPath);
         var strips = await page.EvaluateAsync<StripState[]>(@"() => [...document.querySelectorAll('.wsplot')].map(d => {
-            const labels = [...d.querySelectorAll('.annotation-text')].filter(t => /^frame \d+/.test(t.textContent)).length;
+            const labels = [...d.querySelectorAll('.annotation-text')]" +
+                @".filter(t => /^frame \d+/.test(t.textContent)).length;
             const img = d.querySelector('.imagelayer image, image');
             const perLine = Math.min(labels, 8);
-            return { frameLabels: labels, tileWidth: img && perLine > 0 ? (img.getBoundingClientRect().width - 6 * (perLine - 1)) / perLine : 0 };
+            return { frameLabels: labels, tileWidth: img && perLine > 0" +
+                @" ? (img.getBoundingClientRect().width - 6 * (perLine - 1)) / perLine : 0 };
         }).filter(s => s.frameLabels > 0)");
         await page.CloseAsync();
         return strips.Select(s => (s.FrameLabels, s.TileWidth)).ToList();
     }
 
-    /// <summary>The frame tiles of an explain page's HTML strip (<c>figure</c> with an image and a caption): each caption's
-    /// text and the narrowest image's rendered width in CSS pixels.</summary>
+    /// <summary>The frame tiles of an explain page's HTML strip (<c>figure</c> with an image and a caption): each
+    /// caption's text and the narrowest image's rendered width in CSS pixels.</summary>
     public async Task<(IReadOnlyList<string> Captions, double NarrowestTile)> CheckFrameTilesAsync(string htmlPath)
     {
         var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = Wide });
         await OpenAsync(page, htmlPath);
-        var captions = await page.EvaluateAsync<string[]>("() => [...document.querySelectorAll('figure figcaption')].map(c => c.textContent)");
+        var captions = await page.EvaluateAsync<string[]>(
+            "() => [...document.querySelectorAll('figure figcaption')].map(c => c.textContent)");
         var narrowest = await page.EvaluateAsync<double>(
-            "() => Math.min(...[...document.querySelectorAll('figure img')].map(i => i.getBoundingClientRect().width))");
+            "() => Math.min(...[...document.querySelectorAll('figure img')].map(i => " +
+            "i.getBoundingClientRect().width))");
         await page.CloseAsync();
         return (captions, narrowest);
     }
@@ -106,19 +121,22 @@ public sealed class HeadlessBrowser : IAsyncDisposable
         public double TileWidth { get; set; }
     }
 
-    /// <summary>Every <c>&lt;video&gt;</c> of a page once it could load: its source, readyState (2+ = a frame is there) and duration.</summary>
+    /// <summary>Every <c>&lt;video&gt;</c> of a page once it could load: its source, readyState (2+ = a frame is there)
+    /// and duration.</summary>
     public async Task<IReadOnlyList<(string Source, int ReadyState, double Duration)>> CheckVideosAsync(string htmlPath)
     {
         var page = await _browser.NewPageAsync();
         await OpenAsync(page, htmlPath);
         try
         {
-            await page.WaitForFunctionAsync("() => [...document.querySelectorAll('video')].every(v => v.readyState >= 2 || v.error)", null,
+            await page.WaitForFunctionAsync(
+                "() => [...document.querySelectorAll('video')].every(v => v.readyState >= 2 || v.error)", null,
                 new PageWaitForFunctionOptions { Timeout = 10_000 });
         }
         catch (TimeoutException) { }
         var videos = await page.EvaluateAsync<VideoState[]>(
-            "() => [...document.querySelectorAll('video')].map(v => ({ source: v.currentSrc || v.src, readyState: v.readyState, duration: isFinite(v.duration) ? v.duration : 0 }))");
+            "() => [...document.querySelectorAll('video')].map(v => ({ source: v.currentSrc || v.src, readyState: " +
+            "v.readyState, duration: isFinite(v.duration) ? v.duration : 0 }))");
         await page.CloseAsync();
         return videos.Select(v => (v.Source, v.ReadyState, v.Duration)).ToList();
     }
@@ -130,12 +148,14 @@ public sealed class HeadlessBrowser : IAsyncDisposable
         public double Duration { get; set; }
     }
 
-    /// <summary>Writes one PNG per plot container of the page: <c>{prefix}-{index}.png</c> in <paramref name="outDir"/>. Returns the files.</summary>
+    /// <summary>Writes one PNG per plot container of the page: <c>{prefix}-{index}.png</c> in
+    /// <paramref name="outDir"/>. Returns the files.</summary>
     public async Task<IReadOnlyList<string>> ScreenshotPlotsAsync(string htmlPath, string outDir, string prefix)
     {
         Directory.CreateDirectory(outDir);
         // 2x: text in the PNG stays sharp when it is shown large or zoomed (README thumbnails, slides).
-        var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = Wide, DeviceScaleFactor = 2 });
+        var page =
+            await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = Wide, DeviceScaleFactor = 2 });
         await OpenAsync(page, htmlPath);
         var plots = page.Locator(".wsplot");
         int n = await plots.CountAsync();

@@ -6,8 +6,8 @@ namespace VideoGradCam.Plots;
 /// Charts as notebook cell outputs that draw offline: the first chart of a kernel session carries plotly.js
 /// (embedded in Plotly.NET) once, every chart is a div plus a script that draws it when plotly.js is there. No CDN,
 /// no requirejs: plotly.js is evaluated with <c>define</c>, <c>module</c> and <c>exports</c> hidden, so it sets
-/// <c>window.Plotly</c> even on pages that load requirejs (Jupyter's HTML export does). The notebook bootstrap registers
-/// <see cref="Html"/> as the formatter of every <see cref="GenericChart"/>.
+/// <c>window.Plotly</c> even on pages that load requirejs (Jupyter's HTML export does). The notebook bootstrap
+/// registers <see cref="Html"/> as the formatter of every <see cref="GenericChart"/>.
 /// </summary>
 public sealed class NotebookChartHtml
 {
@@ -26,9 +26,10 @@ public sealed class NotebookChartHtml
                $"<div id=\"{id}\" class=\"wsplot\"></div>" +
                "<script>(function(){" +
                $"var f={json};" +
-               "function draw(n){if(window.Plotly){window.Plotly.newPlot('" + id + "',f.data,f.layout,{responsive:true});}" +
-               "else if(n<200){setTimeout(function(){draw(n+1);},50);}}" +
-               "draw(0);})();</script>";
+               "function draw(n){if(window.Plotly){window.Plotly.newPlot('" + id
+                   + "',f.data,f.layout,{responsive:true});}" +
+                   "else if(n<200){setTimeout(function(){draw(n+1);},50);}}" +
+                   "draw(0);})();</script>";
     }
 
     /// <summary>plotly.js, set on window whatever module loader the page has.</summary>

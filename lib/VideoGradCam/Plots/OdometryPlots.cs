@@ -18,23 +18,30 @@ public static class OdometryPlots
             CChart.Line<int, double, string>(steps, history.Steps.Select(s => s.Total), Name: "total"),
             CChart.Line<int, double, string>(steps, history.Steps.Select(s => s.Photometric), Name: "photometric"),
             CChart.Line<int, double, string>(steps, history.Steps.Select(s => s.Smoothness), Name: "smoothness"),
-            CChart.Line<int, double, string>(epochEnds, history.EpochMeans(), Name: "epoch mean (total)", ShowMarkers: true),
+            CChart.Line<int, double, string>(epochEnds, history.EpochMeans(), Name: "epoch mean (total)",
+                ShowMarkers: true),
         ]);
         return Titled(chart, "SfMLearner training loss", "step", "loss");
     }
 
-    /// <summary>Target frame, predicted depth (median-scaled to the ground truth when given) and ground-truth depth.</summary>
-    public static GenericChart DepthComparison(float[,,] frame, float[,] predictedDepth, float[,]? groundTruth = null, double maxDepth = 40)
+    /// <summary>Target frame, predicted depth (median-scaled to the ground truth when given) and ground-truth
+    /// depth.</summary>
+    public static GenericChart DepthComparison(float[,,] frame, float[,] predictedDepth, float[,]? groundTruth = null,
+        double maxDepth = 40)
     {
         var pred = groundTruth is null ? predictedDepth : MedianScaled(predictedDepth, groundTruth);
         int rows = groundTruth is null ? 2 : 3;
-        var panels = new List<GenericChart> { Frame(frame), Map(pred, "Viridis", 0, maxDepth, "depth (m)", row: 1, rows: rows) };
-        var titles = new List<string> { "frame", groundTruth is null ? "predicted depth" : "predicted depth (median scaled)" };
-        if (groundTruth is not null) { panels.Add(Map(groundTruth, "Viridis", 0, maxDepth, "depth (m)", row: 2, rows: rows)); titles.Add("ground truth (0 = sky)"); }
+        var panels =
+            new List<GenericChart> { Frame(frame), Map(pred, "Viridis", 0, maxDepth, "depth (m)", row: 1, rows: rows) };
+        var titles =
+            new List<string> { "frame", groundTruth is null ? "predicted depth" : "predicted depth (median scaled)" };
+        if (groundTruth is not null) { panels.Add(Map(groundTruth, "Viridis", 0, maxDepth, "depth (m)", row: 2,
+            rows: rows)); titles.Add("ground truth (0 = sky)"); }
         return Stack(panels, titles, "Depth: prediction vs ground truth");
     }
 
-    /// <summary>Top view (x right, z forward) of ground-truth and predicted trajectories (the prediction aligned by one scale).</summary>
+    /// <summary>Top view (x right, z forward) of ground-truth and predicted trajectories (the prediction aligned by one
+    /// scale).</summary>
     public static GenericChart Trajectory(TopViewTrajectory t)
     {
         var chart = CChart.Combine(
@@ -66,13 +73,14 @@ public static class OdometryPlots
     const int PanelHeight = 170;
 
     /// <summary>The saliency panel of one snippet: the frame, the predicted inverse depth (disparity, viridis), every
-    /// negative-loss and per-DoF map that shows something (jet, 0..1), the photometric error (hot); each map with its own
-    /// colour bar. A constant map is not drawn: one line above the panels says which and why.</summary>
+    /// negative-loss and per-DoF map that shows something (jet, 0..1), the photometric error (hot); each map with its
+    /// own colour bar. A constant map is not drawn: one line above the panels says which and why.</summary>
     public static GenericChart SaliencyPanel(OdometryExplanation e)
     {
         var maps = new List<(string Title, float[,] Map, string Scale, double Lo, double Hi, string Bar)>();
         var disparity = Inverse(e.Depth);
-        maps.Add(("predicted inverse depth (disparity)", disparity, "Viridis", Percentile(disparity, 0.02), Percentile(disparity, 0.98), "1/depth"));
+        maps.Add(("predicted inverse depth (disparity)", disparity, "Viridis", Percentile(disparity, 0.02),
+            Percentile(disparity, 0.98), "1/depth"));
         var notDrawn = new List<string>();
         foreach (var (layer, map) in e.NegativeLossMaps)
             if (OdometryExplanation.IsFlat(map)) notDrawn.Add($"−loss Grad-CAM @ {layer} ({e.WhyFlat(layer)})");
@@ -81,7 +89,8 @@ public static class OdometryPlots
         foreach (var (name, map) in e.DofMaps.Where(d => !OdometryExplanation.IsFlat(d.Value)))
             maps.Add(($"pose {name} @ {e.DofLayer}", map, "Jet", 0, 1, "Grad-CAM"));
         if (flatDofs.Count > 0)
-            notDrawn.Add($"pose {string.Join(", ", flatDofs)} ({(e.DofLayer is { } l ? e.WhyFlat(l) : "constant maps")})");
+            notDrawn.Add(
+                $"pose {string.Join(", ", flatDofs)} ({(e.DofLayer is { } l ? e.WhyFlat(l) : "constant maps")})");
         maps.Add(("photometric error", e.ErrorMap, "Hot", 0, Percentile(e.ErrorMap, 0.99), "|error|"));
 
         int n = maps.Count + 1;
@@ -102,32 +111,39 @@ public static class OdometryPlots
         return Plotly.NET.Chart.withLayout(layout).Invoke(chart);
     }
 
-    /// <summary>A sequence's negative-loss Grad-CAM: each explained target frame above its map (jet, 0..1, one colour bar),
-    /// the sequence's frame index over every column; constant maps are counted in the title.</summary>
+    /// <summary>A sequence's negative-loss Grad-CAM: each explained target frame above its map (jet, 0..1, one colour
+    /// bar), the sequence's frame index over every column; constant maps are counted in the title.</summary>
     public static GenericChart SequenceStrip(SequenceSaliency s)
     {
         using var scope = torch.NewDisposeScope();
         var frames = (s.Images * 255).round().to(torch.ScalarType.Byte);
         var overlays = CamOverlay.Blend(s.Images, s.Maps);
         var flat = s.FlatFrames;
-        var title = $"Sequence {s.Sequence}: negative view-synthesis loss Grad-CAM at {s.Layer} ({s.LayerSize.W}×{s.LayerSize.H}), " +
-                    $"{s.Frames.Length} snippets" + (flat.Length > 0
-                        ? $"<br><sup>constant map (no spatial evidence, drawn uniform blue) at frame(s) {string.Join(", ", flat)}</sup>" : "");
-        return CamComparisonPlot.Strips([("target frame", frames), ($"−loss Grad-CAM\n@ {s.Layer}", overlays)], s.Frames, title);
+        var title =
+            $"Sequence {s.Sequence}: negative view-synthesis loss Grad-CAM at {s.Layer} " +
+            $"({s.LayerSize.W}×{s.LayerSize.H}), " +
+            $"{s.Frames.Length} snippets" + (flat.Length > 0
+                        ? "<br><sup>constant map (no spatial evidence, drawn uniform blue) at frame(s) " +
+                          $"{string.Join(", ", flat)}</sup>" : "");
+        return CamComparisonPlot.Strips([("target frame", frames), ($"−loss Grad-CAM\n@ {s.Layer}", overlays)],
+            s.Frames, title);
     }
 
     /// <summary>The view-synthesis loss of each explained snippet, by target frame.</summary>
     public static GenericChart SequenceLoss(SequenceSaliency s) =>
-        CamComparisonPlot.Curves([("view-synthesis loss", s.Losses)], null, $"Sequence {s.Sequence}: loss per snippet", "loss", s.Frames, "target frame");
+        CamComparisonPlot.Curves([("view-synthesis loss", s.Losses)], null, $"Sequence {s.Sequence}: loss per snippet",
+            "loss", s.Frames, "target frame");
 
     static float[,] Inverse(float[,] depth)
     {
         var o = new float[depth.GetLength(0), depth.GetLength(1)];
-        for (int r = 0; r < o.GetLength(0); r++) for (int c = 0; c < o.GetLength(1); c++) o[r, c] = depth[r, c] > 0 ? 1 / depth[r, c] : 0;
+        for (int r = 0; r < o.GetLength(0); r++) for (int c = 0; c < o.GetLength(1); c++) o[r, c] = depth[r, c] > 0
+            ? 1 / depth[r, c] : 0;
         return o;
     }
 
-    /// <summary>The value below which a share <paramref name="q"/> of the map lies (colour ranges robust to a few extreme pixels).</summary>
+    /// <summary>The value below which a share <paramref name="q"/> of the map lies (colour ranges robust to a few
+    /// extreme pixels).</summary>
     static double Percentile(float[,] map, double q)
     {
         var v = map.Cast<float>().Where(float.IsFinite).OrderBy(x => x).ToArray();
@@ -151,12 +167,14 @@ public static class OdometryPlots
     {
         int h = rgb.GetLength(0), w = rgb.GetLength(1);
         var z = Enumerable.Range(0, h).Select(r => Enumerable.Range(0, w)
-            .Select(c => Enumerable.Range(0, 3).Select(k => (int)Math.Round(Math.Clamp(rgb[r, c, k], 0, 1) * 255)))).ToList();
+            .Select(c => Enumerable.Range(0, 3).Select(k => (int)Math.Round(Math.Clamp(rgb[r, c, k], 0, 1) * 255))))
+                .ToList();
         return CChart.Image<string>(Z: z);
     }
 
     /// <param name="row">the panel's row (0 = top) of <paramref name="rows"/>: its colour bar sits beside it.</param>
-    static GenericChart Map(float[,] m, string scale, double? zmin, double? zmax, string? bar, int row = 0, int rows = 1)
+    static GenericChart Map(float[,] m, string scale, double? zmin, double? zmax, string? bar, int row = 0,
+        int rows = 1)
     {
         int h = m.GetLength(0), w = m.GetLength(1);
         var z = Enumerable.Range(0, h).Select(r => Enumerable.Range(0, w).Select(c => (double)m[r, c])).ToList();
@@ -164,7 +182,8 @@ public static class OdometryPlots
         {
             "Jet" => StyleParam.Colorscale.Jet, "Hot" => StyleParam.Colorscale.Hot, _ => StyleParam.Colorscale.Viridis,
         };
-        var chart = CChart.Heatmap<double, int, int, string>(zData: z, ColorScale: colors, ShowScale: bar is not null, ReverseYAxis: true);
+        var chart = CChart.Heatmap<double, int, int, string>(zData: z, ColorScale: colors, ShowScale: bar is not null,
+            ReverseYAxis: true);
         chart = Plotly.NET.GenericChart.mapTrace(FSharpFunc(t =>
         {
             if (zmin is { } lo) t.SetProperty("zmin", lo);
@@ -186,12 +205,14 @@ public static class OdometryPlots
     static GenericChart Stack(List<GenericChart> panels, List<string> titles, string title)
     {
         var grid = CChart.Grid(panels, panels.Count, 1, SubPlotTitles: titles);
-        return Plotly.NET.CSharp.GenericChartExtensions.WithSize(WithTitle(grid, title), Width: 820, Height: PanelHeight * panels.Count);
+        return Plotly.NET.CSharp.GenericChartExtensions.WithSize(WithTitle(grid, title), Width: 820,
+            Height: PanelHeight * panels.Count);
     }
 
     static GenericChart Titled(GenericChart chart, string title, string x, string y)
     {
-        chart = Plotly.NET.CSharp.GenericChartExtensions.WithXAxisStyle<double, double, string>(WithTitle(chart, title), TitleText: x);
+        chart = Plotly.NET.CSharp.GenericChartExtensions.WithXAxisStyle<double, double, string>(WithTitle(chart, title),
+            TitleText: x);
         return Plotly.NET.CSharp.GenericChartExtensions.WithYAxisStyle<double, double, string>(chart, TitleText: y);
     }
 

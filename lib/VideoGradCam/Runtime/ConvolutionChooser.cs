@@ -7,7 +7,8 @@ namespace VideoGradCam.Runtime;
 /// </summary>
 public static class ConvolutionChooser
 {
-    public static readonly IReadOnlyList<ConvolutionMode> FirstChoices = [ConvolutionMode.OneDnn, ConvolutionMode.ChannelsLast];
+    public static readonly IReadOnlyList<ConvolutionMode> FirstChoices =
+        [ConvolutionMode.OneDnn, ConvolutionMode.ChannelsLast];
 
     public static readonly IReadOnlyList<ConvolutionMode> Fallbacks =
         [ConvolutionMode.OneDnnAvx2, ConvolutionMode.OneDnnSse41, ConvolutionMode.OneDnnOff];
@@ -19,7 +20,8 @@ public static class ConvolutionChooser
         var results = FirstChoices.Select(check).ToList();
         if (!results.Any(r => r.Passed)) results.AddRange(Fallbacks.Select(check));
         var passing = results.Where(r => r.Passed).OrderBy(r => r.Seconds).ToList();
-        var chosen = passing.FirstOrDefault() ?? results.OrderBy(r => r.Failures.Count()).ThenBy(r => r.Seconds).First();
+        var chosen = passing.FirstOrDefault()
+            ?? results.OrderBy(r => r.Failures.Count()).ThenBy(r => r.Seconds).First();
         return new ConvolutionVerdict(chosen.Mode, chosen.Passed, Reason(chosen, results), checkKey,
             ConvolutionVerdict.MachineKey(), results.Select(ConvolutionVerdict.Candidate.Of).ToList());
     }

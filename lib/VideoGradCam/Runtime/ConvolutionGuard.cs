@@ -19,11 +19,12 @@ public static class ConvolutionGuard
     /// <summary>The mode this process runs in (<see cref="ConvolutionMode.OneDnn"/> until one is applied).</summary>
     public static ConvolutionMode Mode { get; private set; } = ConvolutionMode.OneDnn;
 
-    /// <summary>Where <see cref="Mode"/> came from, for messages ("WORKSPACE_CONVOLUTIONS", "this machine's check", ...).</summary>
+    /// <summary>Where <see cref="Mode"/> came from, for messages ("WORKSPACE_CONVOLUTIONS", "this machine's check",
+    /// ...).</summary>
     public static string Source { get; private set; } = "not applied";
 
-    /// <summary>Sets <paramref name="mode"/> for the rest of this process. Call before the first convolution: oneDNN reads
-    /// its instruction-set limit once. Applying another mode later is refused.</summary>
+    /// <summary>Sets <paramref name="mode"/> for the rest of this process. Call before the first convolution: oneDNN
+    /// reads its instruction-set limit once. Applying another mode later is refused.</summary>
     public static void Apply(ConvolutionMode mode, string source)
     {
         lock (Gate)
@@ -42,8 +43,9 @@ public static class ConvolutionGuard
     }
 
     /// <summary>Applies this machine's mode once per process and returns it. <paramref name="cli"/>: the workspace's
-    /// CLI (<c>workspace.dll</c>) that runs the check when no verdict is cached; when it cannot run, the process falls back
-    /// to <see cref="ConvolutionMode.OneDnnOff"/> (right on every CPU, slower) and says so through <paramref name="say"/>.</summary>
+    /// CLI (<c>workspace.dll</c>) that runs the check when no verdict is cached; when it cannot run, the process falls
+    /// back to <see cref="ConvolutionMode.OneDnnOff"/> (right on every CPU, slower) and says so through
+    /// <paramref name="say"/>.</summary>
     public static ConvolutionMode Ensure(Action<string>? say = null, string? cli = null)
     {
         lock (Gate)
@@ -57,8 +59,9 @@ public static class ConvolutionGuard
             var verdict = ConvolutionVerdict.Load() ?? RunCheck(cli, say);
             if (verdict is null)
             {
-                say?.Invoke("convolutions: no check of this CPU could run; using onednn-off (right everywhere, slower): " +
-                            "run ./workspace setup");
+                say?.Invoke(
+                    "convolutions: no check of this CPU could run; using onednn-off (right everywhere, slower): " +
+                    "run ./workspace setup");
                 Apply(ConvolutionMode.OneDnnOff, "fallback without a check");
             }
             else Apply(verdict.Mode, "this machine's check");
@@ -77,8 +80,8 @@ public static class ConvolutionGuard
     }
 
     /// <summary>A convolution's input as the mode wants it (<paramref name="kernel"/>: the convolution's kernel size).
-    /// In <see cref="ConvolutionMode.ChannelsLast"/> a convolution with a kernel larger than 1 gets a channels-last input:
-    /// oneDNN then runs its channels-last kernels, forward and backward. A pointwise (1x1) convolution gets a
+    /// In <see cref="ConvolutionMode.ChannelsLast"/> a convolution with a kernel larger than 1 gets a channels-last
+    /// input: oneDNN then runs its channels-last kernels, forward and backward. A pointwise (1x1) convolution gets a
     /// channels-first one: oneDNN's channels-last 1x1 backward writes past its buffer when channels are fewer than its
     /// block.</summary>
     public static Tensor PrepareInput(Tensor input, IReadOnlyList<long> kernel) =>
@@ -94,7 +97,8 @@ public static class ConvolutionGuard
     /// <summary>Makes every convolution of <paramref name="module"/> run as the mode wants: in
     /// <see cref="ConvolutionMode.ChannelsLast"/>, a forward pre-hook on each convolution hands it its input as
     /// <see cref="PrepareInput"/> says (the values are the same; weights, files and optimiser state are untouched).
-    /// Idempotent; returns the module. Hooks fire through <c>module.call(x)</c>, as the workspace's models run layers.</summary>
+    /// Idempotent; returns the module. Hooks fire through <c>module.call(x)</c>, as the workspace's models run
+    /// layers.</summary>
     public static T Prepare<T>(T module) where T : nn.Module =>
         Mode == ConvolutionMode.ChannelsLast ? WithChannelsLastInputs(module) : module;
 

@@ -12,7 +12,8 @@ public enum ConvolutionMode
     OneDnn,
     /// <summary>oneDNN at the CPU's best instruction set, every convolution with a kernel larger than 1 given its input
     /// in channels-last memory layout (NHWC / NDHWC): oneDNN then runs its channels-last kernels, which do not pad
-    /// channels to a block. Values are unchanged; only strides differ (<see cref="ConvolutionGuard.PrepareInput"/>).</summary>
+    /// channels to a block. Values are unchanged; only strides differ
+    /// (<see cref="ConvolutionGuard.PrepareInput"/>).</summary>
     ChannelsLast,
     /// <summary>oneDNN limited to AVX2 kernels (<c>ONEDNN_MAX_CPU_ISA=AVX2</c>).</summary>
     OneDnnAvx2,
@@ -41,7 +42,8 @@ public static class ConvolutionModes
     public static ConvolutionMode Parse(string name) =>
         All.FirstOrDefault(m => m.Name() == name.Trim().ToLowerInvariant(), (ConvolutionMode)(-1)) is var m && m >= 0
             ? m
-            : throw new ArgumentException($"Unknown convolution mode '{name}': use {string.Join(", ", All.Select(Name))}.");
+            : throw new ArgumentException(
+                $"Unknown convolution mode '{name}': use {string.Join(", ", All.Select(Name))}.");
 
     /// <summary>The instruction-set limit the mode sets for oneDNN, or null.</summary>
     public static string? MaxCpuIsa(this ConvolutionMode m) => m switch

@@ -31,11 +31,13 @@ public sealed record ConvolutionShape(bool Transposed, long[] Input, long[] Weig
     public static ConvolutionShape Of(Convolution conv, Tensor input, long maxBatch)
     {
         if (conv.padding is null)
-            throw new NotSupportedException($"{conv.GetName()}: a padding mode given by name is not supported by the check.");
+            throw new NotSupportedException(
+                $"{conv.GetName()}: a padding mode given by name is not supported by the check.");
         var shape = input.shape.ToArray();
         shape[0] = Math.Min(shape[0], maxBatch);
         return new ConvolutionShape(conv.transposed, shape, conv.weight!.shape.ToArray(), conv.stride.ToArray(),
-            conv.padding.ToArray(), conv.dilation.ToArray(), conv.output_padding?.ToArray() ?? new long[shape.Length - 2],
+            conv.padding.ToArray(), conv.dilation.ToArray(), conv.output_padding?.ToArray()
+                ?? new long[shape.Length - 2],
             conv.groups, conv.bias is not null);
     }
 
@@ -44,8 +46,10 @@ public sealed record ConvolutionShape(bool Transposed, long[] Input, long[] Weig
     {
         (4, false) => nn.functional.conv2d(input, weight, bias, Stride, Padding, Dilation, Groups),
         (5, false) => nn.functional.conv3d(input, weight, bias, Stride, Padding, Dilation, Groups),
-        (4, true) => nn.functional.conv_transpose2d(input, weight, bias, Stride, Padding, OutputPadding, Dilation, Groups),
-        (5, true) => nn.functional.conv_transpose3d(input, weight, bias, Stride, Padding, OutputPadding, Dilation, Groups),
+        (4, true) =>
+            nn.functional.conv_transpose2d(input, weight, bias, Stride, Padding, OutputPadding, Dilation, Groups),
+        (5, true) =>
+            nn.functional.conv_transpose3d(input, weight, bias, Stride, Padding, OutputPadding, Dilation, Groups),
         _ => throw new NotSupportedException($"{this}: only 2D and 3D convolutions are checked."),
     };
 }

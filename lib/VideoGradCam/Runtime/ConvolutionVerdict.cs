@@ -9,12 +9,14 @@ namespace VideoGradCam.Runtime;
 /// What <see cref="ConvolutionChooser"/> decided for one machine, cached per CPU and library versions so the check
 /// runs once: <c>~/.cache/video-gradcam/convolutions/&lt;machine key&gt;.json</c> (or <c>$XDG_CACHE_HOME</c>).
 /// </summary>
-/// <param name="CheckKey">identifies the shapes checked and the code that checked them; another key: the verdict is stale.</param>
+/// <param name="CheckKey">identifies the shapes checked and the code that checked them; another key: the verdict is
+/// stale.</param>
 public sealed record ConvolutionVerdict(ConvolutionMode Mode, bool Passed, string Reason, string CheckKey,
     string Machine, IReadOnlyList<ConvolutionVerdict.Candidate> Candidates)
 {
     /// <summary>One mode's summary: passed, shapes failed, the first failure, seconds.</summary>
-    public sealed record Candidate(string Mode, bool Passed, int Failed, int Shapes, string? FirstFailure, double Seconds)
+    public sealed record Candidate(string Mode, bool Passed, int Failed, int Shapes, string? FirstFailure,
+        double Seconds)
     {
         public static Candidate Of(ConvolutionCheck.Result r) => new(r.Mode.Name(), r.Passed, r.Failures.Count(),
             r.Shapes.Count, r.Failures.Select(f => $"{f.Shape}: error {f.Error:g3}").FirstOrDefault(), r.Seconds);
@@ -22,7 +24,8 @@ public sealed record ConvolutionVerdict(ConvolutionMode Mode, bool Passed, strin
 
     static readonly JsonSerializerOptions Json = JsonDefaults.Create(enumNames: true);
 
-    /// <summary>CPU model and features, operating system, TorchSharp (and so LibTorch) version: what decides the kernels.</summary>
+    /// <summary>CPU model and features, operating system, TorchSharp (and so LibTorch) version: what decides the
+    /// kernels.</summary>
     public static string MachineKey()
     {
         var cpu = "unknown CPU";
@@ -46,7 +49,8 @@ public sealed record ConvolutionVerdict(ConvolutionMode Mode, bool Passed, strin
             "video-gradcam", "convolutions");
 
     /// <summary>This machine's cache file in <paramref name="folder"/> (default <see cref="CacheFolder"/>).</summary>
-    public static string PathFor(string? folder = null) => Path.Combine(folder ?? CacheFolder(), Hash(MachineKey()) + ".json");
+    public static string PathFor(string? folder = null) =>
+        Path.Combine(folder ?? CacheFolder(), Hash(MachineKey()) + ".json");
 
     public void Save(string? folder = null) =>
         AtomicFile.WriteAllText(PathFor(folder), JsonSerializer.Serialize(this, Json));

@@ -14,7 +14,8 @@ public static class EnvironmentCheck
 {
     public sealed class EnvironmentException(string message, Exception? inner = null) : Exception(message, inner);
 
-    /// <summary>Runs d(sum(x^3))/dx through torch.autograd.grad and compares it with 3x^2; returns the max error.</summary>
+    /// <summary>Runs d(sum(x^3))/dx through torch.autograd.grad and compares it with 3x^2; returns the max
+    /// error.</summary>
     public static double AutogradGrad()
     {
         try
@@ -33,7 +34,8 @@ public static class EnvironmentCheck
         }
     }
 
-    /// <summary>Writes a short MJPG video (a moving square) to <paramref name="path"/>, reads it back, returns (written, read) frame counts.</summary>
+    /// <summary>Writes a short MJPG video (a moving square) to <paramref name="path"/>, reads it back, returns
+    /// (written, read) frame counts.</summary>
     public static (int Written, int Read) VideoRoundTrip(string path, int frames = 8, int size = 64)
     {
         try
@@ -41,11 +43,13 @@ public static class EnvironmentCheck
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
             using (var writer = new VideoWriter(path, FourCC.MJPG, 10, new Size(size, size)))
             {
-                if (!writer.IsOpened()) throw new EnvironmentException($"{path}: OpenCV could not open a MJPG video writer (environment.md, 'OpenCV').");
+                if (!writer.IsOpened()) throw new EnvironmentException(
+                    $"{path}: OpenCV could not open a MJPG video writer (environment.md, 'OpenCV').");
                 for (int t = 0; t < frames; t++)
                 {
                     using var img = new Mat(size, size, MatType.CV_8UC3, Scalar.All(30));
-                    Cv2.Rectangle(img, new Rect(t * (size / frames), size / 3, size / 4, size / 4), Scalar.FromRgb(250, 200, 0), -1);
+                    Cv2.Rectangle(img, new Rect(t * (size / frames), size / 3, size / 4, size / 4),
+                        Scalar.FromRgb(250, 200, 0), -1);
                     writer.Write(img);
                 }
             }
@@ -58,7 +62,8 @@ public static class EnvironmentCheck
         catch (TypeInitializationException e)
         {
             throw new EnvironmentException(
-                "OpenCV's native runtime did not load; it needs the system package libgtk-3-0. Run `./workspace setup`; " +
+                "OpenCV's native runtime did not load; it needs the system package libgtk-3-0. Run `./workspace " +
+                "setup`; " +
                 "see environment.md, section 'OpenCV'.", e);
         }
     }

@@ -26,7 +26,8 @@ public static class JsonDefaults
 
     /// <summary>New options with the non-finite converters (for a variant the shared ones do not cover).</summary>
     /// <param name="enumNames">enums written and read by name instead of number.</param>
-    public static JsonSerializerOptions Create(JsonNamingPolicy? naming = null, bool indented = true, bool enumNames = false)
+    public static JsonSerializerOptions Create(JsonNamingPolicy? naming = null, bool indented = true,
+        bool enumNames = false)
     {
         var options = new JsonSerializerOptions { WriteIndented = indented, PropertyNamingPolicy = naming };
         if (enumNames) options.Converters.Add(new JsonStringEnumConverter());

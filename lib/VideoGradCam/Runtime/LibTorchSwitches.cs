@@ -3,10 +3,10 @@ using System.Runtime.InteropServices;
 namespace VideoGradCam.Runtime;
 
 /// <summary>
-/// The two native switches TorchSharp does not wrap: LibTorch's oneDNN on/off (<c>at::Context::setUserEnabledMkldnn</c>)
-/// and a native environment variable (libc <c>setenv</c>; .NET's SetEnvironmentVariable does not reach native
-/// <c>getenv</c> on Linux). oneDNN reads <c>ONEDNN_MAX_CPU_ISA</c> once, at its first kernel: set it before any
-/// convolution runs in the process.
+/// The two native switches TorchSharp does not wrap: LibTorch's oneDNN on/off
+/// (<c>at::Context::setUserEnabledMkldnn</c>) and a native environment variable (libc <c>setenv</c>; .NET's
+/// SetEnvironmentVariable does not reach native <c>getenv</c> on Linux). oneDNN reads <c>ONEDNN_MAX_CPU_ISA</c> once,
+/// at its first kernel: set it before any convolution runs in the process.
 /// </summary>
 static class LibTorchSwitches
 {
@@ -27,7 +27,8 @@ static class LibTorchSwitches
         SetUserEnabledMkldnn(GlobalContext(), enabled);
     }
 
-    /// <summary>Sets a variable in the native environment (and .NET's), so that native code reading it sees it.</summary>
+    /// <summary>Sets a variable in the native environment (and .NET's), so that native code reading it sees
+    /// it.</summary>
     public static void SetNativeEnvironment(string name, string value)
     {
         Environment.SetEnvironmentVariable(name, value);

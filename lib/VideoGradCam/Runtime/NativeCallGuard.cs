@@ -18,13 +18,15 @@ public readonly struct NativeCallGuard : IDisposable
     /// <summary>Starts a no-GC region big enough for <paramref name="bytes"/> of allocations by any thread.</summary>
     public static NativeCallGuard Begin(long bytes = 64L << 20)
     {
-        try { return new NativeCallGuard(GCSettings.LatencyMode != GCLatencyMode.NoGCRegion && GC.TryStartNoGCRegion(bytes)); }
+        try { return new NativeCallGuard(GCSettings.LatencyMode != GCLatencyMode.NoGCRegion
+            && GC.TryStartNoGCRegion(bytes)); }
         catch (InvalidOperationException) { return new NativeCallGuard(false); }
     }
 
     public void Dispose()
     {
-        if (!_started || GCSettings.LatencyMode != GCLatencyMode.NoGCRegion) return; // another thread's allocations already ended it
+        // another thread's allocations already ended it
+        if (!_started || GCSettings.LatencyMode != GCLatencyMode.NoGCRegion) return;
         try { GC.EndNoGCRegion(); }
         catch (InvalidOperationException) { }
     }

@@ -32,7 +32,8 @@ public static class NativeLibraryFix
         return Outcome.Patched;
     }
 
-    /// <summary>Does the system's libstdc++ provide <see cref="MissingVersion"/>? (then nothing needs patching)</summary>
+    /// <summary>Does the system's libstdc++ provide <see cref="MissingVersion"/>? (then nothing needs
+    /// patching)</summary>
     public static bool SystemLibStdCxxHasVersion()
     {
         foreach (var path in LibStdCxxCandidates())
@@ -46,7 +47,8 @@ public static class NativeLibraryFix
         "/lib/x86_64-linux-gnu/libstdc++.so.6", "/usr/lib/aarch64-linux-gnu/libstdc++.so.6",
     };
 
-    /// <summary>Every copy of libLibTorchSharp.so the workspace may load: the NuGet cache and the build output.</summary>
+    /// <summary>Every copy of libLibTorchSharp.so the workspace may load: the NuGet cache and the build
+    /// output.</summary>
     public static IEnumerable<string> FindCopies(string nugetPackages, string buildOutput)
     {
         var cached = Path.Combine(nugetPackages, "torchsharp");

@@ -8,7 +8,8 @@ public sealed record ProgressState(string Title, int Done, int Total, TimeSpan E
 {
     public double Fraction => Total <= 0 ? 0 : Math.Clamp((double)Done / Total, 0, 1);
     public double RatePerSecond => Elapsed.TotalSeconds <= 0 ? 0 : Done / Elapsed.TotalSeconds;
-    public TimeSpan? Remaining => Done <= 0 || Total <= 0 ? null : TimeSpan.FromSeconds(Elapsed.TotalSeconds / Done * (Total - Done));
+    public TimeSpan? Remaining => Done <= 0 || Total <= 0 ? null
+        : TimeSpan.FromSeconds(Elapsed.TotalSeconds / Done * (Total - Done));
 
     public string Text(int barWidth = 24)
     {
@@ -111,7 +112,8 @@ public sealed class ConsoleProgressView(TextWriter writer) : IProgressView
         {
             if (!final && _shownOnce && _sinceLast.ElapsedMilliseconds < 100) return;
             // The final call only ends the line when the last drawn state is already complete.
-            writer.Write(final && state.Done == _lastDone ? Environment.NewLine : "\r" + state.Text() + (final ? Environment.NewLine : ""));
+            writer.Write(final && state.Done == _lastDone ? Environment.NewLine : "\r" + state.Text()
+                + (final ? Environment.NewLine : ""));
             _lastDone = state.Done;
         }
         else

@@ -3,7 +3,8 @@ namespace VideoGradCam.Runtime;
 /// <summary>Where things live: the repository root (found from any folder inside it) and artifacts/.</summary>
 public static class WorkspacePaths
 {
-    /// <summary>The folder holding Workspace.sln, searched upwards from <paramref name="start"/> (default: cwd, then this assembly).</summary>
+    /// <summary>The folder holding Workspace.sln, searched upwards from <paramref name="start"/> (default: cwd, then
+    /// this assembly).</summary>
     public static string Root(string? start = null)
     {
         foreach (var origin in new[] { start ?? Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
@@ -12,12 +13,14 @@ public static class WorkspacePaths
                 if (File.Exists(Path.Combine(d.FullName, "Workspace.sln"))) return d.FullName;
         }
         throw new DirectoryNotFoundException(
-            $"Cannot find the workspace root (the folder with Workspace.sln) above {start ?? Directory.GetCurrentDirectory()}.");
+            "Cannot find the workspace root (the folder with Workspace.sln) above " +
+            $"{start ?? Directory.GetCurrentDirectory()}.");
     }
 
     /// <summary>Study outputs; WORKSPACE_ARTIFACTS overrides.</summary>
     public static string Artifacts() =>
-        Environment.GetEnvironmentVariable("WORKSPACE_ARTIFACTS") is { Length: > 0 } a ? a : Path.Combine(Root(), "artifacts");
+        Environment.GetEnvironmentVariable("WORKSPACE_ARTIFACTS") is { Length: > 0 } a ? a
+            : Path.Combine(Root(), "artifacts");
 
     public static string Notebooks() => Path.Combine(Root(), "notebooks");
 

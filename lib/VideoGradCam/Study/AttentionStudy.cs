@@ -17,7 +17,8 @@ public sealed record ClipAttention(string Video, string Label, string Predicted,
 /// <summary>Where an attention model looks in time, clip by clip, against the synthetic set's ground truth.</summary>
 public static class AttentionStudy
 {
-    public static IReadOnlyList<ClipAttention> Collect(string checkpoint, string dataRoot, string split = "test", int? maxClips = null)
+    public static IReadOnlyList<ClipAttention> Collect(string checkpoint, string dataRoot, string split = "test",
+        int? maxClips = null)
     {
         var loaded = Checkpoint.Load(checkpoint);
         var model = loaded.Model;
@@ -32,11 +33,13 @@ public static class AttentionStudy
             using var clip = FrameSampler.Sample(item.Path, sampler, label: item.Label);
             using var _ = no_grad();
             var output = model.Outputs(clip.Frames.unsqueeze(0).to(ComputeDevice.Default)); // [1,C,T,H,W]
-            var attention = output.Attention ?? throw new InvalidOperationException($"{checkpoint}: {model.Architecture} has no attention.");
+            var attention = output.Attention
+                ?? throw new InvalidOperationException($"{checkpoint}: {model.Architecture} has no attention.");
             var weights = attention[0].to(float64).cpu().data<double>().ToArray();
             var predicted = (int)output.Logits.argmax(1).item<long>();
             var relevant = ClipAnnotation.ForVideo(item.Path).RelevanceAt(clip.FrameIndices);
-            result.Add(new ClipAttention(item.Path, loaded.Info.ClassNames[item.Label], loaded.Info.ClassNames[predicted], weights, relevant));
+            result.Add(new ClipAttention(item.Path, loaded.Info.ClassNames[item.Label],
+                loaded.Info.ClassNames[predicted], weights, relevant));
         }
         model.Dispose();
         return result;

@@ -10,7 +10,8 @@ using static TorchSharp.torch;
 
 namespace VideoGradCam.Study;
 
-/// <summary>A clip of one video prepared for a checkpoint: the normalised tensor [C,T,H,W] and where its frames came from.</summary>
+/// <summary>A clip of one video prepared for a checkpoint: the normalised tensor [C,T,H,W] and where its frames came
+/// from.</summary>
 public sealed record PreparedClip(Clip Clip, ClipAnnotation? Annotation) : IDisposable
 {
     public void Dispose() => Clip.Dispose();
@@ -25,30 +26,36 @@ public static class CamStudy
     /// <param name="window">which frames: a window of the video (null: the checkpoint's recipe, one clip).</param>
     public static PreparedClip Prepare(LoadedCheckpoint checkpoint, string video, ClipWindow? window = null)
     {
-        if (!File.Exists(video) && !Directory.Exists(video)) throw new FileNotFoundException($"{video}: no such video.", video);
+        if (!File.Exists(video) && !Directory.Exists(video)) throw new FileNotFoundException($"{video}: no such video.",
+            video);
         var sampler = ClassifierStudy.Sampler(checkpoint.Info.Data);
-        if (window is { } w) sampler = sampler with { Stride = w.Stride ?? sampler.Stride, StartFrame = w.Start, ClipsPerVideo = w.Count };
+        if (window is { } w) sampler =
+            sampler with { Stride = w.Stride ?? sampler.Stride, StartFrame = w.Start, ClipsPerVideo = w.Count };
         var clip = FrameSampler.Sample(video, sampler, window?.Index ?? 0);
         var json = Path.ChangeExtension(video, ".json");
         return new PreparedClip(clip, File.Exists(json) ? ClipAnnotation.Load(json) : null);
     }
 
-    /// <summary>The class to explain: a name, an index, "true" (the annotation's label, else the class its folder names),
-    /// or null for the predicted class (the engine's default target, from the explained pass itself).</summary>
+    /// <summary>The class to explain: a name, an index, "true" (the annotation's label, else the class its folder
+    /// names), or null for the predicted class (the engine's default target, from the explained pass itself).</summary>
     public static int? ResolveTarget(IReadOnlyList<string> classNames, string? target, ClipAnnotation? annotation,
         string? folderClass = null)
     {
         if (target is null or "predicted") return null;
         if (target == "true")
-            return (annotation?.Label ?? folderClass) is { } label && classNames.Contains(label) ? classNames.ToList().IndexOf(label)
-                : throw new ArgumentException("--target true needs the video's class: an annotation (.json) beside it or a folder named after one of the " +
-                                              $"model's classes ({string.Join(", ", classNames.Take(5))}{(classNames.Count > 5 ? ", ..." : "")}).");
+            return (annotation?.Label ?? folderClass) is { } label && classNames.Contains(label)
+                ? classNames.ToList().IndexOf(label)
+                : throw new ArgumentException(
+                    "--target true needs the video's class: an annotation (.json) beside it or a folder named after " +
+                    $"one of the model's classes ({string.Join(", ", classNames.Take(5))}" +
+                    $"{(classNames.Count > 5 ? ", ..." : "")}).");
         if (int.TryParse(target, out var index) && index >= 0 && index < classNames.Count) return index;
         return ClassTarget.ByName(classNames, target).ClassIndex;
     }
 
     /// <summary>Explains one clip of <paramref name="video"/> in memory (see <see cref="ClipExplanation"/>).</summary>
-    public static ClipExplanation Explain(LoadedCheckpoint checkpoint, string video, string? target, CamSettings settings, ClipWindow? window = null)
+    public static ClipExplanation Explain(LoadedCheckpoint checkpoint, string video, string? target,
+        CamSettings settings, ClipWindow? window = null)
     {
         var model = checkpoint.Model;
         model.to(ComputeDevice.Default);
@@ -68,59 +75,82 @@ public static class CamStudy
         var probabilities = logits.softmax(0);
         int predicted = (int)logits.argmax().item<long>();
         var frames0 = prepared.Clip.FrameIndices;
-        var stride = frames0.Length > 1 && frames0.Zip(frames0.Skip(1)).All(p => p.Second - p.First == frames0[1] - frames0[0]) ? frames0[1] - frames0[0] : 0;
-        var windowText = $"frames {frames0[0]}–{frames0[^1]}" + (stride > 0 && stride <= 2 ? $" (consecutive, stride {stride})" : "") +
+        var stride = frames0.Length > 1 && frames0.Zip(frames0.Skip(1))
+            .All(p => p.Second - p.First == frames0[1] - frames0[0]) ? frames0[1] - frames0[0] : 0;
+        var windowText = $"frames {frames0[0]}–{frames0[^1]}"
+            + (stride > 0 && stride <= 2 ? $" (consecutive, stride {stride})" : "") +
                          (window is { Count: > 1 } w ? $", window {w.Index + 1} of {w.Count}" : "");
-        var title = $"{Path.GetFileName(video)} · {windowText} · {model.Architecture} · {settings.Method} ({weighting}) at {layer} · " +
-                    $"target '{names[classIndex]}' (p={Probability(probabilities[classIndex].item<float>())}), predicted '{names[predicted]}' (p={Probability(probabilities[predicted].item<float>())})";
-        var frames = CamOverlay.Denormalise(prepared.Clip.Frames, checkpoint.Info.Data.Mean, checkpoint.Info.Data.Std).MoveToOuterDisposeScope();
-        foreach (var t in new[] { result.Maps, result.RawMaps, result.Weights, result.FrameImportance, result.GradientImportance }.Concat(result.Outputs.Values))
+        var title =
+            $"{Path.GetFileName(video)} · {windowText} · {model.Architecture} · {settings.Method} ({weighting}) at " +
+            $"{layer} · " +
+            $"target '{names[classIndex]}' (p={Probability(probabilities[classIndex].item<float>())}), " +
+            $"predicted '{names[predicted]}' (p={Probability(probabilities[predicted].item<float>())})";
+        var frames = CamOverlay.Denormalise(prepared.Clip.Frames, checkpoint.Info.Data.Mean, checkpoint.Info.Data.Std)
+            .MoveToOuterDisposeScope();
+        foreach (var t in new[] { result.Maps, result.RawMaps, result.Weights, result.FrameImportance,
+            result.GradientImportance }.Concat(result.Outputs.Values))
             t.MoveToOuterDisposeScope();
-        return new ClipExplanation(video, model.Architecture, truth, names[classIndex], names[predicted], probabilities[classIndex].item<float>(), title, frames, result,
+        return new ClipExplanation(video, model.Architecture, truth, names[classIndex], names[predicted],
+            probabilities[classIndex].item<float>(), title, frames, result,
             prepared.Clip.FrameIndices, prepared.Annotation?.RelevanceAt(prepared.Clip.FrameIndices));
     }
 
-    /// <summary>Explains one video and writes NAME.html (figure + overlay strip), NAME.mp4 and NAME.json into <paramref name="outDir"/>.</summary>
-    /// <param name="plotlyScript">a shared plotly.js (relative URL) for dataset-scale output; null inlines it in the page.</param>
-    public static ExplanationSummary ExplainVideo(LoadedCheckpoint checkpoint, string video, string? target, CamSettings settings, string outDir, string? name = null,
+    /// <summary>Explains one video and writes NAME.html (figure + overlay strip), NAME.mp4 and NAME.json into
+    /// <paramref name="outDir"/>.</summary>
+    /// <param name="plotlyScript">a shared plotly.js (relative URL) for dataset-scale output; null inlines it in the
+    /// page.</param>
+    public static ExplanationSummary ExplainVideo(LoadedCheckpoint checkpoint, string video, string? target,
+        CamSettings settings, string outDir, string? name = null,
         string? plotlyScript = null, ClipWindow? window = null)
     {
         using var e = Explain(checkpoint, video, target, settings, window);
-        name ??= $"{Path.GetFileNameWithoutExtension(video)}-{e.Target}" + (window is { Count: > 1 } w ? $"-window{w.Index + 1}" : "");
-        CamPlots.WriteExplanation(outDir, name, e.Frames, e.Result, 0, e.Title, e.SourceFrames, plotlyScript: plotlyScript);
-        return new ExplanationSummary(video, e.Target, e.Predicted, e.TargetProbability, e.FrameImportance, e.Attention, e.SourceFrames, Path.Combine(outDir, name));
+        name ??= $"{Path.GetFileNameWithoutExtension(video)}-{e.Target}"
+            + (window is { Count: > 1 } w ? $"-window{w.Index + 1}" : "");
+        CamPlots.WriteExplanation(outDir, name, e.Frames, e.Result, 0, e.Title, e.SourceFrames,
+            plotlyScript: plotlyScript);
+        return new ExplanationSummary(video, e.Target, e.Predicted, e.TargetProbability, e.FrameImportance, e.Attention,
+            e.SourceFrames, Path.Combine(outDir, name));
     }
 
-    /// <summary>A probability with enough digits to differ from zero (400-class models give p ~ 0.003): 3 significant digits.</summary>
-    public static string Probability(double p) => p >= 0.01 ? p.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)
+    /// <summary>A probability with enough digits to differ from zero (400-class models give p ~ 0.003): 3 significant
+    /// digits.</summary>
+    public static string Probability(double p) => p >= 0.01
+        ? p.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)
         : p.ToString("0.00e0", System.Globalization.CultureInfo.InvariantCulture);
 
     static double[] Floats(Tensor t) => t.detach().cpu().to(float64).data<double>().ToArray();
 }
 
-/// <summary>Which frames of a video to explain: window <paramref name="Index"/> of <paramref name="Count"/>, consecutive
-/// frames every <paramref name="Stride"/> (null: the checkpoint's recipe; 0: spread over the video) from <paramref name="Start"/>
-/// (null: the windows spread evenly over the video).</summary>
+/// <summary>Which frames of a video to explain: window <paramref name="Index"/> of <paramref name="Count"/>,
+/// consecutive frames every <paramref name="Stride"/> (null: the checkpoint's recipe; 0: spread over the video) from
+/// <paramref name="Start"/> (null: the windows spread evenly over the video).</summary>
 public sealed record ClipWindow(int? Start, int? Stride, int Index = 0, int Count = 1);
 
-/// <summary>One clip explained: its frames [T,H,W,3] in [0,1], the engine's result (batch of one), the target and prediction.</summary>
+/// <summary>One clip explained: its frames [T,H,W,3] in [0,1], the engine's result (batch of one), the target and
+/// prediction.</summary>
 /// <param name="Model">the explained model's name (its architecture).</param>
-/// <param name="TrueClass">the clip's class when its folder names one of the model's classes (class-per-folder data), else null.</param>
-public sealed record ClipExplanation(string Video, string Model, string? TrueClass, string Target, string Predicted, double TargetProbability, string Title,
+/// <param name="TrueClass">the clip's class when its folder names one of the model's classes (class-per-folder data),
+/// else null.</param>
+public sealed record ClipExplanation(string Video, string Model, string? TrueClass, string Target, string Predicted,
+    double TargetProbability, string Title,
     Tensor Frames, CamResult Result, int[] SourceFrames, bool[]? Relevant) : IDisposable
 {
     /// <summary>A row of a comparison strip: the model and what it predicted, beside the overlays.</summary>
     public (string Label, Tensor Overlays) RowWithPrediction() => ($"{Model}\npred {Predicted}", Overlays());
 
-    /// <summary>A row of a comparison strip: the model and the explained class's probability, beside the overlays.</summary>
-    public (string Label, Tensor Overlays) RowWithTargetProbability() => ($"{Model}\np({Target}) {TargetProbability:0.00}\npred {Predicted}", Overlays());
+    /// <summary>A row of a comparison strip: the model and the explained class's probability, beside the
+    /// overlays.</summary>
+    public (string Label, Tensor Overlays) RowWithTargetProbability() =>
+        ($"{Model}\np({Target}) {TargetProbability:0.00}\npred {Predicted}", Overlays());
 
-    /// <summary>A title for explanations of one clip shown together: the file, its true class, the explained class(es).</summary>
+    /// <summary>A title for explanations of one clip shown together: the file, its true class, the explained
+    /// class(es).</summary>
     public static string StripTitle(IReadOnlyList<ClipExplanation> rows)
     {
         var first = rows[0];
         var targets = rows.Select(r => r.Target).Distinct().ToList();
-        var explained = targets.Count == 1 ? $"Grad-CAM for '{targets[0]}'" : $"Grad-CAM for {string.Join(", ", targets.Select(t => $"'{t}'"))} (rows in order)";
+        var explained = targets.Count == 1 ? $"Grad-CAM for '{targets[0]}'"
+            : $"Grad-CAM for {string.Join(", ", targets.Select(t => $"'{t}'"))} (rows in order)";
         return $"{Path.GetFileName(first.Video)} · true class '{first.TrueClass ?? "unknown"}' · {explained}";
     }
 
@@ -128,7 +158,8 @@ public sealed record ClipExplanation(string Video, string Model, string? TrueCla
     public (string Label, double[] Values) ImportanceCurve() => (Model, FrameImportance);
 
     public double[] FrameImportance => Result.FrameImportance[0].detach().cpu().to(float64).data<double>().ToArray();
-    public double[]? Attention => Result.Outputs.TryGetValue("attention", out var a) ? a[0].detach().cpu().to(float64).data<double>().ToArray() : null;
+    public double[]? Attention => Result.Outputs.TryGetValue("attention", out var a)
+        ? a[0].detach().cpu().to(float64).data<double>().ToArray() : null;
 
     /// <summary>The map blended over the frames: RGB bytes [T,H,W,3] (jet colormap, high = warm).</summary>
     public Tensor Overlays(double alpha = 0.5) => CamOverlay.Blend(Frames, Result.Maps[0].cpu(), alpha);
@@ -140,6 +171,7 @@ public sealed record ClipExplanation(string Video, string Model, string? TrueCla
     }
 }
 
-/// <summary>What <see cref="CamStudy.ExplainVideo"/> wrote: the target, the prediction, the per-frame importance (and attention).</summary>
+/// <summary>What <see cref="CamStudy.ExplainVideo"/> wrote: the target, the prediction, the per-frame importance (and
+/// attention).</summary>
 public sealed record ExplanationSummary(string Video, string Target, string Predicted, double TargetProbability,
     double[] FrameImportance, double[]? Attention, int[] SourceFrames, string OutputStem);

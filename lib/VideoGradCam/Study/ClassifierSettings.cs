@@ -14,17 +14,22 @@ namespace VideoGradCam.Study;
 /// <param name="Width">base channels of the backbone (torchvision: 64).</param>
 /// <param name="HiddenSize">LSTM hidden size (CNN-LSTM models).</param>
 public sealed record ClassifierSettings(
-    string Architecture, int Frames, int Size, int Width, int HiddenSize, int Epochs, int BatchSize, double LearningRate, int Seed)
+    string Architecture, int Frames, int Size, int Width, int HiddenSize, int Epochs, int BatchSize,
+        double LearningRate, int Seed)
 {
     public static ClassifierSettings For(string architecture, Profile profile) => profile switch
     {
-        Profile.Full => new(architecture, Frames: 16, Size: 112, Width: 16, HiddenSize: 128, Epochs: 15, BatchSize: 8, LearningRate: 1e-3, Seed: Seeds.Default),
-        _ => new(architecture, Frames: 8, Size: 64, Width: 8, HiddenSize: 64, Epochs: 6, BatchSize: 8, LearningRate: 1e-3, Seed: Seeds.Default),
+        Profile.Full => new(architecture, Frames: 16, Size: 112, Width: 16, HiddenSize: 128, Epochs: 15, BatchSize: 8,
+            LearningRate: 1e-3, Seed: Seeds.Default),
+        _ => new(architecture, Frames: 8, Size: 64, Width: 8, HiddenSize: 64, Epochs: 6, BatchSize: 8,
+            LearningRate: 1e-3, Seed: Seeds.Default),
     };
 
-    /// <summary>The layer the study's measurements explain (<see cref="ModelEntry.StudyCamLayer"/>: why layer2).</summary>
+    /// <summary>The layer the study's measurements explain (<see cref="ModelEntry.StudyCamLayer"/>: why
+    /// layer2).</summary>
     public string CamLayer => ModelRegistry.Get(Architecture).StudyCamLayer!;
 
-    /// <summary>The study's three classifiers' names, in the order of its figures (<see cref="ModelRegistry.Study"/>).</summary>
+    /// <summary>The study's three classifiers' names, in the order of its figures
+    /// (<see cref="ModelRegistry.Study"/>).</summary>
     public static readonly IReadOnlyList<string> StudyModels = ModelRegistry.Study.Select(e => e.Name).ToList();
 }

@@ -47,8 +47,8 @@ public static class StepCache
 
     [ThreadStatic] static double _reusedSeconds;
 
-    /// <summary>What the steps reused on this thread since the last call took when they were computed (seconds), then 0 again:
-    /// how a pipeline shows a reused step's cost.</summary>
+    /// <summary>What the steps reused on this thread since the last call took when they were computed (seconds), then 0
+    /// again: how a pipeline shows a reused step's cost.</summary>
     public static double TakeReusedSeconds()
     {
         var s = _reusedSeconds;
@@ -64,11 +64,12 @@ public static class StepCache
     }
 
     /// <summary>
-    /// Runs <paramref name="produce"/> into <paramref name="folder"/> unless it is already done with this configuration.
-    /// A folder left by another configuration is cleared first; one left half way by the same configuration is kept
-    /// and <paramref name="produce"/> is told to resume (its second argument). Returns true if the step ran.
-    /// <paramref name="unusable"/> looks at a finished folder before it is reused and says why it cannot be (e.g. a
-    /// checkpoint or a metric holding NaN), or null: an unusable entry is reported in one line, cleared and redone.
+    /// Runs <paramref name="produce"/> into <paramref name="folder"/> unless it is already done with this
+    /// configuration. A folder left by another configuration is cleared first; one left half way by the same
+    /// configuration is kept and <paramref name="produce"/> is told to resume (its second argument). Returns true if
+    /// the step ran. <paramref name="unusable"/> looks at a finished folder before it is reused and says why it cannot
+    /// be (e.g. a checkpoint or a metric holding NaN), or null: an unusable entry is reported in one line, cleared and
+    /// redone.
     /// </summary>
     public static bool Ensure(string folder, string step, object config, Action<string, bool> produce,
         bool force = false, Func<string, string?>? unusable = null)

@@ -14,7 +14,8 @@ namespace VideoGradCam.Study;
 /// </summary>
 public static class StudyConvolutions
 {
-    /// <summary>Batch of the checked shapes: enough for oneDNN's batched kernels, small enough for a float64 reference.</summary>
+    /// <summary>Batch of the checked shapes: enough for oneDNN's batched kernels, small enough for a float64
+    /// reference.</summary>
     public const long Batch = 2;
 
     public static IReadOnlyList<ConvolutionShape> Shapes()
@@ -25,7 +26,8 @@ public static class StudyConvolutions
             foreach (var name in ClassifierSettings.StudyModels)
             {
                 var s = ClassifierSettings.For(name, profile);
-                using var model = VideoModels.Create(new VideoModelConfig(name, 5, s.Width, s.HiddenSize, s.HiddenSize));
+                using var model =
+                    VideoModels.Create(new VideoModelConfig(name, 5, s.Width, s.HiddenSize, s.HiddenSize));
                 Collect(model, shapes, () => model.call(zeros([Batch, 3, s.Frames, s.Size, s.Size])));
             }
             var frames = SyntheticOdometry.ForProfile(profile);

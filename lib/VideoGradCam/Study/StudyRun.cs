@@ -8,8 +8,8 @@ namespace VideoGradCam.Study;
 /// <see cref="CamStudyEvaluations.Ensure"/>); notebooks get theirs from the bootstrap (<c>run</c>).
 /// </summary>
 /// <param name="Data">the data (null: the synthetic sets the workspace generates).</param>
-/// <param name="Seed">study seed k = 0, 1, ...: training seed <c>ClassifierSettings.Seed + 1000·k</c> on the same data and split;
-/// seed 0 is the study's own checkpoint and evaluation.</param>
+/// <param name="Seed">study seed k = 0, 1, ...: training seed <c>ClassifierSettings.Seed + 1000·k</c> on the same data
+/// and split; seed 0 is the study's own checkpoint and evaluation.</param>
 /// <param name="Force">redo cached steps even when they are up to date.</param>
 public sealed record StudyRun(Profile Profile, StudyData? Data = null, int Seed = 0, bool Force = false)
 {

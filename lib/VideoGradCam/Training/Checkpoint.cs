@@ -35,12 +35,13 @@ public sealed record LoadedCheckpoint(VideoClassifier Model, CheckpointInfo Info
 /// <summary>
 /// A checkpoint is a folder:
 /// <c>checkpoint.json</c> (<see cref="CheckpointInfo"/>), <c>model.pt</c> (the best weights, a PyTorch state_dict that
-/// <c>torch.load</c> reads), <c>last.pt</c> and <c>optimizer.bin</c> (the last epoch's weights and Adam state, to resume).
-/// Every file is written to a temp name and renamed; <c>checkpoint.json</c> is written last.
+/// <c>torch.load</c> reads), <c>last.pt</c> and <c>optimizer.bin</c> (the last epoch's weights and Adam state, to
+/// resume). Every file is written to a temp name and renamed; <c>checkpoint.json</c> is written last.
 /// </summary>
 public static class Checkpoint
 {
-    public const string InfoFile = "checkpoint.json", BestWeights = "model.pt", LastWeights = "last.pt", OptimizerFile = "optimizer.bin";
+    public const string InfoFile = "checkpoint.json", BestWeights = "model.pt", LastWeights = "last.pt",
+        OptimizerFile = "optimizer.bin";
 
     static readonly JsonSerializerOptions Json = JsonDefaults.CamelCase;
 

@@ -3,7 +3,8 @@ using VideoGradCam.Runtime;
 
 namespace VideoGradCam.Training;
 
-/// <summary>Accuracy, mean loss, per-class accuracy and the confusion matrix (rows: true class, columns: predicted).</summary>
+/// <summary>Accuracy, mean loss, per-class accuracy and the confusion matrix (rows: true class, columns:
+/// predicted).</summary>
 public sealed record EvaluationReport(
     int Count,
     double Accuracy,
@@ -17,7 +18,8 @@ public sealed record EvaluationReport(
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
     public static EvaluationReport FromJson(string json) =>
-        JsonSerializer.Deserialize<EvaluationReport>(json, Json) ?? throw new InvalidDataException("Empty evaluation report.");
+        JsonSerializer.Deserialize<EvaluationReport>(json, Json)
+            ?? throw new InvalidDataException("Empty evaluation report.");
 
     public void Save(string path) => AtomicFile.WriteAllText(path, ToJson());
 

@@ -38,7 +38,8 @@ public static class Trainer
     {
         if (classNames.Count != model.NumClasses)
             throw new ArgumentException($"{classNames.Count} class names for a model with {model.NumClasses} classes.");
-        using var optimizer = optim.Adam(model.parameters(), lr: options.LearningRate, weight_decay: options.WeightDecay);
+        using var optimizer =
+            optim.Adam(model.parameters(), lr: options.LearningRate, weight_decay: options.WeightDecay);
         var plateau = new ReduceLrOnPlateau(options.PlateauFactor, options.PlateauPatience, options.MinLearningRate);
         var history = new List<EpochRecord>();
         double lr = options.LearningRate, bestLoss = double.PositiveInfinity;
@@ -48,7 +49,8 @@ public static class Trainer
         {
             var info = Checkpoint.ReadInfo(checkpointFolder);
             if (info.Model != model.Config)
-                throw new InvalidDataException($"{checkpointFolder}: cannot resume: it holds {info.Model}, the model is {model.Config}.");
+                throw new InvalidDataException(
+                    $"{checkpointFolder}: cannot resume: it holds {info.Model}, the model is {model.Config}.");
             Checkpoint.LoadWeights(model, checkpointFolder, last: true);
             var optimizerPath = Path.Combine(checkpointFolder, Checkpoint.OptimizerFile);
             if (File.Exists(optimizerPath)) optimizer.load_state_dict(optimizerPath);
@@ -72,7 +74,8 @@ public static class Trainer
                 if (FiniteCheck.Kind(val.Loss) is { } validationKind)
                     throw NonFiniteException.InTraining($"train {model.Architecture}", "validation loss",
                         validationKind, epoch);
-                var record = new EpochRecord(epoch, trainLoss, trainAccuracy, val.Loss, val.Accuracy, lr, clock.Elapsed.TotalSeconds);
+                var record = new EpochRecord(epoch, trainLoss, trainAccuracy, val.Loss, val.Accuracy, lr,
+                    clock.Elapsed.TotalSeconds);
                 history.Add(record);
                 bool improved = val.Loss < bestLoss;
                 if (improved)
@@ -87,11 +90,13 @@ public static class Trainer
                     if (improved) Checkpoint.SaveWeights(checkpointFolder, model, Checkpoint.BestWeights);
                     Checkpoint.SaveWeights(checkpointFolder, model, Checkpoint.LastWeights);
                     Checkpoint.SaveOptimizer(checkpointFolder, optimizer);
-                    Checkpoint.SaveInfo(checkpointFolder, new CheckpointInfo(model.Config, classNames.ToList(), data, epoch, bestEpoch,
+                    Checkpoint.SaveInfo(checkpointFolder,
+                        new CheckpointInfo(model.Config, classNames.ToList(), data, epoch, bestEpoch,
                         bestLoss, lr, plateau.Best, plateau.BadEpochs, options, new TrainHistory(history.ToList())));
                 }
                 progress.Advance($"epoch {epoch}: train loss {trainLoss:0.###} acc {trainAccuracy:P0} | " +
-                                 $"val loss {val.Loss:0.###} acc {val.Accuracy:P0} | lr {record.LearningRate:0.##e0}{(improved ? " *" : "")}");
+                                 $"val loss {val.Loss:0.###} acc {val.Accuracy:P0} | lr " +
+                                 $"{record.LearningRate:0.##e0}{(improved ? " *" : "")}");
                 onEpoch?.Invoke(record);
             }
             // The model leaves with the weights of its best validation loss.
@@ -113,7 +118,8 @@ public static class Trainer
     /// <summary>One pass over the training batches; returns mean loss and accuracy. Throws
     /// <see cref="NonFiniteException"/> at the first non-finite loss or gradient (the weights are not stepped).
     /// </summary>
-    static (double Loss, double Accuracy) TrainEpoch(VideoClassifier model, optim.Optimizer optimizer, IEnumerable<VideoBatch> batches, Progress progress, int epoch)
+    static (double Loss, double Accuracy) TrainEpoch(VideoClassifier model, optim.Optimizer optimizer,
+        IEnumerable<VideoBatch> batches, Progress progress, int epoch)
     {
         model.train();
         var device = DeviceOf(model);
@@ -145,7 +151,8 @@ public static class Trainer
                 count += b;
                 if (sinceStatus.Elapsed.TotalSeconds >= 2)   // at most one status every 2 s (notebook outputs stay few)
                 {
-                    progress.Status($"epoch {epoch} batch {step}: loss {lossSum / count:0.###} acc {(double)right / count:P0}");
+                    progress.Status(
+                        $"epoch {epoch} batch {step}: loss {lossSum / count:0.###} acc {(double)right / count:P0}");
                     sinceStatus.Restart();
                 }
             }
@@ -165,7 +172,8 @@ public static class Trainer
     static Dictionary<string, Tensor> Snapshot(nn.Module model)
     {
         using var _ = no_grad();
-        return model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone().DetachFromDisposeScope());   // under no_grad: a plain copy
+        // under no_grad: a plain copy
+        return model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone().DetachFromDisposeScope());
     }
 
     static void DisposeAll(Dictionary<string, Tensor>? state)

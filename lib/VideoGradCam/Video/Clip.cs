@@ -14,13 +14,15 @@ public sealed record FrameGeometry(int SourceWidth, int SourceHeight, int Resize
     public OpenCvSharp.Mat Apply(OpenCvSharp.Mat source, OpenCvSharp.InterpolationFlags? interpolation = null)
     {
         if (source.Width != SourceWidth || source.Height != SourceHeight)
-            throw new InvalidDataException($"Image is {source.Width}x{source.Height}, the clip's frames were {SourceWidth}x{SourceHeight}.");
+            throw new InvalidDataException(
+                $"Image is {source.Width}x{source.Height}, the clip's frames were {SourceWidth}x{SourceHeight}.");
         var resized = new OpenCvSharp.Mat();
         if (ResizedWidth != SourceWidth || ResizedHeight != SourceHeight)
         {
             var shrink = ResizedWidth < SourceWidth;
             OpenCvSharp.Cv2.Resize(source, resized, new OpenCvSharp.Size(ResizedWidth, ResizedHeight), 0, 0,
-                interpolation ?? (shrink ? OpenCvSharp.InterpolationFlags.Area : OpenCvSharp.InterpolationFlags.Linear));
+                interpolation
+                    ?? (shrink ? OpenCvSharp.InterpolationFlags.Area : OpenCvSharp.InterpolationFlags.Linear));
         }
         else source.CopyTo(resized);
         var cropped = new OpenCvSharp.Mat(resized, new OpenCvSharp.Rect(CropX, CropY, CropWidth, CropHeight)).Clone();

@@ -56,10 +56,12 @@ public sealed record ClipAnnotation
             var a = JsonSerializer.Deserialize<ClipAnnotation>(File.ReadAllText(jsonPath), Json)
                     ?? throw new InvalidDataException($"{jsonPath}: empty annotation.");
             if (a.Relevant.Length != a.Frames || a.EvidenceBoxes.Length != a.Frames)
-                throw new InvalidDataException($"{jsonPath}: 'relevant' and 'evidenceBoxes' must have one entry per frame ({a.Frames}).");
+                throw new InvalidDataException(
+                    $"{jsonPath}: 'relevant' and 'evidenceBoxes' must have one entry per frame ({a.Frames}).");
             return a with { Folder = Path.GetDirectoryName(Path.GetFullPath(jsonPath))! };
         }
-        catch (JsonException e) { throw new InvalidDataException($"{jsonPath}: not a valid clip annotation ({e.Message}).", e); }
+        catch (JsonException e) { throw new InvalidDataException(
+            $"{jsonPath}: not a valid clip annotation ({e.Message}).", e); }
     }
 
     /// <summary>The annotation beside a video: <c>clip.avi</c> -> <c>clip.json</c>.</summary>
@@ -70,12 +72,15 @@ public sealed record ClipAnnotation
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
     /// <summary>Relevance of the sampled frames, in clip order.</summary>
-    public bool[] RelevanceAt(IReadOnlyList<int> frameIndices) => frameIndices.Select(i => Relevant[Check(i)]).ToArray();
+    public bool[] RelevanceAt(IReadOnlyList<int> frameIndices) =>
+        frameIndices.Select(i => Relevant[Check(i)]).ToArray();
 
-    /// <summary>Evidence masks of the sampled frames at the video's size: <c>[T,H,W]</c> float32, 1 inside evidence.</summary>
+    /// <summary>Evidence masks of the sampled frames at the video's size: <c>[T,H,W]</c> float32, 1 inside
+    /// evidence.</summary>
     public Tensor MasksAt(IReadOnlyList<int> frameIndices) => LoadMasks(frameIndices, null);
 
-    /// <summary>Evidence masks aligned with a sampled clip (same frames, same resize, crop and flip): <c>[T,h,w]</c>.</summary>
+    /// <summary>Evidence masks aligned with a sampled clip (same frames, same resize, crop and flip):
+    /// <c>[T,h,w]</c>.</summary>
     public Tensor MasksFor(Clip clip) => LoadMasks(clip.FrameIndices, clip.Geometry);
 
     Tensor LoadMasks(IReadOnlyList<int> frameIndices, FrameGeometry? geometry)
@@ -84,7 +89,9 @@ public sealed record ClipAnnotation
         using var strip = Cv2.ImRead(path, ImreadModes.Grayscale);
         if (strip.Empty()) throw new InvalidDataException($"{path}: mask strip missing or not a readable PNG.");
         if (strip.Width != Width * Frames || strip.Height != Height)
-            throw new InvalidDataException($"{path}: mask strip is {strip.Width}x{strip.Height}, expected {Width * Frames}x{Height} ({Frames} frames of {Width}x{Height}).");
+            throw new InvalidDataException(
+                $"{path}: mask strip is {strip.Width}x{strip.Height}, expected {Width * Frames}x{Height} ({Frames} " +
+                $"frames of {Width}x{Height}).");
         int h = geometry?.CropHeight ?? Height, w = geometry?.CropWidth ?? Width;
         var data = new float[frameIndices.Count * h * w];
         var bytes = new byte[h * w];
@@ -100,5 +107,6 @@ public sealed record ClipAnnotation
     }
 
     int Check(int frame) => frame >= 0 && frame < Frames ? frame
-        : throw new ArgumentOutOfRangeException(nameof(frame), $"frame {frame} is outside the clip's {Frames} frames ({Video}).");
+        : throw new ArgumentOutOfRangeException(nameof(frame),
+            $"frame {frame} is outside the clip's {Frames} frames ({Video}).");
 }

@@ -3,7 +3,8 @@ using static TorchSharp.torch;
 
 namespace VideoGradCam.Video;
 
-/// <summary>The pixels of one sampled clip as a managed array (no tensor yet: the loader's worker threads build these).</summary>
+/// <summary>The pixels of one sampled clip as a managed array (no tensor yet: the loader's worker threads build
+/// these).</summary>
 /// <param name="Pixels">float32, normalised RGB, laid out per <paramref name="Layout"/>.</param>
 public sealed record SampledClip(float[] Pixels, int[] FrameIndices, int Height, int Width, ClipLayout Layout,
     Normalization Normalization, FrameGeometry Geometry, int SourceFrameCount, string Source)
@@ -36,7 +37,8 @@ public static class FrameSampler
     /// Source frame indices of clip <paramref name="clipIndex"/> for a video of <paramref name="frameCount"/> frames
     /// (ascending; repeated at the end for <see cref="ShortVideoPolicy.RepeatLast"/>). A pure function.
     /// </summary>
-    public static int[] Indices(int frameCount, FrameSamplerOptions options, int clipIndex = 0, double fps = 25, string source = "video")
+    public static int[] Indices(int frameCount, FrameSamplerOptions options, int clipIndex = 0, double fps = 25,
+        string source = "video")
     {
         options.Validate();
         if (frameCount <= 0) throw new InvalidDataException($"{source}: contains no decodable frames.");
@@ -45,20 +47,25 @@ public static class FrameSampler
         var (first, end) = options.Window?.ToFrames(fps, frameCount) ?? (0, frameCount);
         int n = end - first, t = options.Frames;
         if (n <= 0)
-            throw new InvalidDataException($"{source}: the window {options.Window} holds no frames (the video has {frameCount} at {fps:0.##} fps).");
+            throw new InvalidDataException(
+                $"{source}: the window {options.Window} holds no frames (the video has {frameCount} at {fps:0.##} " +
+                "fps).");
         if (options.Stride > 0) return Window(first, end, options, clipIndex, source);
         if (n < t)
         {
             if (options.ShortVideo == ShortVideoPolicy.Fail)
-                throw new InvalidDataException($"{source}: has {n} frames in the sampled range, the clip needs {t} (ShortVideoPolicy.Fail).");
+                throw new InvalidDataException(
+                    $"{source}: has {n} frames in the sampled range, the clip needs {t} (ShortVideoPolicy.Fail).");
             return Enumerable.Range(0, t).Select(i => first + Math.Min(i, n - 1)).ToArray();
         }
         double offset = (clipIndex + 0.5) / options.ClipsPerVideo;
-        return Enumerable.Range(0, t).Select(i => first + Math.Min(n - 1, (int)Math.Floor((i + offset) * n / t))).ToArray();
+        return Enumerable.Range(0, t).Select(i => first + Math.Min(n - 1, (int)Math.Floor((i + offset) * n / t)))
+            .ToArray();
     }
 
-    /// <summary>Clip k as a window of consecutive frames (every <c>Stride</c>-th): from <c>StartFrame</c> (windows back to back),
-    /// or with the windows spread evenly over [first, end). A window past the end repeats the last frame.</summary>
+    /// <summary>Clip k as a window of consecutive frames (every <c>Stride</c>-th): from <c>StartFrame</c> (windows back
+    /// to back), or with the windows spread evenly over [first, end). A window past the end repeats the last
+    /// frame.</summary>
     static int[] Window(int first, int end, FrameSamplerOptions o, int clipIndex, string source)
     {
         int span = (o.Frames - 1) * o.Stride + 1, n = end - first;
@@ -67,7 +74,8 @@ public static class FrameSampler
             : first + Math.Max(0, (int)Math.Round((clipIndex + 0.5) * n / o.ClipsPerVideo - span / 2.0));
         start = Math.Min(start, Math.Max(first, end - span));
         if (o.StartFrame is { } given && first + given >= end)
-            throw new InvalidDataException($"{source}: the window starts at frame {given}, but the video has {n} frames.");
+            throw new InvalidDataException(
+                $"{source}: the window starts at frame {given}, but the video has {n} frames.");
         return Enumerable.Range(0, o.Frames).Select(i => Math.Min(end - 1, start + i * o.Stride)).ToArray();
     }
 
@@ -115,12 +123,15 @@ public static class FrameSampler
         if (result.FirstMissing is { } missing)
         {
             result.Dispose();
-            throw new InvalidDataException($"{source}: frame {missing} cannot be decoded although {frameCount} frames were counted (damaged video).");
+            throw new InvalidDataException(
+                $"{source}: frame {missing} cannot be decoded although {frameCount} frames were counted (damaged " +
+                "video).");
         }
         return result;
     }
 
-    /// <summary>Raw frames (8-bit BGR, source size) at given indices, e.g. to save them as images. Dispose each.</summary>
+    /// <summary>Raw frames (8-bit BGR, source size) at given indices, e.g. to save them as images. Dispose
+    /// each.</summary>
     public static IReadOnlyList<Mat> ReadFrames(string source, IReadOnlyList<int> indices)
     {
         using var src = FrameSource.Open(source);
@@ -132,7 +143,8 @@ public static class FrameSampler
     }
 
     /// <summary>Resize of the shorter side, then a centre or random square crop, and the optional flip.</summary>
-    public static FrameGeometry Geometry(int width, int height, FrameSamplerOptions o, string source = "video", int clipIndex = 0)
+    public static FrameGeometry Geometry(int width, int height, FrameSamplerOptions o, string source = "video",
+        int clipIndex = 0)
     {
         int rw = width, rh = height;
         if (o.ResizeTo is { } exact) (rw, rh) = exact;
@@ -146,7 +158,8 @@ public static class FrameSampler
         if (o.CropSize > 0)
         {
             if (o.CropSize > rw || o.CropSize > rh)
-                throw new InvalidDataException($"{source}: frames are {rw}x{rh} (after resizing), smaller than the {o.CropSize}px crop.");
+                throw new InvalidDataException(
+                    $"{source}: frames are {rw}x{rh} (after resizing), smaller than the {o.CropSize}px crop.");
             cw = ch = o.CropSize;
             if (o.Crop == CropMode.Center) { cx = (rw - cw) / 2; cy = (rh - ch) / 2; }
             else
@@ -159,7 +172,8 @@ public static class FrameSampler
         return new FrameGeometry(width, height, rw, rh, cx, cy, cw, ch, o.FlipHorizontal);
     }
 
-    static float[] ToPixels(int[] indices, Dictionary<int, Mat> frames, FrameGeometry g, FrameSamplerOptions o, string source)
+    static float[] ToPixels(int[] indices, Dictionary<int, Mat> frames, FrameGeometry g, FrameSamplerOptions o,
+        string source)
     {
         int t = indices.Length, h = g.CropHeight, w = g.CropWidth, plane = h * w;
         var pixels = new float[t * 3 * plane];
@@ -169,7 +183,9 @@ public static class FrameSampler
         {
             var frame = frames[indices[ti]];
             if (frame.Width != g.SourceWidth || frame.Height != g.SourceHeight)
-                throw new InvalidDataException($"{source}: frame {indices[ti]} is {frame.Width}x{frame.Height}, frame {indices[0]} was {g.SourceWidth}x{g.SourceHeight}.");
+                throw new InvalidDataException(
+                    $"{source}: frame {indices[ti]} is {frame.Width}x{frame.Height}, frame {indices[0]} was " +
+                    $"{g.SourceWidth}x{g.SourceHeight}.");
             using var mapped = g.Apply(frame);
             using var rgb = new Mat();
             Cv2.CvtColor(mapped, rgb, ColorConversionCodes.BGR2RGB);

@@ -28,7 +28,8 @@ public sealed record Normalization(string Name, float[] Mean, float[] Std)
     public static readonly Normalization ImageNet = new("imagenet", [0.485f, 0.456f, 0.406f], [0.229f, 0.224f, 0.225f]);
 
     /// <summary>torchvision video models trained on Kinetics-400 (r3d_18, mc3_18, r2plus1d_18).</summary>
-    public static readonly Normalization Kinetics = new("kinetics", [0.43216f, 0.394666f, 0.37645f], [0.22803f, 0.22145f, 0.216989f]);
+    public static readonly Normalization Kinetics =
+        new("kinetics", [0.43216f, 0.394666f, 0.37645f], [0.22803f, 0.22145f, 0.216989f]);
 
     /// <summary>No normalisation: pixel values in [0,1].</summary>
     public static readonly Normalization None = new("none", [0f, 0f, 0f], [1f, 1f, 1f]);
@@ -73,10 +74,12 @@ public sealed record FrameSamplerOptions
     /// <summary>Resize so the shorter side has this many pixels (aspect kept); 0 = keep the decoded size.</summary>
     public int ResizeShorterSide { get; init; } = 128;
 
-    /// <summary>Resize every frame to exactly this size instead (torchvision's Kinetics recipe: 171x128); null = shorter side.</summary>
+    /// <summary>Resize every frame to exactly this size instead (torchvision's Kinetics recipe: 171x128); null =
+    /// shorter side.</summary>
     public (int Width, int Height)? ResizeTo { get; init; }
 
-    /// <summary>Frame step of a window of consecutive frames; 0 = the clip's frames spread over the whole window.</summary>
+    /// <summary>Frame step of a window of consecutive frames; 0 = the clip's frames spread over the whole
+    /// window.</summary>
     public int Stride { get; init; }
 
     /// <summary>With <see cref="Stride"/>: the first frame of clip 0 (clip k starts where clip k-1 ended); null = the
@@ -107,10 +110,13 @@ public sealed record FrameSamplerOptions
     {
         if (Frames < 1) throw new ArgumentException($"Frames must be at least 1 (got {Frames}).");
         if (ClipsPerVideo < 1) throw new ArgumentException($"ClipsPerVideo must be at least 1 (got {ClipsPerVideo}).");
-        if (ResizeShorterSide < 0 || CropSize < 0) throw new ArgumentException("ResizeShorterSide and CropSize must be >= 0.");
-        if (Stride < 0) throw new ArgumentException($"Stride must be 0 (spread) or a frame step of 1 or more (got {Stride}).");
+        if (ResizeShorterSide < 0 || CropSize < 0) throw new ArgumentException(
+            "ResizeShorterSide and CropSize must be >= 0.");
+        if (Stride < 0) throw new ArgumentException(
+            $"Stride must be 0 (spread) or a frame step of 1 or more (got {Stride}).");
         if (StartFrame < 0) throw new ArgumentException($"StartFrame must be 0 or more (got {StartFrame}).");
         if (ResizeShorterSide > 0 && CropSize > ResizeShorterSide)
-            throw new ArgumentException($"CropSize {CropSize} is larger than the resized shorter side {ResizeShorterSide}.");
+            throw new ArgumentException(
+                $"CropSize {CropSize} is larger than the resized shorter side {ResizeShorterSide}.");
     }
 }

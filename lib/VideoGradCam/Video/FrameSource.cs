@@ -5,8 +5,10 @@ using OpenCvSharp;
 namespace VideoGradCam.Video;
 
 /// <summary>What a video file or frame folder says about itself, before any frame is decoded.</summary>
-/// <param name="ClaimedFrameCount">the container's frame count (may be wrong, or 0 when unknown); exact for folders.</param>
-public sealed record VideoInfo(string Path, bool IsFrameFolder, int ClaimedFrameCount, double FramesPerSecond, int Width, int Height);
+/// <param name="ClaimedFrameCount">the container's frame count (may be wrong, or 0 when unknown); exact for
+/// folders.</param>
+public sealed record VideoInfo(string Path, bool IsFrameFolder, int ClaimedFrameCount, double FramesPerSecond,
+    int Width, int Height);
 
 /// <summary>
 /// Decodes chosen frames of one video file or frame-image folder. Frames come back as 8-bit BGR
@@ -19,7 +21,8 @@ public abstract class FrameSource : IDisposable
 
     public abstract VideoInfo Info { get; }
 
-    /// <summary>Frames read (index -> BGR image), and the first requested index that could not be read (null if none).</summary>
+    /// <summary>Frames read (index -> BGR image), and the first requested index that could not be read (null if
+    /// none).</summary>
     public sealed record ReadResult(Dictionary<int, Mat> Frames, int? FirstMissing) : IDisposable
     {
         public void Dispose() { foreach (var m in Frames.Values) m.Dispose(); }
@@ -114,7 +117,8 @@ public sealed class VideoFileSource : FrameSource
             var size = new FileInfo(path).Length;
             throw new InvalidDataException(size == 0
                 ? $"{path}: the file is empty (0 bytes), not a video."
-                : $"{path}: cannot be opened as a video by OpenCV's FFmpeg backend (not a video, unknown codec or damaged header).");
+                : $"{path}: cannot be opened as a video by OpenCV's FFmpeg backend (not a video, unknown codec or " +
+                  "damaged header).");
         }
         return capture;
     }
@@ -188,10 +192,12 @@ public sealed class FrameFolderSource : FrameSource
     public FrameFolderSource(string folder, double framesPerSecond = 25)
     {
         _files = Directory.EnumerateFiles(folder)
-            .Where(f => !Path.GetFileName(f).StartsWith('.') && ImageExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
+            .Where(f => !Path.GetFileName(f).StartsWith('.')
+                && ImageExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
             .OrderBy(f => Path.GetFileName(f), NumericNameComparer.Instance).ToArray();
         if (_files.Length == 0)
-            throw new InvalidDataException($"{folder}: no frame images ({string.Join(", ", ImageExtensions)}) in this folder.");
+            throw new InvalidDataException(
+                $"{folder}: no frame images ({string.Join(", ", ImageExtensions)}) in this folder.");
         using var first = ReadImage(_files[0]);
         Info = new VideoInfo(folder, true, _files.Length, framesPerSecond, first.Width, first.Height);
     }

@@ -19,8 +19,10 @@ public static class SplitFiles
             var name = data.ClassNames[c];
             var file = Path.Combine(splitFolder, $"{name}_test_split{split}.txt");
             if (!File.Exists(file))
-                throw new FileNotFoundException($"{file}: no HMDB51 split file for class '{name}' (split {split}).", file);
-            var byName = data.Items.Where(i => i.Label == c).ToDictionary(i => Path.GetFileName(i.Path), StringComparer.Ordinal);
+                throw new FileNotFoundException($"{file}: no HMDB51 split file for class '{name}' (split {split}).",
+                    file);
+            var byName =
+                data.Items.Where(i => i.Label == c).ToDictionary(i => Path.GetFileName(i.Path), StringComparer.Ordinal);
             int lineNo = 0;
             foreach (var raw in File.ReadLines(file))
             {
@@ -32,7 +34,8 @@ public static class SplitFiles
                     throw new InvalidDataException($"{file}:{lineNo}: expected '<video> 0|1|2', got '{line}'.");
                 if (parts[1] == "0") continue;
                 if (!byName.TryGetValue(parts[0], out var item))
-                    throw new FileNotFoundException($"{file}:{lineNo}: '{parts[0]}' is not in {Path.Combine(data.Root, name)}.");
+                    throw new FileNotFoundException(
+                        $"{file}:{lineNo}: '{parts[0]}' is not in {Path.Combine(data.Root, name)}.");
                 (parts[1] == "1" ? train : test).Add(item);
             }
         }
@@ -46,7 +49,8 @@ public static class SplitFiles
     public static (VideoDataset Train, VideoDataset Test) Ucf101(VideoDataset data, string splitFolder, int split)
     {
         CheckSplit(split);
-        var byKey = data.Items.ToDictionary(i => $"{data.ClassNames[i.Label]}/{Path.GetFileName(i.Path)}", StringComparer.OrdinalIgnoreCase);
+        var byKey = data.Items.ToDictionary(i => $"{data.ClassNames[i.Label]}/{Path.GetFileName(i.Path)}",
+            StringComparer.OrdinalIgnoreCase);
         var classes = data.ClassNames.ToHashSet(StringComparer.OrdinalIgnoreCase);
         List<VideoItem> Read(string fileName, out HashSet<string> seenClasses)
         {
@@ -62,7 +66,8 @@ public static class SplitFiles
                 if (line.Length == 0) continue;
                 var path = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)[0].Replace('\\', '/');
                 int slash = path.IndexOf('/');
-                if (slash <= 0) throw new InvalidDataException($"{file}:{lineNo}: expected '<Class>/<video>', got '{line}'.");
+                if (slash <= 0) throw new InvalidDataException(
+                    $"{file}:{lineNo}: expected '<Class>/<video>', got '{line}'.");
                 var cls = path[..slash];
                 if (!classes.Contains(cls)) continue;
                 seenClasses.Add(cls);
@@ -76,12 +81,15 @@ public static class SplitFiles
         var test = Read($"testlist{split:00}.txt", out var testClasses);
         var missing = data.ClassNames.Where(c => !trainClasses.Contains(c) && !testClasses.Contains(c)).ToList();
         if (missing.Count > 0)
-            throw new InvalidDataException($"{Path.Combine(splitFolder, $"trainlist{split:00}.txt")}: class(es) {string.Join(", ", missing)} appear in no split list of split {split}.");
+            throw new InvalidDataException(
+                $"{Path.Combine(splitFolder, $"trainlist{split:00}.txt")}: class(es) {string.Join(", ", missing)} " +
+                $"appear in no split list of split {split}.");
         return (data.With(train), data.With(test));
     }
 
     static void CheckSplit(int split)
     {
-        if (split is < 1 or > 3) throw new ArgumentOutOfRangeException(nameof(split), $"HMDB51 and UCF101 have splits 1, 2 and 3 (got {split}).");
+        if (split is < 1 or > 3) throw new ArgumentOutOfRangeException(nameof(split),
+            $"HMDB51 and UCF101 have splits 1, 2 and 3 (got {split}).");
     }
 }

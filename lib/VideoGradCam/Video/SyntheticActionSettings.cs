@@ -17,7 +17,8 @@ public sealed record SyntheticActionSettings
     /// <summary>The classes to write (default: all of <see cref="SyntheticActions.ClassNames"/>).</summary>
     public IReadOnlyList<string> Classes { get; init; } = SyntheticActions.ClassNames;
 
-    /// <summary>quick: 24 clips per class, 16 frames of 64x64. full: 100 clips per class, 16 frames of 112x112.</summary>
+    /// <summary>quick: 24 clips per class, 16 frames of 64x64. full: 100 clips per class, 16 frames of
+    /// 112x112.</summary>
     public static SyntheticActionSettings For(Profile profile) => profile == Profile.Full
         ? new() { ClipsPerClass = 100, Frames = 16, Size = 112 }
         : new() { ClipsPerClass = 24, Frames = 16, Size = 64 };
@@ -28,7 +29,9 @@ public sealed record SyntheticActionSettings
         if (Frames < 4) throw new ArgumentException($"Frames must be at least 4 (got {Frames}).");
         if (Size < 32) throw new ArgumentException($"Size must be at least 32 pixels (got {Size}).");
         var unknown = Classes.Except(SyntheticActions.ClassNames).ToList();
-        if (unknown.Count > 0) throw new ArgumentException($"Unknown synthetic class(es): {string.Join(", ", unknown)}. Known: {string.Join(", ", SyntheticActions.ClassNames)}.");
+        if (unknown.Count > 0) throw new ArgumentException(
+            $"Unknown synthetic class(es): {string.Join(", ", unknown)}. Known: " +
+            $"{string.Join(", ", SyntheticActions.ClassNames)}.");
         if (Classes.Count == 0) throw new ArgumentException("No classes to generate.");
     }
 }

@@ -9,17 +9,20 @@ namespace VideoGradCam.Video;
 /// (format in data/README.md). Properties, each checked by a test:
 /// <list type="bullet">
 /// <item>classes named after the study's HMDB51 classes (clap, wave, smile, drink, golf) plus a motion and its
-/// exact time reversal (raise, lower): same colour, same positions, opposite order, so no single frame tells them apart;</item>
+/// exact time reversal (raise, lower): same colour, same positions, opposite order, so no single frame tells them
+/// apart;</item>
 /// <item>an actor's body and background clutter shared by every class, carrying no class evidence; the evidence is
 /// a small coloured patch (per class: colour and motion) with a per-frame ground-truth mask;</item>
-/// <item>the action only inside a random window of frames (idle elsewhere, no evidence drawn), with per-frame relevance;</item>
+/// <item>the action only inside a random window of frames (idle elsewhere, no evidence drawn), with per-frame
+/// relevance;</item>
 /// <item>distractors: per-frame texture noise and a moving grey ball unrelated to the class.</item>
 /// </list>
 /// Deterministic by seed: clip i of class c depends only on (seed, c, i, sizes).
 /// </summary>
 public static class SyntheticActions
 {
-    public static readonly IReadOnlyList<string> ClassNames = ["clap", "wave", "smile", "drink", "golf", "raise", "lower"];
+    public static readonly IReadOnlyList<string> ClassNames =
+        ["clap", "wave", "smile", "drink", "golf", "raise", "lower"];
 
     /// <summary>Pairs of classes whose frames are the same motion in opposite time order.</summary>
     public static readonly IReadOnlyList<(string Forward, string Reversed)> TimeReversedPairs = [("raise", "lower")];
@@ -46,8 +49,8 @@ public static class SyntheticActions
 
     /// <summary>
     /// Writes the data set into <paramref name="outDir"/>: <c>classes.txt</c>, <c>synthetic.json</c>, and per clip
-    /// <c>&lt;class&gt;/&lt;class&gt;_NNNN.{masks.png,json,avi}</c>, each written to a temp name then renamed, the video last:
-    /// a clip exists (for every reader) once its video exists, and then its annotation and masks exist too.
+    /// <c>&lt;class&gt;/&lt;class&gt;_NNNN.{masks.png,json,avi}</c>, each written to a temp name then renamed, the
+    /// video last: a clip exists (for every reader) once its video exists, and then its annotation and masks exist too.
     /// Clips already complete are kept (a stopped run resumes). <paramref name="onFrame"/> is called after each
     /// frame is encoded (class, clip, frame); cancelling <paramref name="cancel"/> stops between frames.
     /// </summary>
@@ -62,8 +65,10 @@ public static class SyntheticActions
         AtomicFile.WriteAllText(Path.Combine(outDir, SettingsFile), System.Text.Json.JsonSerializer.Serialize(settings,
             JsonDefaults.Indented));
         // Progress counts only the clips still to write: a complete set (the usual case in notebooks) shows none.
-        var missing = settings.Classes.SelectMany((name, c) => Enumerable.Range(0, settings.ClipsPerClass).Select(i => (name, c, i)))
-            .Where(x => !(File.Exists(VideoPath(outDir, x.name, x.i)) && ClipAnnotation.ExistsFor(VideoPath(outDir, x.name, x.i))))
+        var missing = settings.Classes.SelectMany(
+            (name, c) => Enumerable.Range(0, settings.ClipsPerClass).Select(i => (name, c, i)))
+            .Where(x => !(File.Exists(VideoPath(outDir, x.name, x.i))
+                && ClipAnnotation.ExistsFor(VideoPath(outDir, x.name, x.i))))
             .ToList();
         int written = 0, present = settings.Classes.Count * settings.ClipsPerClass - missing.Count;
         if (missing.Count == 0) return new Summary(outDir, written, present, clock.Elapsed);
@@ -95,11 +100,13 @@ public static class SyntheticActions
         foreach (var f in Directory.EnumerateFiles(outDir, ".*.tmp*", SearchOption.AllDirectories)) File.Delete(f);
     }
 
-    /// <summary>The seed of clip <paramref name="index"/> of a class: depends on (settings seed, class, index) only.</summary>
+    /// <summary>The seed of clip <paramref name="index"/> of a class: depends on (settings seed, class, index)
+    /// only.</summary>
     public static int ClipSeed(int seed, string className, int index) =>
         unchecked(seed * 1000003 + ClassNames.ToList().IndexOf(className) * 7919 + index * 104729 + 17);
 
-    /// <summary>One clip in memory: BGR frames, the mask strip (8-bit, Size x Size*T, 255 = evidence), its annotation.</summary>
+    /// <summary>One clip in memory: BGR frames, the mask strip (8-bit, Size x Size*T, 255 = evidence), its
+    /// annotation.</summary>
     public sealed record RenderedClip(IReadOnlyList<Mat> Frames, Mat MaskStrip, ClipAnnotation Annotation) : IDisposable
     {
         public void Dispose() { foreach (var f in Frames) f.Dispose(); MaskStrip.Dispose(); }
@@ -110,7 +117,8 @@ public static class SyntheticActions
     /// only on <paramref name="seed"/>, never on the class: two classes drawn with one seed differ only inside
     /// their evidence masks.
     /// </summary>
-    public static RenderedClip Render(string className, int labelIndex, SyntheticActionSettings s, int seed, string stem = "clip")
+    public static RenderedClip Render(string className, int labelIndex, SyntheticActionSettings s, int seed,
+        string stem = "clip")
     {
         if (!ClassNames.Contains(className)) throw new ArgumentException($"Unknown synthetic class '{className}'.");
         using var scene = new Scene(className, s.Size, s.Frames, seed, s.NoiseSigma);
@@ -144,7 +152,8 @@ public static class SyntheticActions
         using var clip = Render(className, labelIndex, s, ClipSeed(s.Seed, className, clipIndex), stem);
         AtomicFile.Write(Path.Combine(folder, clip.Annotation.Masks), tmp =>
         {
-            if (!Cv2.ImWrite(tmp, clip.MaskStrip)) throw new IOException($"{tmp}: OpenCV could not write the mask strip.");
+            if (!Cv2.ImWrite(tmp, clip.MaskStrip)) throw new IOException(
+                $"{tmp}: OpenCV could not write the mask strip.");
         });
         AtomicFile.WriteAllText(Path.ChangeExtension(videoPath, ".json"), clip.Annotation.ToJson());
         AtomicFile.Write(videoPath, tmp =>
@@ -161,7 +170,8 @@ public static class SyntheticActions
         });
     }
 
-    /// <summary>One clip's fixed content (background, actor, distractor path, window) and its per-frame drawing.</summary>
+    /// <summary>One clip's fixed content (background, actor, distractor path, window) and its per-frame
+    /// drawing.</summary>
     sealed class Scene : IDisposable
     {
         readonly string _class;
@@ -185,7 +195,8 @@ public static class SyntheticActions
                 var colour = Muted();
                 var centre = new Point(_rng.Next(size), _rng.Next(size));
                 var half = new Size(_rng.Next(3, 12) * _u, _rng.Next(3, 12) * _u);
-                if (_rng.Next(2) == 0) Cv2.Rectangle(_background, new Rect(centre.X - half.Width, centre.Y - half.Height, 2 * half.Width, 2 * half.Height), colour, -1);
+                if (_rng.Next(2) == 0) Cv2.Rectangle(_background, new Rect(centre.X - half.Width,
+                    centre.Y - half.Height, 2 * half.Width, 2 * half.Height), colour, -1);
                 else Cv2.Ellipse(_background, centre, half, _rng.Next(180), 0, 360, colour, -1);
             }
             _actorX = size / 2.0 + (_rng.NextDouble() - 0.5) * 12 * _u;
@@ -203,7 +214,8 @@ public static class SyntheticActions
         public void Dispose() => _background.Dispose();
 
         static Scalar Grey(int v) => new(v, v, v);
-        Scalar Muted() { int g = _rng.Next(60, 170); return new(g + _rng.Next(-15, 16), g + _rng.Next(-15, 16), g + _rng.Next(-15, 16)); }
+        Scalar Muted() { int g = _rng.Next(60, 170);
+            return new(g + _rng.Next(-15, 16), g + _rng.Next(-15, 16), g + _rng.Next(-15, 16)); }
 
         Box Bound(Rect r)
         {
@@ -228,7 +240,8 @@ public static class SyntheticActions
             Cv2.Line(f, P(x + 3 * u, 46 * u), P(x + 5 * u, 60 * u), _actorColour, thick);
 
             // The moving distractor: a grey ball bouncing off the borders.
-            var ball = new Point2d(Bounce(_ballStart.X + _ballVelocity.X * t, _size), Bounce(_ballStart.Y + _ballVelocity.Y * t, _size));
+            var ball = new Point2d(Bounce(_ballStart.X + _ballVelocity.X * t, _size),
+                Bounce(_ballStart.Y + _ballVelocity.Y * t, _size));
             int radius = (int)Math.Round(3.5 * u);
             Cv2.Circle(f, P(ball.X, ball.Y), radius, _ballColour, -1);
             distractor = Bound(new Rect(P(ball.X - radius, ball.Y - radius), new Size(2 * radius + 1, 2 * radius + 1)));
@@ -238,7 +251,8 @@ public static class SyntheticActions
             if (Window.Contains(t))
             {
                 double p = Window.Length == 1 ? 0.5 : (t - Window.Start) / (double)(Window.Length - 1);   // phase 0..1
-                foreach (var (cx, cy) in EvidenceCentres(p, _actorX))   // the body's rest position: sway is idle motion, not evidence
+                // the body's rest position: sway is idle motion, not evidence
+                foreach (var (cx, cy) in EvidenceCentres(p, _actorX))
                 {
                     var r = SquareAt(cx, cy, _class == "smile" ? 0 : 3 * u);
                     if (_class == "smile")
@@ -247,7 +261,8 @@ public static class SyntheticActions
                         var half = new Size(Math.Max(1, (1.5 + 2.5 * p) * u), Math.Max(1, 1.5 * u));
                         Cv2.Ellipse(f, P(cx, cy), half, 0, 0, 360, EvidenceColours[_class], -1);
                         Cv2.Ellipse(mask, P(cx, cy), half, 0, 0, 360, Scalar.White, -1);
-                        r = new Rect((int)Math.Round(cx) - half.Width, (int)Math.Round(cy) - half.Height, 2 * half.Width + 1, 2 * half.Height + 1);
+                        r = new Rect((int)Math.Round(cx) - half.Width, (int)Math.Round(cy) - half.Height, 2 * half.Width
+                            + 1, 2 * half.Height + 1);
                     }
                     else
                     {

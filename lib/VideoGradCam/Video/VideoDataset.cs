@@ -11,7 +11,8 @@ public sealed record VideoItem(string Path, int Label);
 /// </summary>
 public sealed class VideoDataset
 {
-    public static readonly string[] VideoExtensions = [".avi", ".mp4", ".mkv", ".webm", ".mov", ".m4v", ".mpg", ".mpeg", ".ogv", ".flv"];
+    public static readonly string[] VideoExtensions =
+        [".avi", ".mp4", ".mkv", ".webm", ".mov", ".m4v", ".mpg", ".mpeg", ".ogv", ".flv"];
 
     public string Root { get; }
     public IReadOnlyList<string> ClassNames { get; }
@@ -24,7 +25,8 @@ public sealed class VideoDataset
 
     public int Count => Items.Count;
 
-    /// <summary>Scans <paramref name="root"/>; <paramref name="classSubset"/> keeps only those classes (in that order).</summary>
+    /// <summary>Scans <paramref name="root"/>; <paramref name="classSubset"/> keeps only those classes (in that
+    /// order).</summary>
     public static VideoDataset FromFolders(string root, IEnumerable<string>? classSubset = null)
     {
         if (!Directory.Exists(root)) throw new DirectoryNotFoundException($"{root}: no such data set folder.");
@@ -39,19 +41,25 @@ public sealed class VideoDataset
             var subset = classSubset.ToList();
             var unknown = subset.Where(c => !folders.Contains(c)).ToList();
             if (unknown.Count > 0)
-                throw new DirectoryNotFoundException($"{root}: no folder for class(es) {string.Join(", ", unknown)} (found: {string.Join(", ", folders.Order())}).");
+                throw new DirectoryNotFoundException(
+                    $"{root}: no folder for class(es) {string.Join(", ", unknown)} (found: " +
+                    $"{string.Join(", ", folders.Order())}).");
             classes = subset;
         }
-        if (classes.Count == 0) throw new InvalidDataException($"{root}: no class folders (expected root/<class>/<video>).");
+        if (classes.Count == 0) throw new InvalidDataException(
+            $"{root}: no class folders (expected root/<class>/<video>).");
         var items = new List<VideoItem>();
         for (int c = 0; c < classes.Count; c++)
         {
             var dir = Path.Combine(root, classes[c]);
-            if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"{dir}: class '{classes[c]}' is listed but has no folder.");
+            if (!Directory.Exists(dir)) throw new DirectoryNotFoundException(
+                $"{dir}: class '{classes[c]}' is listed but has no folder.");
             items.AddRange(VideosIn(dir).Select(v => new VideoItem(v, c)));
         }
         if (items.Count == 0)
-            throw new InvalidDataException($"{root}: no videos in the class folders ({string.Join(", ", VideoExtensions)} files or frame folders).");
+            throw new InvalidDataException(
+                $"{root}: no videos in the class folders ({string.Join(", ", VideoExtensions)} files or frame " +
+                "folders).");
         return new VideoDataset(root, classes, items);
     }
 
@@ -59,7 +67,8 @@ public sealed class VideoDataset
     public static IEnumerable<string> VideosIn(string classFolder)
     {
         var files = Directory.EnumerateFiles(classFolder)
-            .Where(f => !Path.GetFileName(f).StartsWith('.') && VideoExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()));
+            .Where(f => !Path.GetFileName(f).StartsWith('.')
+                && VideoExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()));
         var frameFolders = Directory.EnumerateDirectories(classFolder)
             .Where(d => !Path.GetFileName(d).StartsWith('.') && Directory.EnumerateFiles(d)
                 .Any(f => FrameSource.ImageExtensions.Contains(Path.GetExtension(f).ToLowerInvariant())));
@@ -69,17 +78,20 @@ public sealed class VideoDataset
     /// <summary>The same classes (and class indices), other items.</summary>
     public VideoDataset With(IReadOnlyList<VideoItem> items) => new(Root, ClassNames, items);
 
-    /// <summary>Per class, <paramref name="testFraction"/> of its videos (at least one when it has two) go to test; seeded.</summary>
+    /// <summary>Per class, <paramref name="testFraction"/> of its videos (at least one when it has two) go to test;
+    /// seeded.</summary>
     public (VideoDataset Train, VideoDataset Test) StratifiedSplit(double testFraction, int seed)
     {
-        if (testFraction is <= 0 or >= 1) throw new ArgumentException($"testFraction must be in (0,1) (got {testFraction}).");
+        if (testFraction is <= 0 or >= 1) throw new ArgumentException(
+            $"testFraction must be in (0,1) (got {testFraction}).");
         var rng = new Random(seed);
         var train = new List<VideoItem>(); var test = new List<VideoItem>();
         foreach (var group in Items.GroupBy(i => i.Label).OrderBy(g => g.Key))
         {
             var shuffled = group.OrderBy(i => i.Path, StringComparer.Ordinal).ToArray();
             rng.Shuffle(shuffled);
-            int nTest = shuffled.Length < 2 ? 0 : Math.Clamp((int)Math.Round(shuffled.Length * testFraction), 1, shuffled.Length - 1);
+            int nTest = shuffled.Length < 2 ? 0
+                : Math.Clamp((int)Math.Round(shuffled.Length * testFraction), 1, shuffled.Length - 1);
             test.AddRange(shuffled.Take(nTest));
             train.AddRange(shuffled.Skip(nTest));
         }

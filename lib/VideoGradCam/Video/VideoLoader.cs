@@ -36,11 +36,13 @@ public sealed class VideoLoader
         Data = data;
         Sampler = sampler with { Layout = ClipLayout.CTHW, ClipsPerVideo = 1 };
         Options = options ?? new LoaderOptions();
-        if (Options.BatchSize < 1) throw new ArgumentException($"BatchSize must be at least 1 (got {Options.BatchSize}).");
+        if (Options.BatchSize < 1) throw new ArgumentException(
+            $"BatchSize must be at least 1 (got {Options.BatchSize}).");
         Sampler.Validate();
     }
 
-    public int BatchesPerEpoch => Options.DropLast ? Data.Count / Options.BatchSize : (Data.Count + Options.BatchSize - 1) / Options.BatchSize;
+    public int BatchesPerEpoch => Options.DropLast ? Data.Count / Options.BatchSize
+        : (Data.Count + Options.BatchSize - 1) / Options.BatchSize;
 
     /// <summary>The item order of one epoch (shuffled with seed and epoch when asked).</summary>
     public int[] Order(int epoch)
@@ -56,7 +58,8 @@ public sealed class VideoLoader
     public IEnumerable<VideoBatch> Batches(int epoch = 0, CancellationToken cancel = default)
     {
         var order = Order(epoch);
-        var groups = order.Chunk(Options.BatchSize).Where(g => !Options.DropLast || g.Length == Options.BatchSize).ToList();
+        var groups =
+            order.Chunk(Options.BatchSize).Where(g => !Options.DropLast || g.Length == Options.BatchSize).ToList();
         if (Options.Prefetch <= 0)
         {
             foreach (var g in groups) yield return ToBatch(Prepare(g, epoch));
@@ -101,8 +104,10 @@ public sealed class VideoLoader
             };
             clips[b] = FrameSampler.SamplePixels(Data.Items[i].Path, o);
             if (b > 0 && !clips[b].Shape.SequenceEqual(clips[0].Shape))
-                throw new InvalidDataException($"{Data.Items[i].Path}: clip shape [{string.Join(",", clips[b].Shape)}] differs from " +
-                    $"[{string.Join(",", clips[0].Shape)}] of {Data.Items[itemIndices[0]].Path}; set ResizeShorterSide and CropSize so clips match.");
+                throw new InvalidDataException(
+                    $"{Data.Items[i].Path}: clip shape [{string.Join(",", clips[b].Shape)}] differs from " +
+                    $"[{string.Join(",", clips[0].Shape)}] of {Data.Items[itemIndices[0]].Path}; set " +
+                    "ResizeShorterSide and CropSize so clips match.");
         }
         int per = clips[0].Pixels.Length;
         var pixels = new float[per * clips.Length];

@@ -11,7 +11,8 @@ namespace VideoGradCam.Tests.Architecture;
 /// </summary>
 public static class LayerCheck
 {
-    /// <summary>One upward use: <paramref name="From"/> (a type of a lower layer) names <paramref name="To"/>.</summary>
+    /// <summary>One upward use: <paramref name="From"/> (a type of a lower layer) names
+    /// <paramref name="To"/>.</summary>
     public sealed record Violation(string FromLayer, string ToLayer, string From, string To)
     {
         public override string ToString() => $"{FromLayer} -> {ToLayer}: {From} uses {To}";
@@ -33,7 +34,8 @@ public static class LayerCheck
             if (ns is null || !(ns == root || ns.StartsWith(root + ".", StringComparison.Ordinal))) return null;
             // The longest layer name the namespace starts with: "Study.Pipeline" before "Study".
             var rest = ns.Length > root.Length ? ns[(root.Length + 1)..] : "";
-            return rank.Keys.Where(l => rest == l || rest.StartsWith(l + ".", StringComparison.Ordinal)).MaxBy(l => l.Length);
+            return rank.Keys.Where(l => rest == l || rest.StartsWith(l + ".", StringComparison.Ordinal))
+                .MaxBy(l => l.Length);
         }
 
         var violations = new HashSet<Violation>();
@@ -58,7 +60,8 @@ public static class LayerCheck
         return t.IsGenericType && !t.IsGenericTypeDefinition ? t.GetGenericTypeDefinition() : t;
     }
 
-    const BindingFlags All = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
+    const BindingFlags All = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static
+        | BindingFlags.DeclaredOnly;
 
     /// <summary>Every type <paramref name="type"/> names, generic arguments unfolded.</summary>
     static IEnumerable<Type> Uses(Type type)
@@ -105,7 +108,8 @@ public static class LayerCheck
             if (!OpCodesByValue.TryGetValue(value, out var op)) break;
             switch (op.OperandType)
             {
-                case OperandType.InlineMethod or OperandType.InlineField or OperandType.InlineType or OperandType.InlineTok:
+                case OperandType.InlineMethod or OperandType.InlineField or OperandType.InlineType
+                    or OperandType.InlineTok:
                     int token = BitConverter.ToInt32(il, i);
                     MemberInfo? member = null;
                     try { member = module.ResolveMember(token, typeArgs, methodArgs); }
@@ -127,7 +131,8 @@ public static class LayerCheck
                     i += 4 + 4 * BitConverter.ToInt32(il, i);
                     break;
                 case OperandType.InlineNone: break;
-                case OperandType.ShortInlineBrTarget or OperandType.ShortInlineI or OperandType.ShortInlineVar: i += 1; break;
+                case OperandType.ShortInlineBrTarget or OperandType.ShortInlineI or OperandType.ShortInlineVar: i += 1;
+                    break;
                 case OperandType.InlineVar: i += 2; break;
                 case OperandType.InlineI8 or OperandType.InlineR: i += 8; break;
                 default: i += 4; break;

@@ -5,9 +5,11 @@ namespace VideoGradCam.Tests.Architecture;
 /// <summary>The library's folders point one way (docs/architecture.md): a folder never uses one above it.</summary>
 public class LayerTests
 {
-    /// <summary>Bottom up. Training and Odometry are siblings: neither uses the other. Study holds the experiments notebooks
-    /// call; Study.Pipeline, the machinery of <c>reproduce</c> (steps, report, claims), sits above them.</summary>
-    public static readonly string[] Layers = ["Runtime", "Video", "Models", "Cam", "Training|Odometry", "Plots", "Study", "Study.Pipeline", "Commands"];
+    /// <summary>Bottom up. Training and Odometry are siblings: neither uses the other. Study holds the experiments
+    /// notebooks call; Study.Pipeline, the machinery of <c>reproduce</c> (steps, report, claims), sits above
+    /// them.</summary>
+    public static readonly string[] Layers =
+        ["Runtime", "Video", "Models", "Cam", "Training|Odometry", "Plots", "Study", "Study.Pipeline", "Commands"];
 
     [Fact]
     public void NoFolderOfTheLibraryUsesAFolderAboveIt()

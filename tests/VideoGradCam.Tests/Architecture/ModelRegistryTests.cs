@@ -7,7 +7,8 @@ using static TorchSharp.torch;
 
 namespace VideoGradCam.Tests.Architecture;
 
-/// <summary>One model registry: names are typed there and only there, and each entry says true things about its model.</summary>
+/// <summary>One model registry: names are typed there and only there, and each entry says true things about its
+/// model.</summary>
 public class ModelRegistryTests
 {
     static string Root => WorkspacePaths.Root(AppContext.BaseDirectory);
@@ -19,16 +20,19 @@ public class ModelRegistryTests
         var literal = new Regex("\"(" + string.Join("|", names.Select(Regex.Escape)) + ")\"");
         var found = new List<string>();
         foreach (var file in Directory.EnumerateFiles(Path.Combine(Root, "lib"), "*.cs", SearchOption.AllDirectories)
-                     .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}") && Path.GetFileName(f) != "ModelRegistry.cs"))
+                     .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}")
+                         && Path.GetFileName(f) != "ModelRegistry.cs"))
             foreach (var (line, i) in File.ReadLines(file).Select((l, i) => (l, i)))
                 if (literal.IsMatch(line)) found.Add($"{Path.GetRelativePath(Root, file)}:{i + 1}: {line.Trim()}");
         foreach (var notebook in Directory.EnumerateFiles(Path.Combine(Root, "notebooks"), "*.ipynb"))
-            foreach (var cell in JsonNode.Parse(File.ReadAllText(notebook))!["cells"]!.AsArray().Where(c => (string?)c!["cell_type"] == "code"))
+            foreach (var cell in JsonNode.Parse(File.ReadAllText(notebook))!["cells"]!.AsArray()
+                .Where(c => (string?)c!["cell_type"] == "code"))
             {
                 var source = string.Concat(cell!["source"]!.AsArray().Select(l => (string?)l));
                 if (literal.Match(source) is { Success: true } m) found.Add($"{Path.GetFileName(notebook)}: {m.Value}");
             }
-        Assert.True(found.Count == 0, "model names typed outside Models/ModelRegistry.cs:\n" + string.Join('\n', found));
+        Assert.True(found.Count == 0, "model names typed outside Models/ModelRegistry.cs:\n"
+            + string.Join('\n', found));
     }
 
     [Fact]
@@ -56,6 +60,7 @@ public class ModelRegistryTests
         Assert.Equal(ModelRegistry.MC318.Name, VideoModels.Create("mc3", 2, width: 4).Architecture);
         var e = Assert.Throws<ArgumentException>(() => ModelRegistry.Get("dance-net"));
         Assert.Contains(ModelRegistry.Names(), e.Message);
-        Assert.Throws<ArgumentException>(() => ModelRegistry.Get(ModelRegistry.SfmLearner.Name, ModelKind.VideoClassifier));
+        Assert.Throws<ArgumentException>(
+            () => ModelRegistry.Get(ModelRegistry.SfmLearner.Name, ModelKind.VideoClassifier));
     }
 }

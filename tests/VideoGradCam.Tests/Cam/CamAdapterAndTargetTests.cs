@@ -38,9 +38,11 @@ public class CamAdapterAndTargetTests
         using var byDefault = new CamEngine(cam).Explain(clips, null, "conv2");
         var predicted = byDefault.Outputs["logits"].argmax(1).data<long>().ToArray();
         Assert.Equal(predicted.Select(k => (ICamTarget)new ClassTarget((int)k)), byDefault.Targets);
-        using var given = new CamEngine(cam).Explain(clips, predicted.Select(k => (ICamTarget)new ClassTarget((int)k)).ToList(), "conv2");
+        using var given = new CamEngine(cam)
+            .Explain(clips, predicted.Select(k => (ICamTarget)new ClassTarget((int)k)).ToList(), "conv2");
         Assert.True(byDefault.Maps.allclose(given.Maps));
-        var regression = new ModuleCamModel([("", model)], x => new Dictionary<string, Tensor> { ["pose"] = model.call(x) });
+        var regression =
+            new ModuleCamModel([("", model)], x => new Dictionary<string, Tensor> { ["pose"] = model.call(x) });
         var e = Assert.Throws<ArgumentException>(() => new CamEngine(regression).Explain(clips, null, "conv2"));
         Assert.Contains("give a target", e.Message);
     }
@@ -64,11 +66,14 @@ public class CamAdapterAndTargetTests
         var model = new TinyImageRegressor();
         var images = randn(2, 3, 12, 12);
         var engine = new CamEngine(model);
-        using var up = engine.Explain(images, [new RegressionTarget("pose", 4), new RegressionTarget("pose", 1)], "conv");
-        using var down = engine.Explain(images, [new RegressionTarget("pose", 4, -1), new RegressionTarget("pose", 1, -1)], "conv");
+        using var up =
+            engine.Explain(images, [new RegressionTarget("pose", 4), new RegressionTarget("pose", 1)], "conv");
+        using var down =
+            engine.Explain(images, [new RegressionTarget("pose", 4, -1), new RegressionTarget("pose", 1, -1)], "conv");
         Assert.True(up.Weights.allclose(-down.Weights, rtol: 1e-5, atol: 1e-8));
         Assert.Equal(new long[] { 2, 1, 12, 12 }, up.Maps.shape);
-        Assert.Throws<ArgumentException>(() => engine.Explain(images, [new RegressionTarget("pose", 6), new RegressionTarget("pose", 0)], "conv"));
+        Assert.Throws<ArgumentException>(
+            () => engine.Explain(images, [new RegressionTarget("pose", 6), new RegressionTarget("pose", 0)], "conv"));
     }
 
     [Fact]

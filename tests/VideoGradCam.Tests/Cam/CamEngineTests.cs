@@ -26,7 +26,8 @@ public class CamEngineTests
             var w = weighting == TemporalWeighting.Global ? r.Weights[b].unsqueeze(0) : r.Weights[b]; // [t',C]
             Assert.Equal(weighting == TemporalWeighting.Global ? 1 : 4, w.shape[0]);
             var expected = row.unsqueeze(0).expand_as(w);
-            Assert.True((w * positions - expected).abs().max().item<double>() < 1e-6, "w * positions must equal the fc row");
+            Assert.True((w * positions - expected).abs().max().item<double>() < 1e-6,
+                "w * positions must equal the fc row");
         }
     }
 
@@ -50,7 +51,8 @@ public class CamEngineTests
             var minus = a1.clone(); minus[0, c, t, y, x] -= eps;
             double fd = (Score(plus) - Score(minus)) / (2 * eps);
             double g = r.Weights[0, t, y, x, c].item<double>();
-            Assert.True(Math.Abs(fd - g) <= 1e-7 + 1e-5 * Math.Abs(fd), $"grad {g} vs finite difference {fd} at c={c},t={t},y={y},x={x}");
+            Assert.True(Math.Abs(fd - g) <= 1e-7 + 1e-5 * Math.Abs(fd),
+                $"grad {g} vs finite difference {fd} at c={c},t={t},y={y},x={x}");
         }
     }
 
@@ -141,7 +143,8 @@ public class CamEngineTests
         var engine = new CamEngine(model, CamMethod.GradCam, weighting);
         for (int k = 0; k < T; k++)
         {
-            // Two clips in one batch, evidence at frame k and at frame T-1-k: catches both time reversal and clip/time mix-ups.
+            // Two clips in one batch, evidence at frame k and at frame T-1-k: catches both time reversal and clip/time
+            // mix-ups.
             var clips = zeros(new long[] { 2, 3, T, 8, 8 });
             clips[0, .., k, 2..5, 3..6] = ones(3, 3, 3);
             clips[1, .., T - 1 - k, 4..7, 1..4] = ones(3, 3, 3);
@@ -157,7 +160,8 @@ public class CamEngineTests
 
     [Theory]
     [MemberData(nameof(MethodsAndLayouts))]
-    public void EveryMethodGivesFiniteMapsInUnitRangeOnFourAndFiveDimensionalActivations(CamMethod method, string layout)
+    public void EveryMethodGivesFiniteMapsInUnitRangeOnFourAndFiveDimensionalActivations(CamMethod method,
+        string layout)
     {
         using var scope = NewDisposeScope();
         (ICamModel model, Tensor input, string layer, ICamTarget[] targets, int T) = layout switch

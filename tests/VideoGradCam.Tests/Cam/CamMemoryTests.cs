@@ -14,7 +14,8 @@ public class CamMemoryTests(ITestOutputHelper output)
         var framewise = new TinyCnnLstm();
         using var clips = randn(new long[] { 2, 3, 4, 8, 8 });
         ICamTarget[] targets = [new ClassTarget(0), new ClassProbabilityTarget(1)];
-        var engines = new[] { new CamEngine(volume, CamMethod.GradCamPlusPlus, TemporalWeighting.TimeResolved), new CamEngine(framewise, CamMethod.LayerCam) };
+        var engines = new[] { new CamEngine(volume, CamMethod.GradCamPlusPlus, TemporalWeighting.TimeResolved),
+            new CamEngine(framewise, CamMethod.LayerCam) };
         string[] layers = ["conv2", "features"];
         for (int e = 0; e < 2; e++) { using var warm = engines[e].Explain(clips, targets, layers[e]); }
         long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;

@@ -38,7 +38,8 @@ public class CamMetricsTests
     {
         using var scope = NewDisposeScope();
         var maps = cat([PeakAt(25, 25), PeakAt(25, 25), PeakAt(0, 0)], 1);      // [1,3,64,64]
-        var masks = cat([BoxMask(20, 30, 20, 30), zeros(1, 1, 64, 64, dtype: ScalarType.Bool), BoxMask(20, 30, 20, 30)], 1);
+        var masks =
+            cat([BoxMask(20, 30, 20, 30), zeros(1, 1, 64, 64, dtype: ScalarType.Bool), BoxMask(20, 30, 20, 30)], 1);
         var r = PointingGame.Evaluate(maps, masks, tensor(new[] { true, true, false }).reshape(1, 3));
         Assert.Equal(new PointingResult(1, 1), r);
     }
@@ -59,7 +60,8 @@ public class CamMetricsTests
     {
         Assert.Equal(0.75, RocAuc.Compute([0.1, 0.4, 0.35, 0.8], [false, false, true, true]), 10);
         Assert.Equal(0.5, RocAuc.Compute([1, 1, 1, 1], [false, true, false, true]), 10);
-        Assert.Equal(0.875, RocAuc.Compute([0.2, 0.5, 0.5, 0.9], [false, true, false, true]), 10); // pairs: 1, 0.5 (tie), 1, 1
+        // pairs: 1, 0.5 (tie), 1, 1
+        Assert.Equal(0.875, RocAuc.Compute([0.2, 0.5, 0.5, 0.9], [false, true, false, true]), 10);
         Assert.True(double.IsNaN(RocAuc.Compute([0.2, 0.5], [true, true])));
     }
 
@@ -79,7 +81,8 @@ public class CamMetricsTests
         Assert.Equal(1, Ranks.Pearson(a, a.Select(v => 3 * v - 1).ToArray())!.Value, 10);
         Assert.True(Ranks.Pearson(a, a.Select(v => Math.Exp(v)).ToArray()) < 0.95);   // monotone, not linear
         Assert.Null(Ranks.Pearson(a, [2, 2, 2, 2, 2]));
-        Assert.Null(Ranks.Pearson(a, [2, 2, 2, 2, 2 + 1e-12], constantBelow: 1e-9));   // rounding noise counts as constant
+        // rounding noise counts as constant
+        Assert.Null(Ranks.Pearson(a, [2, 2, 2, 2, 2 + 1e-12], constantBelow: 1e-9));
         Assert.NotNull(Ranks.Pearson(a, [2, 2, 2, 2, 2.001], constantBelow: 1e-9));
     }
 
@@ -124,8 +127,10 @@ public class CamMetricsTests
             var g = DeletionInsertion.Evaluate(Probability, clips, good, steps: 10, baseline: baseline, batchSize: 4);
             var b = DeletionInsertion.Evaluate(Probability, clips, bad, steps: 10, baseline: baseline, batchSize: 4);
             Assert.Equal(11, g.DeletionCurves[0].Length);
-            Assert.True(g.MeanDeletionAuc < b.MeanDeletionAuc - 0.1, $"{baseline}: deletion {g.MeanDeletionAuc} vs {b.MeanDeletionAuc}");
-            Assert.True(g.MeanInsertionAuc > b.MeanInsertionAuc + 0.1, $"{baseline}: insertion {g.MeanInsertionAuc} vs {b.MeanInsertionAuc}");
+            Assert.True(g.MeanDeletionAuc < b.MeanDeletionAuc - 0.1,
+                $"{baseline}: deletion {g.MeanDeletionAuc} vs {b.MeanDeletionAuc}");
+            Assert.True(g.MeanInsertionAuc > b.MeanInsertionAuc + 0.1,
+                $"{baseline}: insertion {g.MeanInsertionAuc} vs {b.MeanInsertionAuc}");
         }
     }
 
@@ -142,6 +147,7 @@ public class CamMetricsTests
         Assert.True(r.Passed, string.Join("; ", r.Steps.Select(s => $"{s.Layer}: {s.Spearman:0.###}")));
         Assert.True(r.Steps[^1].Spearman < 0.5);
         var after = model.parameters().ToList();
-        for (int i = 0; i < before.Count; i++) Assert.True(before[i].allclose(after[i], rtol: 0, atol: 0), "parameters must be restored");
+        for (int i = 0; i < before.Count; i++) Assert.True(before[i].allclose(after[i], rtol: 0, atol: 0),
+            "parameters must be restored");
     }
 }

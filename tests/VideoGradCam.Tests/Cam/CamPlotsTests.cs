@@ -47,13 +47,15 @@ public class CamPlotsTests
             Assert.True(cap.IsOpened());
             int n = 0;
             using var m = new Mat();
-            while (cap.Read(m) && !m.Empty()) { Assert.Equal(CamVideoWriter.MinWidth, m.Width); n++; }   // 32 px enlarged 10x
+            // 32 px enlarged 10x
+            while (cap.Read(m) && !m.Empty()) { Assert.Equal(CamVideoWriter.MinWidth, m.Width); n++; }
             Assert.Equal(6, n);
             // With ffmpeg (setup installs it) the video is H.264, which browsers and VS Code play; ffprobe says so.
             Assert.NotNull(CamVideoWriter.FindFfmpeg());
             Assert.Equal("h264", codec);
             var probe = VideoGradCam.Runtime.ExternalProcess.Run("ffprobe",
-                ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=codec_name", "-of", "default=nw=1:nk=1", path]);
+                ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=codec_name", "-of",
+                    "default=nw=1:nk=1", path]);
             Assert.Equal("h264", probe.Output.Trim());
         }
         finally { dir.Delete(true); }
@@ -63,7 +65,8 @@ public class CamPlotsTests
     public void FigureHasOneHeatmapPerFrameAndASliderStepEach()
     {
         using var scope = NewDisposeScope();
-        var json = CamPlots.FigureJson(rand(4, 6, 6), full(4, 0.25f), "clip", gradientImportance: full(4, 0.25f), attention: full(4, 0.25f));
+        var json = CamPlots.FigureJson(rand(4, 6, 6), full(4, 0.25f), "clip", gradientImportance: full(4, 0.25f),
+            attention: full(4, 0.25f));
         using var doc = JsonDocument.Parse(json);
         var data = doc.RootElement.GetProperty("data");
         Assert.Equal(4 + 3, data.GetArrayLength());
@@ -82,19 +85,23 @@ public class CamPlotsTests
         try
         {
             var clips = randn(new long[] { 2, 3, 4, 16, 16 });
-            using var r = new VideoGradCam.Cam.CamEngine(new TinyCnnLstm()).Explain(clips, [new VideoGradCam.Cam.ClassTarget(0), new VideoGradCam.Cam.ClassTarget(1)], "features");
+            using var r = new VideoGradCam.Cam.CamEngine(new TinyCnnLstm())
+                .Explain(clips, [new VideoGradCam.Cam.ClassTarget(0), new VideoGradCam.Cam.ClassTarget(1)], "features");
             var frames = CamOverlay.Denormalise(clips[1], [0.5, 0.5, 0.5], [0.25, 0.25, 0.25]);
             CamPlots.WriteExplanation(dir.FullName, "clip1", frames, r, 1, "clip 1, class 1");
-            Assert.Equal(["clip1.html", "clip1.json", "clip1.mp4", "clip1.png"], dir.GetFiles().Select(f => f.Name).Order());
+            Assert.Equal(["clip1.html", "clip1.json", "clip1.mp4", "clip1.png"],
+                dir.GetFiles().Select(f => f.Name).Order());
             using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.FullName, "clip1.json")));
-            var imp = doc.RootElement.GetProperty("frame_importance").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+            var imp =
+                doc.RootElement.GetProperty("frame_importance").EnumerateArray().Select(v => v.GetDouble()).ToArray();
             Assert.Equal(4, imp.Length);
             Assert.Equal(r.FrameImportance[1, 2].item<float>(), imp[2], 5);
         }
         finally { dir.Delete(true); }
     }
 
-    /// <summary>The explain page plays its video in Chromium (H.264), as VS Code's and browsers' players would.</summary>
+    /// <summary>The explain page plays its video in Chromium (H.264), as VS Code's and browsers' players
+    /// would.</summary>
     [Fact]
     public async Task TheExplainPagesVideoPlaysInABrowser()
     {
@@ -104,8 +111,10 @@ public class CamPlotsTests
             using (var scope = NewDisposeScope())
             {
                 var clips = randn(new long[] { 1, 3, 6, 16, 16 });
-                using var r = new VideoGradCam.Cam.CamEngine(new TinyCnnLstm()).Explain(clips, [new VideoGradCam.Cam.ClassTarget(0)], "features");
-                CamPlots.WriteExplanation(dir.FullName, "clip", CamOverlay.Denormalise(clips[0], [0.5, 0.5, 0.5], [0.25, 0.25, 0.25]), r, 0, "clip");
+                using var r = new VideoGradCam.Cam.CamEngine(new TinyCnnLstm())
+                    .Explain(clips, [new VideoGradCam.Cam.ClassTarget(0)], "features");
+                CamPlots.WriteExplanation(dir.FullName, "clip",
+                    CamOverlay.Denormalise(clips[0], [0.5, 0.5, 0.5], [0.25, 0.25, 0.25]), r, 0, "clip");
             }
             await using var browser = await HeadlessBrowser.LaunchAsync();
             var videos = await browser.CheckVideosAsync(Path.Combine(dir.FullName, "clip.html"));
@@ -117,8 +126,8 @@ public class CamPlotsTests
         finally { dir.Delete(true); }
     }
 
-    /// <summary>A comparison strip read in a browser: every frame label is text in the page, tiles are at least 150 CSS px
-    /// wide even for a 16×16 clip, and a clip longer than eight frames continues below.</summary>
+    /// <summary>A comparison strip read in a browser: every frame label is text in the page, tiles are at least 150 CSS
+    /// px wide even for a 16×16 clip, and a clip longer than eight frames continues below.</summary>
     [Fact]
     public async Task StripsShowLabelsAsTextAndFramesAtReadingSize()
     {
@@ -154,7 +163,8 @@ public class CamPlotsTests
         var page = CamPlots.PageHtml("t", CamPlots.FigureJson(rand(3, 8, 8), full(3, 1f / 3), "t"), html);
         Assert.Contains("Plotly.newPlot", page);
         // A video shorter than the clip repeats its last frame: the strip says so.
-        var shortVideo = CamPlots.StripHtml(CamOverlay.Blend(rand(3, 8, 8, 3), rand(3, 8, 8)), "strip", sourceFrames: [0, 4, 4]);
+        var shortVideo =
+            CamPlots.StripHtml(CamOverlay.Blend(rand(3, 8, 8, 3), rand(3, 8, 8)), "strip", sourceFrames: [0, 4, 4]);
         Assert.Contains("frame 2 (source 4, repeated", shortVideo);
         Assert.DoesNotContain("frame 1 (source 4, repeated", shortVideo);
     }

@@ -30,20 +30,25 @@ public class ModuleCamModelTests(ITestOutputHelper output)
         // A generator of its own: the global one is shared with tests running in parallel.
         using var images = randn([2, 3, 96, 128], generator: new Generator(3));
         int target;
-        using (no_grad()) target = (int)model.call(images)[0].argmax().item<long>();   // sample 0's predicted class: its map is not flat
+        // sample 0's predicted class: its map is not flat
+        using (no_grad()) target = (int)model.call(images)[0].argmax().item<long>();
         using var result = GradCam.For(model, "layer4").Explain(images, target);
 
         using var scope = NewDisposeScope();
-        // The same network by hand, its pieces taken by name, layer4's output kept: A = layer4(...), y = fc(avgpool(A)).
+        // The same network by hand, its pieces taken by name, layer4's output kept: A = layer4(...), y =
+        // fc(avgpool(A)).
         var x = images.detach().requires_grad_(true);
-        foreach (var name in new[] { "conv1", "bn1", "relu", "maxpool", "layer1", "layer2", "layer3", "layer4" }) x = Child(model, name).call(x);
+        foreach (var name in new[] { "conv1", "bn1", "relu", "maxpool", "layer1", "layer2", "layer3", "layer4" }) x =
+            Child(model, name).call(x);
         var a = x;                                                                          // [B,512,3,4]
         var y = Child(model, "fc").call(Child(model, "avgpool").call(a).flatten(1));        // [B,10]
         var g = autograd.grad([y[.., target].sum()], [a])[0];
-        var cam = (g.mean([2, 3], keepdim: true) * a).sum(1, keepdim: true).relu();        // ReLU(Σ_k mean(∂y/∂A_k)·A_k): [B,1,3,4]
+        // ReLU(Σ_k mean(∂y/∂A_k)·A_k): [B,1,3,4]
+        var cam = (g.mean([2, 3], keepdim: true) * a).sum(1, keepdim: true).relu();
         var up = nn.functional.interpolate(cam, [96, 128], mode: InterpolationMode.Bilinear, align_corners: false);
         var lo = up.amin([1, 2, 3], keepdim: true); var hi = up.amax([1, 2, 3], keepdim: true);
-        var expected = where(hi > lo, (up - lo) / (hi - lo), zeros_like(up))[.., 0].detach(); // [B,H,W]; a flat map is all zeros
+        // [B,H,W]; a flat map is all zeros
+        var expected = where(hi > lo, (up - lo) / (hi - lo), zeros_like(up))[.., 0].detach();
         Assert.True((hi > lo)[0].all().item<bool>(), "sample 0's map is flat: nothing is compared");
 
         Assert.Equal(new long[] { 2, 1, 96, 128 }, result.Maps.shape);
@@ -82,15 +87,18 @@ public class ModuleCamModelTests(ITestOutputHelper output)
         Assert.Equal(0, RegisteredHooks(model));
     }
 
-    /// <summary>Forward hooks still registered anywhere in the model (TorchSharp keeps them in protected dictionaries); the
-    /// convolution guard's pre-hooks (<see cref="VideoGradCam.Runtime.ConvolutionGuard.Prepare{T}"/>) are not the engine's.</summary>
+    /// <summary>Forward hooks still registered anywhere in the model (TorchSharp keeps them in protected dictionaries);
+    /// the convolution guard's pre-hooks (<see cref="VideoGradCam.Runtime.ConvolutionGuard.Prepare{T}"/>) are not the
+    /// engine's.</summary>
     static int RegisteredHooks(nn.Module model) =>
         model.modules().Sum(m =>
         {
             int n = 0;
             for (var t = m.GetType(); t is not null; t = t.BaseType)
-                foreach (var f in t.GetFields(BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
-                    if (f.Name.EndsWith("hooks", StringComparison.Ordinal) && !f.Name.Contains("pre", StringComparison.Ordinal)
+                foreach (var f in t.GetFields(BindingFlags.Instance | BindingFlags.NonPublic
+                    | BindingFlags.DeclaredOnly))
+                    if (f.Name.EndsWith("hooks", StringComparison.Ordinal)
+                        && !f.Name.Contains("pre", StringComparison.Ordinal)
                         && f.GetValue(m) is System.Collections.ICollection c) n += c.Count;
             return n;
         });
@@ -113,20 +121,26 @@ public class ModuleCamModelTests(ITestOutputHelper output)
         using var clip = zeros(new long[] { 2, 3, 4, 16, 16 });       // [B,C,T,H,W]
         using var clipTimeFirst = zeros(new long[] { 2, 4, 3, 16, 16 }); // [B,T,C,H,W]
         Assert.Equal((ActivationLayout.Image, 1, (1, 16, 16)), ModuleCamModel.InferLayout(image, zeros(2, 8, 4, 4)));
-        Assert.Equal((ActivationLayout.Volume, 4, (4, 16, 16)), ModuleCamModel.InferLayout(clip, zeros(new long[] { 2, 8, 2, 4, 4 })));
-        Assert.Equal((ActivationLayout.Volume, 4, (4, 16, 16)), ModuleCamModel.InferLayout(clipTimeFirst, zeros(new long[] { 2, 8, 2, 4, 4 }), timeAxis: 1));
+        Assert.Equal((ActivationLayout.Volume, 4, (4, 16, 16)),
+            ModuleCamModel.InferLayout(clip, zeros(new long[] { 2, 8, 2, 4, 4 })));
+        Assert.Equal((ActivationLayout.Volume, 4, (4, 16, 16)),
+            ModuleCamModel.InferLayout(clipTimeFirst, zeros(new long[] { 2, 8, 2, 4, 4 }), timeAxis: 1));
         Assert.Equal((ActivationLayout.Framewise, 4, (4, 16, 16)), ModuleCamModel.InferLayout(clip, zeros(8, 8, 4, 4)));
-        Assert.Equal((ActivationLayout.Framewise, 4, (4, 16, 16)), ModuleCamModel.InferLayout(clipTimeFirst, zeros(8, 8, 4, 4)));
+        Assert.Equal((ActivationLayout.Framewise, 4, (4, 16, 16)),
+            ModuleCamModel.InferLayout(clipTimeFirst, zeros(8, 8, 4, 4)));
         Assert.Equal((ActivationLayout.Image, 1, (1, 16, 16)), ModuleCamModel.InferLayout(clip, zeros(2, 8, 4, 4)));
         Assert.Throws<ArgumentException>(() => ModuleCamModel.InferLayout(image, zeros(2, 8)));
-        Assert.Equal(ActivationLayout.Framewise, ModuleCamModel.InferLayout(clip, zeros(8, 8, 4, 4), ActivationLayout.Framewise).Layout);
+        Assert.Equal(ActivationLayout.Framewise,
+            ModuleCamModel.InferLayout(clip, zeros(8, 8, 4, 4), ActivationLayout.Framewise).Layout);
     }
 
-    // Item 2 of the issue: the generic hook path gives the same maps as the workspace's adapters, for every method and weighting.
+    // Item 2 of the issue: the generic hook path gives the same maps as the workspace's adapters, for every method and
+    // weighting.
     static readonly CamMethod[] Methods = Enum.GetValues<CamMethod>();
     static readonly TemporalWeighting[] Weightings = Enum.GetValues<TemporalWeighting>();
 
-    static void AssertSameMaps(ICamModel adapter, ICamModel generic, Tensor input, IReadOnlyList<ICamTarget> targets, string adapterLayer, string genericLayer)
+    static void AssertSameMaps(ICamModel adapter, ICamModel generic, Tensor input, IReadOnlyList<ICamTarget> targets,
+        string adapterLayer, string genericLayer)
     {
         foreach (var method in Methods)
             foreach (var weighting in Weightings)
@@ -171,7 +185,8 @@ public class ModuleCamModelTests(ITestOutputHelper output)
             x => adapter.Forward(x, SfmCamModel.PoseLayer).Outputs);
         using var input = snippet.Stacked();
         foreach (var layer in SfmCamModel.Layers)
-            foreach (ICamTarget target in new ICamTarget[] { new NegativeLossTarget(), new RegressionTarget("pose", SfmCamModel.PoseComponent(1, "tz"), -1) })
+            foreach (ICamTarget target in new ICamTarget[] { new NegativeLossTarget(),
+                new RegressionTarget("pose", SfmCamModel.PoseComponent(1, "tz"), -1) })
             {
                 using var a = new CamEngine(adapter).Explain(input, [target], layer);
                 using var g = new CamEngine(generic).Explain(input, [target], layer);
@@ -199,7 +214,8 @@ public class ModuleCamModelTests(ITestOutputHelper output)
             }
     }
 
-    /// <summary>A small 3D net of its own: Conv3d, ReLU, Conv3d, ReLU, pool, Linear (what notebook 08 explains on a clip).</summary>
+    /// <summary>A small 3D net of its own: Conv3d, ReLU, Conv3d, ReLU, pool, Linear (what notebook 08 explains on a
+    /// clip).</summary>
     static nn.Module<Tensor, Tensor> Small3dNet() => nn.Sequential(
         ("conv1", nn.Conv3d(3, 8, 3, padding: 1)), ("relu1", nn.ReLU()),
         ("conv2", nn.Conv3d(8, 8, 3, stride: 2, padding: 1)), ("relu2", nn.ReLU()),

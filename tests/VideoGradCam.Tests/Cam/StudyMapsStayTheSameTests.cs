@@ -26,7 +26,8 @@ public class StudyMapsStayTheSameTests
         {
             manual_seed(4);
             var entry = ModelRegistry.Get(architecture);
-            var classifier = entry.Create!(new VideoModelConfig(entry.Name, 3, Width: 8, HiddenSize: 8, AttentionSize: 4));
+            var classifier =
+                entry.Create!(new VideoModelConfig(entry.Name, 3, Width: 8, HiddenSize: 8, AttentionSize: 4));
             manual_seed(5);
             using var clips = randn(new long[] { 2, 3, 4, 32, 32 });
             foreach (var layer in layers)

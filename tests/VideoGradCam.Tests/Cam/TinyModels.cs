@@ -12,7 +12,8 @@ public sealed class TinyConv3dNet : nn.Module<Tensor, Tensor>, ICamModel
     public readonly Conv3d conv1, conv2;
     public readonly Linear fc;
 
-    public TinyConv3dNet(int width = 4, int classes = 3, int seed = 1, ScalarType dtype = ScalarType.Float32) : base(nameof(TinyConv3dNet))
+    public TinyConv3dNet(int width = 4, int classes = 3, int seed = 1, ScalarType dtype = ScalarType.Float32)
+        : base(nameof(TinyConv3dNet))
     {
         manual_seed(seed);
         conv1 = nn.Conv3d(3, width, 3, padding: 1);
@@ -96,7 +97,8 @@ public sealed class TinyCnnLstm : nn.Module<Tensor, Tensor>, ICamModel
         var features = Features(input);
         var logits = Head(features, input.shape[0], input.shape[2]);
         int T = (int)input.shape[2];
-        return new CamForward(new Dictionary<string, Tensor> { ["logits"] = logits }, features, ActivationLayout.Framewise,
+        return new CamForward(new Dictionary<string, Tensor> { ["logits"] = logits }, features,
+            ActivationLayout.Framewise,
             T, (T, (int)input.shape[3], (int)input.shape[4]));
     }
 }
@@ -123,7 +125,8 @@ public sealed class TinyImageRegressor : nn.Module<Tensor, Tensor>, ICamModel
         var a = conv.call(input).relu();
         var pose = fc.call(a.mean([2, 3]));                           // [B,6]
         var loss = (pose - 0.5).pow(2).sum(1);                          // [B]
-        return new CamForward(new Dictionary<string, Tensor> { ["pose"] = pose, ["loss"] = loss }, a, ActivationLayout.Image,
+        return new CamForward(new Dictionary<string, Tensor> { ["pose"] = pose, ["loss"] = loss }, a,
+            ActivationLayout.Image,
             1, (1, (int)input.shape[2], (int)input.shape[3]));
     }
 }

@@ -44,7 +44,8 @@ public class CliTests
     [InlineData(-0.09, "-0.09")]
     [InlineData(-0.001, "0.00")]     // rounds to zero: no "-+0.00"
     [InlineData(null, "-")]
-    public void CorrelationsArePrintedWithTheirSign(double? value, string expected) => Assert.Equal(expected, OdometryCommands.Signed(value));
+    public void CorrelationsArePrintedWithTheirSign(double? value, string expected) =>
+        Assert.Equal(expected, OdometryCommands.Signed(value));
 
     [Theory]
     [InlineData("--initial-depth", "deep", "--initial-depth 'deep'")]
@@ -52,7 +53,8 @@ public class CliTests
     [InlineData("--photometric-mean", "median", "--photometric-mean 'median'")]
     public void BadOdometryTrainingOptionsAreNamed(string option, string value, string expected)
     {
-        var (code, err) = Run("train", "--model", "sfmlearner", "--data", "/nonexistent", "--out", "/tmp/x.sfm", option, value);
+        var (code, err) =
+            Run("train", "--model", "sfmlearner", "--data", "/nonexistent", "--out", "/tmp/x.sfm", option, value);
         Assert.Equal(2, code);
         Assert.Contains(expected, err);
     }
@@ -65,35 +67,48 @@ public class CliTests
         var dir = Path.Combine(Path.GetTempPath(), "cli-sfm-epochs-" + Guid.NewGuid().ToString("N"));
         try
         {
-            Assert.Equal(0, Run("synth", "odometry", "--out", dir, "--sequences", "2", "--frames", "8", "--width", "64", "--height", "24").Code);
+            Assert.Equal(0, Run("synth", "odometry", "--out", dir, "--sequences", "2", "--frames", "8", "--width", "64",
+                "--height", "24").Code);
             var output = Path.Combine(dir, "model.sfm");
-            Assert.Equal(0, Run("train", "--model", "sfmlearner", "--data", dir, "--out", output, "--width", "64", "--height", "24").Code);
+            Assert.Equal(0, Run("train", "--model", "sfmlearner", "--data", dir, "--out", output, "--width", "64",
+                "--height", "24").Code);
             var history = System.Text.Json.JsonDocument.Parse(File.ReadAllText(output + ".history.json"));
             // one training sequence of 8 frames: 4 five-frame snippets, one batch of 4 per epoch
             Assert.Equal(VideoGradCam.Odometry.SfmTrainingOptions.ForProfile(VideoGradCam.Runtime.Profile.Quick).Epochs,
                 history.RootElement.GetProperty("steps").GetArrayLength());
-            Assert.False(VideoGradCam.Odometry.SfmLearner.ReadSettings(output).Loss!.CentredScales);     // the study's loss: the port's centres
+            // the study's loss: the port's centres
+            Assert.False(VideoGradCam.Odometry.SfmLearner.ReadSettings(output).Loss!.CentredScales);
             var centred = Path.Combine(dir, "centred.sfm");
-            Assert.Equal(0, Run("train", "--model", "sfmlearner", "--data", dir, "--out", centred, "--width", "64", "--height", "24",
+            Assert.Equal(0, Run("train", "--model", "sfmlearner", "--data", dir, "--out", centred, "--width", "64",
+                "--height", "24",
                 "--epochs", "1", "--scale-centres", "centred").Code);
             Assert.True(VideoGradCam.Odometry.SfmLearner.ReadSettings(centred).Loss!.CentredScales);
-            Assert.False(VideoGradCam.Odometry.SfmLearner.ReadSettings(output).Loss!.SmoothDisparity);   // the port smooths the depth
+            // the port smooths the depth
+            Assert.False(VideoGradCam.Odometry.SfmLearner.ReadSettings(output).Loss!.SmoothDisparity);
             var onDisparity = Path.Combine(dir, "disparity.sfm");
-            Assert.Equal(0, Run("train", "--model", "sfmlearner", "--data", dir, "--out", onDisparity, "--width", "64", "--height", "24",
-                "--epochs", "1", "--smooth-on", "disparity", "--reprojection", "min", "--depth-width", "0.5", "--pose-width", "0.5", "--out-of-view", "unwarped").Code);
+            Assert.Equal(0, Run("train", "--model", "sfmlearner", "--data", dir, "--out", onDisparity, "--width", "64",
+                "--height", "24",
+                "--epochs", "1", "--smooth-on", "disparity", "--reprojection", "min", "--depth-width", "0.5",
+                    "--pose-width", "0.5", "--out-of-view", "unwarped").Code);
             Assert.True(VideoGradCam.Odometry.SfmLearner.ReadSettings(onDisparity).Loss!.OutOfViewAsUnwarped);
-            Assert.Equal((0.5, 0.5), (VideoGradCam.Odometry.SfmLearner.ReadSettings(onDisparity).DepthWidth, VideoGradCam.Odometry.SfmLearner.ReadSettings(onDisparity).PoseWidth));
+            Assert.Equal((0.5, 0.5), (VideoGradCam.Odometry.SfmLearner.ReadSettings(onDisparity).DepthWidth,
+                VideoGradCam.Odometry.SfmLearner.ReadSettings(onDisparity).PoseWidth));
             Assert.True(VideoGradCam.Odometry.SfmLearner.ReadSettings(onDisparity).Loss!.SmoothDisparity);
             Assert.True(VideoGradCam.Odometry.SfmLearner.ReadSettings(onDisparity).Loss!.MinimumReprojection);
             Assert.False(VideoGradCam.Odometry.SfmLearner.ReadSettings(output).Loss!.MinimumReprojection);
-            // what the loss allows: the held-out sequence's snippets refined on both depths from both starts, in the JSON
+            // what the loss allows: the held-out sequence's snippets refined on both depths from both starts, in the
+            // JSON
             var evaluation = Path.Combine(dir, "evaluation.json");
-            Assert.Equal(0, Run("evaluate", "--checkpoint", output, "--data", dir, "--out", evaluation, "--photometric-optimum",
+            Assert.Equal(0,
+                Run("evaluate", "--checkpoint", output, "--data", dir, "--out", evaluation, "--photometric-optimum",
                 "--optimum-every", "2", "--optimum-steps", "2").Code);
-            var optimum = System.Text.Json.JsonDocument.Parse(File.ReadAllText(evaluation)).RootElement.GetProperty("photometric_optimum");
+            var optimum = System.Text.Json.JsonDocument.Parse(File.ReadAllText(evaluation))
+                .RootElement.GetProperty("photometric_optimum");
             Assert.Equal(4, optimum.GetArrayLength());
-            Assert.All(optimum.EnumerateArray(), r => Assert.Equal(2, r.GetProperty("snippets").GetInt32()));   // 4 snippets of 5, every 2nd
-            var (code, err) = Run("evaluate", "--checkpoint", output, "--data", dir, "--photometric-optimum", "--optimum-every", "0");
+            // 4 snippets of 5, every 2nd
+            Assert.All(optimum.EnumerateArray(), r => Assert.Equal(2, r.GetProperty("snippets").GetInt32()));
+            var (code, err) =
+                Run("evaluate", "--checkpoint", output, "--data", dir, "--photometric-optimum", "--optimum-every", "0");
             Assert.Equal(2, code);
             Assert.Contains("--optimum-every", err);
         }
@@ -107,7 +122,8 @@ public class CliTests
     [InlineData("--speed-period", "0", "--speed-period")]
     public void BadSyntheticDriveOptionsAreNamed(string option, string value, string expected)
     {
-        var (code, err) = Run("synth", "odometry", "--out", Path.Combine(Path.GetTempPath(), "never-written"), option, value);
+        var (code, err) =
+            Run("synth", "odometry", "--out", Path.Combine(Path.GetTempPath(), "never-written"), option, value);
         Assert.Equal(2, code);
         Assert.Contains(expected, err);
         Assert.False(Directory.Exists(Path.Combine(Path.GetTempPath(), "never-written")));
@@ -129,7 +145,8 @@ public class CliTests
     public void BadSfmLearnerRecipeOptionsAreNamed(string option, string value, string expected)
     {
         var output = Path.Combine(Path.GetTempPath(), "never-written-" + Guid.NewGuid().ToString("N") + ".sfm");
-        var (code, err) = Run("train", "--model", "sfmlearner", "--data", Path.GetTempPath(), "--out", output, option, value);
+        var (code, err) =
+            Run("train", "--model", "sfmlearner", "--data", Path.GetTempPath(), "--out", output, option, value);
         Assert.Equal(2, code);
         Assert.Contains(expected, err);
         Assert.False(File.Exists(output));

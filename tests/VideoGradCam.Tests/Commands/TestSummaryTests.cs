@@ -11,7 +11,9 @@ public class TestSummaryTests
         File.WriteAllText(path, """
             <?xml version="1.0" encoding="utf-8"?>
             <TestRun xmlns="http://microsoft.com/schemas/VisualStudio/TeamTest/2010">
-              <ResultSummary outcome="Failed"><Counters total="9" executed="8" passed="6" failed="1" error="1" timeout="0" aborted="0" notExecuted="1" /></ResultSummary>
+              <ResultSummary outcome="Failed"><Counters total="9" executed="8" passed="6" failed="1" error="1"
+            """ + """
+             timeout="0" aborted="0" notExecuted="1" /></ResultSummary>
             </TestRun>
             """);
         var c = TestCommand.ReadTrx(path);

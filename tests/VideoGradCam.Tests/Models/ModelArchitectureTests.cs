@@ -36,7 +36,8 @@ public class ModelArchitectureTests
     public void MC318HasR3D18KeysAndSpatialOnlyKernelsAfterLayer1()
     {
         using var model = VideoModels.Create("mc3_18", 10, width: 8);
-        Assert.Equal(ExpectedKeys("r3d_18_state_dict_keys.txt").Order(StringComparer.Ordinal), model.state_dict().Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(ExpectedKeys("r3d_18_state_dict_keys.txt").Order(StringComparer.Ordinal),
+            model.state_dict().Keys.Order(StringComparer.Ordinal));
         var shapes = StateDictLoader.Shapes(model);
         Assert.Equal([8L, 8, 3, 3, 3], shapes["layer1.0.conv1.0.weight"]);
         Assert.Equal([16L, 8, 1, 3, 3], shapes["layer2.0.conv1.0.weight"]);
@@ -46,7 +47,8 @@ public class ModelArchitectureTests
     public void ResNet18StateDictKeysEqualTorchvisionResnet18()
     {
         using var model = new ResNet18(width: 8, numClasses: 1000);
-        Assert.Equal(ExpectedKeys("resnet18_state_dict_keys.txt").Order(StringComparer.Ordinal), model.state_dict().Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(ExpectedKeys("resnet18_state_dict_keys.txt").Order(StringComparer.Ordinal),
+            model.state_dict().Keys.Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -60,7 +62,8 @@ public class ModelArchitectureTests
     public void CnnLstmBackboneKeysAreResnet18KeysWithoutFc()
     {
         using var model = VideoModels.Create("cnn-lstm-attention", 4, width: 8, hiddenSize: 16, attentionSize: 8);
-        var backbone = model.state_dict().Keys.Where(k => k.StartsWith("backbone.")).Select(k => k["backbone.".Length..]);
+        var backbone =
+            model.state_dict().Keys.Where(k => k.StartsWith("backbone.")).Select(k => k["backbone.".Length..]);
         var expected = ExpectedKeys("resnet18_state_dict_keys.txt").Where(k => !k.StartsWith("fc."));
         Assert.Equal(expected.Order(StringComparer.Ordinal), backbone.Order(StringComparer.Ordinal));
         Assert.Contains("attention.W.weight", model.state_dict().Keys);
@@ -84,7 +87,8 @@ public class ModelArchitectureTests
         Assert.Equal([2L, 5], outcome.Logits.shape);
         if (ModelRegistry.Get(architecture).IsRecurrent)
         {
-            Assert.Equal([16L, 64, 1, 1], Activation(model, clips, "backbone.layer4").shape);   // [B*T, 8w, 32/32, 32/32]
+            // [B*T, 8w, 32/32, 32/32]
+            Assert.Equal([16L, 64, 1, 1], Activation(model, clips, "backbone.layer4").shape);
             Assert.Equal([16L, 8, 8, 8], Activation(model, clips, "backbone.layer1").shape);
         }
         else
@@ -111,9 +115,11 @@ public class ModelArchitectureTests
         model.eval();
         var clips = randn([2, 3, 4, 32, 32]);
         var both = Activation(model, clips, "backbone.layer2");                                    // [8,16,4,4]
-        var second = Activation(model, clips[1..2], "backbone.layer2");                            // clip 1 alone: [4,16,4,4]
+        // clip 1 alone: [4,16,4,4]
+        var second = Activation(model, clips[1..2], "backbone.layer2");
         Assert.True(both[4..8].allclose(second, 1e-4, 1e-5));
-        var frame = clips[1..2, .., 2..3].contiguous();                                               // clip 1, frame 2 alone
+        // clip 1, frame 2 alone
+        var frame = clips[1..2, .., 2..3].contiguous();
         var single = Activation(model, frame, "backbone.layer2");
         Assert.True(both[6..7].allclose(single, 1e-4, 1e-5));
     }

@@ -37,7 +37,8 @@ public sealed class WeightLoadingTests : IDisposable
         using var lstm = VideoModels.Create("cnn-lstm", 3, width: 8, hiddenSize: 16);
         var e = Assert.Throws<InvalidDataException>(() => StateDictLoader.Load(lstm, path));
         Assert.Contains(path, e.Message);
-        // one line: counts, the first few keys of each kind, what the file looks like; every key in Data["details"] (--verbose)
+        // one line: counts, the first few keys of each kind, what the file looks like; every key in Data["details"]
+        // (--verbose)
         Assert.Matches(@"\d+ missing \(backbone\.bn1\.bias, .*\d+ unexpected \(", e.Message);
         Assert.Contains("The keys are those of a r3d18", e.Message);
         Assert.True(e.Message.Length < 600, $"{e.Message.Length} characters");
@@ -70,7 +71,8 @@ public sealed class WeightLoadingTests : IDisposable
         using var model = (CnnLstm)VideoModels.Create("cnn-lstm", 3, width: 8, hiddenSize: 16);
         Assert.Throws<InvalidDataException>(() => StateDictLoader.Load(model.Backbone, path));   // fc is unexpected
         StateDictLoader.Load(model.Backbone, path, ignore: ["fc.weight", "fc.bias"]);
-        Assert.True(model.state_dict()["backbone.layer3.1.conv2.weight"].allclose(imagenet.state_dict()["layer3.1.conv2.weight"], rtol: 0, atol: 0));
+        Assert.True(model.state_dict()["backbone.layer3.1.conv2.weight"]
+            .allclose(imagenet.state_dict()["layer3.1.conv2.weight"], rtol: 0, atol: 0));
     }
 
     [Fact]
@@ -81,13 +83,15 @@ public sealed class WeightLoadingTests : IDisposable
         using var a = VideoModels.Create("r3d18", 3, width: 8);
         var inner = new System.Collections.Hashtable();
         foreach (var (k, v) in a.state_dict()) inner[k] = v;
-        var wrapper = new System.Collections.Hashtable { ["state_dict"] = inner, ["epoch"] = 3 };   // {'state_dict': ..., 'epoch': 3}
+        // {'state_dict': ..., 'epoch': 3}
+        var wrapper = new System.Collections.Hashtable { ["state_dict"] = inner, ["epoch"] = 3 };
         var path = Path.Combine(_dir, "wrapped.pth");
         using (var f = File.Create(path)) PyTorchPickler.PickleStateDict(f, wrapper);
         torch.manual_seed(8);
         using var b = VideoModels.Create("r3d18", 3, width: 8);
         StateDictLoader.Load(b, path);
-        Assert.True(a.state_dict()["layer4.1.conv2.0.weight"].allclose(b.state_dict()["layer4.1.conv2.0.weight"], rtol: 0, atol: 0));
+        Assert.True(a.state_dict()["layer4.1.conv2.0.weight"]
+            .allclose(b.state_dict()["layer4.1.conv2.0.weight"], rtol: 0, atol: 0));
     }
 
     /// <summary>A state_dict saved from a DataParallel model (every key under <c>module.</c>) loads as it is.</summary>

@@ -6,8 +6,8 @@ namespace VideoGradCam.Tests.Notebooks;
 
 /// <summary>
 /// Notebooks in the kernel VS Code and Jupyter start (dotnet-interactive as Jupyter's <c>.net-csharp</c>), driven by
-/// nbclient, the client of <c>jupyter nbconvert --execute</c>. Every numbered notebook is one test (category "Notebook":
-/// <c>./workspace test</c> runs them through <c>reproduce</c> instead, cached by content, so not twice).
+/// nbclient, the client of <c>jupyter nbconvert --execute</c>. Every numbered notebook is one test (category
+/// "Notebook": <c>./workspace test</c> runs them through <c>reproduce</c> instead, cached by content, so not twice).
 /// </summary>
 [Collection("notebooks")]
 public class NotebookTests
@@ -36,7 +36,8 @@ public class NotebookTests
     public void AFailingCellIsNamedWithTheNotebookTheCellAndItsError()
     {
         var temp = TestTemp.Dir("nb-failing");
-        var nb = Path.Combine(Root, "notebooks", $"failing-{Guid.NewGuid():N}.ipynb"); // beside the real ones: same kernel folder
+        // beside the real ones: same kernel folder
+        var nb = Path.Combine(Root, "notebooks", $"failing-{Guid.NewGuid():N}.ipynb");
         File.Copy(Path.Combine(AppContext.BaseDirectory, "TestData", "failing.ipynb"), nb);
         try
         {
@@ -51,14 +52,16 @@ public class NotebookTests
         finally { File.Delete(nb); }
     }
 
-    /// <summary>A fresh clone before <c>./workspace setup</c>: the library is not built. The first cell stops with one line.</summary>
+    /// <summary>A fresh clone before <c>./workspace setup</c>: the library is not built. The first cell stops with one
+    /// line.</summary>
     [Fact]
     public void ANotebookStartedBeforeSetupSaysToRunSetupInOneLine()
     {
         var workspace = TestTemp.Dir("nb-unbuilt");
         File.WriteAllText(Path.Combine(workspace, "Workspace.sln"), "");
         Directory.CreateDirectory(Path.Combine(workspace, ".config"));
-        File.Copy(Path.Combine(Root, ".config", "dotnet-tools.json"), Path.Combine(workspace, ".config", "dotnet-tools.json"));
+        File.Copy(Path.Combine(Root, ".config", "dotnet-tools.json"),
+            Path.Combine(workspace, ".config", "dotnet-tools.json"));
         var notebooks = Directory.CreateDirectory(Path.Combine(workspace, "notebooks")).FullName;
         File.Copy(Path.Combine(Root, "notebooks", "bootstrap.dib"), Path.Combine(notebooks, "bootstrap.dib"));
         var nb = Path.Combine(notebooks, "00-first.ipynb");

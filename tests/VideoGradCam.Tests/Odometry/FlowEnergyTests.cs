@@ -28,8 +28,10 @@ public class FlowEnergyTests
         Assert.Equal(1, onMoving.Share, 9);
         Assert.Equal(4, onMoving.Ratio, 9);
         Assert.Equal(1, FlowEnergy.Of(Map(4, 8, (_, _) => 0.3f), flow).Ratio, 9);
-        Assert.Equal(0, FlowEnergy.Of(Map(4, 8, (_, x) => x < 6 ? 1 : 0), flow).Ratio, 9);   // everywhere but where it moves
-        var half = FlowEnergy.Of(Map(4, 8, (_, x) => x >= 6 ? 1 : x == 0 ? 2 : 0), flow);      // 8 on the moving pixels, 8 on the still column
+        // everywhere but where it moves
+        Assert.Equal(0, FlowEnergy.Of(Map(4, 8, (_, x) => x < 6 ? 1 : 0), flow).Ratio, 9);
+        // 8 on the moving pixels, 8 on the still column
+        var half = FlowEnergy.Of(Map(4, 8, (_, x) => x >= 6 ? 1 : x == 0 ? 2 : 0), flow);
         Assert.Equal(2, half.Ratio, 9);
     }
 

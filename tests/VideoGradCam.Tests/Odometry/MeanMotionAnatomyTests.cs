@@ -59,7 +59,8 @@ public class MeanMotionAnatomyTests
         Assert.Throws<ArgumentException>(() => MeanMotionAnatomy.Snippet([PoseMath.Identity()], MeanStep));
     }
 
-    /// <summary>The network's rows for a 5-frame drive: target (frame 2) -> each reference, as SequenceFrames gives the truth.</summary>
+    /// <summary>The network's rows for a 5-frame drive: target (frame 2) -> each reference, as SequenceFrames gives the
+    /// truth.</summary>
     static double[][] Rows(List<double[,]> poses) =>
         new[] { 0, 1, 3, 4 }.Select(r => PoseMath.RelativeVector(poses[r], poses[2])).ToArray();
 
@@ -69,8 +70,11 @@ public class MeanMotionAnatomyTests
         var drive = Drive(5, (i, v) => v[4] = 0.05 * i);                      // turning harder each frame
         var truth = Rows(drive);
         Assert.All(MeanMotionAnatomy.Corrected(drive, truth, truth), a => Assert.Equal(0, a, 9));
-        var shortStep = truth.Select((row, r) => row.Select((v, c) => c == 2 && r == 3 ? v * 0.8 : v).ToArray()).ToArray();  // t+2 20% short
-        var own = OdometryMetrics.SnippetAte(PoseMath.RelativeToFirst(drive), PoseMath.SnippetPosesFromNetwork(shortStep));
+        // t+2 20% short
+        var shortStep =
+            truth.Select((row, r) => row.Select((v, c) => c == 2 && r == 3 ? v * 0.8 : v).ToArray()).ToArray();
+        var own =
+            OdometryMetrics.SnippetAte(PoseMath.RelativeToFirst(drive), PoseMath.SnippetPosesFromNetwork(shortStep));
         var corrected = MeanMotionAnatomy.Corrected(drive, truth, shortStep);
         Assert.True(own > 0.005, $"the short step costs {own}");
         Assert.Equal(0, corrected[2], 9);                                     // tz set to the truth: nothing left

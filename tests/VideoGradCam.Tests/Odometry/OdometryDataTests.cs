@@ -19,11 +19,14 @@ public class OdometryDataTests
     {
         var f = Path.Combine(OdometryTestKit.TempDir(), "calib.txt");
         File.WriteAllText(f, "P2: 700 0 300 0 0 700 100\n");
-        Assert.Contains("expected 12", Assert.Throws<InvalidDataException>(() => OdometryDatasets.ReadKittiCalibration(f)).Message);
+        Assert.Contains("expected 12",
+            Assert.Throws<InvalidDataException>(() => OdometryDatasets.ReadKittiCalibration(f)).Message);
         File.WriteAllText(f, "P2: 700 0 300 0 0 seven 100 0 0 0 1 0\n");
-        Assert.Contains("'seven'", Assert.Throws<InvalidDataException>(() => OdometryDatasets.ReadKittiCalibration(f)).Message);
+        Assert.Contains("'seven'",
+            Assert.Throws<InvalidDataException>(() => OdometryDatasets.ReadKittiCalibration(f)).Message);
         File.WriteAllText(f, "P2: -700 0 300 0 0 700 100 0 0 0 1 0\n");
-        Assert.Contains("focal", Assert.Throws<InvalidDataException>(() => OdometryDatasets.ReadKittiCalibration(f)).Message);
+        Assert.Contains("focal",
+            Assert.Throws<InvalidDataException>(() => OdometryDatasets.ReadKittiCalibration(f)).Message);
     }
 
     [Fact]
@@ -71,11 +74,13 @@ public class OdometryDataTests
     [Fact]
     public void SyntheticSequencesAreDeterministicBySeed()
     {
-        string a = OdometryTestKit.TinyDataset(frames: 5, seed: 11), b = OdometryTestKit.TinyDataset(frames: 5, seed: 11),
+        string a = OdometryTestKit.TinyDataset(frames: 5, seed: 11),
+            b = OdometryTestKit.TinyDataset(frames: 5, seed: 11),
                c = OdometryTestKit.TinyDataset(frames: 5, seed: 12);
         string F(string d) => Path.Combine(d, "sequences", "00", "image_2", "000004.png");
         Assert.Equal(File.ReadAllBytes(F(a)), File.ReadAllBytes(F(b)));
         Assert.NotEqual(File.ReadAllBytes(F(a)), File.ReadAllBytes(F(c)));
-        Assert.Equal(File.ReadAllText(Path.Combine(a, "poses", "00.txt")), File.ReadAllText(Path.Combine(b, "poses", "00.txt")));
+        Assert.Equal(File.ReadAllText(Path.Combine(a, "poses", "00.txt")),
+            File.ReadAllText(Path.Combine(b, "poses", "00.txt")));
     }
 }

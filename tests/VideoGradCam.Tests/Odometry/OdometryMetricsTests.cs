@@ -19,7 +19,8 @@ public class OdometryMetricsTests
     public void AteIgnoresTheScaleOfTheTrajectoryButNotItsShape()
     {
         var gt = PoseMath.RelativeToFirst(Curve(5));
-        var scaled = gt.Select(m => { var c = (double[,])m.Clone(); for (int i = 0; i < 3; i++) c[i, 3] *= 0.2; return c; }).ToList();
+        var scaled = gt.Select(
+            m => { var c = (double[,])m.Clone(); for (int i = 0; i < 3; i++) c[i, 3] *= 0.2; return c; }).ToList();
         Assert.Equal(0, OdometryMetrics.SnippetAte(gt, scaled), 9);
         var still = Enumerable.Range(0, 5).Select(_ => PoseMath.Identity()).ToList();
         Assert.True(OdometryMetrics.SnippetAte(gt, still) > 0.5);

@@ -3,8 +3,9 @@ using static TorchSharp.torch;
 
 namespace VideoGradCam.Tests.Odometry;
 
-/// <summary>Every test here builds its model after <c>manual_seed(5)</c>: with other tests drawing from the global generator in
-/// between, the model differs from run to run, and a model whose map is nearly flat turns float noise into map differences.</summary>
+/// <summary>Every test here builds its model after <c>manual_seed(5)</c>: with other tests drawing from the global
+/// generator in between, the model differs from run to run, and a model whose map is nearly flat turns float noise into
+/// map differences.</summary>
 [Collection(SeededCollection.Name)]
 public class OdometrySaliencyTests
 {
@@ -43,7 +44,8 @@ public class OdometrySaliencyTests
         var input = snip.Stacked();
         IReadOnlyDictionary<string, Tensor> Outputs(LossWeights? given = null) =>
             SfmCamModel.For(model, snip.Intrinsics, given).Forward(input, SfmCamModel.PoseLayer).Outputs;
-        // a checkpoint trained on the photometric term alone: the loss is that term (the defaults would add 0.1 x smoothness)
+        // a checkpoint trained on the photometric term alone: the loss is that term (the defaults would add 0.1 x
+        // smoothness)
         model.WithSettings(model.Settings with { Loss = new LossWeights(Photometric: 1, Smoothness: 0) });
         var photoOnly = Outputs();
         float photometric = photoOnly["photometric"][0].item<float>();
@@ -57,7 +59,8 @@ public class OdometrySaliencyTests
         // a checkpoint from before the loss was recorded was trained with the port's loss
         model.WithSettings(model.Settings with { Loss = null });
         Assert.Equal(Outputs(LossWeights.Port)["loss"][0].item<float>(), Outputs()["loss"][0].item<float>(), 6);
-        Assert.True(Math.Abs(Outputs(SfmTrainingOptions.StudyLoss)["loss"][0].item<float>() - Outputs()["loss"][0].item<float>()) > 1e-5,
+        Assert.True(Math.Abs(
+            Outputs(SfmTrainingOptions.StudyLoss)["loss"][0].item<float>() - Outputs()["loss"][0].item<float>()) > 1e-5,
             "the port's smoothness weight (0.1), not the workspace's (0.004)");
     }
 
@@ -68,7 +71,8 @@ public class OdometrySaliencyTests
         using var _ = model; using var __ = frames;
         var e = OdometrySaliency.Explain(model, snip, dofLayer: SfmCamModel.PoseMidLayer);
         var cam = SfmCamModel.For(model, snip.Intrinsics);
-        Assert.Equal([.. SfmCamModel.Layers, "pose.conv2"], e.NegativeLossMaps.Keys);   // and the deepest with 4x4 cells at 64x24 (16x6)
+        // and the deepest with 4x4 cells at 64x24 (16x6)
+        Assert.Equal([.. SfmCamModel.Layers, "pose.conv2"], e.NegativeLossMaps.Keys);
         Assert.Equal((6, 16), e.LayerSizes!["pose.conv2"]);
         foreach (var layer in e.NegativeLossMaps.Keys)
         {
@@ -79,15 +83,16 @@ public class OdometrySaliencyTests
             bool singleCell = activation.shape[2] * activation.shape[3] == 1;
             Assert.True(singleCell ? got.abs().max().item<float>() == 0 : got.allclose(expected, atol: 1e-4), layer);
         }
-        var tz = OdometryTestKit.PlainGradCam(cam, snip.Stacked(), o => o["pose"][.., SfmCamModel.PoseComponent(1, "tz")].sum(), SfmCamModel.PoseMidLayer)[0];
+        var tz = OdometryTestKit.PlainGradCam(cam, snip.Stacked(),
+            o => o["pose"][.., SfmCamModel.PoseComponent(1, "tz")].sum(), SfmCamModel.PoseMidLayer)[0];
         Assert.True(tensor(e.DofMaps["tz (t+1)"].Cast<float>().ToArray(), tz.shape).allclose(tz, atol: 1e-4));
         Assert.Equal(6, e.DofMaps.Count);
         Assert.Equal(24, e.ErrorMap.GetLength(0));
         Assert.True(e.ErrorMap.Cast<float>().All(v => v >= 0 && float.IsFinite(v)));
     }
 
-    /// <summary>A whole sequence explained in batches gives each snippet's own map; <c>explain --sequence</c> writes its page
-    /// (frame labels as text, a colour bar) and the numbers.</summary>
+    /// <summary>A whole sequence explained in batches gives each snippet's own map; <c>explain --sequence</c> writes
+    /// its page (frame labels as text, a colour bar) and the numbers.</summary>
     [Fact]
     public void SequenceSaliencyMatchesEachSnippetsMapAndTheCommandWritesItsPage()
     {
@@ -96,12 +101,15 @@ public class OdometrySaliencyTests
         using var frames = SequenceFrames.Load(OdometryDatasets.Open(dir)[0], 64, 24);
         using var model = new SfmLearner(new SfmSettings(3, 64, 24));
         using var s = SequenceSaliencyExplainer.Explain(model, frames, SfmCamModel.PoseMidLayer, every: 1);
-        Assert.Equal(Enumerable.Range(1, 10), s.Frames);                   // every target with a neighbour on both sides, in two batches
+        // every target with a neighbour on both sides, in two batches
+        Assert.Equal(Enumerable.Range(1, 10), s.Frames);
         Assert.Equal(new long[] { 10, 24, 64, 3 }, s.Images.shape);
         foreach (int i in new[] { 0, 9 })
         {
-            var single = OdometrySaliency.Explain(model, frames.Snippet([s.Frames[i]], 3)).NegativeLossMaps[SfmCamModel.PoseMidLayer];
-            Assert.True(tensor(single.Cast<float>().ToArray(), [24, 64]).allclose(s.Maps[i], atol: 1e-4), $"snippet {s.Frames[i]}");
+            var single = OdometrySaliency.Explain(model, frames.Snippet([s.Frames[i]], 3))
+                .NegativeLossMaps[SfmCamModel.PoseMidLayer];
+            Assert.True(tensor(single.Cast<float>().ToArray(), [24, 64]).allclose(s.Maps[i], atol: 1e-4),
+                $"snippet {s.Frames[i]}");
         }
         using (var every3 = SequenceSaliencyExplainer.Explain(model, frames, SfmCamModel.PoseMidLayer, every: 3))
             Assert.Equal(new[] { 1, 4, 7, 10 }, every3.Frames);
@@ -109,12 +117,14 @@ public class OdometrySaliencyTests
         var ckpt = Path.Combine(dir, "sfm.sfm");
         model.Save(ckpt);
         var output = Path.Combine(dir, "explained");
-        Assert.Equal(0, VideoGradCam.Commands.Cli.Run(["explain", "--checkpoint", ckpt, "--data", dir, "--sequence", frames.Name, "--every", "2", "--out", output]));
+        Assert.Equal(0, VideoGradCam.Commands.Cli.Run(["explain", "--checkpoint", ckpt, "--data", dir, "--sequence",
+            frames.Name, "--every", "2", "--out", output]));
         var html = File.ReadAllText(Path.Combine(output, "sequence.html"));
         Assert.Contains("<b>frame 9</b>", html);
         Assert.Contains("Grad-CAM<br>(0 low, 1 high", html);
         Assert.Contains("\"frames\": [", File.ReadAllText(Path.Combine(output, "sequence.json")));
-        Assert.Equal(2, VideoGradCam.Commands.Cli.Run(["explain", "--checkpoint", ckpt, "--data", dir, "--sequence", frames.Name, "--layer", "pose.conv9", "--out", output]));
+        Assert.Equal(2, VideoGradCam.Commands.Cli.Run(["explain", "--checkpoint", ckpt, "--data", dir, "--sequence",
+            frames.Name, "--layer", "pose.conv9", "--out", output]));
     }
 
     [Fact]
@@ -129,24 +139,33 @@ public class OdometrySaliencyTests
         Assert.NotEqual(f.BaseLoss, f.SalientLoss);
         Assert.Equal((f.SalientLoss - f.BaseLoss) / (f.RandomLoss - f.BaseLoss), f.Ratio, 9);
         Assert.Equal((f.SalientLoss - f.BaseLoss) / (f.ShiftedLoss - f.BaseLoss), f.RatioShifted, 9);
-        Assert.Null(f.RatioRandomMap);                                                 // no layer size given: no random-map control
+        // no layer size given: no random-map control
+        Assert.Null(f.RatioRandomMap);
 
         // the reversed control masks the map's k lowest pixels: those the negated map puts on top
         var ranked = new float[24, 64];
         var negated = new float[24, 64];
-        for (int r = 0; r < 24; r++) for (int c = 0; c < 64; c++) negated[r, c] = -(ranked[r, c] = (r * 64 + c) * 7 % 1536);
+        for (int r = 0; r < 24; r++) for (int c = 0; c < 64; c++) negated[r, c] =
+            -(ranked[r, c] = (r * 64 + c) * 7 % 1536);
         var g = RegressionFaithfulness.Check(model, snip, ranked, fraction: 0.125, randomTrials: 2);
-        Assert.Equal(RegressionFaithfulness.Check(model, snip, negated, fraction: 0.125, randomTrials: 2).SalientLoss, g.LeastLoss, tolerance: 1e-6);
+        Assert.Equal(RegressionFaithfulness.Check(model, snip, negated, fraction: 0.125, randomTrials: 2).SalientLoss,
+            g.LeastLoss, tolerance: 1e-6);
         Assert.NotEqual(g.SalientLoss, g.LeastLoss);
         Assert.Equal((f.LeastLoss - f.BaseLoss) / (f.RandomLoss - f.BaseLoss), f.RatioLeast, 9);
         Assert.Equal((g.SalientLoss - g.BaseLoss) / (g.LeastLoss - g.BaseLoss), g.RatioTopBottom, 9);
 
-        var withMap = RegressionFaithfulness.Check(model, snip, map, fraction: 0.125, randomTrials: 2, layerSize: (3, 8));
-        Assert.Equal(f.BaseLoss, withMap.BaseLoss, tolerance: 1e-6);                                 // the same masks, the same losses
+        var withMap =
+            RegressionFaithfulness.Check(model, snip, map, fraction: 0.125, randomTrials: 2, layerSize: (3, 8));
+        // the same masks, the same losses
+        Assert.Equal(f.BaseLoss, withMap.BaseLoss, tolerance: 1e-6);
         Assert.Equal(f.RandomLoss, withMap.RandomLoss, tolerance: 1e-6);
-        Assert.Equal((withMap.SalientLoss - withMap.BaseLoss) / (withMap.RandomMapLoss!.Value - withMap.BaseLoss), withMap.RatioRandomMap!.Value, 9);
-        Assert.Equal(withMap.RandomMapLoss!.Value, RegressionFaithfulness.Check(model, snip, map, fraction: 0.125, randomTrials: 2, layerSize: (3, 8)).RandomMapLoss!.Value, tolerance: 1e-9);   // seeded
-        Assert.NotEqual(withMap.RandomMapLoss, RegressionFaithfulness.Check(model, snip, map, fraction: 0.125, randomTrials: 2, seed: 8, layerSize: (3, 8)).RandomMapLoss);
+        Assert.Equal((withMap.SalientLoss - withMap.BaseLoss) / (withMap.RandomMapLoss!.Value - withMap.BaseLoss),
+            withMap.RatioRandomMap!.Value, 9);
+        // seeded
+        Assert.Equal(withMap.RandomMapLoss!.Value, RegressionFaithfulness.Check(model, snip, map, fraction: 0.125,
+            randomTrials: 2, layerSize: (3, 8)).RandomMapLoss!.Value, tolerance: 1e-9);
+        Assert.NotEqual(withMap.RandomMapLoss, RegressionFaithfulness.Check(model, snip, map, fraction: 0.125,
+            randomTrials: 2, seed: 8, layerSize: (3, 8)).RandomMapLoss);
     }
 
     [Fact]
@@ -157,14 +176,19 @@ public class OdometrySaliencyTests
         Assert.Equal(new long[] { 5, 16 }, cells.shape);
         Assert.Equal(new long[] { 40, 128 }, map.shape);
         // exactly the engine's upsampling of those cells (bilinear, align_corners = false)
-        var expected = nn.functional.interpolate(cells.view(1, 1, 5, 16), [40, 128], mode: InterpolationMode.Bilinear, align_corners: false)[0, 0];
+        var expected = nn.functional.interpolate(cells.view(1, 1, 5, 16), [40, 128], mode: InterpolationMode.Bilinear,
+            align_corners: false)[0, 0];
         Assert.True(map.allclose(expected, rtol: 0, atol: 1e-6));
-        // blobs of a cell's size, not scattered pixels: at most one local maximum per cell, where a pixel-resolution map has hundreds
+        // blobs of a cell's size, not scattered pixels: at most one local maximum per cell, where a pixel-resolution
+        // map has hundreds
         Assert.InRange(LocalMaxima(OdometrySaliency.ToArray(map)), 1, 5 * 16);
-        Assert.True(LocalMaxima(OdometrySaliency.ToArray(RegressionFaithfulness.RandomLayerMap((40, 128), (40, 128), new Generator(1)).Map)) > 200);
+        Assert.True(LocalMaxima(OdometrySaliency.ToArray(
+            RegressionFaithfulness.RandomLayerMap((40, 128), (40, 128), new Generator(1)).Map)) > 200);
         // seeded: the same generator state gives the same map
-        Assert.True(RegressionFaithfulness.RandomLayerMap((5, 16), (40, 128), new Generator(1)).Map.allclose(map, rtol: 0, atol: 0));
-        Assert.Throws<ArgumentException>(() => RegressionFaithfulness.RandomLayerMap((0, 16), (40, 128), new Generator(1)));
+        Assert.True(RegressionFaithfulness.RandomLayerMap((5, 16), (40, 128), new Generator(1))
+            .Map.allclose(map, rtol: 0, atol: 0));
+        Assert.Throws<ArgumentException>(
+            () => RegressionFaithfulness.RandomLayerMap((0, 16), (40, 128), new Generator(1)));
     }
 
     /// <summary>Pixels strictly above their 4 neighbours (inside the frame).</summary>
@@ -173,7 +197,8 @@ public class OdometrySaliencyTests
         int h = m.GetLength(0), w = m.GetLength(1), count = 0;
         for (int y = 1; y < h - 1; y++)
             for (int x = 1; x < w - 1; x++)
-                if (m[y, x] > m[y - 1, x] && m[y, x] > m[y + 1, x] && m[y, x] > m[y, x - 1] && m[y, x] > m[y, x + 1]) count++;
+                if (m[y, x] > m[y - 1, x] && m[y, x] > m[y + 1, x] && m[y, x] > m[y, x - 1]
+                    && m[y, x] > m[y, x + 1]) count++;
         return count;
     }
 }

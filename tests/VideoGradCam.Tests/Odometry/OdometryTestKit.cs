@@ -12,7 +12,8 @@ static class OdometryTestKit
     public static string TinyDataset(int sequences = 1, int frames = 6, int seed = 3, int width = 64, int height = 24)
     {
         var dir = TempDir();
-        SyntheticOdometry.Write(dir, new SyntheticOdometry.Options(sequences, frames, Width: width, Height: height, Seed: seed));
+        SyntheticOdometry.Write(dir,
+            new SyntheticOdometry.Options(sequences, frames, Width: width, Height: height, Seed: seed));
         return dir;
     }
 
@@ -21,13 +22,15 @@ static class OdometryTestKit
 
     /// <summary>A deliberately minimal Grad-CAM (pytorch-grad-cam convention), kept in the tests only: weights = mean
     /// gradient over h,w; map = ReLU(Σ w·A), bilinearly upsampled and min-max normalised. [B,H,W].</summary>
-    public static Tensor PlainGradCam(ICamModel model, Tensor input, Func<IReadOnlyDictionary<string, Tensor>, Tensor> score, string layer)
+    public static Tensor PlainGradCam(ICamModel model, Tensor input,
+        Func<IReadOnlyDictionary<string, Tensor>, Tensor> score, string layer)
     {
         var f = model.Forward(input, layer);
         var g = autograd.grad([score(f.Outputs)], [f.Activation])[0];
         var w = g.mean([2, 3], keepdim: true);
         var cam = nn.functional.relu((w * f.Activation).sum(1, keepdim: true));
-        var up = nn.functional.interpolate(cam, size: [f.InputSize.H, f.InputSize.W], mode: InterpolationMode.Bilinear, align_corners: false);
+        var up = nn.functional.interpolate(cam, size: [f.InputSize.H, f.InputSize.W], mode: InterpolationMode.Bilinear,
+            align_corners: false);
         var lo = up.amin([1, 2, 3], keepdim: true); var hi = up.amax([1, 2, 3], keepdim: true);
         return ((up - lo) / (hi - lo).clamp(min: 1e-12))[.., 0].detach();
     }

@@ -4,9 +4,11 @@ namespace VideoGradCam.Tests.Odometry;
 
 public class PoseAgreementTests
 {
-    /// <summary>A drive: varying speed (tz), a sideways slide (tx), turns (ry); no vertical motion, pitch or roll.</summary>
+    /// <summary>A drive: varying speed (tz), a sideways slide (tx), turns (ry); no vertical motion, pitch or
+    /// roll.</summary>
     static List<double[]> Drive(int n) => Enumerable.Range(0, n)
-        .Select(i => new[] { 0.1 * Math.Sin(i * 0.7), 0, -(0.4 + 0.2 * Math.Sin(i * 0.3)), 0, 0.03 * Math.Cos(i * 0.5), 0 }).ToList();
+        .Select(i => new[] { 0.1 * Math.Sin(i * 0.7), 0, -(0.4 + 0.2 * Math.Sin(i * 0.3)), 0, 0.03 * Math.Cos(i * 0.5),
+            0 }).ToList();
 
     static DofAgreement Dof(PoseAgreement a, string name) => a.Dofs.Single(d => d.Dof == name);
 
@@ -17,7 +19,8 @@ public class PoseAgreementTests
         var a = PoseAgreement.Compute(truth, truth);
         Assert.Equal(PoseMath.DofNames, a.Dofs.Select(d => d.Dof));
         foreach (var name in new[] { "tx", "tz", "ry" }) Assert.Equal(1, Dof(a, name).Correlation!.Value, 9);
-        foreach (var name in new[] { "ty", "rx", "rz" }) Assert.Null(Dof(a, name).Correlation);   // the truth does not vary
+        // the truth does not vary
+        foreach (var name in new[] { "ty", "rx", "rz" }) Assert.Null(Dof(a, name).Correlation);
         Assert.Equal(0, a.TranslationDirectionErrorDegrees!.Value, 6);
         Assert.Equal(40, a.Pairs);
     }

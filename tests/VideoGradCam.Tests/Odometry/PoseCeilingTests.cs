@@ -22,10 +22,13 @@ public class PoseCeilingTests
             depth = depth.masked_fill(depth <= 0, 1000f).unsqueeze(1);   // sky: far away
             var labels = PoseCeiling.Labels(seq, [t], 5);
             Assert.Equal(new long[] { 1, 4, 6 }, labels.shape);
-            double Error(Tensor pose) => ViewSynthesisLoss.ErrorMap(snippet.Target, snippet.References, snippet.Intrinsics, depth, pose).mean().item<float>();
+            double Error(Tensor pose) => ViewSynthesisLoss.ErrorMap(snippet.Target, snippet.References,
+                snippet.Intrinsics, depth, pose).mean().item<float>();
             double truth = Error(labels), still = Error(zeros_like(labels)), reversed = Error(-labels);
-            Assert.True(truth < 0.85 * still, $"target {t}: error with the labels {truth:0.0000}, standing still {still:0.0000}");
-            Assert.True(truth < 0.85 * reversed, $"target {t}: error with the labels {truth:0.0000}, reversed {reversed:0.0000}");
+            Assert.True(truth < 0.85 * still,
+                $"target {t}: error with the labels {truth:0.0000}, standing still {still:0.0000}");
+            Assert.True(truth < 0.85 * reversed,
+                $"target {t}: error with the labels {truth:0.0000}, reversed {reversed:0.0000}");
         }
     }
 
@@ -35,11 +38,14 @@ public class PoseCeilingTests
         var data = OdometryTestKit.TinyDataset(sequences: 1, frames: 12);
         using var seq = LoadAll(data)[0];
         var scale = PoseCeiling.LabelScale([seq], 3);
-        var tz = seq.Targets(3).SelectMany(t => SequenceFrames.ReferencesOf(t, 3).Select(r => PoseMath.RelativeVector(seq.Poses![r], seq.Poses[t])[2])).ToList();
+        var tz = seq.Targets(3).SelectMany(t => SequenceFrames.ReferencesOf(t, 3)
+            .Select(r => PoseMath.RelativeVector(seq.Poses![r], seq.Poses[t])[2])).ToList();
         double mean = tz.Average(), sd = Math.Sqrt(tz.Average(v => (v - mean) * (v - mean)));
-        Assert.True(sd > PoseCeiling.ScaleFloor);                         // forward and backward references: a wide spread
+        // forward and backward references: a wide spread
+        Assert.True(sd > PoseCeiling.ScaleFloor);
         Assert.Equal(sd, scale[2], 4);
-        foreach (int flat in new[] { 1, 3, 5 }) Assert.Equal(PoseCeiling.ScaleFloor, scale[flat]);   // ty, rx, rz: a flat drive
+        // ty, rx, rz: a flat drive
+        foreach (int flat in new[] { 1, 3, 5 }) Assert.Equal(PoseCeiling.ScaleFloor, scale[flat]);
     }
 
     [Fact]
@@ -53,10 +59,14 @@ public class PoseCeilingTests
             var r = PoseCeiling.Run([all[0]], [all[1]], o);
             Assert.Equal(30 * 5, r.Steps);                                 // 10 targets of 3 frames, batches of 2
             Assert.Equal(30, r.EpochMeans.Count);
-            double first = r.EpochMeans.Take(3).Average(), last = r.EpochMeans.TakeLast(3).Average();   // epochs of 5 steps are noisy
-            Assert.True(last < 0.75 * first, $"epoch-mean loss {string.Join(", ", r.EpochMeans.Select(m => m.ToString("0.000")))}");
-            Assert.Equal([PoseCeiling.Method, "zero motion", "mean training motion"], r.HeldOutAte.Select(x => x.Method));
-            Assert.Equal([PoseCeiling.Method, "zero motion", "mean training motion"], r.TrainingAte.Select(x => x.Method));
+            // epochs of 5 steps are noisy
+            double first = r.EpochMeans.Take(3).Average(), last = r.EpochMeans.TakeLast(3).Average();
+            Assert.True(last < 0.75 * first,
+                $"epoch-mean loss {string.Join(", ", r.EpochMeans.Select(m => m.ToString("0.000")))}");
+            Assert.Equal([PoseCeiling.Method, "zero motion", "mean training motion"],
+                r.HeldOutAte.Select(x => x.Method));
+            Assert.Equal([PoseCeiling.Method, "zero motion", "mean training motion"],
+                r.TrainingAte.Select(x => x.Method));
             Assert.Equal("00", r.TrainingSequence);
             Assert.Equal(10, r.HeldOutAte[0].Snippets);
             Assert.True(double.IsFinite(r.Ate) && r.Ate >= 0);
@@ -76,7 +86,8 @@ public class PoseCeilingTests
         var all = LoadAll(data);
         try
         {
-            var e = Assert.Throws<InvalidDataException>(() => PoseCeiling.Run([all[0]], [all[1]], new PoseCeilingOptions(Epochs: 1)));
+            var e = Assert.Throws<InvalidDataException>(
+                () => PoseCeiling.Run([all[0]], [all[1]], new PoseCeilingOptions(Epochs: 1)));
             Assert.Contains("Sequence 01", e.Message);
             Assert.Contains("poses", e.Message);
         }

@@ -10,7 +10,8 @@ public class PoseLayerChoiceTests
     [InlineData(128, 40, "pose.conv3", 5, 16)]   // quick: conv4 would be 8x3, fewer than 4 rows
     [InlineData(208, 64, "pose.conv4", 4, 13)]   // full
     [InlineData(64, 24, "pose.conv2", 6, 16)]    // the tests' tiny frames: conv3 is 8x3
-    public void TheDeepestLayerWithAtLeastFourByFourCellsIsChosen(int width, int height, string layer, int rows, int columns)
+    public void TheDeepestLayerWithAtLeastFourByFourCellsIsChosen(int width, int height, string layer, int rows,
+        int columns)
     {
         using var model = new SfmLearner(new SfmSettings(5, width, height));
         var chosen = PoseLayerChoice.Deepest(model);
@@ -18,9 +19,12 @@ public class PoseLayerChoiceTests
         Assert.Equal((rows, columns), (chosen.Height, chosen.Width));
         var sizes = PoseLayerChoice.Sizes(model);
         Assert.Equal(SfmCamModel.PoseEncoderLayers, sizes.Select(s => s.Layer));
-        if (width <= 128) Assert.Equal((1, 1), (sizes[^1].Height, sizes[^1].Width));                         // conv7: one cell up to 128 pixels
-        for (int i = 1; i < sizes.Count; i++)                                                                  // each stride-2 conv halves the map
-            Assert.Equal(((sizes[i - 1].Height + 1) / 2, (sizes[i - 1].Width + 1) / 2), (sizes[i].Height, sizes[i].Width));
+        // conv7: one cell up to 128 pixels
+        if (width <= 128) Assert.Equal((1, 1), (sizes[^1].Height, sizes[^1].Width));
+        // each stride-2 conv halves the map
+        for (int i = 1; i < sizes.Count; i++)
+            Assert.Equal(((sizes[i - 1].Height + 1) / 2, (sizes[i - 1].Width + 1) / 2),
+                (sizes[i].Height, sizes[i].Width));
         var deeper = sizes[SfmCamModel.PoseEncoderLayers.ToList().IndexOf(layer) + 1];
         Assert.True(deeper.Height < PoseLayerChoice.MinSide || deeper.Width < PoseLayerChoice.MinSide);
         Assert.Throws<ArgumentException>(() => PoseLayerChoice.Deepest(model, minSide: 200));
@@ -41,7 +45,8 @@ public class PoseLayerChoiceTests
         // the same activation as the PoseNet computes: conv4 is conv3's output convolved, as the PoseNet returns it
         var conv4 = cam.Forward(snippet.Stacked(), SfmCamModel.PoseMidLayer).Activation;
         Assert.Equal(new long[] { 1, 128, 3, 8 }, conv4.shape);
-        using var r = new CamEngine(cam, CamMethod.GradCam).Explain(snippet.Stacked(), [new NegativeLossTarget()], "pose.conv3");
+        using var r =
+            new CamEngine(cam, CamMethod.GradCam).Explain(snippet.Stacked(), [new NegativeLossTarget()], "pose.conv3");
         var plain = OdometryTestKit.PlainGradCam(cam, snippet.Stacked(), o => -o["loss"].sum(), "pose.conv3");
         Assert.True(r.Maps[.., 0].allclose(plain, atol: 1e-4));
         Assert.Throws<ArgumentException>(() => cam.Forward(snippet.Stacked(), "pose.conv8"));

@@ -5,9 +5,11 @@ namespace VideoGradCam.Tests.Odometry;
 
 public class PoseNetRandomisationTests
 {
-    static Tensor[] Parameters(TorchSharp.torch.nn.Module m) => m.parameters().Select(p => p.detach().clone()).ToArray();
+    static Tensor[] Parameters(TorchSharp.torch.nn.Module m) =>
+        m.parameters().Select(p => p.detach().clone()).ToArray();
 
-    static bool Same(Tensor[] a, Tensor[] b) => a.Length == b.Length && a.Zip(b).All(x => x.First.allclose(x.Second, rtol: 0, atol: 0));
+    static bool Same(Tensor[] a, Tensor[] b) => a.Length == b.Length
+        && a.Zip(b).All(x => x.First.allclose(x.Second, rtol: 0, atol: 0));
 
     [Fact]
     public void TheRandomisedCopyChangesThePoseNetOnlyAndLeavesTheModelAndItsMapsAsTheyWere()
@@ -21,9 +23,11 @@ public class PoseNetRandomisationTests
 
         using var randomised = PoseNetRandomisation.RandomisedCopy(model, seed: 3);
         Assert.NotSame(model.PoseNet, randomised.PoseNet);
-        Assert.False(Same(poseBefore, Parameters(randomised.PoseNet)));                 // the copy's PoseNet is re-initialised
+        // the copy's PoseNet is re-initialised
+        Assert.False(Same(poseBefore, Parameters(randomised.PoseNet)));
         Assert.True(Same(depthBefore, Parameters(randomised.DepthNet)));                // its DepthNet is the model's
-        Assert.All(randomised.PoseNet.named_parameters().Where(p => p.name.EndsWith("bias")), p => Assert.Equal(0, p.parameter.abs().max().item<float>()));
+        Assert.All(randomised.PoseNet.named_parameters().Where(p => p.name.EndsWith("bias")),
+            p => Assert.Equal(0, p.parameter.abs().max().item<float>()));
         var (randomMaps, size) = SequenceSaliencyExplainer.Maps(randomised, frames, [1, 3, 5], "pose.conv2");
         Assert.Equal((6, 16), size);
 
@@ -34,13 +38,17 @@ public class PoseNetRandomisationTests
         Assert.True(mapsBefore.allclose(mapsAfter, rtol: 0, atol: 1e-6));
 
         // the same seed gives the same PoseNet; another seed another
-        using (var again = PoseNetRandomisation.RandomisedCopy(model, seed: 3)) Assert.True(Same(Parameters(randomised.PoseNet), Parameters(again.PoseNet)));
-        using (var other = PoseNetRandomisation.RandomisedCopy(model, seed: 4)) Assert.False(Same(Parameters(randomised.PoseNet), Parameters(other.PoseNet)));
+        using (var again = PoseNetRandomisation.RandomisedCopy(model, seed: 3)) Assert.True(
+            Same(Parameters(randomised.PoseNet), Parameters(again.PoseNet)));
+        using (var other = PoseNetRandomisation.RandomisedCopy(model, seed: 4)) Assert.False(
+            Same(Parameters(randomised.PoseNet), Parameters(other.PoseNet)));
 
         var rho = PoseNetRandomisation.RankCorrelations(mapsBefore, randomMaps);
         Assert.Equal(3, rho.Length);
         Assert.All(rho, r => Assert.InRange(r, -1, 1));
-        Assert.All(PoseNetRandomisation.RankCorrelations(mapsBefore, mapsAfter), r => Assert.True(r == 0 || r > 0.999, $"rho {r}"));   // 0: a flat map
+        // 0: a flat map
+        Assert.All(PoseNetRandomisation.RankCorrelations(mapsBefore, mapsAfter),
+            r => Assert.True(r == 0 || r > 0.999, $"rho {r}"));
     }
 
     [Fact]

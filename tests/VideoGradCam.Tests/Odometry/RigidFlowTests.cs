@@ -19,10 +19,12 @@ public class RigidFlowTests
     public void ForwardMotionTowardsAWallExpandsFromThePrincipalPoint()
     {
         using var scope = NewDisposeScope();
-        // A wall 10 m ahead; the camera drives 1 m forward, so target points are 1 m nearer in the next frame (tz = -1).
+        // A wall 10 m ahead; the camera drives 1 m forward, so target points are 1 m nearer in the next frame (tz =
+        // -1).
         var flow = RigidFlow.Compute(full([1, H, W], 10f), Pose(tz: -1), K());
         var (u, v) = (Component(flow, 0), Component(flow, 1));
-        Assert.Equal(0, u[(int)Cy, (int)Cx], tolerance: 1e-4);                                   // no flow at the focus of expansion
+        // no flow at the focus of expansion
+        Assert.Equal(0, u[(int)Cy, (int)Cx], tolerance: 1e-4);
         Assert.Equal(0, v[(int)Cy, (int)Cx], tolerance: 1e-4);
         for (int y = 0; y < H; y++)
             for (int x = 0; x < W; x++)
@@ -37,7 +39,8 @@ public class RigidFlowTests
     public void ForwardMotionOverTheGroundGrowsTowardsTheNearRowsAndLeavesTheSkyStill()
     {
         using var scope = NewDisposeScope();
-        // The ground 1.5 m below the camera: row v > cy sees it at Z = f·1.5 / (v − cy); the rows above are sky (depth 0).
+        // The ground 1.5 m below the camera: row v > cy sees it at Z = f·1.5 / (v − cy); the rows above are sky (depth
+        // 0).
         var depth = new float[H * W];
         for (int y = 0; y < H; y++)
             for (int x = 0; x < W; x++)
@@ -50,9 +53,12 @@ public class RigidFlowTests
         for (int y = (int)Cy + 1; y < H; y++)
         {
             double z = F * 1.5 / (y - Cy);
-            Assert.Equal(0, u[y, (int)Cx], tolerance: 1e-3);                                       // straight down the centre column
-            Assert.Equal(F * 1.5 / (z - 0.5) - (y - Cy), v[y, (int)Cx], tolerance: 1e-2);           // the ground point re-projected 0.5 m nearer
-            Assert.True(v[y, (int)Cx] > previous, $"row {y}: flow {v[y, (int)Cx]} not above the row above's {previous}");
+            // straight down the centre column
+            Assert.Equal(0, u[y, (int)Cx], tolerance: 1e-3);
+            // the ground point re-projected 0.5 m nearer
+            Assert.Equal(F * 1.5 / (z - 0.5) - (y - Cy), v[y, (int)Cx], tolerance: 1e-2);
+            Assert.True(v[y, (int)Cx] > previous,
+                $"row {y}: flow {v[y, (int)Cx]} not above the row above's {previous}");
             previous = v[y, (int)Cx];
         }
     }
@@ -67,7 +73,8 @@ public class RigidFlowTests
         var mixed = RigidFlow.Compute(rand([1, H, W], generator: new Generator(4)) * 50 + 2, Pose(ry: yaw), K());
         Assert.True(near.allclose(far, rtol: 1e-4, atol: 1e-3));
         Assert.True(near.allclose(mixed, rtol: 1e-4, atol: 1e-3));
-        Assert.Equal(F * Math.Tan(yaw), Component(near, 0)[(int)Cy, (int)Cx], tolerance: 1e-3);   // R_y·(0,0,Z) = Z·(sin, 0, cos)
+        // R_y·(0,0,Z) = Z·(sin, 0, cos)
+        Assert.Equal(F * Math.Tan(yaw), Component(near, 0)[(int)Cy, (int)Cx], tolerance: 1e-3);
         // a translation, by contrast, moves near points more than far ones
         var nearSlide = RigidFlow.Magnitude(RigidFlow.Compute(full([1, H, W], 3f), Pose(tx: 0.2), K()));
         var farSlide = RigidFlow.Magnitude(RigidFlow.Compute(full([1, H, W], 80f), Pose(tx: 0.2), K()));
@@ -83,6 +90,7 @@ public class RigidFlowTests
         Assert.Equal(new[] { 0f, 0f, -0.7f, 0f, 0f, 0f }, tz);
         Assert.Equal(0.03f, RigidFlow.Only(pose, "ry").data<float>().ToArray()[4]);
         Assert.Throws<ArgumentException>(() => RigidFlow.Only(pose, "yaw"));
-        Assert.Throws<ArgumentException>(() => RigidFlow.Compute(full([1, H, W], 3f), tensor(new float[6]), K()));   // pose must be [B,6]
+        // pose must be [B,6]
+        Assert.Throws<ArgumentException>(() => RigidFlow.Compute(full([1, H, W], 3f), tensor(new float[6]), K()));
     }
 }

@@ -24,7 +24,8 @@ public class SfmModelTests
         Assert.Equal(Expected("sfmlearner_posenet_keys.txt"), plain.state_dict().Keys.ToArray());
         using var withMask = new PoseExpNet(4, outputExplainability: true);
         Assert.Equal(Expected("sfmlearner_posexpnet_keys.txt"), withMask.state_dict().Keys.ToArray());
-        Assert.Equal(new long[] { 16, 15, 7, 7 }, withMask.state_dict()["conv1.0.weight"].shape);   // 3·(1+4) input channels
+        // 3·(1+4) input channels
+        Assert.Equal(new long[] { 16, 15, 7, 7 }, withMask.state_dict()["conv1.0.weight"].shape);
         Assert.Equal(new long[] { 24, 256, 1, 1 }, withMask.state_dict()["pose_pred.weight"].shape);
     }
 
@@ -40,7 +41,8 @@ public class SfmModelTests
         Assert.Equal(4, disps.Length);
         Assert.Equal(new long[] { 2, 1, 24, 64 }, disps[0].shape);
         Assert.Equal(new long[] { 2, 1, 12, 32 }, disps[1].shape);
-        Assert.True(disps[0].min().item<float>() >= DispNetS.Beta && disps[0].max().item<float>() <= DispNetS.Alpha + DispNetS.Beta);
+        Assert.True(disps[0].min().item<float>() >= DispNetS.Beta && disps[0].max().item<float>() <= DispNetS.Alpha
+            + DispNetS.Beta);
         depth.train(false);
         Assert.Single(depth.call(x));
         var p = pose.call(x, [x, x]);
@@ -57,7 +59,8 @@ public class SfmModelTests
         plain.save_py(path);
         using var same = new PoseExpNet(2, outputExplainability: false);
         SfmLearner.LoadPortWeights(same, path);
-        Assert.True(same.state_dict()["pose_pred.weight"].allclose(plain.state_dict()["pose_pred.weight"], rtol: 0, atol: 0));
+        Assert.True(
+            same.state_dict()["pose_pred.weight"].allclose(plain.state_dict()["pose_pred.weight"], rtol: 0, atol: 0));
         using var withMask = new PoseExpNet(2, outputExplainability: true);
         var e = Assert.Throws<InvalidDataException>(() => SfmLearner.LoadPortWeights(withMask, path));
         Assert.Contains("Missing: [upconv5.0.weight", e.Message);
@@ -68,18 +71,21 @@ public class SfmModelTests
     public void CheckpointRoundTripKeepsWeightsAndSettings()
     {
         var path = Path.Combine(OdometryTestKit.TempDir(), "sfm.ckpt");
-        using var a = new SfmLearner(new SfmSettings(5, 64, 24, false, ["00"], [0, 0, 0.4, 0, 0.01, 0], new LossWeights(Smoothness: 0.004)));
+        using var a = new SfmLearner(
+            new SfmSettings(5, 64, 24, false, ["00"], [0, 0, 0.4, 0, 0.01, 0], new LossWeights(Smoothness: 0.004)));
         a.Save(path);
         using var b = SfmLearner.Load(path);
         Assert.Equal(5, b.Settings.SequenceLength);
         Assert.Equal(["00"], b.Settings.TrainSequences!);
         Assert.Equal(new LossWeights(Smoothness: 0.004), b.Settings.Loss);
-        Assert.True(a.PoseNet.state_dict()["conv3.0.weight"].allclose(b.PoseNet.state_dict()["conv3.0.weight"], rtol: 0, atol: 0));
-        Assert.True(a.DepthNet.state_dict()["iconv1.0.bias"].allclose(b.DepthNet.state_dict()["iconv1.0.bias"], rtol: 0, atol: 0));
+        Assert.True(a.PoseNet.state_dict()["conv3.0.weight"]
+            .allclose(b.PoseNet.state_dict()["conv3.0.weight"], rtol: 0, atol: 0));
+        Assert.True(a.DepthNet.state_dict()["iconv1.0.bias"]
+            .allclose(b.DepthNet.state_dict()["iconv1.0.bias"], rtol: 0, atol: 0));
     }
 
-    /// <summary>--depth-width / --pose-width: narrower networks for small synthetic frames keep the port's keys and output
-    /// shapes, have about width² of its parameters, and a checkpoint rebuilds them at their width.</summary>
+    /// <summary>--depth-width / --pose-width: narrower networks for small synthetic frames keep the port's keys and
+    /// output shapes, have about width² of its parameters, and a checkpoint rebuilds them at their width.</summary>
     [Fact]
     public void NarrowerNetworksKeepThePortsKeysAndShapesAndRoundTrip()
     {
@@ -89,7 +95,8 @@ public class SfmModelTests
         using var half = new DispNetS(width: 0.5);
         Assert.Equal(port.state_dict().Keys.ToArray(), half.state_dict().Keys.ToArray());
         Assert.Equal(new long[] { 16, 3, 7, 7 }, half.state_dict()["conv1.0.weight"].shape);
-        Assert.Equal(new long[] { 8, 9, 3, 3 }, half.state_dict()["iconv1.0.weight"].shape);   // 1 disparity + 8 upconv channels
+        // 1 disparity + 8 upconv channels
+        Assert.Equal(new long[] { 8, 9, 3, 3 }, half.state_dict()["iconv1.0.weight"].shape);
         Assert.InRange(Count(half) / (double)Count(port), 0.23, 0.27);
         half.train(true);
         var disps = half.call(rand(2, 3, 24, 64));
@@ -106,7 +113,8 @@ public class SfmModelTests
         using var b = SfmLearner.Load(path);
         Assert.Equal((0.5, 0.25), (b.Settings.DepthWidth, b.Settings.PoseWidth));
         Assert.Equal(new long[] { 4, 15, 7, 7 }, b.PoseNet.state_dict()["conv1.0.weight"].shape);
-        Assert.True(a.DepthNet.state_dict()["conv2.0.weight"].allclose(b.DepthNet.state_dict()["conv2.0.weight"], rtol: 0, atol: 0));
+        Assert.True(a.DepthNet.state_dict()["conv2.0.weight"]
+            .allclose(b.DepthNet.state_dict()["conv2.0.weight"], rtol: 0, atol: 0));
     }
 
     [Fact]
@@ -132,7 +140,8 @@ public class SfmModelTests
         var image = torch.zeros(1, 3, 64, 208);
         var portDepth = 1 / port.call(image)[0];
         var fiveDepth = 1 / five.call(image)[0];
-        Assert.True(portDepth.allclose(torch.full_like(portDepth, 1 / (DispNetS.Alpha / 2 + DispNetS.Beta)), rtol: 1e-5, atol: 0));
+        Assert.True(portDepth.allclose(torch.full_like(portDepth, 1 / (DispNetS.Alpha / 2 + DispNetS.Beta)), rtol: 1e-5,
+            atol: 0));
         Assert.True(fiveDepth.allclose(torch.full_like(fiveDepth, 5.0), rtol: 1e-5, atol: 0));
         // the same state_dict keys as the port
         Assert.Equal(port.state_dict().Keys.Order(), five.state_dict().Keys.Order());

@@ -38,11 +38,13 @@ public class SfmTrainerResumeTests
     {
         var data = OdometryTestKit.TinyDataset(sequences: 1, frames: 7);
         var dir = OdometryTestKit.TempDir();
-        var o = new SfmTrainingOptions(Epochs: 3, BatchSize: 2, LearningRate: 1e-3, SequenceLength: 3);   // 5 targets: 3 steps per epoch
+        // 5 targets: 3 steps per epoch
+        var o = new SfmTrainingOptions(Epochs: 3, BatchSize: 2, LearningRate: 1e-3, SequenceLength: 3);
 
         var whole = Run(data, Path.Combine(dir, "whole.sfm"), o);
         Assert.Equal(9, whole.History.Steps.Count);
-        Assert.False(File.Exists(SfmTrainer.ProgressFile(Path.Combine(dir, "whole.sfm"))));   // resume files removed at the end
+        // resume files removed at the end
+        Assert.False(File.Exists(SfmTrainer.ProgressFile(Path.Combine(dir, "whole.sfm"))));
 
         var cut = Path.Combine(dir, "cut.sfm");
         Assert.Throws<Interrupted>(() => Run(data, cut, o, s => { if (s.Epoch == 2) throw new Interrupted(); }));

@@ -11,7 +11,8 @@ public class ViewSynthesisTests
         using var scope = NewDisposeScope();
         manual_seed(1);
         var image = rand(1, 3, 8, 12);
-        var (warped, valid) = InverseWarp.Warp(image, full(1, 8, 12, 5f), zeros(1, 6), OdometryTestKit.Intrinsics(10, 5.5, 3.5));
+        var (warped, valid) =
+            InverseWarp.Warp(image, full(1, 8, 12, 5f), zeros(1, 6), OdometryTestKit.Intrinsics(10, 5.5, 3.5));
         Assert.True(valid.all().item<bool>());
         Assert.True(warped.allclose(image, rtol: 0, atol: 1e-5));
     }
@@ -24,7 +25,8 @@ public class ViewSynthesisTests
         var columns = arange(16, dtype: ScalarType.Float32).view(1, 1, 1, 16);
         var image = (columns * columns * 0.01f).expand(1, 3, 6, 16).contiguous();
         var pose = tensor(new float[] { 1, 0, 0, 0, 0, 0 }, [1, 6]);
-        var (warped, valid) = InverseWarp.Warp(image, full(1, 6, 16, 10f), pose, OdometryTestKit.Intrinsics(20, 7.5, 2.5));
+        var (warped, valid) =
+            InverseWarp.Warp(image, full(1, 6, 16, 10f), pose, OdometryTestKit.Intrinsics(20, 7.5, 2.5));
         Assert.True(warped[.., .., .., ..14].allclose(image[.., .., .., 2..], rtol: 0, atol: 1e-4));
         Assert.False(valid[0, 0, 15].item<bool>());   // projects 2 px past the right edge
         Assert.True(valid[0, 0, 12].item<bool>());
@@ -45,7 +47,8 @@ public class ViewSynthesisTests
 
     /// <summary>30 frames of the synthetic drive at 128x40, with their true depth and poses.</summary>
     static SequenceFrames SyntheticDrive() =>
-        SequenceFrames.Load(OdometryDatasets.Open(OdometryTestKit.TinyDataset(frames: 30, seed: 7, width: 128, height: 40))[0], 128, 40);
+        SequenceFrames.Load(OdometryDatasets.Open(
+            OdometryTestKit.TinyDataset(frames: 30, seed: 7, width: 128, height: 40))[0], 128, 40);
 
     /// <summary>Frame <paramref name="frame"/>'s true depth [1,1,H,W], the sky set 1000 m away.</summary>
     static Tensor TrueDepth(SequenceFrames seq, int frame)
@@ -56,7 +59,8 @@ public class ViewSynthesisTests
 
     /// <summary>A snippet's true poses [1,N,6] in the network's convention: a pose maps target-camera points into the
     /// reference camera, M = inv(C_ref)·C_target (inverted: the other way).</summary>
-    static Tensor TruePose(SequenceFrames seq, Snippet snip, bool inverted = false) => tensor(snip.ReferenceIndices.Select(r =>
+    static Tensor TruePose(SequenceFrames seq, Snippet snip, bool inverted = false) =>
+        tensor(snip.ReferenceIndices.Select(r =>
     {
         var m = PoseMath.Mul(PoseMath.Inverse(seq.Poses![r]), seq.Poses[snip.TargetIndex]);
         return PoseMath.ToVector(inverted ? PoseMath.Inverse(m) : m);
@@ -70,14 +74,16 @@ public class ViewSynthesisTests
         var snip = seq.Snippet([15], 3);
         var depth = TrueDepth(seq, 15)[0];
         Tensor Pose(bool inverted) => TruePose(seq, snip, inverted);
-        float Error(Tensor pose) => ViewSynthesisLoss.ErrorMap(snip.Target, snip.References, snip.Intrinsics, depth.unsqueeze(1), pose).mean().item<float>();
+        float Error(Tensor pose) => ViewSynthesisLoss.ErrorMap(snip.Target, snip.References, snip.Intrinsics,
+            depth.unsqueeze(1), pose).mean().item<float>();
         float truth = Error(Pose(false)), inverse = Error(Pose(true)), still = Error(zeros(1, 2, 6));
-        Assert.True(truth < 0.7 * still && truth < 0.7 * inverse, $"true motion {truth:0.000}, inverse motion {inverse:0.000}, no motion {still:0.000}");
+        Assert.True(truth < 0.7 * still && truth < 0.7 * inverse,
+            $"true motion {truth:0.000}, inverse motion {inverse:0.000}, no motion {still:0.000}");
     }
 
-    /// <summary>SC-SfMLearner's geometry consistency (<c>--depth-consistency</c>): with the true depths of the target and its
-    /// references and the true poses, the target's depth moved into each reference matches that reference's depth; a
-    /// translation 20% too long, a reference depth 20% too far, or no motion, disagree.</summary>
+    /// <summary>SC-SfMLearner's geometry consistency (<c>--depth-consistency</c>): with the true depths of the target
+    /// and its references and the true poses, the target's depth moved into each reference matches that reference's
+    /// depth; a translation 20% too long, a reference depth 20% too far, or no motion, disagree.</summary>
     [Fact]
     public void TrueDepthsAndPosesAreGeometricallyConsistentAndWrongOnesAreNot()
     {
@@ -86,22 +92,27 @@ public class ViewSynthesisTests
         var snip = seq.Snippet([15], 5);
         var references = snip.ReferenceIndices.Select(i => TrueDepth(seq, i)).ToArray();
         var pose = TruePose(seq, snip);
-        float Consistency(Tensor p, Tensor[] refs) => ViewSynthesisLoss.DepthConsistencyPerSample(TrueDepth(seq, 15), refs, snip.Intrinsics, p).item<float>();
+        float Consistency(Tensor p, Tensor[] refs) =>
+            ViewSynthesisLoss.DepthConsistencyPerSample(TrueDepth(seq, 15), refs, snip.Intrinsics, p).item<float>();
         Tensor Scaled(float f) { var p = pose.clone(); p[.., .., ..3] *= f; return p; }
-        float truth = Consistency(pose, references), farther = Consistency(pose, references.Select(r => r * 1.2f).ToArray()),
+        float truth = Consistency(pose, references),
+            farther = Consistency(pose, references.Select(r => r * 1.2f).ToArray()),
             still = Consistency(zeros_like(pose), references);
         var lengths = new[] { 0.8f, 0.9f, 1.1f, 1.2f }.Select(f => Consistency(Scaled(f), references)).ToArray();
-        var report = $"truth {truth:0.0000}, translation 0.8-1.2x {string.Join(" ", lengths.Select(l => l.ToString("0.0000")))}, " +
+        var report =
+            $"truth {truth:0.0000}, translation 0.8-1.2x " +
+            $"{string.Join(" ", lengths.Select(l => l.ToString("0.0000")))}, " +
             $"reference depth 1.2x {farther:0.0000}, no motion {still:0.0000}";
-        // the floor at the truth is the sky's edge (the sky stands at 1000 m) and the boxes' edges, where bilinear sampling
-        // mixes depths; a translation off by 10-20% changes a 10 m depth by about 1%, so it moves the term only a little
+        // the floor at the truth is the sky's edge (the sky stands at 1000 m) and the boxes' edges, where bilinear
+        // sampling mixes depths; a translation off by 10-20% changes a 10 m depth by about 1%, so it moves the term
+        // only a little
         Assert.True(truth < 0.06f, report);
         Assert.True(lengths.All(l => l > truth), report);
         Assert.True(farther > 2 * truth && still > 2 * truth, report);
     }
 
-    /// <summary>With the consistency weighed in, the objective runs the DepthNet on every frame, adds the term to the total,
-    /// and a short training run records it and lowers nothing to NaN.</summary>
+    /// <summary>With the consistency weighed in, the objective runs the DepthNet on every frame, adds the term to the
+    /// total, and a short training run records it and lowers nothing to NaN.</summary>
     [Fact]
     public void TheObjectiveWithDepthConsistencyAddsItAndTrains()
     {
@@ -115,18 +126,21 @@ public class ViewSynthesisTests
             model.Train(true);
             var snip = seq.Snippet([2, 4], 5);
             var with = SfmTrainer.Objective(model, snip.Target, snip.References, snip.Intrinsics, weights);
-            var without = SfmTrainer.Objective(model, snip.Target, snip.References, snip.Intrinsics, weights with { DepthConsistency = 0 });
+            var without = SfmTrainer.Objective(model, snip.Target, snip.References, snip.Intrinsics,
+                weights with { DepthConsistency = 0 });
             Assert.Equal(new long[] { 2 }, with.Consistency.shape);
             Assert.True(with.Consistency.min().item<float>() > 0);
             Assert.True((with.Total - without.Total - 0.5 * with.Consistency).abs().max().item<float>() < 1e-5f);
             Assert.Equal(new long[] { 2, 1, 24, 64 }, with.Disparities[0].shape);   // the target's disparities only
         }
-        var history = SfmTrainer.Train(model, [seq], new SfmTrainingOptions(Epochs: 2, BatchSize: 2, SequenceLength: 5, Weights: weights));
+        var history = SfmTrainer.Train(model, [seq],
+            new SfmTrainingOptions(Epochs: 2, BatchSize: 2, SequenceLength: 5, Weights: weights));
         Assert.All(history.Steps, s => Assert.True(double.IsFinite(s.Total) && s.Consistency > 0));
     }
 
-    /// <summary>--near-references-epochs (a curriculum over motion size): the loss reconstructs the target from t−1 and t+1
-    /// only, with their own pose rows, while the PoseNet still sees the whole snippet; a short run so trains.</summary>
+    /// <summary>--near-references-epochs (a curriculum over motion size): the loss reconstructs the target from t−1 and
+    /// t+1 only, with their own pose rows, while the PoseNet still sees the whole snippet; a short run so
+    /// trains.</summary>
     [Fact]
     public void TheNearReferenceLossUsesOnlyTheOneFrameReferences()
     {
@@ -141,22 +155,27 @@ public class ViewSynthesisTests
         {
             model.Train(false);
             var snip = seq.Snippet([2, 4], 5);
-            var near = SfmTrainer.Objective(model, snip.Target, snip.References, snip.Intrinsics, weights, lossReferences: [1, 2]);
+            var near = SfmTrainer.Objective(model, snip.Target, snip.References, snip.Intrinsics, weights,
+                lossReferences: [1, 2]);
             var all = SfmTrainer.Objective(model, snip.Target, snip.References, snip.Intrinsics, weights);
-            var expected = ViewSynthesisLoss.PhotometricPerSample(snip.Target, [snip.References[1], snip.References[2]], snip.Intrinsics,
+            var expected = ViewSynthesisLoss.PhotometricPerSample(snip.Target, [snip.References[1], snip.References[2]],
+                snip.Intrinsics,
                 [1 / near.Disparities[0]], [], all.Pose[.., 1..3], true, true);
             Assert.True(near.Photometric.allclose(expected, rtol: 1e-5, atol: 1e-6));
-            Assert.True((all.Photometric - near.Photometric).min().item<float>() > 0);   // the two-frame references add their error
-            Assert.True(near.Pose.allclose(all.Pose));                                     // the PoseNet's input is the whole snippet
+            // the two-frame references add their error
+            Assert.True((all.Photometric - near.Photometric).min().item<float>() > 0);
+            // the PoseNet's input is the whole snippet
+            Assert.True(near.Pose.allclose(all.Pose));
         }
-        var history = SfmTrainer.Train(model, [seq], new SfmTrainingOptions(Epochs: 2, BatchSize: 2, SequenceLength: 5, Weights: weights,
+        var history = SfmTrainer.Train(model, [seq],
+            new SfmTrainingOptions(Epochs: 2, BatchSize: 2, SequenceLength: 5, Weights: weights,
             NearReferenceEpochs: 1));
         Assert.All(history.Steps, s => Assert.True(double.IsFinite(s.Total)));
     }
 
-    /// <summary>--out-of-view unwarped closes the valid-pixel means' opening: moving one reference out of view leaves the
-    /// study's common-pixel mean nothing to average (a loss of 0); counted with the unwarped reference's error, leaving the
-    /// view costs exactly what standing still costs.</summary>
+    /// <summary>--out-of-view unwarped closes the valid-pixel means' opening: moving one reference out of view leaves
+    /// the study's common-pixel mean nothing to average (a loss of 0); counted with the unwarped reference's error,
+    /// leaving the view costs exactly what standing still costs.</summary>
     [Fact]
     public void MovingAReferenceOutOfViewCostsWhatStandingStillCosts()
     {
@@ -168,30 +187,36 @@ public class ViewSynthesisTests
         var target = Image(0);
         Tensor[] references = [Image(0.8f), Image(1.9f)];
         var k = OdometryTestKit.Intrinsics(30, 31.5, 11.5);
-        var depths = Enumerable.Range(0, 4).Select(sc => full(1, 1, 24 >> sc, 64 >> sc, 5f)).ToArray();   // 5 m, four scales
+        // 5 m, four scales
+        var depths = Enumerable.Range(0, 4).Select(sc => full(1, 1, 24 >> sc, 64 >> sc, 5f)).ToArray();
         var still = zeros(1, 2, 6);
-        var away = still.clone(); away[0, 1, 0] = 50f;                  // reference 2 slides 50 m sideways: out of view everywhere
-        float Loss(Tensor pose, bool unwarped) => ViewSynthesisLoss.PhotometricPerSample(target, references, k, depths, [], pose,
+        // reference 2 slides 50 m sideways: out of view everywhere
+        var away = still.clone(); away[0, 1, 0] = 50f;
+        float Loss(Tensor pose, bool unwarped) =>
+            ViewSynthesisLoss.PhotometricPerSample(target, references, k, depths, [], pose,
             overValidPixels: true, commonValidPixels: true, outOfViewAsUnwarped: unwarped).item<float>();
         Assert.Equal(0f, Loss(away, unwarped: false));
         Assert.True(Loss(still, unwarped: false) > 0.5f);
-        // (within float rounding: a border pixel's projection may land a hair outside the image; counted unwarped it has
-        // the same error, while the valid-pixel mean drops it, so the last comparison is looser)
-        static void Near(float expected, float actual, double share) => Assert.InRange(Math.Abs(actual - expected), 0, share * expected);
+        // (within float rounding: a border pixel's projection may land a hair outside the image; counted unwarped it
+        // has the same error, while the valid-pixel mean drops it, so the last comparison is looser)
+        static void Near(float expected, float actual, double share) =>
+            Assert.InRange(Math.Abs(actual - expected), 0, share * expected);
         Near(Loss(still, unwarped: true), Loss(away, unwarped: true), 1e-4);
-        Near(Loss(still, unwarped: false), Loss(still, unwarped: true), 1e-2);   // where every pixel is in view, about the same loss
+        // where every pixel is in view, about the same loss
+        Near(Loss(still, unwarped: false), Loss(still, unwarped: true), 1e-2);
     }
 
-    /// <summary>The reason for <c>--smooth-on disparity</c>: a flat ground's disparity is linear in the image row, so the
-    /// second-order smoothness leaves it alone, while its depth (∝ 1/(row − horizon)) is penalised, most near the horizon.
-    /// The training objective smooths whichever the loss names.</summary>
+    /// <summary>The reason for <c>--smooth-on disparity</c>: a flat ground's disparity is linear in the image row, so
+    /// the second-order smoothness leaves it alone, while its depth (∝ 1/(row − horizon)) is penalised, most near the
+    /// horizon. The training objective smooths whichever the loss names.</summary>
     [Fact]
     public void AFlatGroundIsSmoothInDisparityNotInDepth()
     {
         using var scope = NewDisposeScope();
         const int h = 24, w = 32;
         var rows = arange(h, dtype: float32).view(1, 1, h, 1).expand(1, 1, h, w);
-        var disparity = (rows + 2) * 0.01f;                    // the horizon two rows above the top: depth 100/(row + 2) m
+        // the horizon two rows above the top: depth 100/(row + 2) m
+        var disparity = (rows + 2) * 0.01f;
         var depth = 1 / disparity;
         Assert.True(ViewSynthesisLoss.SmoothnessPerSample([disparity]).item<float>() < 1e-6f);
         Assert.True(ViewSynthesisLoss.SmoothnessPerSample([depth]).item<float>() > 0.1f);
@@ -202,17 +227,19 @@ public class ViewSynthesisTests
         Tensor[] references = [rand(2, 3, h, w), rand(2, 3, h, w)];
         var k = OdometryTestKit.Intrinsics(20, 15.5, 11.5).expand(2, 3, 3);
         var onDepth = SfmTrainer.Objective(model, target, references, k, new LossWeights(Smoothness: 1));
-        var onDisparity = SfmTrainer.Objective(model, target, references, k, new LossWeights(Smoothness: 1, SmoothDisparity: true));
-        Assert.Equal(ViewSynthesisLoss.SmoothnessPerSample(onDepth.Disparities.Select(d => 1 / d).ToList()).data<float>().ToArray(),
+        var onDisparity =
+            SfmTrainer.Objective(model, target, references, k, new LossWeights(Smoothness: 1, SmoothDisparity: true));
+        Assert.Equal(ViewSynthesisLoss.SmoothnessPerSample(onDepth.Disparities.Select(d => 1 / d).ToList())
+            .data<float>().ToArray(),
             onDepth.Smoothness.data<float>().ToArray());
         Assert.Equal(ViewSynthesisLoss.SmoothnessPerSample(onDisparity.Disparities).data<float>().ToArray(),
             onDisparity.Smoothness.data<float>().ToArray());
     }
 
-    /// <summary>Minimum reprojection: per pixel the reference that reconstructs it best counts, so a pixel one reference
-    /// gets right costs nothing however wrong another reference is (an occlusion); and a pose that moves the references out
-    /// of view does not zero the loss (a first version, averaged over the pixels valid in every reference, collapsed to 0
-    /// on the full drive): there each reference counts with its unwarped error.</summary>
+    /// <summary>Minimum reprojection: per pixel the reference that reconstructs it best counts, so a pixel one
+    /// reference gets right costs nothing however wrong another reference is (an occlusion); and a pose that moves the
+    /// references out of view does not zero the loss (a first version, averaged over the pixels valid in every
+    /// reference, collapsed to 0 on the full drive): there each reference counts with its unwarped error.</summary>
     [Fact]
     public void MinimumReprojectionCountsTheBestReferencePerPixel()
     {
@@ -223,13 +250,16 @@ public class ViewSynthesisTests
         var k = OdometryTestKit.Intrinsics(10, 5.5, 3.5);
         Tensor[] depth = [ones(1, 1, 8, 12) * 5];
         Tensor Loss(Tensor[] refs, Tensor pose, bool min) =>
-            ViewSynthesisLoss.PhotometricPerSample(target, refs, k, depth, [], pose, overValidPixels: true, commonValidPixels: true,
+            ViewSynthesisLoss.PhotometricPerSample(target, refs, k, depth, [], pose, overValidPixels: true,
+                commonValidPixels: true,
                 minimumReprojection: min);
         var still = zeros(1, 2, 6);
         Assert.True(Loss([target, wrong], still, min: false).item<float>() > 0.2f);
         Assert.Equal(0f, Loss([target, wrong], still, min: true).item<float>(), 6);
-        var away = tensor(new float[] { 100, 0, 0, 0, 0, 0, 100, 0, 0, 0, 0, 0 }, [1, 2, 6]);      // both slid 100 m sideways
-        var unwarped = 2 * minimum((target - wrong).abs().mean([1]), (target - alsoWrong).abs().mean([1])).mean().item<float>();
+        // both slid 100 m sideways
+        var away = tensor(new float[] { 100, 0, 0, 0, 0, 0, 100, 0, 0, 0, 0, 0 }, [1, 2, 6]);
+        var unwarped =
+            2 * minimum((target - wrong).abs().mean([1]), (target - alsoWrong).abs().mean([1])).mean().item<float>();
         Assert.Equal(unwarped, Loss([wrong, alsoWrong], away, min: true).item<float>(), 4);
         Assert.True(unwarped > 0.2f);
     }
@@ -257,12 +287,14 @@ public class ViewSynthesisTests
         var reference = rand(1, 3, 6, 16);
         var k = OdometryTestKit.Intrinsics(20, 7.5, 2.5);
         var depth = full(1, 1, 6, 16, 10f);
-        var pose = tensor(new float[] { 1, 0, 0, 0, 0, 0 }, [1, 1, 6]);     // 2 px sideways: the last 2 columns leave the view
+        // 2 px sideways: the last 2 columns leave the view
+        var pose = tensor(new float[] { 1, 0, 0, 0, 0, 0 }, [1, 1, 6]);
         var (_, valid) = InverseWarp.Warp(reference, depth[.., 0], pose[.., 0], k);
         double inside = valid.sum().item<long>();
         Assert.Equal(6 * 14, inside);
         double all = ViewSynthesisLoss.PhotometricPerSample(target, [reference], k, [depth], [], pose).item<float>();
-        double over = ViewSynthesisLoss.PhotometricPerSample(target, [reference], k, [depth], [], pose, overValidPixels: true).item<float>();
+        double over = ViewSynthesisLoss.PhotometricPerSample(target, [reference], k, [depth], [], pose,
+            overValidPixels: true).item<float>();
         // the port's mean counts the 12 pixels out of view as zero error; the valid mean leaves them out
         Assert.Equal(all * 6 * 16 / inside, over, 5);
         Assert.True(over > all);
@@ -281,12 +313,17 @@ public class ViewSynthesisTests
         var (_, validMoved) = InverseWarp.Warp(moved, depth[.., 0], pose[.., 1], k);
         var inside = validMoved.unsqueeze(1).to(float32);
         // what each reference should cost on the moved one's valid pixels
-        double stillOnCommon = ((target - still).abs().mean([1], keepdim: true) * inside).sum().item<float>() / inside.sum().item<float>();
-        double movedAlone = ViewSynthesisLoss.PhotometricPerSample(target, [moved], k, [depth], [], pose[.., 1..], overValidPixels: true).item<float>();
-        double perReference = ViewSynthesisLoss.PhotometricPerSample(target, [still, moved], k, [depth], [], pose, overValidPixels: true).item<float>();
-        double common = ViewSynthesisLoss.PhotometricPerSample(target, [still, moved], k, [depth], [], pose, overValidPixels: true, commonValidPixels: true).item<float>();
+        double stillOnCommon =
+            ((target - still).abs().mean([1], keepdim: true) * inside).sum().item<float>() / inside.sum().item<float>();
+        double movedAlone = ViewSynthesisLoss.PhotometricPerSample(target, [moved], k, [depth], [], pose[.., 1..],
+            overValidPixels: true).item<float>();
+        double perReference = ViewSynthesisLoss.PhotometricPerSample(target, [still, moved], k, [depth], [], pose,
+            overValidPixels: true).item<float>();
+        double common = ViewSynthesisLoss.PhotometricPerSample(target, [still, moved], k, [depth], [], pose,
+            overValidPixels: true, commonValidPixels: true).item<float>();
         Assert.Equal(stillOnCommon + movedAlone, common, 4);
-        Assert.NotEqual(perReference, common, 4);                          // per reference, the still one counts all 96 pixels
+        // per reference, the still one counts all 96 pixels
+        Assert.NotEqual(perReference, common, 4);
     }
     [Fact]
     public void StructuralErrorIsZeroForEqualImagesAndGrowsWithDifference()
@@ -298,7 +335,8 @@ public class ViewSynthesisTests
         var near = ViewSynthesisLoss.StructuralError(image, image + 0.05f * randn(1, 3, 8, 12)).mean().item<float>();
         var far = ViewSynthesisLoss.StructuralError(image, rand(1, 3, 8, 12) * 2 - 1).mean().item<float>();
         Assert.InRange(near, 1e-4, far);
-        Assert.InRange(far, 0.2, 1);                                      // unrelated images: SSIM near 0, error near 1/2
+        // unrelated images: SSIM near 0, error near 1/2
+        Assert.InRange(far, 0.2, 1);
     }
     /// <summary>Two unrelated seeded images [1,3,h,w] in [-1, 1].</summary>
     static (Tensor Target, Tensor Reference) ImagePair(int seed, int h, int w)
@@ -315,7 +353,8 @@ public class ViewSynthesisTests
         var k = OdometryTestKit.Intrinsics(20, 7.5, 2.5);
         var depth = full(1, 1, 6, 16, 10f);
         var pose = zeros(1, 1, 6);                                         // no motion: the reference as it is
-        double L(double ssim) => ViewSynthesisLoss.PhotometricPerSample(target, [reference], k, [depth], [], pose, overValidPixels: true, ssim: ssim).item<float>();
+        double L(double ssim) => ViewSynthesisLoss.PhotometricPerSample(target, [reference], k, [depth], [], pose,
+            overValidPixels: true, ssim: ssim).item<float>();
         double l1 = (target - reference).abs().mean().item<float>();
         double structural = ViewSynthesisLoss.StructuralError(target, reference).mean().item<float>();
         Assert.Equal(l1, L(0), 4);
@@ -329,7 +368,8 @@ public class ViewSynthesisTests
         var (target, reference) = ImagePair(7, 8, 16);
         var k = OdometryTestKit.Intrinsics(20, 7.5, 3.5);
         var pose = tensor(new float[] { 0.2f, 0, 0.1f, 0, 0.02f, 0 }, [1, 1, 6]);
-        double L(Tensor[] depths, bool up) => ViewSynthesisLoss.PhotometricPerSample(target, [reference], k, depths, [], pose, overValidPixels: true, upsampledScales: up).item<float>();
+        double L(Tensor[] depths, bool up) => ViewSynthesisLoss.PhotometricPerSample(target, [reference], k, depths, [],
+            pose, overValidPixels: true, upsampledScales: up).item<float>();
         var fine = full(1, 1, 8, 16, 6f);
         var coarse = full(1, 1, 4, 8, 6f);                                 // the same constant depth at half the size
         // upsampled, the coarse scale is the fine one again; downsampled (the port), it compares 4x8 images

@@ -33,7 +33,8 @@ public class CamViewTests
         Assert.Equal(new long[] { 4, 8, 6, 3 }, f2.shape);
         Assert.True(allclose(f2, f3));
         Assert.True(f2.min().item<float>() >= 0 && f2.max().item<float>() <= 1);
-        using var d = CamView.Frames(zeros(1, 3, 2, 2), 0, new VideoGradCam.Video.Normalization("test", [0.5f, 0.5f, 0.5f], [0.25f, 0.25f, 0.25f]));
+        using var d = CamView.Frames(zeros(1, 3, 2, 2), 0,
+            new VideoGradCam.Video.Normalization("test", [0.5f, 0.5f, 0.5f], [0.25f, 0.25f, 0.25f]));
         Assert.Equal(0.5f, d[0, 0, 0, 0].item<float>());
     }
 
@@ -41,7 +42,8 @@ public class CamViewTests
     public void OneCallShowsAUsersModelsMapAndWritesItsExplainPage()
     {
         manual_seed(1);
-        var net = nn.Sequential(("conv", nn.Conv2d(3, 4, 3, padding: 1)), ("relu", nn.ReLU()), ("pool", nn.AdaptiveAvgPool2d(1)),
+        var net = nn.Sequential(("conv", nn.Conv2d(3, 4, 3, padding: 1)), ("relu", nn.ReLU()),
+            ("pool", nn.AdaptiveAvgPool2d(1)),
             ("flat", nn.Flatten()), ("fc", nn.Linear(4, 2)));
         using var images = rand(1, 3, 16, 16);
         using var cam = GradCam.For(net, "relu").Explain(images, 1);

@@ -8,7 +8,8 @@ namespace VideoGradCam.Tests.Runtime;
 /// pointwise one a channels-first input; the values and the parameters stay what they were.</summary>
 public class ChannelsLastInputsTests
 {
-    static nn.Module<Tensor, Tensor> Net() => nn.Sequential(("conv", nn.Conv2d(3, 8, 3, padding: 1)), ("relu", nn.ReLU()), ("pointwise", nn.Conv2d(8, 8, 1)),
+    static nn.Module<Tensor, Tensor> Net() =>
+        nn.Sequential(("conv", nn.Conv2d(3, 8, 3, padding: 1)), ("relu", nn.ReLU()), ("pointwise", nn.Conv2d(8, 8, 1)),
         ("deconv", nn.ConvTranspose2d(8, 2, 4, stride: 2, padding: 1)));
 
     [Fact]

@@ -8,13 +8,16 @@ namespace VideoGradCam.Tests.Runtime;
 /// kernel that returns NaN or a wrong value, whatever the CPU.</summary>
 public class ConvolutionCheckTests
 {
-    static readonly ConvolutionShape Small = new(false, [2, 8, 12, 20], [8, 8, 3, 3], [1, 1], [1, 1], [1, 1], [0, 0], 1, true);
-    static readonly ConvolutionShape Clip = new(false, [2, 3, 4, 12, 12], [8, 3, 3, 3, 3], [1, 2, 2], [1, 1, 1], [1, 1, 1],
+    static readonly ConvolutionShape Small =
+        new(false, [2, 8, 12, 20], [8, 8, 3, 3], [1, 1], [1, 1], [1, 1], [0, 0], 1, true);
+    static readonly ConvolutionShape Clip =
+        new(false, [2, 3, 4, 12, 12], [8, 3, 3, 3, 3], [1, 2, 2], [1, 1, 1], [1, 1, 1],
         [0, 0, 0], 1, false);
-    static readonly ConvolutionShape Deconv = new(true, [2, 16, 6, 10], [16, 8, 4, 4], [2, 2], [1, 1], [1, 1], [0, 0], 1, true);
+    static readonly ConvolutionShape Deconv =
+        new(true, [2, 16, 6, 10], [16, 8, 4, 4], [2, 2], [1, 1], [1, 1], [0, 0], 1, true);
 
-    /// <summary>Run on poisoned memory in the mode the test host applied (this machine's verdict): on a CPU whose oneDNN is
-    /// faulty, <c>WORKSPACE_CONVOLUTIONS=onednn</c> makes this test fail.</summary>
+    /// <summary>Run on poisoned memory in the mode the test host applied (this machine's verdict): on a CPU whose
+    /// oneDNN is faulty, <c>WORKSPACE_CONVOLUTIONS=onednn</c> makes this test fail.</summary>
     [Fact]
     public void EveryConvolutionOfTheStudysModelsMatchesFloat64InThisMachinesMode()
     {
@@ -62,9 +65,12 @@ public class ConvolutionCheckTests
     public void ShapesAreReadFromTheModelsWithTheirGeometry()
     {
         var shapes = StudyConvolutions.Shapes();
-        Assert.Contains(shapes, s => s.Input.Length == 5 && s.Weight[2..].SequenceEqual(new long[] { 3, 7, 7 }));  // R3D's stem
-        Assert.Contains(shapes, s => s.Transposed);                                                           // DispNetS
-        Assert.Contains(shapes, s => s.ToString().StartsWith("conv2d 32->1 k3x3", StringComparison.Ordinal));  // a disparity head
+        // R3D's stem
+        Assert.Contains(shapes, s => s.Input.Length == 5 && s.Weight[2..].SequenceEqual(new long[] { 3, 7, 7 }));
+        // DispNetS
+        Assert.Contains(shapes, s => s.Transposed);
+        // a disparity head
+        Assert.Contains(shapes, s => s.ToString().StartsWith("conv2d 32->1 k3x3", StringComparison.Ordinal));
         Assert.Equal(shapes.Count, shapes.Select(s => s.Key).Distinct().Count());
     }
 }

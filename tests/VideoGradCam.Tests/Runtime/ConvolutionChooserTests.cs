@@ -6,21 +6,25 @@ namespace VideoGradCam.Tests.Runtime;
 public class ConvolutionChooserTests
 {
     static ConvolutionCheck.Result Outcome(ConvolutionMode mode, int failed, double seconds) => new(mode,
-        Enumerable.Range(0, 10).Select(i => new ConvolutionCheck.ShapeOutcome($"conv2d {i}", i < failed ? double.NaN : 1e-6))
+        Enumerable.Range(0, 10)
+            .Select(i => new ConvolutionCheck.ShapeOutcome($"conv2d {i}", i < failed ? double.NaN : 1e-6))
             .ToList(), seconds);
 
     static (ConvolutionVerdict Verdict, List<ConvolutionMode> Tried) Choose(
         Dictionary<ConvolutionMode, (int Failed, double Seconds)> outcomes)
     {
         var tried = new List<ConvolutionMode>();
-        var verdict = ConvolutionChooser.Choose(m => { tried.Add(m); return Outcome(m, outcomes[m].Failed, outcomes[m].Seconds); }, "key");
+        var verdict = ConvolutionChooser.Choose(
+            m => { tried.Add(m); return Outcome(m, outcomes[m].Failed, outcomes[m].Seconds); }, "key");
         return (verdict, tried);
     }
 
-    static Dictionary<ConvolutionMode, (int, double)> Modes(int oneDnn, int channelsLast, int avx2 = 0, int sse41 = 0, int off = 0) => new()
+    static Dictionary<ConvolutionMode, (int, double)> Modes(int oneDnn, int channelsLast, int avx2 = 0, int sse41 = 0,
+        int off = 0) => new()
     {
         [ConvolutionMode.OneDnn] = (oneDnn, 1.0), [ConvolutionMode.ChannelsLast] = (channelsLast, 1.2),
-        [ConvolutionMode.OneDnnAvx2] = (avx2, 1.5), [ConvolutionMode.OneDnnSse41] = (sse41, 4), [ConvolutionMode.OneDnnOff] = (off, 9),
+        [ConvolutionMode.OneDnnAvx2] = (avx2, 1.5), [ConvolutionMode.OneDnnSse41] = (sse41, 4),
+            [ConvolutionMode.OneDnnOff] = (off, 9),
     };
 
     [Fact]

@@ -33,7 +33,8 @@ public class JsonDefaultsTests
     public void FilesWrittenWithNamedLiteralsStillRead()
     {
         var back = JsonSerializer.Deserialize<Sample>(
-            "{'Finite':'2.5','NotANumber':'NaN','Infinite':'Infinity','Single':'-Infinity','Values':[1,'NaN'],'Maybe':3}"
+            ("{'Finite':'2.5','NotANumber':'NaN','Infinite':'Infinity','Single':'-Infinity'," +
+             "'Values':[1,'NaN'],'Maybe':3}")
                 .Replace('\'', '"'),
             JsonDefaults.Compact)!;
         Assert.Equal(2.5, back.Finite);

@@ -13,12 +13,15 @@ public class NativeLibraryFixTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    /// <summary>The untouched library, as shipped in the TorchSharp package (the cached copy may already be patched).</summary>
+    /// <summary>The untouched library, as shipped in the TorchSharp package (the cached copy may already be
+    /// patched).</summary>
     string OriginalLibrary()
     {
-        var nupkg = Directory.GetFiles(Path.Combine(NativeLibraryFix.NuGetPackagesFolder(), "torchsharp", "0.107.0"), "*.nupkg").Single();
+        var nupkg = Directory.GetFiles(Path.Combine(NativeLibraryFix.NuGetPackagesFolder(), "torchsharp", "0.107.0"),
+            "*.nupkg").Single();
         using var zip = ZipFile.OpenRead(nupkg);
-        var entry = zip.Entries.Single(e => e.FullName.EndsWith("linux-x64/native/libLibTorchSharp.so", StringComparison.Ordinal));
+        var entry = zip.Entries.Single(
+            e => e.FullName.EndsWith("linux-x64/native/libLibTorchSharp.so", StringComparison.Ordinal));
         var path = Path.Combine(_dir, "libLibTorchSharp.so");
         entry.ExtractToFile(path);
         return path;
@@ -76,7 +79,8 @@ public class NativeLibraryFixTests : IDisposable
     public void FixPatchesEveryCopyWhenNeeded()
     {
         var so = OriginalLibrary();
-        var lines = SetupCommand.ApplyNativeFix(nugetPackages: Path.Combine(_dir, "none"), buildOutput: _dir, systemHasVersion: false).ToList();
+        var lines = SetupCommand.ApplyNativeFix(nugetPackages: Path.Combine(_dir, "none"), buildOutput: _dir,
+            systemHasVersion: false).ToList();
         Assert.Contains(lines, l => l.Contains("patched") && l.Contains(so));
         Assert.False(NativeLibraryFix.NeedsPatch(so));
     }

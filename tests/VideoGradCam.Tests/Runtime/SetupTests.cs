@@ -11,7 +11,8 @@ public class SetupTests
     public void SetupOnAPreparedMachineChangesNothing()
     {
         // ./workspace test ran setup before the tests: a second run must only confirm.
-        var r = ExternalProcess.Run("bash", [Path.Combine(Root, "workspace"), "setup"], Root, timeout: TimeSpan.FromMinutes(5));
+        var r = ExternalProcess.Run("bash", [Path.Combine(Root, "workspace"), "setup"], Root,
+            timeout: TimeSpan.FromMinutes(5));
         Assert.True(r.ExitCode == 0, r.Output);
         Assert.Contains("OS packages present", r.Output);
         Assert.Contains("build up to date", r.Output);
@@ -53,7 +54,8 @@ public class SetupTests
         {
             var name = m.Groups[1].Value;
             if (!pinned.TryGetValue(name, out var version)) continue; // kernel-only packages (Plotly.NET.Interactive)
-            Assert.True(version == m.Groups[2].Value, $"{name}: bootstrap.dib has {m.Groups[2].Value}, Directory.Packages.props has {version}");
+            Assert.True(version == m.Groups[2].Value,
+                $"{name}: bootstrap.dib has {m.Groups[2].Value}, Directory.Packages.props has {version}");
         }
         Assert.Contains(refs, m => m.Groups[1].Value == "TorchSharp-cpu");
         // The OpenCV runtime is chosen per operating system in code, at the same version as the build's.

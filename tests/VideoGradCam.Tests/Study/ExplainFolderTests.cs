@@ -7,24 +7,29 @@ using VideoGradCam.Video;
 
 namespace VideoGradCam.Tests.Study;
 
-/// <summary>Explanations at dataset scale: shards split the videos without overlap, and a second run skips finished ones.</summary>
+/// <summary>Explanations at dataset scale: shards split the videos without overlap, and a second run skips finished
+/// ones.</summary>
 public class ExplainFolderTests : IDisposable
 {
     readonly string _dir = Directory.CreateTempSubdirectory("explainfolder").FullName;
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    /// <summary>Bad input still gives a readable page: a 97×61 video of 5 frames for an 8-frame model shows every frame at
-    /// reading size, each with its source frame index, the repeated ones said so.</summary>
+    /// <summary>Bad input still gives a readable page: a 97×61 video of 5 frames for an 8-frame model shows every frame
+    /// at reading size, each with its source frame index, the repeated ones said so.</summary>
     [Fact]
     public async Task AShortOddSizedVideoGivesAReadablePageWithItsSourceFrames()
     {
-        var video = VideoGradCam.Tests.Video.TestVideos.Numbered(Directory.CreateDirectory(Path.Combine(_dir, "clap")).FullName, frames: 5, width: 97, height: 61, name: "odd.avi");
+        var video = VideoGradCam.Tests.Video.TestVideos.Numbered(Directory.CreateDirectory(Path.Combine(_dir, "clap"))
+            .FullName, frames: 5, width: 97, height: 61, name: "odd.avi");
         using var model = VideoModels.Create(new VideoModelConfig(ModelRegistry.CnnLstm.Name, 2, 8));
         var weights = Path.Combine(_dir, "m.pth");
         StateDictLoader.Save(model, weights);
-        var ckpt = PretrainedWeights.Import(ModelRegistry.CnnLstm.Name, weights, Path.Combine(_dir, "ckpt"), ["clap", "wave"], DataSpec.ImageNet(8, 32, 32), width: 8);
-        var s = CamStudy.ExplainVideo(Checkpoint.Load(ckpt), video, "true", new CamSettings(), Path.Combine(_dir, "out"));
-        Assert.Equal(5, s.SourceFrames.Distinct().Count());                // every frame of the video, some of them twice
+        var ckpt = PretrainedWeights.Import(ModelRegistry.CnnLstm.Name, weights, Path.Combine(_dir, "ckpt"),
+            ["clap", "wave"], DataSpec.ImageNet(8, 32, 32), width: 8);
+        var s =
+            CamStudy.ExplainVideo(Checkpoint.Load(ckpt), video, "true", new CamSettings(), Path.Combine(_dir, "out"));
+        // every frame of the video, some of them twice
+        Assert.Equal(5, s.SourceFrames.Distinct().Count());
         await using var browser = await VideoGradCam.Plots.HeadlessBrowser.LaunchAsync();
         var (captions, narrowest) = await browser.CheckFrameTilesAsync(s.OutputStem + ".html");
         Assert.Equal(8, captions.Count);
@@ -37,7 +42,8 @@ public class ExplainFolderTests : IDisposable
     public void ShardsCoverEveryVideoOnceAndAFinishedVideoIsNotExplainedAgain()
     {
         var data = Path.Combine(_dir, "data");
-        SyntheticActions.Generate(data, new SyntheticActionSettings { Classes = ["clap", "wave"], ClipsPerClass = 2, Frames = 4, Size = 32 });
+        SyntheticActions.Generate(data,
+            new SyntheticActionSettings { Classes = ["clap", "wave"], ClipsPerClass = 2, Frames = 4, Size = 32 });
         using var model = VideoModels.Create(new VideoModelConfig("cnn-lstm", 2, 8));
         var weights = Path.Combine(_dir, "m.pth");
         StateDictLoader.Save(model, weights);
@@ -51,22 +57,26 @@ public class ExplainFolderTests : IDisposable
         var all = first.Concat(second).Select(e => e.Video).ToList();
         Assert.Equal(4, all.Count);
         Assert.Equal(all.Count, all.Distinct().Count());
-        Assert.All(first.Concat(second), e => Assert.True(File.Exists(e.Output + ".mp4") && File.Exists(e.Output + ".html")));
+        Assert.All(first.Concat(second),
+            e => Assert.True(File.Exists(e.Output + ".mp4") && File.Exists(e.Output + ".html")));
 
         var stamp = File.GetLastWriteTimeUtc(first[0].Output + ".json");
         var again = ExplainCommand.ExplainFolder(loaded, data, "true", new CamSettings(), output, 1, 2);
         Assert.Equal(first.Select(e => e.Video), again.Select(e => e.Video));
-        Assert.Equal(first.Select(e => e.TargetProbability), again.Select(e => e.TargetProbability), (x, y) => Math.Abs(x - y) < 1e-5);
+        Assert.Equal(first.Select(e => e.TargetProbability), again.Select(e => e.TargetProbability),
+            (x, y) => Math.Abs(x - y) < 1e-5);
         Assert.Equal(stamp, File.GetLastWriteTimeUtc(first[0].Output + ".json"));
         Assert.True(File.Exists(Path.Combine(output, "index-1-of-2.json")));
 
-        // Dataset scale stays small: one shared plotly.js, pages that load it, and an index page per shard listing each video.
+        // Dataset scale stays small: one shared plotly.js, pages that load it, and an index page per shard listing each
+        // video.
         Assert.Single(Directory.GetFiles(output, "plotly*.js", SearchOption.AllDirectories));
         var page = File.ReadAllText(first[0].Output + ".html");
         Assert.Contains("<script src=\"../plotly.min.js\">", page);
         Assert.Contains("<video src=", page);
         Assert.All(first.Concat(second), e => Assert.True(
-            new[] { ".html", ".mp4", ".json", ".png" }.Sum(x => new FileInfo(e.Output + x).Length) < 300_000, $"{e.Output}: over 300 KB"));
+            new[] { ".html", ".mp4", ".json", ".png" }.Sum(x => new FileInfo(e.Output + x).Length) < 300_000,
+                $"{e.Output}: over 300 KB"));
         var index = File.ReadAllText(Path.Combine(output, "index-1-of-2.html"));
         Assert.All(first, e => Assert.Contains(Path.GetFileName(e.Video), index));
         Assert.Contains(".png\"", index);                                  // thumbnails

@@ -11,7 +11,8 @@ public class OdometryStudyTests
     static readonly SyntheticOdometry.Options Tiny = new(Sequences: 2, Frames: 7, Width: 64, Height: 24, Seed: 5);
 
     static Dictionary<string, DateTime> Stamps(string folder) =>
-        Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).ToDictionary(f => f, File.GetLastWriteTimeUtc);
+        Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+            .ToDictionary(f => f, File.GetLastWriteTimeUtc);
 
     [Fact]
     public void EnsureDataRendersOnceAndReusesTheFilesOnTheSecondCall()
@@ -43,7 +44,8 @@ public class OdometryStudyTests
         var folder = Path.Combine(root, "ckpt");
         var checkpoint = OdometryStudy.EnsureTrained(data, folder, options, 64, 24, Tiny);
         var written = File.GetLastWriteTimeUtc(checkpoint);
-        Assert.Single(OdometryStudy.ReadHistory(folder).Steps);                // 5 targets of sequence 00: one batch of 8
+        // 5 targets of sequence 00: one batch of 8
+        Assert.Single(OdometryStudy.ReadHistory(folder).Steps);
 
         Thread.Sleep(20);
         Assert.Equal(checkpoint, OdometryStudy.EnsureTrained(data, folder, options, 64, 24, Tiny));
@@ -73,7 +75,9 @@ public class OdometryStudyTests
         var cached = Directory.GetFiles(folder + "-pose-ceiling", "*.json").Select(File.GetLastWriteTimeUtc).Max();
         Thread.Sleep(20);
         Assert.Equal(ceiling.Ate, OdometryStudy.EnsureCeiling(checkpoint, data, options)!.Ate);
-        Assert.Equal(cached, Directory.GetFiles(folder + "-pose-ceiling", "*.json").Select(File.GetLastWriteTimeUtc).Max());   // reused
+        // reused
+        Assert.Equal(cached,
+            Directory.GetFiles(folder + "-pose-ceiling", "*.json").Select(File.GetLastWriteTimeUtc).Max());
     }
 
     /// <summary>The tiny synthetic sequences and an untrained SfMLearner for them, saved as a checkpoint.</summary>
@@ -110,21 +114,25 @@ public class OdometryStudyTests
         using (var model = new SfmLearner(new SfmSettings(3, 64, 24, TrainSequences: ["00"]))) model.Save(checkpoint);
 
         var f = OdometryStudy.EnsureFaithfulness(checkpoint, data, VideoGradCam.Runtime.Profile.Quick);
-        Assert.Equal("pose.conv2", f.Layer);                                         // the deepest with 4x4 cells at 64x24: 16x6
+        // the deepest with 4x4 cells at 64x24: 16x6
+        Assert.Equal("pose.conv2", f.Layer);
         Assert.Equal((6, 16), (f.LayerHeight, f.LayerWidth));
         Assert.Equal(22, f.HeldOutSnippets);
         Assert.Equal(Enumerable.Range(1, 22), f.Snippets.Select(s => s.Frame));      // every one, in order
         Assert.All(f.Snippets, s => Assert.Equal("01", s.Sequence));
         int withMap = f.Snippets.Count(s => !s.FlatMap);
         Assert.Equal(withMap, f.Ratio.N + f.Snippets.Count(s => !s.FlatMap && !double.IsFinite(s.Result.Ratio)));
-        Assert.Equal(withMap, f.SanityRho.N);                                         // a sanity ρ for every snippet with a map
+        // a sanity ρ for every snippet with a map
+        Assert.Equal(withMap, f.SanityRho.N);
         Assert.All(f.Snippets.Where(s => !s.FlatMap), s => Assert.InRange(s.SanityRho, -1, 1));
         Assert.All(f.Snippets, s => Assert.Equal(OdometryFaithfulness.FlowDofs, s.Flow!.Select(d => d.Dof)));
         Assert.All(f.Snippets.SelectMany(s => s.Flow!), d => Assert.Equal(d.FlatMap, double.IsNaN(d.FullMotion)));
-        Assert.All(f.Snippets.SelectMany(s => s.Flow!).Where(d => d.Dof == "tz"), d => Assert.Equal(-1, d.Sign));   // the drive goes forward
+        // the drive goes forward
+        Assert.All(f.Snippets.SelectMany(s => s.Flow!).Where(d => d.Dof == "tz"), d => Assert.Equal(-1, d.Sign));
         Assert.True(f.Seconds > 0);
         var ratios = f.Snippets.Where(s => !s.FlatMap).Select(s => s.Result.Ratio).Where(double.IsFinite).ToList();
-        if (ratios.Count > 1) Assert.Equal(Math.Sqrt(ratios.Sum(r => (r - ratios.Average()) * (r - ratios.Average())) / (ratios.Count - 1)), f.Ratio.Sd, 9);
+        if (ratios.Count > 1) Assert.Equal(Math.Sqrt(
+            ratios.Sum(r => (r - ratios.Average()) * (r - ratios.Average())) / (ratios.Count - 1)), f.Ratio.Sd, 9);
 
         // cached beside the checkpoint, keyed by it: the second call reads the file
         var file = Path.Combine(root, "ckpt-faithfulness", "faithfulness.json");
@@ -141,7 +149,8 @@ public class OdometryStudyTests
     {
         var (root, data, checkpoint) = UntrainedModelAndData();
         var json = Path.Combine(root, "out", "faithfulness.json");
-        Assert.Equal(0, VideoGradCam.Commands.Cli.Run(["odometry-faithfulness", "--checkpoint", checkpoint, "--data", data, "--snippets", "3", "--out", json], new StringWriter()));
+        Assert.Equal(0, VideoGradCam.Commands.Cli.Run(["odometry-faithfulness", "--checkpoint", checkpoint, "--data",
+            data, "--snippets", "3", "--out", json], new StringWriter()));
         var written = File.ReadAllText(json);
         Assert.Contains("\"Layer\": \"pose.conv2\"", written);                           // 16x6 cells at 64x24
         Assert.Contains("\"measured\": 3", written);
@@ -150,9 +159,11 @@ public class OdometryStudyTests
         Assert.Contains("\"sanityAbsRho\"", written);
         Assert.Contains("\"flowFullMotion\"", written);
         var errors = new StringWriter();
-        Assert.Equal(2, VideoGradCam.Commands.Cli.Run(["odometry-faithfulness", "--checkpoint", checkpoint, "--data", data, "--snippets", "0"], new StringWriter(), errors));
+        Assert.Equal(2, VideoGradCam.Commands.Cli.Run(["odometry-faithfulness", "--checkpoint", checkpoint, "--data",
+            data, "--snippets", "0"], new StringWriter(), errors));
         Assert.Contains("--snippets", errors.ToString());
-        Assert.Equal(2, VideoGradCam.Commands.Cli.Run(["odometry-faithfulness", "--checkpoint", checkpoint, "--data", data, "--layer", "pose.conv9"], new StringWriter(), errors));
+        Assert.Equal(2, VideoGradCam.Commands.Cli.Run(["odometry-faithfulness", "--checkpoint", checkpoint, "--data",
+            data, "--layer", "pose.conv9"], new StringWriter(), errors));
         Assert.Contains("pose.conv9", errors.ToString());
     }
 
@@ -161,12 +172,14 @@ public class OdometryStudyTests
     {
         var (root, data, checkpoint) = UntrainedModelAndData();
         var json = Path.Combine(root, "out", "snippet.json");
-        var code = VideoGradCam.Commands.Cli.Run(["explain", "--checkpoint", checkpoint, "--data", data, "--snippet", "01:3", "--out", json], new StringWriter());
+        var code = VideoGradCam.Commands.Cli.Run(["explain", "--checkpoint", checkpoint, "--data", data, "--snippet",
+            "01:3", "--out", json], new StringWriter());
         Assert.Equal(0, code);
         Assert.True(File.Exists(json));
         Assert.Contains("Odometry saliency", File.ReadAllText(Path.ChangeExtension(json, ".html")));
         Assert.True(new FileInfo(Path.ChangeExtension(json, ".png")).Length > 10_000);
-        Assert.Equal(["snippet.html", "snippet.json", "snippet.png"], Directory.GetFiles(Path.GetDirectoryName(json)!).Select(Path.GetFileName).Order());
+        Assert.Equal(["snippet.html", "snippet.json", "snippet.png"],
+            Directory.GetFiles(Path.GetDirectoryName(json)!).Select(Path.GetFileName).Order());
         // The faithfulness is measured at the layer the study judges (the deepest with at least 4x4 cells), with the
         // random-map control at that layer's resolution.
         using var sfm = SfmLearner.Load(checkpoint);
@@ -174,7 +187,8 @@ public class OdometryStudyTests
         using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(json));
         var faith = doc.RootElement.GetProperty("faithfulness");
         Assert.Equal(System.Text.Json.JsonValueKind.Number, faith.GetProperty("ratio_random_map").ValueKind);
-        Assert.True(doc.RootElement.GetProperty("negative_loss_maps").TryGetProperty(layer, out _), $"no map at {layer}");
+        Assert.True(doc.RootElement.GetProperty("negative_loss_maps").TryGetProperty(layer, out _),
+            $"no map at {layer}");
         Assert.True(doc.RootElement.GetProperty("dof_maps").EnumerateObject().Any(), "no per-DoF maps");
     }
 
@@ -187,7 +201,8 @@ public class OdometryStudyTests
         Assert.NotEqual(SyntheticOdometry.StableSeed(7, 0, 0), SyntheticOdometry.StableSeed(7, 1, 0));
         Assert.NotEqual(SyntheticOdometry.StableSeed(7, 0, 0), SyntheticOdometry.StableSeed(8, 0, 0));
     }
-    /// <summary>The same sequences in SfmLearner's prepared layout: one folder per scene with the frames, cam.txt (3x3) and poses.txt.</summary>
+    /// <summary>The same sequences in SfmLearner's prepared layout: one folder per scene with the frames, cam.txt (3x3)
+    /// and poses.txt.</summary>
     static string Prepared(string kittiRoot, string folder)
     {
         foreach (var seq in OdometryDatasets.OpenKitti(kittiRoot))
@@ -196,7 +211,9 @@ public class OdometryStudyTests
             Directory.CreateDirectory(scene);
             foreach (var frame in seq.Frames) File.Copy(frame, Path.Combine(scene, Path.GetFileName(frame)));
             var k = seq.Intrinsics;
-            File.WriteAllLines(Path.Combine(scene, "cam.txt"), Enumerable.Range(0, 3).Select(r => string.Join(' ', Enumerable.Range(0, 3).Select(c => k[r, c].ToString(System.Globalization.CultureInfo.InvariantCulture)))));
+            File.WriteAllLines(Path.Combine(scene, "cam.txt"),
+                Enumerable.Range(0, 3).Select(r => string.Join(' ', Enumerable.Range(0, 3)
+                    .Select(c => k[r, c].ToString(System.Globalization.CultureInfo.InvariantCulture)))));
             File.Copy(Path.Combine(kittiRoot, "poses", seq.Name + ".txt"), Path.Combine(scene, "poses.txt"));
         }
         return folder;
@@ -208,15 +225,18 @@ public class OdometryStudyTests
         var root = TempDir();
         var kitti = OdometryStudy.EnsureData(Path.Combine(root, "kitti"), Tiny);
         var prepared = Prepared(kitti, Path.Combine(root, "prepared"));
-        var checkpoint = OdometryStudy.EnsureTrained(prepared, Path.Combine(root, "ckpt"), new SfmTrainingOptions(Epochs: 1, BatchSize: 8, SequenceLength: 3), 64, 24);
+        var checkpoint = OdometryStudy.EnsureTrained(prepared, Path.Combine(root, "ckpt"),
+            new SfmTrainingOptions(Epochs: 1, BatchSize: 8, SequenceLength: 3), 64, 24);
 
         Assert.Equal(["scene_01"], OdometryStudy.Evaluate(checkpoint, prepared).Sequences);
         var depth = OdometryStudy.PredictDepth(checkpoint, prepared);
         Assert.Equal("scene_01", depth.Sequence);
-        Assert.Null(depth.GroundTruth);                                                   // the prepared layout has no depth
+        // the prepared layout has no depth
+        Assert.Null(depth.GroundTruth);
         var explanation = OdometryStudy.Explain(checkpoint, prepared, frame: 3, dofs: []);
         Assert.Equal(24, explanation.Depth.GetLength(0));
-        var missing = Assert.Throws<DirectoryNotFoundException>(() => OdometryStudy.Explain(checkpoint, prepared, sequence: "scene_09"));
+        var missing = Assert.Throws<DirectoryNotFoundException>(
+            () => OdometryStudy.Explain(checkpoint, prepared, sequence: "scene_09"));
         Assert.Contains("scene_09", missing.Message);
     }
 }

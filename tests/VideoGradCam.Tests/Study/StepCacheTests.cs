@@ -11,10 +11,12 @@ public class StepCacheTests : IDisposable
     public void AFinishedStepIsReusedWhileItsConfigurationIsUnchanged()
     {
         int runs = 0;
-        Assert.True(StepCache.Ensure(_dir, "s", new { size = 1 }, (d, _) => { runs++; File.WriteAllText(Path.Combine(d, "out"), "1"); }));
+        Assert.True(StepCache.Ensure(_dir, "s", new { size = 1 },
+            (d, _) => { runs++; File.WriteAllText(Path.Combine(d, "out"), "1"); }));
         Assert.False(StepCache.Ensure(_dir, "s", new { size = 1 }, (_, _) => runs++));
         Assert.Equal(1, runs);
-        Assert.True(StepCache.Ensure(_dir, "s", new { size = 2 }, (d, _) => { runs++; Assert.False(File.Exists(Path.Combine(d, "out"))); }));
+        Assert.True(StepCache.Ensure(_dir, "s", new { size = 2 },
+            (d, _) => { runs++; Assert.False(File.Exists(Path.Combine(d, "out"))); }));
         Assert.Equal(2, runs);
     }
 
@@ -29,7 +31,8 @@ public class StepCacheTests : IDisposable
         }));
         Assert.False(StepCache.IsDone(_dir, StepCache.Hash(new { size = 1 })));
         bool resumed = false;
-        StepCache.Ensure(_dir, "s", new { size = 1 }, (d, resume) => { resumed = resume && File.Exists(Path.Combine(d, "epoch1")); });
+        StepCache.Ensure(_dir, "s", new { size = 1 },
+            (d, resume) => { resumed = resume && File.Exists(Path.Combine(d, "epoch1")); });
         Assert.True(resumed);
         Assert.True(StepCache.IsDone(_dir, StepCache.Hash(new { size = 1 })));
     }
@@ -59,7 +62,8 @@ public class StepCacheTests : IDisposable
     {
         StepCache.Ensure(_dir, "s", new { size = 1 }, (d, _) => File.WriteAllText(Path.Combine(d, "old"), ""));
         bool clean = false;
-        Assert.True(StepCache.Ensure(_dir, "s", new { size = 1 }, (d, resume) => clean = !resume && !File.Exists(Path.Combine(d, "old")), force: true));
+        Assert.True(StepCache.Ensure(_dir, "s", new { size = 1 }, (d, resume) => clean = !resume
+            && !File.Exists(Path.Combine(d, "old")), force: true));
         Assert.True(clean);
     }
 }

@@ -10,7 +10,8 @@ using VideoGradCam.Video;
 namespace VideoGradCam.Tests.Study;
 
 /// <summary>A tiny class-per-folder set of the five study classes (5 clips of 4 frames of 32x32 each), written once,
-/// in two copies: with annotations (as generated) and without (annotation files deleted, like a real data set).</summary>
+/// in two copies: with annotations (as generated) and without (annotation files deleted, like a real data
+/// set).</summary>
 public sealed class FiveClassFolders : IDisposable
 {
     public string Root { get; } = Path.Combine(Path.GetTempPath(), $"studydata-{Guid.NewGuid():N}");
@@ -19,11 +20,13 @@ public sealed class FiveClassFolders : IDisposable
 
     public FiveClassFolders()
     {
-        var settings = new SyntheticActionSettings { Classes = StudyData.StudyClasses, ClipsPerClass = 5, Frames = 4, Size = 32 };
+        var settings =
+            new SyntheticActionSettings { Classes = StudyData.StudyClasses, ClipsPerClass = 5, Frames = 4, Size = 32 };
         SyntheticActions.Generate(Annotated, settings);
         SyntheticActions.Generate(Plain, settings);
         // A real set: just videos in class folders (no classes.txt, synthetic.json, <clip>.json or masks).
-        foreach (var f in Directory.EnumerateFiles(Plain, "*", SearchOption.AllDirectories).Where(f => !f.EndsWith(".avi")))
+        foreach (var f in Directory.EnumerateFiles(Plain, "*", SearchOption.AllDirectories)
+            .Where(f => !f.EndsWith(".avi")))
             File.Delete(f);
     }
 
@@ -83,8 +86,10 @@ public class StudyDataTests(FiveClassFolders folders) : IClassFixture<FiveClassF
     [Fact]
     public void BadWeightsOptionsNameTheProblem()
     {
-        Assert.Contains("unknown model 'resnet50'", Assert.Throws<UsageException>(() => ReproduceCommand.ParseData(null, "resnet50=/x.pth")).Message);
-        Assert.Contains("/no/such/r3d_18.pth: no such weights file", Assert.Throws<UsageException>(() => ReproduceCommand.ParseData(null, "r3d18=/no/such/r3d_18.pth")).Message);
+        Assert.Contains("unknown model 'resnet50'",
+            Assert.Throws<UsageException>(() => ReproduceCommand.ParseData(null, "resnet50=/x.pth")).Message);
+        Assert.Contains("/no/such/r3d_18.pth: no such weights file",
+            Assert.Throws<UsageException>(() => ReproduceCommand.ParseData(null, "r3d18=/no/such/r3d_18.pth")).Message);
     }
 
     [Fact]
@@ -124,7 +129,8 @@ public class StudyDataTests(FiveClassFolders folders) : IClassFixture<FiveClassF
         Assert.NotEqual(StudyData.Synthetic.ArtifactsRoot("/x/artifacts"), data.ArtifactsRoot("/x/artifacts"));
         Assert.True(StudyData.IsDataRootName(data.Name));
         Assert.True(StudyData.IsDataRootName("hmdb51+kitti+r3d18-kinetics"));
-        foreach (var ours in new[] { "checkpoints", "cam-eval", "evaluations", "notebooks", "report", "figures", "odometry-eval" })
+        foreach (var ours in new[] { "checkpoints", "cam-eval", "evaluations", "notebooks", "report", "figures",
+            "odometry-eval" })
             Assert.False(StudyData.IsDataRootName(ours));
     }
 
@@ -132,8 +138,10 @@ public class StudyDataTests(FiveClassFolders folders) : IClassFixture<FiveClassF
     public void ActionsViewHoldsExactlyTheStudyClassesInStudyOrder()
     {
         var data = StudyData.Parse($"hmdb51={folders.Plain}");
-        var extra = Directory.CreateDirectory(Path.Combine(folders.Plain, "brush_hair")).FullName;     // another HMDB51 class: left out
-        File.Copy(Directory.EnumerateFiles(Path.Combine(folders.Plain, "clap")).First(), Path.Combine(extra, "b.avi"), overwrite: true);
+        // another HMDB51 class: left out
+        var extra = Directory.CreateDirectory(Path.Combine(folders.Plain, "brush_hair")).FullName;
+        File.Copy(Directory.EnumerateFiles(Path.Combine(folders.Plain, "clap")).First(), Path.Combine(extra, "b.avi"),
+            overwrite: true);
         var view = data.EnsureActions(Profile.Quick, Temp("views"));
         var set = VideoDataset.FromFolders(view);
         Assert.Equal(StudyData.StudyClasses, set.ClassNames);
@@ -148,9 +156,11 @@ public class StudyDataTests(FiveClassFolders folders) : IClassFixture<FiveClassF
         var b = StudyData.Parse($"hmdb51={folders.Annotated}");
         foreach (var arch in ClassifierSettings.StudyModels)
         {
-            var (ka, kb) = (StepCache.Hash(ClassifierStudy.TrainingKey(arch, new StudyRun(Profile.Quick, a))), StepCache.Hash(ClassifierStudy.TrainingKey(arch, new StudyRun(Profile.Quick, b))));
+            var (ka, kb) = (StepCache.Hash(ClassifierStudy.TrainingKey(arch, new StudyRun(Profile.Quick, a))),
+                StepCache.Hash(ClassifierStudy.TrainingKey(arch, new StudyRun(Profile.Quick, b))));
             Assert.NotEqual(ka, kb);
-            Assert.NotEqual(ka, StepCache.Hash(ClassifierStudy.TrainingKey(arch, new StudyRun(Profile.Quick, StudyData.Synthetic))));
+            Assert.NotEqual(ka,
+                StepCache.Hash(ClassifierStudy.TrainingKey(arch, new StudyRun(Profile.Quick, StudyData.Synthetic))));
         }
         var views = Temp("views2");
         Assert.NotEqual(a.EnsureActions(Profile.Quick, views), b.EnsureActions(Profile.Quick, views));
@@ -168,13 +178,16 @@ public class StudyDataTests(FiveClassFolders folders) : IClassFixture<FiveClassF
         var loaded = StateDictLoader.Read(file);
         var after = target.state_dict();
         Assert.True(after["layer1.0.conv1.0.weight"].eq(loaded["layer1.0.conv1.0.weight"]).all().item<bool>());
-        Assert.Equal(new long[] { 5, 32 }, after["fc.weight"].shape);           // this data's five classes, not Kinetics' 400
+        // this data's five classes, not Kinetics' 400
+        Assert.Equal(new long[] { 5, 32 }, after["fc.weight"].shape);
         Assert.True(after["fc.weight"].eq(fcBefore).all().item<bool>());
         foreach (var t in loaded.Values) t.Dispose();
 
         var weighted = StudyData.Parse(null, $"r3d18={file}");
-        Assert.Equal(64, ClassifierStudy.SettingsFor("r3d18", new StudyRun(Profile.Quick, weighted)).Width);       // torchvision's width
-        Assert.Equal(ClassifierSettings.For("cnn-lstm", Profile.Quick), ClassifierStudy.SettingsFor("cnn-lstm", new StudyRun(Profile.Quick, weighted)));
+        // torchvision's width
+        Assert.Equal(64, ClassifierStudy.SettingsFor("r3d18", new StudyRun(Profile.Quick, weighted)).Width);
+        Assert.Equal(ClassifierSettings.For("cnn-lstm", Profile.Quick),
+            ClassifierStudy.SettingsFor("cnn-lstm", new StudyRun(Profile.Quick, weighted)));
     }
 
     [Fact]
@@ -192,22 +205,27 @@ public class StudyDataTests(FiveClassFolders folders) : IClassFixture<FiveClassF
         var data = StudyData.Parse($"hmdb51={folders.Plain}");
         var view = data.EnsureActions(Profile.Quick, Temp("views3"));
         var checkpoint = Temp("ckpt");
-        var settings = new ClassifierSettings("cnn-lstm-attention", Frames: 4, Size: 32, Width: 4, HiddenSize: 8, Epochs: 1, BatchSize: 8, LearningRate: 1e-3, Seed: 1);
+        var settings = new ClassifierSettings("cnn-lstm-attention", Frames: 4, Size: 32, Width: 4, HiddenSize: 8,
+            Epochs: 1, BatchSize: 8, LearningRate: 1e-3, Seed: 1);
         ClassifierStudy.Train(view, checkpoint, settings);
-        var options = new CamEvaluationOptions([(VideoGradCam.Cam.CamMethod.GradCam, null)], DeletionClips: 2, SanityClips: 1, Layer: settings.CamLayer);
+        var options = new CamEvaluationOptions([(VideoGradCam.Cam.CamMethod.GradCam, null)], DeletionClips: 2,
+            SanityClips: 1, Layer: settings.CamLayer);
         var evaluation = CamStudyEvaluations.Evaluate(checkpoint, view, options);
 
         Assert.False(evaluation.HasGroundTruth);
         var g = evaluation.Methods.Single();
-        Assert.True(double.IsNaN(g[PointingGameMetric.Score]) && double.IsNaN(g[EnergyInMaskMetric.Score]) && double.IsNaN(g[TemporalAucMetric.Score]) && double.IsNaN(g[OtherClassMetric.Energy]));
+        Assert.True(double.IsNaN(g[PointingGameMetric.Score]) && double.IsNaN(g[EnergyInMaskMetric.Score])
+            && double.IsNaN(g[TemporalAucMetric.Score]) && double.IsNaN(g[OtherClassMetric.Energy]));
         Assert.True(double.IsNaN(evaluation.MaskArea) && double.IsNaN(evaluation.PointingChance));
         Assert.Null(evaluation.Attention);
         // What needs no ground truth is measured: deletion/insertion, the sanity check, accuracy, per-frame importance.
-        Assert.True(double.IsFinite(g[DeletionInsertionMetric.Deletion]) && double.IsFinite(g[DeletionInsertionMetric.Insertion]));
+        Assert.True(double.IsFinite(g[DeletionInsertionMetric.Deletion])
+            && double.IsFinite(g[DeletionInsertionMetric.Insertion]));
         Assert.True(double.IsFinite(g[SanityCheckMetric.FinalSpearman]));
         Assert.InRange(evaluation.Accuracy, 0, 1);
         Assert.Equal(evaluation.Clips, g.FrameImportance.Length);
-        Assert.Equal(evaluation.Clips, evaluation.AttentionWeights!.Length);                  // attention is still recorded
+        // attention is still recorded
+        Assert.Equal(evaluation.Clips, evaluation.AttentionWeights!.Length);
 
         var claims = StudyClaims.Assess(new Dictionary<string, CamEvaluation>
         {
@@ -222,7 +240,8 @@ public class StudyDataTests(FiveClassFolders folders) : IClassFixture<FiveClassF
             Assert.DoesNotContain("NaN", c.Value);
         }
         Assert.Equal(6, claims.Count);
-        Assert.Contains("ρ(attention, Grad-CAM per-frame importance)", claims.Single(c => c.Statement.StartsWith("Attention weights")).Value);
+        Assert.Contains("ρ(attention, Grad-CAM per-frame importance)",
+            claims.Single(c => c.Statement.StartsWith("Attention weights")).Value);
 
         // The report shows what was measured and marks the rest n/a: no "NaN" anywhere, no invented number.
         var accuracy = ClassifierStudy.Evaluate(checkpoint, view);
@@ -230,7 +249,8 @@ public class StudyDataTests(FiveClassFolders folders) : IClassFixture<FiveClassF
         {
             Profile = Profile.Quick, Data = data, Claims = claims, Figures = [],
             Cam = new Dictionary<string, CamEvaluation> { ["cnn-lstm-attention"] = evaluation },
-            Accuracy = new Dictionary<string, VideoGradCam.Training.EvaluationReport> { ["cnn-lstm-attention"] = accuracy },
+            Accuracy =
+                new Dictionary<string, VideoGradCam.Training.EvaluationReport> { ["cnn-lstm-attention"] = accuracy },
         }, Temp("report"));
         var page = System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(html), "<script[^>]*>.*?</script>", "",
             System.Text.RegularExpressions.RegexOptions.Singleline);              // plotly.js itself mentions NaN
@@ -265,14 +285,19 @@ public class StudyDataEnvironmentTests
         using var folders = new FiveClassFolders();
         try
         {
-            Environment.SetEnvironmentVariable("WORKSPACE_ARTIFACTS", Directory.CreateTempSubdirectory("figures").FullName);
+            Environment.SetEnvironmentVariable("WORKSPACE_ARTIFACTS",
+                Directory.CreateTempSubdirectory("figures").FullName);
             var data = StudyData.Parse($"hmdb51={folders.Plain}");
             var view = data.EnsureActions(Profile.Quick, Directory.CreateTempSubdirectory("views").FullName);
-            foreach (var arch in ClassifierSettings.StudyModels)      // tiny models where the study keeps its checkpoints
+            // tiny models where the study keeps its checkpoints
+            foreach (var arch in ClassifierSettings.StudyModels)
                 ClassifierStudy.Train(view, ClassifierStudy.CheckpointFolder(arch, Profile.Quick),
-                    new ClassifierSettings(arch, Frames: 4, Size: 32, Width: 4, HiddenSize: 8, Epochs: 1, BatchSize: 8, LearningRate: 1e-3, Seed: 1));
-            var figures = StudyPipeline.Figures(Profile.Quick, data, view, new StudyPipeline.OdometryReport(new { }, [], []));
-            Assert.Equal(5, figures.Count);                              // clap x2, wave for wave and smile, drink for drink and smile
+                    new ClassifierSettings(arch, Frames: 4, Size: 32, Width: 4, HiddenSize: 8, Epochs: 1, BatchSize: 8,
+                        LearningRate: 1e-3, Seed: 1));
+            var figures =
+                StudyPipeline.Figures(Profile.Quick, data, view, new StudyPipeline.OdometryReport(new { }, [], []));
+            // clap x2, wave for wave and smile, drink for drink and smile
+            Assert.Equal(5, figures.Count);
             Assert.Contains(figures, f => f.Item2.Contains("hmdb51 has no ground-truth relevant frames"));
         }
         finally { Environment.SetEnvironmentVariable("WORKSPACE_ARTIFACTS", saved); }
@@ -281,7 +306,8 @@ public class StudyDataEnvironmentTests
     [Fact]
     public void ApplyPointsArtifactsAndNotebooksAtTheChosenData()
     {
-        var saved = new[] { "WORKSPACE_ARTIFACTS", StudyData.DataVariable, StudyData.WeightsVariable }.ToDictionary(k => k, Environment.GetEnvironmentVariable);
+        var saved = new[] { "WORKSPACE_ARTIFACTS", StudyData.DataVariable, StudyData.WeightsVariable }.ToDictionary(
+            k => k, Environment.GetEnvironmentVariable);
         var root = Directory.CreateTempSubdirectory("apply").FullName;
         var actions = Path.Combine(root, "hmdb");
         foreach (var c in StudyData.StudyClasses)
@@ -295,9 +321,11 @@ public class StudyDataEnvironmentTests
             var data = StudyData.Parse($"hmdb51={actions}");
             data.Apply();
             Assert.Equal(Path.Combine(root, "artifacts", "hmdb51"), WorkspacePaths.Artifacts());
-            Assert.Equal(Path.Combine(root, "artifacts", "hmdb51", "checkpoints", "r3d18-quick"), ClassifierStudy.CheckpointFolder("r3d18", Profile.Quick));
+            Assert.Equal(Path.Combine(root, "artifacts", "hmdb51", "checkpoints", "r3d18-quick"),
+                ClassifierStudy.CheckpointFolder("r3d18", Profile.Quick));
             Assert.Equal(data, StudyData.Current());            // what a notebook started from here sees
-            Assert.Equal(Path.Combine(root, "artifacts", "hmdb51"), WorkspacePaths.Artifacts());   // applying again does not nest
+            // applying again does not nest
+            Assert.Equal(Path.Combine(root, "artifacts", "hmdb51"), WorkspacePaths.Artifacts());
 
             // A notebook opened with only WORKSPACE_DATA set still writes into the data's own root.
             Environment.SetEnvironmentVariable("WORKSPACE_ARTIFACTS", Path.Combine(root, "artifacts"));

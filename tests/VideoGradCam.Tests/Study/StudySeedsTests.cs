@@ -10,8 +10,9 @@ using VideoGradCam.Video;
 
 namespace VideoGradCam.Tests.Study;
 
-/// <summary><c>reproduce --seeds N</c>: seed 0 is today's run (folders, cache keys), extra seeds have their own folders,
-/// and the claims, report and metrics.json show the spread over seeds. No training: evaluations are made up.</summary>
+/// <summary><c>reproduce --seeds N</c>: seed 0 is today's run (folders, cache keys), extra seeds have their own
+/// folders, and the claims, report and metrics.json show the spread over seeds. No training: evaluations are made
+/// up.</summary>
 [Collection(SeededCollection.Name)]   // reads and sets WORKSPACE_ARTIFACTS / WORKSPACE_PROFILE
 public class StudySeedsTests
 {
@@ -35,22 +36,29 @@ public class StudySeedsTests
         Assert.Equal(Path.Combine(root, "cam-eval", name), CamStudyEvaluations.Folder(arch, profile, 0));
         Assert.Equal(Path.Combine(root, "evaluations", name), StudyPipeline.AccuracyFolder(arch, profile, 0));
 
-        // The training key as the study has always written it (settings and synthetic data settings, nothing about seeds).
-        var todayTraining = new { settings = ClassifierSettings.For(arch, profile), data = SyntheticActionSettings.For(profile) };
-        Assert.Equal(StepCache.Hash(todayTraining), StepCache.Hash(ClassifierStudy.TrainingKey(arch, new StudyRun(profile, StudyData.Synthetic, 0))));
-        Assert.Equal(StepCache.Hash(todayTraining), StepCache.Hash(ClassifierStudy.TrainingKey(arch, new StudyRun(profile, StudyData.Synthetic))));
-        Assert.Equal(ClassifierSettings.For(arch, profile), ClassifierStudy.SettingsFor(arch, new StudyRun(profile, StudyData.Synthetic, 0)));
+        // The training key as the study has always written it (settings and synthetic data settings, nothing about
+        // seeds).
+        var todayTraining =
+            new { settings = ClassifierSettings.For(arch, profile), data = SyntheticActionSettings.For(profile) };
+        Assert.Equal(StepCache.Hash(todayTraining),
+            StepCache.Hash(ClassifierStudy.TrainingKey(arch, new StudyRun(profile, StudyData.Synthetic, 0))));
+        Assert.Equal(StepCache.Hash(todayTraining),
+            StepCache.Hash(ClassifierStudy.TrainingKey(arch, new StudyRun(profile, StudyData.Synthetic))));
+        Assert.Equal(ClassifierSettings.For(arch, profile),
+            ClassifierStudy.SettingsFor(arch, new StudyRun(profile, StudyData.Synthetic, 0)));
 
         // The CAM evaluation key of seed 0: the checkpoint, the options and the code, nothing about seeds.
         const string info = "{\"epoch\": 6}";
-        var options = CamEvaluationOptions.Study(profile) with { Layer = ClassifierSettings.For(arch, profile).CamLayer };
+        var options =
+            CamEvaluationOptions.Study(profile) with { Layer = ClassifierSettings.For(arch, profile).CamLayer };
         var todayCam = StepCache.CodeKey(new
         {
             checkpoint = StepCache.Hash(info),
             methods = options.Methods.Select(m => $"{m.Method}/{m.Weighting}").ToArray(),
             options.Split, options.MaxClips, options.DeletionClips, options.SanityClips, options.Layer,
         });
-        Assert.Equal(StepCache.Hash(todayCam), StepCache.Hash(CamStudyEvaluations.CacheKey(arch, new StudyRun(profile, StudyData.Synthetic, 0), info)));
+        Assert.Equal(StepCache.Hash(todayCam),
+            StepCache.Hash(CamStudyEvaluations.CacheKey(arch, new StudyRun(profile, StudyData.Synthetic, 0), info)));
         return 0;
     });
 
@@ -59,12 +67,16 @@ public class StudySeedsTests
     {
         const string arch = "cnn-lstm";
         var p = Profile.Full;
-        Assert.Equal(Path.Combine(root, "checkpoints", "cnn-lstm-full-seed1"), ClassifierStudy.CheckpointFolder(arch, p, 1));
+        Assert.Equal(Path.Combine(root, "checkpoints", "cnn-lstm-full-seed1"),
+            ClassifierStudy.CheckpointFolder(arch, p, 1));
         Assert.Equal(Path.Combine(root, "cam-eval", "cnn-lstm-full-seed2"), CamStudyEvaluations.Folder(arch, p, 2));
-        Assert.Equal(Path.Combine(root, "evaluations", "cnn-lstm-full-seed2"), StudyPipeline.AccuracyFolder(arch, p, 2));
+        Assert.Equal(Path.Combine(root, "evaluations", "cnn-lstm-full-seed2"),
+            StudyPipeline.AccuracyFolder(arch, p, 2));
         Assert.Equal(3, new[] { 0, 1, 2 }.Select(k => ClassifierStudy.CheckpointFolder(arch, p, k)).Distinct().Count());
-        Assert.Equal(3, new[] { 0, 1, 2 }.Select(k => StepCache.Hash(ClassifierStudy.TrainingKey(arch, new StudyRun(p, StudyData.Synthetic, k)))).Distinct().Count());
-        Assert.Equal(3, new[] { 0, 1, 2 }.Select(k => StepCache.Hash(CamStudyEvaluations.CacheKey(arch, new StudyRun(p, StudyData.Synthetic, k), "{}"))).Distinct().Count());
+        Assert.Equal(3, new[] { 0, 1, 2 }.Select(k => StepCache.Hash(
+            ClassifierStudy.TrainingKey(arch, new StudyRun(p, StudyData.Synthetic, k)))).Distinct().Count());
+        Assert.Equal(3, new[] { 0, 1, 2 }.Select(k => StepCache.Hash(
+            CamStudyEvaluations.CacheKey(arch, new StudyRun(p, StudyData.Synthetic, k), "{}"))).Distinct().Count());
 
         // Only the training seed moves; every other setting (and so the data) stays.
         var seed2 = ClassifierStudy.SettingsFor(arch, new StudyRun(p, StudyData.Synthetic, 2));
@@ -94,13 +106,15 @@ public class StudySeedsTests
     [Fact]
     public void ExtraSeedsKeepTheSplitSeedInTheirKey()
     {
-        var key = JsonSerializer.Serialize(ClassifierStudy.TrainingKey("r3d18", new StudyRun(Profile.Quick, StudyData.Synthetic, 2)));
+        var key = JsonSerializer.Serialize(
+            ClassifierStudy.TrainingKey("r3d18", new StudyRun(Profile.Quick, StudyData.Synthetic, 2)));
         Assert.Contains($"\"trainingSeed\":{Seeds.Default + 2 * ClassifierStudy.SeedStride}", key);
         Assert.Contains($"\"splitSeed\":{Seeds.Default}", key);
     }
 
-    /// <summary>Tiny training (1 epoch, 4x32x32 clips): the seed-aware overload with the split's seed equal to the training
-    /// seed is today's training, bit for bit; another training seed on the same split gives other weights.</summary>
+    /// <summary>Tiny training (1 epoch, 4x32x32 clips): the seed-aware overload with the split's seed equal to the
+    /// training seed is today's training, bit for bit; another training seed on the same split gives other
+    /// weights.</summary>
     [Fact]
     public void SeedZeroTrainsAsTodayAndAnotherSeedTrainsOtherWeights()
     {
@@ -108,17 +122,22 @@ public class StudySeedsTests
         try
         {
             var data = Path.Combine(root, "data");
-            SyntheticActions.Generate(data, new SyntheticActionSettings { Classes = StudyData.StudyClasses, ClipsPerClass = 5, Frames = 4, Size = 32 });
-            var settings = new ClassifierSettings("cnn-lstm", Frames: 4, Size: 32, Width: 4, HiddenSize: 8, Epochs: 1, BatchSize: 8, LearningRate: 1e-3, Seed: 1);
-            string Trained(string name, Action<string> train) { var dir = Path.Combine(root, name); train(dir); return dir; }
+            SyntheticActions.Generate(data, new SyntheticActionSettings { Classes = StudyData.StudyClasses,
+                ClipsPerClass = 5, Frames = 4, Size = 32 });
+            var settings = new ClassifierSettings("cnn-lstm", Frames: 4, Size: 32, Width: 4, HiddenSize: 8, Epochs: 1,
+                BatchSize: 8, LearningRate: 1e-3, Seed: 1);
+            string Trained(string name, Action<string> train) { var dir = Path.Combine(root, name); train(dir);
+                return dir; }
             var today = Trained("today", d => ClassifierStudy.Train(data, d, settings));
             var seed0 = Trained("seed0", d => ClassifierStudy.Train(data, d, settings, splitSeed: 1));
             var seed1 = Trained("seed1", d => ClassifierStudy.Train(data, d, settings with { Seed = 2 }, splitSeed: 1));
-            // compared as numbers: other tests run in parallel and share LibTorch's thread pool, so the last bits may differ
+            // compared as numbers: other tests run in parallel and share LibTorch's thread pool, so the last bits may
+            // differ
             float[] Weights(string dir)
             {
                 var loaded = Checkpoint.Load(dir);
-                try { return loaded.Model.parameters().SelectMany(p => p.detach().cpu().data<float>().ToArray()).ToArray(); }
+                try { return loaded.Model.parameters().SelectMany(p => p.detach().cpu().data<float>().ToArray())
+                    .ToArray(); }
                 finally { loaded.Model.Dispose(); }
             }
             double MaxDifference(float[] a, float[] b) => a.Zip(b, (x, y) => Math.Abs(x - y)).Max();
@@ -163,23 +182,31 @@ public class StudySeedsTests
     // --- made-up evaluations: three seeds of the three models -------------------------------------------------------
 
     static MethodScores Scores(double pointing, double energy = 0.05, double tAuc = 0.8, bool sanity = true) =>
-        TestScores.Of(pointing, energy, tAuc, tAuc, 0.2, 0.8, sanity, 0.1, 0.01, 0.2, [[0.1, 0.4, 0.5], [0.5, 0.3, 0.2]]);
+        TestScores.Of(pointing, energy, tAuc, tAuc, 0.2, 0.8, sanity, 0.1, 0.01, 0.2,
+            [[0.1, 0.4, 0.5], [0.5, 0.3, 0.2]]);
 
     static CamEvaluation Eval(string arch, double accuracy, MethodScores scores, AttentionScores? attention = null) =>
-        new("ckpt", arch, "layer2", "test", 2, accuracy, MaskArea: 0.01, PointingChance: 0.2, ["a", "b"], ["x", "y"], ["x", "y"], [[true, false, true]], [scores], attention);
+        new("ckpt", arch, "layer2", "test", 2, accuracy, MaskArea: 0.01, PointingChance: 0.2, ["a", "b"], ["x", "y"],
+            ["x", "y"], [[true, false, true]], [scores], attention);
 
-    /// <summary>Seed k: R3D-18 points with <paramref name="r3dPointing"/>; the attention model's accuracy is <paramref name="attAccuracy"/>.</summary>
-    static IReadOnlyDictionary<string, CamEvaluation> Seed(double r3dPointing, double attAccuracy, bool sanity = true) => new Dictionary<string, CamEvaluation>
+    /// <summary>Seed k: R3D-18 points with <paramref name="r3dPointing"/>; the attention model's accuracy is
+    /// <paramref name="attAccuracy"/>.</summary>
+    static IReadOnlyDictionary<string, CamEvaluation> Seed(double r3dPointing, double attAccuracy,
+        bool sanity = true) => new Dictionary<string, CamEvaluation>
     {
         ["r3d18"] = Eval("r3d18", 0.8, Scores(r3dPointing, sanity: sanity)),
         ["cnn-lstm"] = Eval("cnn-lstm", 0.7, Scores(0.9)),
-        ["cnn-lstm-attention"] = Eval("cnn-lstm-attention", attAccuracy, Scores(0.9, energy: 0.08), new AttentionScores(0.8, 0.5, 0.9)),
+        ["cnn-lstm-attention"] =
+            Eval("cnn-lstm-attention", attAccuracy, Scores(0.9, energy: 0.08), new AttentionScores(0.8, 0.5, 0.9)),
     };
 
-    // R3D-18's pointing 0.9, 0.6, 0.3 (chance 0.2, rule: at least 0.4): mean 0.6 holds, the third seed alone only partly.
-    static readonly IReadOnlyList<IReadOnlyDictionary<string, CamEvaluation>> ThreeSeeds = [Seed(0.9, 0.9), Seed(0.6, 0.8), Seed(0.3, 1.0, sanity: false)];
+    // R3D-18's pointing 0.9, 0.6, 0.3 (chance 0.2, rule: at least 0.4): mean 0.6 holds, the third seed alone only
+    // partly.
+    static readonly IReadOnlyList<IReadOnlyDictionary<string, CamEvaluation>> ThreeSeeds =
+        [Seed(0.9, 0.9), Seed(0.6, 0.8), Seed(0.3, 1.0, sanity: false)];
 
-    static Claim Find(IReadOnlyList<Claim> claims, string startsWith) => claims.Single(c => c.Statement.StartsWith(startsWith));
+    static Claim Find(IReadOnlyList<Claim> claims, string startsWith) =>
+        claims.Single(c => c.Statement.StartsWith(startsWith));
 
     [Fact]
     public void ClaimsOverSeedsShowMeanSdRangeAndHowManySeedsAgree()
@@ -198,7 +225,9 @@ public class StudySeedsTests
 
         // Attention accuracy 0.9, 0.8, 1.0 vs 0.7: mean 90.0% ± 10.0% (80.0%–100.0%); every seed agrees.
         var attention = Find(claims, "Attention improves");
-        Assert.Contains($"accuracy with attention {0.9:P1} ± {0.1:P1} ({0.8:P1}–{1.0:P1}) vs without {0.7:P1} ± {0.0:P1}", attention.Value);
+        Assert.Contains(
+            $"accuracy with attention {0.9:P1} ± {0.1:P1} ({0.8:P1}–{1.0:P1}) vs without {0.7:P1} ± {0.0:P1}",
+            attention.Value);
         Assert.Equal("holds in 3 of 3 seeds", attention.SeedAgreement);
         Assert.False(attention.SeedsDisagree);
 
@@ -211,17 +240,23 @@ public class StudySeedsTests
     {
         var one = StudyClaims.Assess([ThreeSeeds[1]], TestFaithfulness.Of([1.5]));
         var single = StudyClaims.Assess(ThreeSeeds[1], TestFaithfulness.Of([1.5]));
-        Assert.Equal(single.Select(c => (c.Statement, c.Value, c.Rule, c.Verdict)), one.Select(c => (c.Statement, c.Value, c.Rule, c.Verdict)));
-        Assert.All(one, c => { Assert.Null(c.SeedVerdicts); Assert.Null(c.SeedAgreement); Assert.DoesNotContain("±", c.Value); });
+        Assert.Equal(single.Select(c => (c.Statement, c.Value, c.Rule, c.Verdict)),
+            one.Select(c => (c.Statement, c.Value, c.Rule, c.Verdict)));
+        Assert.All(one,
+            c => { Assert.Null(c.SeedVerdicts); Assert.Null(c.SeedAgreement); Assert.DoesNotContain("±", c.Value); });
         Assert.Contains("r3d18: pointing 0.60 (chance 0.20)", Find(one, "Grad-CAM on video").Value);
-        Assert.DoesNotContain("SeedVerdicts", JsonSerializer.Serialize(one));                   // metrics.json as before
+        // metrics.json as before
+        Assert.DoesNotContain("SeedVerdicts", JsonSerializer.Serialize(one));
     }
 
-    static EvaluationReport Accuracy(double accuracy) => new(10, accuracy, 0.5, ["raise", "lower"], [accuracy, accuracy], [[5, 0], [0, 5]]);
+    static EvaluationReport Accuracy(double accuracy) =>
+        new(10, accuracy, 0.5, ["raise", "lower"], [accuracy, accuracy], [[5, 0], [0, 5]]);
 
-    static StudyResults Results(IReadOnlyList<IReadOnlyDictionary<string, CamEvaluation>> bySeed, IReadOnlyList<double> attentionAccuracy)
+    static StudyResults Results(IReadOnlyList<IReadOnlyDictionary<string, CamEvaluation>> bySeed,
+        IReadOnlyList<double> attentionAccuracy)
     {
-        var accuracy = attentionAccuracy.Select(a => (IReadOnlyDictionary<string, EvaluationReport>)new Dictionary<string, EvaluationReport>
+        var accuracy = attentionAccuracy.Select(
+            a => (IReadOnlyDictionary<string, EvaluationReport>)new Dictionary<string, EvaluationReport>
         {
             ["r3d18"] = Accuracy(0.8), ["cnn-lstm"] = Accuracy(0.7), ["cnn-lstm-attention"] = Accuracy(a),
         }).ToList();
@@ -234,7 +269,8 @@ public class StudySeedsTests
     }
 
     /// <summary>The page's text without plotly.js, entities decoded (HtmlEncode writes ± as &amp;#177;).</summary>
-    static string Page(string html) => System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(html),
+    static string Page(string html) =>
+        System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(html),
         "<script[^>]*>.*?</script>", "", System.Text.RegularExpressions.RegexOptions.Singleline));
 
     [Fact]
@@ -246,21 +282,29 @@ public class StudySeedsTests
             var page = Page(StudyReport.Write(Results(ThreeSeeds, [0.9, 0.8, 1.0]), folder));
             Assert.Contains("value (mean ± sd (min–max) over 3 seeds)", page);
             Assert.Contains("seeds disagree: holds in 2 of 3 seeds; partly holds in 1", page);
-            Assert.Contains($"{0.9:P1} ± {0.1:P1}", page);                                     // accuracy table: mean ± sd
-            Assert.Contains("<td>0.60 ± 0.30</td>", page);                                       // CAM table: R3D-18's pointing
-            Assert.Contains("<td>2/3</td><td>0.10 ± 0.00</td>", page);                           // sanity passed in 2 of 3 seeds, then its final ρ
+            // accuracy table: mean ± sd
+            Assert.Contains($"{0.9:P1} ± {0.1:P1}", page);
+            // CAM table: R3D-18's pointing
+            Assert.Contains("<td>0.60 ± 0.30</td>", page);
+            // sanity passed in 2 of 3 seeds, then its final ρ
+            Assert.Contains("<td>2/3</td><td>0.10 ± 0.00</td>", page);
             Assert.Contains("SfMLearner is trained once, not per seed", page);
             Assert.Contains("training seeds 7, 1007, 2007", page);
-            Assert.Contains("--seeds 3", page);                                                  // the full profile's default is 2
+            // the full profile's default is 2
+            Assert.Contains("--seeds 3", page);
 
             using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "metrics.json")));
             var seeds = metrics.RootElement.GetProperty("seeds");
             Assert.Equal(3, seeds.GetProperty("count").GetInt32());
-            Assert.Equal([7, 1007, 2007], seeds.GetProperty("trainingSeeds").EnumerateArray().Select(e => e.GetInt32()));
+            Assert.Equal([7, 1007, 2007],
+                seeds.GetProperty("trainingSeeds").EnumerateArray().Select(e => e.GetInt32()));
             var perSeed = seeds.GetProperty("perSeed").EnumerateArray().ToList();
-            Assert.Equal([0.9, 0.6, 0.3], perSeed.Select(s => s.GetProperty("cam").GetProperty("r3d18").GetProperty("methods")[0].GetProperty("PointingGame").GetDouble()));
-            Assert.Equal([0.9, 0.8, 1.0], perSeed.Select(s => s.GetProperty("accuracy").GetProperty("cnn-lstm-attention").GetProperty("Accuracy").GetDouble()));
-            Assert.Equal(0.9, seeds.GetProperty("accuracy").GetProperty("cnn-lstm-attention").GetProperty("mean").GetDouble(), 9);
+            Assert.Equal([0.9, 0.6, 0.3], perSeed.Select(s => s.GetProperty("cam").GetProperty("r3d18")
+                .GetProperty("methods")[0].GetProperty("PointingGame").GetDouble()));
+            Assert.Equal([0.9, 0.8, 1.0], perSeed.Select(
+                s => s.GetProperty("accuracy").GetProperty("cnn-lstm-attention").GetProperty("Accuracy").GetDouble()));
+            Assert.Equal(0.9,
+                seeds.GetProperty("accuracy").GetProperty("cnn-lstm-attention").GetProperty("mean").GetDouble(), 9);
             var claim = metrics.RootElement.GetProperty("claims").EnumerateArray().First();
             Assert.Equal("holds in 2 of 3 seeds; partly holds in 1", claim.GetProperty("SeedAgreement").GetString());
             Assert.Equal(3, claim.GetProperty("SeedVerdicts").GetArrayLength());
@@ -300,11 +344,13 @@ public class StudySeedsTests
             var results = Results([ThreeSeeds[0]], [0.9]) with
             {
                 Odometry = new { },
-                OdometryAte = [new("SfMLearner", 0.108, 0.035, 396), new(VideoGradCam.Odometry.PoseCeiling.Method, 0.0911, 0.0311, 396),
+                OdometryAte = [new("SfMLearner", 0.108, 0.035, 396),
+                    new(VideoGradCam.Odometry.PoseCeiling.Method, 0.0911, 0.0311, 396),
                     new("zero motion", 0.451, 0.174, 396), new("mean training motion", 0.0955, 0.036, 396)],
             };
             var page = Page(StudyReport.Write(results, folder));
-            Assert.Contains("<tr><td>PoseNet fitted to the true poses</td><td>0.0911 ± 0.0311</td><td>396</td></tr>", page);
+            Assert.Contains("<tr><td>PoseNet fitted to the true poses</td><td>0.0911 ± 0.0311</td><td>396</td></tr>",
+                page);
             Assert.Contains("<tr><td>mean training motion</td><td>0.0955 ± 0.0360</td><td>396</td></tr>", page);
             Assert.True(page.IndexOf("<td>SfMLearner</td>") < page.IndexOf("<td>PoseNet fitted"));
         }
@@ -317,15 +363,33 @@ public class StudySeedsTests
         var folder = Directory.CreateTempSubdirectory("faithfulness-report").FullName;
         try
         {
-            var faithfulness = TestFaithfulness.Of(Enumerable.Range(0, 20).Select(i => i < 14 ? 1.5 : 0.5).ToList(), flat: 4, rho: 0.2, flowTz: 1.8);
-            var results = Results([ThreeSeeds[0]], [0.9]) with { Odometry = new { }, Faithfulness = faithfulness, Claims = StudyClaims.Assess(ThreeSeeds[0], faithfulness) };
+            var faithfulness = TestFaithfulness.Of(Enumerable.Range(0, 20).Select(i => i < 14 ? 1.5 : 0.5).ToList(),
+                flat: 4, rho: 0.2, flowTz: 1.8);
+            var results = Results([ThreeSeeds[0]], [0.9]) with { Odometry = new { }, Faithfulness = faithfulness,
+                Claims = StudyClaims.Assess(ThreeSeeds[0], faithfulness) };
             var page = Page(StudyReport.Write(results, folder));
-            Assert.Contains("Negative-loss Grad-CAM at pose.conv3 (16×5 cells), on 24 of the 24 held-out snippets (4 with a flat map left out)", page);
-            Assert.Contains("<td style=\"text-align:left\">faithfulness ratio</td><td>1.20 ± 0.47 (n = 20)</td><td>1.50</td><td>14/20</td>", page);
-            Assert.Contains("<td style=\"text-align:left\">random-map ratio</td><td>1.20 ± 0.47 (n = 20)</td><td>1.50</td><td>14/20</td>", page);
-            Assert.Contains("<td style=\"text-align:left\">sanity ρ</td><td>0.20 ± 0.00 (n = 20)</td><td>0.20</td><td>—</td>", page);
-            Assert.Contains("<td style=\"text-align:left\">flow energy, tz map, full motion</td><td>1.80 ± 0.00 (n = 20)</td>", page);
-            Assert.Contains("Both controls beaten (salient masking raises the loss more than random pixels and than the random map) on 14/20 snippets", page);
+            Assert.Contains(
+                "Negative-loss Grad-CAM at pose.conv3 (16×5 cells), on 24 of the 24 held-out snippets (4 with a flat " +
+                "map left out)",
+                page);
+            Assert.Contains(
+                "<td style=\"text-align:left\">faithfulness ratio</td><td>1.20 ± 0.47 (n = " +
+                "20)</td><td>1.50</td><td>14/20</td>",
+                page);
+            Assert.Contains(
+                "<td style=\"text-align:left\">random-map ratio</td><td>1.20 ± 0.47 (n = " +
+                "20)</td><td>1.50</td><td>14/20</td>",
+                page);
+            Assert.Contains(
+                "<td style=\"text-align:left\">sanity ρ</td><td>0.20 ± 0.00 (n = 20)</td><td>0.20</td><td>—</td>",
+                page);
+            Assert.Contains(
+                "<td style=\"text-align:left\">flow energy, tz map, full motion</td><td>1.80 ± 0.00 (n = 20)</td>",
+                page);
+            Assert.Contains(
+                "Both controls beaten (salient masking raises the loss more than random pixels and than the random " +
+                "map) on 14/20 snippets",
+                page);
             using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "metrics.json")));
             var f = metrics.RootElement.GetProperty("faithfulness");
             Assert.Equal("pose.conv3", f.GetProperty("Layer").GetString());
@@ -346,7 +410,8 @@ public class StudySeedsTests
             var page = Page(StudyReport.Write(Results([ThreeSeeds[0]], [0.9]), folder));
             Assert.DoesNotContain("±", page);
             Assert.Contains("value (this run)", page);
-            Assert.Contains("--profile full --seeds 1", page);                                   // not the full default: said
+            // not the full default: said
+            Assert.Contains("--profile full --seeds 1", page);
             using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "metrics.json")));
             Assert.False(metrics.RootElement.TryGetProperty("seeds", out _));
         }

@@ -5,7 +5,8 @@ namespace VideoGradCam.Tests.Study;
 /// <summary>Made-up Grad-CAM scores for the study's tests, every score named as the metrics name it.</summary>
 static class TestScores
 {
-    public static MethodScores Of(double pointing, double energy, double temporalAuc, double gradientTemporalAuc, double deletion,
+    public static MethodScores Of(double pointing, double energy, double temporalAuc, double gradientTemporalAuc,
+        double deletion,
         double insertion, bool sanity, double sanityRho, double otherEnergy, double otherRho, double[][] importance) =>
         new("GradCam", "Global", new Dictionary<string, double>
         {

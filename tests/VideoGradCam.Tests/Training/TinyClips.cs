@@ -11,7 +11,8 @@ static class TinyClips
     public const int Frames = 4, Size = 32;
     public static readonly string[] ClassNames = ["moves right", "moves left"];
 
-    public static Func<IEnumerable<VideoBatch>> Batches(int clips, int batchSize, int seed) => () => Make(clips, batchSize, seed);
+    public static Func<IEnumerable<VideoBatch>> Batches(int clips, int batchSize, int seed) => () =>
+        Make(clips, batchSize, seed);
 
     static IEnumerable<VideoBatch> Make(int clips, int batchSize, int seed)
     {
@@ -33,7 +34,8 @@ static class TinyClips
                             for (int q = 0; q < Size; q++)
                             {
                                 bool inside = r >= y && r < y + 8 && q >= x && q < x + 8;
-                                data[(((i * 3 + c) * Frames + t) * Size + r) * Size + q] = (inside ? 2f : -0.5f) + 0.3f * (float)(g.NextDouble() - 0.5);
+                                data[(((i * 3 + c) * Frames + t) * Size + r) * Size + q] = (inside ? 2f : -0.5f)
+                                    + 0.3f * (float)(g.NextDouble() - 0.5);
                             }
                 }
             }

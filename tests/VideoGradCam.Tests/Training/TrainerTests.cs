@@ -10,7 +10,8 @@ namespace VideoGradCam.Tests.Training;
 public sealed class TrainerTests : IDisposable
 {
     readonly string _dir = Directory.CreateTempSubdirectory("vgc-train-").FullName;
-    static readonly DataSpec Data = new(TinyClips.Frames, TinyClips.Size, TinyClips.Size, [0.5, 0.5, 0.5], [0.25, 0.25, 0.25]);
+    static readonly DataSpec Data =
+        new(TinyClips.Frames, TinyClips.Size, TinyClips.Size, [0.5, 0.5, 0.5], [0.25, 0.25, 0.25]);
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
@@ -21,7 +22,8 @@ public sealed class TrainerTests : IDisposable
     }
 
     static TrainHistory Fit(VideoClassifier model, int epochs, string? folder, bool resume = false) =>
-        Trainer.Fit(model, TinyClips.Batches(16, 8, seed: 1), TinyClips.Batches(8, 8, seed: 2), TrainOptions.QuickCpu(epochs),
+        Trainer.Fit(model, TinyClips.Batches(16, 8, seed: 1), TinyClips.Batches(8, 8, seed: 2),
+            TrainOptions.QuickCpu(epochs),
             folder, TinyClips.ClassNames, Data, resume);
 
     [Theory]
@@ -94,7 +96,8 @@ public sealed class TrainerTests : IDisposable
         var all = Fit(straight, 3, Path.Combine(_dir, "a"));
         using var first = Tiny("cnn-lstm");
         Fit(first, 2, Path.Combine(_dir, "b"));
-        using var resumed = Tiny("cnn-lstm", seed: 5);                     // other initial weights: resume must replace them
+        // other initial weights: resume must replace them
+        using var resumed = Tiny("cnn-lstm", seed: 5);
         var continued = Fit(resumed, 3, Path.Combine(_dir, "b"), resume: true);
         Assert.Equal(3, continued.Epochs.Count);
         for (int i = 0; i < 3; i++)
@@ -120,9 +123,12 @@ public sealed class TrainerTests : IDisposable
     {
         using var model = Tiny("cnn-lstm-attention");
         var live = new List<long>();
-        Trainer.Fit(model, TinyClips.Batches(16, 8, seed: 1), TinyClips.Batches(8, 8, seed: 2), TrainOptions.QuickCpu(5),
-            _dir, TinyClips.ClassNames, Data, onEpoch: _ => live.Add(DisposeScopeManager.Statistics.ThreadTotalLiveCount));
-        // Epoch 1 creates Adam's state and the best-weights snapshot; afterwards (checkpoints written every epoch) the count must stay flat.
+        Trainer.Fit(model, TinyClips.Batches(16, 8, seed: 1), TinyClips.Batches(8, 8, seed: 2),
+            TrainOptions.QuickCpu(5),
+            _dir, TinyClips.ClassNames, Data,
+                onEpoch: _ => live.Add(DisposeScopeManager.Statistics.ThreadTotalLiveCount));
+        // Epoch 1 creates Adam's state and the best-weights snapshot; afterwards (checkpoints written every epoch) the
+        // count must stay flat.
         Assert.True(live.Skip(1).Distinct().Count() == 1, string.Join(", ", live));
     }
 }

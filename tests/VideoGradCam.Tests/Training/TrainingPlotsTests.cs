@@ -16,7 +16,8 @@ public class TrainingPlotsTests
             new EpochRecord(2, 0.5, 0.8, 0.4, 0.85, 1e-3, 1.0),
             new EpochRecord(3, 0.3, 0.9, 0.45, 0.8, 1e-3, 1.0)]);
         var html = Html(TrainingPlots.LearningCurves(history));
-        foreach (var s in new[] { "train loss", "validation loss", "train accuracy", "validation accuracy", "at epoch 2" })
+        foreach (var s in new[] { "train loss", "validation loss", "train accuracy", "validation accuracy",
+            "at epoch 2" })
             Assert.Contains(s, html);
     }
 

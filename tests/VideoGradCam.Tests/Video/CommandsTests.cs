@@ -9,7 +9,8 @@ public class VideoCommandsTests
     public void SynthActionsWritesTheRequestedSet()
     {
         var dir = TestVideos.TempFolder("cli-synth");
-        int code = Cli.Run(["synth", "actions", "--out", dir, "--clips-per-class", "1", "--frames", "6", "--size", "32", "--seed", "5"]);
+        int code = Cli.Run(["synth", "actions", "--out", dir, "--clips-per-class", "1", "--frames", "6", "--size", "32",
+            "--seed", "5"]);
         Assert.Equal(0, code);
         var d = VideoDataset.FromFolders(dir);
         Assert.Equal(SyntheticActions.ClassNames.Count, d.Count);

@@ -70,7 +70,8 @@ public class FrameSamplerTests
     [Fact]
     public void SeeksOnlyWhileASeekCostsLessThanReadingThrough()
     {
-        Assert.False(VideoFileSource.ShouldSeek(100, double.NaN, double.NaN));               // frame cost unknown: read on
+        // frame cost unknown: read on
+        Assert.False(VideoFileSource.ShouldSeek(100, double.NaN, double.NaN));
         Assert.True(VideoFileSource.ShouldSeek(VideoFileSource.TrialSeekGap, 1, double.NaN));  // one trial seek
         Assert.False(VideoFileSource.ShouldSeek(VideoFileSource.TrialSeekGap - 1, 1, double.NaN));
         Assert.True(VideoFileSource.ShouldSeek(100, 0.6, 28));                              // short keyframe interval
@@ -88,7 +89,8 @@ public class FrameSamplerTests
             Cv2.ImWrite(Path.Combine(dir, $"img{k}.png"), m);
         }
         using var clip = FrameSampler.Sample(dir, Raw with { Frames = 3 });
-        var shown = Enumerable.Range(0, 3).Select(t => (int)Math.Round(clip.Frames[t].mean().item<float>() * 255 / TestVideos.Step)).ToArray();
+        var shown = Enumerable.Range(0, 3)
+            .Select(t => (int)Math.Round(clip.Frames[t].mean().item<float>() * 255 / TestVideos.Step)).ToArray();
         Assert.Equal([1, 2, 10], shown);
     }
 
@@ -126,7 +128,8 @@ public class FrameSamplerTests
             using var m = new Mat(33, 45, MatType.CV_8UC1, Scalar.All(TestVideos.Level(k)));
             Cv2.ImWrite(Path.Combine(dir, $"{k}.png"), m);
         }
-        var o = new FrameSamplerOptions { Frames = 4, ResizeShorterSide = 17, CropSize = 15, Layout = ClipLayout.TCHW, Normalization = Normalization.None };
+        var o = new FrameSamplerOptions { Frames = 4, ResizeShorterSide = 17, CropSize = 15, Layout = ClipLayout.TCHW,
+            Normalization = Normalization.None };
         using var clip = FrameSampler.Sample(dir, o);
         Assert.Equal([4L, 3, 15, 15], clip.Frames.shape);
         Assert.Equal(45, clip.Geometry.SourceWidth);
@@ -151,7 +154,8 @@ public class FrameSamplerTests
         var video = TestVideos.Numbered(dir, 5);
         using var clip = FrameSampler.Sample(video, Raw with { ShortVideo = ShortVideoPolicy.RepeatLast });
         Assert.Equal([0, 1, 2, 3, 4, 4, 4, 4], clip.FrameIndices);
-        var e = Assert.Throws<InvalidDataException>(() => FrameSampler.Sample(video, Raw with { ShortVideo = ShortVideoPolicy.Fail }));
+        var e = Assert.Throws<InvalidDataException>(
+            () => FrameSampler.Sample(video, Raw with { ShortVideo = ShortVideoPolicy.Fail }));
         Assert.Contains(video, e.Message);
         Assert.Contains("has 5 frames", e.Message);
     }
@@ -217,10 +221,12 @@ public class FrameSamplerTests
     {
         var dir = TestVideos.TempFolder("rgb");
         var video = TestVideos.Numbered(dir, 30);
-        using var clip = FrameSampler.Sample(video, new FrameSamplerOptions { Frames = 3, ResizeShorterSide = 16, CropSize = 16 });
+        using var clip =
+            FrameSampler.Sample(video, new FrameSamplerOptions { Frames = 3, ResizeShorterSide = 16, CropSize = 16 });
         using var rgb = clip.ToRgbBytes();                                                   // [T,H,W,3]
         Assert.Equal([3L, 16, 16, 3], rgb.shape);
         for (int t = 0; t < 3; t++)
-            Assert.Equal(TestVideos.Level(clip.FrameIndices[t]), rgb[t].to_type(ScalarType.Float32).mean().item<float>(), 2.0);
+            Assert.Equal(TestVideos.Level(clip.FrameIndices[t]),
+                rgb[t].to_type(ScalarType.Float32).mean().item<float>(), 2.0);
     }
 }

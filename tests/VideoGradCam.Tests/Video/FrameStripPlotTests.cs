@@ -11,7 +11,8 @@ public class FrameStripPlotTests(SmallSyntheticSet set) : IClassFixture<SmallSyn
     {
         var video = Path.Combine(set.Folder, "drink", "drink_0001.avi");
         var a = ClipAnnotation.ForVideo(video);
-        using var clip = FrameSampler.Sample(video, new FrameSamplerOptions { Frames = 4, ResizeShorterSide = 32, CropSize = 32 });
+        using var clip =
+            FrameSampler.Sample(video, new FrameSamplerOptions { Frames = 4, ResizeShorterSide = 32, CropSize = 32 });
         using var masks = a.MasksFor(clip);
         using var strip = FrameStripPlot.Composite(clip, masks);
         Assert.Equal(2 * 32 + FrameStripPlot.Gap, strip.Height);
@@ -19,7 +20,8 @@ public class FrameStripPlotTests(SmallSyntheticSet set) : IClassFixture<SmallSyn
         int k = Array.FindIndex(a.RelevanceAt(clip.FrameIndices), r => r);
         Assert.True(k >= 0);
         var box = a.EvidenceBoxes[clip.FrameIndices[k]][0];
-        var px = strip.At<Vec3b>(32 + FrameStripPlot.Gap + box.Y + box.Height / 2, k * (32 + FrameStripPlot.Gap) + box.X + box.Width / 2);
+        var px = strip.At<Vec3b>(32 + FrameStripPlot.Gap + box.Y + box.Height / 2, k * (32 + FrameStripPlot.Gap) + box.X
+            + box.Width / 2);
         Assert.Equal(255, px.Item2);                                                         // tinted red (BGR)
         Assert.True(px.Item0 < 120 && px.Item1 < 120);
 

@@ -7,7 +7,8 @@ namespace VideoGradCam.Tests.Video;
 /// <summary>A small generated set shared by the tests of one class (2 clips per class, 8 frames of 32x32).</summary>
 public sealed class SmallSyntheticSet
 {
-    public static readonly SyntheticActionSettings Settings = new() { ClipsPerClass = 2, Frames = 8, Size = 32, Seed = 11 };
+    public static readonly SyntheticActionSettings Settings =
+        new() { ClipsPerClass = 2, Frames = 8, Size = 32, Seed = 11 };
     public string Folder { get; } = TestVideos.TempFolder("synth");
     public SyntheticActions.Summary Summary { get; }
     public SmallSyntheticSet() => Summary = SyntheticActions.Generate(Folder, Settings);
@@ -30,7 +31,8 @@ public class SyntheticActionsTests(SmallSyntheticSet set) : IClassFixture<SmallS
     [Fact]
     public void ClassesIncludeTheStudysHmdbClassesAndATimeReversedPair()
     {
-        Assert.Subset(new HashSet<string>(SyntheticActions.ClassNames), new HashSet<string> { "clap", "wave", "smile", "drink", "golf" });
+        Assert.Subset(new HashSet<string>(SyntheticActions.ClassNames),
+            new HashSet<string> { "clap", "wave", "smile", "drink", "golf" });
         Assert.NotEmpty(SyntheticActions.TimeReversedPairs);
         var (fwd, rev) = SyntheticActions.TimeReversedPairs[0];
         Assert.Equal(SyntheticActions.EvidenceColours[fwd], SyntheticActions.EvidenceColours[rev]);
@@ -79,7 +81,8 @@ public class SyntheticActionsTests(SmallSyntheticSet set) : IClassFixture<SmallS
             Cv2.BitwiseNot(either, outside);
             using var diffOutside = new Mat();
             grey.CopyTo(diffOutside, outside);
-            Assert.Equal(0, Cv2.CountNonZero(diffOutside));                                // body, clutter, ball, noise: shared
+            // body, clutter, ball, noise: shared
+            Assert.Equal(0, Cv2.CountNonZero(diffOutside));
             if (!clap.Annotation.Relevant[t]) Assert.Equal(0, Cv2.CountNonZero(grey));      // idle frames: identical
         }
     }
@@ -110,7 +113,8 @@ public class SyntheticActionsTests(SmallSyntheticSet set) : IClassFixture<SmallS
     public void ActionHappensInARandomWindowWithPerFrameRelevance()
     {
         var windows = new HashSet<FrameWindow>();
-        foreach (var json in Directory.GetFiles(set.Folder, "*.json", SearchOption.AllDirectories).Where(f => !f.EndsWith("synthetic.json")))
+        foreach (var json in Directory.GetFiles(set.Folder, "*.json", SearchOption.AllDirectories)
+            .Where(f => !f.EndsWith("synthetic.json")))
         {
             var a = ClipAnnotation.Load(json);
             windows.Add(a.Window);
@@ -144,11 +148,14 @@ public class SyntheticActionsTests(SmallSyntheticSet set) : IClassFixture<SmallS
         var again = TestVideos.TempFolder("synth-again");
         var settings = SmallSyntheticSet.Settings with { Classes = ["clap", "lower"] };
         SyntheticActions.Generate(again, settings);
-        foreach (var name in new[] { "clap/clap_0001.json", "clap/clap_0001.masks.png", "clap/clap_0000.avi", "lower/lower_0000.masks.png" })
-            Assert.Equal(File.ReadAllBytes(Path.Combine(set.Folder, name)), File.ReadAllBytes(Path.Combine(again, name)));
+        foreach (var name in new[] { "clap/clap_0001.json", "clap/clap_0001.masks.png", "clap/clap_0000.avi",
+            "lower/lower_0000.masks.png" })
+            Assert.Equal(File.ReadAllBytes(Path.Combine(set.Folder, name)),
+                File.ReadAllBytes(Path.Combine(again, name)));
         var other = TestVideos.TempFolder("synth-other");
         SyntheticActions.Generate(other, settings with { Seed = 12 });
-        Assert.NotEqual(File.ReadAllBytes(Path.Combine(set.Folder, "clap/clap_0001.masks.png")), File.ReadAllBytes(Path.Combine(other, "clap/clap_0001.masks.png")));
+        Assert.NotEqual(File.ReadAllBytes(Path.Combine(set.Folder, "clap/clap_0001.masks.png")),
+            File.ReadAllBytes(Path.Combine(other, "clap/clap_0001.masks.png")));
     }
 
     [Fact]
@@ -156,7 +163,8 @@ public class SyntheticActionsTests(SmallSyntheticSet set) : IClassFixture<SmallS
     {
         var video = Path.Combine(set.Folder, "golf", "golf_0000.avi");
         var a = ClipAnnotation.ForVideo(video);
-        var o = new FrameSamplerOptions { Frames = a.Frames, ResizeShorterSide = 0, CropSize = 0, Normalization = Normalization.None, Layout = ClipLayout.TCHW };
+        var o = new FrameSamplerOptions { Frames = a.Frames, ResizeShorterSide = 0, CropSize = 0,
+            Normalization = Normalization.None, Layout = ClipLayout.TCHW };
         using var clip = FrameSampler.Sample(video, o);
         Assert.Equal(Enumerable.Range(0, a.Frames), clip.FrameIndices);
         using var masks = a.MasksFor(clip);                                                  // [T,H,W]
@@ -178,7 +186,8 @@ public class SyntheticActionsTests(SmallSyntheticSet set) : IClassFixture<SmallS
     {
         var video = Path.Combine(set.Folder, "clap", "clap_0001.avi");
         var a = ClipAnnotation.ForVideo(video);
-        var o = new FrameSamplerOptions { Frames = 4, ResizeShorterSide = 24, CropSize = 20, Crop = CropMode.Random, FlipHorizontal = true, Seed = 3, Layout = ClipLayout.TCHW, Normalization = Normalization.None };
+        var o = new FrameSamplerOptions { Frames = 4, ResizeShorterSide = 24, CropSize = 20, Crop = CropMode.Random,
+            FlipHorizontal = true, Seed = 3, Layout = ClipLayout.TCHW, Normalization = Normalization.None };
         using var clip = FrameSampler.Sample(video, o);
         using var masks = a.MasksFor(clip);
         Assert.Equal([4L, 20, 20], masks.shape);

@@ -15,7 +15,8 @@ public static class TestVideos
     }
 
     /// <summary>An MJPG .avi of <paramref name="frames"/> numbered frames.</summary>
-    public static string Numbered(string folder, int frames, int width = 32, int height = 32, bool color = true, string name = "numbered.avi")
+    public static string Numbered(string folder, int frames, int width = 32, int height = 32, bool color = true,
+        string name = "numbered.avi")
     {
         var path = Path.Combine(folder, name);
         using var writer = new VideoWriter(path, FourCC.MJPG, 25, new Size(width, height), color);

@@ -77,7 +77,8 @@ public class VideoDatasetTests
     {
         var root = FakeLayout(new() { ["clap"] = Names("clap", 3), ["wave"] = Names("wave", 2) });
         var splits = TestVideos.TempFolder("hmdb-splits");
-        File.WriteAllText(Path.Combine(splits, "clap_test_split1.txt"), "clap_0.avi 1 \nclap_1.avi 2 \nclap_2.avi 0 \n");
+        File.WriteAllText(Path.Combine(splits, "clap_test_split1.txt"),
+            "clap_0.avi 1 \nclap_1.avi 2 \nclap_2.avi 0 \n");
         File.WriteAllText(Path.Combine(splits, "wave_test_split1.txt"), "wave_0.avi 1\nwave_1.avi 2\n");
         var (train, test) = SplitFiles.Hmdb51(VideoDataset.FromFolders(root), splits, 1);
         Assert.Equal(["clap_0.avi", "wave_0.avi"], train.Items.Select(i => Path.GetFileName(i.Path)));
@@ -91,7 +92,8 @@ public class VideoDatasetTests
         var root = FakeLayout(new() { ["clap"] = Names("clap", 1), ["golf"] = Names("golf", 1) });
         var splits = TestVideos.TempFolder("hmdb-missing");
         File.WriteAllText(Path.Combine(splits, "clap_test_split1.txt"), "clap_0.avi 1\n");
-        var e = Assert.Throws<FileNotFoundException>(() => SplitFiles.Hmdb51(VideoDataset.FromFolders(root), splits, 1));
+        var e =
+            Assert.Throws<FileNotFoundException>(() => SplitFiles.Hmdb51(VideoDataset.FromFolders(root), splits, 1));
         Assert.Contains("golf_test_split1.txt", e.Message);
         Assert.Contains("'golf'", e.Message);
     }
@@ -99,10 +101,12 @@ public class VideoDatasetTests
     [Fact]
     public void Ucf101SplitListsAssignTrainAndTestForAClassSubset()
     {
-        var root = FakeLayout(new() { ["ApplyEyeMakeup"] = ["v_ApplyEyeMakeup_g01_c01.avi", "v_ApplyEyeMakeup_g08_c01.avi"], ["Archery"] = ["v_Archery_g01_c01.avi", "v_Archery_g09_c02.avi"] });
+        var root = FakeLayout(new() { ["ApplyEyeMakeup"] = ["v_ApplyEyeMakeup_g01_c01.avi",
+            "v_ApplyEyeMakeup_g08_c01.avi"], ["Archery"] = ["v_Archery_g01_c01.avi", "v_Archery_g09_c02.avi"] });
         var splits = TestVideos.TempFolder("ucf-splits");
         File.WriteAllText(Path.Combine(splits, "trainlist01.txt"),
-            "ApplyEyeMakeup/v_ApplyEyeMakeup_g08_c01.avi 1\nArchery/v_Archery_g09_c02.avi 3\nBasketball/v_Basketball_g08_c01.avi 8\n");
+            "ApplyEyeMakeup/v_ApplyEyeMakeup_g08_c01.avi 1\nArchery/v_Archery_g09_c02.avi " +
+            "3\nBasketball/v_Basketball_g08_c01.avi 8\n");
         File.WriteAllText(Path.Combine(splits, "testlist01.txt"),
             "ApplyEyeMakeup/v_ApplyEyeMakeup_g01_c01.avi\r\nArchery/v_Archery_g01_c01.avi\r\n");
         var (train, test) = SplitFiles.Ucf101(VideoDataset.FromFolders(root), splits, 1);
@@ -116,7 +120,8 @@ public class VideoDatasetTests
     [Fact]
     public void ClassMissingFromTheUcf101SplitListsIsNamed()
     {
-        var root = FakeLayout(new() { ["Archery"] = ["v_Archery_g01_c01.avi"], ["Bowling"] = ["v_Bowling_g01_c01.avi"] });
+        var root =
+            FakeLayout(new() { ["Archery"] = ["v_Archery_g01_c01.avi"], ["Bowling"] = ["v_Bowling_g01_c01.avi"] });
         var splits = TestVideos.TempFolder("ucf-missing");
         File.WriteAllText(Path.Combine(splits, "trainlist01.txt"), "");
         File.WriteAllText(Path.Combine(splits, "testlist01.txt"), "Archery/v_Archery_g01_c01.avi\n");

@@ -38,7 +38,8 @@ public class VideoLoaderTests(SmallSyntheticSet set) : IClassFixture<SmallSynthe
         var b = new VideoLoader(data, Small, new LoaderOptions { Seed = 1 });
         Assert.Equal(a.Order(3), b.Order(3));
         Assert.NotEqual(a.Order(3), a.Order(4));
-        Assert.Equal(Enumerable.Range(0, data.Count), new VideoLoader(data, Small, new LoaderOptions { Shuffle = false }).Order(5));
+        Assert.Equal(Enumerable.Range(0, data.Count),
+            new VideoLoader(data, Small, new LoaderOptions { Shuffle = false }).Order(5));
     }
 
     [Fact]
@@ -75,7 +76,8 @@ public class VideoLoaderTests(SmallSyntheticSet set) : IClassFixture<SmallSynthe
         foreach (var batch in loader.Batches())
         {
             batch.Dispose();
-            break;                                                                         // the finally joins the producer
+            // the finally joins the producer
+            break;
         }
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10));
     }
@@ -87,7 +89,8 @@ public class VideoLoaderTests(SmallSyntheticSet set) : IClassFixture<SmallSynthe
         Directory.CreateDirectory(Path.Combine(root, "a"));
         TestVideos.Numbered(Path.Combine(root, "a"), 8, name: "good.avi");
         File.WriteAllText(Path.Combine(root, "a", "ugly.avi"), "not a video");
-        var loader = new VideoLoader(VideoDataset.FromFolders(root), Small, new LoaderOptions { BatchSize = 1, Shuffle = false });
+        var loader = new VideoLoader(VideoDataset.FromFolders(root), Small,
+            new LoaderOptions { BatchSize = 1, Shuffle = false });
         var e = Assert.Throws<InvalidDataException>(() => { foreach (var b in loader.Batches()) b.Dispose(); });
         Assert.Contains("ugly.avi", e.Message);
     }

@@ -15,7 +15,8 @@ namespace VideoGradCam.Cam.Evaluation;
 public static class CamEvaluator
 {
     /// <param name="checkpoint">where the model came from, recorded in the result.</param>
-    /// <param name="items">the clips to measure on (a split of a data set), at most <see cref="CamEvaluationOptions.MaxClips"/> used.</param>
+    /// <param name="items">the clips to measure on (a split of a data set), at most
+    /// <see cref="CamEvaluationOptions.MaxClips"/> used.</param>
     /// <param name="sampler">how clips are sampled for this model (frames, size, normalisation).</param>
     public static CamEvaluation Evaluate(VideoClassifier model, string checkpoint, IReadOnlyList<string> classNames,
         IReadOnlyList<VideoItem> items, FrameSamplerOptions sampler, CamEvaluationOptions options)
@@ -25,7 +26,8 @@ public static class CamEvaluator
         model.to(ComputeDevice.Default);
         model.eval();
         string layer = options.Layer ?? model.DefaultCamLayer;
-        var methods = options.Methods.Select(m => (m.Method, Weighting: m.Weighting ?? new CamSettings().WeightingFor(model))).Distinct().ToList();
+        var methods = options.Methods.Select(
+            m => (m.Method, Weighting: m.Weighting ?? new CamSettings().WeightingFor(model))).Distinct().ToList();
 
         // Clips, masks and relevance stay in memory: the synthetic test split is small. A real set without annotations
         // has neither masks nor relevant frames: only the metrics that need no ground truth are measured.
@@ -60,7 +62,8 @@ public static class CamEvaluator
                     other[s + b] = (int)masked.argmax().item<long>();
                 }
                 if (f.Attention is not null)
-                    attentionRows.AddRange(Enumerable.Range(0, (int)f.Attention.shape[0]).Select(b => f.Attention[b].cpu().to(float64).data<double>().ToArray()));
+                    attentionRows.AddRange(Enumerable.Range(0, (int)f.Attention.shape[0])
+                        .Select(b => f.Attention[b].cpu().to(float64).data<double>().ToArray()));
             }
 
         var scores = new List<MethodScores>();
@@ -68,7 +71,8 @@ public static class CamEvaluator
             foreach (var (method, weighting) in methods)
             {
                 progress.Status($"{method} ({weighting})");
-                var run = new CamRun(model, new CamEngine(model.AsCamModel(), method, weighting), layer, options, clips, labels, relevance);
+                var run = new CamRun(model, new CamEngine(model.AsCamModel(), method, weighting), layer, options, clips,
+                    labels, relevance);
                 scores.Add(Score(run, method, weighting, masks, other));
                 progress.Advance($"{method} ({weighting}) done");
             }
@@ -76,7 +80,8 @@ public static class CamEvaluator
         AttentionScores? attention = null;
         if (attentionRows.Count > 0 && groundTruth)
         {
-            using var a = tensor(attentionRows.SelectMany(r => r).ToArray()).reshape(attentionRows.Count, attentionRows[0].Length);
+            using var a = tensor(attentionRows.SelectMany(r => r).ToArray())
+                .reshape(attentionRows.Count, attentionRows[0].Length);
             using var r = tensor(relevance.SelectMany(x => x).ToArray()).reshape(relevance.Count, relevance[0].Length);
             var agreement = AttentionAgreement.Evaluate(a, r);
             attention = new AttentionScores(agreement.MassOnRelevant, agreement.ChanceMass, agreement.Auc.Mean);
@@ -86,20 +91,24 @@ public static class CamEvaluator
         {
             using var all = stack(masks).to(float32);
             maskArea = MaskArea(all, relevance);
-            using var dilated = PointingGame.Dilate(all.flatten(0, 1), PointingGame.DefaultTolerance).reshape(all.shape).to(float32);
+            using var dilated =
+                PointingGame.Dilate(all.flatten(0, 1), PointingGame.DefaultTolerance).reshape(all.shape).to(float32);
             pointingChance = MaskArea(dilated, relevance);
         }
         var result = new CamEvaluation(checkpoint, model.Architecture, layer, options.Split, items.Count,
             predicted.Zip(labels).Count(p => p.First == p.Second) / (double)items.Count, maskArea, pointingChance,
-            items.Select(i => i.Path).ToArray(), labels.Select(l => classNames[l]).ToArray(), predicted.Select(p => classNames[p]).ToArray(),
-            relevance.ToArray(), scores, attention, groundTruth, attentionRows.Count > 0 ? attentionRows.ToArray() : null);
+            items.Select(i => i.Path).ToArray(), labels.Select(l => classNames[l]).ToArray(),
+                predicted.Select(p => classNames[p]).ToArray(),
+            relevance.ToArray(), scores, attention, groundTruth, attentionRows.Count > 0 ? attentionRows.ToArray()
+                : null);
         foreach (var t in clips.Concat(masks)) t.Dispose();
         return result;
     }
 
-    /// <summary>One method: explain every batch for the true and the other class, hand each batch to every metric, collect
-    /// their named values.</summary>
-    static MethodScores Score(CamRun run, CamMethod method, TemporalWeighting weighting, List<Tensor> masks, int[] other)
+    /// <summary>One method: explain every batch for the true and the other class, hand each batch to every metric,
+    /// collect their named values.</summary>
+    static MethodScores Score(CamRun run, CamMethod method, TemporalWeighting weighting, List<Tensor> masks,
+        int[] other)
     {
         var metrics = CamMetrics.All.Select(make => make()).ToList();
         var importance = new List<double[]>();
@@ -111,12 +120,16 @@ public static class CamEvaluator
             var batch = stack(clips.Skip(s).Take(n)).to(ComputeDevice.Default);
             bool groundTruth = masks.Count > 0;
             var gt = groundTruth ? stack(masks.Skip(s).Take(n)) : null;
-            var rel = groundTruth ? tensor(run.Relevance.Skip(s).Take(n).SelectMany(r => r).ToArray()).reshape(n, -1) : null;
-            using var result = run.Engine.Explain(batch, Enumerable.Range(s, n).Select(i => (ICamTarget)new ClassTarget(run.Labels[i])).ToList(), run.Layer);
-            using var otherResult = run.Engine.Explain(batch, Enumerable.Range(s, n).Select(i => (ICamTarget)new ClassTarget(other[i])).ToList(), run.Layer);
+            var rel = groundTruth ? tensor(run.Relevance.Skip(s).Take(n).SelectMany(r => r).ToArray()).reshape(n, -1)
+                : null;
+            using var result = run.Engine.Explain(batch,
+                Enumerable.Range(s, n).Select(i => (ICamTarget)new ClassTarget(run.Labels[i])).ToList(), run.Layer);
+            using var otherResult = run.Engine.Explain(batch,
+                Enumerable.Range(s, n).Select(i => (ICamTarget)new ClassTarget(other[i])).ToList(), run.Layer);
             var frameImportance = Rows(result.FrameImportance);
             importance.AddRange(frameImportance);
-            var explained = new CamBatch(run, s, n, batch, result.Maps.cpu(), otherResult.Maps.cpu(), gt, rel, frameImportance, Rows(result.GradientImportance));
+            var explained = new CamBatch(run, s, n, batch, result.Maps.cpu(), otherResult.Maps.cpu(), gt, rel,
+                frameImportance, Rows(result.GradientImportance));
             foreach (var metric in metrics) metric.Add(explained);
         }
         var values = new Dictionary<string, double>();
@@ -131,7 +144,8 @@ public static class CamEvaluator
         return Enumerable.Range(0, (int)c.shape[0]).Select(b => c[b].data<double>().ToArray()).ToList();
     }
 
-    /// <summary>Mean share of a relevant frame covered by the evidence mask: what a uniform map would score in energy.</summary>
+    /// <summary>Mean share of a relevant frame covered by the evidence mask: what a uniform map would score in
+    /// energy.</summary>
     static double MaskArea(Tensor masks, List<bool[]> relevance)
     {
         var shares = new List<double>();

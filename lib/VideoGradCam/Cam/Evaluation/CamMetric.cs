@@ -5,14 +5,17 @@ namespace VideoGradCam.Cam.Evaluation;
 
 /// <summary>One named value a CAM metric reports: its name (the key in evaluations, tables, plots, the report, JSON),
 /// a short column header, what it measures, how to print it.</summary>
-/// <param name="IsPassFail">1 = passed, 0 = failed: printed as pass/FAIL, counted over seeds, written to JSON as true/false.</param>
+/// <param name="IsPassFail">1 = passed, 0 = failed: printed as pass/FAIL, counted over seeds, written to JSON as
+/// true/false.</param>
 /// <param name="LowerIsBetter">for the header's arrow (deletion AUC); otherwise higher is better.</param>
-public sealed record ScoreInfo(string Name, string Header, string Description, string Format = "0.00", bool IsPassFail = false,
+public sealed record ScoreInfo(string Name, string Header, string Description, string Format = "0.00",
+    bool IsPassFail = false,
     bool LowerIsBetter = false)
 {
     /// <summary>The value as text: pass/FAIL, the number, or "n/a" when not measured (NaN).</summary>
     public string Print(double value) =>
-        double.IsNaN(value) ? "n/a" : IsPassFail ? (value >= 0.5 ? "pass" : "FAIL") : value.ToString(Format, System.Globalization.CultureInfo.InvariantCulture);
+        double.IsNaN(value) ? "n/a" : IsPassFail ? (value >= 0.5 ? "pass" : "FAIL")
+            : value.ToString(Format, System.Globalization.CultureInfo.InvariantCulture);
 }
 
 /// <summary>
@@ -25,14 +28,17 @@ public interface ICamMetric
     /// <summary>The values it reports, in the order tables show them.</summary>
     IReadOnlyList<ScoreInfo> Scores { get; }
 
-    /// <summary>One batch of clips with their true-class and other-class maps (tensors live only during the call).</summary>
+    /// <summary>One batch of clips with their true-class and other-class maps (tensors live only during the
+    /// call).</summary>
     void Add(CamBatch batch) { }
 
-    /// <summary>The values, by <see cref="ScoreInfo.Name"/>; NaN for what could not be measured (no ground truth).</summary>
+    /// <summary>The values, by <see cref="ScoreInfo.Name"/>; NaN for what could not be measured (no ground
+    /// truth).</summary>
     IReadOnlyDictionary<string, double> Result(CamRun run);
 }
 
-/// <summary>What stays the same over one method's evaluation: the model, the engine, the layer and every clip.</summary>
+/// <summary>What stays the same over one method's evaluation: the model, the engine, the layer and every
+/// clip.</summary>
 /// <param name="Clips">every clip [C,T,H,W] on the CPU, in evaluation order.</param>
 /// <param name="Relevance">per clip, the ground-truth relevant frames (empty without ground truth).</param>
 public sealed record CamRun(VideoClassifier Model, CamEngine Engine, string Layer, CamEvaluationOptions Options,
@@ -46,5 +52,6 @@ public sealed record CamRun(VideoClassifier Model, CamEngine Engine, string Laye
 /// <param name="Relevant">ground-truth relevant frames [B,T], or null without ground truth.</param>
 /// <param name="FrameImportance">per clip, the share of map energy in each frame.</param>
 /// <param name="GradientImportance">per clip, the gradient-norm importance of each frame.</param>
-public sealed record CamBatch(CamRun Run, int Start, int Count, Tensor Clips, Tensor Maps, Tensor OtherMaps, Tensor? Masks, Tensor? Relevant,
+public sealed record CamBatch(CamRun Run, int Start, int Count, Tensor Clips, Tensor Maps, Tensor OtherMaps,
+    Tensor? Masks, Tensor? Relevant,
     IReadOnlyList<double[]> FrameImportance, IReadOnlyList<double[]> GradientImportance);

@@ -18,5 +18,6 @@ public static class CamMetrics
     public static IReadOnlyList<ScoreInfo> Scores { get; } = All.SelectMany(make => make().Scores).ToList();
 
     public static ScoreInfo Score(string name) =>
-        Scores.FirstOrDefault(s => s.Name == name) ?? throw new ArgumentException($"Unknown CAM score '{name}'. Known: {string.Join(", ", Scores.Select(s => s.Name))}.");
+        Scores.FirstOrDefault(s => s.Name == name) ?? throw new ArgumentException(
+            $"Unknown CAM score '{name}'. Known: {string.Join(", ", Scores.Select(s => s.Name))}.");
 }

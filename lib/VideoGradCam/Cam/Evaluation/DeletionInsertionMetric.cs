@@ -5,7 +5,8 @@ using static TorchSharp.torch;
 namespace VideoGradCam.Cam.Evaluation;
 
 /// <summary>RISE deletion and insertion AUCs of the true class's probability, on the first
-/// <see cref="CamEvaluationOptions.DeletionClips"/> clips (16 forward passes per clip and curve); needs no ground truth.</summary>
+/// <see cref="CamEvaluationOptions.DeletionClips"/> clips (16 forward passes per clip and curve); needs no ground
+/// truth.</summary>
 public sealed class DeletionInsertionMetric : ICamMetric
 {
     public static readonly ScoreInfo Deletion = new("DeletionAuc", "deletion",
@@ -24,7 +25,8 @@ public sealed class DeletionInsertionMetric : ICamMetric
         var result = DeletionInsertion.Evaluate((perturbed, b) =>
         {
             using var _ = no_grad();
-            return batch.Run.Model.forward(perturbed.to(ComputeDevice.Default)).softmax(1)[.., batch.Run.Labels[batch.Start + b]].cpu();
+            return batch.Run.Model.forward(perturbed.to(ComputeDevice.Default))
+                .softmax(1)[.., batch.Run.Labels[batch.Start + b]].cpu();
         }, batch.Clips[..scored].cpu(), batch.Maps[..scored]);
         _deletion.AddRange(result.DeletionAuc);
         _insertion.AddRange(result.InsertionAuc);

@@ -33,6 +33,7 @@ public sealed class OtherClassMetric : ICamMetric
     public IReadOnlyDictionary<string, double> Result(CamRun run) => new Dictionary<string, double>
     {
         [Energy.Name] = _frames == 0 ? double.NaN : _energy / _frames,
-        [Spearman.Name] = _rho.Count == 0 ? double.NaN : _rho.Where(r => !double.IsNaN(r)).DefaultIfEmpty(double.NaN).Average(),
+        [Spearman.Name] = _rho.Count == 0 ? double.NaN
+            : _rho.Where(r => !double.IsNaN(r)).DefaultIfEmpty(double.NaN).Average(),
     };
 }

@@ -2,7 +2,8 @@ using VideoGradCam.Cam.Metrics;
 
 namespace VideoGradCam.Cam.Evaluation;
 
-/// <summary>Pointing game: the share of relevant frames whose map maximum lies in the evidence mask (15 px tolerance).</summary>
+/// <summary>Pointing game: the share of relevant frames whose map maximum lies in the evidence mask (15 px
+/// tolerance).</summary>
 public sealed class PointingGameMetric : ICamMetric
 {
     public static readonly ScoreInfo Score = new("PointingGame", "pointing",

@@ -15,7 +15,8 @@ public enum PerturbationBaseline
 
 /// <summary>Per-clip curves (probability after each step, step 0 = nothing changed) and their areas (trapezoid over the
 /// fraction of pixels changed, 0..1). Deletion: lower is better; insertion: higher is better.</summary>
-public sealed record DeletionInsertionResult(double[] DeletionAuc, double[] InsertionAuc, double[][] DeletionCurves, double[][] InsertionCurves)
+public sealed record DeletionInsertionResult(double[] DeletionAuc, double[] InsertionAuc, double[][] DeletionCurves,
+    double[][] InsertionCurves)
 {
     public double MeanDeletionAuc => DeletionAuc.Average();
     public double MeanInsertionAuc => InsertionAuc.Average();
@@ -28,14 +29,18 @@ public sealed record DeletionInsertionResult(double[] DeletionAuc, double[] Inse
 /// </summary>
 public static class DeletionInsertion
 {
-    /// <param name="probability">(clips [N,C,T,H,W] all perturbations of clip b, b) -> the target's probability [N].</param>
+    /// <param name="probability">(clips [N,C,T,H,W] all perturbations of clip b, b) -> the target's probability
+    /// [N].</param>
     /// <param name="clips">[B,C,T,H,W]</param>
     /// <param name="maps">[B,T,H,W]</param>
     public static DeletionInsertionResult Evaluate(Func<Tensor, int, Tensor> probability, Tensor clips, Tensor maps,
         int steps = 16, PerturbationBaseline baseline = PerturbationBaseline.Blur, int batchSize = 8)
     {
-        if (clips.dim() != 5 || maps.dim() != 4 || clips.shape[0] != maps.shape[0] || !clips.shape[2..].SequenceEqual(maps.shape[1..]))
-            throw new ArgumentException($"Clips [B,C,T,H,W] = [{string.Join(",", clips.shape)}] and maps [B,T,H,W] = [{string.Join(",", maps.shape)}] do not match.");
+        if (clips.dim() != 5 || maps.dim() != 4 || clips.shape[0] != maps.shape[0]
+            || !clips.shape[2..].SequenceEqual(maps.shape[1..]))
+            throw new ArgumentException(
+                $"Clips [B,C,T,H,W] = [{string.Join(",", clips.shape)}] and maps [B,T,H,W] = " +
+                $"[{string.Join(",", maps.shape)}] do not match.");
         if (steps < 1) throw new ArgumentException("steps must be at least 1.");
         int b = (int)clips.shape[0];
         var del = new double[b][];
@@ -96,8 +101,10 @@ public static class DeletionInsertion
     {
         PerturbationBaseline.Zero => zeros_like(clip),
         PerturbationBaseline.Mean => clip.mean([1, 2, 3], keepdim: true).expand_as(clip),
-        PerturbationBaseline.Blur => nn.functional.avg_pool2d(clip.permute(1, 0, 2, 3), 11, stride: 1, padding: 5, count_include_pad: false)
-            .permute(1, 0, 2, 3),                                               // [C,T,H,W] -> [T,C,H,W] (frames as batch) -> back
+        PerturbationBaseline.Blur =>
+            nn.functional.avg_pool2d(clip.permute(1, 0, 2, 3), 11, stride: 1, padding: 5, count_include_pad: false)
+            // [C,T,H,W] -> [T,C,H,W] (frames as batch) -> back
+            .permute(1, 0, 2, 3),
         _ => throw new ArgumentOutOfRangeException(nameof(baseline)),
     };
 }

@@ -18,13 +18,16 @@ public sealed record RandomisationResult(IReadOnlyList<RandomisationStep> Steps,
 /// parameters are replaced by Gaussian noise (each with its original standard deviation, at least 0.01) from the top
 /// layer down, re-explaining after each layer; the Spearman rank correlation between the original and the new maps
 /// (per clip over T x H x W, averaged over clips; the absolute value too, as in the paper) must fall. An explanation
-/// that survives randomisation explains the input, not the model. The parameters are restored afterwards, even on error.
+/// that survives randomisation explains the input, not the model. The parameters are restored afterwards, even on
+/// error.
 /// </summary>
 public static class ModelRandomisation
 {
     /// <param name="engine">the engine whose model is (or wraps) <paramref name="module"/>.</param>
-    /// <param name="layers">module names top to bottom; default: every module owning parameters, in reverse registration order.</param>
-    public static RandomisationResult Run(CamEngine engine, nn.Module module, Tensor input, IReadOnlyList<ICamTarget> targets,
+    /// <param name="layers">module names top to bottom; default: every module owning parameters, in reverse
+    /// registration order.</param>
+    public static RandomisationResult Run(CamEngine engine, nn.Module module, Tensor input,
+        IReadOnlyList<ICamTarget> targets,
         string layer, IReadOnlyList<string>? layers = null, int seed = 11, double threshold = 0.5)
     {
         layers ??= LayersTopDown(module);
@@ -38,7 +41,8 @@ public static class ModelRandomisation
             var steps = new List<RandomisationStep>();
             foreach (var name in layers)
             {
-                if (!owned.TryGetValue(name, out var m)) throw new ArgumentException($"The model has no module '{name}'.");
+                if (!owned.TryGetValue(name, out var m)) throw new ArgumentException(
+                    $"The model has no module '{name}'.");
                 using (no_grad())
                     foreach (var (_, p) in m.named_parameters(recurse: false))
                     {

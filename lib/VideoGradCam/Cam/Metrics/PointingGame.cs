@@ -21,7 +21,8 @@ public static class PointingGame
     /// <param name="maps">[B,T,H,W]</param>
     /// <param name="masks">[B,T,H,W] bool or float (non-zero = object)</param>
     /// <param name="relevance">[B,T] bool, or null</param>
-    public static PointingResult Evaluate(Tensor maps, Tensor masks, Tensor? relevance = null, int tolerance = DefaultTolerance)
+    public static PointingResult Evaluate(Tensor maps, Tensor masks, Tensor? relevance = null,
+        int tolerance = DefaultTolerance)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
@@ -42,13 +43,14 @@ public static class PointingGame
         var yy = arange(k).sub(radius).unsqueeze(1).expand(k, k);
         var xx = arange(k).sub(radius).unsqueeze(0).expand(k, k);
         var disk = (yy.pow(2) + xx.pow(2) <= radius * radius).to(ScalarType.Float32).reshape(1, 1, k, k);
-        var spread = nn.functional.conv2d(mask.to(ScalarType.Float32).unsqueeze(1), disk, padding: [radius, radius]); // [N,1,H,W]
+        // [N,1,H,W]
+        var spread = nn.functional.conv2d(mask.to(ScalarType.Float32).unsqueeze(1), disk, padding: [radius, radius]);
         return spread.squeeze(1) > 0.5;
     }
 }
 
-/// <summary>Energy-based pointing game (Wang et al. 2020, Score-CAM): the share of the map's sum inside the mask, averaged
-/// over the scored frames (as in <see cref="PointingGame"/>); a frame with an all-zero map scores 0.</summary>
+/// <summary>Energy-based pointing game (Wang et al. 2020, Score-CAM): the share of the map's sum inside the mask,
+/// averaged over the scored frames (as in <see cref="PointingGame"/>); a frame with an all-zero map scores 0.</summary>
 public static class EnergyPointingGame
 {
     public sealed record Result(double MeanShare, int Frames);
@@ -69,12 +71,15 @@ public static class EnergyPointingGame
 
 static class MetricInputs
 {
-    /// <summary>maps/masks [B,T,H,W] -> [B*T,H,W] float maps, bool masks, and the scored frames [B*T] (relevant and mask non-empty).</summary>
+    /// <summary>maps/masks [B,T,H,W] -> [B*T,H,W] float maps, bool masks, and the scored frames [B*T] (relevant and
+    /// mask non-empty).</summary>
     public static (Tensor Maps, Tensor Masks, Tensor Scored) Frames(Tensor maps, Tensor masks, Tensor? relevance)
     {
-        if (maps.dim() != 4) throw new ArgumentException($"Maps must be [B,T,H,W]; got [{string.Join(",", maps.shape)}].");
+        if (maps.dim() != 4) throw new ArgumentException(
+            $"Maps must be [B,T,H,W]; got [{string.Join(",", maps.shape)}].");
         if (!maps.shape.SequenceEqual(masks.shape))
-            throw new ArgumentException($"Masks [{string.Join(",", masks.shape)}] must match the maps [{string.Join(",", maps.shape)}].");
+            throw new ArgumentException(
+                $"Masks [{string.Join(",", masks.shape)}] must match the maps [{string.Join(",", maps.shape)}].");
         long n = maps.shape[0] * maps.shape[1];
         var m = maps.to(ScalarType.Float32).reshape(n, maps.shape[2], maps.shape[3]);
         var gt = (masks.to(ScalarType.Float32) > 0.5).reshape(n, maps.shape[2], maps.shape[3]);
@@ -82,7 +87,9 @@ static class MetricInputs
         if (relevance is not null)
         {
             if (relevance.shape[0] != maps.shape[0] || relevance.shape[1] != maps.shape[1])
-                throw new ArgumentException($"Relevance must be [B,T] = [{maps.shape[0]},{maps.shape[1]}]; got [{string.Join(",", relevance.shape)}].");
+                throw new ArgumentException(
+                    $"Relevance must be [B,T] = [{maps.shape[0]},{maps.shape[1]}]; got " +
+                    $"[{string.Join(",", relevance.shape)}].");
             scored = scored.logical_and(relevance.to(ScalarType.Float32).reshape(n) > 0.5);
         }
         return (m, gt, scored);

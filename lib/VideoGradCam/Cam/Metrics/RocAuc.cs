@@ -6,7 +6,8 @@ public static class RocAuc
 {
     public static double Compute(IReadOnlyList<double> scores, IReadOnlyList<bool> labels)
     {
-        if (scores.Count != labels.Count) throw new ArgumentException($"{scores.Count} scores but {labels.Count} labels.");
+        if (scores.Count != labels.Count) throw new ArgumentException(
+            $"{scores.Count} scores but {labels.Count} labels.");
         int positives = labels.Count(l => l), negatives = labels.Count - positives;
         if (positives == 0 || negatives == 0) return double.NaN;
         var ranks = Ranks.Average(scores);
@@ -17,7 +18,8 @@ public static class RocAuc
     }
 }
 
-/// <summary>Ranks with ties sharing their average rank (1-based), and Pearson's and Spearman's rank correlations.</summary>
+/// <summary>Ranks with ties sharing their average rank (1-based), and Pearson's and Spearman's rank
+/// correlations.</summary>
 public static class Ranks
 {
     public static double[] Average(IReadOnlyList<double> values)
@@ -36,15 +38,16 @@ public static class Ranks
         return ranks;
     }
 
-    /// <summary>Pearson correlation of the average ranks. 0 when either side is constant (no ranking to agree with).</summary>
+    /// <summary>Pearson correlation of the average ranks. 0 when either side is constant (no ranking to agree
+    /// with).</summary>
     public static double Spearman(IReadOnlyList<double> a, IReadOnlyList<double> b)
     {
         if (a.Count != b.Count) throw new ArgumentException($"{a.Count} vs {b.Count} values.");
         return Pearson(Average(a), Average(b)) ?? 0;
     }
 
-    /// <summary>Pearson correlation; null when either side's standard deviation is at most <paramref name="constantBelow"/>
-    /// (a constant has nothing to correlate with).</summary>
+    /// <summary>Pearson correlation; null when either side's standard deviation is at most
+    /// <paramref name="constantBelow"/> (a constant has nothing to correlate with).</summary>
     public static double? Pearson(IReadOnlyList<double> a, IReadOnlyList<double> b, double constantBelow = 0)
     {
         if (a.Count != b.Count) throw new ArgumentException($"{a.Count} vs {b.Count} values.");
@@ -55,7 +58,8 @@ public static class Ranks
             double da = a[i] - ma, db = b[i] - mb;
             sab += da * db; saa += da * da; sbb += db * db;
         }
-        double limit = constantBelow * constantBelow * a.Count;   // compares the variances' sums: sd ≤ limit ⇔ Σd² ≤ n·limit²
+        // compares the variances' sums: sd ≤ limit ⇔ Σd² ≤ n·limit²
+        double limit = constantBelow * constantBelow * a.Count;
         return saa <= limit || sbb <= limit ? null : sab / Math.Sqrt(saa * sbb);
     }
 }

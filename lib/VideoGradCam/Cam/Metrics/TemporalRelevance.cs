@@ -2,10 +2,12 @@ using static TorchSharp.torch;
 
 namespace VideoGradCam.Cam.Metrics;
 
-/// <summary>Per-clip ROC AUCs (NaN for clips whose frames are all relevant or all irrelevant) and their mean over the rest.</summary>
+/// <summary>Per-clip ROC AUCs (NaN for clips whose frames are all relevant or all irrelevant) and their mean over the
+/// rest.</summary>
 public sealed record AucResult(double[] PerClip, double Mean, int Clips);
 
-/// <summary>How well per-frame importance [B,T] ranks the ground-truth relevant frames [B,T]: ROC AUC per clip (ties handled).</summary>
+/// <summary>How well per-frame importance [B,T] ranks the ground-truth relevant frames [B,T]: ROC AUC per clip (ties
+/// handled).</summary>
 public static class TemporalRelevance
 {
     public static AucResult Evaluate(Tensor importance, Tensor relevance)
@@ -19,19 +21,22 @@ public static class TemporalRelevance
     internal static (double[][] Scores, bool[][] Labels) Rows(Tensor scores, Tensor relevance)
     {
         if (scores.dim() != 2 || !scores.shape.SequenceEqual(relevance.shape))
-            throw new ArgumentException($"Scores [{string.Join(",", scores.shape)}] and relevance [{string.Join(",", relevance.shape)}] must both be [B,T].");
+            throw new ArgumentException(
+                $"Scores [{string.Join(",", scores.shape)}] and relevance [{string.Join(",", relevance.shape)}] must " +
+                "both be [B,T].");
         using var s = scores.detach().to(ScalarType.Float64).cpu();
         using var r = relevance.to(ScalarType.Float64).cpu();
         var sv = s.data<double>().ToArray();
         var rv = r.data<double>().ToArray();
         int b = (int)scores.shape[0], t = (int)scores.shape[1];
         return (Enumerable.Range(0, b).Select(i => sv[(i * t)..((i + 1) * t)]).ToArray(),
-                Enumerable.Range(0, b).Select(i => rv[(i * t)..((i + 1) * t)].Select(v => v > 0.5).ToArray()).ToArray());
+                Enumerable.Range(0, b).Select(i => rv[(i * t)..((i + 1) * t)].Select(v => v > 0.5).ToArray())
+                    .ToArray());
     }
 }
 
-/// <summary>Attention vs ground truth: the attention mass on relevant frames (chance = the share of relevant frames), and
-/// the ROC AUC of attention weights against relevance.</summary>
+/// <summary>Attention vs ground truth: the attention mass on relevant frames (chance = the share of relevant frames),
+/// and the ROC AUC of attention weights against relevance.</summary>
 public static class AttentionAgreement
 {
     public sealed record Result(double MassOnRelevant, double ChanceMass, AucResult Auc);
@@ -48,7 +53,8 @@ public static class AttentionAgreement
             mass.Add(RelevantShare(scores[b], labels[b]));
             chance.Add((double)labels[b].Count(l => l) / labels[b].Length);
         }
-        return new Result(mass.Count == 0 ? double.NaN : mass.Average(), chance.Count == 0 ? double.NaN : chance.Average(),
+        return new Result(mass.Count == 0 ? double.NaN : mass.Average(), chance.Count == 0 ? double.NaN
+            : chance.Average(),
             TemporalRelevance.Evaluate(attention, relevance));
     }
 
@@ -64,7 +70,8 @@ public static class AttentionAgreement
     }
 
     /// <summary>The mean of <see cref="RelevantShare"/> over clips.</summary>
-    public static double MeanRelevantShare(IEnumerable<(IReadOnlyList<double> Attention, IReadOnlyList<bool> Relevant)> clips)
+    public static double MeanRelevantShare(
+        IEnumerable<(IReadOnlyList<double> Attention, IReadOnlyList<bool> Relevant)> clips)
     {
         var shares = clips.Select(c => RelevantShare(c.Attention, c.Relevant)).ToList();
         return shares.Count == 0 ? double.NaN : shares.Average();

@@ -4,7 +4,8 @@ namespace VideoGradCam.Odometry;
 
 /// <summary>
 /// One camera sequence on disk: its frames in order, intrinsics K (3x3, at the frames' own size), ground-truth
-/// camera-to-world poses (3x4 rows, first frame = world) and depth maps (16-bit PNG, metres·256, 0 = no depth) when known.
+/// camera-to-world poses (3x4 rows, first frame = world) and depth maps (16-bit PNG, metres·256, 0 = no depth) when
+/// known.
 /// </summary>
 public sealed record OdometrySequence(string Name, IReadOnlyList<string> Frames, double[,] Intrinsics,
     IReadOnlyList<double[]>? Poses, IReadOnlyList<string>? DepthFrames)
@@ -14,11 +15,13 @@ public sealed record OdometrySequence(string Name, IReadOnlyList<string> Frames,
     {
         if (Frames.Count < snippetLength)
             throw new InvalidDataException(
-                $"Sequence '{Name}' has {Frames.Count} frame(s); snippets of {snippetLength} frames need at least {snippetLength}.");
+                $"Sequence '{Name}' has {Frames.Count} frame(s); snippets of {snippetLength} frames need at least " +
+                $"{snippetLength}.");
     }
 }
 
-/// <summary>Readers for the two layouts SfMLearner users have: KITTI odometry, and the port's prepared scenes.</summary>
+/// <summary>Readers for the two layouts SfMLearner users have: KITTI odometry, and the port's prepared
+/// scenes.</summary>
 public static class OdometryDatasets
 {
     static readonly string[] ImageExtensions = [".png", ".jpg", ".jpeg"];
@@ -36,7 +39,8 @@ public static class OdometryDatasets
     {
         var seqRoot = Path.Combine(root, "sequences");
         if (!Directory.Exists(seqRoot)) throw new DirectoryNotFoundException($"No 'sequences' folder in {root}.");
-        var wanted = names?.ToList() ?? Directory.EnumerateDirectories(seqRoot).Select(Path.GetFileName).OfType<string>()
+        var wanted = names?.ToList()
+            ?? Directory.EnumerateDirectories(seqRoot).Select(Path.GetFileName).OfType<string>()
             .Order(StringComparer.Ordinal).ToList();
         var result = new List<OdometrySequence>();
         foreach (var name in wanted)
@@ -56,7 +60,8 @@ public static class OdometryDatasets
         return result;
     }
 
-    /// <summary>The port's prepared layout: scene folders holding <c>cam.txt</c> (3x3) and frames; <c>poses.txt</c> optional.</summary>
+    /// <summary>The port's prepared layout: scene folders holding <c>cam.txt</c> (3x3) and frames; <c>poses.txt</c>
+    /// optional.</summary>
     public static IReadOnlyList<OdometrySequence> OpenPrepared(string root)
     {
         var result = new List<OdometrySequence>();
@@ -70,14 +75,16 @@ public static class OdometryDatasets
                 File.Exists(posesFile) ? ReadPoses(posesFile, frames.Count) : null, null));
         }
         if (result.Count == 0)
-            throw new InvalidDataException($"{root}: neither a KITTI odometry layout (sequences/) nor prepared scenes (folders with cam.txt).");
+            throw new InvalidDataException(
+                $"{root}: neither a KITTI odometry layout (sequences/) nor prepared scenes (folders with cam.txt).");
         return result;
     }
 
     static List<string> ListImages(string dir)
     {
         if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"Frame folder not found: {dir}");
-        var frames = Directory.EnumerateFiles(dir).Where(f => ImageExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
+        var frames =
+            Directory.EnumerateFiles(dir).Where(f => ImageExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
             .Order(StringComparer.Ordinal).ToList();
         if (frames.Count == 0) throw new InvalidDataException($"No frames (.png/.jpg) in {dir}.");
         return frames;
@@ -91,7 +98,8 @@ public static class OdometryDatasets
             var stem = Path.GetFileNameWithoutExtension(frames[i]);
             if (!int.TryParse(stem, NumberStyles.None, CultureInfo.InvariantCulture, out int n)) return;
             if (n != i)
-                throw new InvalidDataException($"{Path.GetDirectoryName(frames[i])}: frame {i:000000} is missing (found {stem} at position {i}).");
+                throw new InvalidDataException(
+                    $"{Path.GetDirectoryName(frames[i])}: frame {i:000000} is missing (found {stem} at position {i}).");
         }
     }
 
@@ -101,7 +109,8 @@ public static class OdometryDatasets
         foreach (var f in frames)
         {
             var d = Path.Combine(dir, Path.GetFileNameWithoutExtension(f) + ".png");
-            if (!File.Exists(d)) throw new FileNotFoundException($"Depth frame missing for {Path.GetFileName(f)}: {d}", d);
+            if (!File.Exists(d)) throw new FileNotFoundException($"Depth frame missing for {Path.GetFileName(f)}: {d}",
+                d);
             list.Add(d);
         }
         return list;
@@ -114,7 +123,8 @@ public static class OdometryDatasets
         var line = File.ReadLines(path).FirstOrDefault(l => l.TrimStart().StartsWith("P2:", StringComparison.Ordinal))
             ?? throw new InvalidDataException($"{path}: no 'P2:' line (the left colour camera's projection matrix).");
         var v = ParseNumbers(line.TrimStart()[3..], path, "P2");
-        if (v.Length != 12) throw new InvalidDataException($"{path}: the P2 line has {v.Length} numbers, expected 12 (a 3x4 matrix).");
+        if (v.Length != 12) throw new InvalidDataException(
+            $"{path}: the P2 line has {v.Length} numbers, expected 12 (a 3x4 matrix).");
         var k = new double[3, 3];
         for (int r = 0; r < 3; r++) for (int c = 0; c < 3; c++) k[r, c] = v[r * 4 + c];
         ValidateIntrinsics(k, path);
@@ -125,7 +135,8 @@ public static class OdometryDatasets
     public static double[,] ReadCamTxt(string path)
     {
         var v = ParseNumbers(string.Join(' ', File.ReadAllLines(path)), path, "intrinsics");
-        if (v.Length != 9) throw new InvalidDataException($"{path}: expected 9 numbers (a 3x3 matrix), found {v.Length}.");
+        if (v.Length != 9) throw new InvalidDataException(
+            $"{path}: expected 9 numbers (a 3x3 matrix), found {v.Length}.");
         var k = new double[3, 3];
         for (int i = 0; i < 9; i++) k[i / 3, i % 3] = v[i];
         ValidateIntrinsics(k, path);
@@ -135,7 +146,8 @@ public static class OdometryDatasets
     static void ValidateIntrinsics(double[,] k, string path)
     {
         if (!(k[0, 0] > 0 && k[1, 1] > 0) || k[2, 2] != 1)
-            throw new InvalidDataException($"{path}: not a camera matrix (focal lengths must be positive, K[2,2] = 1).");
+            throw new InvalidDataException(
+                $"{path}: not a camera matrix (focal lengths must be positive, K[2,2] = 1).");
     }
 
     /// <summary>KITTI poses: one 3x4 camera-to-world matrix (12 numbers) a line, one line per frame.</summary>
@@ -148,7 +160,8 @@ public static class OdometryDatasets
             lineNo++;
             if (line.Trim().Length == 0) continue;
             var v = ParseNumbers(line, path, $"line {lineNo}");
-            if (v.Length != 12) throw new InvalidDataException($"{path}: line {lineNo} has {v.Length} numbers, expected 12 (a 3x4 pose).");
+            if (v.Length != 12) throw new InvalidDataException(
+                $"{path}: line {lineNo} has {v.Length} numbers, expected 12 (a 3x4 pose).");
             poses.Add(v);
         }
         if (poses.Count != expectedFrames)

@@ -6,7 +6,8 @@ namespace VideoGradCam.Odometry;
 
 /// <summary>A snippet ready for the networks: target [B,3,H,W], references N x [B,3,H,W] (earlier then later
 /// frames), intrinsics [B,3,3]; frame indices of the target and references in their sequence.</summary>
-public sealed record Snippet(Tensor Target, Tensor[] References, Tensor Intrinsics, int TargetIndex, int[] ReferenceIndices)
+public sealed record Snippet(Tensor Target, Tensor[] References, Tensor Intrinsics, int TargetIndex,
+    int[] ReferenceIndices)
 {
     /// <summary>The snippet stacked as one tensor [B,(1+N)·3,H,W], target first: the input a CAM model takes.</summary>
     public Tensor Stacked() => cat([Target, .. References], 1);
@@ -37,7 +38,8 @@ public sealed class SequenceFrames : IDisposable
     SequenceFrames(string name, Tensor images, double[,] k, double[][,]? poses, Tensor? depth)
     { Name = name; Images = images; Intrinsics = k; Poses = poses; Depth = depth; }
 
-    /// <summary>Loads every frame resized to width x height; K's first row scales with the width, the second with the height.</summary>
+    /// <summary>Loads every frame resized to width x height; K's first row scales with the width, the second with the
+    /// height.</summary>
     public static SequenceFrames Load(OdometrySequence seq, int width, int height)
     {
         var images = new float[seq.Frames.Count * 3 * height * width];
@@ -93,7 +95,8 @@ public sealed class SequenceFrames : IDisposable
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"Depth frame missing: {path}", path);
         using var raw = Cv2.ImRead(path, ImreadModes.Unchanged);
-        if (raw.Empty() || raw.Type() != MatType.CV_16UC1) throw new InvalidDataException($"{path}: not a 16-bit single-channel depth PNG.");
+        if (raw.Empty() || raw.Type() != MatType.CV_16UC1) throw new InvalidDataException(
+            $"{path}: not a 16-bit single-channel depth PNG.");
         using var resized = new Mat();
         Cv2.Resize(raw, resized, new OpenCvSharp.Size(width, height), interpolation: InterpolationFlags.Nearest);
         var values = new short[width * height];
@@ -104,9 +107,11 @@ public sealed class SequenceFrames : IDisposable
     /// <summary>Target frame indices that have <c>(length-1)/2</c> neighbours on both sides.</summary>
     public IEnumerable<int> Targets(int length)
     {
-        if (length < 2 || length % 2 == 0) throw new ArgumentException($"Snippet length must be odd and at least 3 (got {length}).");
+        if (length < 2 || length % 2 == 0) throw new ArgumentException(
+            $"Snippet length must be odd and at least 3 (got {length}).");
         if (Count < length)
-            throw new InvalidDataException($"Sequence '{Name}' has {Count} frame(s); snippets of {length} frames need at least {length}.");
+            throw new InvalidDataException(
+                $"Sequence '{Name}' has {Count} frame(s); snippets of {length} frames need at least {length}.");
         int k = length / 2;
         for (int t = k; t < Count - k; t++) yield return t;
     }
@@ -119,7 +124,8 @@ public sealed class SequenceFrames : IDisposable
     }
 
     /// <summary>The true pose of each reference of target t (<see cref="ReferencesOf"/> order) in PoseExpNet's output
-    /// convention: the transform that maps target-camera points into the reference camera, as [tx,ty,tz,rx,ry,rz].</summary>
+    /// convention: the transform that maps target-camera points into the reference camera, as
+    /// [tx,ty,tz,rx,ry,rz].</summary>
     public double[][] ReferencePoses(int t, int length)
     {
         var poses = Poses ?? throw new InvalidDataException($"Sequence {Name} has no ground-truth poses.");

@@ -14,34 +14,42 @@ namespace VideoGradCam.Odometry;
 public static class SyntheticOdometry
 {
     /// <summary>
-    /// What to render. The drive: <paramref name="StepMetres"/> forward per frame on average, varying by ±<paramref name="SpeedRange"/>
-    /// of it over cycles stretched by <paramref name="SpeedPeriod"/> (1: stop and go within 6-24 frames; 4: speed
-    /// changes over 24-96 frames, nearly constant within a 5-frame snippet); turns with a yaw rate scaled by
-    /// <paramref name="Turns"/> (1: up to about 0.09 rad a frame); a sideways sway along the camera's own x axis of up to
-    /// <paramref name="Sway"/> of the step (0: the camera moves along its heading, as a car's does).
-    /// <para>The default is a winding road: a car (no sway) that turns hard and often (turns x2) and changes speed slowly
-    /// (±50%). A constant-velocity guess misses the turns, which a PoseNet can see. The drive before 2026-12-01 (sway,
-    /// stop and go, gentler turns: a constant guess was hard to beat even with the true poses) is
+    /// What to render. The drive: <paramref name="StepMetres"/> forward per frame on average, varying by
+    /// ±<paramref name="SpeedRange"/> of it over cycles stretched by <paramref name="SpeedPeriod"/> (1: stop and go
+    /// within 6-24 frames; 4: speed changes over 24-96 frames, nearly constant within a 5-frame snippet); turns with a
+    /// yaw rate scaled by <paramref name="Turns"/> (1: up to about 0.09 rad a frame); a sideways sway along the
+    /// camera's own x axis of up to <paramref name="Sway"/> of the step (0: the camera moves along its heading, as a
+    /// car's does).
+    /// <para>The default is a winding road: a car (no sway) that turns hard and often (turns x2) and changes speed
+    /// slowly (±50%). A constant-velocity guess misses the turns, which a PoseNet can see. The drive before 2026-12-01
+    /// (sway, stop and go, gentler turns: a constant guess was hard to beat even with the true poses) is
     /// <see cref="StopAndGo"/>.</para>
     /// </summary>
-    public sealed record Options(int Sequences = 3, int Frames = 120, int Width = 128, int Height = 40, int Seed = Seeds.Default,
-        double StepMetres = 0.4, double CameraHeight = 1.6, double SpeedRange = 0.5, double Turns = 2.0, double Sway = 0,
+    public sealed record Options(int Sequences = 3, int Frames = 120, int Width = 128, int Height = 40,
+        int Seed = Seeds.Default,
+        double StepMetres = 0.4, double CameraHeight = 1.6, double SpeedRange = 0.5, double Turns = 2.0,
+            double Sway = 0,
         double SpeedPeriod = 4);
 
-    /// <summary>The earlier default drive: stop and go (±85% within 6-24 frames), turns x1, sway 0.35 of the step.</summary>
-    public static Options StopAndGo(Options o) => o with { SpeedRange = 0.85, Turns = 1.0, Sway = 0.35, SpeedPeriod = 1 };
+    /// <summary>The earlier default drive: stop and go (±85% within 6-24 frames), turns x1, sway 0.35 of the
+    /// step.</summary>
+    public static Options StopAndGo(Options o) =>
+        o with { SpeedRange = 0.85, Turns = 1.0, Sway = 0.35, SpeedPeriod = 1 };
 
     /// <summary>Sizes per profile: quick is tiny (trains in minutes on 2 cores), full is larger.</summary>
     public static Options ForProfile(Profile p) => p == Profile.Full
         ? new Options(Sequences: 6, Frames: 400, Width: 208, Height: 64)
         : new Options(Sequences: 3, Frames: 80, Width: 128, Height: 40);
 
-    sealed record Box(double X0, double Y0, double Z0, double X1, double Y1, double Z1, double R, double G, double B, int Pattern);
+    sealed record Box(double X0, double Y0, double Z0, double X1, double Y1, double Z1, double R, double G, double B,
+        int Pattern);
 
-    /// <summary>Renders and writes every sequence under <paramref name="outDir"/>; returns the sequence names.</summary>
+    /// <summary>Renders and writes every sequence under <paramref name="outDir"/>; returns the sequence
+    /// names.</summary>
     public static IReadOnlyList<string> Write(string outDir, Options o)
     {
-        if (o.Frames < 5) throw new ArgumentException($"A synthetic sequence needs at least 5 frames (got {o.Frames}).");
+        if (o.Frames < 5) throw new ArgumentException(
+            $"A synthetic sequence needs at least 5 frames (got {o.Frames}).");
         var names = new List<string>();
         using var progress = new Progress("synth odometry", o.Sequences * o.Frames);
         for (int s = 0; s < o.Sequences; s++)
@@ -71,7 +79,8 @@ public static class SyntheticOdometry
                     AtomicFile.Write(Path.Combine(seqDir, "depth", file), tmp => Cv2.ImWrite(tmp, dep));
                 var (x, z, yaw) = poses[i];
                 double c = Math.Cos(yaw), sn = Math.Sin(yaw);
-                poseLines.Append(string.Join(' ', new[] { c, 0, sn, x, 0, 1, 0, 0, -sn, 0, c, z }.Select(Num))).Append('\n');
+                poseLines.Append(string.Join(' ', new[] { c, 0, sn, x, 0, 1, 0, 0, -sn, 0, c, z }.Select(Num)))
+                    .Append('\n');
                 progress.Advance($"sequence {name}");
             }
             AtomicFile.WriteAllText(Path.Combine(outDir, "poses", name + ".txt"), poseLines.ToString());
@@ -88,22 +97,26 @@ public static class SyntheticOdometry
 
     /// <summary>
     /// Camera positions (x,z) and yaw per frame, a drive that a constant motion cannot follow: speed between
-    /// 1 ± SpeedRange steps per frame (a sum of two sines whose periods SpeedPeriod stretches), turns (yaw rate a sum of
-    /// a slow and a fast sine) and a sideways sway (the camera slides along its own x axis, like a handheld or drone camera).
+    /// 1 ± SpeedRange steps per frame (a sum of two sines whose periods SpeedPeriod stretches), turns (yaw rate a sum
+    /// of a slow and a fast sine) and a sideways sway (the camera slides along its own x axis, like a handheld or drone
+    /// camera).
     /// </summary>
     static (double X, double Z, double Yaw)[] Trajectory(Options o, Random rng)
     {
         double Phase() => rng.NextDouble() * 2 * Math.PI;
         double a1 = o.Turns * (0.03 + 0.03 * rng.NextDouble()), a2 = o.Turns * (0.01 + 0.02 * rng.NextDouble());
         double p1 = 30 + 30 * rng.NextDouble(), p2 = 9 + 8 * rng.NextDouble(), f1 = Phase(), f2 = Phase();
-        double ps1 = o.SpeedPeriod * (14 + 10 * rng.NextDouble()), ps2 = o.SpeedPeriod * (6 + 4 * rng.NextDouble()), fs1 = Phase(), fs2 = Phase();
+        double ps1 = o.SpeedPeriod * (14 + 10 * rng.NextDouble()), ps2 = o.SpeedPeriod * (6 + 4 * rng.NextDouble()),
+            fs1 = Phase(), fs2 = Phase();
         double pl = 10 + 10 * rng.NextDouble(), fl = Phase();
         var poses = new (double, double, double)[o.Frames];
         double x = 0, z = 0, yaw = 0;
         for (int i = 0; i < o.Frames; i++)
         {
             poses[i] = (x, z, yaw);
-            double go = 0.5 + 0.35 * Math.Sin(2 * Math.PI * i / ps1 + fs1) + 0.15 * Math.Sin(2 * Math.PI * i / ps2 + fs2);   // in [0,1]
+            // in [0,1]
+            double go = 0.5 + 0.35 * Math.Sin(2 * Math.PI * i / ps1 + fs1)
+                + 0.15 * Math.Sin(2 * Math.PI * i / ps2 + fs2);
             double forward = o.StepMetres * (1 + o.SpeedRange * (2 * go - 1));
             double sideways = o.StepMetres * o.Sway * Math.Sin(2 * Math.PI * i / pl + fl);
             yaw += a1 * Math.Sin(2 * Math.PI * i / p1 + f1) + a2 * Math.Sin(2 * Math.PI * i / p2 + f2);
@@ -113,7 +126,8 @@ public static class SyntheticOdometry
         return poses;
     }
 
-    /// <summary>Boxes and wall segments beside the path, never on it. y is down: the ground is y = camera height.</summary>
+    /// <summary>Boxes and wall segments beside the path, never on it. y is down: the ground is y = camera
+    /// height.</summary>
     static List<Box> World((double X, double Z, double Yaw)[] path, Random rng)
     {
         var boxes = new List<Box>();
@@ -134,7 +148,8 @@ public static class SyntheticOdometry
                 double clearance = Math.Max(hx, hz) + 1.2;
                 if (path.Any(q => Math.Abs(q.X - cx) < clearance && Math.Abs(q.Z - cz) < clearance)) continue;
                 boxes.Add(new Box(cx - hx, ground - height, cz - hz, cx + hx, ground, cz + hz,
-                    0.3 + 0.7 * rng.NextDouble(), 0.3 + 0.7 * rng.NextDouble(), 0.3 + 0.7 * rng.NextDouble(), rng.Next(3)));
+                    0.3 + 0.7 * rng.NextDouble(), 0.3 + 0.7 * rng.NextDouble(), 0.3 + 0.7 * rng.NextDouble(),
+                        rng.Next(3)));
             }
         }
         return boxes;
@@ -147,7 +162,8 @@ public static class SyntheticOdometry
         var bgr = new byte[o.Width * o.Height * 3];
         var depth = new ushort[o.Width * o.Height];
         double c = Math.Cos(pose.Yaw), s = Math.Sin(pose.Yaw);
-        var near = boxes.Where(b => Math.Abs((b.X0 + b.X1) / 2 - pose.X) < 60 && Math.Abs((b.Z0 + b.Z1) / 2 - pose.Z) < 60).ToList();
+        var near = boxes.Where(b => Math.Abs((b.X0 + b.X1) / 2 - pose.X) < 60
+            && Math.Abs((b.Z0 + b.Z1) / 2 - pose.Z) < 60).ToList();
         for (int v = 0; v < o.Height; v++)
         for (int u = 0; u < o.Width; u++)
         {
@@ -179,7 +195,8 @@ public static class SyntheticOdometry
                     _ => 0.5 + 0.5 * Math.Sin(a1 * 6 + a2 * 2),
                 };
                 double shade = axis == 0 ? 0.85 : axis == 2 ? 1.0 : 0.7;
-                r = box.R * shade * (0.5 + 0.5 * n); g = box.G * shade * (0.5 + 0.5 * n); b = box.B * shade * (0.5 + 0.5 * n);
+                r = box.R * shade * (0.5 + 0.5 * n); g = box.G * shade * (0.5 + 0.5 * n);
+                    b = box.B * shade * (0.5 + 0.5 * n);
             }
             if (double.IsPositiveInfinity(best))
             {
@@ -222,7 +239,8 @@ public static class SyntheticOdometry
         int ix = (int)Math.Floor(x), iy = (int)Math.Floor(y);
         double fx = x - ix, fy = y - iy;
         fx = fx * fx * (3 - 2 * fx); fy = fy * fy * (3 - 2 * fy);
-        double a = Lattice(ix, iy, seed), b = Lattice(ix + 1, iy, seed), c = Lattice(ix, iy + 1, seed), d = Lattice(ix + 1, iy + 1, seed);
+        double a = Lattice(ix, iy, seed), b = Lattice(ix + 1, iy, seed), c = Lattice(ix, iy + 1, seed),
+            d = Lattice(ix + 1, iy + 1, seed);
         return (a * (1 - fx) + b * fx) * (1 - fy) + (c * (1 - fx) + d * fx) * fy;
     }
 

@@ -26,9 +26,9 @@ public static class InverseWarp
     }
 
     /// <summary>Where each target pixel lands in the source: target depth [B,H,W], pose [B,6] (target -> source),
-    /// intrinsics [B,3,3] -> (grid [B,H,W,2] in grid_sample's [-1,1] (align_corners=true) coordinates, the point's depth in
-    /// the source camera [B,H,W], valid [B,H,W]: the projection lands inside the source image). K's last row is (0,0,1), so
-    /// the third coordinate of K·[R|t]·X is the source camera's depth of X.</summary>
+    /// intrinsics [B,3,3] -> (grid [B,H,W,2] in grid_sample's [-1,1] (align_corners=true) coordinates, the point's
+    /// depth in the source camera [B,H,W], valid [B,H,W]: the projection lands inside the source image). K's last row
+    /// is (0,0,1), so the third coordinate of K·[R|t]·X is the source camera's depth of X.</summary>
     public static (Tensor Grid, Tensor SourceDepth, Tensor Valid) Project(Tensor depth, Tensor pose, Tensor intrinsics)
     {
         long b = depth.shape[0], h = depth.shape[1], w = depth.shape[2];
@@ -55,7 +55,8 @@ public static class InverseWarp
     }
 
     /// <summary>Rotation matrices [B,3,3] (R = Rx·Ry·Rz) -> Euler angles [B,3] (rx,ry,rz), the inverse of
-    /// <see cref="EulerToMatrix"/> for |ry| &lt; 90°: ry = asin(R₀₂), rz = atan2(−R₀₁, R₀₀), rx = atan2(−R₁₂, R₂₂).</summary>
+    /// <see cref="EulerToMatrix"/> for |ry| &lt; 90°: ry = asin(R₀₂), rz = atan2(−R₀₁, R₀₀), rx = atan2(−R₁₂,
+    /// R₂₂).</summary>
     public static Tensor MatrixToEuler(Tensor r)
     {
         var y = asin(r[.., 0, 2].clamp(-1, 1));
@@ -64,8 +65,8 @@ public static class InverseWarp
         return stack([x, y, z], 1);
     }
 
-    /// <summary>The pose vector [B,6] of <paramref name="first"/> then <paramref name="second"/> (each [B,6], a transform
-    /// p' = R·p + t): R = R₂·R₁, t = R₂·t₁ + t₂.</summary>
+    /// <summary>The pose vector [B,6] of <paramref name="first"/> then <paramref name="second"/> (each [B,6], a
+    /// transform p' = R·p + t): R = R₂·R₁, t = R₂·t₁ + t₂.</summary>
     public static Tensor Compose(Tensor second, Tensor first)
     {
         var r2 = EulerToMatrix(second[.., 3..]);
@@ -82,9 +83,9 @@ public static class InverseWarp
     }
 
     /// <summary>
-    /// Warps a source image into the target view: source [B,C,H,W], target depth [B,H,W], pose [B,6] (target -> source),
-    /// intrinsics [B,3,3] -> (warped [B,C,H,W], valid [B,H,W] bool: the projection lands inside the source image).
-    /// Sampling is bilinear with zero padding.
+    /// Warps a source image into the target view: source [B,C,H,W], target depth [B,H,W], pose [B,6] (target ->
+    /// source), intrinsics [B,3,3] -> (warped [B,C,H,W], valid [B,H,W] bool: the projection lands inside the source
+    /// image). Sampling is bilinear with zero padding.
     /// </summary>
     public static (Tensor Warped, Tensor Valid) Warp(Tensor source, Tensor depth, Tensor pose, Tensor intrinsics)
     {

@@ -1,6 +1,7 @@
 namespace VideoGradCam.Odometry;
 
-/// <summary>Rigid transforms as 4x4 doubles, in the SfMLearner convention (pose vector [tx,ty,tz,rx,ry,rz], R = Rx·Ry·Rz).</summary>
+/// <summary>Rigid transforms as 4x4 doubles, in the SfMLearner convention (pose vector [tx,ty,tz,rx,ry,rz], R =
+/// Rx·Ry·Rz).</summary>
 public static class PoseMath
 {
     /// <summary>The names of a pose vector's components, in order.</summary>
@@ -11,7 +12,8 @@ public static class PoseMath
     /// <summary>6-vector -> 4x4 [R | t].</summary>
     public static double[,] FromVector(IReadOnlyList<double> v)
     {
-        double ca = Math.Cos(v[3]), sa = Math.Sin(v[3]), cb = Math.Cos(v[4]), sb = Math.Sin(v[4]), cc = Math.Cos(v[5]), sc = Math.Sin(v[5]);
+        double ca = Math.Cos(v[3]), sa = Math.Sin(v[3]), cb = Math.Cos(v[4]), sb = Math.Sin(v[4]), cc = Math.Cos(v[5]),
+            sc = Math.Sin(v[5]);
         double[,] rx = { { 1, 0, 0 }, { 0, ca, -sa }, { 0, sa, ca } };
         double[,] ry = { { cb, 0, sb }, { 0, 1, 0 }, { -sb, 0, cb } };
         double[,] rz = { { cc, -sc, 0 }, { sc, cc, 0 }, { 0, 0, 1 } };
@@ -31,14 +33,16 @@ public static class PoseMath
     static double[,] Mul3(double[,] a, double[,] b)
     {
         var c = new double[3, 3];
-        for (int i = 0; i < 3; i++) for (int j = 0; j < 3; j++) for (int k = 0; k < 3; k++) c[i, j] += a[i, k] * b[k, j];
+        for (int i = 0; i < 3; i++) for (int j = 0; j < 3; j++) for (int k = 0; k < 3; k++) c[i, j] +=
+            a[i, k] * b[k, j];
         return c;
     }
 
     public static double[,] Mul(double[,] a, double[,] b)
     {
         var c = new double[4, 4];
-        for (int i = 0; i < 4; i++) for (int j = 0; j < 4; j++) for (int k = 0; k < 4; k++) c[i, j] += a[i, k] * b[k, j];
+        for (int i = 0; i < 4; i++) for (int j = 0; j < 4; j++) for (int k = 0; k < 4; k++) c[i, j] +=
+            a[i, k] * b[k, j];
         return c;
     }
 
@@ -58,7 +62,8 @@ public static class PoseMath
         return m;
     }
 
-    /// <summary>Pose <paramref name="to"/> in the frame of pose <paramref name="from"/>, as a 6-vector: inv(from)·to.</summary>
+    /// <summary>Pose <paramref name="to"/> in the frame of pose <paramref name="from"/>, as a 6-vector:
+    /// inv(from)·to.</summary>
     public static double[] RelativeVector(double[,] from, double[,] to) => ToVector(Mul(Inverse(from), to));
 
     /// <summary>Each pose expressed in the first pose's frame: inv(P0)·Pj.</summary>

@@ -1,6 +1,7 @@
 namespace VideoGradCam.Odometry;
 
-/// <summary>The ATE of the ground truth with one degree of freedom of every frame-to-frame step set to its training mean.</summary>
+/// <summary>The ATE of the ground truth with one degree of freedom of every frame-to-frame step set to its training
+/// mean.</summary>
 public sealed record DofAblation(string Dof, double Ate);
 
 /// <summary>
@@ -37,15 +38,18 @@ public static class MeanMotionAnatomy
 
     /// <summary>The mean over snippets of <see cref="Snippet"/>, one row per DoF.</summary>
     public static IReadOnlyList<DofAblation> Average(IReadOnlyList<double[]> perSnippet) =>
-        PoseMath.DofNames.Select((name, d) => new DofAblation(name, perSnippet.Count == 0 ? 0 : perSnippet.Average(a => a[d]))).ToList();
+        PoseMath.DofNames.Select(
+            (name, d) => new DofAblation(name, perSnippet.Count == 0 ? 0 : perSnippet.Average(a => a[d]))).ToList();
 
-    /// <summary>What a PoseNet gets wrong, motion by motion, the other way round: per DoF (tx, ty, tz, rx, ry, rz), the ATE of
-    /// the network's snippet (<paramref name="predicted"/>: target -> reference vectors, references in order) with that DoF of
-    /// every reference set to the truth's (<paramref name="truth"/>, same layout), against <paramref name="truePoses"/>. A value
-    /// well under the network's own ATE marks the motion whose error costs most; the values do not add up.</summary>
+    /// <summary>What a PoseNet gets wrong, motion by motion, the other way round: per DoF (tx, ty, tz, rx, ry, rz), the
+    /// ATE of the network's snippet (<paramref name="predicted"/>: target -> reference vectors, references in order)
+    /// with that DoF of every reference set to the truth's (<paramref name="truth"/>, same layout), against
+    /// <paramref name="truePoses"/>. A value well under the network's own ATE marks the motion whose error costs most;
+    /// the values do not add up.</summary>
     public static double[] Corrected(IReadOnlyList<double[,]> truePoses, double[][] truth, double[][] predicted)
     {
-        if (truth.Length != predicted.Length) throw new ArgumentException($"{truth.Length} true references against {predicted.Length} predicted.");
+        if (truth.Length != predicted.Length) throw new ArgumentException(
+            $"{truth.Length} true references against {predicted.Length} predicted.");
         var gt = PoseMath.RelativeToFirst(truePoses);
         var result = new double[6];
         for (int d = 0; d < 6; d++)

@@ -18,7 +18,8 @@ public static class OdometryMetrics
         if (groundTruth.Count != predicted.Count) throw new ArgumentException("Trajectories differ in length.");
         double dot = 0, norm = 0;
         for (int j = 0; j < groundTruth.Count; j++)
-            for (int i = 0; i < 3; i++) { dot += groundTruth[j][i, 3] * predicted[j][i, 3]; norm += predicted[j][i, 3] * predicted[j][i, 3]; }
+            for (int i = 0; i < 3; i++) { dot += groundTruth[j][i, 3] * predicted[j][i, 3];
+                norm += predicted[j][i, 3] * predicted[j][i, 3]; }
         double scale = norm < 1e-12 ? 0 : dot / norm;
         double err = 0;
         for (int j = 0; j < groundTruth.Count; j++)
@@ -28,10 +29,11 @@ public static class OdometryMetrics
 
     /// <summary>
     /// Abs Rel and RMSE of predicted depth [B,H,W] against ground truth [B,H,W] (0 = unknown), each frame's prediction
-    /// scaled by median(gt)/median(pred) over valid pixels (0 &lt; gt &lt; maxDepth); predictions clamped to [1e-3, maxDepth].
-    /// Returns per-frame sums so callers can average over many batches.
+    /// scaled by median(gt)/median(pred) over valid pixels (0 &lt; gt &lt; maxDepth); predictions clamped to [1e-3,
+    /// maxDepth]. Returns per-frame sums so callers can average over many batches.
     /// </summary>
-    public static (double AbsRelSum, double RmseSum, int Frames) DepthErrorSums(Tensor predicted, Tensor groundTruth, double maxDepth = 80)
+    public static (double AbsRelSum, double RmseSum, int Frames) DepthErrorSums(Tensor predicted, Tensor groundTruth,
+        double maxDepth = 80)
     {
         double absRel = 0, rmse = 0; int frames = 0;
         for (long b = 0; b < predicted.shape[0]; b++)

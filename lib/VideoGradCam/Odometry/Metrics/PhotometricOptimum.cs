@@ -4,9 +4,10 @@ using static TorchSharp.torch;
 
 namespace VideoGradCam.Odometry;
 
-/// <summary>One refinement of <see cref="PhotometricOptimum"/>: the depth the loss used, where the poses started, and the
-/// photometric loss and ATE (mean over the snippets) before and after.</summary>
-public sealed record PhotometricOptimumRow(string Depth, string Start, double LossBefore, double LossAfter, double AteBefore,
+/// <summary>One refinement of <see cref="PhotometricOptimum"/>: the depth the loss used, where the poses started, and
+/// the photometric loss and ATE (mean over the snippets) before and after.</summary>
+public sealed record PhotometricOptimumRow(string Depth, string Start, double LossBefore, double LossAfter,
+    double AteBefore,
     double AteAfter, int Snippets);
 
 /// <summary>
@@ -14,26 +15,30 @@ public sealed record PhotometricOptimumRow(string Depth, string Start, double Lo
 /// optimised directly (Adam on the six numbers of every reference, no network) to lower the model's photometric loss,
 /// on the model's own depth and, where the drive has it, on the true depth, starting from the PoseNet's poses and from
 /// the true poses. If the PoseNet's poses move far from the truth on the model's own depth, that depth's loss has its
-/// minimum away from the true motion and no better PoseNet can fix it; if refining on the true depth lowers the ATE, the
-/// PoseNet underfits a loss whose minimum lies near the truth. The refinement lowers the photometric term only (a model
-/// trained with <see cref="LossWeights.DepthConsistency"/> also had the consistency pull on its poses; it is left out here,
-/// since the true depth has no reference depths of the DepthNet's to agree with).
+/// minimum away from the true motion and no better PoseNet can fix it; if refining on the true depth lowers the ATE,
+/// the PoseNet underfits a loss whose minimum lies near the truth. The refinement lowers the photometric term only (a
+/// model trained with <see cref="LossWeights.DepthConsistency"/> also had the consistency pull on its poses; it is left
+/// out here, since the true depth has no reference depths of the DepthNet's to agree with).
 /// </summary>
 public static class PhotometricOptimum
 {
-    public const string OwnDepth = "its own depth", TrueDepth = "the true depth", FromPoseNet = "its PoseNet", FromTruth = "the truth";
+    public const string OwnDepth = "its own depth", TrueDepth = "the true depth", FromPoseNet = "its PoseNet",
+        FromTruth = "the truth";
 
     /// <summary>Every <paramref name="every"/>-th snippet of each sequence with ground-truth poses, in batches of
     /// <paramref name="batchSize"/>, refined for <paramref name="steps"/> Adam steps.</summary>
-    public static IReadOnlyList<PhotometricOptimumRow> Measure(SfmLearner model, IReadOnlyList<SequenceFrames> sequences,
+    public static IReadOnlyList<PhotometricOptimumRow> Measure(SfmLearner model,
+        IReadOnlyList<SequenceFrames> sequences,
         int every = 8, int steps = 200, int batchSize = 16, Action<int>? onBatch = null)
     {
-        if (every < 1 || steps < 1) throw new ArgumentException($"every ({every}) and steps ({steps}) must be at least 1.");
+        if (every < 1 || steps < 1) throw new ArgumentException(
+            $"every ({every}) and steps ({steps}) must be at least 1.");
         int length = model.Settings.SequenceLength;
         var device = ComputeDevice.Default;
         model.To(device);
         model.Train(false);
-        var sums = new Dictionary<(string Depth, string Start), double[]>();    // loss before/after, ATE before/after, count
+        // loss before/after, ATE before/after, count
+        var sums = new Dictionary<(string Depth, string Start), double[]>();
         foreach (var (seq, si) in sequences.Select((s, i) => (s, i)))
         {
             if (seq.Poses is null) continue;
@@ -60,30 +65,36 @@ public static class PhotometricOptimum
                     foreach (var (startName, start) in new[] { (FromPoseNet, predicted), (FromTruth, truth) })
                     {
                         var (refined, before, after) = Refine(snip, depthPyramid, start, model, steps);
-                        var acc = sums.TryGetValue((depthName, startName), out var a) ? a : sums[(depthName, startName)] = new double[5];
+                        var acc = sums.TryGetValue((depthName, startName), out var a) ? a
+                            : sums[(depthName, startName)] = new double[5];
                         acc[0] += before * batch.Count; acc[1] += after * batch.Count;
-                        acc[2] += Ate(seq, batch, length, start).Sum(); acc[3] += Ate(seq, batch, length, refined).Sum();
+                        acc[2] += Ate(seq, batch, length, start).Sum();
+                            acc[3] += Ate(seq, batch, length, refined).Sum();
                         acc[4] += batch.Count;
                     }
                 }
                 onBatch?.Invoke(batch.Count);
             }
         }
-        return sums.Select(kv => new PhotometricOptimumRow(kv.Key.Depth, kv.Key.Start, kv.Value[0] / kv.Value[4], kv.Value[1] / kv.Value[4],
+        return sums.Select(kv =>
+            new PhotometricOptimumRow(kv.Key.Depth, kv.Key.Start, kv.Value[0] / kv.Value[4], kv.Value[1] / kv.Value[4],
             kv.Value[2] / kv.Value[4], kv.Value[3] / kv.Value[4], (int)kv.Value[4])).ToList();
     }
 
     /// <summary>Optimises <paramref name="start"/> [B,N,6] for <paramref name="steps"/> Adam steps (rate 0.05 in the
     /// PoseNet's raw output units, so every motion moves at the pace the network's output scales give it) on the
     /// model's photometric loss with the given depths (finest first). Returns the poses of the lowest batch-mean loss
-    /// seen (Adam's fixed-size early steps can raise the loss on a flat stretch), that loss, and the one before.</summary>
+    /// seen (Adam's fixed-size early steps can raise the loss on a flat stretch), that loss, and the one
+    /// before.</summary>
     public static (Tensor Pose, double LossBefore, double LossAfter) Refine(Snippet snip, Tensor[] depths, Tensor start,
         SfmLearner model, int steps)
     {
         var w = model.Settings.Loss ?? LossWeights.Port;
         var scale = tensor(model.PoseNet.DofScales.Select(x => (float)x).ToArray(), [1, 1, 6]).to(start.device);
-        Tensor Loss(Tensor pose) => ViewSynthesisLoss.PhotometricPerSample(snip.Target, snip.References, snip.Intrinsics, depths, [], pose,
-            w.OverValidPixels, w.CommonValidPixels, w.Ssim, w.UpsampledScales, w.CentredScales, w.MinimumReprojection, w.OutOfViewAsUnwarped).mean();
+        Tensor Loss(Tensor pose) =>
+            ViewSynthesisLoss.PhotometricPerSample(snip.Target, snip.References, snip.Intrinsics, depths, [], pose,
+            w.OverValidPixels, w.CommonValidPixels, w.Ssim, w.UpsampledScales, w.CentredScales, w.MinimumReprojection,
+                w.OutOfViewAsUnwarped).mean();
         var raw = new TorchSharp.Modules.Parameter((start / scale).detach().clone());
         using var adam = optim.Adam([raw], lr: 0.05);
         double before;
@@ -120,7 +131,8 @@ public static class PhotometricOptimum
         int n = length - 1;
         for (int i = 0; i < batch.Count; i++)
         {
-            var rows = Enumerable.Range(0, n).Select(j => Enumerable.Range(0, 6).Select(c => (double)v[(i * n + j) * 6 + c]).ToArray()).ToArray();
+            var rows = Enumerable.Range(0, n)
+                .Select(j => Enumerable.Range(0, 6).Select(c => (double)v[(i * n + j) * 6 + c]).ToArray()).ToArray();
             int first = batch[i] - length / 2;
             var truth = PoseMath.RelativeToFirst(Enumerable.Range(first, length).Select(j => seq.Poses![j]).ToList());
             yield return OdometryMetrics.SnippetAte(truth, PoseMath.SnippetPosesFromNetwork(rows));

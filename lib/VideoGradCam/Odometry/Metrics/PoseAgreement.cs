@@ -16,13 +16,16 @@ public sealed record DofAgreement(string Dof, double? Correlation, double TruthS
 /// ATE alone cannot tell a PoseNet that turns the right way but misjudges speed from one that misses a sideways slide;
 /// this can.
 /// </summary>
-public sealed record PoseAgreement(IReadOnlyList<DofAgreement> Dofs, double? TranslationDirectionErrorDegrees, int Pairs)
+public sealed record PoseAgreement(IReadOnlyList<DofAgreement> Dofs, double? TranslationDirectionErrorDegrees,
+    int Pairs)
 {
     /// <summary>Compares pose 6-vectors [tx,ty,tz,rx,ry,rz] pair by pair (the same convention on both sides).</summary>
     public static PoseAgreement Compute(IReadOnlyList<double[]> truth, IReadOnlyList<double[]> predicted)
     {
         if (truth.Count != predicted.Count)
-            throw new ArgumentException($"Pose agreement needs as many predicted poses as true ones (got {predicted.Count} and {truth.Count}).");
+            throw new ArgumentException(
+                $"Pose agreement needs as many predicted poses as true ones (got {predicted.Count} and " +
+                $"{truth.Count}).");
         if (truth.Concat(predicted).Any(v => v.Length != 6))
             throw new ArgumentException("Pose agreement compares 6-vectors [tx,ty,tz,rx,ry,rz].");
         var dofs = PoseMath.DofNames.Select((name, d) =>
@@ -36,7 +39,8 @@ public sealed record PoseAgreement(IReadOnlyList<DofAgreement> Dofs, double? Tra
         {
             double nt = Norm3(truth[i]), np = Norm3(predicted[i]);
             if (nt < 1e-9 || np < 1e-12) continue;
-            double cos = (truth[i][0] * predicted[i][0] + truth[i][1] * predicted[i][1] + truth[i][2] * predicted[i][2]) / (nt * np);
+            double cos = (truth[i][0] * predicted[i][0] + truth[i][1] * predicted[i][1] + truth[i][2] * predicted[i][2])
+                / (nt * np);
             angles.Add(Math.Acos(Math.Clamp(cos, -1, 1)) * 180 / Math.PI);
         }
         return new PoseAgreement(dofs, angles.Count > 0 ? angles.Average() : null, truth.Count);

@@ -13,8 +13,8 @@ public sealed record TopViewTrajectory(string Sequence, double[] GtX, double[] G
 /// <summary>Everything evaluate reports. <see cref="Agreement"/> says which motions the PoseNet learned,
 /// <see cref="MeanMotionMisses"/> which motions the mean-motion baseline gets wrong, <see cref="Spacing"/> how the
 /// PoseNet spaces a snippet's frames, <see cref="PoseNetMisses"/> which motions cost the PoseNet most (its ATE with one
-/// motion set to the truth; all four null without ground-truth poses); <see cref="PhotometricOptimum"/>, when asked for,
-/// what the loss itself allows (see <see cref="Odometry.PhotometricOptimum"/>).</summary>
+/// motion set to the truth; all four null without ground-truth poses); <see cref="PhotometricOptimum"/>, when asked
+/// for, what the loss itself allows (see <see cref="Odometry.PhotometricOptimum"/>).</summary>
 public sealed record OdometryEvaluation(int SnippetLength, IReadOnlyList<string> Sequences, IReadOnlyList<AteRow> Ate,
     DepthErrors? Depth, IReadOnlyList<TopViewTrajectory> Trajectories, PoseAgreement? Agreement = null,
     IReadOnlyList<DofAblation>? MeanMotionMisses = null, IReadOnlyList<ReferenceSpacing>? Spacing = null,
@@ -25,13 +25,17 @@ public sealed record OdometryEvaluation(int SnippetLength, IReadOnlyList<string>
     public IReadOnlyList<string> BaselineVerdicts()
     {
         AteRow Row(string method) => Ate.First(r => r.Method == method);
-        var (sfm, zero, mean) = (Row(SfmEvaluator.SfmMethod), Row(SfmEvaluator.ZeroMotion), Row(SfmEvaluator.MeanMotion));
+        var (sfm, zero, mean) =
+            (Row(SfmEvaluator.SfmMethod), Row(SfmEvaluator.ZeroMotion), Row(SfmEvaluator.MeanMotion));
         return
         [
             $"SfMLearner vs zero motion: {sfm.Mean:0.0000} vs {zero.Mean:0.0000} m -> " +
-            (sfm.Mean < zero.Mean ? $"{zero.Mean / sfm.Mean:0.0}x lower: the PoseNet has learnt that, and how, the camera moves." : "not lower: the PoseNet has not learnt the motion yet."),
+            (sfm.Mean < zero.Mean
+                ? $"{zero.Mean / sfm.Mean:0.0}x lower: the PoseNet has learnt that, and how, the camera moves."
+                : "not lower: the PoseNet has not learnt the motion yet."),
             $"SfMLearner vs mean training motion: {sfm.Mean:0.0000} vs {mean.Mean:0.0000} m -> " +
-            (sfm.Mean < mean.Mean ? "lower: the network tracks the changes of speed and turns, which a constant-velocity guess cannot."
+            (sfm.Mean < mean.Mean
+                ? "lower: the network tracks the changes of speed and turns, which a constant-velocity guess cannot."
                                   : "the constant-velocity guess wins (see below)."),
         ];
     }
@@ -45,11 +49,13 @@ public static class SfmEvaluator
     /// <summary>
     /// ATE on every snippet of the model's length (5 for a 5-frame model: the SfMLearner protocol) with a least-squares
     /// scale per snippet, against two baselines (zero motion; the training set's mean motion), and depth Abs Rel/RMSE
-    /// with median scaling where ground-truth depth exists; and, per degree of freedom, how the predicted target-to-next
-    /// motion follows the true one (<see cref="PoseAgreement"/>), what the mean-motion baseline misses, motion by
-    /// motion (<see cref="MeanMotionAnatomy"/>), and how the PoseNet spaces each snippet's frames (<see cref="SnippetSpacing"/>).
+    /// with median scaling where ground-truth depth exists; and, per degree of freedom, how the predicted
+    /// target-to-next motion follows the true one (<see cref="PoseAgreement"/>), what the mean-motion baseline misses,
+    /// motion by motion (<see cref="MeanMotionAnatomy"/>), and how the PoseNet spaces each snippet's frames
+    /// (<see cref="SnippetSpacing"/>).
     /// </summary>
-    public static OdometryEvaluation Evaluate(SfmLearner model, IReadOnlyList<SequenceFrames> sequences, int batchSize = 8)
+    public static OdometryEvaluation Evaluate(SfmLearner model, IReadOnlyList<SequenceFrames> sequences,
+        int batchSize = 8)
     {
         int length = model.Settings.SequenceLength;
         var device = ComputeDevice.Default;
@@ -60,7 +66,8 @@ public static class SfmEvaluator
         var sfm = new List<double>(); var zero = new List<double>(); var mean = new List<double>();
         double absRel = 0, rmse = 0; int depthFrames = 0;
         var trajectories = new List<TopViewTrajectory>();
-        var truthSteps = new List<double[]>(); var predictedSteps = new List<double[]>(); var ablations = new List<double[]>(); var corrected = new List<double[]>();
+        var truthSteps = new List<double[]>(); var predictedSteps = new List<double[]>();
+            var ablations = new List<double[]>(); var corrected = new List<double[]>();
         var truthSnippets = new List<double[][]>(); var predictedSnippets = new List<double[][]>();
         using var progress = new Progress("evaluate sfmlearner", sequences.Sum(s => s.Count - length + 1));
         foreach (var seq in sequences)
@@ -85,7 +92,8 @@ public static class SfmEvaluator
                 int n = length - 1;
                 for (int i = 0; i < batch.Count; i++)
                 {
-                    var rows = Enumerable.Range(0, n).Select(j => Enumerable.Range(0, 6).Select(c => (double)vectors[(i * n + j) * 6 + c]).ToArray()).ToArray();
+                    var rows = Enumerable.Range(0, n).Select(j =>
+                        Enumerable.Range(0, 6).Select(c => (double)vectors[(i * n + j) * 6 + c]).ToArray()).ToArray();
                     // the target -> next-frame transform M; the next camera sits at inv(M) in the target's frame
                     stepToNext[batch[i]] = PoseMath.Inverse(PoseMath.FromVector(rows[n / 2]));
                     if (seq.Poses is not { } gtPoses) continue;
@@ -96,12 +104,15 @@ public static class SfmEvaluator
                     predictedSteps.Add(rows[n / 2]);
                     truthSnippets.Add(truthRows);
                     predictedSnippets.Add(rows);
-                    var gtSnippet = PoseMath.RelativeToFirst(Enumerable.Range(first, length).Select(j => gtPoses[j]).ToList());
+                    var gtSnippet =
+                        PoseMath.RelativeToFirst(Enumerable.Range(first, length).Select(j => gtPoses[j]).ToList());
                     ablations.Add(MeanMotionAnatomy.Snippet(gtSnippet, meanVector));
                     corrected.Add(MeanMotionAnatomy.Corrected(gtSnippet, truthRows, rows));
                     sfm.Add(OdometryMetrics.SnippetAte(gtSnippet, PoseMath.SnippetPosesFromNetwork(rows)));
-                    zero.Add(OdometryMetrics.SnippetAte(gtSnippet, Enumerable.Range(0, length).Select(_ => PoseMath.Identity()).ToList()));
-                    mean.Add(OdometryMetrics.SnippetAte(gtSnippet, Enumerable.Range(0, length).Select(j => PoseMath.Power(meanStep, j)).ToList()));
+                    zero.Add(OdometryMetrics.SnippetAte(gtSnippet,
+                        Enumerable.Range(0, length).Select(_ => PoseMath.Identity()).ToList()));
+                    mean.Add(OdometryMetrics.SnippetAte(gtSnippet,
+                        Enumerable.Range(0, length).Select(j => PoseMath.Power(meanStep, j)).ToList()));
                 }
                 progress.Advance(seq.Name, batch.Count);
             }
@@ -117,9 +128,11 @@ public static class SfmEvaluator
         var misses = ablations.Count > 0 ? MeanMotionAnatomy.Average(ablations) : null;
         var poseNetMisses = corrected.Count > 0 ? MeanMotionAnatomy.Average(corrected) : null;
         var spacing = truthSnippets.Count > 0
-            ? SnippetSpacing.Compute(predictedSnippets, truthSnippets, SequenceFrames.ReferencesOf(length / 2, length).Select(r => r - length / 2).ToList())
+            ? SnippetSpacing.Compute(predictedSnippets, truthSnippets,
+                SequenceFrames.ReferencesOf(length / 2, length).Select(r => r - length / 2).ToList())
             : null;
-        return new OdometryEvaluation(length, sequences.Select(s => s.Name).ToList(), rowsOut, depth, trajectories, agreement, misses, spacing, poseNetMisses);
+        return new OdometryEvaluation(length, sequences.Select(s => s.Name).ToList(), rowsOut, depth, trajectories,
+            agreement, misses, spacing, poseNetMisses);
     }
 
     static AteRow Row(string name, List<double> v)
@@ -128,7 +141,8 @@ public static class SfmEvaluator
         return new AteRow(name, m, Math.Sqrt(v.Sum(x => (x - m) * (x - m)) / v.Count), v.Count);
     }
 
-    /// <summary>Chains the per-target steps to the next frame into a trajectory from the first target, scaled to the ground truth.</summary>
+    /// <summary>Chains the per-target steps to the next frame into a trajectory from the first target, scaled to the
+    /// ground truth.</summary>
     static TopViewTrajectory Chain(string name, double[][,] gt, List<int> targets, Dictionary<int, double[,]> steps)
     {
         var gtRel = PoseMath.RelativeToFirst(targets.Select(t => gt[t]).ToList());
@@ -136,7 +150,8 @@ public static class SfmEvaluator
         for (int i = 1; i < targets.Count; i++) pred.Add(PoseMath.Mul(pred[^1], steps[targets[i - 1]]));
         double dot = 0, norm = 0;
         for (int j = 0; j < pred.Count; j++)
-            for (int i = 0; i < 3; i++) { dot += gtRel[j][i, 3] * pred[j][i, 3]; norm += pred[j][i, 3] * pred[j][i, 3]; }
+            for (int i = 0; i < 3; i++) { dot += gtRel[j][i, 3] * pred[j][i, 3]; norm += pred[j][i, 3] * pred[j][i, 3];
+                }
         double s = norm < 1e-12 ? 0 : dot / norm;
         return new TopViewTrajectory(name, gtRel.Select(m => m[0, 3]).ToArray(), gtRel.Select(m => m[2, 3]).ToArray(),
             pred.Select(m => s * m[0, 3]).ToArray(), pred.Select(m => s * m[2, 3]).ToArray());

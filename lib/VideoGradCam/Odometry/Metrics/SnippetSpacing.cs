@@ -7,7 +7,8 @@ namespace VideoGradCam.Odometry;
 /// divided by the t+1 reference's, as median and quartiles over the snippets, predicted and true, and the correlation
 /// of the two ratios snippet by snippet (null where either side does not vary).
 /// </summary>
-public sealed record ReferenceSpacing(int Offset, double PredictedMedian, double PredictedLowerQuartile, double PredictedUpperQuartile,
+public sealed record ReferenceSpacing(int Offset, double PredictedMedian, double PredictedLowerQuartile,
+    double PredictedUpperQuartile,
     double TruthMedian, double TruthLowerQuartile, double TruthUpperQuartile, double? Correlation);
 
 /// <summary>
@@ -25,15 +26,21 @@ public static class SnippetSpacing
     /// (<see cref="SequenceFrames.ReferencesOf"/> minus the target), which must include +1. Snippets where the
     /// camera does not move to t+1 (on either side) are left out. One row per offset but +1.
     /// </summary>
-    public static IReadOnlyList<ReferenceSpacing> Compute(IReadOnlyList<double[][]> predicted, IReadOnlyList<double[][]> truth, IReadOnlyList<int> offsets)
+    public static IReadOnlyList<ReferenceSpacing> Compute(IReadOnlyList<double[][]> predicted,
+        IReadOnlyList<double[][]> truth, IReadOnlyList<int> offsets)
     {
         if (predicted.Count != truth.Count)
-            throw new ArgumentException($"Snippet spacing needs as many predicted snippets as true ones (got {predicted.Count} and {truth.Count}).");
+            throw new ArgumentException(
+                $"Snippet spacing needs as many predicted snippets as true ones (got {predicted.Count} and " +
+                $"{truth.Count}).");
         int next = offsets.ToList().IndexOf(1);
-        if (next < 0) throw new ArgumentException($"Snippet spacing measures against the t+1 reference; the offsets ({string.Join(", ", offsets)}) have none.");
+        if (next < 0) throw new ArgumentException(
+            $"Snippet spacing measures against the t+1 reference; the offsets ({string.Join(", ", offsets)}) have " +
+            "none.");
         if (predicted.Concat(truth).Any(s => s.Length != offsets.Count || s.Any(v => v.Length != 6)))
             throw new ArgumentException($"Snippet spacing needs {offsets.Count} pose 6-vectors per snippet.");
-        var kept = Enumerable.Range(0, truth.Count).Where(i => Length(truth[i][next]) > 1e-9 && Length(predicted[i][next]) > 1e-12).ToList();
+        var kept = Enumerable.Range(0, truth.Count)
+            .Where(i => Length(truth[i][next]) > 1e-9 && Length(predicted[i][next]) > 1e-12).ToList();
         var rows = new List<ReferenceSpacing>();
         for (int r = 0; r < offsets.Count; r++)
         {

@@ -24,13 +24,15 @@ public sealed class DispNetS : Module<Tensor, Tensor[]>
 
 
     /// <param name="initialDepth">Where the untrained net starts: null keeps the port's init (zero biases, so
-    /// the heads start centred on disp = Alpha/2 + Beta, a depth of 0.2, with a spread from their random weights); a depth in metres sets the four disparity heads' biases
-    /// so a fresh net predicts about that depth (see <see cref="DisparityBias"/>). Loaded weights overwrite either.</param>
+    /// the heads start centred on disp = Alpha/2 + Beta, a depth of 0.2, with a spread from their random weights); a
+    /// depth in metres sets the four disparity heads' biases so a fresh net predicts about that depth (see
+    /// <see cref="DisparityBias"/>). Loaded weights overwrite either.</param>
     /// <param name="width">every layer's channels times this (1: the port's, whose weights load; 0.5: a quarter of the
     /// multiply-adds, for small synthetic frames). The state_dict keys stay the port's.</param>
     public DispNetS(double? initialDepth = null, double width = 1) : base(nameof(DispNetS))
     {
-        if (!(width > 0 && width <= 4)) throw new ArgumentOutOfRangeException(nameof(width), $"A DepthNet width must lie in (0, 4] (got {width}).");
+        if (!(width > 0 && width <= 4)) throw new ArgumentOutOfRangeException(nameof(width),
+            $"A DepthNet width must lie in (0, 4] (got {width}).");
         Width = width;
         var c = Scaled(ConvPlanes, width); var u = Scaled(UpconvPlanes, width);
         conv1 = DownsampleConv(3, c[0], 7); conv2 = DownsampleConv(c[0], c[1], 5);
@@ -60,19 +62,22 @@ public sealed class DispNetS : Module<Tensor, Tensor[]>
     public double Width { get; }
 
     /// <summary>Channel counts times <paramref name="width"/>, at least 4 each.</summary>
-    internal static int[] Scaled(int[] planes, double width) => planes.Select(p => Math.Max(4, (int)Math.Round(p * width))).ToArray();
+    internal static int[] Scaled(int[] planes, double width) =>
+        planes.Select(p => Math.Max(4, (int)Math.Round(p * width))).ToArray();
 
     /// <summary>The head bias b with Alpha·sigmoid(b) + Beta = 1/depth: the pre-activation that predicts
     /// <paramref name="depth"/> (metres, strictly between 1/(Alpha+Beta) and 1/Beta).</summary>
     public static double DisparityBias(double depth)
     {
         if (!IsReachableDepth(depth))
-            throw new ArgumentOutOfRangeException(nameof(depth), $"An initial depth must lie between {1 / (Alpha + Beta):0.###} and {1 / Beta:0} (got {depth}).");
+            throw new ArgumentOutOfRangeException(nameof(depth),
+                $"An initial depth must lie between {1 / (Alpha + Beta):0.###} and {1 / Beta:0} (got {depth}).");
         double p = (1 / depth - Beta) / Alpha;
         return Math.Log(p / (1 - p));
     }
 
-    /// <summary>Whether disp = Alpha·sigmoid(x) + Beta can express <paramref name="depth"/>: strictly between 1/(Alpha+Beta) and 1/Beta metres.</summary>
+    /// <summary>Whether disp = Alpha·sigmoid(x) + Beta can express <paramref name="depth"/>: strictly between
+    /// 1/(Alpha+Beta) and 1/Beta metres.</summary>
     public static bool IsReachableDepth(double depth) => depth > 1 / (Alpha + Beta) && depth < 1 / Beta;
 
     static Sequential DownsampleConv(int cin, int cout, int k) => Sequential(
@@ -93,7 +98,8 @@ public sealed class DispNetS : Module<Tensor, Tensor[]>
         foreach (var (_, m) in root.named_modules())
         {
             if (m is Conv2d c) { init.xavier_uniform_(c.weight); if (c.bias is not null) init.zeros_(c.bias); }
-            else if (m is ConvTranspose2d t) { init.xavier_uniform_(t.weight); if (t.bias is not null) init.zeros_(t.bias); }
+            else if (m is ConvTranspose2d t) { init.xavier_uniform_(t.weight);
+                if (t.bias is not null) init.zeros_(t.bias); }
         }
     }
 
@@ -102,9 +108,11 @@ public sealed class DispNetS : Module<Tensor, Tensor[]>
         input[.., .., ..(int)reference.shape[2], ..(int)reference.shape[3]];
 
     static Tensor Up2(Tensor disp, Tensor reference) =>
-        CropLike(functional.interpolate(disp, scale_factor: [2.0, 2.0], mode: InterpolationMode.Bilinear, align_corners: false), reference);
+        CropLike(functional.interpolate(disp, scale_factor: [2.0, 2.0], mode: InterpolationMode.Bilinear,
+            align_corners: false), reference);
 
-    /// <summary>[B,3,H,W] image in [-1,1] -> disparities [B,1,H,W] (finest first): four scales in training, one in eval.</summary>
+    /// <summary>[B,3,H,W] image in [-1,1] -> disparities [B,1,H,W] (finest first): four scales in training, one in
+    /// eval.</summary>
     public override Tensor[] forward(Tensor x)
     {
         var c1 = conv1.call(x); var c2 = conv2.call(c1); var c3 = conv3.call(c2); var c4 = conv4.call(c3);

@@ -13,7 +13,8 @@ public sealed record PoseOutput(Tensor Pose, Tensor[] Masks);
 /// <summary>
 /// SfMLearner's PoseNet with the optional explainability-mask decoder, as in the PyTorch port (models/PoseExpNet.py):
 /// seven stride-2 convs on the channel-stacked snippet, a 1x1 pose_pred averaged over h,w and scaled by 0.01.
-/// Field names are the port's state_dict keys (conv1.0.weight, pose_pred.weight, upconv5.0.weight, predict_mask1.weight).
+/// Field names are the port's state_dict keys (conv1.0.weight, pose_pred.weight, upconv5.0.weight,
+/// predict_mask1.weight).
 /// </summary>
 public sealed class PoseExpNet : Module<Tensor, Tensor[], PoseOutput>
 {
@@ -28,37 +29,44 @@ public sealed class PoseExpNet : Module<Tensor, Tensor[], PoseOutput>
     readonly Sequential? upconv5, upconv4, upconv3, upconv2, upconv1;
     readonly Conv2d? predict_mask4, predict_mask3, predict_mask2, predict_mask1;
 
-    /// <summary>What the pose head's translation outputs are multiplied by: the port's 0.01 (as its rotations), or larger so
-    /// that metre-sized steps are reachable in a short budget (an option of <see cref="SfmSettings"/>).</summary>
+    /// <summary>What the pose head's translation outputs are multiplied by: the port's 0.01 (as its rotations), or
+    /// larger so that metre-sized steps are reachable in a short budget (an option of
+    /// <see cref="SfmSettings"/>).</summary>
     public double TranslationScale { get; init; } = 0.01;
 
-    /// <summary>The scale of the forward translation (tz, along the optical axis) alone; null: <see cref="TranslationScale"/>.
-    /// A larger forward scale lets a short run learn how far the camera drives without making sideways slides cheaper
-    /// than turns.</summary>
+    /// <summary>The scale of the forward translation (tz, along the optical axis) alone; null:
+    /// <see cref="TranslationScale"/>. A larger forward scale lets a short run learn how far the camera drives without
+    /// making sideways slides cheaper than turns.</summary>
     public double? ForwardTranslationScale { get; init; }
 
-    /// <summary>Each reference's motion (translation and rotation) is the pose head's output times the reference's distance
-    /// in frames from the target (2, 1, 1, 2 for t-2, t-1, t+1, t+2): the head predicts motion per frame, so a two-frame
-    /// reference needs outputs of the same size as a one-frame one instead of twice as large (off in the port).</summary>
+    /// <summary>Each reference's motion (translation and rotation) is the pose head's output times the reference's
+    /// distance in frames from the target (2, 1, 1, 2 for t-2, t-1, t+1, t+2): the head predicts motion per frame, so a
+    /// two-frame reference needs outputs of the same size as a one-frame one instead of twice as large (off in the
+    /// port).</summary>
     public bool ScaleByOffset { get; init; }
 
-    /// <summary>The pose head predicts the snippet's frame-to-frame steps, and each reference's motion is their composition
-    /// (off in the port, where every reference's motion is predicted on its own): the row of reference t+k is the step
-    /// t+k−1 -> t+k, that of t−k the step t−k+1 -> t−k, and t -> t+2 = (t+1 -> t+2)∘(t -> t+1). A two-frame reference is
-    /// then two steps long unless the network says the steps differ, and its sideways offset on a curve follows from the
-    /// first step's turn.</summary>
+    /// <summary>The pose head predicts the snippet's frame-to-frame steps, and each reference's motion is their
+    /// composition (off in the port, where every reference's motion is predicted on its own): the row of reference t+k
+    /// is the step t+k−1 -> t+k, that of t−k the step t−k+1 -> t−k, and t -> t+2 = (t+1 -> t+2)∘(t -> t+1). A two-frame
+    /// reference is then two steps long unless the network says the steps differ, and its sideways offset on a curve
+    /// follows from the first step's turn.</summary>
     public bool ChainedSteps { get; init; }
 
-    /// <param name="width">every layer's channels times this (1: the port's, whose weights load); the keys stay the port's.</param>
-    public PoseExpNet(int referenceCount = 2, bool outputExplainability = false, double width = 1) : base(nameof(PoseExpNet))
+    /// <param name="width">every layer's channels times this (1: the port's, whose weights load); the keys stay the
+    /// port's.</param>
+    public PoseExpNet(int referenceCount = 2, bool outputExplainability = false, double width = 1)
+        : base(nameof(PoseExpNet))
     {
-        if (!(width > 0 && width <= 4)) throw new ArgumentOutOfRangeException(nameof(width), $"A PoseNet width must lie in (0, 4] (got {width}).");
-        if (referenceCount < 1) throw new ArgumentOutOfRangeException(nameof(referenceCount), "needs at least one reference frame");
+        if (!(width > 0 && width <= 4)) throw new ArgumentOutOfRangeException(nameof(width),
+            $"A PoseNet width must lie in (0, 4] (got {width}).");
+        if (referenceCount < 1) throw new ArgumentOutOfRangeException(nameof(referenceCount),
+            "needs at least one reference frame");
         ReferenceCount = referenceCount;
         OutputExplainability = outputExplainability;
         var c = DispNetS.Scaled(ConvPlanes, width);
         conv1 = Conv(3 * (1 + referenceCount), c[0], 7); conv2 = Conv(c[0], c[1], 5); conv3 = Conv(c[1], c[2], 3);
-        conv4 = Conv(c[2], c[3], 3); conv5 = Conv(c[3], c[4], 3); conv6 = Conv(c[4], c[5], 3); conv7 = Conv(c[5], c[6], 3);
+        conv4 = Conv(c[2], c[3], 3); conv5 = Conv(c[3], c[4], 3); conv6 = Conv(c[4], c[5], 3);
+            conv7 = Conv(c[5], c[6], 3);
         pose_pred = Conv2d(c[6], 6 * referenceCount, 1);
         if (outputExplainability)
         {
@@ -84,12 +92,15 @@ public sealed class PoseExpNet : Module<Tensor, Tensor[], PoseOutput>
     static Tensor CropTo(Tensor x, Tensor reference) => x[.., .., ..(int)reference.shape[2], ..(int)reference.shape[3]];
 
     /// <summary>What the pose head's raw output of each motion (tx, ty, tz, rx, ry, rz) is multiplied by, before any
-    /// per-offset factor: <see cref="TranslationScale"/>, <see cref="ForwardTranslationScale"/> for tz, the port's 0.01 for rotations.</summary>
-    public double[] DofScales => [TranslationScale, TranslationScale, ForwardTranslationScale ?? TranslationScale, 0.01, 0.01, 0.01];
+    /// per-offset factor: <see cref="TranslationScale"/>, <see cref="ForwardTranslationScale"/> for tz, the port's 0.01
+    /// for rotations.</summary>
+    public double[] DofScales =>
+        [TranslationScale, TranslationScale, ForwardTranslationScale ?? TranslationScale, 0.01, 0.01, 0.01];
 
     /// <summary>What each raw pose output is multiplied by, [1,N,6]: tx, ty by <see cref="TranslationScale"/>, tz by
-    /// <see cref="ForwardTranslationScale"/> (or the same), the rotations by the port's 0.01; with <see cref="ScaleByOffset"/>
-    /// each reference's row also by its distance in frames from the target (references t-k..t-1, t+1..t+k).</summary>
+    /// <see cref="ForwardTranslationScale"/> (or the same), the rotations by the port's 0.01; with
+    /// <see cref="ScaleByOffset"/> each reference's row also by its distance in frames from the target (references
+    /// t-k..t-1, t+1..t+k).</summary>
     Tensor OutputScale(Device device)
     {
         var dof = DofScales;
@@ -100,14 +111,16 @@ public sealed class PoseExpNet : Module<Tensor, Tensor[], PoseOutput>
         return tensor(values, [1, ReferenceCount, 6], device: device);
     }
 
-    /// <summary>Frame-to-frame steps [B,N,6] (references t−k..t−1, t+1..t+k) -> each reference's motion from the target,
-    /// composed outwards from the target on each side.</summary>
+    /// <summary>Frame-to-frame steps [B,N,6] (references t−k..t−1, t+1..t+k) -> each reference's motion from the
+    /// target, composed outwards from the target on each side.</summary>
     Tensor Chain(Tensor steps)
     {
         int half = ReferenceCount / 2;
         var rows = new Tensor[ReferenceCount];
-        for (int i = half - 1; i >= 0; i--) rows[i] = i == half - 1 ? steps[.., i] : InverseWarp.Compose(steps[.., i], rows[i + 1]);
-        for (int i = half; i < ReferenceCount; i++) rows[i] = i == half ? steps[.., i] : InverseWarp.Compose(steps[.., i], rows[i - 1]);
+        for (int i = half - 1; i >= 0; i--) rows[i] = i == half - 1 ? steps[.., i]
+            : InverseWarp.Compose(steps[.., i], rows[i + 1]);
+        for (int i = half; i < ReferenceCount; i++) rows[i] = i == half ? steps[.., i]
+            : InverseWarp.Compose(steps[.., i], rows[i - 1]);
         return stack(rows, 1);
     }
 
@@ -115,7 +128,8 @@ public sealed class PoseExpNet : Module<Tensor, Tensor[], PoseOutput>
     public override PoseOutput forward(Tensor target, Tensor[] references)
     {
         if (references.Length != ReferenceCount)
-            throw new ArgumentException($"PoseExpNet expects {ReferenceCount} reference frames, got {references.Length}.");
+            throw new ArgumentException(
+                $"PoseExpNet expects {ReferenceCount} reference frames, got {references.Length}.");
         var input = cat([target, .. references], 1);                 // [B,3(1+N),H,W]
         var c1 = conv1.call(input); var c2 = conv2.call(c1); var c3 = conv3.call(c2); var c4 = conv4.call(c3);
         var c5 = conv5.call(c4); var c6 = conv6.call(c5); var c7 = conv7.call(c6);

@@ -8,32 +8,43 @@ using static TorchSharp.torch;
 namespace VideoGradCam.Odometry;
 
 /// <summary>What a checkpoint records beside the weights; <paramref name="Loss"/>: the loss it was trained with (the
-/// negative-loss Grad-CAM explains that loss; null in older checkpoints, which were trained with <see cref="LossWeights.Port"/>).</summary>
-/// <param name="TranslationScale">the PoseNet's translation output scale (the port's 0.01; see <see cref="PoseExpNet.TranslationScale"/>).</param>
-/// <param name="ForwardTranslationScale">the forward translation's (tz) own scale; 0 or null: <paramref name="TranslationScale"/>
-/// (see <see cref="PoseExpNet.ForwardTranslationScale"/>).</param>
-/// <param name="ScaleByOffset">the pose head predicts motion per frame of offset (see <see cref="PoseExpNet.ScaleByOffset"/>).</param>
-/// <param name="ChainedSteps">the pose head predicts frame-to-frame steps, composed into each reference's motion (see <see cref="PoseExpNet.ChainedSteps"/>).</param>
-/// <param name="DepthWidth">the DepthNet's channel multiplier (1 or 0, as older checkpoints read: the port's; see <see cref="DispNetS(double?, double)"/>).</param>
+/// negative-loss Grad-CAM explains that loss; null in older checkpoints, which were trained with
+/// <see cref="LossWeights.Port"/>).</summary>
+/// <param name="TranslationScale">the PoseNet's translation output scale (the port's 0.01; see
+/// <see cref="PoseExpNet.TranslationScale"/>).</param>
+/// <param name="ForwardTranslationScale">the forward translation's (tz) own scale; 0 or null:
+/// <paramref name="TranslationScale"/> (see <see cref="PoseExpNet.ForwardTranslationScale"/>).</param>
+/// <param name="ScaleByOffset">the pose head predicts motion per frame of offset (see
+/// <see cref="PoseExpNet.ScaleByOffset"/>).</param>
+/// <param name="ChainedSteps">the pose head predicts frame-to-frame steps, composed into each reference's motion (see
+/// <see cref="PoseExpNet.ChainedSteps"/>).</param>
+/// <param name="DepthWidth">the DepthNet's channel multiplier (1 or 0, as older checkpoints read: the port's; see
+/// <see cref="DispNetS(double?, double)"/>).</param>
 /// <param name="PoseWidth">the PoseNet's channel multiplier (1 or 0: the port's).</param>
 public sealed record SfmSettings(int SequenceLength = 3, int Width = 128, int Height = 40, bool Explainability = false,
-    IReadOnlyList<string>? TrainSequences = null, double[]? MeanMotion = null, LossWeights? Loss = null, double TranslationScale = 0.01,
-    double? ForwardTranslationScale = null, bool ScaleByOffset = false, bool ChainedSteps = false, double DepthWidth = 1, double PoseWidth = 1);
+    IReadOnlyList<string>? TrainSequences = null, double[]? MeanMotion = null, LossWeights? Loss = null,
+        double TranslationScale = 0.01,
+    double? ForwardTranslationScale = null, bool ScaleByOffset = false, bool ChainedSteps = false,
+        double DepthWidth = 1, double PoseWidth = 1);
 
-/// <summary>The pair SfMLearner trains together: DepthNet (DispNetS) and PoseNet (PoseExpNet), with their settings.</summary>
+/// <summary>The pair SfMLearner trains together: DepthNet (DispNetS) and PoseNet (PoseExpNet), with their
+/// settings.</summary>
 public sealed class SfmLearner : IDisposable
 {
     public DispNetS DepthNet { get; }
     public PoseExpNet PoseNet { get; }
     public SfmSettings Settings { get; private set; }
 
-    /// <param name="initialDepth">Where a fresh DepthNet starts (see <see cref="DispNetS(double?, double)"/>); null: the port's init.</param>
+    /// <param name="initialDepth">Where a fresh DepthNet starts (see <see cref="DispNetS(double?, double)"/>); null:
+    /// the port's init.</param>
     public SfmLearner(SfmSettings settings, double? initialDepth = null)
     {
-        if (settings.SequenceLength is not (3 or 5)) throw new ArgumentException($"Sequence length must be 3 or 5 (got {settings.SequenceLength}).");
+        if (settings.SequenceLength is not (3 or 5)) throw new ArgumentException(
+            $"Sequence length must be 3 or 5 (got {settings.SequenceLength}).");
         Settings = settings;
         DepthNet = new DispNetS(initialDepth, settings.DepthWidth > 0 ? settings.DepthWidth : 1);
-        PoseNet = new PoseExpNet(settings.SequenceLength - 1, settings.Explainability, settings.PoseWidth > 0 ? settings.PoseWidth : 1) {
+        PoseNet = new PoseExpNet(settings.SequenceLength - 1, settings.Explainability, settings.PoseWidth > 0
+            ? settings.PoseWidth : 1) {
             TranslationScale = settings.TranslationScale == 0 ? 0.01 : settings.TranslationScale,
             ForwardTranslationScale = settings.ForwardTranslationScale is > 0 ? settings.ForwardTranslationScale : null,
             ScaleByOffset = settings.ScaleByOffset,
@@ -76,7 +87,9 @@ public sealed class SfmLearner : IDisposable
         catch (Exception e) when (e is IOException or ArgumentException or InvalidOperationException)
         {
             model.Dispose();
-            throw new InvalidDataException($"{path}: truncated or corrupt SfMLearner checkpoint (its weights stop early or do not fit: {e.Message.Split('\n')[0]}).");
+            throw new InvalidDataException(
+                $"{path}: truncated or corrupt SfMLearner checkpoint (its weights stop early or do not fit: " +
+                $"{e.Message.Split('\n')[0]}).");
         }
         return model;
     }
@@ -88,7 +101,8 @@ public sealed class SfmLearner : IDisposable
         return settings;
     }
 
-    /// <summary>Loads the weights of a checkpoint written by <see cref="Save"/> into this model (its settings stay; a resumed run).</summary>
+    /// <summary>Loads the weights of a checkpoint written by <see cref="Save"/> into this model (its settings stay; a
+    /// resumed run).</summary>
     public void LoadWeights(string path)
     {
         using var r = Open(path, out _);
@@ -100,14 +114,16 @@ public sealed class SfmLearner : IDisposable
     static BinaryReader Open(string path, out SfmSettings settings)
     {
         if (Directory.Exists(path))
-            throw new InvalidDataException($"{path}: a folder (a video classifier's checkpoint?); an SfMLearner checkpoint is one .sfm file.");
+            throw new InvalidDataException(
+                $"{path}: a folder (a video classifier's checkpoint?); an SfMLearner checkpoint is one .sfm file.");
         if (!File.Exists(path)) throw new FileNotFoundException($"Checkpoint not found: {path}", path);
         var r = new BinaryReader(File.OpenRead(path));
         try
         {
             string magic;
             try { magic = r.ReadString(); } catch (EndOfStreamException) { magic = ""; }
-            if (magic != Magic) throw new InvalidDataException($"{path}: not an SfMLearner checkpoint of this workspace.");
+            if (magic != Magic) throw new InvalidDataException(
+                $"{path}: not an SfMLearner checkpoint of this workspace.");
             settings = JsonSerializer.Deserialize<SfmSettings>(r.ReadString(), JsonDefaults.Compact)
                 ?? throw new InvalidDataException($"{path}: unreadable settings.");
             return r;
@@ -138,7 +154,9 @@ public sealed class SfmLearner : IDisposable
         {
             var src = (Tensor)dict[k]!;
             if (!src.shape.SequenceEqual(t.shape))
-                throw new InvalidDataException($"{path}: '{k}' has shape [{string.Join(",", src.shape)}], expected [{string.Join(",", t.shape)}].");
+                throw new InvalidDataException(
+                    $"{path}: '{k}' has shape [{string.Join(",", src.shape)}], expected " +
+                    $"[{string.Join(",", t.shape)}].");
             t.copy_(src);
         }
     }

@@ -4,13 +4,15 @@ using static TorchSharp.torch;
 namespace VideoGradCam.Odometry;
 
 /// <summary>The maps of one snippet, each [H,W] on the target frame; Frame is [H,W,3] RGB in [0,1].</summary>
-/// <param name="LayerSizes">the spatial size (h, w) of each explained layer's activation: a 1×1 layer can only give a constant map.</param>
+/// <param name="LayerSizes">the spatial size (h, w) of each explained layer's activation: a 1×1 layer can only give a
+/// constant map.</param>
 /// <param name="DofLayer">the layer of the per-DoF maps.</param>
 public sealed record OdometryExplanation(float[,,] Frame, float[,] Depth, float[,] ErrorMap,
     IReadOnlyDictionary<string, float[,]> NegativeLossMaps, IReadOnlyDictionary<string, float[,]> DofMaps,
     double Loss, double[] Pose, IReadOnlyDictionary<string, (int H, int W)>? LayerSizes = null, string? DofLayer = null)
 {
-    /// <summary>True when a map is the same everywhere (nothing to see): Grad-CAM's normalisation then leaves all zeros.</summary>
+    /// <summary>True when a map is the same everywhere (nothing to see): Grad-CAM's normalisation then leaves all
+    /// zeros.</summary>
     public static bool IsFlat(float[,] map)
     {
         float lo = float.MaxValue, hi = float.MinValue;
@@ -18,7 +20,8 @@ public sealed record OdometryExplanation(float[,,] Frame, float[,] Depth, float[
         return !(hi - lo > 1e-6f);
     }
 
-    /// <summary>Why <paramref name="layer"/>'s map can be constant, in words (its activation's size against the frame's).</summary>
+    /// <summary>Why <paramref name="layer"/>'s map can be constant, in words (its activation's size against the
+    /// frame's).</summary>
     public string WhyFlat(string layer) =>
         LayerSizes is not null && LayerSizes.TryGetValue(layer, out var s) && s.H * s.W == 1
             ? $"{layer} is {s.W}×{s.H} at {Frame.GetLength(1)}×{Frame.GetLength(0)}: one cell, so its map is constant"
@@ -41,7 +44,8 @@ public static class OdometrySaliency
     /// <summary>Explains one snippet (B = 1); the per-DoF maps at <paramref name="dofLayer"/> (default: the study's
     /// <see cref="SfmCamModel.PoseLayer"/>).</summary>
     public static OdometryExplanation Explain(SfmLearner model, Snippet snippet,
-        IReadOnlyList<(string Name, int Component, double Sign)>? dofs = null, LossWeights? weights = null, string? dofLayer = null)
+        IReadOnlyList<(string Name, int Component, double Sign)>? dofs = null, LossWeights? weights = null,
+            string? dofLayer = null)
     {
         var cam = SfmCamModel.For(model, snippet.Intrinsics, weights);
         var engine = new CamEngine(cam, CamMethod.GradCam);
@@ -51,8 +55,10 @@ public static class OdometrySaliency
         double loss = 0; double[] pose = [];
         float[,] depth = new float[0, 0];
         int height = (int)snippet.Target.shape[2], width = (int)snippet.Target.shape[3];
-        var bySize = PoseLayerChoice.Sizes(model, width, height).LastOrDefault(l => l.Height >= PoseLayerChoice.MinSide && l.Width >= PoseLayerChoice.MinSide);
-        foreach (var layer in SfmCamModel.Layers.Concat(bySize is null ? Array.Empty<string>() : new[] { bySize.Layer }).Distinct())
+        var bySize = PoseLayerChoice.Sizes(model, width, height)
+            .LastOrDefault(l => l.Height >= PoseLayerChoice.MinSide && l.Width >= PoseLayerChoice.MinSide);
+        foreach (var layer in SfmCamModel.Layers.Concat(bySize is null ? Array.Empty<string>() : new[] { bySize.Layer })
+            .Distinct())
         {
             using var r = engine.Explain(input, [new NegativeLossTarget()], layer);
             negativeLoss[layer] = ToArray(r.Maps[0, 0]);
@@ -64,7 +70,8 @@ public static class OdometrySaliency
         var dofMaps = new Dictionary<string, float[,]>();
         foreach (var (name, component, sign) in dofs ?? DefaultDofs(snippet.References.Length))
         {
-            using var r = engine.Explain(input, [new RegressionTarget("pose", component, sign)], dofLayer ?? SfmCamModel.PoseLayer);
+            using var r = engine.Explain(input, [new RegressionTarget("pose", component, sign)], dofLayer
+                ?? SfmCamModel.PoseLayer);
             dofMaps[name] = ToArray(r.Maps[0, 0]);
             sizes[dofLayer ?? SfmCamModel.PoseLayer] = ((int)r.RawMaps.shape[^2], (int)r.RawMaps.shape[^1]);
         }
@@ -74,10 +81,12 @@ public static class OdometrySaliency
             model.Train(false);
             var d = 1 / model.Disparity(snippet.Target);
             var p = model.PoseNet.call(snippet.Target, snippet.References).Pose;
-            error = ToArray(ViewSynthesisLoss.ErrorMap(snippet.Target, snippet.References, snippet.Intrinsics, d, p)[0]);
+            error =
+                ToArray(ViewSynthesisLoss.ErrorMap(snippet.Target, snippet.References, snippet.Intrinsics, d, p)[0]);
         }
         var frame = (snippet.Target[0].permute(1, 2, 0) * 0.5 + 0.5).clamp(0, 1);
-        return new OdometryExplanation(ToArray3(frame), depth, error, negativeLoss, dofMaps, loss, pose, sizes, dofLayer ?? SfmCamModel.PoseLayer);
+        return new OdometryExplanation(ToArray3(frame), depth, error, negativeLoss, dofMaps, loss, pose, sizes, dofLayer
+            ?? SfmCamModel.PoseLayer);
     }
 
     /// <summary>A [H,W] tensor as a float array (copied to the CPU).</summary>

@@ -5,31 +5,34 @@ namespace VideoGradCam.Odometry;
 
 /// <summary>Loss with nothing masked, with the most salient pixels masked, with the same number of random pixels
 /// masked (mean over trials), and Ratio = (salient − base) / (random − base): above 1 when the map finds what the loss
-/// depends on. Scattered random pixels add many edges that blobs do not, so two controls mask blobs: the salient mask's own
-/// shape at a random circular shift (ShiftedLoss, RatioShifted), and the top pixels of a random map drawn at the explained
-/// layer's resolution and upsampled as Grad-CAM upsamples (RandomMapLoss, RatioRandomMap; null when the layer's size was not
-/// given). The reversed control masks the k least salient pixels (LeastLoss) and compares them with random pixels:
-/// RatioLeast = (least − base) / (random − base), below 1 when the map's bottom pixels matter less than random ones, as a
-/// faithful ranking's should (above 1: the map ranks what the loss depends on low).</summary>
-public sealed record FaithfulnessResult(double BaseLoss, double SalientLoss, double RandomLoss, double Ratio, int MaskedPixels,
+/// depends on. Scattered random pixels add many edges that blobs do not, so two controls mask blobs: the salient mask's
+/// own shape at a random circular shift (ShiftedLoss, RatioShifted), and the top pixels of a random map drawn at the
+/// explained layer's resolution and upsampled as Grad-CAM upsamples (RandomMapLoss, RatioRandomMap; null when the
+/// layer's size was not given). The reversed control masks the k least salient pixels (LeastLoss) and compares them
+/// with random pixels: RatioLeast = (least − base) / (random − base), below 1 when the map's bottom pixels matter less
+/// than random ones, as a faithful ranking's should (above 1: the map ranks what the loss depends on low).</summary>
+public sealed record FaithfulnessResult(double BaseLoss, double SalientLoss, double RandomLoss, double Ratio,
+    int MaskedPixels,
     double ShiftedLoss, double RatioShifted, double? RandomMapLoss = null, double? RatioRandomMap = null,
     double LeastLoss = double.NaN, double RatioLeast = double.NaN)
 {
-    /// <summary>The top of the map against its bottom: (salient − base) / (least − base). Both masks are blobs of the same
-    /// map, so unlike random pixels this control does not favour either by shape; above 1 when the ranking points at what
-    /// the loss depends on.</summary>
+    /// <summary>The top of the map against its bottom: (salient − base) / (least − base). Both masks are blobs of the
+    /// same map, so unlike random pixels this control does not favour either by shape; above 1 when the ranking points
+    /// at what the loss depends on.</summary>
     public double RatioTopBottom => RatioOf(SalientLoss - BaseLoss, LeastLoss - BaseLoss);
 
-    /// <summary>A loss rise over a control's rise; NaN when the control did not change the loss (or was not measured).</summary>
-    public static double RatioOf(double change, double control) => Math.Abs(control) < 1e-12 || double.IsNaN(control) ? double.NaN : change / control;
+    /// <summary>A loss rise over a control's rise; NaN when the control did not change the loss (or was not
+    /// measured).</summary>
+    public static double RatioOf(double change, double control) => Math.Abs(control) < 1e-12 || double.IsNaN(control)
+        ? double.NaN : change / control;
 }
 
 /// <summary>
 /// A faithfulness check for regression saliency: mask (set to mid-grey, 0 in the [-1,1] input) the k most salient
 /// pixels of the target frame (the map lives in target-frame coordinates; the same pixel of a reference frame shows
 /// another scene point), or with targetOnly = false the same pixels in every frame, and compare the loss increase
-/// with masking k random pixels, the salient shape shifted, and the top k of a random layer-resolution map; and masking the
-/// k least salient pixels against random ones (the reversed control). Note: masking
+/// with masking k random pixels, the salient shape shifted, and the top k of a random layer-resolution map; and masking
+/// the k least salient pixels against random ones (the reversed control). Note: masking
 /// every frame puts a static grey patch in all views, which the warp often matches trivially, so it can lower the loss.
 /// The masked copies run through the model a few per forward pass.
 /// </summary>
@@ -40,18 +43,23 @@ public static class RegressionFaithfulness
 
     /// <param name="layerSize">the explained layer's activation size (h, w): enables the random-map control.</param>
     public static FaithfulnessResult Check(SfmLearner model, Snippet snippet, float[,] saliency, double fraction = 0.1,
-        int randomTrials = 5, int seed = 7, LossWeights? weights = null, bool targetOnly = true, (int H, int W)? layerSize = null)
+        int randomTrials = 5, int seed = 7, LossWeights? weights = null, bool targetOnly = true,
+            (int H, int W)? layerSize = null)
     {
-        if (snippet.Target.shape[0] != 1) throw new ArgumentException($"The faithfulness check takes one snippet (B = 1), got B = {snippet.Target.shape[0]}.");
+        if (snippet.Target.shape[0] != 1) throw new ArgumentException(
+            $"The faithfulness check takes one snippet (B = 1), got B = {snippet.Target.shape[0]}.");
         if (randomTrials < 1) throw new ArgumentException($"Need at least one random trial (got {randomTrials}).");
         int h = saliency.GetLength(0), w = saliency.GetLength(1), n = h * w;
         if (snippet.Target.shape[2] != h || snippet.Target.shape[3] != w)
-            throw new ArgumentException($"The map is {w}x{h} but the snippet's frames are {snippet.Target.shape[3]}x{snippet.Target.shape[2]}.");
+            throw new ArgumentException(
+                $"The map is {w}x{h} but the snippet's frames are " +
+                $"{snippet.Target.shape[3]}x{snippet.Target.shape[2]}.");
         int k = Math.Max(1, (int)Math.Round(fraction * n));
         var order = TopK(saliency, n);
         var rng = new Random(seed);
         var masks = new List<int[]?> { null, order[..k], order[^k..] };
-        for (int i = 0; i < randomTrials; i++) masks.Add(Enumerable.Range(0, n).OrderBy(_ => rng.Next()).Take(k).ToArray());
+        for (int i = 0; i < randomTrials; i++) masks.Add(
+            Enumerable.Range(0, n).OrderBy(_ => rng.Next()).Take(k).ToArray());
         for (int i = 0; i < randomTrials; i++)
         {
             int dy = rng.Next(h), dx = rng.Next(1, w);
@@ -71,21 +79,26 @@ public static class RegressionFaithfulness
         double random = losses.Skip(3).Take(randomTrials).Average();
         double shifted = losses.Skip(3 + randomTrials).Take(randomTrials).Average();
         double? randomMap = layerSize is null ? null : losses.Skip(3 + 2 * randomTrials).Average();
-        return new FaithfulnessResult(baseLoss, salient, random, FaithfulnessResult.RatioOf(salient - baseLoss, random - baseLoss), k,
-            shifted, FaithfulnessResult.RatioOf(salient - baseLoss, shifted - baseLoss), randomMap, randomMap is { } m ? FaithfulnessResult.RatioOf(salient - baseLoss, m - baseLoss) : null,
+        return new FaithfulnessResult(baseLoss, salient, random,
+            FaithfulnessResult.RatioOf(salient - baseLoss, random - baseLoss), k,
+            shifted, FaithfulnessResult.RatioOf(salient - baseLoss, shifted - baseLoss), randomMap, randomMap is { } m
+                ? FaithfulnessResult.RatioOf(salient - baseLoss, m - baseLoss) : null,
             least, FaithfulnessResult.RatioOf(least - baseLoss, random - baseLoss));
     }
 
     /// <summary>
-    /// The random-map control's map: uniform [0,1) values drawn at the explained layer's resolution <paramref name="layer"/>
-    /// (h × w cells, as Grad-CAM's raw map), upsampled to <paramref name="frame"/> as the engine upsamples a map (bilinear,
-    /// align_corners = false, <see cref="CamMaps.Upsample"/>). Its top pixels are blobs of a Grad-CAM map's size and shape
-    /// that carry no information. Cells [h,w], Map [H,W].
+    /// The random-map control's map: uniform [0,1) values drawn at the explained layer's resolution
+    /// <paramref name="layer"/> (h × w cells, as Grad-CAM's raw map), upsampled to <paramref name="frame"/> as the
+    /// engine upsamples a map (bilinear, align_corners = false, <see cref="CamMaps.Upsample"/>). Its top pixels are
+    /// blobs of a Grad-CAM map's size and shape that carry no information. Cells [h,w], Map [H,W].
     /// </summary>
-    public static (Tensor Cells, Tensor Map) RandomLayerMap((int H, int W) layer, (int H, int W) frame, Generator generator)
+    public static (Tensor Cells, Tensor Map) RandomLayerMap((int H, int W) layer, (int H, int W) frame,
+        Generator generator)
     {
-        if (layer.H < 1 || layer.W < 1) throw new ArgumentException($"A layer of {layer.W}x{layer.H} cells has no map.");
-        var cells = rand([1, 1, layer.H, layer.W], generator: generator);                        // [B=1,t=1,h,w], as a raw map
+        if (layer.H < 1 || layer.W < 1) throw new ArgumentException(
+            $"A layer of {layer.W}x{layer.H} cells has no map.");
+        // [B=1,t=1,h,w], as a raw map
+        var cells = rand([1, 1, layer.H, layer.W], generator: generator);
         var map = CamMaps.Upsample(cells, ActivationLayout.Image, (1, frame.H, frame.W));         // [1,1,H,W]
         return (cells[0, 0], map[0, 0]);
     }
@@ -97,8 +110,10 @@ public static class RegressionFaithfulness
         return Enumerable.Range(0, n).OrderByDescending(i => map[i / w, i % w]).ThenBy(i => i).ToArray();
     }
 
-    /// <summary>The loss of the snippet with each mask's pixels set to grey (null: nothing masked), a few masks per pass.</summary>
-    static double[] Losses(SfmLearner model, Snippet snippet, IReadOnlyList<int[]?> masks, int h, int w, LossWeights? weights, bool targetOnly)
+    /// <summary>The loss of the snippet with each mask's pixels set to grey (null: nothing masked), a few masks per
+    /// pass.</summary>
+    static double[] Losses(SfmLearner model, Snippet snippet, IReadOnlyList<int[]?> masks, int h, int w,
+        LossWeights? weights, bool targetOnly)
     {
         using var _ = no_grad();
         var cam = SfmCamModel.For(model, snippet.Intrinsics, weights);

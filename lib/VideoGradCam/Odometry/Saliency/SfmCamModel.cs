@@ -5,12 +5,13 @@ namespace VideoGradCam.Odometry;
 
 /// <summary>
 /// SfMLearner as the CAM engine sees it: a <see cref="ModuleCamModel"/> over its PoseNet ("pose.*") and DepthNet
-/// ("depth.*"), whose outputs are the view-synthesis loss and the pose. Input: a stacked snippet [B,(1+N)·3,H,W] (target
-/// first, see <see cref="Snippet.Stacked"/>). Outputs: "loss" [B] (per-sample view-synthesis loss at the finest scale:
-/// w_p·photometric + w_s·smoothness, with the weights the checkpoint was trained with unless given), "pose" [B,N·6]
-/// (reference i's DoF d at i·6+d), "depth" [B,H,W], "photometric" [B]. Any layer of either network can be explained;
-/// the study's are "pose.conv7" (PoseNet's last encoder conv), "pose.conv4" and "depth.iconv1" (DepthNet's last
-/// decoder stage). <see cref="PoseLayerChoice"/> picks the deepest PoseNet layer whose map still has a spatial layout.
+/// ("depth.*"), whose outputs are the view-synthesis loss and the pose. Input: a stacked snippet [B,(1+N)·3,H,W]
+/// (target first, see <see cref="Snippet.Stacked"/>). Outputs: "loss" [B] (per-sample view-synthesis loss at the finest
+/// scale: w_p·photometric + w_s·smoothness, with the weights the checkpoint was trained with unless given), "pose"
+/// [B,N·6] (reference i's DoF d at i·6+d), "depth" [B,H,W], "photometric" [B]. Any layer of either network can be
+/// explained; the study's are "pose.conv7" (PoseNet's last encoder conv), "pose.conv4" and "depth.iconv1" (DepthNet's
+/// last decoder stage). <see cref="PoseLayerChoice"/> picks the deepest PoseNet layer whose map still has a spatial
+/// layout.
 /// </summary>
 public static class SfmCamModel
 {
@@ -21,9 +22,11 @@ public static class SfmCamModel
     public static readonly IReadOnlyList<string> Layers = [PoseLayer, PoseMidLayer, DepthLayer];
 
     /// <summary>The PoseNet's seven stride-2 encoder convs, shallow to deep ("pose.conv1" .. "pose.conv7").</summary>
-    public static readonly IReadOnlyList<string> PoseEncoderLayers = Enumerable.Range(1, 7).Select(i => $"pose.conv{i}").ToList();
+    public static readonly IReadOnlyList<string> PoseEncoderLayers =
+        Enumerable.Range(1, 7).Select(i => $"pose.conv{i}").ToList();
 
-    /// <summary>True for a layer the study's commands explain: one of <see cref="Layers"/> or <see cref="PoseEncoderLayers"/>.</summary>
+    /// <summary>True for a layer the study's commands explain: one of <see cref="Layers"/> or
+    /// <see cref="PoseEncoderLayers"/>.</summary>
     public static bool IsLayer(string layer) => Layers.Contains(layer) || PoseEncoderLayers.Contains(layer);
 
     /// <summary>Every layer name <see cref="IsLayer"/> accepts, for messages.</summary>
@@ -33,13 +36,14 @@ public static class SfmCamModel
     public static int PoseComponent(int reference, string dof)
     {
         int d = PoseMath.DofNames.ToList().IndexOf(dof);
-        if (d < 0) throw new ArgumentException($"Unknown DoF '{dof}': use one of {string.Join(", ", PoseMath.DofNames)}.");
+        if (d < 0) throw new ArgumentException(
+            $"Unknown DoF '{dof}': use one of {string.Join(", ", PoseMath.DofNames)}.");
         return reference * 6 + d;
     }
 
     /// <summary>The CAM model of <paramref name="model"/> for snippets with <paramref name="intrinsics"/> ([3,3] or
-    /// [B,3,3]), its loss weighted by <paramref name="weights"/> (default: those it was trained with; a checkpoint without
-    /// recorded weights was trained with the port's).</summary>
+    /// [B,3,3]), its loss weighted by <paramref name="weights"/> (default: those it was trained with; a checkpoint
+    /// without recorded weights was trained with the port's).</summary>
     public static ModuleCamModel For(SfmLearner model, Tensor intrinsics, LossWeights? weights = null)
     {
         var w = weights ?? model.Settings.Loss ?? LossWeights.Port;
@@ -55,7 +59,8 @@ public static class SfmCamModel
         var depth = 1 / disparity;
         // The geometry consistency (when the model was trained with it) needs every reference's depth too: those passes
         // run through forward, not call, so that a hooked DepthNet layer is the target's alone.
-        var referenceDepths = w.DepthConsistency > 0 ? references.Select(r => 1 / model.DepthNet.forward(r)[0]).ToArray() : [];
+        var referenceDepths = w.DepthConsistency > 0
+            ? references.Select(r => 1 / model.DepthNet.forward(r)[0]).ToArray() : [];
         var pose = model.PoseNet.call(target, references).Pose;            // [B,N,6]
         var k = intrinsics.shape[0] == b ? intrinsics : intrinsics.expand(b, 3, 3);
         var photometric = ViewSynthesisLoss.PhotometricPerSample(target, references, k, [depth], [], pose,
@@ -64,7 +69,8 @@ public static class SfmCamModel
         var loss = photometric * w.Photometric
                    + ViewSynthesisLoss.SmoothnessPerSample([w.SmoothDisparity ? disparity : depth]) * w.Smoothness;
         if (w.DepthConsistency > 0)
-            loss = loss + ViewSynthesisLoss.DepthConsistencyPerSample(depth, referenceDepths, k, pose) * w.DepthConsistency;
+            loss = loss
+                + ViewSynthesisLoss.DepthConsistencyPerSample(depth, referenceDepths, k, pose) * w.DepthConsistency;
         return new Dictionary<string, Tensor>
         {
             ["loss"] = loss, ["pose"] = pose.reshape(b, -1), ["depth"] = depth[.., 0], ["photometric"] = photometric,

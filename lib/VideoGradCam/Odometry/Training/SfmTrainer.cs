@@ -18,23 +18,31 @@ namespace VideoGradCam.Odometry;
 /// </summary>
 /// <param name="ChainedSteps">the PoseNet predicts frame-to-frame steps composed into each reference's motion
 /// (<see cref="PoseExpNet.ChainedSteps"/>).</param>
-/// <param name="PoseLearningRate">the PoseNet's own Adam rate (null: <paramref name="LearningRate"/>, as the port).</param>
-/// <param name="LowRateEpochs">the last epochs run at a tenth of both networks' rates (0: the port's constant rate).</param>
+/// <param name="PoseLearningRate">the PoseNet's own Adam rate (null: <paramref name="LearningRate"/>, as the
+/// port).</param>
+/// <param name="LowRateEpochs">the last epochs run at a tenth of both networks' rates (0: the port's constant
+/// rate).</param>
 /// <param name="DepthWarmupEpochs">the first epochs train the PoseNet alone, on the fresh DepthNet's depth (about
 /// <paramref name="InitialDepth"/> everywhere), before both learn (0: the port, both from the start).</param>
-/// <param name="NearReferenceEpochs">a curriculum over motion size: the first epochs' loss reconstructs the target from the
-/// references one frame away only (half the two-frame references' motion), then from every reference (0: the port).</param>
-/// <param name="DepthWidth">the DepthNet's channel multiplier (1: the port's; 0.5: a quarter of its multiply-adds).</param>
+/// <param name="NearReferenceEpochs">a curriculum over motion size: the first epochs' loss reconstructs the target from
+/// the references one frame away only (half the two-frame references' motion), then from every reference (0: the
+/// port).</param>
+/// <param name="DepthWidth">the DepthNet's channel multiplier (1: the port's; 0.5: a quarter of its
+/// multiply-adds).</param>
 /// <param name="PoseWidth">the PoseNet's channel multiplier (1: the port's).</param>
-/// <param name="Given">a diagnosis: train one network with the other replaced by the truth (the synthetic drive's depth or
-/// poses), on the same snippets and loss.</param>
-public sealed record SfmTrainingOptions(int Epochs = 4, int BatchSize = 4, double LearningRate = 2e-4, int SequenceLength = 3,
+/// <param name="Given">a diagnosis: train one network with the other replaced by the truth (the synthetic drive's depth
+/// or poses), on the same snippets and loss.</param>
+public sealed record SfmTrainingOptions(int Epochs = 4, int BatchSize = 4, double LearningRate = 2e-4,
+    int SequenceLength = 3,
     LossWeights? Weights = null, int Seed = Seeds.Default, double? InitialDepth = SfmTrainingOptions.StudyInitialDepth,
     GivenTruth Given = GivenTruth.None, double TranslationScale = SfmTrainingOptions.PortTranslationScale,
-    double? ForwardTranslationScale = null, bool ScaleByOffset = false, int LowRateEpochs = 0, double? PoseLearningRate = null,
-    bool ChainedSteps = false, int DepthWarmupEpochs = 0, double DepthWidth = 1, double PoseWidth = 1, int NearReferenceEpochs = 0)
+    double? ForwardTranslationScale = null, bool ScaleByOffset = false, int LowRateEpochs = 0,
+        double? PoseLearningRate = null,
+    bool ChainedSteps = false, int DepthWarmupEpochs = 0, double DepthWidth = 1, double PoseWidth = 1,
+        int NearReferenceEpochs = 0)
 {
-    /// <summary>The PoseNet's Adam rate: <see cref="PoseLearningRate"/>, or <see cref="LearningRate"/> as the port.</summary>
+    /// <summary>The PoseNet's Adam rate: <see cref="PoseLearningRate"/>, or <see cref="LearningRate"/> as the
+    /// port.</summary>
     public double PoseRate => PoseLearningRate ?? LearningRate;
 
     /// <summary>The port's PoseNet translation output scale: a metre needs a raw output of 100.</summary>
@@ -46,18 +54,19 @@ public sealed record SfmTrainingOptions(int Epochs = 4, int BatchSize = 4, doubl
     /// <summary>The workspace's forward translation scale (tz; the other translations keep the port's 0.01).</summary>
     public const double StudyForwardTranslationScale = 0.1;
 
-    /// <summary>The workspace's loss: the port's photometric 1 and mask 0, the photometric term averaged over the pixels
-    /// valid in every reference of the snippet (so forward and backward references, whose valid pixels differ at
+    /// <summary>The workspace's loss: the port's photometric 1 and mask 0, the photometric term averaged over the
+    /// pixels valid in every reference of the snippet (so forward and backward references, whose valid pixels differ at
     /// the image border, are fitted on the same pixels), and the smoothness rescaled to the starting depth. The port
     /// applies its second-order smoothness to depth, so the term grows with the depth scale: its 0.1 at its 0.2 m start
     /// is 0.1 x 0.2 / 5 = 0.004 at our 5 m.</summary>
-    public static readonly LossWeights StudyLoss = new(Photometric: 1, Explainability: 0, Smoothness: 0.004, OverValidPixels: true,
+    public static readonly LossWeights StudyLoss =
+        new(Photometric: 1, Explainability: 0, Smoothness: 0.004, OverValidPixels: true,
         CommonValidPixels: true);
 
     public LossWeights LossWeights => Weights ?? StudyLoss;
 
-    /// <summary>The settings a model trained with these options records (and is built from): frame size, training sequences
-    /// and their mean motion, beside the loss and the PoseNet's output options.</summary>
+    /// <summary>The settings a model trained with these options records (and is built from): frame size, training
+    /// sequences and their mean motion, beside the loss and the PoseNet's output options.</summary>
     public SfmSettings SettingsFor(int width, int height, IReadOnlyList<string> trainSequences, double[] meanMotion) =>
         new(SequenceLength, width, height, LossWeights.Explainability > 0, trainSequences, meanMotion, LossWeights,
             TranslationScale, ForwardTranslationScale, ScaleByOffset, ChainedSteps, DepthWidth, PoseWidth);
@@ -73,8 +82,10 @@ public sealed record SfmTrainingOptions(int Epochs = 4, int BatchSize = 4, doubl
     /// last epoch at a tenth of both rates. The measurements behind them (ATE per seed, training time, why quick keeps
     /// the port's DepthNet) are in environment.md ("The winding road", "What holds SfMLearner back" and "Narrower
     /// networks, geometry consistency, a curriculum").</summary>
-    public static SfmTrainingOptions ForProfile(Profile p) => new(Epochs: p == Profile.Full ? 12 : 3, BatchSize: 4, Weights: StudyLoss,
-        ForwardTranslationScale: StudyForwardTranslationScale, LowRateEpochs: 1, PoseLearningRate: StudyPoseLearningRate,
+    public static SfmTrainingOptions ForProfile(Profile p) =>
+        new(Epochs: p == Profile.Full ? 12 : 3, BatchSize: 4, Weights: StudyLoss,
+        ForwardTranslationScale: StudyForwardTranslationScale, LowRateEpochs: 1,
+            PoseLearningRate: StudyPoseLearningRate,
         DepthWidth: p == Profile.Full ? StudyFullDepthWidth : 1);
 
     /// <summary>The full profile's DepthNet width: half the port's channels (a quarter of its multiply-adds).</summary>
@@ -86,18 +97,22 @@ public sealed record SfmTrainingOptions(int Epochs = 4, int BatchSize = 4, doubl
 public enum GivenTruth { None, Depth, Pose }
 
 /// <summary>One optimisation step's losses.</summary>
-public sealed record SfmStep(int Epoch, int Step, double Total, double Photometric, double Smoothness, double Explainability, double Consistency = 0);
+public sealed record SfmStep(int Epoch, int Step, double Total, double Photometric, double Smoothness,
+    double Explainability, double Consistency = 0);
 
 /// <summary>Loss history of a training run, and its wall time.</summary>
 public sealed record SfmTrainingHistory(IReadOnlyList<SfmStep> Steps, double Seconds)
 {
     /// <summary>Mean total loss of each epoch.</summary>
-    public IReadOnlyList<double> EpochMeans() => Steps.GroupBy(s => s.Epoch).OrderBy(g => g.Key).Select(g => g.Average(s => s.Total)).ToList();
+    public IReadOnlyList<double> EpochMeans() =>
+        Steps.GroupBy(s => s.Epoch).OrderBy(g => g.Key).Select(g => g.Average(s => s.Total)).ToList();
 }
 
-/// <summary>Per-sample total loss and its parts for one snippet batch (depth and pose networks in their current mode).</summary>
+/// <summary>Per-sample total loss and its parts for one snippet batch (depth and pose networks in their current
+/// mode).</summary>
 /// <param name="Consistency">the geometry consistency per sample [B] (zeros when its weight is 0).</param>
-public sealed record SfmLosses(Tensor Total, Tensor Photometric, Tensor Smoothness, Tensor Explainability, Tensor Pose, Tensor[] Disparities, Tensor[] Masks,
+public sealed record SfmLosses(Tensor Total, Tensor Photometric, Tensor Smoothness, Tensor Explainability, Tensor Pose,
+    Tensor[] Disparities, Tensor[] Masks,
     Tensor Consistency);
 
 public static class SfmTrainer
@@ -111,9 +126,11 @@ public static class SfmTrainer
     /// <param name="trueDepth">[B,1,H,W]: used instead of DepthNet's (a diagnosis), at DepthNet's four training scales
     /// (its disparity area-averaged to H/2, H/4, H/8) so that the loss is the one SfMLearner trains with.</param>
     /// <param name="truePose">[B,N,6]: used instead of PoseNet's (a diagnosis).</param>
-    /// <param name="lossReferences">the references whose reconstruction counts (indices into <paramref name="references"/>;
-    /// null: all). The PoseNet still sees every frame; a curriculum over motion size uses the nearest references first.</param>
-    public static SfmLosses Objective(SfmLearner model, Tensor target, Tensor[] references, Tensor intrinsics, LossWeights w,
+    /// <param name="lossReferences">the references whose reconstruction counts (indices into
+    /// <paramref name="references"/>; null: all). The PoseNet still sees every frame; a curriculum over motion size
+    /// uses the nearest references first.</param>
+    public static SfmLosses Objective(SfmLearner model, Tensor target, Tensor[] references, Tensor intrinsics,
+        LossWeights w,
         Tensor? trueDepth = null, Tensor? truePose = null, IReadOnlyList<int>? lossReferences = null)
     {
         bool consistency = w.DepthConsistency > 0 && trueDepth is null;
@@ -126,7 +143,8 @@ public static class SfmTrainer
             disparities = all.Select(d => d[..(int)b]).ToArray();
             referenceDepths = references.Select((_, i) => 1 / all[0][(int)(b * (i + 1))..(int)(b * (i + 2))]).ToArray();
         }
-        else disparities = trueDepth is null ? model.DepthNet.call(target) : Pyramid(1 / trueDepth, model.DepthNet.training ? 4 : 1);
+        else disparities = trueDepth is null ? model.DepthNet.call(target)
+            : Pyramid(1 / trueDepth, model.DepthNet.training ? 4 : 1);
         var depths = disparities.Select(d => 1 / d).ToArray();
         var pose = model.PoseNet.call(target, references);
         var warpPose = truePose ?? pose.Pose;
@@ -135,7 +153,8 @@ public static class SfmTrainer
         {
             var index = tensor(lossReferences.Select(i => (long)i).ToArray(), device: target.device);
             lossRefs = lossReferences.Select(i => references[i]).ToArray();
-            referenceDepths = referenceDepths.Length == 0 ? [] : lossReferences.Select(i => referenceDepths[i]).ToArray();
+            referenceDepths = referenceDepths.Length == 0 ? []
+                : lossReferences.Select(i => referenceDepths[i]).ToArray();
             warpPose = warpPose.index_select(1, index);
             lossMasks = lossMasks.Select(m => m.index_select(1, index)).ToArray();
         }
@@ -147,15 +166,18 @@ public static class SfmTrainer
         var geometry = consistency
             ? ViewSynthesisLoss.DepthConsistencyPerSample(depths[0], referenceDepths, intrinsics, warpPose)
             : zeros_like(photometric);
-        var total = photometric * w.Photometric + smooth * w.Smoothness + explain * w.Explainability + geometry * w.DepthConsistency;
+        var total = photometric * w.Photometric + smooth * w.Smoothness + explain * w.Explainability
+            + geometry * w.DepthConsistency;
         return new SfmLosses(total, photometric, smooth, explain, pose.Pose, disparities, pose.Masks, geometry);
     }
 
     /// <summary>The references one frame from the target in a snippet of <paramref name="length"/> frames (t−1 and t+1;
-    /// every reference of a 3-frame snippet), as indices into its references (ordered t−k .. t−1, t+1 .. t+k).</summary>
+    /// every reference of a 3-frame snippet), as indices into its references (ordered t−k .. t−1, t+1 ..
+    /// t+k).</summary>
     public static int[] NearReferences(int length) => length == 3 ? [0, 1] : [length / 2 - 1, length / 2];
 
-    /// <summary>A disparity [B,1,H,W] and its area averages at H/2, H/4... : <paramref name="scales"/> maps, finest first.</summary>
+    /// <summary>A disparity [B,1,H,W] and its area averages at H/2, H/4... : <paramref name="scales"/> maps, finest
+    /// first.</summary>
     internal static Tensor[] Pyramid(Tensor disparity, int scales) => Enumerable.Range(0, scales)
         .Select(s => s == 0 ? disparity : nn.functional.adaptive_avg_pool2d(disparity,
             [Math.Max(1, disparity.shape[2] >> s), Math.Max(1, disparity.shape[3] >> s)]))
@@ -191,27 +213,35 @@ public static class SfmTrainer
     /// The resume files are removed when the run finishes. A NaN or infinite loss or gradient stops the run with a
     /// <see cref="NonFiniteException"/> before Adam steps, and removes the checkpoint and its resume files.
     /// </summary>
-    public static SfmTrainingHistory Train(SfmLearner model, IReadOnlyList<SequenceFrames> sequences, SfmTrainingOptions o,
+    public static SfmTrainingHistory Train(SfmLearner model, IReadOnlyList<SequenceFrames> sequences,
+        SfmTrainingOptions o,
         string? checkpointPath = null, Action<SfmStep>? onStep = null, bool resume = false)
     {
         Seeds.Set(o.Seed);
         var device = ComputeDevice.Default;
         model.To(device);
-        if (o.Given != GivenTruth.None && sequences.Any(s => (o.Given == GivenTruth.Depth ? s.Depth is null : s.Poses is null)))
-            throw new InvalidDataException($"Training with the true {o.Given.ToString().ToLowerInvariant()} given needs it in every sequence (the synthetic drive has both).");
+        if (o.Given != GivenTruth.None
+            && sequences.Any(s => (o.Given == GivenTruth.Depth ? s.Depth is null : s.Poses is null)))
+            throw new InvalidDataException(
+                $"Training with the true {o.Given.ToString().ToLowerInvariant()} given needs it in every sequence " +
+                "(the synthetic drive has both).");
         var groups = new List<(IEnumerable<TorchSharp.Modules.Parameter> Parameters, double Rate, bool Depth)>();
         if (o.Given != GivenTruth.Pose) groups.Add((model.PoseNet.parameters(), o.PoseRate, false));
         if (o.Given != GivenTruth.Depth) groups.Add((model.DepthNet.parameters(), o.LearningRate, true));
-        using var adam = optim.Adam(groups.Select(g => new TorchSharp.Modules.Adam.ParamGroup(g.Parameters.ToList(), lr: g.Rate, beta1: 0.9, beta2: 0.999)).ToList(),
+        using var adam = optim.Adam(groups.Select(g => new TorchSharp.Modules.Adam.ParamGroup(g.Parameters.ToList(),
+            lr: g.Rate, beta1: 0.9, beta2: 0.999)).ToList(),
             lr: o.LearningRate);
         var items = Items(sequences, o.SequenceLength);
         if (items.Count == 0)
-            throw new InvalidDataException($"No {o.SequenceLength}-frame snippet in the training sequences ({string.Join(", ", sequences.Select(s => $"{s.Name}: {s.Count} frames"))}).");
+            throw new InvalidDataException(
+                $"No {o.SequenceLength}-frame snippet in the training sequences " +
+                $"({string.Join(", ", sequences.Select(s => $"{s.Name}: {s.Count} frames"))}).");
         int stepsPerEpoch = (items.Count + o.BatchSize - 1) / o.BatchSize;
         var steps = new List<SfmStep>();
         double earlierSeconds = 0;
         int start = 0;
-        if (resume && checkpointPath is not null && File.Exists(ProgressFile(checkpointPath)) && File.Exists(checkpointPath))
+        if (resume && checkpointPath is not null && File.Exists(ProgressFile(checkpointPath))
+            && File.Exists(checkpointPath))
         {
             var saved = System.Text.Json.JsonSerializer.Deserialize<ResumeState>(
                 File.ReadAllText(ProgressFile(checkpointPath)), JsonDefaults.Compact)
@@ -232,7 +262,8 @@ public static class SfmTrainer
             {
                 double factor = epoch >= o.Epochs - o.LowRateEpochs ? 0.1 : 1;
                 foreach (var (g, group) in adam.ParamGroups.Zip(groups))
-                    g.LearningRate = group.Depth && epoch < o.DepthWarmupEpochs ? 0 : group.Rate * factor;   // a rate of 0 leaves Adam's step at 0
+                    // a rate of 0 leaves Adam's step at 0
+                    g.LearningRate = group.Depth && epoch < o.DepthWarmupEpochs ? 0 : group.Rate * factor;
                 foreach (var batch in EpochBatches(items, o.Seed, epoch, o.BatchSize))
                 {
                     using var scope = NewDisposeScope();
@@ -256,7 +287,8 @@ public static class SfmTrainer
                     // "Claims, cache keys, and what the code's comments no longer narrate").
                     adam.step();
                     var step = new SfmStep(epoch, steps.Count, total, l.Photometric.mean().item<float>(),
-                        l.Smoothness.mean().item<float>(), l.Explainability.item<float>(), l.Consistency.mean().item<float>());
+                        l.Smoothness.mean().item<float>(), l.Explainability.item<float>(),
+                            l.Consistency.mean().item<float>());
                     steps.Add(step);
                     onStep?.Invoke(step);
                     progress.Advance($"epoch {epoch + 1}/{o.Epochs} loss {step.Total:0.0000}");
@@ -288,14 +320,17 @@ public static class SfmTrainer
         return new SfmTrainingHistory(steps, earlierSeconds + clock.Elapsed.TotalSeconds);
     }
 
-    /// <summary>The training set's mean frame-to-frame motion (6-vector, previous -> next camera), the mean-motion baseline.</summary>
-    /// <summary>Every (sequence index, target) pair of the sequences' snippets of <paramref name="length"/> frames.</summary>
+    /// <summary>The training set's mean frame-to-frame motion (6-vector, previous -> next camera), the mean-motion
+    /// baseline.</summary>
+    /// <summary>Every (sequence index, target) pair of the sequences' snippets of <paramref name="length"/>
+    /// frames.</summary>
     public static List<(int Sequence, int Target)> Items(IReadOnlyList<SequenceFrames> sequences, int length) =>
         sequences.SelectMany((s, si) => s.Targets(length).Select(t => (si, t))).ToList();
 
     /// <summary>Epoch <paramref name="epoch"/>'s batches: the items shuffled by a seed made of (seed, epoch), cut into
     /// batches of <paramref name="batchSize"/> (the last may be smaller). A resumed run relies on this order.</summary>
-    public static IEnumerable<List<(int Sequence, int Target)>> EpochBatches(IReadOnlyList<(int Sequence, int Target)> items,
+    public static IEnumerable<List<(int Sequence, int Target)>> EpochBatches(
+        IReadOnlyList<(int Sequence, int Target)> items,
         int seed, int epoch, int batchSize)
     {
         var shuffle = new Random(SyntheticOdometry.StableSeed(seed, epoch, 0x5eed));
@@ -305,26 +340,34 @@ public static class SfmTrainer
 
     /// <summary>The snippets of one batch, which may span sequences: each sequence's part is built, then concatenated
     /// along B. <c>Order</c> is the batch's items in that concatenated order.</summary>
-    public static (Tensor Target, Tensor[] References, Tensor Intrinsics, List<(int Sequence, int Target)> Order) BatchSnippets(
-        IReadOnlyList<SequenceFrames> sequences, IReadOnlyList<(int Sequence, int Target)> batch, int length, Device device)
+    public static (Tensor Target, Tensor[] References, Tensor Intrinsics,
+        List<(int Sequence, int Target)> Order) BatchSnippets(
+        IReadOnlyList<SequenceFrames> sequences, IReadOnlyList<(int Sequence, int Target)> batch, int length,
+            Device device)
     {
         var groups = batch.GroupBy(x => x.Sequence).ToList();
-        var parts = groups.Select(g => sequences[g.Key].Snippet(g.Select(x => x.Target).ToList(), length, device)).ToList();
+        var parts =
+            groups.Select(g => sequences[g.Key].Snippet(g.Select(x => x.Target).ToList(), length, device)).ToList();
         var target = cat(parts.Select(p => p.Target).ToList(), 0);
-        var refs = Enumerable.Range(0, length - 1).Select(j => cat(parts.Select(p => p.References[j]).ToList(), 0)).ToArray();
+        var refs =
+            Enumerable.Range(0, length - 1).Select(j => cat(parts.Select(p => p.References[j]).ToList(), 0)).ToArray();
         return (target, refs, cat(parts.Select(p => p.Intrinsics).ToList(), 0), groups.SelectMany(g => g).ToList());
     }
 
-    /// <summary>The synthetic drive's depth of each item's target frame, [B,1,H,W] (sky, depth 0, set far away).</summary>
-    internal static Tensor TrueDepth(IReadOnlyList<SequenceFrames> sequences, IReadOnlyList<(int Sequence, int Target)> order, Device device)
+    /// <summary>The synthetic drive's depth of each item's target frame, [B,1,H,W] (sky, depth 0, set far
+    /// away).</summary>
+    internal static Tensor TrueDepth(IReadOnlyList<SequenceFrames> sequences,
+        IReadOnlyList<(int Sequence, int Target)> order, Device device)
     {
         var d = stack(order.Select(x => sequences[x.Sequence].Depth![x.Target]).ToList()).unsqueeze(1).to(device);
         return d.masked_fill(d <= 0, 1000f);
     }
 
     /// <summary>The true pose of each item's references in the network's convention, [B,N,6].</summary>
-    internal static Tensor TruePoses(IReadOnlyList<SequenceFrames> sequences, IReadOnlyList<(int Sequence, int Target)> order, int length, Device device) =>
-        tensor(order.SelectMany(x => sequences[x.Sequence].ReferencePoses(x.Target, length).SelectMany(p => p.Select(v => (float)v))).ToArray(),
+    internal static Tensor TruePoses(IReadOnlyList<SequenceFrames> sequences,
+        IReadOnlyList<(int Sequence, int Target)> order, int length, Device device) =>
+        tensor(order.SelectMany(x =>
+            sequences[x.Sequence].ReferencePoses(x.Target, length).SelectMany(p => p.Select(v => (float)v))).ToArray(),
             [order.Count, length - 1, 6]).to(device);
 
     public static double[] MeanMotion(IEnumerable<SequenceFrames> sequences)

@@ -19,29 +19,33 @@ namespace VideoGradCam.Study.Pipeline;
 /// </summary>
 public static class StudyPipeline
 {
-    public sealed record Outcome(string Report, IReadOnlyList<NotebookRunner.Outcome> Notebooks, IReadOnlyList<StepTiming> Steps);
+    public sealed record Outcome(string Report, IReadOnlyList<NotebookRunner.Outcome> Notebooks,
+        IReadOnlyList<StepTiming> Steps);
 
-    /// <summary>Training seeds per video classifier in the full profile (<c>reproduce --profile full</c> without <c>--seeds</c>):
-    /// the claims table then shows the spread over seeds. Each extra seed adds one seed's classifier training and measurements
-    /// (see environment.md for the time).</summary>
+    /// <summary>Training seeds per video classifier in the full profile (<c>reproduce --profile full</c> without
+    /// <c>--seeds</c>): the claims table then shows the spread over seeds. Each extra seed adds one seed's classifier
+    /// training and measurements (see environment.md for the time).</summary>
     public const int FullProfileSeeds = 2;
 
-    /// <summary>Training seeds <c>reproduce</c> uses without <c>--seeds</c>: 1 in quick, <see cref="FullProfileSeeds"/> in full.</summary>
+    /// <summary>Training seeds <c>reproduce</c> uses without <c>--seeds</c>: 1 in quick, <see cref="FullProfileSeeds"/>
+    /// in full.</summary>
     public static int DefaultSeeds(Profile profile) => profile == Profile.Full ? FullProfileSeeds : 1;
 
     /// <summary>Where the test accuracy of study seed <paramref name="seed"/>'s checkpoint is cached: seed 0 in
     /// <c>evaluations/&lt;arch&gt;-&lt;profile&gt;</c>, seed k in
     /// <c>evaluations/&lt;arch&gt;-&lt;profile&gt;-seed&lt;k&gt;</c>.</summary>
     public static string AccuracyFolder(string architecture, Profile profile, int seed = 0) =>
-        Path.Combine(WorkspacePaths.Artifacts(), "evaluations", $"{architecture}-{profile.Name()}") + ClassifierStudy.SeedSuffix(seed);
+        Path.Combine(WorkspacePaths.Artifacts(), "evaluations", $"{architecture}-{profile.Name()}")
+            + ClassifierStudy.SeedSuffix(seed);
 
-    /// <param name="data">the data to run on (default: the synthetic sets). Real data's outputs belong in their own artifacts
-    /// root: call <see cref="StudyData.Apply"/> first (as <c>reproduce --data</c> does).</param>
+    /// <param name="data">the data to run on (default: the synthetic sets). Real data's outputs belong in their own
+    /// artifacts root: call <see cref="StudyData.Apply"/> first (as <c>reproduce --data</c> does).</param>
     /// <param name="seeds">training seeds per video classifier (default <see cref="DefaultSeeds"/>): seed k trains with
-    /// <c>ClassifierSettings.Seed + 1000·k</c> on the same data and split and is measured like seed 0 (accuracy, Grad-CAM metrics,
-    /// attention); the claims show the mean and spread. Seed 0 is the single-seed run (same folders and caches); figures and
-    /// notebooks use it. SfMLearner is trained once.</param>
-    public static Outcome Run(Profile profile, bool force = false, bool runNotebooks = true, StudyData? data = null, int? seeds = null)
+    /// <c>ClassifierSettings.Seed + 1000·k</c> on the same data and split and is measured like seed 0 (accuracy,
+    /// Grad-CAM metrics, attention); the claims show the mean and spread. Seed 0 is the single-seed run (same folders
+    /// and caches); figures and notebooks use it. SfMLearner is trained once.</param>
+    public static Outcome Run(Profile profile, bool force = false, bool runNotebooks = true, StudyData? data = null,
+        int? seeds = null)
     {
         data ??= StudyData.Synthetic;
         int n = seeds ?? DefaultSeeds(profile);
@@ -61,23 +65,32 @@ public static class StudyPipeline
         }
 
         var run = new StudyRun(profile, data, Seed: 0, force);
-        var actions = Step(data.ActionsRoot is null ? "synthetic actions" : $"{data.ActionsName} actions ({data.ActionsRoot})", () => data.EnsureActions(profile));
-        var odometryData = Step(data.OdometryRoot is null ? "synthetic odometry sequences" : $"KITTI odometry ({data.OdometryRoot})", () => data.EnsureOdometry(profile));
-        var checkpoints = ClassifierSettings.StudyModels.ToDictionary(a => a, a => Step(Seeded($"train {a}", 0), () => ClassifierStudy.EnsureTrained(a, run)));
+        var actions = Step(data.ActionsRoot is null ? "synthetic actions"
+            : $"{data.ActionsName} actions ({data.ActionsRoot})", () => data.EnsureActions(profile));
+        var odometryData = Step(data.OdometryRoot is null ? "synthetic odometry sequences"
+            : $"KITTI odometry ({data.OdometryRoot})", () => data.EnsureOdometry(profile));
+        var checkpoints = ClassifierSettings.StudyModels.ToDictionary(a => a,
+            a => Step(Seeded($"train {a}", 0), () => ClassifierStudy.EnsureTrained(a, run)));
         var sfm = Step("train SfMLearner", () => data.EnsureSfm(profile, force));
-        var accuracy = ClassifierSettings.StudyModels.ToDictionary(a => a, a => Step(Seeded($"evaluate {a}", 0), () => EnsureAccuracy(a, checkpoints[a], actions, profile)));
-        var cam = ClassifierSettings.StudyModels.ToDictionary(a => a, a => Step(Seeded($"Grad-CAM metrics {a}", 0), () => CamStudyEvaluations.Ensure(a, run)));
-        // Extra seeds: train and measure only (each step cached in its own -seed<k> folder); seed 0 above is the single-seed run.
+        var accuracy = ClassifierSettings.StudyModels.ToDictionary(a => a,
+            a => Step(Seeded($"evaluate {a}", 0), () => EnsureAccuracy(a, checkpoints[a], actions, profile)));
+        var cam = ClassifierSettings.StudyModels.ToDictionary(a => a,
+            a => Step(Seeded($"Grad-CAM metrics {a}", 0), () => CamStudyEvaluations.Ensure(a, run)));
+        // Extra seeds: train and measure only (each step cached in its own -seed<k> folder); seed 0 above is the
+        // single-seed run.
         var accuracyBySeed = new List<IReadOnlyDictionary<string, EvaluationReport>> { accuracy };
         var camBySeed = new List<IReadOnlyDictionary<string, CamEvaluation>> { cam };
         for (int k = 1; k < n; k++)
         {
-            var (seedAccuracy, seedCam) = (new Dictionary<string, EvaluationReport>(), new Dictionary<string, CamEvaluation>());
+            var (seedAccuracy, seedCam) =
+                (new Dictionary<string, EvaluationReport>(), new Dictionary<string, CamEvaluation>());
             foreach (var a in ClassifierSettings.StudyModels)
             {
                 var checkpoint = Step(Seeded($"train {a}", k), () => ClassifierStudy.EnsureTrained(a, run.WithSeed(k)));
-                seedAccuracy[a] = Step(Seeded($"evaluate {a}", k), () => EnsureAccuracy(a, checkpoint, actions, profile, k));
-                seedCam[a] = Step(Seeded($"Grad-CAM metrics {a}", k), () => CamStudyEvaluations.Ensure(a, run.WithSeed(k)));
+                seedAccuracy[a] =
+                    Step(Seeded($"evaluate {a}", k), () => EnsureAccuracy(a, checkpoint, actions, profile, k));
+                seedCam[a] =
+                    Step(Seeded($"Grad-CAM metrics {a}", k), () => CamStudyEvaluations.Ensure(a, run.WithSeed(k)));
             }
             accuracyBySeed.Add(seedAccuracy);
             camBySeed.Add(seedCam);
@@ -91,21 +104,26 @@ public static class StudyPipeline
         {
             Data = data,
             Profile = profile, Cam = cam, Accuracy = accuracy, Claims = claims, Figures = figures,
-            Faithfulness = odometry.Faithfulness, Odometry = odometry.Summary, OdometryAte = odometry.Ate, Steps = steps,
+            Faithfulness = odometry.Faithfulness, Odometry = odometry.Summary, OdometryAte = odometry.Ate,
+                Steps = steps,
             Notebooks = notebooks.Select(nb => (nb.Notebook, nb.Passed, nb.Duration.TotalSeconds)).ToList(),
             CamBySeed = n > 1 ? camBySeed : [], AccuracyBySeed = n > 1 ? accuracyBySeed : [],
         };
         var html = StudyReport.Write(results);
         var pngs = Step("report figures to PNG", () => StudyReport.RenderPngs(html));
         html = StudyReport.Write(results with { Steps = steps });
-        Console.WriteLine($"reproduce: report {html} ({pngs.Count} PNG figures), metrics {Path.Combine(Path.GetDirectoryName(html)!, "metrics.json")}");
-        foreach (var c in claims) Console.WriteLine($"  [{c.Verdict}] {c.Statement}: {c.Value}" + (c.SeedAgreement is { } agreement ? $" ({agreement})" : ""));
+        Console.WriteLine(
+            $"reproduce: report {html} ({pngs.Count} PNG figures), metrics " +
+            $"{Path.Combine(Path.GetDirectoryName(html)!, "metrics.json")}");
+        foreach (var c in claims) Console.WriteLine($"  [{c.Verdict}] {c.Statement}: {c.Value}"
+            + (c.SeedAgreement is { } agreement ? $" ({agreement})" : ""));
         return new Outcome(html, notebooks, steps);
     }
 
-    /// <summary>What the report takes from the odometry study: ATE and depth errors, the ATE table with the pose ceiling,
-    /// the faithfulness of the regression maps (what the odometry claim reads), two figures.</summary>
-    public sealed record OdometryReport(object Summary, IReadOnlyList<AteRow> Ate, IReadOnlyList<(string, string, GenericChart)> Figures,
+    /// <summary>What the report takes from the odometry study: ATE and depth errors, the ATE table with the pose
+    /// ceiling, the faithfulness of the regression maps (what the odometry claim reads), two figures.</summary>
+    public sealed record OdometryReport(object Summary, IReadOnlyList<AteRow> Ate,
+        IReadOnlyList<(string, string, GenericChart)> Figures,
         OdometryFaithfulness? Faithfulness = null);
 
     static OdometryReport OdometryPart(string checkpoint, string dataRoot, Profile profile)
@@ -119,7 +137,8 @@ public static class StudyPipeline
         StepCache.Ensure(folder, "evaluate SfMLearner", config, (dir, _) =>
         {
             Save(Path.Combine(dir, "evaluation.json"), OdometryStudy.Evaluate(checkpoint, dataRoot));
-            Save(Path.Combine(dir, "faithfulness-conv7.json"), OdometryStudy.Faithfulness(checkpoint, dataRoot, SfmCamModel.PoseLayer, snippets: 4, sanity: false, flow: false));
+            Save(Path.Combine(dir, "faithfulness-conv7.json"), OdometryStudy.Faithfulness(checkpoint, dataRoot,
+                SfmCamModel.PoseLayer, snippets: 4, sanity: false, flow: false));
         }, unusable: dir => NonFiniteAte(Path.Combine(dir, "evaluation.json")));
         var evaluation = Load<OdometryEvaluation>(Path.Combine(folder, "evaluation.json"));
         var faithfulnessConv7 = Load<OdometryFaithfulness>(Path.Combine(folder, "faithfulness-conv7.json"));
@@ -130,36 +149,47 @@ public static class StudyPipeline
         var figures = new List<(string, string, GenericChart)>
         {
             ("Visual odometry saliency (SfMLearner)",
-             "A held-out snippet's target frame, predicted depth, the negative-loss Grad-CAM maps (PoseNet and DepthNet layers), " +
+             "A held-out snippet's target frame, predicted depth, the negative-loss Grad-CAM maps (PoseNet and " +
+             "DepthNet layers), " +
              "per-DoF maps and the photometric error map.", OdometryPlots.SaliencyPanel(explanation)),
         };
         figures.AddRange(evaluation.Trajectories.Take(1).Select(t => ("Trajectory on a held-out sequence (top view)",
-            "Predicted trajectory (5-frame snippets chained, least-squares scale) against the ground truth.", OdometryPlots.Trajectory(t))));
+            "Predicted trajectory (5-frame snippets chained, least-squares scale) against the ground truth.",
+                OdometryPlots.Trajectory(t))));
         var summary = new
         {
-            ate = evaluation.Ate, depth = evaluation.Depth, evaluation.Sequences, evaluation.SnippetLength, agreement = evaluation.Agreement,
+            ate = evaluation.Ate, depth = evaluation.Depth, evaluation.Sequences, evaluation.SnippetLength,
+                agreement = evaluation.Agreement,
             meanMotionMisses = evaluation.MeanMotionMisses, spacing = evaluation.Spacing,
-            poseCeiling = ceiling is null ? null : new { ceiling.Steps, ceiling.Seconds, ate = ceiling.HeldOutAte, agreement = ceiling.HeldOutAgreement, spacing = ceiling.HeldOutSpacing },
+            poseCeiling = ceiling is null ? null : new { ceiling.Steps, ceiling.Seconds, ate = ceiling.HeldOutAte,
+                agreement = ceiling.HeldOutAgreement, spacing = ceiling.HeldOutSpacing },
             faithfulness = new[] { faithfulness, faithfulnessConv7 }.Select(FaithfulnessSummary),
         };
         var ate = evaluation.Ate.ToList();
-        if (ceiling is not null) ate.Insert(Math.Min(1, ate.Count), ceiling.HeldOutAte.First(r => r.Method == PoseCeiling.Method));
+        if (ceiling is not null) ate.Insert(Math.Min(1, ate.Count),
+            ceiling.HeldOutAte.First(r => r.Method == PoseCeiling.Method));
         return new OdometryReport(summary, ate, figures, faithfulness);
     }
 
-    /// <summary>One layer's faithfulness as metrics.json and odometry.json show it: the spreads, then every snippet.</summary>
+    /// <summary>One layer's faithfulness as metrics.json and odometry.json show it: the spreads, then every
+    /// snippet.</summary>
     public static object FaithfulnessSummary(OdometryFaithfulness f) => new
     {
-        f.Layer, layerCells = new { height = f.LayerHeight, width = f.LayerWidth }, f.Fraction, f.FlatMaps, measured = f.Snippets.Count, f.HeldOutSnippets, f.Seconds,
-        ratio = f.Ratio, ratioRandomMap = f.RatioRandomMap, ratioShifted = f.RatioShifted, ratioLeast = f.RatioLeast, ratioTopBottom = f.RatioTopBottom, beatBoth = f.BeatBoth, comparedWithBoth = f.ComparedWithBoth,
-        sanityRho = f.SanityRho, sanityAbsRho = f.SanityAbsRho, sanityPasses = f.SanityPasses, sanityThreshold = PoseNetRandomisation.Threshold,
+        f.Layer, layerCells = new { height = f.LayerHeight, width = f.LayerWidth }, f.Fraction, f.FlatMaps,
+            measured = f.Snippets.Count, f.HeldOutSnippets, f.Seconds,
+        ratio = f.Ratio, ratioRandomMap = f.RatioRandomMap, ratioShifted = f.RatioShifted, ratioLeast = f.RatioLeast,
+            ratioTopBottom = f.RatioTopBottom, beatBoth = f.BeatBoth, comparedWithBoth = f.ComparedWithBoth,
+        sanityRho = f.SanityRho, sanityAbsRho = f.SanityAbsRho, sanityPasses = f.SanityPasses,
+            sanityThreshold = PoseNetRandomisation.Threshold,
         f.DofLayer, flowFullMotion = f.FlowFullMotion, flowDofAlone = f.FlowDofAlone,
-        snippets = f.Snippets.Select(s => new { s.Sequence, s.Frame, s.FlatMap, s.Result.Ratio, s.Result.RatioRandomMap, s.Result.RatioShifted, s.Result.RatioLeast, s.Result.RatioTopBottom, s.SanityRho, s.Flow }),
+        snippets = f.Snippets.Select(s => new { s.Sequence, s.Frame, s.FlatMap, s.Result.Ratio, s.Result.RatioRandomMap,
+            s.Result.RatioShifted, s.Result.RatioLeast, s.Result.RatioTopBottom, s.SanityRho, s.Flow }),
     };
 
     static readonly System.Text.Json.JsonSerializerOptions CacheJson = JsonDefaults.Compact;
 
-    static void Save<T>(string path, T value) => AtomicFile.WriteAllText(path, System.Text.Json.JsonSerializer.Serialize(value, CacheJson));
+    static void Save<T>(string path, T value) =>
+        AtomicFile.WriteAllText(path, System.Text.Json.JsonSerializer.Serialize(value, CacheJson));
 
     static T Load<T>(string path) => System.Text.Json.JsonSerializer.Deserialize<T>(File.ReadAllText(path), CacheJson)
         ?? throw new InvalidDataException($"{path}: empty.");
@@ -178,53 +208,69 @@ public static class StudyPipeline
     }
 
     /// <summary>Test accuracy of a checkpoint, cached beside the other measurements.</summary>
-    static EvaluationReport EnsureAccuracy(string architecture, string checkpoint, string dataRoot, Profile profile, int seed = 0)
+    static EvaluationReport EnsureAccuracy(string architecture, string checkpoint, string dataRoot, Profile profile,
+        int seed = 0)
     {
         var folder = AccuracyFolder(architecture, profile, seed);
-        var config = new { checkpoint = StepCache.Hash(File.ReadAllText(Path.Combine(checkpoint, Checkpoint.InfoFile))), dataRoot };
-        StepCache.Ensure(folder, seed == 0 ? $"evaluate {architecture}" : $"evaluate {architecture} (seed {seed})", config,
+        var config = new { checkpoint = StepCache.Hash(File.ReadAllText(Path.Combine(checkpoint, Checkpoint.InfoFile))),
+            dataRoot };
+        StepCache.Ensure(folder, seed == 0 ? $"evaluate {architecture}" : $"evaluate {architecture} (seed {seed})",
+            config,
             (dir, _) => ClassifierStudy.Evaluate(checkpoint, dataRoot).Save(Path.Combine(dir, "test.json")),
             unusable: dir => NonFiniteAccuracy(Path.Combine(dir, "test.json")));
         return EvaluationReport.FromJson(File.ReadAllText(Path.Combine(folder, "test.json")));
     }
 
-    /// <summary>The study's figures from this run's models: clap with and without attention, wave for wave and for smile,
-    /// the 3D net for the true and another class, the odometry saliency. Targets are named by class (the true class of a
-    /// clip of class c is c), so real clips without annotations work too.</summary>
-    public static List<(string, string, GenericChart)> Figures(Profile profile, StudyData data, string dataRoot, OdometryReport odometry)
+    /// <summary>The study's figures from this run's models: clap with and without attention, wave for wave and for
+    /// smile, the 3D net for the true and another class, the odometry saliency. Targets are named by class (the true
+    /// class of a clip of class c is c), so real clips without annotations work too.</summary>
+    public static List<(string, string, GenericChart)> Figures(Profile profile, StudyData data, string dataRoot,
+        OdometryReport odometry)
     {
-        var models = ClassifierSettings.StudyModels.ToDictionary(a => a, a => Checkpoint.Load(ClassifierStudy.CheckpointFolder(a, profile)));
+        var models = ClassifierSettings.StudyModels.ToDictionary(a => a,
+            a => Checkpoint.Load(ClassifierStudy.CheckpointFolder(a, profile)));
         var test = ClassifierStudy.Split(VideoDataset.FromFolders(dataRoot)).Test;
         string Clip(string label) => test.Items.First(i => test.ClassNames[i.Label] == label).Path;
         CamSettings Settings(string a) => new(Layer: ClassifierSettings.For(a, profile).CamLayer);
         var figures = new List<(string, string, GenericChart)>();
 
         var clap = Clip("clap");
-        var clapRows = new[] { ModelRegistry.CnnLstm.Name, ModelRegistry.CnnLstmAttention.Name }.Select(a => (a, e: CamStudy.Explain(models[a], clap, "clap", Settings(a)))).ToList();
+        var clapRows = new[] { ModelRegistry.CnnLstm.Name, ModelRegistry.CnnLstmAttention.Name }.Select(
+            a => (a, e: CamStudy.Explain(models[a], clap, "clap", Settings(a)))).ToList();
         figures.Add(("CNN-LSTM with and without attention on a 'clap' clip",
             "Grad-CAM (true class) per frame; top: CNN-LSTM, bottom: CNN-LSTM with temporal attention. Red = high.",
-            CamComparisonPlot.Strips(clapRows.Select(r => r.e.RowWithPrediction()).ToList(), clapRows[0].e.SourceFrames, ClipExplanation.StripTitle(clapRows.Select(r => r.e).ToList()))));
+            CamComparisonPlot.Strips(clapRows.Select(r => r.e.RowWithPrediction()).ToList(), clapRows[0].e.SourceFrames,
+                ClipExplanation.StripTitle(clapRows.Select(r => r.e).ToList()))));
         var att = clapRows[1].e;
         figures.Add(("Attention weights and Grad-CAM importance over time ('clap')",
             "Attention weights of the attention model and each model's per-frame Grad-CAM importance" +
-            (data.HasGroundTruth ? "; shaded: the ground-truth relevant frames." : $" ({data.ActionsDescription} has no ground-truth relevant frames)."),
-            CamComparisonPlot.Curves([("attention weights", att.Attention!), .. clapRows.Select(r => ($"{r.a} Grad-CAM", r.e.FrameImportance))], att.Relevant, Path.GetFileName(clap), "weight / share")));
+            (data.HasGroundTruth ? "; shaded: the ground-truth relevant frames."
+                : $" ({data.ActionsDescription} has no ground-truth relevant frames)."),
+            CamComparisonPlot.Curves([("attention weights", att.Attention!), .. clapRows.Select(r =>
+                ($"{r.a} Grad-CAM", r.e.FrameImportance))], att.Relevant, Path.GetFileName(clap), "weight / share")));
 
         var wave = Clip("wave");
         foreach (var target in new[] { "wave", "smile" })
         {
-            var rows = ClassifierSettings.StudyModels.Select(a => (a, e: CamStudy.Explain(models[a], wave, target, Settings(a)))).ToList();
+            var rows = ClassifierSettings.StudyModels.Select(
+                a => (a, e: CamStudy.Explain(models[a], wave, target, Settings(a)))).ToList();
             figures.Add(($"A 'wave' clip explained for '{target}'",
-                $"Grad-CAM for the class '{target}' by the three models (rows). The study asked whether other-class maps are meaningful.",
-                CamComparisonPlot.Strips(rows.Select(r => r.e.RowWithTargetProbability()).ToList(), rows[0].e.SourceFrames, ClipExplanation.StripTitle(rows.Select(r => r.e).ToList()))));
+                $"Grad-CAM for the class '{target}' by the three models (rows). The study asked whether other-class " +
+                "maps are meaningful.",
+                CamComparisonPlot.Strips(rows.Select(r => r.e.RowWithTargetProbability()).ToList(),
+                    rows[0].e.SourceFrames, ClipExplanation.StripTitle(rows.Select(r => r.e).ToList()))));
             foreach (var r in rows) r.e.Dispose();
         }
 
         var drink = Clip("drink");
-        var r3dRows = new[] { "drink", "smile" }.Select(t => CamStudy.Explain(models[ModelRegistry.R3D18.Name], drink, t, Settings(ModelRegistry.R3D18.Name))).ToList();
+        var r3dRows = new[] { "drink", "smile" }.Select(t =>
+            CamStudy.Explain(models[ModelRegistry.R3D18.Name], drink, t, Settings(ModelRegistry.R3D18.Name))).ToList();
         figures.Add(("3D ResNet: true class and another class",
-            "R3D-18 Grad-CAM on a 'drink' clip: for its true class (top) and for 'smile' (bottom); time recovered by trilinear upsampling.",
-            CamComparisonPlot.Strips(r3dRows.Select(e => ($"{e.Model}\nfor '{e.Target}'\np({e.Target}) {e.TargetProbability:0.00}", e.Overlays())).ToList(), r3dRows[0].SourceFrames, ClipExplanation.StripTitle(r3dRows))));
+            "R3D-18 Grad-CAM on a 'drink' clip: for its true class (top) and for 'smile' (bottom); time recovered by " +
+            "trilinear upsampling.",
+            CamComparisonPlot.Strips(r3dRows.Select(e =>
+                ($"{e.Model}\nfor '{e.Target}'\np({e.Target}) {e.TargetProbability:0.00}", e.Overlays())).ToList(),
+                    r3dRows[0].SourceFrames, ClipExplanation.StripTitle(r3dRows))));
         foreach (var e in r3dRows.Concat(clapRows.Select(r => r.e))) e.Dispose();
         foreach (var m in models.Values) m.Model.Dispose();
 
@@ -232,10 +278,12 @@ public static class StudyPipeline
         return figures;
     }
 
-    /// <summary>Executes every notebook headless (or those whose name contains <paramref name="only"/>); a notebook is re-run
-    /// only when it, the bootstrap or the study's outputs changed, or when <paramref name="force"/>.</summary>
-    /// <param name="data">the data the notebooks run on (default: synthetic); they read it with <see cref="StudyData.Current"/>.</param>
-    public static List<NotebookRunner.Outcome> RunNotebooks(Profile profile, bool force = false, string? only = null, StudyData? data = null)
+    /// <summary>Executes every notebook headless (or those whose name contains <paramref name="only"/>); a notebook is
+    /// re-run only when it, the bootstrap or the study's outputs changed, or when <paramref name="force"/>.</summary>
+    /// <param name="data">the data the notebooks run on (default: synthetic); they read it with
+    /// <see cref="StudyData.Current"/>.</param>
+    public static List<NotebookRunner.Outcome> RunNotebooks(Profile profile, bool force = false, string? only = null,
+        StudyData? data = null)
     {
         data ??= StudyData.Current();
         var outFolder = Path.Combine(WorkspacePaths.Artifacts(), "notebooks");
@@ -243,13 +291,16 @@ public static class StudyPipeline
             ? Directory.EnumerateFiles(WorkspacePaths.Artifacts(), StepCache.MarkerName, SearchOption.AllDirectories)
                 .Where(f => !f.StartsWith(outFolder + Path.DirectorySeparatorChar, StringComparison.Ordinal))
                 .Where(f => !data.IsSynthetic || !f.Contains(Path.Combine("artifacts", "notebooks")))
-                .Where(f => !data.IsSynthetic || !StudyData.IsDataRootName(Path.GetRelativePath(WorkspacePaths.Artifacts(), f).Split(Path.DirectorySeparatorChar)[0]))
+                .Where(f => !data.IsSynthetic || !StudyData.IsDataRootName(
+                    Path.GetRelativePath(WorkspacePaths.Artifacts(), f).Split(Path.DirectorySeparatorChar)[0]))
                 .Where(f => !IsExtraSeedFolder(Path.GetDirectoryName(f)!))
                 .Order().Select(File.ReadAllText).ToList()
             : [];
         var bootstrap = File.ReadAllText(Path.Combine(WorkspacePaths.Notebooks(), "bootstrap.dib"));
-        // The library the notebooks load: a notebook's outputs change with it (builds are deterministic: same sources, same bytes).
-        var library = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(typeof(StudyPipeline).Assembly.Location)))[..12];
+        // The library the notebooks load: a notebook's outputs change with it (builds are deterministic: same sources,
+        // same bytes).
+        var library = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(
+            File.ReadAllBytes(typeof(StudyPipeline).Assembly.Location)))[..12];
         var outcomes = new List<NotebookRunner.Outcome>();
         var notebooks = NotebookRunner.All().Where(n => only is null || Path.GetFileName(n).Contains(only)).ToList();
         if (notebooks.Count == 0) throw new ArgumentException($"No notebook matches '{only}'.");
@@ -258,7 +309,9 @@ public static class StudyPipeline
         {
             var name = Path.GetFileName(nb);
             var cache = Path.Combine(outFolder, ".cache", Path.GetFileNameWithoutExtension(nb));
-            var baseConfig = new { notebook = StepCache.Hash(File.ReadAllText(nb)), bootstrap = StepCache.Hash(bootstrap), profile = profile.Name(), upstream = StepCache.Hash(upstream), kernel = NotebookRunner.Kernel, library };
+            var baseConfig = new { notebook = StepCache.Hash(File.ReadAllText(nb)), bootstrap =
+                StepCache.Hash(bootstrap), profile = profile.Name(), upstream = StepCache.Hash(upstream), kernel =
+                NotebookRunner.Kernel, library };
             object config = data.IsSynthetic ? baseConfig : new { baseConfig, data = data.EnvironmentVariables() };
             NotebookRunner.Outcome? outcome = null;
             progress.Status($"running {name}");
@@ -275,19 +328,21 @@ public static class StudyPipeline
                 outcome = failed.Outcome;
                 Console.Error.WriteLine($"\n{name} FAILED: {outcome.Failure}");
             }
-            outcome ??= new NotebookRunner.Outcome(name, true, Path.Combine(outFolder, name), TimeSpan.Zero, null, "reused");
+            outcome ??=
+                new NotebookRunner.Outcome(name, true, Path.Combine(outFolder, name), TimeSpan.Zero, null, "reused");
             outcomes.Add(outcome);
             progress.Advance($"{name} {(outcome.Passed ? "ok" : "FAILED")} in {outcome.Duration.TotalSeconds:0}s");
         }
         return outcomes;
     }
 
-    /// <summary>True for an extra training seed's folder (<c>&lt;arch&gt;-&lt;profile&gt;-seed&lt;k&gt;</c>): the notebooks use seed 0 only,
-    /// so those folders are not among their inputs.</summary>
+    /// <summary>True for an extra training seed's folder (<c>&lt;arch&gt;-&lt;profile&gt;-seed&lt;k&gt;</c>): the
+    /// notebooks use seed 0 only, so those folders are not among their inputs.</summary>
     public static bool IsExtraSeedFolder(string folder) =>
         System.Text.RegularExpressions.Regex.IsMatch(Path.GetFileName(folder), @"-seed[1-9][0-9]*$");
 
-    /// <summary>Stops the notebook's step from being marked done; caught by the caller of <see cref="StepCache.Ensure"/>.</summary>
+    /// <summary>Stops the notebook's step from being marked done; caught by the caller of
+    /// <see cref="StepCache.Ensure"/>.</summary>
     sealed class NotebookFailedException(NotebookRunner.Outcome outcome) : Exception(outcome.Failure)
     {
         public NotebookRunner.Outcome Outcome { get; } = outcome;
