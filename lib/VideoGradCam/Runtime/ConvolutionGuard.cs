@@ -39,6 +39,8 @@ public static class ConvolutionGuard
             if (mode.MaxCpuIsa() is { } isa) LibTorchSwitches.SetNativeEnvironment("ONEDNN_MAX_CPU_ISA", isa);
             if (mode == ConvolutionMode.OneDnnOff) LibTorchSwitches.EnableOneDnn(false);
             (Mode, Source, _applied) = (mode, source, true);
+            // The Grad-CAM core prepares every model it is handed the same way.
+            Cam.ModulePreparation.Prepare = module => Prepare(module);
         }
     }
 

@@ -45,6 +45,8 @@ public static class LayerCheck
             if (from is null) continue;
             foreach (var used in Uses(type))
             {
+                // Other assemblies (packages, the Grad-CAM core) sit below every folder.
+                if (used.Assembly != assembly) continue;
                 var to = LayerOf(used);
                 if (to is null || to == from) continue;
                 if (rank[to] >= rank[from])

@@ -26,6 +26,8 @@ public sealed class ModuleCamModel : ICamModel
     /// <param name="layout">the activation layout; null: inferred from the activation's and the input's shapes.</param>
     /// <param name="timeAxis">the time axis of a 5-D input: 2 for <c>[B,C,T,H,W]</c> (torchvision's video layout), 1
     /// for <c>[B,T,C,H,W]</c>.</param>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026",
+        Justification = "The two constructors differ in their first parameter's type: no call is ambiguous.")]
     public ModuleCamModel(nn.Module<Tensor, Tensor> model, string outputName = "logits",
         ActivationLayout? layout = null, int timeAxis = 2)
         : this([("", model)], x => new Dictionary<string, Tensor> { [outputName] = model.call(x) }, layout,
@@ -35,12 +37,14 @@ public sealed class ModuleCamModel : ICamModel
     /// several networks); the layers are the <c>named_modules()</c> of <paramref name="modules"/>, each prefixed by its
     /// name and a dot (an empty name adds no prefix), e.g. <c>[("pose", poseNet), ("depth", depthNet)]</c> gives
     /// <c>"pose.conv7"</c> and <c>"depth.iconv1"</c>.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026",
+        Justification = "The two constructors differ in their first parameter's type: no call is ambiguous.")]
     public ModuleCamModel(IReadOnlyList<(string Name, nn.Module Module)> modules,
         Func<Tensor, IReadOnlyDictionary<string, Tensor>> run,
         ActivationLayout? layout = null, int timeAxis = 2)
     {
         _run = run;
-        _roots = modules.Select(m => Runtime.ConvolutionGuard.Prepare(m.Module)).ToList();
+        _roots = modules.Select(m => ModulePreparation.Prepare(m.Module)).ToList();
         Layout = layout;
         TimeAxis = timeAxis is 1 or 2 ? timeAxis : throw new ArgumentOutOfRangeException(nameof(timeAxis),
             "The time axis of a 5-D input is 1 ([B,T,C,H,W]) or 2 ([B,C,T,H,W]).");
@@ -123,7 +127,7 @@ public sealed class ModuleCamModel : ICamModel
     /// <summary>The layout of <paramref name="activation"/> for <paramref name="input"/> (declared, or inferred from
     /// the ranks and the batch), the frame count and the size the maps are upsampled to. Framewise: T = rows /
     /// B.</summary>
-    public static (ActivationLayout Layout, int Frames, (int T, int H, int W) InputSize) InferLayout(
+    internal static (ActivationLayout Layout, int Frames, (int T, int H, int W) InputSize) InferLayout(
         Tensor input, Tensor activation, ActivationLayout? declared = null, int timeAxis = 2)
     {
         long b = input.shape[0], rows = activation.shape[0];
@@ -153,7 +157,7 @@ public sealed class ModuleCamModel : ICamModel
 }
 
 /// <summary>Nearest names for a mistyped one: the names it is a prefix of, then the smallest edit distances.</summary>
-public static class NearestNames
+internal static class NearestNames
 {
     /// <summary>Up to <paramref name="count"/> names of <paramref name="names"/> nearest to
     /// <paramref name="wanted"/>.</summary>

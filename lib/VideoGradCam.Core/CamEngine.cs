@@ -16,12 +16,12 @@ public sealed class CamEngine(ICamModel model, CamMethod method = CamMethod.Grad
 {
     /// <summary>The model explained: any <see cref="ICamModel"/> (e.g. <see cref="ModuleCamModel"/> for any nn.Module).
     /// A model that is itself an nn.Module is prepared for this machine's convolutions
-    /// (<see cref="Runtime.ConvolutionGuard"/>).</summary>
+    /// (<see cref="ModulePreparation"/>).</summary>
     public ICamModel Model { get; } = model is nn.Module m ? Prepared(model, m) : model;
 
     static ICamModel Prepared(ICamModel model, nn.Module module)
     {
-        Runtime.ConvolutionGuard.Prepare(module);
+        ModulePreparation.Prepare(module);
         return model;
     }
 
@@ -65,6 +65,7 @@ public sealed class CamEngine(ICamModel model, CamMethod method = CamMethod.Grad
         var g = ToVolume(gradient, f.Layout, f.Frames, batch);
         var w = ChannelWeighting.Compute(Method, a, g, Weighting);
         var raw = (w * a).sum(1).relu();                           // [B,t,h,w]
+        if (!raw.isfinite().all().item<bool>()) throw NotFinite(layer);
         var maps = CamMaps.NormalisePerClip(CamMaps.Upsample(raw, f.Layout, f.InputSize)); // [B,T,H,W]
 
         var result = new CamResult
@@ -93,7 +94,7 @@ public sealed class CamEngine(ICamModel model, CamMethod method = CamMethod.Grad
 
     /// <summary>Any layout -> <c>[B,C,t,h,w]</c>. Framewise <c>[B*T,C,h,w]</c> is clip-major, time-minor: row b*T + t
     /// is frame t of clip b.</summary>
-    public static Tensor ToVolume(Tensor x, ActivationLayout layout, int frames, long batch) => layout switch
+    internal static Tensor ToVolume(Tensor x, ActivationLayout layout, int frames, long batch) => layout switch
     {
         ActivationLayout.Volume => x.dim() == 5 ? x : throw Shape(x, "[B,C,t,h,w]"),
         // [B,C,h,w] -> [B,C,1,h,w]
@@ -104,6 +105,11 @@ public sealed class CamEngine(ICamModel model, CamMethod method = CamMethod.Grad
             : throw Shape(x, $"[B*T,C,h,w] with B*T = {batch}*{frames}"),
         _ => throw new ArgumentOutOfRangeException(nameof(layout)),
     };
+
+    static ArithmeticException NotFinite(string layer) =>
+        new($"Grad-CAM at layer '{layer}': the map is not finite (NaN or infinity in the model's outputs, the " +
+            "activation or its gradient). A NaN is never a map. On some CPUs (AVX-512) LibTorch's oneDNN " +
+            "convolutions return NaN: run the model without oneDNN, or with its inputs in channels-last memory.");
 
     static ArgumentException Shape(Tensor x, string expected) =>
         new($"The target layer's activation has shape [{string.Join(",", x.shape)}]; expected {expected}.");

@@ -32,9 +32,10 @@ public sealed class GradCam
         new(new ModuleCamModel(model, layout: layout, timeAxis: timeAxis), layer, method, weighting);
 
     /// <summary>Explains a model given as a <see cref="ModuleCamModel"/> (several outputs, several networks, a
-    /// loss).</summary>
-    public static GradCam For(ModuleCamModel model, string layer, CamMethod method = CamMethod.GradCam,
-        TemporalWeighting weighting = TemporalWeighting.Global) => new(model, layer, method, weighting);
+    /// loss) with Grad-CAM, channels weighted globally; <see cref="With(CamMethod)"/> and
+    /// <see cref="With(TemporalWeighting)"/> change either.</summary>
+    public static GradCam For(ModuleCamModel model, string layer) =>
+        new(model, layer, CamMethod.GradCam, TemporalWeighting.Global);
 
     /// <summary>The model as the engine sees it (its <see cref="ModuleCamModel.LayerNames"/> list every valid
     /// layer).</summary>

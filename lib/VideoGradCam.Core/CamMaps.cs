@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace VideoGradCam.Cam;
 
 /// <summary>The map operations shared by every method: upsampling, normalisation and temporal importance.</summary>
-public static class CamMaps
+internal static class CamMaps
 {
     /// <summary>[B,t,h,w] -> [B,T,H,W]. Volume: trilinear over (t,h,w); framewise and image: bilinear per frame.
     /// align_corners = false throughout.</summary>

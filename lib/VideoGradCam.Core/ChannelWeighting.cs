@@ -10,7 +10,7 @@ namespace VideoGradCam.Cam;
 /// <see cref="TemporalWeighting.TimeResolved"/>. Position methods (HiResCAM, LayerCAM) weight every position
 /// separately, so the weighting does not apply.</para>
 /// </summary>
-public static class ChannelWeighting
+internal static class ChannelWeighting
 {
     /// <summary>Weights broadcastable to A: <c>[B,C,1,1,1]</c> (global), <c>[B,C,t,1,1]</c> (time-resolved) or
     /// <c>[B,C,t,h,w]</c> (per position).</summary>
