@@ -105,12 +105,6 @@ public static class OdometryCommands
                 centres == "centred", smoothOn == "disparity", reprojection == "min",
                     a.Double("depth-consistency", w.DepthConsistency),
                 outOfView == "unwarped"),
-            Given = a.Optional("given") switch
-            {
-                null or "none" => GivenTruth.None, "depth" => GivenTruth.Depth, "pose" => GivenTruth.Pose,
-                var g => throw new UsageException(
-                    $"--given '{g}': use depth (only the PoseNet learns) or pose (only the DepthNet learns)."),
-            },
         };
         int width = a.Int("width", synth.Width), height = a.Int("height", synth.Height);
         var trainNames = ListOption(a, "train-sequences");
@@ -137,8 +131,6 @@ public static class OdometryCommands
             $"--low-lr-epochs {o.LowRateEpochs}: between 0 and the epochs ({o.Epochs}).");
         if (!(o.LossWeights.DepthConsistency >= 0)) throw new UsageException(
             $"--depth-consistency {o.LossWeights.DepthConsistency}: a weight of 0 (off) or more (SC-SfMLearner: 0.5).");
-        if (o.LossWeights.DepthConsistency > 0 && o.Given == GivenTruth.Depth) throw new UsageException(
-            "--depth-consistency ties the DepthNet's depths together: it has nothing to do with --given depth.");
         if (!(o.DepthWidth is > 0 and <= 4) || !(o.PoseWidth is > 0 and <= 4))
             throw new UsageException(
                 $"--depth-width {o.DepthWidth} / --pose-width {o.PoseWidth}: channel multipliers between 0 and 4 (1: " +
@@ -174,10 +166,6 @@ public static class OdometryCommands
         var data = a.Required("data");
         var names = ListOption(a, "sequences");
         var output = a.String("out", checkpoint + ".eval.json");
-        var optimum = a.Flag("photometric-optimum");
-        int every = a.Int("optimum-every", 8), steps = a.Int("optimum-steps", 200);
-        if (every < 1 || steps < 1) throw new UsageException(
-            $"--optimum-every {every} / --optimum-steps {steps}: must be at least 1.");
         using var sfm = SfmCheckpoint.Load(checkpoint);
         var st = sfm.Settings;
         if (names is null)
@@ -192,7 +180,6 @@ public static class OdometryCommands
         try
         {
             var result = SfmEvaluator.Evaluate(sfm, sequences);
-            if (optimum) result = result with { PhotometricOptimum = MeasureOptimum(sfm, sequences, every, steps) };
             AtomicFile.WriteAllText(output, JsonSerializer.Serialize(result, Json));
             foreach (var r in result.Ate) Console.WriteLine(
                 $"ATE {r.Method,-22} {r.Mean:0.0000} ± {r.Std:0.0000} ({r.Snippets} snippets of " +
@@ -219,29 +206,10 @@ public static class OdometryCommands
                 Console.WriteLine(
                     "what SfMLearner gets wrong (its ATE with one motion of every reference set to the truth): " +
                     string.Join("  ", own.Select(m => $"{m.Dof} {m.Ate:0.0000}")));
-            if (result.PhotometricOptimum is { } rows)
-            {
-                Console.WriteLine(
-                    $"what the loss allows (each snippet's poses refined on the loss, {steps} Adam steps; " +
-                    "photometric loss and ATE before -> after):");
-                foreach (var r in rows)
-                    Console.WriteLine(
-                        $"  on {r.Depth,-14} from {r.Start,-11}  loss {r.LossBefore:0.0000} -> {r.LossAfter:0.0000}  " +
-                        $"ATE {r.AteBefore:0.0000} -> {r.AteAfter:0.0000}  ({r.Snippets} snippets)");
-            }
             Console.WriteLine($"odometry-evaluate: wrote {output}");
         }
         finally { foreach (var s in sequences) s.Dispose(); }
         return 0;
-    }
-
-    static IReadOnlyList<PhotometricOptimumRow> MeasureOptimum(SfmLearner sfm, IReadOnlyList<SequenceFrames> sequences,
-        int every, int steps)
-    {
-        int length = sfm.Settings.SequenceLength;
-        using var progress = new Progress("refine poses on the loss",
-            sequences.Where(s => s.Poses is not null).Sum(s => (s.Count - length + every) / every));
-        return PhotometricOptimum.Measure(sfm, sequences, every, steps, onBatch: n => progress.Advance("snippets", n));
     }
 
     /// <summary>One line of snippet spacing: per reference, the median predicted and true length relative to t+1's, and

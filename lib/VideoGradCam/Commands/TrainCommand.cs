@@ -122,10 +122,6 @@ public static class TrainCommand
                 p => SfmTrainingOptions.ForProfile(p).DepthWidth),
             Opt.Value("pose-width", "SfMLearner: the PoseNet's channel multiplier (1: the port's)", "W",
                 p => SfmTrainingOptions.ForProfile(p).PoseWidth),
-            Opt.Value("given",
-                "SfMLearner diagnosis: train with the true depth (depth: only the PoseNet learns) or the true poses " +
-                "(pose) given", "none|depth|pose",
-                "none"),
             Opt.Profile,
         ], Run);
 

@@ -51,23 +51,6 @@ public class GivenTruthTrainingTests
     static float[] Weights(TorchSharp.torch.nn.Module net) =>
         net.parameters().SelectMany(p => p.detach().cpu().flatten().data<float>().ToArray()).ToArray();
 
-    [Theory]
-    [InlineData(GivenTruth.Depth)]
-    [InlineData(GivenTruth.Pose)]
-    public void OnlyTheNetworkThatIsNotGivenLearns(GivenTruth given)
-    {
-        manual_seed(3);
-        var dir = OdometryTestKit.TinyDataset(frames: 7);
-        using var seq = SequenceFrames.Load(OdometryDatasets.Open(dir)[0], 64, 24);
-        using var model = new SfmLearner(new SfmSettings(3, 64, 24));
-        var (depth0, pose0) = (Weights(model.DepthNet), Weights(model.PoseNet));
-        var history = SfmTrainer.Train(model, [seq],
-            new SfmTrainingOptions(Epochs: 1, BatchSize: 2, SequenceLength: 3, Given: given));
-        Assert.All(history.Steps, s => Assert.True(double.IsFinite(s.Total)));
-        Assert.Equal(given == GivenTruth.Depth, depth0.SequenceEqual(Weights(model.DepthNet)));
-        Assert.Equal(given == GivenTruth.Pose, pose0.SequenceEqual(Weights(model.PoseNet)));
-    }
-
     /// <summary>--depth-warmup-epochs: the DepthNet stays as it started for those epochs while the PoseNet learns;
     /// after them both learn.</summary>
     [Fact]

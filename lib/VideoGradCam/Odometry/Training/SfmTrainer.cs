@@ -30,12 +30,10 @@ namespace VideoGradCam.Odometry;
 /// <param name="DepthWidth">the DepthNet's channel multiplier (1: the port's; 0.5: a quarter of its
 /// multiply-adds).</param>
 /// <param name="PoseWidth">the PoseNet's channel multiplier (1: the port's).</param>
-/// <param name="Given">a diagnosis: train one network with the other replaced by the truth (the synthetic drive's depth
-/// or poses), on the same snippets and loss.</param>
 public sealed record SfmTrainingOptions(int Epochs = 4, int BatchSize = 4, double LearningRate = 2e-4,
     int SequenceLength = 3,
     LossWeights? Weights = null, int Seed = Seeds.Default, double? InitialDepth = SfmTrainingOptions.StudyInitialDepth,
-    GivenTruth Given = GivenTruth.None, double TranslationScale = SfmTrainingOptions.PortTranslationScale,
+    double TranslationScale = SfmTrainingOptions.PortTranslationScale,
     double? ForwardTranslationScale = null, bool ScaleByOffset = false, int LowRateEpochs = 0,
         double? PoseLearningRate = null,
     bool ChainedSteps = false, int DepthWarmupEpochs = 0, double DepthWidth = 1, double PoseWidth = 1,
@@ -92,10 +90,6 @@ public sealed record SfmTrainingOptions(int Epochs = 4, int BatchSize = 4, doubl
     public const double StudyFullDepthWidth = 0.5;
 }
 
-/// <summary>What a diagnostic run is told: nothing (SfMLearner), the true depth (only the PoseNet learns), or the true
-/// poses (only the DepthNet learns).</summary>
-public enum GivenTruth { None, Depth, Pose }
-
 /// <summary>One optimisation step's losses.</summary>
 public sealed record SfmStep(int Epoch, int Step, double Total, double Photometric, double Smoothness,
     double Explainability, double Consistency = 0);
@@ -123,17 +117,14 @@ public static class SfmTrainer
     /// term added to every sample) + w_g·geometry consistency (SC-SfMLearner's; 0 in the port). The batch mean is the
     /// port's training loss.
     /// </summary>
-    /// <param name="trueDepth">[B,1,H,W]: used instead of DepthNet's (a diagnosis), at DepthNet's four training scales
-    /// (its disparity area-averaged to H/2, H/4, H/8) so that the loss is the one SfMLearner trains with.</param>
-    /// <param name="truePose">[B,N,6]: used instead of PoseNet's (a diagnosis).</param>
     /// <param name="lossReferences">the references whose reconstruction counts (indices into
     /// <paramref name="references"/>; null: all). The PoseNet still sees every frame; a curriculum over motion size
     /// uses the nearest references first.</param>
     public static SfmLosses Objective(SfmLearner model, Tensor target, Tensor[] references, Tensor intrinsics,
         LossWeights w,
-        Tensor? trueDepth = null, Tensor? truePose = null, IReadOnlyList<int>? lossReferences = null)
+        IReadOnlyList<int>? lossReferences = null)
     {
-        bool consistency = w.DepthConsistency > 0 && trueDepth is null;
+        bool consistency = w.DepthConsistency > 0;
         Tensor[] disparities, referenceDepths = [];
         if (consistency)
         {
@@ -143,11 +134,10 @@ public static class SfmTrainer
             disparities = all.Select(d => d[..(int)b]).ToArray();
             referenceDepths = references.Select((_, i) => 1 / all[0][(int)(b * (i + 1))..(int)(b * (i + 2))]).ToArray();
         }
-        else disparities = trueDepth is null ? model.DepthNet.call(target)
-            : Pyramid(1 / trueDepth, model.DepthNet.training ? 4 : 1);
+        else disparities = model.DepthNet.call(target);
         var depths = disparities.Select(d => 1 / d).ToArray();
         var pose = model.PoseNet.call(target, references);
-        var warpPose = truePose ?? pose.Pose;
+        var warpPose = pose.Pose;
         var (lossRefs, lossMasks) = (references, w.Explainability > 0 ? pose.Masks : []);
         if (lossReferences is not null)
         {
@@ -175,13 +165,6 @@ public static class SfmTrainer
     /// every reference of a 3-frame snippet), as indices into its references (ordered t−k .. t−1, t+1 ..
     /// t+k).</summary>
     public static int[] NearReferences(int length) => length == 3 ? [0, 1] : [length / 2 - 1, length / 2];
-
-    /// <summary>A disparity [B,1,H,W] and its area averages at H/2, H/4... : <paramref name="scales"/> maps, finest
-    /// first.</summary>
-    internal static Tensor[] Pyramid(Tensor disparity, int scales) => Enumerable.Range(0, scales)
-        .Select(s => s == 0 ? disparity : nn.functional.adaptive_avg_pool2d(disparity,
-            [Math.Max(1, disparity.shape[2] >> s), Math.Max(1, disparity.shape[3] >> s)]))
-        .ToArray();
 
     /// <summary>What a run has done so far, saved beside the checkpoint after each epoch (with the Adam state) so an
     /// interrupted run resumes after its last finished epoch.</summary>
@@ -220,14 +203,10 @@ public static class SfmTrainer
         Seeds.Set(o.Seed);
         var device = ComputeDevice.Default;
         model.To(device);
-        if (o.Given != GivenTruth.None
-            && sequences.Any(s => (o.Given == GivenTruth.Depth ? s.Depth is null : s.Poses is null)))
-            throw new InvalidDataException(
-                $"Training with the true {o.Given.ToString().ToLowerInvariant()} given needs it in every sequence " +
-                "(the synthetic drive has both).");
-        var groups = new List<(IEnumerable<TorchSharp.Modules.Parameter> Parameters, double Rate, bool Depth)>();
-        if (o.Given != GivenTruth.Pose) groups.Add((model.PoseNet.parameters(), o.PoseRate, false));
-        if (o.Given != GivenTruth.Depth) groups.Add((model.DepthNet.parameters(), o.LearningRate, true));
+        var groups = new List<(IEnumerable<TorchSharp.Modules.Parameter> Parameters, double Rate, bool Depth)>
+        {
+            (model.PoseNet.parameters(), o.PoseRate, false), (model.DepthNet.parameters(), o.LearningRate, true),
+        };
         using var adam = optim.Adam(groups.Select(g => new TorchSharp.Modules.Adam.ParamGroup(g.Parameters.ToList(),
             lr: g.Rate, beta1: 0.9, beta2: 0.999)).ToList(),
             lr: o.LearningRate);
@@ -269,8 +248,6 @@ public static class SfmTrainer
                     using var scope = NewDisposeScope();
                     var (target, refs, k, order) = BatchSnippets(sequences, batch, o.SequenceLength, device);
                     var l = Objective(model, target, refs, k, o.LossWeights,
-                        o.Given == GivenTruth.Depth ? TrueDepth(sequences, order, device) : null,
-                        o.Given == GivenTruth.Pose ? TruePoses(sequences, order, o.SequenceLength, device) : null,
                         epoch < o.NearReferenceEpochs ? NearReferences(o.SequenceLength) : null);
                     var loss = l.Total.mean();
                     float total = loss.item<float>();
@@ -353,22 +330,6 @@ public static class SfmTrainer
             Enumerable.Range(0, length - 1).Select(j => cat(parts.Select(p => p.References[j]).ToList(), 0)).ToArray();
         return (target, refs, cat(parts.Select(p => p.Intrinsics).ToList(), 0), groups.SelectMany(g => g).ToList());
     }
-
-    /// <summary>The synthetic drive's depth of each item's target frame, [B,1,H,W] (sky, depth 0, set far
-    /// away).</summary>
-    internal static Tensor TrueDepth(IReadOnlyList<SequenceFrames> sequences,
-        IReadOnlyList<(int Sequence, int Target)> order, Device device)
-    {
-        var d = stack(order.Select(x => sequences[x.Sequence].Depth![x.Target]).ToList()).unsqueeze(1).to(device);
-        return d.masked_fill(d <= 0, 1000f);
-    }
-
-    /// <summary>The true pose of each item's references in the network's convention, [B,N,6].</summary>
-    internal static Tensor TruePoses(IReadOnlyList<SequenceFrames> sequences,
-        IReadOnlyList<(int Sequence, int Target)> order, int length, Device device) =>
-        tensor(order.SelectMany(x =>
-            sequences[x.Sequence].ReferencePoses(x.Target, length).SelectMany(p => p.Select(v => (float)v))).ToArray(),
-            [order.Count, length - 1, 6]).to(device);
 
     public static double[] MeanMotion(IEnumerable<SequenceFrames> sequences)
     {
