@@ -1,6 +1,9 @@
 using System.Text.Json;
 using VideoGradCam.Models;
 using VideoGradCam.Odometry;
+using VideoGradCam.Odometry.Data;
+using VideoGradCam.Odometry.Metrics;
+using VideoGradCam.Odometry.Training;
 using VideoGradCam.Plots;
 using VideoGradCam.Runtime;
 

@@ -1,5 +1,8 @@
 using System.Text.Json;
 using VideoGradCam.Odometry;
+using VideoGradCam.Odometry.Data;
+using VideoGradCam.Odometry.Metrics;
+using VideoGradCam.Odometry.Training;
 using VideoGradCam.Runtime;
 
 namespace VideoGradCam.Commands;

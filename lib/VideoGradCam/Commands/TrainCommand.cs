@@ -1,4 +1,5 @@
-using VideoGradCam.Odometry;
+using VideoGradCam.Odometry.Data;
+using VideoGradCam.Odometry.Training;
 using VideoGradCam.Runtime;
 using VideoGradCam.Study;
 using VideoGradCam.Video;

@@ -1,7 +1,8 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using VideoGradCam.Models;
-using VideoGradCam.Odometry;
+using VideoGradCam.Odometry.Data;
+using VideoGradCam.Odometry.Models;
 using VideoGradCam.Runtime;
 using static TorchSharp.torch;
 

@@ -1,4 +1,6 @@
 using VideoGradCam.Commands;
+using VideoGradCam.Odometry.Models;
+using VideoGradCam.Odometry.Training;
 
 namespace VideoGradCam.Tests.Commands;
 
@@ -77,18 +79,18 @@ public class CliTests
                 "--height", "24").Code);
             var history = System.Text.Json.JsonDocument.Parse(File.ReadAllText(output + ".history.json"));
             // one training sequence of 8 frames: 4 five-frame snippets, one batch of 4 per epoch
-            Assert.Equal(VideoGradCam.Odometry.SfmTrainingOptions.ForProfile(VideoGradCam.Runtime.Profile.Quick).Epochs,
+            Assert.Equal(SfmTrainingOptions.ForProfile(VideoGradCam.Runtime.Profile.Quick).Epochs,
                 history.RootElement.GetProperty("steps").GetArrayLength());
             // the study's loss and networks
-            var settings = VideoGradCam.Odometry.SfmLearner.ReadSettings(output);
-            Assert.Equal(VideoGradCam.Odometry.SfmTrainingOptions.StudyLoss, settings.Loss);
-            Assert.Equal(VideoGradCam.Odometry.SfmTrainingOptions.StudyForwardTranslationScale,
+            var settings = SfmLearner.ReadSettings(output);
+            Assert.Equal(SfmTrainingOptions.StudyLoss, settings.Loss);
+            Assert.Equal(SfmTrainingOptions.StudyForwardTranslationScale,
                 settings.ForwardTranslationScale);
             Assert.Equal(1, settings.DepthWidth);
             var narrow = Path.Combine(dir, "narrow.sfm");
             Assert.Equal(0, Run("train", "--model", "sfmlearner", "--data", dir, "--out", narrow, "--width", "64",
                 "--height", "24", "--epochs", "1", "--depth-width", "0.5", "--mask-loss-weight", "0.2").Code);
-            var narrowSettings = VideoGradCam.Odometry.SfmLearner.ReadSettings(narrow);
+            var narrowSettings = SfmLearner.ReadSettings(narrow);
             Assert.Equal(0.5, narrowSettings.DepthWidth);
             Assert.Equal(0.2, narrowSettings.Loss!.Explainability);
             Assert.True(narrowSettings.Explainability);

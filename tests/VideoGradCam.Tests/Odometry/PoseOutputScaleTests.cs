@@ -1,4 +1,4 @@
-using VideoGradCam.Odometry;
+using VideoGradCam.Odometry.Models;
 using static TorchSharp.torch;
 
 namespace VideoGradCam.Tests.Odometry;

@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.PyBridge;
-using VideoGradCam.Odometry;
+using VideoGradCam.Odometry.Models;
+using VideoGradCam.Odometry.Training;
 using static TorchSharp.torch;
 
 namespace VideoGradCam.Tests.Odometry;

@@ -3,7 +3,7 @@ using System.Text;
 using OpenCvSharp;
 using VideoGradCam.Runtime;
 
-namespace VideoGradCam.Odometry;
+namespace VideoGradCam.Odometry.Data;
 
 /// <summary>
 /// Synthetic odometry sequences: a textured world (ground plane, walls, boxes) seen by a pinhole camera driving a

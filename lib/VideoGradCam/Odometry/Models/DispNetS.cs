@@ -4,7 +4,7 @@ using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
-namespace VideoGradCam.Odometry;
+namespace VideoGradCam.Odometry.Models;
 
 /// <summary>
 /// SfMLearner's DepthNet as in the PyTorch port (ClementPinard/SfmLearner-Pytorch, models/DispNetS.py): an encoder

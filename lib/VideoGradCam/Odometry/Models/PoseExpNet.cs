@@ -4,7 +4,7 @@ using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
-namespace VideoGradCam.Odometry;
+namespace VideoGradCam.Odometry.Models;
 
 /// <summary>What PoseExpNet returns: pose [B,N,6] (tx,ty,tz,rx,ry,rz; target -> reference i), the explainability
 /// masks (finest first, each [B,N,h,w]; empty without the mask decoder).</summary>

@@ -5,7 +5,7 @@ using TorchSharp.PyBridge;
 using VideoGradCam.Runtime;
 using static TorchSharp.torch;
 
-namespace VideoGradCam.Odometry;
+namespace VideoGradCam.Odometry.Models;
 
 /// <summary>What a checkpoint records beside the weights: the snippet length, the frame size, whether the PoseNet has
 /// the explainability-mask decoder, the training sequences and their mean frame-to-frame motion, and the loss it was
@@ -52,6 +52,12 @@ public sealed class SfmLearner : IDisposable
 
     /// <summary>Disparity at the finest scale [B,1,H,W] of target frames [B,3,H,W] (eval mode).</summary>
     public Tensor Disparity(Tensor target) => DepthNet.call(target)[0];
+
+    /// <summary>The first of the weights (DepthNet's, then PoseNet's, named "DepthNet.key" or "PoseNet.key") that
+    /// holds NaN or infinity; null if none.</summary>
+    public string? FirstNonFiniteWeight() => FiniteCheck.FirstNonFinite(
+        DepthNet.state_dict().Select(kv => KeyValuePair.Create("DepthNet." + kv.Key, kv.Value))
+            .Concat(PoseNet.state_dict().Select(kv => KeyValuePair.Create("PoseNet." + kv.Key, kv.Value))));
 
     const string Magic = "SFMLEARNER-CKPT-1";
 

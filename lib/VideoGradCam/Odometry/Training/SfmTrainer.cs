@@ -1,9 +1,12 @@
 using TorchSharp;
+using VideoGradCam.Odometry.Data;
+using VideoGradCam.Odometry.Geometry;
+using VideoGradCam.Odometry.Models;
 using VideoGradCam.Runtime;
 using VideoGradCam.Training;
 using static TorchSharp.torch;
 
-namespace VideoGradCam.Odometry;
+namespace VideoGradCam.Odometry.Training;
 
 /// <summary>
 /// How SfMLearner trains: Adam on both networks for <paramref name="Epochs"/> epochs of batches of
@@ -170,7 +173,7 @@ public static class SfmTrainer
                 File.ReadAllText(ProgressFile(checkpointPath)), JsonDefaults.Compact)
                 ?? throw new InvalidDataException($"{ProgressFile(checkpointPath)}: unreadable training progress.");
             model.LoadWeights(checkpointPath);
-            if (SfmCheckpoint.NonFiniteKey(model) is { } key) throw NonFiniteException.InWeights(checkpointPath, key);
+            if (model.FirstNonFiniteWeight() is { } key) throw NonFiniteException.InWeights(checkpointPath, key);
             if (File.Exists(OptimizerFile(checkpointPath))) adam.load_state_dict(OptimizerFile(checkpointPath));
             (start, earlierSeconds) = (Math.Min(saved.EpochsDone, o.Epochs), saved.Seconds);
             steps.AddRange(saved.Steps);

@@ -1,3 +1,7 @@
+using VideoGradCam.Odometry.Data;
+using VideoGradCam.Odometry.Metrics;
+using VideoGradCam.Odometry.Models;
+using VideoGradCam.Odometry.Training;
 using VideoGradCam.Runtime;
 using VideoGradCam.Training;
 using static TorchSharp.torch;

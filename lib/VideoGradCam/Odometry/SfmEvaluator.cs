@@ -1,3 +1,7 @@
+using VideoGradCam.Odometry.Data;
+using VideoGradCam.Odometry.Geometry;
+using VideoGradCam.Odometry.Metrics;
+using VideoGradCam.Odometry.Models;
 using VideoGradCam.Runtime;
 using static TorchSharp.torch;
 
