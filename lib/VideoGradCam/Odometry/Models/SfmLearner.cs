@@ -10,7 +10,7 @@ namespace VideoGradCam.Odometry.Models;
 /// <summary>What a checkpoint records beside the weights: the snippet length, the frame size, whether the PoseNet has
 /// the explainability-mask decoder, the training sequences and their mean frame-to-frame motion, and the loss it was
 /// trained with (the negative-loss Grad-CAM explains that loss; null: <see cref="LossWeights.Port"/>). Reading ignores
-/// fields it does not know, so checkpoints that record settings this workspace no longer has still load.</summary>
+/// fields it does not know: a checkpoint recording more settings than these loads with these.</summary>
 /// <param name="TranslationScale">the PoseNet's translation output scale (the port's 0.01; 0 reads as 0.01; see
 /// <see cref="PoseExpNet.TranslationScale"/>).</param>
 /// <param name="ForwardTranslationScale">the forward translation's (tz) own scale; 0 or null:
