@@ -11,12 +11,13 @@ namespace VideoGradCam.Odometry.Training;
 /// <summary>
 /// How SfMLearner trains: Adam on both networks for <paramref name="Epochs"/> epochs of batches of
 /// <paramref name="BatchSize"/> snippets of <paramref name="SequenceLength"/> frames (3 or 5), on the loss
-/// <paramref name="Weights"/> (null: <see cref="StudyLoss"/>), seeded with <paramref name="Seed"/>. A fresh DepthNet
-/// starts at <see cref="StudyInitialDepth"/> metres; the PoseNet's translations are scaled by the port's 0.01.
-/// <see cref="ForProfile"/> is the study's recipe; environment.md ("SfMLearner's training recipe, measured" and the
-/// sections after it) holds the measurements behind it.
+/// <paramref name="Weights"/> (null: <see cref="StudyLoss"/>), seeded with <paramref name="Seed"/>. The PoseNet's
+/// translations are scaled by the port's 0.01. <see cref="ForProfile"/> is the study's recipe; environment.md
+/// ("SfMLearner's training recipe, measured" and the sections after it) holds the measurements behind it.
 /// </summary>
 /// <param name="LearningRate">the DepthNet's Adam rate (the port's 2e-4).</param>
+/// <param name="InitialDepth">where a fresh DepthNet starts, in metres (null: the port's init, centred on 0.2 m; see
+/// <see cref="StudyInitialDepth"/>).</param>
 /// <param name="ForwardTranslationScale">the scale of the PoseNet's forward translation (tz) alone (null: 0.01 as the
 /// other translations; see <see cref="PoseExpNet.ForwardTranslationScale"/>).</param>
 /// <param name="LowRateEpochs">the last epochs run at a tenth of both networks' rates (0: the port's constant
@@ -27,16 +28,16 @@ namespace VideoGradCam.Odometry.Training;
 /// multiply-adds).</param>
 public sealed record SfmTrainingOptions(int Epochs = 4, int BatchSize = 4, double LearningRate = 2e-4,
     int SequenceLength = 3, LossWeights? Weights = null, int Seed = Seeds.Default,
-    double? ForwardTranslationScale = null, int LowRateEpochs = 0, double? PoseLearningRate = null,
-    double DepthWidth = 1)
+    double? InitialDepth = SfmTrainingOptions.StudyInitialDepth, double? ForwardTranslationScale = null,
+    int LowRateEpochs = 0, double? PoseLearningRate = null, double DepthWidth = 1)
 {
     /// <summary>The PoseNet's Adam rate: <see cref="PoseLearningRate"/>, or <see cref="LearningRate"/> as the
     /// port.</summary>
     public double PoseRate => PoseLearningRate ?? LearningRate;
 
-    /// <summary>Where a fresh DepthNet starts, metres (the port's init is centred on 0.2 m). With both pose outputs
-    /// scaled by 0.01, at a depth of 0.2 m a sideways slide moves the image as cheaply as a turn; from 5 m on the turn
-    /// is the cheaper explanation.</summary>
+    /// <summary>The study's start depth of a fresh DepthNet, metres. With both pose outputs scaled by 0.01, at a depth
+    /// of 0.2 m a sideways slide moves the image as cheaply as a turn; from 5 m on the turn is the cheaper
+    /// explanation.</summary>
     public const double StudyInitialDepth = 5;
 
     /// <summary>The study's forward translation scale (tz; the other translations keep the port's 0.01).</summary>
@@ -126,13 +127,12 @@ public static class SfmTrainer
             if (File.Exists(file)) File.Delete(file);
     }
 
-    /// <summary>A new SfMLearner for <paramref name="o"/>, its DepthNet at
-    /// <see cref="SfmTrainingOptions.StudyInitialDepth"/>, its weights drawn after seeding with <c>o.Seed</c>: the same
-    /// seed gives the same starting weights in every process.</summary>
+    /// <summary>A new SfMLearner for <paramref name="o"/>, its DepthNet at <c>o.InitialDepth</c>, its weights drawn
+    /// after seeding with <c>o.Seed</c>: the same seed gives the same starting weights in every process.</summary>
     public static SfmLearner NewModel(SfmSettings settings, SfmTrainingOptions o)
     {
         Seeds.Set(o.Seed);
-        return new SfmLearner(settings, SfmTrainingOptions.StudyInitialDepth);
+        return new SfmLearner(settings, o.InitialDepth);
     }
 
     /// <summary>
