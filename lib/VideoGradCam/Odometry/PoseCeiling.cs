@@ -3,7 +3,6 @@ using VideoGradCam.Odometry.Metrics;
 using VideoGradCam.Odometry.Models;
 using VideoGradCam.Odometry.Training;
 using VideoGradCam.Runtime;
-using VideoGradCam.Training;
 using static TorchSharp.torch;
 
 namespace VideoGradCam.Odometry;

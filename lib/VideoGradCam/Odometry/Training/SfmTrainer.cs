@@ -3,7 +3,6 @@ using VideoGradCam.Odometry.Data;
 using VideoGradCam.Odometry.Geometry;
 using VideoGradCam.Odometry.Models;
 using VideoGradCam.Runtime;
-using VideoGradCam.Training;
 using static TorchSharp.torch;
 
 namespace VideoGradCam.Odometry.Training;
