@@ -19,11 +19,6 @@ public static class EvaluateCommand
             Opt.Computed("sequences", "SfMLearner: sequences to evaluate, comma-separated", "00,01",
                 "the held-out ones"),
             Opt.Computed("out", "the JSON written", "FILE", "beside the checkpoint"),
-            Opt.Flag("photometric-optimum",
-                "SfMLearner: also refine every Nth snippet's poses directly on the loss (own and true depth; from " +
-                "the PoseNet and from the truth): what the loss allows, apart from the PoseNet"),
-            Opt.Value("optimum-every", "SfMLearner: with --photometric-optimum, every Nth held-out snippet", "N", "8"),
-            Opt.Value("optimum-steps", "SfMLearner: with --photometric-optimum, Adam steps per snippet", "N", "200"),
             Opt.Profile,
         ], Run);
 

@@ -1,6 +1,9 @@
 using System.Text.Json;
 using VideoGradCam.Models;
 using VideoGradCam.Odometry;
+using VideoGradCam.Odometry.Data;
+using VideoGradCam.Odometry.Metrics;
+using VideoGradCam.Odometry.Training;
 using VideoGradCam.Plots;
 using VideoGradCam.Runtime;
 
@@ -39,110 +42,29 @@ public static class OdometryCommands
         var d = SfmTrainingOptions.ForProfile(profile);
         var synth = SyntheticOdometry.ForProfile(profile);
         var w = d.LossWeights;
-        var mean = a.String("photometric-mean", !w.OverValidPixels ? "all" : w.CommonValidPixels ? "common" : "valid");
-        if (mean is not ("valid" or "common" or "all"))
-            throw new UsageException(
-                $"--photometric-mean '{mean}': use valid (over pixels that project into the reference), common (into " +
-                "every reference) or all (the port).");
-        var scales = a.String("scales", w.UpsampledScales ? "upsample" : "downsample");
-        if (scales is not ("downsample" or "upsample"))
-            throw new UsageException(
-                $"--scales '{scales}': use downsample (the port: images at each depth's size) or upsample (each " +
-                "depth at the frame's size, as Monodepth2).");
-        var centres = a.String("scale-centres", w.CentredScales ? "centred" : "port");
-        if (centres is not ("centred" or "port"))
-            throw new UsageException(
-                $"--scale-centres '{centres}': use centred (a coarse scale's principal point on its pixel grid) or " +
-                "port (divided by the downscale).");
-        var smoothOn = a.String("smooth-on", w.SmoothDisparity ? "disparity" : "depth");
-        if (smoothOn is not ("depth" or "disparity"))
-            throw new UsageException(
-                $"--smooth-on '{smoothOn}': use depth (the port) or disparity (the original SfMLearner).");
-        var reprojection = a.String("reprojection", w.MinimumReprojection ? "min" : "sum");
-        if (reprojection is not ("sum" or "min"))
-            throw new UsageException(
-                $"--reprojection '{reprojection}': use sum (every reference's error, the port) or min (per pixel the " +
-                "best reference's, Monodepth2).");
-        var outOfView = a.String("out-of-view", w.OutOfViewAsUnwarped ? "unwarped" : "dropped");
-        if (outOfView is not ("dropped" or "unwarped"))
-            throw new UsageException(
-                $"--out-of-view '{outOfView}': use dropped (left out of the valid-pixel mean, the study) or unwarped " +
-                "(counted with the unwarped reference's error).");
-        var initial = a.String("initial-depth",
-            d.InitialDepth?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "port");
-        double? initialDepth = initial == "port" ? null
-            : double.TryParse(initial, System.Globalization.NumberStyles.Float,
-                System.Globalization.CultureInfo.InvariantCulture, out var m)
-              && DispNetS.IsReachableDepth(m) ? m
-            : throw new UsageException(
-                $"--initial-depth '{initial}': use metres between 0.1 and 100, or port (the port's init, centred on " +
-                "0.2 m).");
         var o = d with
         {
             Epochs = a.Int("epochs", d.Epochs), BatchSize = a.Int("batch-size", d.BatchSize),
-                LearningRate = a.Double("lr", d.LearningRate),
-            SequenceLength = a.Int("sequence-length", 5), Seed = a.Int("seed", d.Seed), InitialDepth = initialDepth,
-            TranslationScale = a.Double("translation-scale", d.TranslationScale),
-            LowRateEpochs = a.Int("low-lr-epochs", d.LowRateEpochs),
-            DepthWarmupEpochs = a.Int("depth-warmup-epochs", d.DepthWarmupEpochs),
-            NearReferenceEpochs = a.Int("near-references-epochs", d.NearReferenceEpochs),
-            DepthWidth = a.Double("depth-width", d.DepthWidth), PoseWidth = a.Double("pose-width", d.PoseWidth),
+            LearningRate = a.Double("lr", d.LearningRate),
             PoseLearningRate = a.Optional("pose-lr") is null ? d.PoseLearningRate : a.Double("pose-lr", 0),
-            ScaleByOffset = a.Optional("pose-per-frame") is { } ppf ? ppf switch { "on" => true, "off" => false,
-                _ => throw new UsageException($"--pose-per-frame '{ppf}': use on or off.") } : d.ScaleByOffset,
-            ChainedSteps =
-                a.Optional("pose-steps") is { } steps ? steps switch { "chained" => true, "direct" => false,
-                    _ =>
-                        throw new UsageException(
-                            $"--pose-steps '{steps}': use direct (each reference's motion, the port) or chained " +
-                            "(frame-to-frame steps, composed).") } : d.ChainedSteps,
-            ForwardTranslationScale = a.Optional("forward-translation-scale") is null ? d.ForwardTranslationScale
-                : a.Double("forward-translation-scale", 0),
-            Weights = new LossWeights(a.Double("photo-loss-weight", w.Photometric),
-                a.Double("mask-loss-weight", w.Explainability),
-                a.Double("smooth-loss-weight", w.Smoothness), mean != "all", mean == "common", a.Double("ssim", w.Ssim),
-                    scales == "upsample",
-                centres == "centred", smoothOn == "disparity", reprojection == "min",
-                    a.Double("depth-consistency", w.DepthConsistency),
-                outOfView == "unwarped"),
-            Given = a.Optional("given") switch
+            SequenceLength = a.Int("sequence-length", 5), Seed = a.Int("seed", d.Seed),
+            DepthWidth = a.Double("depth-width", d.DepthWidth),
+            Weights = w with
             {
-                null or "none" => GivenTruth.None, "depth" => GivenTruth.Depth, "pose" => GivenTruth.Pose,
-                var g => throw new UsageException(
-                    $"--given '{g}': use depth (only the PoseNet learns) or pose (only the DepthNet learns)."),
+                Photometric = a.Double("photo-loss-weight", w.Photometric),
+                Explainability = a.Double("mask-loss-weight", w.Explainability),
+                Smoothness = a.Double("smooth-loss-weight", w.Smoothness),
             },
         };
         int width = a.Int("width", synth.Width), height = a.Int("height", synth.Height);
         var trainNames = ListOption(a, "train-sequences");
         var resume = a.Flag("resume");
-        if (o.ChainedSteps && o.ScaleByOffset) throw new UsageException(
-            "--pose-steps chained and --pose-per-frame on are two ways of the same thing: use one.");
         if (!(o.PoseRate > 0) || !(o.LearningRate > 0)) throw new UsageException(
             $"--lr {o.LearningRate} / --pose-lr {o.PoseRate}: learning rates must be positive.");
-        if (!(o.LossWeights.Ssim is >= 0 and <= 1)) throw new UsageException(
-            $"--ssim {o.LossWeights.Ssim}: a share between 0 (plain L1) and 1.");
-        if (o.ForwardTranslationScale is { } f && !(f > 0)) throw new UsageException(
-            $"--forward-translation-scale {f}: must be positive.");
-        if (!(o.TranslationScale > 0)) throw new UsageException(
-            $"--translation-scale {o.TranslationScale}: must be positive (the port's is 0.01).");
         if (o.SequenceLength is not (3 or 5)) throw new UsageException("--sequence-length must be 3 or 5.");
-        if (o.DepthWarmupEpochs < 0 || o.DepthWarmupEpochs >= o.Epochs)
+        if (!(o.DepthWidth is > 0 and <= 4))
             throw new UsageException(
-                $"--depth-warmup-epochs {o.DepthWarmupEpochs}: between 0 and one less than the epochs ({o.Epochs}).");
-        if (o.NearReferenceEpochs < 0 || o.NearReferenceEpochs >= o.Epochs)
-            throw new UsageException(
-                $"--near-references-epochs {o.NearReferenceEpochs}: between 0 and one less than the epochs " +
-                $"({o.Epochs}).");
-        if (o.LowRateEpochs < 0 || o.LowRateEpochs > o.Epochs) throw new UsageException(
-            $"--low-lr-epochs {o.LowRateEpochs}: between 0 and the epochs ({o.Epochs}).");
-        if (!(o.LossWeights.DepthConsistency >= 0)) throw new UsageException(
-            $"--depth-consistency {o.LossWeights.DepthConsistency}: a weight of 0 (off) or more (SC-SfMLearner: 0.5).");
-        if (o.LossWeights.DepthConsistency > 0 && o.Given == GivenTruth.Depth) throw new UsageException(
-            "--depth-consistency ties the DepthNet's depths together: it has nothing to do with --given depth.");
-        if (!(o.DepthWidth is > 0 and <= 4) || !(o.PoseWidth is > 0 and <= 4))
-            throw new UsageException(
-                $"--depth-width {o.DepthWidth} / --pose-width {o.PoseWidth}: channel multipliers between 0 and 4 (1: " +
-                "the port's networks).");
+                $"--depth-width {o.DepthWidth}: a channel multiplier between 0 and 4 (1: the port's network).");
         if (o.Epochs < 1 || o.BatchSize < 1) throw new UsageException("--epochs and --batch-size must be positive.");
         if (trainNames is null)
         {
@@ -174,10 +96,6 @@ public static class OdometryCommands
         var data = a.Required("data");
         var names = ListOption(a, "sequences");
         var output = a.String("out", checkpoint + ".eval.json");
-        var optimum = a.Flag("photometric-optimum");
-        int every = a.Int("optimum-every", 8), steps = a.Int("optimum-steps", 200);
-        if (every < 1 || steps < 1) throw new UsageException(
-            $"--optimum-every {every} / --optimum-steps {steps}: must be at least 1.");
         using var sfm = SfmCheckpoint.Load(checkpoint);
         var st = sfm.Settings;
         if (names is null)
@@ -192,7 +110,6 @@ public static class OdometryCommands
         try
         {
             var result = SfmEvaluator.Evaluate(sfm, sequences);
-            if (optimum) result = result with { PhotometricOptimum = MeasureOptimum(sfm, sequences, every, steps) };
             AtomicFile.WriteAllText(output, JsonSerializer.Serialize(result, Json));
             foreach (var r in result.Ate) Console.WriteLine(
                 $"ATE {r.Method,-22} {r.Mean:0.0000} ± {r.Std:0.0000} ({r.Snippets} snippets of " +
@@ -219,29 +136,10 @@ public static class OdometryCommands
                 Console.WriteLine(
                     "what SfMLearner gets wrong (its ATE with one motion of every reference set to the truth): " +
                     string.Join("  ", own.Select(m => $"{m.Dof} {m.Ate:0.0000}")));
-            if (result.PhotometricOptimum is { } rows)
-            {
-                Console.WriteLine(
-                    $"what the loss allows (each snippet's poses refined on the loss, {steps} Adam steps; " +
-                    "photometric loss and ATE before -> after):");
-                foreach (var r in rows)
-                    Console.WriteLine(
-                        $"  on {r.Depth,-14} from {r.Start,-11}  loss {r.LossBefore:0.0000} -> {r.LossAfter:0.0000}  " +
-                        $"ATE {r.AteBefore:0.0000} -> {r.AteAfter:0.0000}  ({r.Snippets} snippets)");
-            }
             Console.WriteLine($"odometry-evaluate: wrote {output}");
         }
         finally { foreach (var s in sequences) s.Dispose(); }
         return 0;
-    }
-
-    static IReadOnlyList<PhotometricOptimumRow> MeasureOptimum(SfmLearner sfm, IReadOnlyList<SequenceFrames> sequences,
-        int every, int steps)
-    {
-        int length = sfm.Settings.SequenceLength;
-        using var progress = new Progress("refine poses on the loss",
-            sequences.Where(s => s.Poses is not null).Sum(s => (s.Count - length + every) / every));
-        return PhotometricOptimum.Measure(sfm, sequences, every, steps, onBatch: n => progress.Advance("snippets", n));
     }
 
     /// <summary>One line of snippet spacing: per reference, the median predicted and true length relative to t+1's, and

@@ -1,5 +1,8 @@
 using System.Text.Json;
 using VideoGradCam.Odometry;
+using VideoGradCam.Odometry.Data;
+using VideoGradCam.Odometry.Metrics;
+using VideoGradCam.Odometry.Training;
 using VideoGradCam.Runtime;
 
 namespace VideoGradCam.Commands;
@@ -24,8 +27,6 @@ public static class PoseCeilingCommand
             Opt.Computed("train-sequences", "training sequences, comma-separated", "00,01", "all but the last"),
             Opt.Computed("sequences", "held-out sequences, comma-separated", "02", "the last"),
             Opt.Value("seed", "random seed", "K", _ => new PoseCeilingOptions().Seed),
-            Opt.Value("translation-scale", "the PoseNet's translation output scale (the port's is 0.01)", "S",
-                _ => PoseCeilingOptions.FittedTranslationScale),
             Opt.Value("out", "the JSON written", "FILE", "artifacts/odometry/pose-ceiling.json"),
             Opt.Profile,
         ], Run);
@@ -41,10 +42,7 @@ public static class PoseCeilingCommand
             Epochs = a.Int("epochs", d.Epochs), BatchSize = a.Int("batch-size", d.BatchSize),
                 LearningRate = a.Double("lr", d.LearningRate),
             SequenceLength = a.Int("sequence-length", d.SequenceLength), Seed = a.Int("seed", d.Seed),
-            TranslationScale = a.Double("translation-scale", d.TranslationScale),
         };
-        if (!(o.TranslationScale > 0)) throw new UsageException(
-            $"--translation-scale {o.TranslationScale}: must be positive (the port's is 0.01).");
         var synth = SyntheticOdometry.ForProfile(profile);
         int width = a.Int("width", synth.Width), height = a.Int("height", synth.Height);
         var trainNames = OdometryCommands.ListOption(a, "train-sequences");

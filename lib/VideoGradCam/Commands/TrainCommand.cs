@@ -1,4 +1,5 @@
-using VideoGradCam.Odometry;
+using VideoGradCam.Odometry.Data;
+using VideoGradCam.Odometry.Training;
 using VideoGradCam.Runtime;
 using VideoGradCam.Study;
 using VideoGradCam.Video;
@@ -53,79 +54,12 @@ public static class TrainCommand
             Opt.Computed("mask-loss-weight", "SfMLearner: explainability mask weight (0 = no mask)", "W",
                 "the study's loss"),
             Opt.Computed("smooth-loss-weight", "SfMLearner: depth smoothness weight", "W", "the study's loss"),
-            Opt.Computed("photometric-mean",
-                "SfMLearner: valid (pixels that project into the reference), common (into every reference of the " +
-                "snippet) or all (the port)", "valid|common|all",
-                "the study's loss"),
-            Opt.Computed("ssim",
-                "SfMLearner: the share of SSIM in the photometric error, α(1-SSIM)/2 + (1-α)L1 (0 = the port's L1; " +
-                "Monodepth2: 0.85)", "A",
-                "the study's loss"),
-            Opt.Computed("scales",
-                "SfMLearner: the multi-scale loss compares images downsampled to each depth's size (the port) or " +
-                "each depth upsampled to the frame's (Monodepth2)",
-                "downsample|upsample", "the study's loss"),
-            Opt.Computed("scale-centres",
-                "SfMLearner: a downsampled scale's principal point sits on its pixel grid, (c+½)/d−½ (centred), or " +
-                "is divided by the downscale d (port: 3.5 frame pixels off at the coarsest scale)",
-                "centred|port", "the study's loss: port"),
-            Opt.Computed("smooth-on",
-                "SfMLearner: the second-order smoothness applies to the depth (port) or to the disparity (the " +
-                "original TensorFlow SfMLearner; a flat ground's disparity is linear in the row)",
-                "depth|disparity", "the study's loss: depth"),
-            Opt.Computed("reprojection",
-                "SfMLearner: each pixel's photometric error summed over the references (sum) or only the best " +
-                "reference's (min, Monodepth2's minimum reprojection)",
-                "sum|min", "the study's loss: sum"),
-            Opt.Computed("depth-consistency",
-                "SfMLearner: weight of SC-SfMLearner's geometry consistency, each reference's depth against the " +
-                "target's moved there by the pose (0: off, the port; SC-SfMLearner: 0.5; the DepthNet then runs on " +
-                "every frame)",
-                "W", "the study's loss: 0"),
-            Opt.Computed("out-of-view",
-                "SfMLearner: a pixel outside the averaged valid pixels is left out of the mean (dropped; a pose " +
-                "moving a reference out of view can then zero the loss) or counts with the unwarped reference's " +
-                "error (unwarped)",
-                "dropped|unwarped", "the study's loss: dropped"),
-            Opt.Computed("initial-depth", "SfMLearner: a fresh DepthNet's depth in metres, or port", "METRES",
-                "the study's"),
             Opt.Computed("train-sequences", "SfMLearner: training sequences, comma-separated", "00,01",
                 "all but the last"),
-            Opt.Value("translation-scale", "SfMLearner: the PoseNet's translation output scale (the port's is 0.01)",
-                "S", p => SfmTrainingOptions.ForProfile(p).TranslationScale),
-            Opt.Value("forward-translation-scale",
-                "SfMLearner: the forward translation's (tz) own output scale (the port: 0.01, as the other " +
-                "translations)", "S",
-                p => SfmTrainingOptions.ForProfile(p).ForwardTranslationScale
-                ?? SfmTrainingOptions.ForProfile(p).TranslationScale),
-            Opt.Computed("pose-per-frame",
-                "SfMLearner: the PoseNet predicts motion per frame of offset (a two-frame reference's output is " +
-                "doubled)", "on|off",
-                "off"),
-            Opt.Computed("pose-steps",
-                "SfMLearner: the PoseNet predicts each reference's motion (direct, the port) or the frame-to-frame " +
-                "steps, composed into it (chained)",
-                "direct|chained", "direct"),
-            Opt.Value("low-lr-epochs", "SfMLearner: the last N epochs at a tenth of the learning rate (the port: 0)",
-                "N", p => SfmTrainingOptions.ForProfile(p).LowRateEpochs),
-            Opt.Value("depth-warmup-epochs",
-                "SfMLearner: the first N epochs train the PoseNet alone on the fresh DepthNet's flat depth (the " +
-                "port: 0)", "N",
-                p => SfmTrainingOptions.ForProfile(p).DepthWarmupEpochs),
-            Opt.Value("near-references-epochs",
-                "SfMLearner: a curriculum over motion size, the first N epochs' loss uses only the references one " +
-                "frame from the target (the port: 0)", "N",
-                p => SfmTrainingOptions.ForProfile(p).NearReferenceEpochs),
             Opt.Value("depth-width",
                 "SfMLearner: the DepthNet's channel multiplier (1: the port's, whose weights load; 0.5: a quarter of " +
                 "the multiply-adds)", "W",
                 p => SfmTrainingOptions.ForProfile(p).DepthWidth),
-            Opt.Value("pose-width", "SfMLearner: the PoseNet's channel multiplier (1: the port's)", "W",
-                p => SfmTrainingOptions.ForProfile(p).PoseWidth),
-            Opt.Value("given",
-                "SfMLearner diagnosis: train with the true depth (depth: only the PoseNet learns) or the true poses " +
-                "(pose) given", "none|depth|pose",
-                "none"),
             Opt.Profile,
         ], Run);
 

@@ -1,6 +1,7 @@
 using Plotly.NET;
 using TorchSharp;
 using VideoGradCam.Odometry;
+using VideoGradCam.Odometry.Training;
 using CChart = Plotly.NET.CSharp.Chart;
 
 namespace VideoGradCam.Plots;

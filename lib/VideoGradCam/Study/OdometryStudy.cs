@@ -1,6 +1,11 @@
 using System.Text.Json;
 using VideoGradCam.Cam;
 using VideoGradCam.Odometry;
+using VideoGradCam.Odometry.Data;
+using VideoGradCam.Odometry.Geometry;
+using VideoGradCam.Odometry.Metrics;
+using VideoGradCam.Odometry.Models;
+using VideoGradCam.Odometry.Training;
 using VideoGradCam.Runtime;
 using VideoGradCam.Training;
 

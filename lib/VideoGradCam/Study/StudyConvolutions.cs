@@ -1,7 +1,8 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using VideoGradCam.Models;
-using VideoGradCam.Odometry;
+using VideoGradCam.Odometry.Data;
+using VideoGradCam.Odometry.Models;
 using VideoGradCam.Runtime;
 using static TorchSharp.torch;
 
@@ -33,7 +34,7 @@ public static class StudyConvolutions
             var frames = SyntheticOdometry.ForProfile(profile);
             var options = OdometryStudy.TrainingOptions(profile);
             using var sfm = new SfmLearner(new SfmSettings(options.SequenceLength, frames.Width, frames.Height,
-                DepthWidth: options.DepthWidth, PoseWidth: options.PoseWidth));
+                DepthWidth: options.DepthWidth));
             using var frame = zeros(Batch, 3, frames.Height, frames.Width);
             Collect(sfm.DepthNet, shapes, () => sfm.DepthNet.call(frame)[0]);
             var references = Enumerable.Range(0, options.SequenceLength - 1).Select(_ => frame).ToArray();

@@ -1,5 +1,5 @@
 using VideoGradCam.Models;
-using VideoGradCam.Odometry;
+using VideoGradCam.Odometry.Data;
 using VideoGradCam.Runtime;
 using VideoGradCam.Video;
 

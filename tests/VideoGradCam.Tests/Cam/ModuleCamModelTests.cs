@@ -3,6 +3,8 @@ using TorchSharp;
 using VideoGradCam.Cam;
 using VideoGradCam.Models;
 using VideoGradCam.Odometry;
+using VideoGradCam.Odometry.Data;
+using VideoGradCam.Odometry.Models;
 using VideoGradCam.Tests.Odometry;
 using Xunit.Abstractions;
 using static TorchSharp.torch;

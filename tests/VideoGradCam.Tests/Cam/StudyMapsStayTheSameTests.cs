@@ -1,6 +1,8 @@
 using VideoGradCam.Cam;
 using VideoGradCam.Models;
 using VideoGradCam.Odometry;
+using VideoGradCam.Odometry.Data;
+using VideoGradCam.Odometry.Models;
 using VideoGradCam.Tests.Odometry;
 using static TorchSharp.torch;
 

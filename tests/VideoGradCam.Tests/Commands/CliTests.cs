@@ -1,4 +1,6 @@
 using VideoGradCam.Commands;
+using VideoGradCam.Odometry.Models;
+using VideoGradCam.Odometry.Training;
 
 namespace VideoGradCam.Tests.Commands;
 
@@ -47,16 +49,19 @@ public class CliTests
     public void CorrelationsArePrintedWithTheirSign(double? value, string expected) =>
         Assert.Equal(expected, OdometryCommands.Signed(value));
 
+    /// <summary>The recipe options the study never set are gone (environment.md, "Removed from the code"); a user who
+    /// gives one is told which.</summary>
     [Theory]
-    [InlineData("--initial-depth", "deep", "--initial-depth 'deep'")]
-    [InlineData("--initial-depth", "500", "--initial-depth '500'")]
-    [InlineData("--photometric-mean", "median", "--photometric-mean 'median'")]
-    public void BadOdometryTrainingOptionsAreNamed(string option, string value, string expected)
+    [InlineData("--initial-depth", "port")]
+    [InlineData("--photometric-mean", "all")]
+    [InlineData("--ssim", "0.85")]
+    [InlineData("--given", "depth")]
+    public void RemovedOdometryTrainingOptionsAreRefusedByName(string option, string value)
     {
         var (code, err) =
             Run("train", "--model", "sfmlearner", "--data", "/nonexistent", "--out", "/tmp/x.sfm", option, value);
         Assert.Equal(2, code);
-        Assert.Contains(expected, err);
+        Assert.Contains(option, err);
     }
 
     /// <summary>Without --epochs, SfMLearner trains the study's epochs, not the classifiers' (a shared declared default
@@ -74,43 +79,26 @@ public class CliTests
                 "--height", "24").Code);
             var history = System.Text.Json.JsonDocument.Parse(File.ReadAllText(output + ".history.json"));
             // one training sequence of 8 frames: 4 five-frame snippets, one batch of 4 per epoch
-            Assert.Equal(VideoGradCam.Odometry.SfmTrainingOptions.ForProfile(VideoGradCam.Runtime.Profile.Quick).Epochs,
+            Assert.Equal(SfmTrainingOptions.ForProfile(VideoGradCam.Runtime.Profile.Quick).Epochs,
                 history.RootElement.GetProperty("steps").GetArrayLength());
-            // the study's loss: the port's centres
-            Assert.False(VideoGradCam.Odometry.SfmLearner.ReadSettings(output).Loss!.CentredScales);
-            var centred = Path.Combine(dir, "centred.sfm");
-            Assert.Equal(0, Run("train", "--model", "sfmlearner", "--data", dir, "--out", centred, "--width", "64",
-                "--height", "24",
-                "--epochs", "1", "--scale-centres", "centred").Code);
-            Assert.True(VideoGradCam.Odometry.SfmLearner.ReadSettings(centred).Loss!.CentredScales);
-            // the port smooths the depth
-            Assert.False(VideoGradCam.Odometry.SfmLearner.ReadSettings(output).Loss!.SmoothDisparity);
-            var onDisparity = Path.Combine(dir, "disparity.sfm");
-            Assert.Equal(0, Run("train", "--model", "sfmlearner", "--data", dir, "--out", onDisparity, "--width", "64",
-                "--height", "24",
-                "--epochs", "1", "--smooth-on", "disparity", "--reprojection", "min", "--depth-width", "0.5",
-                    "--pose-width", "0.5", "--out-of-view", "unwarped").Code);
-            Assert.True(VideoGradCam.Odometry.SfmLearner.ReadSettings(onDisparity).Loss!.OutOfViewAsUnwarped);
-            Assert.Equal((0.5, 0.5), (VideoGradCam.Odometry.SfmLearner.ReadSettings(onDisparity).DepthWidth,
-                VideoGradCam.Odometry.SfmLearner.ReadSettings(onDisparity).PoseWidth));
-            Assert.True(VideoGradCam.Odometry.SfmLearner.ReadSettings(onDisparity).Loss!.SmoothDisparity);
-            Assert.True(VideoGradCam.Odometry.SfmLearner.ReadSettings(onDisparity).Loss!.MinimumReprojection);
-            Assert.False(VideoGradCam.Odometry.SfmLearner.ReadSettings(output).Loss!.MinimumReprojection);
-            // what the loss allows: the held-out sequence's snippets refined on both depths from both starts, in the
-            // JSON
+            // the study's loss and networks
+            var settings = SfmLearner.ReadSettings(output);
+            Assert.Equal(SfmTrainingOptions.StudyLoss, settings.Loss);
+            Assert.Equal(SfmTrainingOptions.StudyForwardTranslationScale,
+                settings.ForwardTranslationScale);
+            Assert.Equal(1, settings.DepthWidth);
+            var narrow = Path.Combine(dir, "narrow.sfm");
+            Assert.Equal(0, Run("train", "--model", "sfmlearner", "--data", dir, "--out", narrow, "--width", "64",
+                "--height", "24", "--epochs", "1", "--depth-width", "0.5", "--mask-loss-weight", "0.2").Code);
+            var narrowSettings = SfmLearner.ReadSettings(narrow);
+            Assert.Equal(0.5, narrowSettings.DepthWidth);
+            Assert.Equal(0.2, narrowSettings.Loss!.Explainability);
+            Assert.True(narrowSettings.Explainability);
+            // the held-out sequence's ATE table: SfMLearner and both baselines
             var evaluation = Path.Combine(dir, "evaluation.json");
-            Assert.Equal(0,
-                Run("evaluate", "--checkpoint", output, "--data", dir, "--out", evaluation, "--photometric-optimum",
-                "--optimum-every", "2", "--optimum-steps", "2").Code);
-            var optimum = System.Text.Json.JsonDocument.Parse(File.ReadAllText(evaluation))
-                .RootElement.GetProperty("photometric_optimum");
-            Assert.Equal(4, optimum.GetArrayLength());
-            // 4 snippets of 5, every 2nd
-            Assert.All(optimum.EnumerateArray(), r => Assert.Equal(2, r.GetProperty("snippets").GetInt32()));
-            var (code, err) =
-                Run("evaluate", "--checkpoint", output, "--data", dir, "--photometric-optimum", "--optimum-every", "0");
-            Assert.Equal(2, code);
-            Assert.Contains("--optimum-every", err);
+            Assert.Equal(0, Run("evaluate", "--checkpoint", output, "--data", dir, "--out", evaluation).Code);
+            Assert.Equal(3, System.Text.Json.JsonDocument.Parse(File.ReadAllText(evaluation))
+                .RootElement.GetProperty("ate").GetArrayLength());
         }
         finally { if (Directory.Exists(dir)) Directory.Delete(dir, true); }
     }
@@ -130,18 +118,9 @@ public class CliTests
     }
 
     [Theory]
-    [InlineData("--forward-translation-scale", "0", "--forward-translation-scale")]
-    [InlineData("--pose-per-frame", "maybe", "--pose-per-frame")]
-    [InlineData("--low-lr-epochs", "5", "--low-lr-epochs")]
-    [InlineData("--photometric-mean", "median", "common")]
-    [InlineData("--scale-centres", "middle", "--scale-centres")]
-    [InlineData("--smooth-on", "flow", "--smooth-on")]
-    [InlineData("--reprojection", "mean", "--reprojection")]
     [InlineData("--depth-width", "0", "--depth-width")]
-    [InlineData("--out-of-view", "kept", "--out-of-view")]
-    [InlineData("--near-references-epochs", "-1", "--near-references-epochs")]
-    [InlineData("--depth-consistency", "-0.5", "--depth-consistency")]
-    [InlineData("--pose-width", "-1", "--pose-width")]
+    [InlineData("--pose-lr", "0", "--pose-lr")]
+    [InlineData("--sequence-length", "4", "--sequence-length")]
     public void BadSfmLearnerRecipeOptionsAreNamed(string option, string value, string expected)
     {
         var output = Path.Combine(Path.GetTempPath(), "never-written-" + Guid.NewGuid().ToString("N") + ".sfm");

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.IO.Compression;
 using VideoGradCam.Models;
-using VideoGradCam.Odometry;
+using VideoGradCam.Odometry.Data;
+using VideoGradCam.Odometry.Models;
 using VideoGradCam.Study;
 using VideoGradCam.Training;
 using VideoGradCam.Video;

@@ -1,4 +1,5 @@
-using VideoGradCam.Odometry;
+using VideoGradCam.Odometry.Geometry;
+using VideoGradCam.Odometry.Metrics;
 
 namespace VideoGradCam.Tests.Odometry;
 

@@ -1,4 +1,4 @@
-using VideoGradCam.Odometry;
+using VideoGradCam.Odometry.Data;
 
 namespace VideoGradCam.Tests.Odometry;
 

@@ -1,4 +1,5 @@
 using VideoGradCam.Odometry;
+using VideoGradCam.Odometry.Training;
 using VideoGradCam.Plots;
 
 namespace VideoGradCam.Tests.Odometry;

@@ -1,4 +1,7 @@
 using VideoGradCam.Odometry;
+using VideoGradCam.Odometry.Data;
+using VideoGradCam.Odometry.Models;
+using VideoGradCam.Odometry.Training;
 using static TorchSharp.torch;
 
 namespace VideoGradCam.Tests.Odometry;

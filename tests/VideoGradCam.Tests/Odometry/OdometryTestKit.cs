@@ -1,5 +1,5 @@
 using VideoGradCam.Cam;
-using VideoGradCam.Odometry;
+using VideoGradCam.Odometry.Data;
 using static TorchSharp.torch;
 
 namespace VideoGradCam.Tests.Odometry;

@@ -1,4 +1,7 @@
 using VideoGradCam.Odometry;
+using VideoGradCam.Odometry.Data;
+using VideoGradCam.Odometry.Geometry;
+using VideoGradCam.Odometry.Training;
 using Xunit;
 using static TorchSharp.torch;
 

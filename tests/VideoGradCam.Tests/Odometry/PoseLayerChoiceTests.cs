@@ -1,5 +1,7 @@
 using VideoGradCam.Cam;
 using VideoGradCam.Odometry;
+using VideoGradCam.Odometry.Data;
+using VideoGradCam.Odometry.Models;
 using static TorchSharp.torch;
 
 namespace VideoGradCam.Tests.Odometry;

@@ -1,4 +1,6 @@
 using VideoGradCam.Odometry;
+using VideoGradCam.Odometry.Data;
+using VideoGradCam.Odometry.Models;
 using static TorchSharp.torch;
 
 namespace VideoGradCam.Tests.Odometry;

@@ -1,4 +1,4 @@
-using VideoGradCam.Odometry;
+using VideoGradCam.Odometry.Data;
 using VideoGradCam.Runtime;
 using VideoGradCam.Study;
 using Xunit;

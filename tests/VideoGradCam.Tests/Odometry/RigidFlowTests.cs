@@ -1,4 +1,5 @@
 using VideoGradCam.Odometry;
+using VideoGradCam.Odometry.Geometry;
 using static TorchSharp.torch;
 
 namespace VideoGradCam.Tests.Odometry;

@@ -1,4 +1,6 @@
-using VideoGradCam.Odometry;
+using VideoGradCam.Odometry.Data;
+using VideoGradCam.Odometry.Models;
+using VideoGradCam.Odometry.Training;
 using Xunit;
 
 namespace VideoGradCam.Tests.Odometry;

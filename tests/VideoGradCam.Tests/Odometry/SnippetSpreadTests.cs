@@ -1,4 +1,4 @@
-using VideoGradCam.Odometry;
+using VideoGradCam.Odometry.Metrics;
 
 namespace VideoGradCam.Tests.Odometry;
 

@@ -1,4 +1,6 @@
-using VideoGradCam.Odometry;
+using VideoGradCam.Odometry.Data;
+using VideoGradCam.Odometry.Geometry;
+using VideoGradCam.Odometry.Metrics;
 
 namespace VideoGradCam.Tests.Odometry;
 

@@ -1,4 +1,8 @@
 using VideoGradCam.Odometry;
+using VideoGradCam.Odometry.Data;
+using VideoGradCam.Odometry.Geometry;
+using VideoGradCam.Odometry.Models;
+using VideoGradCam.Odometry.Training;
 using VideoGradCam.Study;
 using Xunit;
 

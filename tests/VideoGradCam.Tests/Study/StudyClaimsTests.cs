@@ -1,5 +1,4 @@
 using VideoGradCam.Cam.Evaluation;
-using VideoGradCam.Odometry;
 using VideoGradCam.Study;
 using VideoGradCam.Study.Pipeline;
 

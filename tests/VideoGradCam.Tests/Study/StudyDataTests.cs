@@ -1,7 +1,7 @@
 using VideoGradCam.Cam.Evaluation;
 using VideoGradCam.Commands;
 using VideoGradCam.Models;
-using VideoGradCam.Odometry;
+using VideoGradCam.Odometry.Data;
 using VideoGradCam.Runtime;
 using VideoGradCam.Study;
 using VideoGradCam.Study.Pipeline;

@@ -1,6 +1,7 @@
 using TorchSharp;
 using VideoGradCam.Models;
 using VideoGradCam.Odometry;
+using VideoGradCam.Odometry.Models;
 using VideoGradCam.Runtime;
 using VideoGradCam.Tests.Odometry;
 using VideoGradCam.Training;

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace VideoGradCam.Odometry;
+namespace VideoGradCam.Odometry.Data;
 
 /// <summary>
 /// One camera sequence on disk: its frames in order, intrinsics K (3x3, at the frames' own size), ground-truth

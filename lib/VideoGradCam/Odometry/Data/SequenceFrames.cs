@@ -1,8 +1,9 @@
 using System.Runtime.InteropServices;
 using OpenCvSharp;
+using VideoGradCam.Odometry.Geometry;
 using static TorchSharp.torch;
 
-namespace VideoGradCam.Odometry;
+namespace VideoGradCam.Odometry.Data;
 
 /// <summary>A snippet ready for the networks: target [B,3,H,W], references N x [B,3,H,W] (earlier then later
 /// frames), intrinsics [B,3,3]; frame indices of the target and references in their sequence.</summary>

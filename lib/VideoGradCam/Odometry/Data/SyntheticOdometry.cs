@@ -3,7 +3,7 @@ using System.Text;
 using OpenCvSharp;
 using VideoGradCam.Runtime;
 
-namespace VideoGradCam.Odometry;
+namespace VideoGradCam.Odometry.Data;
 
 /// <summary>
 /// Synthetic odometry sequences: a textured world (ground plane, walls, boxes) seen by a pinhole camera driving a
@@ -21,9 +21,8 @@ public static class SyntheticOdometry
     /// camera's own x axis of up to <paramref name="Sway"/> of the step (0: the camera moves along its heading, as a
     /// car's does).
     /// <para>The default is a winding road: a car (no sway) that turns hard and often (turns x2) and changes speed
-    /// slowly (±50%). A constant-velocity guess misses the turns, which a PoseNet can see. The drive before 2026-12-01
-    /// (sway, stop and go, gentler turns: a constant guess was hard to beat even with the true poses) is
-    /// <see cref="StopAndGo"/>.</para>
+    /// slowly (±50%). A constant-velocity guess misses the turns, which a PoseNet can see. <see cref="StopAndGo"/> is
+    /// the other kind: sway, stop and go, gentler turns.</para>
     /// </summary>
     public sealed record Options(int Sequences = 3, int Frames = 120, int Width = 128, int Height = 40,
         int Seed = Seeds.Default,
@@ -31,7 +30,7 @@ public static class SyntheticOdometry
             double Sway = 0,
         double SpeedPeriod = 4);
 
-    /// <summary>The earlier default drive: stop and go (±85% within 6-24 frames), turns x1, sway 0.35 of the
+    /// <summary>A stop-and-go drive with sway: speed ±85% within 6-24 frames, turns x1, sway 0.35 of the
     /// step.</summary>
     public static Options StopAndGo(Options o) =>
         o with { SpeedRange = 0.85, Turns = 1.0, Sway = 0.35, SpeedPeriod = 1 };

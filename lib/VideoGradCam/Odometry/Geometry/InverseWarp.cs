@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace VideoGradCam.Odometry;
+namespace VideoGradCam.Odometry.Geometry;
 
 /// <summary>
 /// View-synthesis geometry as pure functions (the SfMLearner convention: camera x right, y down, z forward;
@@ -52,27 +52,6 @@ public static class InverseWarp
         var ymat = stack([cos(y), zero, sin(y), zero, one, zero, -sin(y), zero, cos(y)], 1).reshape(b, 3, 3);
         var xmat = stack([one, zero, zero, zero, cos(x), -sin(x), zero, sin(x), cos(x)], 1).reshape(b, 3, 3);
         return matmul(matmul(xmat, ymat), zmat);
-    }
-
-    /// <summary>Rotation matrices [B,3,3] (R = Rx·Ry·Rz) -> Euler angles [B,3] (rx,ry,rz), the inverse of
-    /// <see cref="EulerToMatrix"/> for |ry| &lt; 90°: ry = asin(R₀₂), rz = atan2(−R₀₁, R₀₀), rx = atan2(−R₁₂,
-    /// R₂₂).</summary>
-    public static Tensor MatrixToEuler(Tensor r)
-    {
-        var y = asin(r[.., 0, 2].clamp(-1, 1));
-        var z = atan2(-r[.., 0, 1], r[.., 0, 0]);
-        var x = atan2(-r[.., 1, 2], r[.., 2, 2]);
-        return stack([x, y, z], 1);
-    }
-
-    /// <summary>The pose vector [B,6] of <paramref name="first"/> then <paramref name="second"/> (each [B,6], a
-    /// transform p' = R·p + t): R = R₂·R₁, t = R₂·t₁ + t₂.</summary>
-    public static Tensor Compose(Tensor second, Tensor first)
-    {
-        var r2 = EulerToMatrix(second[.., 3..]);
-        var r = matmul(r2, EulerToMatrix(first[.., 3..]));
-        var t = matmul(r2, first[.., ..3].unsqueeze(-1)).squeeze(-1) + second[.., ..3];
-        return cat([t, MatrixToEuler(r)], 1);
     }
 
     /// <summary>Pose vectors [B,6] -> transforms [B,3,4] = [R | t].</summary>

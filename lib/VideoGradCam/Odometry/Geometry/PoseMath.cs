@@ -1,4 +1,4 @@
-namespace VideoGradCam.Odometry;
+namespace VideoGradCam.Odometry.Geometry;
 
 /// <summary>Rigid transforms as 4x4 doubles, in the SfMLearner convention (pose vector [tx,ty,tz,rx,ry,rz], R =
 /// Rx·Ry·Rz).</summary>

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace VideoGradCam.Odometry;
+namespace VideoGradCam.Odometry.Geometry;
 
 /// <summary>
 /// The optical flow a camera motion makes in a rigid scene of known depth (the same geometry as

@@ -1,4 +1,7 @@
-namespace VideoGradCam.Odometry;
+using VideoGradCam.Odometry.Data;
+using VideoGradCam.Odometry.Geometry;
+
+namespace VideoGradCam.Odometry.Metrics;
 
 /// <summary>The ATE of the ground truth with one degree of freedom of every frame-to-frame step set to its training
 /// mean.</summary>

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace VideoGradCam.Odometry;
+namespace VideoGradCam.Odometry.Metrics;
 
 /// <summary>Depth error after median scaling (the SfMLearner protocol).</summary>
 public sealed record DepthErrors(double AbsRel, double Rmse, int Frames);

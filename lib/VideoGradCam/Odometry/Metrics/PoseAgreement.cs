@@ -1,6 +1,7 @@
 using VideoGradCam.Cam.Metrics;
+using VideoGradCam.Odometry.Geometry;
 
-namespace VideoGradCam.Odometry;
+namespace VideoGradCam.Odometry.Metrics;
 
 /// <summary>
 /// How one degree of freedom of the predicted frame-to-frame motion follows the ground truth: the Pearson correlation

@@ -1,6 +1,7 @@
 using VideoGradCam.Cam.Metrics;
+using VideoGradCam.Odometry.Data;
 
-namespace VideoGradCam.Odometry;
+namespace VideoGradCam.Odometry.Metrics;
 
 /// <summary>
 /// How far one reference frame lies from the target, relative to the next frame (t+1): the length of its translation

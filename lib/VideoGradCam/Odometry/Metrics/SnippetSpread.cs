@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace VideoGradCam.Odometry;
+namespace VideoGradCam.Odometry.Metrics;
 
 /// <summary>A number measured once per snippet, summarised: mean, sample standard deviation (n − 1), median and n, over
 /// the snippets where it is finite (a NaN, e.g. the ratio of a flat map, is left out, never counted as 0). Above: how

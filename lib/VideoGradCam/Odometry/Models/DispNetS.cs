@@ -4,7 +4,7 @@ using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
-namespace VideoGradCam.Odometry;
+namespace VideoGradCam.Odometry.Models;
 
 /// <summary>
 /// SfMLearner's DepthNet as in the PyTorch port (ClementPinard/SfmLearner-Pytorch, models/DispNetS.py): an encoder
@@ -62,7 +62,7 @@ public sealed class DispNetS : Module<Tensor, Tensor[]>
     public double Width { get; }
 
     /// <summary>Channel counts times <paramref name="width"/>, at least 4 each.</summary>
-    internal static int[] Scaled(int[] planes, double width) =>
+    static int[] Scaled(int[] planes, double width) =>
         planes.Select(p => Math.Max(4, (int)Math.Round(p * width))).ToArray();
 
     /// <summary>The head bias b with Alpha·sigmoid(b) + Beta = 1/depth: the pre-activation that predicts
@@ -78,7 +78,7 @@ public sealed class DispNetS : Module<Tensor, Tensor[]>
 
     /// <summary>Whether disp = Alpha·sigmoid(x) + Beta can express <paramref name="depth"/>: strictly between
     /// 1/(Alpha+Beta) and 1/Beta metres.</summary>
-    public static bool IsReachableDepth(double depth) => depth > 1 / (Alpha + Beta) && depth < 1 / Beta;
+    static bool IsReachableDepth(double depth) => depth > 1 / (Alpha + Beta) && depth < 1 / Beta;
 
     static Sequential DownsampleConv(int cin, int cout, int k) => Sequential(
         Conv2d(cin, cout, k, stride: 2, padding: (k - 1) / 2), ReLU(),

@@ -4,7 +4,7 @@ using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
-namespace VideoGradCam.Odometry;
+namespace VideoGradCam.Odometry.Models;
 
 /// <summary>What PoseExpNet returns: pose [B,N,6] (tx,ty,tz,rx,ry,rz; target -> reference i), the explainability
 /// masks (finest first, each [B,N,h,w]; empty without the mask decoder).</summary>
@@ -30,8 +30,8 @@ public sealed class PoseExpNet : Module<Tensor, Tensor[], PoseOutput>
     readonly Conv2d? predict_mask4, predict_mask3, predict_mask2, predict_mask1;
 
     /// <summary>What the pose head's translation outputs are multiplied by: the port's 0.01 (as its rotations), or
-    /// larger so that metre-sized steps are reachable in a short budget (an option of
-    /// <see cref="SfmSettings"/>).</summary>
+    /// larger so that metre-sized steps are reachable in a short budget (recorded in <see cref="SfmSettings"/>).
+    /// </summary>
     public double TranslationScale { get; init; } = 0.01;
 
     /// <summary>The scale of the forward translation (tz, along the optical axis) alone; null:
@@ -39,38 +39,20 @@ public sealed class PoseExpNet : Module<Tensor, Tensor[], PoseOutput>
     /// making sideways slides cheaper than turns.</summary>
     public double? ForwardTranslationScale { get; init; }
 
-    /// <summary>Each reference's motion (translation and rotation) is the pose head's output times the reference's
-    /// distance in frames from the target (2, 1, 1, 2 for t-2, t-1, t+1, t+2): the head predicts motion per frame, so a
-    /// two-frame reference needs outputs of the same size as a one-frame one instead of twice as large (off in the
-    /// port).</summary>
-    public bool ScaleByOffset { get; init; }
-
-    /// <summary>The pose head predicts the snippet's frame-to-frame steps, and each reference's motion is their
-    /// composition (off in the port, where every reference's motion is predicted on its own): the row of reference t+k
-    /// is the step t+k−1 -> t+k, that of t−k the step t−k+1 -> t−k, and t -> t+2 = (t+1 -> t+2)∘(t -> t+1). A two-frame
-    /// reference is then two steps long unless the network says the steps differ, and its sideways offset on a curve
-    /// follows from the first step's turn.</summary>
-    public bool ChainedSteps { get; init; }
-
-    /// <param name="width">every layer's channels times this (1: the port's, whose weights load); the keys stay the
-    /// port's.</param>
-    public PoseExpNet(int referenceCount = 2, bool outputExplainability = false, double width = 1)
-        : base(nameof(PoseExpNet))
+    public PoseExpNet(int referenceCount = 2, bool outputExplainability = false) : base(nameof(PoseExpNet))
     {
-        if (!(width > 0 && width <= 4)) throw new ArgumentOutOfRangeException(nameof(width),
-            $"A PoseNet width must lie in (0, 4] (got {width}).");
         if (referenceCount < 1) throw new ArgumentOutOfRangeException(nameof(referenceCount),
             "needs at least one reference frame");
         ReferenceCount = referenceCount;
         OutputExplainability = outputExplainability;
-        var c = DispNetS.Scaled(ConvPlanes, width);
+        var c = ConvPlanes;
         conv1 = Conv(3 * (1 + referenceCount), c[0], 7); conv2 = Conv(c[0], c[1], 5); conv3 = Conv(c[1], c[2], 3);
         conv4 = Conv(c[2], c[3], 3); conv5 = Conv(c[3], c[4], 3); conv6 = Conv(c[4], c[5], 3);
-            conv7 = Conv(c[5], c[6], 3);
+        conv7 = Conv(c[5], c[6], 3);
         pose_pred = Conv2d(c[6], 6 * referenceCount, 1);
         if (outputExplainability)
         {
-            var u = DispNetS.Scaled(UpconvPlanes, width);
+            var u = UpconvPlanes;
             upconv5 = Upconv(c[4], u[0]); upconv4 = Upconv(u[0], u[1]); upconv3 = Upconv(u[1], u[2]);
             upconv2 = Upconv(u[2], u[3]); upconv1 = Upconv(u[3], u[4]);
             predict_mask4 = Conv2d(u[1], referenceCount, 3, padding: 1);
@@ -91,37 +73,14 @@ public sealed class PoseExpNet : Module<Tensor, Tensor[], PoseOutput>
 
     static Tensor CropTo(Tensor x, Tensor reference) => x[.., .., ..(int)reference.shape[2], ..(int)reference.shape[3]];
 
-    /// <summary>What the pose head's raw output of each motion (tx, ty, tz, rx, ry, rz) is multiplied by, before any
-    /// per-offset factor: <see cref="TranslationScale"/>, <see cref="ForwardTranslationScale"/> for tz, the port's 0.01
-    /// for rotations.</summary>
-    public double[] DofScales =>
-        [TranslationScale, TranslationScale, ForwardTranslationScale ?? TranslationScale, 0.01, 0.01, 0.01];
-
     /// <summary>What each raw pose output is multiplied by, [1,N,6]: tx, ty by <see cref="TranslationScale"/>, tz by
-    /// <see cref="ForwardTranslationScale"/> (or the same), the rotations by the port's 0.01; with
-    /// <see cref="ScaleByOffset"/> each reference's row also by its distance in frames from the target (references
-    /// t-k..t-1, t+1..t+k).</summary>
+    /// <see cref="ForwardTranslationScale"/> (or the same), the rotations by the port's 0.01.</summary>
     Tensor OutputScale(Device device)
     {
-        var dof = DofScales;
-        int half = ReferenceCount / 2;
-        var values = Enumerable.Range(0, ReferenceCount)
-            .SelectMany(i => dof.Select(d => (float)(d * (ScaleByOffset ? (i < half ? half - i : i - half + 1) : 1))))
-            .ToArray();
+        double[] dof =
+            [TranslationScale, TranslationScale, ForwardTranslationScale ?? TranslationScale, 0.01, 0.01, 0.01];
+        var values = Enumerable.Range(0, ReferenceCount).SelectMany(_ => dof.Select(d => (float)d)).ToArray();
         return tensor(values, [1, ReferenceCount, 6], device: device);
-    }
-
-    /// <summary>Frame-to-frame steps [B,N,6] (references t−k..t−1, t+1..t+k) -> each reference's motion from the
-    /// target, composed outwards from the target on each side.</summary>
-    Tensor Chain(Tensor steps)
-    {
-        int half = ReferenceCount / 2;
-        var rows = new Tensor[ReferenceCount];
-        for (int i = half - 1; i >= 0; i--) rows[i] = i == half - 1 ? steps[.., i]
-            : InverseWarp.Compose(steps[.., i], rows[i + 1]);
-        for (int i = half; i < ReferenceCount; i++) rows[i] = i == half ? steps[.., i]
-            : InverseWarp.Compose(steps[.., i], rows[i - 1]);
-        return stack(rows, 1);
     }
 
     /// <summary>target [B,3,H,W], references N x [B,3,H,W] -> pose [B,N,6] and masks.</summary>
@@ -136,7 +95,6 @@ public sealed class PoseExpNet : Module<Tensor, Tensor[], PoseOutput>
         var pose = pose_pred.call(c7).mean([3]).mean([2]);          // [B,6N]
         pose = pose.view(pose.shape[0], ReferenceCount, 6);          // [B,N,6]
         pose = pose * OutputScale(pose.device);                      // translation, rotation
-        if (ChainedSteps) pose = Chain(pose);
         if (!OutputExplainability) return new PoseOutput(pose, []);
         var u5 = CropTo(upconv5!.call(c5), c4);
         var u4 = CropTo(upconv4!.call(u5), c3);

@@ -5,27 +5,21 @@ using TorchSharp.PyBridge;
 using VideoGradCam.Runtime;
 using static TorchSharp.torch;
 
-namespace VideoGradCam.Odometry;
+namespace VideoGradCam.Odometry.Models;
 
-/// <summary>What a checkpoint records beside the weights; <paramref name="Loss"/>: the loss it was trained with (the
-/// negative-loss Grad-CAM explains that loss; null in older checkpoints, which were trained with
-/// <see cref="LossWeights.Port"/>).</summary>
-/// <param name="TranslationScale">the PoseNet's translation output scale (the port's 0.01; see
+/// <summary>What a checkpoint records beside the weights: the snippet length, the frame size, whether the PoseNet has
+/// the explainability-mask decoder, the training sequences and their mean frame-to-frame motion, and the loss it was
+/// trained with (the negative-loss Grad-CAM explains that loss; null: <see cref="LossWeights.Port"/>). Reading ignores
+/// fields it does not know: a checkpoint recording more settings than these loads with these.</summary>
+/// <param name="TranslationScale">the PoseNet's translation output scale (the port's 0.01; 0 reads as 0.01; see
 /// <see cref="PoseExpNet.TranslationScale"/>).</param>
 /// <param name="ForwardTranslationScale">the forward translation's (tz) own scale; 0 or null:
 /// <paramref name="TranslationScale"/> (see <see cref="PoseExpNet.ForwardTranslationScale"/>).</param>
-/// <param name="ScaleByOffset">the pose head predicts motion per frame of offset (see
-/// <see cref="PoseExpNet.ScaleByOffset"/>).</param>
-/// <param name="ChainedSteps">the pose head predicts frame-to-frame steps, composed into each reference's motion (see
-/// <see cref="PoseExpNet.ChainedSteps"/>).</param>
-/// <param name="DepthWidth">the DepthNet's channel multiplier (1 or 0, as older checkpoints read: the port's; see
+/// <param name="DepthWidth">the DepthNet's channel multiplier (1 or 0: the port's; see
 /// <see cref="DispNetS(double?, double)"/>).</param>
-/// <param name="PoseWidth">the PoseNet's channel multiplier (1 or 0: the port's).</param>
 public sealed record SfmSettings(int SequenceLength = 3, int Width = 128, int Height = 40, bool Explainability = false,
     IReadOnlyList<string>? TrainSequences = null, double[]? MeanMotion = null, LossWeights? Loss = null,
-        double TranslationScale = 0.01,
-    double? ForwardTranslationScale = null, bool ScaleByOffset = false, bool ChainedSteps = false,
-        double DepthWidth = 1, double PoseWidth = 1);
+    double TranslationScale = 0.01, double? ForwardTranslationScale = null, double DepthWidth = 1);
 
 /// <summary>The pair SfMLearner trains together: DepthNet (DispNetS) and PoseNet (PoseExpNet), with their
 /// settings.</summary>
@@ -43,12 +37,10 @@ public sealed class SfmLearner : IDisposable
             $"Sequence length must be 3 or 5 (got {settings.SequenceLength}).");
         Settings = settings;
         DepthNet = new DispNetS(initialDepth, settings.DepthWidth > 0 ? settings.DepthWidth : 1);
-        PoseNet = new PoseExpNet(settings.SequenceLength - 1, settings.Explainability, settings.PoseWidth > 0
-            ? settings.PoseWidth : 1) {
+        PoseNet = new PoseExpNet(settings.SequenceLength - 1, settings.Explainability)
+        {
             TranslationScale = settings.TranslationScale == 0 ? 0.01 : settings.TranslationScale,
             ForwardTranslationScale = settings.ForwardTranslationScale is > 0 ? settings.ForwardTranslationScale : null,
-            ScaleByOffset = settings.ScaleByOffset,
-            ChainedSteps = settings.ChainedSteps,
         };
     }
 
@@ -60,6 +52,12 @@ public sealed class SfmLearner : IDisposable
 
     /// <summary>Disparity at the finest scale [B,1,H,W] of target frames [B,3,H,W] (eval mode).</summary>
     public Tensor Disparity(Tensor target) => DepthNet.call(target)[0];
+
+    /// <summary>The first of the weights (DepthNet's, then PoseNet's, named "DepthNet.key" or "PoseNet.key") that
+    /// holds NaN or infinity; null if none.</summary>
+    public string? FirstNonFiniteWeight() => FiniteCheck.FirstNonFinite(
+        DepthNet.state_dict().Select(kv => KeyValuePair.Create("DepthNet." + kv.Key, kv.Value))
+            .Concat(PoseNet.state_dict().Select(kv => KeyValuePair.Create("PoseNet." + kv.Key, kv.Value))));
 
     const string Magic = "SFMLEARNER-CKPT-1";
 

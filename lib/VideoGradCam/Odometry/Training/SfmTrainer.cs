@@ -1,104 +1,82 @@
 using TorchSharp;
+using VideoGradCam.Odometry.Data;
+using VideoGradCam.Odometry.Geometry;
+using VideoGradCam.Odometry.Models;
 using VideoGradCam.Runtime;
-using VideoGradCam.Training;
 using static TorchSharp.torch;
 
-namespace VideoGradCam.Odometry;
+namespace VideoGradCam.Odometry.Training;
 
 /// <summary>
-/// Training options: the port's Adam lr 2e-4 and loss weights 1 / 0 for photometric / mask, changed for a budget of
-/// 10³ steps instead of the port's 10⁵ (start depth, valid-pixel mean, smoothness; see <see cref="StudyLoss"/>). The
-/// port's recipe is <c>Weights: LossWeights.Port, InitialDepth: null</c>. <paramref name="InitialDepth"/>:
-/// where a fresh DepthNet starts, in metres (null: the port's init, centred on 0.2). Both pose outputs are scaled by
-/// 0.01, so at the port's depth scale a sideways translation moves the image as cheaply as a turn; a deeper start makes
-/// the turn the cheaper explanation. <paramref name="ForwardTranslationScale"/>: the forward translation's own output
-/// scale (null: <paramref name="TranslationScale"/>); a larger scale for tz alone lets a short run learn how far the
-/// camera drives while sideways slides stay dearer than turns. The measurements behind both are in environment.md
-/// ("SfMLearner's training recipe, measured").
+/// How SfMLearner trains: Adam on both networks for <paramref name="Epochs"/> epochs of batches of
+/// <paramref name="BatchSize"/> snippets of <paramref name="SequenceLength"/> frames (3 or 5), on the loss
+/// <paramref name="Weights"/> (null: <see cref="StudyLoss"/>), seeded with <paramref name="Seed"/>. The PoseNet's
+/// translations are scaled by the port's 0.01. <see cref="ForProfile"/> is the study's recipe; environment.md
+/// ("SfMLearner's training recipe, measured" and the sections after it) holds the measurements behind it.
 /// </summary>
-/// <param name="ChainedSteps">the PoseNet predicts frame-to-frame steps composed into each reference's motion
-/// (<see cref="PoseExpNet.ChainedSteps"/>).</param>
-/// <param name="PoseLearningRate">the PoseNet's own Adam rate (null: <paramref name="LearningRate"/>, as the
-/// port).</param>
+/// <param name="LearningRate">the DepthNet's Adam rate (the port's 2e-4).</param>
+/// <param name="InitialDepth">where a fresh DepthNet starts, in metres (null: the port's init, centred on 0.2 m; see
+/// <see cref="StudyInitialDepth"/>).</param>
+/// <param name="ForwardTranslationScale">the scale of the PoseNet's forward translation (tz) alone (null: 0.01 as the
+/// other translations; see <see cref="PoseExpNet.ForwardTranslationScale"/>).</param>
 /// <param name="LowRateEpochs">the last epochs run at a tenth of both networks' rates (0: the port's constant
 /// rate).</param>
-/// <param name="DepthWarmupEpochs">the first epochs train the PoseNet alone, on the fresh DepthNet's depth (about
-/// <paramref name="InitialDepth"/> everywhere), before both learn (0: the port, both from the start).</param>
-/// <param name="NearReferenceEpochs">a curriculum over motion size: the first epochs' loss reconstructs the target from
-/// the references one frame away only (half the two-frame references' motion), then from every reference (0: the
+/// <param name="PoseLearningRate">the PoseNet's Adam rate (null: <paramref name="LearningRate"/>, as the
 /// port).</param>
 /// <param name="DepthWidth">the DepthNet's channel multiplier (1: the port's; 0.5: a quarter of its
 /// multiply-adds).</param>
-/// <param name="PoseWidth">the PoseNet's channel multiplier (1: the port's).</param>
-/// <param name="Given">a diagnosis: train one network with the other replaced by the truth (the synthetic drive's depth
-/// or poses), on the same snippets and loss.</param>
 public sealed record SfmTrainingOptions(int Epochs = 4, int BatchSize = 4, double LearningRate = 2e-4,
-    int SequenceLength = 3,
-    LossWeights? Weights = null, int Seed = Seeds.Default, double? InitialDepth = SfmTrainingOptions.StudyInitialDepth,
-    GivenTruth Given = GivenTruth.None, double TranslationScale = SfmTrainingOptions.PortTranslationScale,
-    double? ForwardTranslationScale = null, bool ScaleByOffset = false, int LowRateEpochs = 0,
-        double? PoseLearningRate = null,
-    bool ChainedSteps = false, int DepthWarmupEpochs = 0, double DepthWidth = 1, double PoseWidth = 1,
-        int NearReferenceEpochs = 0)
+    int SequenceLength = 3, LossWeights? Weights = null, int Seed = Seeds.Default,
+    double? InitialDepth = SfmTrainingOptions.StudyInitialDepth, double? ForwardTranslationScale = null,
+    int LowRateEpochs = 0, double? PoseLearningRate = null, double DepthWidth = 1)
 {
     /// <summary>The PoseNet's Adam rate: <see cref="PoseLearningRate"/>, or <see cref="LearningRate"/> as the
     /// port.</summary>
     public double PoseRate => PoseLearningRate ?? LearningRate;
 
-    /// <summary>The port's PoseNet translation output scale: a metre needs a raw output of 100.</summary>
-    public const double PortTranslationScale = 0.01;
-
-    /// <summary>The workspace's starting depth of a fresh DepthNet, metres.</summary>
+    /// <summary>The study's start depth of a fresh DepthNet, metres. With both pose outputs scaled by 0.01, at a depth
+    /// of 0.2 m a sideways slide moves the image as cheaply as a turn; from 5 m on the turn is the cheaper
+    /// explanation.</summary>
     public const double StudyInitialDepth = 5;
 
-    /// <summary>The workspace's forward translation scale (tz; the other translations keep the port's 0.01).</summary>
+    /// <summary>The study's forward translation scale (tz; the other translations keep the port's 0.01).</summary>
     public const double StudyForwardTranslationScale = 0.1;
 
-    /// <summary>The workspace's loss: the port's photometric 1 and mask 0, the photometric term averaged over the
-    /// pixels valid in every reference of the snippet (so forward and backward references, whose valid pixels differ at
-    /// the image border, are fitted on the same pixels), and the smoothness rescaled to the starting depth. The port
-    /// applies its second-order smoothness to depth, so the term grows with the depth scale: its 0.1 at its 0.2 m start
-    /// is 0.1 x 0.2 / 5 = 0.004 at our 5 m.</summary>
+    /// <summary>The study's loss: the port's photometric 1 and mask 0, the photometric term averaged over the pixels
+    /// valid in every reference of the snippet (forward and backward references, whose valid pixels differ at the
+    /// image border, are fitted on the same pixels), and the smoothness rescaled to the starting depth. The port
+    /// applies its second-order smoothness to depth, so the term grows with the depth scale: its 0.1 at its 0.2 m
+    /// start is 0.1 x 0.2 / 5 = 0.004 at <see cref="StudyInitialDepth"/>.</summary>
     public static readonly LossWeights StudyLoss =
-        new(Photometric: 1, Explainability: 0, Smoothness: 0.004, OverValidPixels: true,
-        CommonValidPixels: true);
+        new(Photometric: 1, Explainability: 0, Smoothness: 0.004, OverValidPixels: true, CommonValidPixels: true);
 
     public LossWeights LossWeights => Weights ?? StudyLoss;
 
     /// <summary>The settings a model trained with these options records (and is built from): frame size, training
-    /// sequences and their mean motion, beside the loss and the PoseNet's output options.</summary>
+    /// sequences and their mean motion, beside the loss and the networks' options.</summary>
     public SfmSettings SettingsFor(int width, int height, IReadOnlyList<string> trainSequences, double[] meanMotion) =>
         new(SequenceLength, width, height, LossWeights.Explainability > 0, trainSequences, meanMotion, LossWeights,
-            TranslationScale, ForwardTranslationScale, ScaleByOffset, ChainedSteps, DepthWidth, PoseWidth);
+            ForwardTranslationScale: ForwardTranslationScale, DepthWidth: DepthWidth);
 
-    /// <summary>The workspace's PoseNet rate, five times the port's 2e-4 (the DepthNet keeps 2e-4): the rate at which
-    /// the PoseNet, given the true depth, comes near the pose ceiling (environment.md, "What holds SfMLearner back").
-    /// </summary>
+    /// <summary>The study's PoseNet rate, five times the port's 2e-4 (the DepthNet keeps 2e-4).</summary>
     public const double StudyPoseLearningRate = 1e-3;
 
-    /// <summary>Batch 4; the profile's data sets the steps. quick: 3 epochs of the quick sequences with the port's
-    /// DepthNet. full: 12 epochs of the full sequences with the DepthNet at <see cref="StudyFullDepthWidth"/>, within
-    /// the 2-hour budget of the full reproduce. The study's loss, forward translation scale and PoseNet rate, and the
-    /// last epoch at a tenth of both rates. The measurements behind them (ATE per seed, training time, why quick keeps
-    /// the port's DepthNet) are in environment.md ("The winding road", "What holds SfMLearner back" and "Narrower
-    /// networks, geometry consistency, a curriculum").</summary>
+    /// <summary>The study's recipe. Both profiles: batch 4, <see cref="StudyLoss"/>,
+    /// <see cref="StudyForwardTranslationScale"/>, <see cref="StudyPoseLearningRate"/>, and the last epoch at a tenth
+    /// of both rates. quick: 3 epochs with the port's DepthNet; full: 12 epochs with the DepthNet at
+    /// <see cref="StudyFullDepthWidth"/>, within the full reproduce's budget.</summary>
     public static SfmTrainingOptions ForProfile(Profile p) =>
         new(Epochs: p == Profile.Full ? 12 : 3, BatchSize: 4, Weights: StudyLoss,
-        ForwardTranslationScale: StudyForwardTranslationScale, LowRateEpochs: 1,
-            PoseLearningRate: StudyPoseLearningRate,
-        DepthWidth: p == Profile.Full ? StudyFullDepthWidth : 1);
+            ForwardTranslationScale: StudyForwardTranslationScale, LowRateEpochs: 1,
+            PoseLearningRate: StudyPoseLearningRate, DepthWidth: p == Profile.Full ? StudyFullDepthWidth : 1);
 
     /// <summary>The full profile's DepthNet width: half the port's channels (a quarter of its multiply-adds).</summary>
     public const double StudyFullDepthWidth = 0.5;
 }
 
-/// <summary>What a diagnostic run is told: nothing (SfMLearner), the true depth (only the PoseNet learns), or the true
-/// poses (only the DepthNet learns).</summary>
-public enum GivenTruth { None, Depth, Pose }
-
 /// <summary>One optimisation step's losses.</summary>
 public sealed record SfmStep(int Epoch, int Step, double Total, double Photometric, double Smoothness,
-    double Explainability, double Consistency = 0);
+    double Explainability);
 
 /// <summary>Loss history of a training run, and its wall time.</summary>
 public sealed record SfmTrainingHistory(IReadOnlyList<SfmStep> Steps, double Seconds)
@@ -110,78 +88,29 @@ public sealed record SfmTrainingHistory(IReadOnlyList<SfmStep> Steps, double Sec
 
 /// <summary>Per-sample total loss and its parts for one snippet batch (depth and pose networks in their current
 /// mode).</summary>
-/// <param name="Consistency">the geometry consistency per sample [B] (zeros when its weight is 0).</param>
 public sealed record SfmLosses(Tensor Total, Tensor Photometric, Tensor Smoothness, Tensor Explainability, Tensor Pose,
-    Tensor[] Disparities, Tensor[] Masks,
-    Tensor Consistency);
+    Tensor[] Disparities, Tensor[] Masks);
 
 public static class SfmTrainer
 {
     /// <summary>
     /// The view-synthesis objective of one batch: disparities from DepthNet on the target, pose (and masks) from
-    /// PoseNet; total per sample [B] = w_p·photometric + w_s·smoothness + w_m·explainability (the last a batch
-    /// term added to every sample) + w_g·geometry consistency (SC-SfMLearner's; 0 in the port). The batch mean is the
-    /// port's training loss.
+    /// PoseNet; total per sample [B] = w_p·photometric + w_s·smoothness + w_m·explainability (the last a batch term
+    /// added to every sample). The batch mean is the port's training loss.
     /// </summary>
-    /// <param name="trueDepth">[B,1,H,W]: used instead of DepthNet's (a diagnosis), at DepthNet's four training scales
-    /// (its disparity area-averaged to H/2, H/4, H/8) so that the loss is the one SfMLearner trains with.</param>
-    /// <param name="truePose">[B,N,6]: used instead of PoseNet's (a diagnosis).</param>
-    /// <param name="lossReferences">the references whose reconstruction counts (indices into
-    /// <paramref name="references"/>; null: all). The PoseNet still sees every frame; a curriculum over motion size
-    /// uses the nearest references first.</param>
     public static SfmLosses Objective(SfmLearner model, Tensor target, Tensor[] references, Tensor intrinsics,
-        LossWeights w,
-        Tensor? trueDepth = null, Tensor? truePose = null, IReadOnlyList<int>? lossReferences = null)
+        LossWeights w)
     {
-        bool consistency = w.DepthConsistency > 0 && trueDepth is null;
-        Tensor[] disparities, referenceDepths = [];
-        if (consistency)
-        {
-            // one DepthNet pass over every frame of the snippet: the target's first, then each reference's
-            long b = target.shape[0];
-            var all = model.DepthNet.call(cat([target, .. references], 0));
-            disparities = all.Select(d => d[..(int)b]).ToArray();
-            referenceDepths = references.Select((_, i) => 1 / all[0][(int)(b * (i + 1))..(int)(b * (i + 2))]).ToArray();
-        }
-        else disparities = trueDepth is null ? model.DepthNet.call(target)
-            : Pyramid(1 / trueDepth, model.DepthNet.training ? 4 : 1);
+        var disparities = model.DepthNet.call(target);
         var depths = disparities.Select(d => 1 / d).ToArray();
         var pose = model.PoseNet.call(target, references);
-        var warpPose = truePose ?? pose.Pose;
-        var (lossRefs, lossMasks) = (references, w.Explainability > 0 ? pose.Masks : []);
-        if (lossReferences is not null)
-        {
-            var index = tensor(lossReferences.Select(i => (long)i).ToArray(), device: target.device);
-            lossRefs = lossReferences.Select(i => references[i]).ToArray();
-            referenceDepths = referenceDepths.Length == 0 ? []
-                : lossReferences.Select(i => referenceDepths[i]).ToArray();
-            warpPose = warpPose.index_select(1, index);
-            lossMasks = lossMasks.Select(m => m.index_select(1, index)).ToArray();
-        }
-        var photometric = ViewSynthesisLoss.PhotometricPerSample(target, lossRefs, intrinsics, depths,
-            lossMasks, warpPose, w.OverValidPixels, w.CommonValidPixels, w.Ssim, w.UpsampledScales, w.CentredScales,
-            w.MinimumReprojection, w.OutOfViewAsUnwarped);
-        var smooth = ViewSynthesisLoss.SmoothnessPerSample(w.SmoothDisparity ? disparities : depths);
+        var photometric = ViewSynthesisLoss.PhotometricPerSample(target, references, intrinsics, depths,
+            w.Explainability > 0 ? pose.Masks : [], pose.Pose, w.OverValidPixels, w.CommonValidPixels);
+        var smooth = ViewSynthesisLoss.SmoothnessPerSample(depths);
         var explain = pose.Masks.Length > 0 ? ViewSynthesisLoss.Explainability(pose.Masks) : zeros(1).squeeze();
-        var geometry = consistency
-            ? ViewSynthesisLoss.DepthConsistencyPerSample(depths[0], referenceDepths, intrinsics, warpPose)
-            : zeros_like(photometric);
-        var total = photometric * w.Photometric + smooth * w.Smoothness + explain * w.Explainability
-            + geometry * w.DepthConsistency;
-        return new SfmLosses(total, photometric, smooth, explain, pose.Pose, disparities, pose.Masks, geometry);
+        var total = photometric * w.Photometric + smooth * w.Smoothness + explain * w.Explainability;
+        return new SfmLosses(total, photometric, smooth, explain, pose.Pose, disparities, pose.Masks);
     }
-
-    /// <summary>The references one frame from the target in a snippet of <paramref name="length"/> frames (t−1 and t+1;
-    /// every reference of a 3-frame snippet), as indices into its references (ordered t−k .. t−1, t+1 ..
-    /// t+k).</summary>
-    public static int[] NearReferences(int length) => length == 3 ? [0, 1] : [length / 2 - 1, length / 2];
-
-    /// <summary>A disparity [B,1,H,W] and its area averages at H/2, H/4... : <paramref name="scales"/> maps, finest
-    /// first.</summary>
-    internal static Tensor[] Pyramid(Tensor disparity, int scales) => Enumerable.Range(0, scales)
-        .Select(s => s == 0 ? disparity : nn.functional.adaptive_avg_pool2d(disparity,
-            [Math.Max(1, disparity.shape[2] >> s), Math.Max(1, disparity.shape[3] >> s)]))
-        .ToArray();
 
     /// <summary>What a run has done so far, saved beside the checkpoint after each epoch (with the Adam state) so an
     /// interrupted run resumes after its last finished epoch.</summary>
@@ -197,8 +126,8 @@ public static class SfmTrainer
             if (File.Exists(file)) File.Delete(file);
     }
 
-    /// <summary>A new SfMLearner for <paramref name="o"/>, its weights drawn after seeding with <c>o.Seed</c>: the same
-    /// seed gives the same starting weights in every process (environment.md, "Same seed, same numbers").</summary>
+    /// <summary>A new SfMLearner for <paramref name="o"/>, its DepthNet at <c>o.InitialDepth</c>, its weights drawn
+    /// after seeding with <c>o.Seed</c>: the same seed gives the same starting weights in every process.</summary>
     public static SfmLearner NewModel(SfmSettings settings, SfmTrainingOptions o)
     {
         Seeds.Set(o.Seed);
@@ -220,14 +149,10 @@ public static class SfmTrainer
         Seeds.Set(o.Seed);
         var device = ComputeDevice.Default;
         model.To(device);
-        if (o.Given != GivenTruth.None
-            && sequences.Any(s => (o.Given == GivenTruth.Depth ? s.Depth is null : s.Poses is null)))
-            throw new InvalidDataException(
-                $"Training with the true {o.Given.ToString().ToLowerInvariant()} given needs it in every sequence " +
-                "(the synthetic drive has both).");
-        var groups = new List<(IEnumerable<TorchSharp.Modules.Parameter> Parameters, double Rate, bool Depth)>();
-        if (o.Given != GivenTruth.Pose) groups.Add((model.PoseNet.parameters(), o.PoseRate, false));
-        if (o.Given != GivenTruth.Depth) groups.Add((model.DepthNet.parameters(), o.LearningRate, true));
+        var groups = new List<(IEnumerable<TorchSharp.Modules.Parameter> Parameters, double Rate)>
+        {
+            (model.PoseNet.parameters(), o.PoseRate), (model.DepthNet.parameters(), o.LearningRate),
+        };
         using var adam = optim.Adam(groups.Select(g => new TorchSharp.Modules.Adam.ParamGroup(g.Parameters.ToList(),
             lr: g.Rate, beta1: 0.9, beta2: 0.999)).ToList(),
             lr: o.LearningRate);
@@ -247,7 +172,7 @@ public static class SfmTrainer
                 File.ReadAllText(ProgressFile(checkpointPath)), JsonDefaults.Compact)
                 ?? throw new InvalidDataException($"{ProgressFile(checkpointPath)}: unreadable training progress.");
             model.LoadWeights(checkpointPath);
-            if (SfmCheckpoint.NonFiniteKey(model) is { } key) throw NonFiniteException.InWeights(checkpointPath, key);
+            if (model.FirstNonFiniteWeight() is { } key) throw NonFiniteException.InWeights(checkpointPath, key);
             if (File.Exists(OptimizerFile(checkpointPath))) adam.load_state_dict(OptimizerFile(checkpointPath));
             (start, earlierSeconds) = (Math.Min(saved.EpochsDone, o.Epochs), saved.Seconds);
             steps.AddRange(saved.Steps);
@@ -261,17 +186,12 @@ public static class SfmTrainer
             for (int epoch = start; epoch < o.Epochs; epoch++)
             {
                 double factor = epoch >= o.Epochs - o.LowRateEpochs ? 0.1 : 1;
-                foreach (var (g, group) in adam.ParamGroups.Zip(groups))
-                    // a rate of 0 leaves Adam's step at 0
-                    g.LearningRate = group.Depth && epoch < o.DepthWarmupEpochs ? 0 : group.Rate * factor;
+                foreach (var (g, group) in adam.ParamGroups.Zip(groups)) g.LearningRate = group.Rate * factor;
                 foreach (var batch in EpochBatches(items, o.Seed, epoch, o.BatchSize))
                 {
                     using var scope = NewDisposeScope();
-                    var (target, refs, k, order) = BatchSnippets(sequences, batch, o.SequenceLength, device);
-                    var l = Objective(model, target, refs, k, o.LossWeights,
-                        o.Given == GivenTruth.Depth ? TrueDepth(sequences, order, device) : null,
-                        o.Given == GivenTruth.Pose ? TruePoses(sequences, order, o.SequenceLength, device) : null,
-                        epoch < o.NearReferenceEpochs ? NearReferences(o.SequenceLength) : null);
+                    var (target, refs, k, _) = BatchSnippets(sequences, batch, o.SequenceLength, device);
+                    var l = Objective(model, target, refs, k, o.LossWeights);
                     var loss = l.Total.mean();
                     float total = loss.item<float>();
                     int stepInEpoch = steps.Count - epoch * stepsPerEpoch + 1;
@@ -283,12 +203,10 @@ public static class SfmTrainer
                     if (FiniteCheck.Gradients(groups.SelectMany(g => g.Parameters)) is { } gradientKind)
                         throw NonFiniteException.InTraining("train sfmlearner", "gradient", gradientKind, epoch + 1,
                             stepInEpoch);
-                    // No NativeCallGuard here: its no-GC region slows this trainer several-fold (environment.md,
-                    // "Claims, cache keys, and what the code's comments no longer narrate").
+                    // No NativeCallGuard here: its no-GC region slows this trainer several-fold.
                     adam.step();
                     var step = new SfmStep(epoch, steps.Count, total, l.Photometric.mean().item<float>(),
-                        l.Smoothness.mean().item<float>(), l.Explainability.item<float>(),
-                            l.Consistency.mean().item<float>());
+                        l.Smoothness.mean().item<float>(), l.Explainability.item<float>());
                     steps.Add(step);
                     onStep?.Invoke(step);
                     progress.Advance($"epoch {epoch + 1}/{o.Epochs} loss {step.Total:0.0000}");
@@ -320,8 +238,6 @@ public static class SfmTrainer
         return new SfmTrainingHistory(steps, earlierSeconds + clock.Elapsed.TotalSeconds);
     }
 
-    /// <summary>The training set's mean frame-to-frame motion (6-vector, previous -> next camera), the mean-motion
-    /// baseline.</summary>
     /// <summary>Every (sequence index, target) pair of the sequences' snippets of <paramref name="length"/>
     /// frames.</summary>
     public static List<(int Sequence, int Target)> Items(IReadOnlyList<SequenceFrames> sequences, int length) =>
@@ -354,22 +270,8 @@ public static class SfmTrainer
         return (target, refs, cat(parts.Select(p => p.Intrinsics).ToList(), 0), groups.SelectMany(g => g).ToList());
     }
 
-    /// <summary>The synthetic drive's depth of each item's target frame, [B,1,H,W] (sky, depth 0, set far
-    /// away).</summary>
-    internal static Tensor TrueDepth(IReadOnlyList<SequenceFrames> sequences,
-        IReadOnlyList<(int Sequence, int Target)> order, Device device)
-    {
-        var d = stack(order.Select(x => sequences[x.Sequence].Depth![x.Target]).ToList()).unsqueeze(1).to(device);
-        return d.masked_fill(d <= 0, 1000f);
-    }
-
-    /// <summary>The true pose of each item's references in the network's convention, [B,N,6].</summary>
-    internal static Tensor TruePoses(IReadOnlyList<SequenceFrames> sequences,
-        IReadOnlyList<(int Sequence, int Target)> order, int length, Device device) =>
-        tensor(order.SelectMany(x =>
-            sequences[x.Sequence].ReferencePoses(x.Target, length).SelectMany(p => p.Select(v => (float)v))).ToArray(),
-            [order.Count, length - 1, 6]).to(device);
-
+    /// <summary>The training set's mean frame-to-frame motion (6-vector, previous -> next camera), the mean-motion
+    /// baseline.</summary>
     public static double[] MeanMotion(IEnumerable<SequenceFrames> sequences)
     {
         var sum = new double[6]; int n = 0;

@@ -4,6 +4,7 @@ using VideoGradCam.Cam.Evaluation;
 using VideoGradCam.Cam.Metrics;
 using VideoGradCam.Models;
 using VideoGradCam.Odometry;
+using VideoGradCam.Odometry.Metrics;
 using static VideoGradCam.Study.Pipeline.ClaimRules;
 
 namespace VideoGradCam.Study.Pipeline;

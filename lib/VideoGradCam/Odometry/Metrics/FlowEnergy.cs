@@ -1,4 +1,6 @@
-namespace VideoGradCam.Odometry;
+using VideoGradCam.Odometry.Geometry;
+
+namespace VideoGradCam.Odometry.Metrics;
 
 /// <summary>How much of a map's energy falls where the scene moves most.</summary>
 /// <param name="Share">the map's sum over the moving pixels / its sum over the frame.</param>

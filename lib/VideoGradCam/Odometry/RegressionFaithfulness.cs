@@ -1,4 +1,6 @@
 using VideoGradCam.Cam;
+using VideoGradCam.Odometry.Data;
+using VideoGradCam.Odometry.Models;
 using static TorchSharp.torch;
 
 namespace VideoGradCam.Odometry;

@@ -1,4 +1,8 @@
 using VideoGradCam.Cam;
+using VideoGradCam.Odometry.Data;
+using VideoGradCam.Odometry.Geometry;
+using VideoGradCam.Odometry.Models;
+using VideoGradCam.Odometry.Training;
 using static TorchSharp.torch;
 
 namespace VideoGradCam.Odometry;

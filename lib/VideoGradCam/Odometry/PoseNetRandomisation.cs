@@ -1,4 +1,5 @@
 using VideoGradCam.Cam.Metrics;
+using VideoGradCam.Odometry.Models;
 using static TorchSharp.torch;
 
 namespace VideoGradCam.Odometry;

@@ -1,3 +1,5 @@
+using VideoGradCam.Odometry.Data;
+using VideoGradCam.Odometry.Models;
 using static TorchSharp.torch;
 
 namespace VideoGradCam.Odometry;

@@ -1,21 +1,21 @@
+using VideoGradCam.Odometry.Data;
+using VideoGradCam.Odometry.Metrics;
+using VideoGradCam.Odometry.Models;
+using VideoGradCam.Odometry.Training;
 using VideoGradCam.Runtime;
-using VideoGradCam.Training;
 using static TorchSharp.torch;
 
 namespace VideoGradCam.Odometry;
 
 /// <summary>How the pose ceiling trains: SfMLearner's epochs, batch size and snippet length by default, so both get the
-/// same budget. The learning rate is for the supervised fit: 1e-3 sometimes collapsed the outputs to the
-/// mean.</summary>
+/// same budget; the learning rate is the supervised fit's own.</summary>
 public sealed record PoseCeilingOptions(int Epochs = 3, int BatchSize = 4, double LearningRate = 5e-4,
-    int SequenceLength = 5,
-    int Seed = Seeds.Default, double TranslationScale = PoseCeilingOptions.FittedTranslationScale)
+    int SequenceLength = 5, int Seed = Seeds.Default)
 {
-    /// <summary>The ceiling's PoseNet output scale for translations: 0.1, ten times the port's. Fitted to the true
-    /// poses in SfMLearner's budget, the port's 0.01 leaves metre-sized steps out of reach (a metre is a raw output of
-    /// 100): on the full profile's held-out sequence it scored 0.70x the mean-motion baseline, 0.1 scored 0.51x
-    /// (environment.md). The ceiling is the most the PoseNet can learn from the images, so it takes the scale that fits
-    /// best; SfMLearner keeps its own (0.1 made its translations noisy).</summary>
+    /// <summary>The ceiling's PoseNet output scale for every translation: 0.1, ten times the port's, so that
+    /// metre-sized steps are within reach of a short fit (at 0.01 a metre is a raw output of 100). The ceiling is the
+    /// most the PoseNet can learn from the images, so it takes the scale that fits best (environment.md, "The winding
+    /// road").</summary>
     public const double FittedTranslationScale = 0.1;
 }
 
@@ -114,7 +114,7 @@ public static class PoseCeiling
         var scale = LabelScale(train, o.SequenceLength);
         var settings = new SfmSettings(o.SequenceLength, train[0].Width, train[0].Height, false,
             train.Select(s => s.Name).ToList(),
-            SfmTrainer.MeanMotion(train), TranslationScale: o.TranslationScale);
+            SfmTrainer.MeanMotion(train), TranslationScale: PoseCeilingOptions.FittedTranslationScale);
         Seeds.Set(o.Seed);
         using var model = new SfmLearner(settings);
         var device = ComputeDevice.Default;

@@ -1,4 +1,8 @@
 using VideoGradCam.Cam;
+using VideoGradCam.Odometry.Data;
+using VideoGradCam.Odometry.Geometry;
+using VideoGradCam.Odometry.Models;
+using VideoGradCam.Odometry.Training;
 using static TorchSharp.torch;
 
 namespace VideoGradCam.Odometry;
@@ -57,20 +61,11 @@ public static class SfmCamModel
         long b = input.shape[0];
         var disparity = model.DepthNet.call(target)[0];                    // [B,1,H,W]
         var depth = 1 / disparity;
-        // The geometry consistency (when the model was trained with it) needs every reference's depth too: those passes
-        // run through forward, not call, so that a hooked DepthNet layer is the target's alone.
-        var referenceDepths = w.DepthConsistency > 0
-            ? references.Select(r => 1 / model.DepthNet.forward(r)[0]).ToArray() : [];
         var pose = model.PoseNet.call(target, references).Pose;            // [B,N,6]
         var k = intrinsics.shape[0] == b ? intrinsics : intrinsics.expand(b, 3, 3);
         var photometric = ViewSynthesisLoss.PhotometricPerSample(target, references, k, [depth], [], pose,
-            w.OverValidPixels, w.CommonValidPixels, w.Ssim, minimumReprojection: w.MinimumReprojection,
-            outOfViewAsUnwarped: w.OutOfViewAsUnwarped);
-        var loss = photometric * w.Photometric
-                   + ViewSynthesisLoss.SmoothnessPerSample([w.SmoothDisparity ? disparity : depth]) * w.Smoothness;
-        if (w.DepthConsistency > 0)
-            loss = loss
-                + ViewSynthesisLoss.DepthConsistencyPerSample(depth, referenceDepths, k, pose) * w.DepthConsistency;
+            w.OverValidPixels, w.CommonValidPixels);
+        var loss = photometric * w.Photometric + ViewSynthesisLoss.SmoothnessPerSample([depth]) * w.Smoothness;
         return new Dictionary<string, Tensor>
         {
             ["loss"] = loss, ["pose"] = pose.reshape(b, -1), ["depth"] = depth[.., 0], ["photometric"] = photometric,

@@ -1,5 +1,5 @@
+using VideoGradCam.Odometry.Models;
 using VideoGradCam.Runtime;
-using VideoGradCam.Training;
 
 namespace VideoGradCam.Odometry;
 
@@ -13,7 +13,7 @@ public static class SfmCheckpoint
     public static SfmLearner Load(string path)
     {
         var model = SfmLearner.Load(path);
-        if (NonFiniteKey(model) is { } key)
+        if (model.FirstNonFiniteWeight() is { } key)
         {
             model.Dispose();
             throw NonFiniteException.InWeights(path, key);
@@ -26,12 +26,6 @@ public static class SfmCheckpoint
     public static string? NonFiniteWeights(string path)
     {
         using var model = SfmLearner.Load(path);
-        return NonFiniteKey(model) is { } key ? $"{path}: '{key}' holds NaN or infinite values" : null;
+        return model.FirstNonFiniteWeight() is { } key ? $"{path}: '{key}' holds NaN or infinite values" : null;
     }
-
-    /// <summary>The first of the model's tensors (DepthNet's, then PoseNet's) holding NaN or infinity; null if none.
-    /// </summary>
-    public static string? NonFiniteKey(SfmLearner model) => FiniteCheck.FirstNonFinite(
-        model.DepthNet.state_dict().Select(kv => KeyValuePair.Create("DepthNet." + kv.Key, kv.Value))
-            .Concat(model.PoseNet.state_dict().Select(kv => KeyValuePair.Create("PoseNet." + kv.Key, kv.Value))));
 }

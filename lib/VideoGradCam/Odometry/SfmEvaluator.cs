@@ -1,3 +1,7 @@
+using VideoGradCam.Odometry.Data;
+using VideoGradCam.Odometry.Geometry;
+using VideoGradCam.Odometry.Metrics;
+using VideoGradCam.Odometry.Models;
 using VideoGradCam.Runtime;
 using static TorchSharp.torch;
 
@@ -13,12 +17,11 @@ public sealed record TopViewTrajectory(string Sequence, double[] GtX, double[] G
 /// <summary>Everything evaluate reports. <see cref="Agreement"/> says which motions the PoseNet learned,
 /// <see cref="MeanMotionMisses"/> which motions the mean-motion baseline gets wrong, <see cref="Spacing"/> how the
 /// PoseNet spaces a snippet's frames, <see cref="PoseNetMisses"/> which motions cost the PoseNet most (its ATE with one
-/// motion set to the truth; all four null without ground-truth poses); <see cref="PhotometricOptimum"/>, when asked
-/// for, what the loss itself allows (see <see cref="Odometry.PhotometricOptimum"/>).</summary>
+/// motion set to the truth; all four null without ground-truth poses).</summary>
 public sealed record OdometryEvaluation(int SnippetLength, IReadOnlyList<string> Sequences, IReadOnlyList<AteRow> Ate,
     DepthErrors? Depth, IReadOnlyList<TopViewTrajectory> Trajectories, PoseAgreement? Agreement = null,
     IReadOnlyList<DofAblation>? MeanMotionMisses = null, IReadOnlyList<ReferenceSpacing>? Spacing = null,
-    IReadOnlyList<DofAblation>? PoseNetMisses = null, IReadOnlyList<PhotometricOptimumRow>? PhotometricOptimum = null)
+    IReadOnlyList<DofAblation>? PoseNetMisses = null)
 {
     /// <summary>What the ATE table says about SfMLearner against each baseline, one sentence per baseline (the verdicts
     /// notebook 06 prints; computed from this evaluation's numbers).</summary>
