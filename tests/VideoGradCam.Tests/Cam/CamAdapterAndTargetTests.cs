@@ -7,6 +7,21 @@ namespace VideoGradCam.Tests.Cam;
 public class CamAdapterAndTargetTests
 {
     [Fact]
+    public void ANonFiniteMapIsRefusedNamingTheLayerNeverReturned()
+    {
+        using var scope = NewDisposeScope();
+        var model = nn.Sequential(("conv", nn.Conv2d(3, 4, 3)), ("relu", nn.ReLU()),
+            ("pool", nn.AdaptiveAvgPool2d(1)), ("flat", nn.Flatten()), ("fc", nn.Linear(4, 2)));
+        var image = rand(new long[] { 1, 3, 16, 16 });
+        image[0, 0, 5, 5] = tensor(float.NaN);                               // one NaN pixel reaches the activation
+        var e = Assert.Throws<ArithmeticException>(() => GradCam.For(model, "conv").Explain(image, 0));
+        Assert.Contains("layer 'conv'", e.Message);
+        Assert.Contains("not finite", e.Message);
+        using var finite = GradCam.For(model, "conv").Explain(rand(new long[] { 1, 3, 16, 16 }), 0);
+        Assert.True(finite.Maps.isfinite().all().item<bool>());
+    }
+
+    [Fact]
     public void AClassifiersCamModelPicksTheLayoutAndPassesAttention()
     {
         using var scope = NewDisposeScope();
