@@ -34,7 +34,14 @@ public sealed class CamEngine(ICamModel model, CamMethod method = CamMethod.Grad
     /// <summary>Explains <paramref name="input"/> (batch first) for one target per sample at layer
     /// <paramref name="layer"/>. Without targets, each sample is explained for its predicted class (the largest
     /// "logits"), read from the same forward pass; <see cref="CamResult.Targets"/> says which.</summary>
-    public CamResult Explain(Tensor input, IReadOnlyList<ICamTarget>? targets, string layer)
+    public CamResult Explain(Tensor input, IReadOnlyList<ICamTarget>? targets, string layer) =>
+        ExplainEach(input, targets, layer, [(Method, Weighting)])[0];
+
+    /// <summary>The same explanation for several methods and weightings from one forward and one backward pass: the
+    /// methods differ only in how they weight the activation's channels by its gradient, so every map is the one
+    /// <see cref="Explain"/> would give with that method and weighting.</summary>
+    internal IReadOnlyList<CamResult> ExplainEach(Tensor input, IReadOnlyList<ICamTarget>? targets, string layer,
+        IReadOnlyList<(CamMethod Method, TemporalWeighting Weighting)> methods)
     {
         long batch = input.shape[0];
         if (targets is not null && targets.Count != batch)
@@ -63,22 +70,26 @@ public sealed class CamEngine(ICamModel model, CamMethod method = CamMethod.Grad
 
         var a = ToVolume(activation, f.Layout, f.Frames, batch); // [B,C,t,h,w]
         var g = ToVolume(gradient, f.Layout, f.Frames, batch);
-        var w = ChannelWeighting.Compute(Method, a, g, Weighting);
-        var raw = (w * a).sum(1).relu();                           // [B,t,h,w]
-        if (!raw.isfinite().all().item<bool>()) throw NotFinite(layer);
-        var maps = CamMaps.NormalisePerClip(CamMaps.Upsample(raw, f.Layout, f.InputSize)); // [B,T,H,W]
-
-        var result = new CamResult
+        var gradientImportance = CamMaps.GradientNormShare(g, f.InputSize.T);
+        var results = new List<CamResult>();
+        foreach (var (method, weighting) in methods)
         {
-            Maps = maps.MoveToOuterDisposeScope(),
-            RawMaps = raw.MoveToOuterDisposeScope(),
-            Weights = WeightsChannelLast(w).contiguous().MoveToOuterDisposeScope(),
-            FrameImportance = CamMaps.FrameEnergyShare(maps).MoveToOuterDisposeScope(),
-            GradientImportance = CamMaps.GradientNormShare(g, f.InputSize.T).MoveToOuterDisposeScope(),
-            Outputs = f.Outputs.ToDictionary(kv => kv.Key, kv => kv.Value.detach().MoveToOuterDisposeScope()),
-            Targets = targets,
-        };
-        return result;
+            var w = ChannelWeighting.Compute(method, a, g, weighting);
+            var raw = (w * a).sum(1).relu();                           // [B,t,h,w]
+            if (!raw.isfinite().all().item<bool>()) throw NotFinite(layer);
+            var maps = CamMaps.NormalisePerClip(CamMaps.Upsample(raw, f.Layout, f.InputSize)); // [B,T,H,W]
+            results.Add(new CamResult
+            {
+                Maps = maps.MoveToOuterDisposeScope(),
+                RawMaps = raw.MoveToOuterDisposeScope(),
+                Weights = WeightsChannelLast(w, method, weighting).contiguous().MoveToOuterDisposeScope(),
+                FrameImportance = CamMaps.FrameEnergyShare(maps).MoveToOuterDisposeScope(),
+                GradientImportance = gradientImportance.alias().MoveToOuterDisposeScope(),
+                Outputs = f.Outputs.ToDictionary(kv => kv.Key, kv => kv.Value.detach().MoveToOuterDisposeScope()),
+                Targets = targets,
+            });
+        }
+        return results;
     }
 
     /// <summary>Each sample's predicted class: the default target (pytorch-grad-cam's too).</summary>
@@ -114,11 +125,11 @@ public sealed class CamEngine(ICamModel model, CamMethod method = CamMethod.Grad
     static ArgumentException Shape(Tensor x, string expected) =>
         new($"The target layer's activation has shape [{string.Join(",", x.shape)}]; expected {expected}.");
 
-    Tensor WeightsChannelLast(Tensor w)
+    static Tensor WeightsChannelLast(Tensor w, CamMethod method, TemporalWeighting weighting)
     {
         // [B,C,t,h,w] -> [B,t,h,w,C]
-        if (ChannelWeighting.IsPerPosition(Method)) return w.permute(0, 2, 3, 4, 1);
-        if (Weighting == TemporalWeighting.Global) return w.flatten(1);                      // [B,C,1,1,1] -> [B,C]
+        if (ChannelWeighting.IsPerPosition(method)) return w.permute(0, 2, 3, 4, 1);
+        if (weighting == TemporalWeighting.Global) return w.flatten(1);                      // [B,C,1,1,1] -> [B,C]
         return w.squeeze(-1).squeeze(-1).permute(0, 2, 1);                                  // [B,C,t,1,1] -> [B,t,C]
     }
 }

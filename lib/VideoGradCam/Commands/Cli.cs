@@ -30,6 +30,7 @@ public static class Cli
         ExplainCommand.Verb,
         EvaluateCamCommand.Verb,
         ImportWeightsCommand.Verb,
+        ShipModelsCommand.Verb,
     ];
 
     static readonly Option<bool> Verbose =
@@ -143,10 +144,15 @@ public static class Cli
     }
 
     /// <summary>Reads --profile (falling back to the environment) and exports it for child processes.</summary>
-    public static Profile ReadProfile(Args a)
+    public static Profile ReadProfile(Args a, Profile? fallback = null)
     {
         Profile p;
-        try { p = a.Optional("profile") is { } s ? Profiles.Parse(s) : Profiles.FromEnvironment(); }
+        try
+        {
+            p = a.Optional("profile") is { } s ? Profiles.Parse(s)
+                : fallback is { } f && string.IsNullOrEmpty(Environment.GetEnvironmentVariable(
+                    Profiles.EnvironmentVariable)) ? f : Profiles.FromEnvironment();
+        }
         catch (ArgumentException e) { throw new UsageException(e.Message); }
         Environment.SetEnvironmentVariable(Profiles.EnvironmentVariable, p.Name());
         return p;

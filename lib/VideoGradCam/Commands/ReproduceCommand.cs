@@ -13,8 +13,13 @@ public static class ReproduceCommand
         "the main job: data, training, Grad-CAM metrics, notebooks, report in artifacts/report (real data: " +
         "artifacts/<data>/report)",
         [
-            Opt.Profile,
-            Opt.Computed("seeds", "training seeds per classifier (spread of every number)", "N", "quick 1, full 3"),
+            Opt.Value("profile", "full (the real figures, from the shipped models) or quick (minutes on 2 cores, " +
+                $"models trained here: what CI runs); else ${Profiles.EnvironmentVariable}, else full", "quick|full",
+                "full"),
+            Opt.Flag("retrain", "train the full profile's four models here instead of starting from the shipped ones " +
+                "in data/study-models (about 70 minutes of training on 2 cores)"),
+            Opt.Computed("seeds", "training seeds per classifier (spread of every number)", "N",
+                "1; full with --retrain 2"),
             Opt.Flag("force", "recompute every step, even when its inputs did not change"),
             Opt.Flag("no-notebooks", "skip running the notebooks"),
             Opt.Computed("data", "real data instead of the synthetic sets: hmdb51, ucf101, or videos=PATH[,kitti=PATH]",
@@ -25,11 +30,16 @@ public static class ReproduceCommand
 
     static int Run(Args a)
     {
-        var profile = Cli.ReadProfile(a);
-        var seeds = ParseSeeds(a.Optional("seeds"), profile);
+        var profile = Cli.ReadProfile(a, fallback: Profile.Full);
+        var retrain = a.Flag("retrain");
+        if (retrain && profile != ShippedModels.TrainedProfile)
+            throw new UsageException("--retrain replaces the shipped models, which are the full profile's: " +
+                "the quick profile always trains here.");
         var force = a.Flag("force");
         var notebooks = !a.Flag("no-notebooks");
         var data = ParseData(a.Optional("data"), a.Optional("weights"));
+        var seeds = a.Optional("seeds") is { } text ? ParseSeeds(text, profile)
+            : StudyPipeline.DefaultSeeds(profile, data, retrain);
         data.Apply();
         Console.WriteLine(
             $"reproduce: profile {profile.Name()}, data {data.Name}, {seeds} training seed{(seeds == 1 ? "" : "s")}, " +
@@ -38,7 +48,7 @@ public static class ReproduceCommand
             Console.WriteLine(
                 $"reproduce: {data.ActionsDescription} has no ground truth: pointing game, energy in mask, temporal " +
                 "AUC and attention on relevant frames are not measured");
-        var outcome = StudyPipeline.Run(profile, force, notebooks, data, seeds);
+        var outcome = StudyPipeline.Run(profile, force, notebooks, data, seeds, retrain);
         int failed = outcome.Notebooks.Count(n => !n.Passed);
         Console.WriteLine(
             $"reproduce: done in {outcome.Steps.Sum(s => s.Seconds):0} s; notebooks " +
@@ -47,7 +57,7 @@ public static class ReproduceCommand
     }
 
     /// <summary><c>--seeds N</c>: training seeds per video classifier, a whole number from 1 (default
-    /// <see cref="StudyPipeline.DefaultSeeds"/>: 1 in quick, 3 in full).</summary>
+    /// <see cref="StudyPipeline.DefaultSeeds(Profile)"/>: 1 in quick, 3 in full).</summary>
     public static int ParseSeeds(string? value, Profile profile)
     {
         if (value is null) return StudyPipeline.DefaultSeeds(profile);

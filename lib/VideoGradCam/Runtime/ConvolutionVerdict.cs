@@ -41,6 +41,12 @@ public sealed record ConvolutionVerdict(ConvolutionMode Mode, bool Passed, strin
         return $"{cpu}; {RuntimeInformation.OSArchitecture} {RuntimeInformation.OSDescription}; TorchSharp {torch}";
     }
 
+    /// <summary>The CPU's model name (Linux: /proc/cpuinfo), e.g. "AMD EPYC 9B45"; "unknown CPU" elsewhere.</summary>
+    public static string Cpu() => File.Exists("/proc/cpuinfo")
+        ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))
+            ?.Split(':', 2)[1].Trim() ?? "unknown CPU"
+        : "unknown CPU";
+
     public static string Hash(string text) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
 
     public static string CacheFolder() =>

@@ -131,7 +131,8 @@ public static class ClassifierStudy
     /// With <see cref="StudyData.R3dWeights"/>, the R3D-18 starts from them at torchvision's width (64) and is
     /// fine-tuned. Study seed k &gt; 0 trains with <c>ClassifierSettings.Seed + 1000·k</c> (weight initialisation,
     /// shuffling) on the same data and split, in its own folder (<see cref="CheckpointFolder"/>); seed 0 is the study's
-    /// checkpoint.</summary>
+    /// checkpoint. The full profile's seed 0 on the synthetic set starts from the shipped model
+    /// (<see cref="StudyRun.UsesShippedModels"/>) when its recipe is the code's.</summary>
     public static string EnsureTrained(string architecture, StudyRun run)
     {
         CheckSeed(run.Seed);
@@ -140,9 +141,12 @@ public static class ClassifierStudy
         var splitSeed = SettingsFor(architecture, run with { Seed = 0 }).Seed;
         var weights = InitialWeights(architecture, run.Actions);
         var folder = CheckpointFolder(architecture, run.Profile, run.Seed);
+        var key = TrainingKey(architecture, run);
+        if (run.UsesShippedModels && ShippedModels.EnsureInstalled(architecture, folder, key, run.Force)) return folder;
+        // Retraining replaces shipped weights even though they were made by the same recipe.
+        bool force = run.Force || (run.Retrain && ModelProvenance.Read(folder)?.IsShipped == true);
         StepCache.Ensure(folder, run.Seed == 0 ? $"train {architecture}" : $"train {architecture} (seed {run.Seed})",
-            TrainingKey(architecture, run),
-            (dir, resume) => Train(dataRoot, dir, settings, splitSeed, resume, initialWeights: weights), run.Force,
+            key, (dir, resume) => Train(dataRoot, dir, settings, splitSeed, resume, initialWeights: weights), force,
             Checkpoint.NonFiniteWeights);
         return folder;
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using VideoGradCam.Cam;
 using VideoGradCam.Odometry;
@@ -220,13 +221,34 @@ public static class OdometryStudy
     /// sequences into <c>artifacts/checkpoints/sfmlearner-&lt;profile&gt;/</c> (model file and history JSON) when
     /// missing or stale, reused otherwise. Returns the model file (what <c>--checkpoint</c> takes).
     /// An interrupted run resumes after its last finished epoch.</summary>
-    public static string EnsureTrained(Profile profile, bool force = false)
+    /// <param name="retrain">train here even where the shipped model applies (full profile).</param>
+    public static string EnsureTrained(Profile profile, bool force = false, bool retrain = false)
     {
         var data = SyntheticOdometry.ForProfile(profile);
         var dataRoot = EnsureData(DataFolder(profile), data, force: false);
-        return EnsureTrained(dataRoot, CheckpointFolder(profile), TrainingOptions(profile), data.Width, data.Height,
-            DataIdentity(data), force);
+        var folder = CheckpointFolder(profile);
+        if (profile == ShippedModels.TrainedProfile && !retrain
+            && ShippedModels.EnsureInstalled(ShippedModels.SfmName, folder, TrainingKey(profile), force))
+            return Path.Combine(folder, ModelFileName);
+        force |= retrain && ModelProvenance.Read(folder)?.IsShipped == true;
+        return EnsureTrained(dataRoot, folder, TrainingOptions(profile), data.Width, data.Height, DataIdentity(data),
+            force);
     }
+
+    /// <summary>The cache key of the study SfMLearner's training on <paramref name="profile"/>'s synthetic sequences:
+    /// the one <see cref="EnsureTrained(string, string, SfmTrainingOptions, int, int, object?, bool)"/> computes from
+    /// the rendered data, known without rendering it.</summary>
+    public static object TrainingKey(Profile profile)
+    {
+        var data = SyntheticOdometry.ForProfile(profile);
+        var names = Enumerable.Range(0, data.Sequences).Select(i => i.ToString("00", CultureInfo.InvariantCulture))
+            .ToList();
+        return Key(TrainingOptions(profile), data.Width, data.Height, names.Count > 1 ? names[..^1] : names,
+            DataIdentity(data));
+    }
+
+    static object Key(SfmTrainingOptions options, int width, int height, IReadOnlyList<string> trainNames,
+        object data) => new { options, width, height, trainNames, data };
 
     /// <summary>Trains on every sequence of <paramref name="dataRoot"/> but the last, at width x height, into
     /// <paramref name="folder"/>; <paramref name="dataIdentity"/> (e.g. the generator's options) joins the cache
@@ -236,7 +258,7 @@ public static class OdometryStudy
         object? dataIdentity = null, bool force = false)
     {
         var trainNames = TrainSequences(dataRoot);
-        var config = new { options, width, height, trainNames, data = dataIdentity ?? dataRoot };
+        var config = Key(options, width, height, trainNames, dataIdentity ?? dataRoot);
         StepCache.Ensure(folder, "train sfmlearner", config, (dir, resume) =>
         {
             var sequences = Load(dataRoot, trainNames, width, height);

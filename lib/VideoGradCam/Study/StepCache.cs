@@ -56,7 +56,8 @@ public static class StepCache
         return s;
     }
 
-    static Marker? ReadMarker(string folder)
+    /// <summary>The marker of a finished step in <paramref name="folder"/>, or null.</summary>
+    public static Marker? ReadMarker(string folder)
     {
         var path = Path.Combine(folder, MarkerName);
         try { return JsonSerializer.Deserialize<Marker>(File.ReadAllText(path), JsonDefaults.Compact); }

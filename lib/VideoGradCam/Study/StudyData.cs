@@ -173,9 +173,9 @@ public sealed record StudyData(string? ActionsName, string? ActionsRoot, bool Ha
 
     /// <summary>SfMLearner trained on every sequence but the last (the held-out one), cached; returns the model
     /// file.</summary>
-    public string EnsureSfm(Profile profile, bool force = false)
+    public string EnsureSfm(Profile profile, bool force = false, bool retrain = false)
     {
-        if (OdometryRoot is null) return OdometryStudy.EnsureTrained(profile, force);
+        if (OdometryRoot is null) return OdometryStudy.EnsureTrained(profile, force, retrain);
         var (width, height) = OdometrySize(profile);
         return OdometryStudy.EnsureTrained(OdometryRoot, OdometryStudy.CheckpointFolder(profile),
             OdometryStudy.TrainingOptions(profile),

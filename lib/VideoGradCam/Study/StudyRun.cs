@@ -11,8 +11,16 @@ namespace VideoGradCam.Study;
 /// <param name="Seed">study seed k = 0, 1, ...: training seed <c>ClassifierSettings.Seed + 1000·k</c> on the same data
 /// and split; seed 0 is the study's own checkpoint and evaluation.</param>
 /// <param name="Force">redo cached steps even when they are up to date.</param>
-public sealed record StudyRun(Profile Profile, StudyData? Data = null, int Seed = 0, bool Force = false)
+/// <param name="Retrain">train the full profile's models here rather than start from the shipped ones
+/// (<see cref="ShippedModels"/>).</param>
+public sealed record StudyRun(Profile Profile, StudyData? Data = null, int Seed = 0, bool Force = false,
+    bool Retrain = false)
 {
+    /// <summary>True when this run's models are the ones shipped with the workspace: the full profile's first seed on
+    /// the synthetic sets (unless <see cref="Retrain"/>).</summary>
+    public bool UsesShippedModels => Profile == ShippedModels.TrainedProfile && Seed == 0 && Actions.IsSynthetic
+        && !Retrain;
+
     /// <summary>The data this run uses: <see cref="Data"/>, or the synthetic sets.</summary>
     public StudyData Actions => Data ?? StudyData.Synthetic;
 

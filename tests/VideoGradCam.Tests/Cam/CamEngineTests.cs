@@ -182,6 +182,28 @@ public class CamEngineTests
         }
     }
 
+    [Fact]
+    public void EveryMethodFromOneBackwardPassEqualsExplainingWithEachMethodAlone()
+    {
+        using var scope = NewDisposeScope();
+        var model = new TinyConv3dNet(width: 5);
+        var clips = randn(new long[] { 2, 3, 4, 8, 8 });
+        var configs = Enum.GetValues<CamMethod>().SelectMany(m => Enum.GetValues<TemporalWeighting>()
+            .Select(w => (m, w))).ToList();
+        var shared = new CamEngine(model).ExplainEach(clips, Classes(2, 0), "conv2", configs);
+        Assert.Equal(configs.Count, shared.Count);
+        for (int i = 0; i < configs.Count; i++)
+        {
+            using var alone = new CamEngine(model, configs[i].m, configs[i].w).Explain(clips, Classes(2, 0), "conv2");
+            Assert.True(shared[i].Maps.allclose(alone.Maps, rtol: 0, atol: 0), $"{configs[i]}: maps differ");
+            Assert.True(shared[i].RawMaps.allclose(alone.RawMaps, rtol: 0, atol: 0), $"{configs[i]}: raw maps differ");
+            Assert.True(shared[i].Weights.allclose(alone.Weights, rtol: 0, atol: 0), $"{configs[i]}: weights differ");
+            Assert.True(shared[i].GradientImportance.allclose(alone.GradientImportance, rtol: 0, atol: 0),
+                $"{configs[i]}");
+        }
+        foreach (var r in shared) r.Dispose();
+    }
+
     [Theory]
     [InlineData(CamMethod.GradCam)]
     [InlineData(CamMethod.GradCamPlusPlus)]

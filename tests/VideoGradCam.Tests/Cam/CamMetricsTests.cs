@@ -135,6 +135,57 @@ public class CamMetricsTests
     }
 
     [Fact]
+    public void DeletionAndInsertionShareTheirEndsAndMatchPerturbingStepByStep()
+    {
+        using var scope = NewDisposeScope();
+        var clips = rand(new long[] { 2, 3, 4, 12, 12 });
+        var maps = rand(new long[] { 2, 4, 12, 12 });
+        var weights = randn(3 * 4 * 12 * 12);
+        int forwarded = 0;
+        Tensor Probability(Tensor batch, int _)
+        {
+            forwarded += (int)batch.shape[0];
+            return (batch.flatten(1).matmul(weights) / 100).sigmoid();
+        }
+        const int steps = 6;
+        var r = DeletionInsertion.Evaluate(Probability, clips, maps, steps: steps, baseline: PerturbationBaseline.Zero,
+            batchSize: 5);
+        Assert.Equal(2 * 2 * steps, forwarded);        // per clip: 2 ends + 2 x (steps - 1) between
+        for (int b = 0; b < 2; b++)
+        {
+            // The reference: rank pixels by the map, replace the top k/steps by zeros (deletion) or start from zeros
+            // and copy them (insertion), one forward pass per step.
+            var order = maps[b].flatten().argsort(descending: true);
+            for (int k = 0; k <= steps; k++)
+            {
+                long changed = (long)Math.Round((double)k / steps * order.numel());
+                var chosen = zeros(order.numel(), dtype: ScalarType.Bool);
+                if (changed > 0) chosen[order[..(int)changed]] = tensor(true);
+                chosen = chosen.reshape(1, 4, 12, 12);
+                var deleted = where(chosen, zeros_like(clips[b]), clips[b]).unsqueeze(0);
+                var inserted = where(chosen, clips[b], zeros_like(clips[b])).unsqueeze(0);
+                Assert.Equal(Probability(deleted, b).item<float>(), r.DeletionCurves[b][k], 5);
+                Assert.Equal(Probability(inserted, b).item<float>(), r.InsertionCurves[b][k], 5);
+            }
+        }
+    }
+
+    [Fact]
+    public void ModelRandomisationWithoutIntermediateStepsEndsWhereTheCascadeEnds()
+    {
+        using var scope = NewDisposeScope();
+        var model = new TinyConv3dNet(width: 6);
+        var engine = new CamEngine(model);
+        var clips = randn(new long[] { 2, 3, 4, 12, 12 });
+        ICamTarget[] targets = [new ClassTarget(0), new ClassTarget(1)];
+        var cascade = ModelRandomisation.Run(engine, model, clips, targets, "conv2");
+        var last = ModelRandomisation.Run(engine, model, clips, targets, "conv2", everyStep: false);
+        Assert.Equal(["conv1"], last.Steps.Select(s => s.Layer));
+        Assert.Equal(cascade.Steps[^1].Spearman, last.Steps[0].Spearman);
+        Assert.Equal(cascade.Passed, last.Passed);
+    }
+
+    [Fact]
     public void ModelRandomisationLowersRankCorrelationAndRestoresParameters()
     {
         using var scope = NewDisposeScope();

@@ -66,16 +66,9 @@ public static class CamEvaluator
                         .Select(b => f.Attention[b].cpu().to(float64).data<double>().ToArray()));
             }
 
-        var scores = new List<MethodScores>();
-        using (var progress = new Progress($"evaluate-cam {model.Architecture}", methods.Count))
-            foreach (var (method, weighting) in methods)
-            {
-                progress.Status($"{method} ({weighting})");
-                var run = new CamRun(model, new CamEngine(model.AsCamModel(), method, weighting), layer, options, clips,
-                    labels, relevance);
-                scores.Add(Score(run, method, weighting, masks, other));
-                progress.Advance($"{method} ({weighting}) done");
-            }
+        var runs = methods.Select(m => new CamRun(model, new CamEngine(model.AsCamModel(), m.Method, m.Weighting),
+            layer, options, clips, labels, relevance)).ToList();
+        var scores = Score(runs, masks, other);
 
         AttentionScores? attention = null;
         if (attentionRows.Count > 0 && groundTruth)
@@ -105,37 +98,53 @@ public static class CamEvaluator
         return result;
     }
 
-    /// <summary>One method: explain every batch for the true and the other class, hand each batch to every metric,
-    /// collect their named values.</summary>
-    static MethodScores Score(CamRun run, CamMethod method, TemporalWeighting weighting, List<Tensor> masks,
-        int[] other)
+    /// <summary>Every method at once: explain each batch for the true and the other class (one forward and one backward
+    /// pass each, shared by the methods: they differ only in their channel weights), hand each method's maps to its
+    /// own metrics, collect their named values.</summary>
+    static List<MethodScores> Score(IReadOnlyList<CamRun> runs, List<Tensor> masks, int[] other)
     {
-        var metrics = CamMetrics.All.Select(make => make()).ToList();
-        var importance = new List<double[]>();
-        var clips = run.Clips;
-        for (int s = 0; s < clips.Count; s += run.Options.BatchSize)
+        var first = runs[0];
+        var configs = runs.Select(r => (r.Engine.Method, r.Engine.Weighting)).ToList();
+        var metrics = runs.Select(_ => CamMetrics.All.Select(make => make()).ToList()).ToList();
+        var importance = runs.Select(_ => new List<double[]>()).ToList();
+        var clips = first.Clips;
+        using var progress = new Progress($"evaluate-cam {first.Model.Architecture}", clips.Count);
+        for (int s = 0; s < clips.Count; s += first.Options.BatchSize)
         {
             using var scope = NewDisposeScope();
-            int n = Math.Min(run.Options.BatchSize, clips.Count - s);
+            int n = Math.Min(first.Options.BatchSize, clips.Count - s);
             var batch = stack(clips.Skip(s).Take(n)).to(ComputeDevice.Default);
             bool groundTruth = masks.Count > 0;
             var gt = groundTruth ? stack(masks.Skip(s).Take(n)) : null;
-            var rel = groundTruth ? tensor(run.Relevance.Skip(s).Take(n).SelectMany(r => r).ToArray()).reshape(n, -1)
+            var rel = groundTruth ? tensor(first.Relevance.Skip(s).Take(n).SelectMany(r => r).ToArray()).reshape(n, -1)
                 : null;
-            using var result = run.Engine.Explain(batch,
-                Enumerable.Range(s, n).Select(i => (ICamTarget)new ClassTarget(run.Labels[i])).ToList(), run.Layer);
-            using var otherResult = run.Engine.Explain(batch,
-                Enumerable.Range(s, n).Select(i => (ICamTarget)new ClassTarget(other[i])).ToList(), run.Layer);
-            var frameImportance = Rows(result.FrameImportance);
-            importance.AddRange(frameImportance);
-            var explained = new CamBatch(run, s, n, batch, result.Maps.cpu(), otherResult.Maps.cpu(), gt, rel,
-                frameImportance, Rows(result.GradientImportance));
-            foreach (var metric in metrics) metric.Add(explained);
+            var results = first.Engine.ExplainEach(batch,
+                Enumerable.Range(s, n).Select(i => (ICamTarget)new ClassTarget(first.Labels[i])).ToList(), first.Layer,
+                configs);
+            var otherResults = first.Engine.ExplainEach(batch,
+                Enumerable.Range(s, n).Select(i => (ICamTarget)new ClassTarget(other[i])).ToList(), first.Layer,
+                configs);
+            for (int m = 0; m < runs.Count; m++)
+            {
+                var frameImportance = Rows(results[m].FrameImportance);
+                importance[m].AddRange(frameImportance);
+                var explained = new CamBatch(runs[m], s, n, batch, results[m].Maps.cpu(), otherResults[m].Maps.cpu(),
+                    gt, rel, frameImportance, Rows(results[m].GradientImportance));
+                foreach (var metric in metrics[m]) metric.Add(explained);
+            }
+            foreach (var r in results.Concat(otherResults)) r.Dispose();
+            progress.Advance($"{s + n} of {clips.Count} clips", steps: n);
         }
-        var values = new Dictionary<string, double>();
-        foreach (var metric in metrics)
-            foreach (var (name, value) in metric.Result(run)) values[name] = value;
-        return new MethodScores(method.ToString(), weighting.ToString(), values, importance.ToArray());
+        var scores = new List<MethodScores>();
+        for (int m = 0; m < runs.Count; m++)
+        {
+            var values = new Dictionary<string, double>();
+            foreach (var metric in metrics[m])
+                foreach (var (name, value) in metric.Result(runs[m])) values[name] = value;
+            scores.Add(new MethodScores(configs[m].Method.ToString(), configs[m].Weighting.ToString(), values,
+                importance[m].ToArray()));
+        }
+        return scores;
     }
 
     static List<double[]> Rows(Tensor t)

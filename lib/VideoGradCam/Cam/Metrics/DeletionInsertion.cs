@@ -25,7 +25,8 @@ public sealed record DeletionInsertionResult(double[] DeletionAuc, double[] Inse
 /// <summary>
 /// Deletion and insertion (Petsiuk et al. 2018, RISE) for clips: pixels (t,h,w) are ranked by the map across the whole
 /// clip; in N steps the top k/N are replaced by the baseline (deletion) or copied from the clip onto the baseline
-/// (insertion), all channels together, and the target's probability is measured. Steps are run in batches.
+/// (insertion), all channels together, and the target's probability is measured. Steps are run in batches; the
+/// unchanged clip and the all-baseline clip, each an end of both curves, are measured once.
 /// </summary>
 public static class DeletionInsertion
 {
@@ -52,8 +53,7 @@ public static class DeletionInsertion
             var clip = clips[i];                                               // [C,T,H,W]
             var fill = Baseline(clip, baseline);
             var rank = RankOfEachPixel(maps[i]);                               // [T,H,W], 0 = most salient
-            del[i] = Curve(probability, i, clip, fill, rank, steps, batchSize, deletion: true);
-            ins[i] = Curve(probability, i, clip, fill, rank, steps, batchSize, deletion: false);
+            (del[i], ins[i]) = Curves(probability, i, clip, fill, rank, steps, batchSize);
         }
         return new DeletionInsertionResult(del.Select(Auc).ToArray(), ins.Select(Auc).ToArray(), del, ins);
     }
@@ -66,25 +66,32 @@ public static class DeletionInsertion
         return area / (curve.Length - 1);
     }
 
-    static double[] Curve(Func<Tensor, int, Tensor> probability, int clipIndex, Tensor clip, Tensor fill, Tensor rank,
-        int steps, int batchSize, bool deletion)
+    /// <summary>Both curves from one stream of perturbed clips, in batches: the unchanged clip and the baseline once
+    /// each (deletion starts where insertion ends, and the other way round), then the steps between.</summary>
+    static (double[] Deletion, double[] Insertion) Curves(Func<Tensor, int, Tensor> probability, int clipIndex,
+        Tensor clip, Tensor fill, Tensor rank, int steps, int batchSize)
     {
         long pixels = rank.numel();
-        var curve = new List<double>();
-        for (int start = 0; start <= steps; start += batchSize)
+        Tensor Perturbed(int k, bool deletion)
+        {
+            long changed = (long)Math.Round((double)k / steps * pixels);
+            var chosen = (rank < changed).unsqueeze(0);                         // [1,T,H,W], broadcast over channels
+            return deletion ? where(chosen, fill, clip) : where(chosen, clip, fill);
+        }
+        var inputs = new List<Func<Tensor>> { () => clip, () => fill };
+        for (int k = 1; k < steps; k++) { int step = k; inputs.Add(() => Perturbed(step, deletion: true)); }
+        for (int k = 1; k < steps; k++) { int step = k; inputs.Add(() => Perturbed(step, deletion: false)); }
+        var p = new List<double>();
+        for (int start = 0; start < inputs.Count; start += batchSize)
         {
             using var scope = NewDisposeScope();
-            var batch = new List<Tensor>();
-            for (int k = start; k <= Math.Min(steps, start + batchSize - 1); k++)
-            {
-                long changed = (long)Math.Round((double)k / steps * pixels);
-                var chosen = (rank < changed).unsqueeze(0);                     // [1,T,H,W], broadcast over channels
-                batch.Add(deletion ? where(chosen, fill, clip) : where(chosen, clip, fill));
-            }
-            var p = probability(stack(batch), clipIndex).to(ScalarType.Float64).cpu(); // [n]
-            curve.AddRange(p.data<double>().ToArray());
+            var batch = stack(inputs.Skip(start).Take(batchSize).Select(make => make()).ToArray());
+            p.AddRange(probability(batch, clipIndex).to(ScalarType.Float64).cpu().data<double>().ToArray());
         }
-        return curve.ToArray();
+        double whole = p[0], none = p[1];
+        var deletionSteps = p.Skip(2).Take(steps - 1);
+        var insertionSteps = p.Skip(2 + steps - 1).Take(steps - 1);
+        return ([whole, .. deletionSteps, none], [none, .. insertionSteps, whole]);
     }
 
     /// <summary>[T,H,W] map -> [T,H,W] rank (0 = highest value; ties broken by position, stably).</summary>

@@ -26,9 +26,13 @@ public static class ModelRandomisation
     /// <param name="engine">the engine whose model is (or wraps) <paramref name="module"/>.</param>
     /// <param name="layers">module names top to bottom; default: every module owning parameters, in reverse
     /// registration order.</param>
+    /// <param name="everyStep">false: explain only once every layer is randomised (one step, named after the last
+    /// layer). Its parameters, and so its map, are those of the cascade's last step: each layer draws the same
+    /// noise in the same order.</param>
     public static RandomisationResult Run(CamEngine engine, nn.Module module, Tensor input,
         IReadOnlyList<ICamTarget> targets,
-        string layer, IReadOnlyList<string>? layers = null, int seed = 11, double threshold = 0.5)
+        string layer, IReadOnlyList<string>? layers = null, int seed = 11, double threshold = 0.5,
+        bool everyStep = true)
     {
         layers ??= LayersTopDown(module);
         var owned = module.named_modules().ToDictionary(m => m.name, m => m.module);
@@ -39,8 +43,9 @@ public static class ModelRandomisation
             using var original = engine.Explain(input, targets, layer);
             var reference = PerClip(original.Maps);
             var steps = new List<RandomisationStep>();
-            foreach (var name in layers)
+            for (int i = 0; i < layers.Count; i++)
             {
+                var name = layers[i];
                 if (!owned.TryGetValue(name, out var m)) throw new ArgumentException(
                     $"The model has no module '{name}'.");
                 using (no_grad())
@@ -51,6 +56,7 @@ public static class ModelRandomisation
                         // natively, once, under load in "Expected false to be true" from Scalar::toDouble).
                         p.normal_(0, double.IsFinite(std) ? Math.Max(std, 0.01) : 0.01, generator);
                     }
+                if (!everyStep && i < layers.Count - 1) continue;
                 using var r = engine.Explain(input, targets, layer);
                 var now = PerClip(r.Maps);
                 var rho = reference.Select((c, b) => Ranks.Spearman(c, now[b])).ToArray();

@@ -31,6 +31,11 @@ public static class StudyPipeline
     /// in full.</summary>
     public static int DefaultSeeds(Profile profile) => profile == Profile.Full ? FullProfileSeeds : 1;
 
+    /// <summary>Training seeds without <c>--seeds</c> for a run: 1 when it starts from the shipped models (one seed
+    /// was shipped), otherwise <see cref="DefaultSeeds(Profile)"/>.</summary>
+    public static int DefaultSeeds(Profile profile, StudyData data, bool retrain) =>
+        new StudyRun(profile, data, Retrain: retrain).UsesShippedModels ? 1 : DefaultSeeds(profile);
+
     /// <summary>Where the test accuracy of study seed <paramref name="seed"/>'s checkpoint is cached: seed 0 in
     /// <c>evaluations/&lt;arch&gt;-&lt;profile&gt;</c>, seed k in
     /// <c>evaluations/&lt;arch&gt;-&lt;profile&gt;-seed&lt;k&gt;</c>.</summary>
@@ -40,15 +45,16 @@ public static class StudyPipeline
 
     /// <param name="data">the data to run on (default: the synthetic sets). Real data's outputs belong in their own
     /// artifacts root: call <see cref="StudyData.Apply"/> first (as <c>reproduce --data</c> does).</param>
-    /// <param name="seeds">training seeds per video classifier (default <see cref="DefaultSeeds"/>): seed k trains with
+    /// <param name="seeds">training seeds per video classifier (default <see cref="DefaultSeeds(Profile, StudyData, bool)"/>): seed k trains with
     /// <c>ClassifierSettings.Seed + 1000·k</c> on the same data and split and is measured like seed 0 (accuracy,
     /// Grad-CAM metrics, attention); the claims show the mean and spread. Seed 0 is the single-seed run (same folders
     /// and caches); figures and notebooks use it. SfMLearner is trained once.</param>
+    /// <param name="retrain">train the full profile's models here instead of starting from the shipped ones.</param>
     public static Outcome Run(Profile profile, bool force = false, bool runNotebooks = true, StudyData? data = null,
-        int? seeds = null)
+        int? seeds = null, bool retrain = false)
     {
         data ??= StudyData.Synthetic;
-        int n = seeds ?? DefaultSeeds(profile);
+        int n = seeds ?? DefaultSeeds(profile, data, retrain);
         if (n < 1) throw new ArgumentOutOfRangeException(nameof(seeds), n, "At least one training seed.");
         string Seeded(string name, int k) => n == 1 ? name : $"{name} (seed {k})";
         var steps = new List<StepTiming>();
@@ -64,14 +70,16 @@ public static class StudyPipeline
             return value;
         }
 
-        var run = new StudyRun(profile, data, Seed: 0, force);
+        var run = new StudyRun(profile, data, Seed: 0, force, retrain);
         var actions = Step(data.ActionsRoot is null ? "synthetic actions"
             : $"{data.ActionsName} actions ({data.ActionsRoot})", () => data.EnsureActions(profile));
         var odometryData = Step(data.OdometryRoot is null ? "synthetic odometry sequences"
             : $"KITTI odometry ({data.OdometryRoot})", () => data.EnsureOdometry(profile));
         var checkpoints = ClassifierSettings.StudyModels.ToDictionary(a => a,
-            a => Step(Seeded($"train {a}", 0), () => ClassifierStudy.EnsureTrained(a, run)));
-        var sfm = Step("train SfMLearner", () => data.EnsureSfm(profile, force));
+            a => Step(Seeded(run.UsesShippedModels ? $"shipped {a}" : $"train {a}", 0),
+                () => ClassifierStudy.EnsureTrained(a, run)));
+        var sfm = Step(run.UsesShippedModels ? "shipped SfMLearner" : "train SfMLearner",
+            () => data.EnsureSfm(profile, force, retrain));
         var accuracy = ClassifierSettings.StudyModels.ToDictionary(a => a,
             a => Step(Seeded($"evaluate {a}", 0), () => EnsureAccuracy(a, checkpoints[a], actions, profile)));
         var cam = ClassifierSettings.StudyModels.ToDictionary(a => a,
@@ -108,6 +116,9 @@ public static class StudyPipeline
                 Steps = steps,
             Notebooks = notebooks.Select(nb => (nb.Notebook, nb.Passed, nb.Duration.TotalSeconds)).ToList(),
             CamBySeed = n > 1 ? camBySeed : [], AccuracyBySeed = n > 1 ? accuracyBySeed : [],
+            Models = [.. checkpoints.Select(c => (c.Key, ModelProvenance.Read(c.Value))),
+                (ShippedModels.SfmName, ModelProvenance.Read(Path.GetDirectoryName(sfm)!))],
+            Retrained = retrain && profile == ShippedModels.TrainedProfile,
         };
         var html = StudyReport.Write(results);
         var pngs = Step("report figures to PNG", () => StudyReport.RenderPngs(html));

@@ -33,6 +33,13 @@ public sealed record StudyResults
     public IReadOnlyList<StepTiming> Steps { get; init; } = [];
     public IReadOnlyList<(string Notebook, bool Passed, double Seconds)> Notebooks { get; init; } = [];
 
+    /// <summary>Where each study model of seed 0 came from (shipped or trained here), in the study's order.</summary>
+    public IReadOnlyList<(string Model, ModelProvenance? Provenance)> Models { get; init; } = [];
+
+    /// <summary>True when the run trained its models here (<c>--retrain</c>) in the profile of the shipped ones.
+    /// </summary>
+    public bool Retrained { get; init; }
+
     /// <summary>With several training seeds (<c>reproduce --seeds N</c>): seed k's CAM evaluations, seed 0 first (the
     /// same as <see cref="Cam"/>). Empty or one entry: a single seed.</summary>
     public IReadOnlyList<IReadOnlyDictionary<string, CamEvaluation>> CamBySeed { get; init; } = [];
@@ -58,9 +65,11 @@ public static class StudyReport
         folder ??= Folder();
         Directory.CreateDirectory(folder);
         var (dataOption, weightsOption) = r.Data.Options();
-        var command = $"./workspace reproduce --profile {r.Profile.Name()}" + (dataOption.Length > 0
+        var command = "./workspace reproduce" + (r.Profile == ShippedModels.TrainedProfile && r.Data.IsSynthetic
+                ? (r.Retrained ? " --retrain" : "") : $" --profile {r.Profile.Name()}") + (dataOption.Length > 0
             ? $" --data {dataOption}" : "") + (weightsOption.Length > 0 ? $" --weights {weightsOption}" : "")
-                      + (r.SeedCount != StudyPipeline.DefaultSeeds(r.Profile) ? $" --seeds {r.SeedCount}" : "");
+                      + (r.SeedCount != StudyPipeline.DefaultSeeds(r.Profile, r.Data, r.Retrained)
+                          ? $" --seeds {r.SeedCount}" : "");
         int seeds = r.SeedCount;
         if (seeds > 1 && (r.AccuracyBySeed.Count != seeds || r.CamBySeed.Count != seeds))
             throw new ArgumentException(
@@ -84,6 +93,7 @@ public static class StudyReport
                           $". Odometry: {(r.Data.OdometryRoot is null ? "the synthetic sequences"
                               : $"KITTI ({r.Data.OdometryRoot})")}" +
                           (r.Data.R3dWeights is null ? "." : $". R3D-18 fine-tuned from {r.Data.R3dWeights}.")));
+        if (r.Models.Count > 0) page.Paragraph(ModelsParagraph(r));
         if (seeds > 1)
             page.Paragraph($"Spread over seeds: each video classifier was trained {seeds} times, with training seeds " +
                            $"{string.Join(", ", TrainingSeeds(r.Profile, seeds))} (weight initialisation and " +
@@ -132,6 +142,9 @@ public static class StudyReport
         var metrics = NotMeasuredJson.Serialize(new
         {
             profile = r.Profile.Name(),
+            models = r.Models.Select(m => new { model = m.Model, source = m.Provenance?.Source,
+                commit = m.Provenance?.Commit, trainedUtc = m.Provenance?.FinishedUtc,
+                trainingSeconds = m.Provenance?.Seconds }),
             data = r.Data.IsSynthetic ? null : new { r.Data.Name, r.Data.ActionsRoot, r.Data.HasGroundTruth,
                 r.Data.OdometryRoot, r.Data.R3dWeights },
             seed = Seeds.Default,
@@ -180,6 +193,21 @@ public static class StudyReport
 
     /// <summary>The training seeds of study seeds 0..n-1: <see cref="ClassifierSettings.Seed"/> +
     /// <see cref="ClassifierStudy.SeedStride"/>·k.</summary>
+    /// <summary>Which models the numbers come from, where they came from, and how to train them here.</summary>
+    static string ModelsParagraph(StudyResults r)
+    {
+        var models = string.Join("; ", r.Models.Select(m => $"{m.Model}: {m.Provenance?.Describe() ?? "not trained"}"));
+        bool shipped = r.Models.Any(m => m.Provenance?.IsShipped == true);
+        return $"Models (training seed {TrainingSeeds(r.Profile, 1)[0]} of the {r.Profile.Name()} profile): {models}. " +
+            (shipped
+                ? "The shipped weights (half precision, data/study-models/manifest.json: recipe hash, commit, " +
+                  "training time, metrics) are explained and measured here; ./workspace reproduce --retrain trains " +
+                  "the four models here instead (the full profile: about 70 minutes of training on 2 cores)."
+                : r.Profile == ShippedModels.TrainedProfile
+                    ? "./workspace reproduce without --retrain starts from the shipped weights instead."
+                    : "");
+    }
+
     static int[] TrainingSeeds(Profile profile, int n) =>
         Enumerable.Range(0, n).Select(k => ClassifierSettings.For(ClassifierSettings.StudyModels[0], profile).Seed
             + ClassifierStudy.SeedStride * k).ToArray();
