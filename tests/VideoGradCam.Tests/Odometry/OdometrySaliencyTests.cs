@@ -88,8 +88,8 @@ public class OdometrySaliencyTests
         }
         var tz = OdometryTestKit.PlainGradCam(cam, snip.Stacked(),
             o => o["pose"][.., SfmCamModel.PoseComponent(1, "tz")].sum(), SfmCamModel.PoseMidLayer)[0];
-        Assert.True(tensor(e.DofMaps["tz (t+1)"].Cast<float>().ToArray(), tz.shape).allclose(tz, atol: 1e-4));
-        Assert.Equal(6, e.DofMaps.Count);
+        Assert.True(tensor(e.PerDof.Maps["tz (t+1)"].Cast<float>().ToArray(), tz.shape).allclose(tz, atol: 1e-4));
+        Assert.Equal(6, e.PerDof.Maps.Count);
         Assert.Equal(24, e.ErrorMap.GetLength(0));
         Assert.True(e.ErrorMap.Cast<float>().All(v => v >= 0 && float.IsFinite(v)));
     }
