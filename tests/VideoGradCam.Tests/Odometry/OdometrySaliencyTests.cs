@@ -152,23 +152,23 @@ public class OdometrySaliencyTests
             -(ranked[r, c] = (r * 64 + c) * 7 % 1536);
         var g = RegressionFaithfulness.Check(model, snip, ranked, fraction: 0.125, randomTrials: 2);
         Assert.Equal(RegressionFaithfulness.Check(model, snip, negated, fraction: 0.125, randomTrials: 2).SalientLoss,
-            g.LeastLoss, tolerance: 1e-6);
-        Assert.NotEqual(g.SalientLoss, g.LeastLoss);
-        Assert.Equal((f.LeastLoss - f.BaseLoss) / (f.RandomLoss - f.BaseLoss), f.RatioLeast, 9);
-        Assert.Equal((g.SalientLoss - g.BaseLoss) / (g.LeastLoss - g.BaseLoss), g.RatioTopBottom, 9);
+            g.Losses.Least, tolerance: 1e-6);
+        Assert.NotEqual(g.SalientLoss, g.Losses.Least);
+        Assert.Equal((f.Losses.Least - f.BaseLoss) / (f.RandomLoss - f.BaseLoss), f.RatioLeast, 9);
+        Assert.Equal((g.SalientLoss - g.BaseLoss) / (g.Losses.Least - g.BaseLoss), g.RatioTopBottom, 9);
 
         var withMap =
             RegressionFaithfulness.Check(model, snip, map, fraction: 0.125, randomTrials: 2, layerSize: (3, 8));
         // the same masks, the same losses
         Assert.Equal(f.BaseLoss, withMap.BaseLoss, tolerance: 1e-6);
         Assert.Equal(f.RandomLoss, withMap.RandomLoss, tolerance: 1e-6);
-        Assert.Equal((withMap.SalientLoss - withMap.BaseLoss) / (withMap.RandomMapLoss!.Value - withMap.BaseLoss),
+        Assert.Equal((withMap.SalientLoss - withMap.BaseLoss) / (withMap.Losses.RandomMap!.Value - withMap.BaseLoss),
             withMap.RatioRandomMap!.Value, 9);
         // seeded
-        Assert.Equal(withMap.RandomMapLoss!.Value, RegressionFaithfulness.Check(model, snip, map, fraction: 0.125,
-            randomTrials: 2, layerSize: (3, 8)).RandomMapLoss!.Value, tolerance: 1e-9);
-        Assert.NotEqual(withMap.RandomMapLoss, RegressionFaithfulness.Check(model, snip, map, fraction: 0.125,
-            randomTrials: 2, seed: 8, layerSize: (3, 8)).RandomMapLoss);
+        Assert.Equal(withMap.Losses.RandomMap!.Value, RegressionFaithfulness.Check(model, snip, map, fraction: 0.125,
+            randomTrials: 2, layerSize: (3, 8)).Losses.RandomMap!.Value, tolerance: 1e-9);
+        Assert.NotEqual(withMap.Losses.RandomMap, RegressionFaithfulness.Check(model, snip, map, fraction: 0.125,
+            randomTrials: 2, seed: 8, layerSize: (3, 8)).Losses.RandomMap);
     }
 
     [Fact]
