@@ -10,7 +10,7 @@ public sealed record CamSettings(CamMethod Method = CamMethod.GradCam, TemporalW
     /// <summary>The study's defaults: 3D nets weight channels globally (pytorch-grad-cam; time recovered by trilinear
     /// upsampling); per-frame CNNs get one set of weights per frame (the study's per-frame Grad-CAM).</summary>
     public TemporalWeighting WeightingFor(VideoClassifier model) =>
-        Weighting ?? (ModelRegistry.Get(model.Architecture).IsRecurrent ? TemporalWeighting.TimeResolved
+        Weighting ?? (ModelRegistry.Get(model.Architecture).Temporal.IsRecurrent ? TemporalWeighting.TimeResolved
             : TemporalWeighting.Global);
 
     /// <summary>The layer explained for <paramref name="model"/>: the given one, else the model's default.</summary>

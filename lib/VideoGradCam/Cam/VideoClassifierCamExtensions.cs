@@ -14,5 +14,7 @@ public static class VideoClassifierCamExtensions
             var outputs = new Dictionary<string, TorchSharp.torch.Tensor> { ["logits"] = output.Logits };
             if (output.Attention is { } attention) outputs["attention"] = attention;
             return outputs;
-        }, ModelRegistry.Get(model.Architecture).IsRecurrent ? ActivationLayout.Framewise : ActivationLayout.Volume);
+        },
+        ModelRegistry.Get(model.Architecture).Temporal.IsRecurrent ? ActivationLayout.Framewise
+            : ActivationLayout.Volume);
 }

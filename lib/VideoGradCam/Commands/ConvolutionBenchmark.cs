@@ -42,7 +42,8 @@ public static class ConvolutionBenchmark
         }
         var guardedRows = modeTraining.GetProperty("Rows").EnumerateArray().ToList();
         foreach (var (row, i) in baseTraining.GetProperty("Rows").EnumerateArray().Select((r, i) => (r, i)))
-            Row($"training {row.GetProperty("Model").GetString()} {row.GetProperty("Size").GetString()} clips/s",
+            Row($"training {row.GetProperty("Model").GetString()} " +
+                $"{row.GetProperty("Size").GetProperty("Name").GetString()} clips/s",
                 row.GetProperty("ClipsPerSecond").GetDouble(), guardedRows[i].GetProperty("ClipsPerSecond").GetDouble(),
                     true);
         var guardedCam = modeCam.GetProperty("models").EnumerateArray().ToList();

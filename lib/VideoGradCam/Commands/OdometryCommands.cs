@@ -187,7 +187,7 @@ public static class OdometryCommands
             {
                 Sequence = parts[0], Frame = frame, e.Loss, e.Pose, Faithfulness = faith,
                 NegativeLossMaps = e.NegativeLossMaps.ToDictionary(kv => kv.Key, kv => Jagged(kv.Value)),
-                DofMaps = e.DofMaps.ToDictionary(kv => kv.Key, kv => Jagged(kv.Value)),
+                DofMaps = e.PerDof.Maps.ToDictionary(kv => kv.Key, kv => Jagged(kv.Value)),
                 ErrorMap = Jagged(e.ErrorMap), Depth = Jagged(e.Depth),
             };
             AtomicFile.WriteAllText(output, JsonSerializer.Serialize(report, Json));

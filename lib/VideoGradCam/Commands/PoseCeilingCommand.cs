@@ -70,7 +70,7 @@ public static class PoseCeilingCommand
                 $"{string.Join(", ", r.EpochMeans.Select(m => m.ToString("0.000")))}");
             Print($"held out ({string.Join(", ", heldOutNames)})", r.HeldOutAte, r.HeldOutAgreement);
             if (r.HeldOutSpacing is { } spacing) Console.WriteLine("  " + OdometryCommands.SpacingLine(spacing));
-            Print($"training sequence {r.TrainingSequence}", r.TrainingAte, r.TrainingAgreement);
+            Print($"training sequence {r.Training.Sequence}", r.Training.Ate, r.Training.Agreement);
             Console.WriteLine(
                 $"pose-ceiling: on held-out sequences the fitted PoseNet scores {r.Ate / r.MeanMotionAte:0.00}x the " +
                 $"mean-motion baseline's ATE; wrote {output}");

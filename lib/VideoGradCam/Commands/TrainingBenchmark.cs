@@ -25,8 +25,8 @@ public static class TrainingBenchmark
     /// <summary>torchvision's r3d_18 as published (16x112x112, width 64): for a GPU, or for patience.</summary>
     public static readonly Size Study = new("study", 16, 112, 64, 8);
 
-    public sealed record Row(string Model, string Size, int Frames, int Pixels, int Width, int Batch, int Steps,
-        double ClipsPerSecond, double SecondsPerStep);
+    /// <summary>One model at one size: <paramref name="Steps"/> timed steps, their median's throughput.</summary>
+    public sealed record Row(string Model, Size Size, int Steps, double ClipsPerSecond, double SecondsPerStep);
 
     public sealed record Result(string Device, int Threads, IReadOnlyList<Row> Rows, double PeakWorkingSetMB);
 
@@ -67,7 +67,8 @@ public static class TrainingBenchmark
         Console.WriteLine($"{"model",-20} {"size",-6} {"clip",-12} {"width",5} {"batch",5} {"clips/s",9} {"s/step",8}");
         foreach (var r in rows)
             Console.WriteLine(
-                $"{r.Model,-20} {r.Size,-6} {$"{r.Frames}x{r.Pixels}x{r.Pixels}",-12} {r.Width,5} {r.Batch,5} " +
+                $"{r.Model,-20} {r.Size.Name,-6} {$"{r.Size.Frames}x{r.Size.Pixels}x{r.Size.Pixels}",-12} " +
+                $"{r.Size.Width,5} {r.Size.Batch,5} " +
                 $"{r.ClipsPerSecond,9:0.##} {r.SecondsPerStep,8:0.###}");
         Console.WriteLine(
             $"peak working set: {result.PeakWorkingSetMB:0} MB ({result.Device}, {result.Threads} threads)");
@@ -101,7 +102,6 @@ public static class TrainingBenchmark
         Step();                                 // in the first two steps (seen: 2.6 s vs 0.1 s forward for r3d18 quick)
         // The median step: robust to bursts of load from other processes on a shared machine.
         double median = BenchTiming.MedianSeconds(steps, Step);
-        return new Row(architecture, size.Name, size.Frames, size.Pixels, size.Width, size.Batch, steps,
-            size.Batch / median, median);
+        return new Row(architecture, size, steps, size.Batch / median, median);
     }
 }

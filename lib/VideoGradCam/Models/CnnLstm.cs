@@ -25,7 +25,7 @@ public sealed class CnnLstm : VideoClassifier
         _config = config;
         backbone = new ResNet18(config.Width, numClasses: null);
         lstm = LSTM(backbone.FeatureSize, config.HiddenSize, batchFirst: true);
-        if (ModelRegistry.Get(config.Architecture).HasAttention)
+        if (ModelRegistry.Get(config.Architecture).Temporal.HasAttention)
             attention = new TemporalAttention(config.HiddenSize, config.AttentionSize);
         fc = Linear(config.HiddenSize, config.NumClasses);
         RegisterComponents();

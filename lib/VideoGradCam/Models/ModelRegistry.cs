@@ -13,19 +13,22 @@ public enum InputStatistics { Kinetics400, ImageNet }
 /// sizes that train on 2 CPU cores layer4 is 2x2 (quick) or 4x4 (full): too coarse to point at small evidence, so the
 /// study explains layer2 (stride 8: 8x8 / 14x14); notebook 05 compares the layers. Null for odometry (its layers are
 /// SfmCamModel's).</param>
-/// <param name="IsRecurrent">a 2D CNN over every frame, then an LSTM: one map per frame from [B*T,C,h,w]
-/// activations.</param>
-/// <param name="HasAttention">temporal attention weights come out beside the logits.</param>
+/// <param name="Temporal">how the model treats time: recurrent or not, with temporal attention or not.</param>
 /// <param name="Statistics">the input normalisation (null for odometry, which takes images in [-1, 1]).</param>
 /// <param name="Create">builds a video classifier from its configuration (null for odometry).</param>
 /// <param name="Aliases">other spellings accepted on input (torchvision's names), never written.</param>
 public sealed record ModelEntry(string Name, string Description, ModelKind Kind, string? StudyCamLayer,
-    bool IsRecurrent,
-    bool HasAttention, InputStatistics? Statistics, Func<VideoModelConfig, VideoClassifier>? Create,
-        IReadOnlyList<string> Aliases)
+    TemporalDesign Temporal, InputStatistics? Statistics, Func<VideoModelConfig, VideoClassifier>? Create,
+    IReadOnlyList<string> Aliases)
 {
     public override string ToString() => Name;
 }
+
+/// <summary>How a model treats time.</summary>
+/// <param name="IsRecurrent">a 2D CNN over every frame, then an LSTM: one map per frame from [B*T,C,h,w]
+/// activations.</param>
+/// <param name="HasAttention">temporal attention weights come out beside the logits.</param>
+public sealed record TemporalDesign(bool IsRecurrent, bool HasAttention);
 
 /// <summary>
 /// The one list of models: name, factory, the study's CAM layer, recurrent or not. Settings, training, the study's
@@ -35,27 +38,27 @@ public static class ModelRegistry
 {
     public static readonly ModelEntry R3D18 =
         new("r3d18", "3D ResNet-18, torchvision's r3d_18 (3D convolutions over space and time)",
-        ModelKind.VideoClassifier, "layer2", IsRecurrent: false, HasAttention: false, InputStatistics.Kinetics400,
-            c => new R3D18(c), ["r3d_18"]);
+        ModelKind.VideoClassifier, "layer2", new(IsRecurrent: false, HasAttention: false),
+            InputStatistics.Kinetics400, c => new R3D18(c), ["r3d_18"]);
 
     public static readonly ModelEntry MC318 =
         new("mc3_18", "mixed-convolution ResNet-18, torchvision's mc3_18 (3D stem and layer1, 2D after)",
-        ModelKind.VideoClassifier, "layer2", IsRecurrent: false, HasAttention: false, InputStatistics.Kinetics400,
-            c => new R3D18(c), ["mc3"]);
+        ModelKind.VideoClassifier, "layer2", new(IsRecurrent: false, HasAttention: false),
+            InputStatistics.Kinetics400, c => new R3D18(c), ["mc3"]);
 
     public static readonly ModelEntry CnnLstm =
         new("cnn-lstm", "ResNet-18 on every frame, then an LSTM (the study's vanilla CNN-LSTM)",
-        ModelKind.VideoClassifier, "backbone.layer2", IsRecurrent: true, HasAttention: false, InputStatistics.ImageNet,
-            c => new CnnLstm(c), []);
+        ModelKind.VideoClassifier, "backbone.layer2", new(IsRecurrent: true, HasAttention: false),
+            InputStatistics.ImageNet, c => new CnnLstm(c), []);
 
     public static readonly ModelEntry CnnLstmAttention =
         new("cnn-lstm-attention", "the CNN-LSTM with temporal soft attention over its steps",
-        ModelKind.VideoClassifier, "backbone.layer2", IsRecurrent: true, HasAttention: true, InputStatistics.ImageNet,
-            c => new CnnLstm(c), []);
+        ModelKind.VideoClassifier, "backbone.layer2", new(IsRecurrent: true, HasAttention: true),
+            InputStatistics.ImageNet, c => new CnnLstm(c), []);
 
     public static readonly ModelEntry SfmLearner =
         new("sfmlearner", "SfMLearner visual odometry: DepthNet (DispNetS) and PoseNet (PoseExpNet)",
-        ModelKind.Odometry, StudyCamLayer: null, IsRecurrent: false, HasAttention: false, Statistics: null,
+        ModelKind.Odometry, StudyCamLayer: null, new(IsRecurrent: false, HasAttention: false), Statistics: null,
             Create: null, []);
 
     public static readonly IReadOnlyList<ModelEntry> All = [R3D18, MC318, CnnLstm, CnnLstmAttention, SfmLearner];

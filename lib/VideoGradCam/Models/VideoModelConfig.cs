@@ -19,5 +19,5 @@ public sealed record VideoModelConfig(
     int AttentionSize = 128)
 {
     [JsonIgnore]
-    public bool IsRecurrent => ModelRegistry.Get(Architecture).IsRecurrent;
+    public bool IsRecurrent => ModelRegistry.Get(Architecture).Temporal.IsRecurrent;
 }

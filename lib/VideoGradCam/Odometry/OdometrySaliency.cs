@@ -8,12 +8,12 @@ using static TorchSharp.torch;
 namespace VideoGradCam.Odometry;
 
 /// <summary>The maps of one snippet, each [H,W] on the target frame; Frame is [H,W,3] RGB in [0,1].</summary>
+/// <param name="PerDof">the per-DoF maps, by DoF name, and their layer.</param>
 /// <param name="LayerSizes">the spatial size (h, w) of each explained layer's activation: a 1×1 layer can only give a
 /// constant map.</param>
-/// <param name="DofLayer">the layer of the per-DoF maps.</param>
 public sealed record OdometryExplanation(float[,,] Frame, float[,] Depth, float[,] ErrorMap,
-    IReadOnlyDictionary<string, float[,]> NegativeLossMaps, IReadOnlyDictionary<string, float[,]> DofMaps,
-    double Loss, double[] Pose, IReadOnlyDictionary<string, (int H, int W)>? LayerSizes = null, string? DofLayer = null)
+    IReadOnlyDictionary<string, float[,]> NegativeLossMaps, PerDofMaps PerDof, double Loss, double[] Pose,
+    IReadOnlyDictionary<string, (int H, int W)>? LayerSizes = null)
 {
     /// <summary>True when a map is the same everywhere (nothing to see): Grad-CAM's normalisation then leaves all
     /// zeros.</summary>
@@ -31,6 +31,10 @@ public sealed record OdometryExplanation(float[,,] Frame, float[,] Depth, float[
             ? $"{layer} is {s.W}×{s.H} at {Frame.GetLength(1)}×{Frame.GetLength(0)}: one cell, so its map is constant"
             : $"no spatial signal at {layer} here";
 }
+
+/// <summary>The maps of one snippet for single pose components (target = one DoF with a sign), by DoF name, all at
+/// one <paramref name="Layer"/> (null: not recorded).</summary>
+public sealed record PerDofMaps(IReadOnlyDictionary<string, float[,]> Maps, string? Layer = null);
 
 /// <summary>
 /// Regression Grad-CAM for SfMLearner: the study's map (target = negative view-synthesis loss) on PoseNet's last
@@ -89,8 +93,8 @@ public static class OdometrySaliency
                 ToArray(ViewSynthesisLoss.ErrorMap(snippet.Target, snippet.References, snippet.Intrinsics, d, p)[0]);
         }
         var frame = (snippet.Target[0].permute(1, 2, 0) * 0.5 + 0.5).clamp(0, 1);
-        return new OdometryExplanation(ToArray3(frame), depth, error, negativeLoss, dofMaps, loss, pose, sizes, dofLayer
-            ?? SfmCamModel.PoseLayer);
+        return new OdometryExplanation(ToArray3(frame), depth, error, negativeLoss,
+            new PerDofMaps(dofMaps, dofLayer ?? SfmCamModel.PoseLayer), loss, pose, sizes);
     }
 
     /// <summary>A [H,W] tensor as a float array (copied to the CPU).</summary>

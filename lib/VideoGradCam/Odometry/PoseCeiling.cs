@@ -20,14 +20,17 @@ public sealed record PoseCeilingOptions(int Epochs = 3, int BatchSize = 4, doubl
 }
 
 /// <summary>The ceiling's result. <see cref="HeldOutAte"/>: ATE of the fitted PoseNet on the held-out sequences beside
-/// both baselines, with its per-DoF agreement and snippet spacing there. <see cref="TrainingAte"/> and
-/// <see cref="TrainingAgreement"/>: the same on the first training sequence. A PoseNet that fits a motion there but not
-/// on held-out sequences has memorised it, not learnt it.</summary>
+/// both baselines, with its per-DoF agreement and snippet spacing there. <see cref="Training"/>: the same (ATE and
+/// agreement) on the first training sequence. A PoseNet that fits a motion there but not on held-out sequences has
+/// memorised it, not learnt it.</summary>
 public sealed record PoseCeilingResult(int Steps, double Seconds, IReadOnlyList<double> EpochMeans,
-    IReadOnlyList<AteRow> HeldOutAte, PoseAgreement? HeldOutAgreement,
-    string TrainingSequence, IReadOnlyList<AteRow> TrainingAte, PoseAgreement? TrainingAgreement,
+    IReadOnlyList<AteRow> HeldOutAte, PoseAgreement? HeldOutAgreement, TrainingSequenceCheck Training,
     IReadOnlyList<ReferenceSpacing>? HeldOutSpacing = null)
 {
+    /// <summary>The per-DoF agreement on the training sequence (<see cref="TrainingSequenceCheck.Agreement"/>; notebook
+    /// 06 reads it here).</summary>
+    public PoseAgreement? TrainingAgreement => Training.Agreement;
+
     /// <summary>The fitted PoseNet's held-out ATE.</summary>
     public double Ate => HeldOutAte.First(r => r.Method == PoseCeiling.Method).Mean;
 
@@ -55,6 +58,10 @@ public sealed record PoseCeilingResult(int Steps, double Seconds, IReadOnlyList<
         return lines;
     }
 }
+
+/// <summary>The fitted PoseNet on one of its own training sequences (<paramref name="Sequence"/>): its ATE beside both
+/// baselines and its per-DoF agreement with the true motion.</summary>
+public sealed record TrainingSequenceCheck(string Sequence, IReadOnlyList<AteRow> Ate, PoseAgreement? Agreement);
 
 /// <summary>
 /// What SfMLearner's PoseNet can learn from a data set's images in SfMLearner's training budget, when it is given the
@@ -123,7 +130,7 @@ public static class PoseCeiling
         var heldOutEval = Rename(SfmEvaluator.Evaluate(model, heldOut));
         var trainingEval = Rename(SfmEvaluator.Evaluate(model, [train[0]]));
         return new PoseCeilingResult(steps, seconds, epochMeans, heldOutEval.Ate, heldOutEval.Agreement,
-            train[0].Name, trainingEval.Ate, trainingEval.Agreement, heldOutEval.Spacing);
+            new TrainingSequenceCheck(train[0].Name, trainingEval.Ate, trainingEval.Agreement), heldOutEval.Spacing);
     }
 
     static OdometryEvaluation Rename(OdometryEvaluation e) =>

@@ -5,29 +5,46 @@ using static TorchSharp.torch;
 
 namespace VideoGradCam.Odometry;
 
-/// <summary>Loss with nothing masked, with the most salient pixels masked, with the same number of random pixels
-/// masked (mean over trials), and Ratio = (salient − base) / (random − base): above 1 when the map finds what the loss
-/// depends on. Scattered random pixels add many edges that blobs do not, so two controls mask blobs: the salient mask's
-/// own shape at a random circular shift (ShiftedLoss, RatioShifted), and the top pixels of a random map drawn at the
-/// explained layer's resolution and upsampled as Grad-CAM upsamples (RandomMapLoss, RatioRandomMap; null when the
-/// layer's size was not given). The reversed control masks the k least salient pixels (LeastLoss) and compares them
-/// with random pixels: RatioLeast = (least − base) / (random − base), below 1 when the map's bottom pixels matter less
-/// than random ones, as a faithful ranking's should (above 1: the map ranks what the loss depends on low).</summary>
-public sealed record FaithfulnessResult(double BaseLoss, double SalientLoss, double RandomLoss, double Ratio,
-    int MaskedPixels,
-    double ShiftedLoss, double RatioShifted, double? RandomMapLoss = null, double? RatioRandomMap = null,
-    double LeastLoss = double.NaN, double RatioLeast = double.NaN)
+/// <summary>The <see cref="Losses"/> with <see cref="MaskedPixels"/> pixels masked each way, and
+/// Ratio = (salient − base) / (random − base): above 1 when the map finds what the loss depends on. Scattered random
+/// pixels add many edges that blobs do not, so two controls mask blobs: the salient mask's own shape at a random
+/// circular shift (RatioShifted), and the top pixels of a random map drawn at the explained layer's resolution and
+/// upsampled as Grad-CAM upsamples (RatioRandomMap; null when the layer's size was not given). The reversed control
+/// masks the k least salient pixels and compares them with random pixels: RatioLeast = (least − base) / (random −
+/// base), below 1 when the map's bottom pixels matter less than random ones, as a faithful ranking's should (above 1:
+/// the map ranks what the loss depends on low).</summary>
+public sealed record FaithfulnessResult(MaskedLosses Losses, int MaskedPixels, double Ratio, double RatioShifted,
+    double? RatioRandomMap = null, double RatioLeast = double.NaN)
 {
+    /// <summary><see cref="MaskedLosses.Base"/> (notebook 07 reads the losses here).</summary>
+    public double BaseLoss => Losses.Base;
+
+    /// <summary><see cref="MaskedLosses.Salient"/>.</summary>
+    public double SalientLoss => Losses.Salient;
+
+    /// <summary><see cref="MaskedLosses.Random"/>.</summary>
+    public double RandomLoss => Losses.Random;
+
+    /// <summary><see cref="MaskedLosses.Shifted"/>.</summary>
+    public double ShiftedLoss => Losses.Shifted;
+
     /// <summary>The top of the map against its bottom: (salient − base) / (least − base). Both masks are blobs of the
     /// same map, so unlike random pixels this control does not favour either by shape; above 1 when the ranking points
     /// at what the loss depends on.</summary>
-    public double RatioTopBottom => RatioOf(SalientLoss - BaseLoss, LeastLoss - BaseLoss);
+    public double RatioTopBottom => RatioOf(Losses.Salient - Losses.Base, Losses.Least - Losses.Base);
 
     /// <summary>A loss rise over a control's rise; NaN when the control did not change the loss (or was not
     /// measured).</summary>
     public static double RatioOf(double change, double control) => Math.Abs(control) < 1e-12 || double.IsNaN(control)
         ? double.NaN : change / control;
 }
+
+/// <summary>The loss of one snippet with nothing masked (<paramref name="Base"/>), with the most salient pixels masked,
+/// with as many random pixels masked (mean over trials), with the salient mask's shape at a random circular shift (mean
+/// over trials), with the top pixels of a random layer-resolution map (mean over trials; null when the layer's size was
+/// not given) and with the least salient pixels masked (NaN when not measured).</summary>
+public sealed record MaskedLosses(double Base, double Salient, double Random, double Shifted, double? RandomMap = null,
+    double Least = double.NaN);
 
 /// <summary>
 /// A faithfulness check for regression saliency: mask (set to mid-grey, 0 in the [-1,1] input) the k most salient
@@ -81,11 +98,11 @@ public static class RegressionFaithfulness
         double random = losses.Skip(3).Take(randomTrials).Average();
         double shifted = losses.Skip(3 + randomTrials).Take(randomTrials).Average();
         double? randomMap = layerSize is null ? null : losses.Skip(3 + 2 * randomTrials).Average();
-        return new FaithfulnessResult(baseLoss, salient, random,
-            FaithfulnessResult.RatioOf(salient - baseLoss, random - baseLoss), k,
-            shifted, FaithfulnessResult.RatioOf(salient - baseLoss, shifted - baseLoss), randomMap, randomMap is { } m
-                ? FaithfulnessResult.RatioOf(salient - baseLoss, m - baseLoss) : null,
-            least, FaithfulnessResult.RatioOf(least - baseLoss, random - baseLoss));
+        return new FaithfulnessResult(new MaskedLosses(baseLoss, salient, random, shifted, randomMap, least), k,
+            FaithfulnessResult.RatioOf(salient - baseLoss, random - baseLoss),
+            FaithfulnessResult.RatioOf(salient - baseLoss, shifted - baseLoss),
+            randomMap is { } m ? FaithfulnessResult.RatioOf(salient - baseLoss, m - baseLoss) : null,
+            FaithfulnessResult.RatioOf(least - baseLoss, random - baseLoss));
     }
 
     /// <summary>

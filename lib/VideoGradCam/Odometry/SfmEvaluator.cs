@@ -14,15 +14,25 @@ public sealed record AteRow(string Method, double Mean, double Std, int Snippets
 /// frame-to-frame estimates and aligned by one least-squares scale.</summary>
 public sealed record TopViewTrajectory(string Sequence, double[] GtX, double[] GtZ, double[] PredX, double[] PredZ);
 
-/// <summary>Everything evaluate reports. <see cref="Agreement"/> says which motions the PoseNet learned,
-/// <see cref="MeanMotionMisses"/> which motions the mean-motion baseline gets wrong, <see cref="Spacing"/> how the
-/// PoseNet spaces a snippet's frames, <see cref="PoseNetMisses"/> which motions cost the PoseNet most (its ATE with one
-/// motion set to the truth; all four null without ground-truth poses).</summary>
+/// <summary>Everything evaluate reports: the ATE table, depth errors, trajectories and <see cref="Motion"/>, which
+/// motions the PoseNet learned and which it and the mean-motion baseline miss (null without ground-truth poses). The
+/// four parts of <see cref="Motion"/> are also read here (null without ground-truth poses), as notebook 06 and the
+/// study's report do.</summary>
 public sealed record OdometryEvaluation(int SnippetLength, IReadOnlyList<string> Sequences, IReadOnlyList<AteRow> Ate,
-    DepthErrors? Depth, IReadOnlyList<TopViewTrajectory> Trajectories, PoseAgreement? Agreement = null,
-    IReadOnlyList<DofAblation>? MeanMotionMisses = null, IReadOnlyList<ReferenceSpacing>? Spacing = null,
-    IReadOnlyList<DofAblation>? PoseNetMisses = null)
+    DepthErrors? Depth, IReadOnlyList<TopViewTrajectory> Trajectories, MotionAnalysis? Motion = null)
 {
+    /// <summary><see cref="MotionAnalysis.Agreement"/>.</summary>
+    public PoseAgreement? Agreement => Motion?.Agreement;
+
+    /// <summary><see cref="MotionAnalysis.MeanMotionMisses"/>.</summary>
+    public IReadOnlyList<DofAblation>? MeanMotionMisses => Motion?.MeanMotionMisses;
+
+    /// <summary><see cref="MotionAnalysis.Spacing"/>.</summary>
+    public IReadOnlyList<ReferenceSpacing>? Spacing => Motion?.Spacing;
+
+    /// <summary><see cref="MotionAnalysis.PoseNetMisses"/>.</summary>
+    public IReadOnlyList<DofAblation>? PoseNetMisses => Motion?.PoseNetMisses;
+
     /// <summary>What the ATE table says about SfMLearner against each baseline, one sentence per baseline (the verdicts
     /// notebook 06 prints; computed from this evaluation's numbers).</summary>
     public IReadOnlyList<string> BaselineVerdicts()
@@ -43,6 +53,13 @@ public sealed record OdometryEvaluation(int SnippetLength, IReadOnlyList<string>
         ];
     }
 }
+
+/// <summary>Motion by motion, against the ground-truth poses: <paramref name="Agreement"/> says which motions the
+/// PoseNet learned, <paramref name="MeanMotionMisses"/> which motions the mean-motion baseline gets wrong,
+/// <paramref name="Spacing"/> how the PoseNet spaces a snippet's frames, <paramref name="PoseNetMisses"/> which motions
+/// cost the PoseNet most (its ATE with one motion set to the truth).</summary>
+public sealed record MotionAnalysis(PoseAgreement Agreement, IReadOnlyList<DofAblation> MeanMotionMisses,
+    IReadOnlyList<ReferenceSpacing> Spacing, IReadOnlyList<DofAblation> PoseNetMisses);
 
 public static class SfmEvaluator
 {
@@ -127,15 +144,18 @@ public static class SfmEvaluator
             rowsOut.Add(Row(SfmMethod, sfm)); rowsOut.Add(Row(ZeroMotion, zero)); rowsOut.Add(Row(MeanMotion, mean));
         }
         var depth = depthFrames > 0 ? new DepthErrors(absRel / depthFrames, rmse / depthFrames, depthFrames) : null;
-        var agreement = truthSteps.Count > 0 ? PoseAgreement.Compute(truthSteps, predictedSteps) : null;
-        var misses = ablations.Count > 0 ? MeanMotionAnatomy.Average(ablations) : null;
-        var poseNetMisses = corrected.Count > 0 ? MeanMotionAnatomy.Average(corrected) : null;
-        var spacing = truthSnippets.Count > 0
-            ? SnippetSpacing.Compute(predictedSnippets, truthSnippets,
-                SequenceFrames.ReferencesOf(length / 2, length).Select(r => r - length / 2).ToList())
-            : null;
+        MotionAnalysis? motion = null;
+        if (truthSteps.Count > 0)            // the four lists grow together: one entry per snippet with true poses
+        {
+            var agreement = PoseAgreement.Compute(truthSteps, predictedSteps);
+            var misses = MeanMotionAnatomy.Average(ablations);
+            var poseNetMisses = MeanMotionAnatomy.Average(corrected);
+            var spacing = SnippetSpacing.Compute(predictedSnippets, truthSnippets,
+                SequenceFrames.ReferencesOf(length / 2, length).Select(r => r - length / 2).ToList());
+            motion = new MotionAnalysis(agreement, misses, spacing, poseNetMisses);
+        }
         return new OdometryEvaluation(length, sequences.Select(s => s.Name).ToList(), rowsOut, depth, trajectories,
-            agreement, misses, spacing, poseNetMisses);
+            motion);
     }
 
     static AteRow Row(string name, List<double> v)

@@ -86,12 +86,12 @@ public static class OdometryPlots
         foreach (var (layer, map) in e.NegativeLossMaps)
             if (OdometryExplanation.IsFlat(map)) notDrawn.Add($"−loss Grad-CAM @ {layer} ({e.WhyFlat(layer)})");
             else maps.Add(($"−loss Grad-CAM @ {layer}", map, "Jet", 0, 1, "Grad-CAM"));
-        var flatDofs = e.DofMaps.Where(d => OdometryExplanation.IsFlat(d.Value)).Select(d => d.Key).ToList();
-        foreach (var (name, map) in e.DofMaps.Where(d => !OdometryExplanation.IsFlat(d.Value)))
-            maps.Add(($"pose {name} @ {e.DofLayer}", map, "Jet", 0, 1, "Grad-CAM"));
+        var flatDofs = e.PerDof.Maps.Where(d => OdometryExplanation.IsFlat(d.Value)).Select(d => d.Key).ToList();
+        foreach (var (name, map) in e.PerDof.Maps.Where(d => !OdometryExplanation.IsFlat(d.Value)))
+            maps.Add(($"pose {name} @ {e.PerDof.Layer}", map, "Jet", 0, 1, "Grad-CAM"));
         if (flatDofs.Count > 0)
             notDrawn.Add(
-                $"pose {string.Join(", ", flatDofs)} ({(e.DofLayer is { } l ? e.WhyFlat(l) : "constant maps")})");
+                $"pose {string.Join(", ", flatDofs)} ({(e.PerDof.Layer is { } l ? e.WhyFlat(l) : "constant maps")})");
         maps.Add(("photometric error", e.ErrorMap, "Hot", 0, Percentile(e.ErrorMap, 0.99), "|error|"));
 
         int n = maps.Count + 1;

@@ -10,9 +10,16 @@ namespace VideoGradCam.Runtime;
 /// </summary>
 /// <param name="Input">[N,C,H,W] or [N,C,T,H,W].</param>
 /// <param name="Weight">[out,in/groups,k...] (transposed: [in,out/groups,k...]).</param>
-public sealed record ConvolutionShape(bool Transposed, long[] Input, long[] Weight, long[] Stride, long[] Padding,
-    long[] Dilation, long[] OutputPadding, long Groups, bool Bias)
+/// <param name="Geometry">where the kernel goes: stride, padding, dilation and output padding, one value per spatial
+/// (or temporal) dimension.</param>
+public sealed record ConvolutionShape(bool Transposed, long[] Input, long[] Weight, ConvolutionGeometry Geometry,
+    long Groups, bool Bias)
 {
+    long[] Stride => Geometry.Stride;
+    long[] Padding => Geometry.Padding;
+    long[] Dilation => Geometry.Dilation;
+    long[] OutputPadding => Geometry.OutputPadding;
+
     /// <summary>"conv3d 3->16 k3x7x7 s1x2x2 [2,3,16,112,112]".</summary>
     public override string ToString()
     {
@@ -35,9 +42,9 @@ public sealed record ConvolutionShape(bool Transposed, long[] Input, long[] Weig
                 $"{conv.GetName()}: a padding mode given by name is not supported by the check.");
         var shape = input.shape.ToArray();
         shape[0] = Math.Min(shape[0], maxBatch);
-        return new ConvolutionShape(conv.transposed, shape, conv.weight!.shape.ToArray(), conv.stride.ToArray(),
-            conv.padding.ToArray(), conv.dilation.ToArray(), conv.output_padding?.ToArray()
-                ?? new long[shape.Length - 2],
+        return new ConvolutionShape(conv.transposed, shape, conv.weight!.shape.ToArray(),
+            new ConvolutionGeometry(conv.stride.ToArray(), conv.padding.ToArray(), conv.dilation.ToArray(),
+                conv.output_padding?.ToArray() ?? new long[shape.Length - 2]),
             conv.groups, conv.bias is not null);
     }
 
@@ -53,3 +60,9 @@ public sealed record ConvolutionShape(bool Transposed, long[] Input, long[] Weig
         _ => throw new NotSupportedException($"{this}: only 2D and 3D convolutions are checked."),
     };
 }
+
+/// <summary>Where a convolution's kernel goes over its input, per spatial (or temporal) dimension: the step
+/// (<paramref name="Stride"/>), the zero border (<paramref name="Padding"/>), the spacing of the kernel's taps
+/// (<paramref name="Dilation"/>) and, for a transposed convolution, the extra output size
+/// (<paramref name="OutputPadding"/>; zeros otherwise).</summary>
+public sealed record ConvolutionGeometry(long[] Stride, long[] Padding, long[] Dilation, long[] OutputPadding);

@@ -90,8 +90,9 @@ public static class CamStudy
         foreach (var t in new[] { result.Maps, result.RawMaps, result.Weights, result.FrameImportance,
             result.GradientImportance }.Concat(result.Outputs.Values))
             t.MoveToOuterDisposeScope();
-        return new ClipExplanation(video, model.Architecture, truth, names[classIndex], names[predicted],
-            probabilities[classIndex].item<float>(), title, frames, result,
+        var prediction = new ClipPrediction(truth, names[classIndex], names[predicted],
+            probabilities[classIndex].item<float>());
+        return new ClipExplanation(video, model.Architecture, title, prediction, frames, result,
             prepared.Clip.FrameIndices, prepared.Annotation?.RelevanceAt(prepared.Clip.FrameIndices));
     }
 
@@ -108,8 +109,8 @@ public static class CamStudy
             + (window is { Count: > 1 } w ? $"-window{w.Index + 1}" : "");
         CamPlots.WriteExplanation(outDir, name, e.Frames, e.Result, 0, e.Title, e.SourceFrames,
             plotlyScript: plotlyScript);
-        return new ExplanationSummary(video, e.Target, e.Predicted, e.TargetProbability, e.FrameImportance, e.Attention,
-            e.SourceFrames, Path.Combine(outDir, name));
+        return new ExplanationSummary(video, e.Target, e.Prediction.Predicted, e.TargetProbability,
+            e.FrameImportance, e.Attention, e.SourceFrames, Path.Combine(outDir, name));
     }
 
     /// <summary>A probability with enough digits to differ from zero (400-class models give p ~ 0.003): 3 significant
@@ -129,29 +130,33 @@ public sealed record ClipWindow(int? Start, int? Stride, int Index = 0, int Coun
 /// <summary>One clip explained: its frames [T,H,W,3] in [0,1], the engine's result (batch of one), the target and
 /// prediction.</summary>
 /// <param name="Model">the explained model's name (its architecture).</param>
-/// <param name="TrueClass">the clip's class when its folder names one of the model's classes (class-per-folder data),
-/// else null.</param>
-public sealed record ClipExplanation(string Video, string Model, string? TrueClass, string Target, string Predicted,
-    double TargetProbability, string Title,
+public sealed record ClipExplanation(string Video, string Model, string Title, ClipPrediction Prediction,
     Tensor Frames, CamResult Result, int[] SourceFrames, bool[]? Relevant) : IDisposable
 {
+    /// <summary>The explained class (<see cref="ClipPrediction.Target"/>; the study's figures read it here).</summary>
+    public string Target => Prediction.Target;
+
+    /// <summary>The model's probability of the explained class (<see cref="ClipPrediction.TargetProbability"/>; the
+    /// study's figures read it here).</summary>
+    public double TargetProbability => Prediction.TargetProbability;
+
     /// <summary>A row of a comparison strip: the model and what it predicted, beside the overlays.</summary>
-    public (string Label, Tensor Overlays) RowWithPrediction() => ($"{Model}\npred {Predicted}", Overlays());
+    public (string Label, Tensor Overlays) RowWithPrediction() => ($"{Model}\npred {Prediction.Predicted}", Overlays());
 
     /// <summary>A row of a comparison strip: the model and the explained class's probability, beside the
     /// overlays.</summary>
     public (string Label, Tensor Overlays) RowWithTargetProbability() =>
-        ($"{Model}\np({Target}) {TargetProbability:0.00}\npred {Predicted}", Overlays());
+        ($"{Model}\np({Target}) {TargetProbability:0.00}\npred {Prediction.Predicted}", Overlays());
 
     /// <summary>A title for explanations of one clip shown together: the file, its true class, the explained
     /// class(es).</summary>
     public static string StripTitle(IReadOnlyList<ClipExplanation> rows)
     {
-        var first = rows[0];
+        var truth = rows[0].Prediction.TrueClass;
         var targets = rows.Select(r => r.Target).Distinct().ToList();
         var explained = targets.Count == 1 ? $"Grad-CAM for '{targets[0]}'"
             : $"Grad-CAM for {string.Join(", ", targets.Select(t => $"'{t}'"))} (rows in order)";
-        return $"{Path.GetFileName(first.Video)} · true class '{first.TrueClass ?? "unknown"}' · {explained}";
+        return $"{Path.GetFileName(rows[0].Video)} · true class '{truth ?? "unknown"}' · {explained}";
     }
 
     /// <summary>The per-frame importance curve, named after the model.</summary>
@@ -170,6 +175,12 @@ public sealed record ClipExplanation(string Video, string Model, string? TrueCla
         Result.Dispose();
     }
 }
+
+/// <summary>What a classifier said about one clip: the explained class (<paramref name="Target"/>), its probability,
+/// and the class it predicted.</summary>
+/// <param name="TrueClass">the clip's class when its folder names one of the model's classes (class-per-folder data),
+/// else null.</param>
+public sealed record ClipPrediction(string? TrueClass, string Target, string Predicted, double TargetProbability);
 
 /// <summary>What <see cref="CamStudy.ExplainVideo"/> wrote: the target, the prediction, the per-frame importance (and
 /// attention).</summary>

@@ -34,21 +34,32 @@ public sealed record DofFlowEnergy(string Dof, double Sign, double FullMotion, d
 public sealed record SnippetFaithfulness(string Sequence, int Frame, FaithfulnessResult Result, bool FlatMap,
     double SanityRho = double.NaN, IReadOnlyList<DofFlowEnergy>? Flow = null);
 
-/// <summary>The faithfulness check of one layer's negative-loss map on held-out snippets, with the mean ratios
-/// (salient vs random pixels; salient vs the salient shape shifted). FlatMaps counts the snippets whose map was
-/// constant (a 1x1 activation, or no positive evidence): their "most salient" pixels are an arbitrary choice, so they
-/// are listed but left out of the means (NaN when every map is flat). The spreads below (mean ± sd over n) cover the
+/// <summary>The faithfulness check of one layer's negative-loss map on held-out snippets, with the
+/// <see cref="Means"/> of the ratios over the snippets with a map. The spreads below (mean ± sd over n) cover the
 /// snippets with a map; <see cref="HeldOutSnippets"/> is how many the held-out sequences have, measured or
 /// not.</summary>
-/// <param name="LayerHeight">the layer's map size in cells (0 when not recorded).</param>
+/// <param name="Cells">the layer's map size in cells (null when not recorded).</param>
 /// <param name="DofLayer">the layer of the per-DoF maps of <see cref="SnippetFaithfulness.Flow"/> (null when not
 /// measured).</param>
 /// <param name="Seconds">how long the measurement took.</param>
 public sealed record OdometryFaithfulness(string Layer, double Fraction, IReadOnlyList<SnippetFaithfulness> Snippets,
-    double MeanRatio, double MeanRatioShifted, int FlatMaps, int LayerHeight = 0, int LayerWidth = 0,
-        int HeldOutSnippets = 0,
-    string? DofLayer = null, double Seconds = 0)
+    MeanRatios Means, LayerCells? Cells = null, int HeldOutSnippets = 0, string? DofLayer = null, double Seconds = 0)
 {
+    /// <summary><see cref="MeanRatios.Ratio"/> (notebook 07 and the study's report read these five here).</summary>
+    public double MeanRatio => Means.Ratio;
+
+    /// <summary><see cref="MeanRatios.RatioShifted"/>.</summary>
+    public double MeanRatioShifted => Means.RatioShifted;
+
+    /// <summary><see cref="MeanRatios.FlatMaps"/>.</summary>
+    public int FlatMaps => Means.FlatMaps;
+
+    /// <summary>The layer's map height in cells (0 when not recorded).</summary>
+    public int LayerHeight => Cells?.Height ?? 0;
+
+    /// <summary>The layer's map width in cells (0 when not recorded).</summary>
+    public int LayerWidth => Cells?.Width ?? 0;
+
     /// <summary>The DoFs whose maps are compared with the flow: forward translation and yaw, the drive's two main
     /// motions.</summary>
     public static readonly IReadOnlyList<string> FlowDofs = ["tz", "ry"];
@@ -162,6 +173,16 @@ public sealed record OdometryFaithfulness(string Layer, double Fraction, IReadOn
         return lines;
     }
 }
+
+/// <summary>The faithfulness ratios of one layer averaged over the snippets with a map: salient vs random pixels
+/// (<paramref name="Ratio"/>) and salient vs the salient shape shifted (<paramref name="RatioShifted"/>).
+/// <paramref name="FlatMaps"/> counts the snippets whose map was constant (a 1x1 activation, or no positive evidence):
+/// their "most salient" pixels are an arbitrary choice, so they are listed but left out of the means (NaN when every
+/// map is flat).</summary>
+public sealed record MeanRatios(double Ratio, double RatioShifted, int FlatMaps);
+
+/// <summary>The size of an explained layer's map in cells (its activation's spatial size).</summary>
+public sealed record LayerCells(int Height, int Width);
 
 /// <summary>One number of <see cref="OdometryFaithfulness"/> over the snippets: mean, sample sd, median, n, how many
 /// exceed 1 (a ratio beating its control; not counted for ρ), and what it compares.</summary>
@@ -442,10 +463,10 @@ public static class OdometryStudy
                 }
             }
             var informative = results.Where(r => !r.FlatMap).ToList();
-            return new OdometryFaithfulness(layer, fraction, results,
-                MeanFinite(informative.Select(r => r.Result.Ratio)),
-                    MeanFinite(informative.Select(r => r.Result.RatioShifted)), results.Count(r => r.FlatMap),
-                size.H, size.W, all.Count, flow ? dofLayer : null, clock.Elapsed.TotalSeconds);
+            var means = new MeanRatios(MeanFinite(informative.Select(r => r.Result.Ratio)),
+                MeanFinite(informative.Select(r => r.Result.RatioShifted)), results.Count(r => r.FlatMap));
+            return new OdometryFaithfulness(layer, fraction, results, means, new LayerCells(size.H, size.W),
+                all.Count, flow ? dofLayer : null, clock.Elapsed.TotalSeconds);
         }
         finally
         {

@@ -3,29 +3,32 @@ using static TorchSharp.torch;
 
 namespace VideoGradCam.Video;
 
+/// <summary>A frame's size in pixels.</summary>
+public sealed record FrameSize(int Width, int Height);
+
 /// <summary>
 /// How decoded frames were mapped to clip pixels: source size, resized size, the crop rectangle (in resized
 /// pixels) and a left-right flip. Ground-truth masks go through the same mapping (<see cref="Apply"/>).
 /// </summary>
-public sealed record FrameGeometry(int SourceWidth, int SourceHeight, int ResizedWidth, int ResizedHeight,
-    int CropX, int CropY, int CropWidth, int CropHeight, bool Flipped)
+public sealed record FrameGeometry(FrameSize Source, FrameSize Resized, Box Crop, bool Flipped)
 {
     /// <summary>Resize, crop and flip one image (any channel count) the way the clip's frames were.</summary>
     public OpenCvSharp.Mat Apply(OpenCvSharp.Mat source, OpenCvSharp.InterpolationFlags? interpolation = null)
     {
-        if (source.Width != SourceWidth || source.Height != SourceHeight)
+        if (source.Width != Source.Width || source.Height != Source.Height)
             throw new InvalidDataException(
-                $"Image is {source.Width}x{source.Height}, the clip's frames were {SourceWidth}x{SourceHeight}.");
+                $"Image is {source.Width}x{source.Height}, the clip's frames were {Source.Width}x{Source.Height}.");
         var resized = new OpenCvSharp.Mat();
-        if (ResizedWidth != SourceWidth || ResizedHeight != SourceHeight)
+        if (Resized != Source)
         {
-            var shrink = ResizedWidth < SourceWidth;
-            OpenCvSharp.Cv2.Resize(source, resized, new OpenCvSharp.Size(ResizedWidth, ResizedHeight), 0, 0,
+            var shrink = Resized.Width < Source.Width;
+            OpenCvSharp.Cv2.Resize(source, resized, new OpenCvSharp.Size(Resized.Width, Resized.Height), 0, 0,
                 interpolation
                     ?? (shrink ? OpenCvSharp.InterpolationFlags.Area : OpenCvSharp.InterpolationFlags.Linear));
         }
         else source.CopyTo(resized);
-        var cropped = new OpenCvSharp.Mat(resized, new OpenCvSharp.Rect(CropX, CropY, CropWidth, CropHeight)).Clone();
+        var crop = new OpenCvSharp.Rect(Crop.X, Crop.Y, Crop.Width, Crop.Height);
+        var cropped = new OpenCvSharp.Mat(resized, crop).Clone();
         resized.Dispose();
         if (Flipped) OpenCvSharp.Cv2.Flip(cropped, cropped, OpenCvSharp.FlipMode.Y);
         return cropped;
@@ -40,8 +43,8 @@ public sealed record Clip(Tensor Frames, int[] FrameIndices, int Label, string S
     Normalization Normalization, FrameGeometry Geometry, int SourceFrameCount) : IDisposable
 {
     public int T => FrameIndices.Length;
-    public int Height => Geometry.CropHeight;
-    public int Width => Geometry.CropWidth;
+    public int Height => Geometry.Crop.Height;
+    public int Width => Geometry.Crop.Width;
 
     /// <summary>The frames back as displayable pixels: <c>[T,H,W,3]</c> uint8 RGB (normalisation undone).</summary>
     public Tensor ToRgbBytes()

@@ -92,7 +92,7 @@ public sealed record ClipAnnotation
             throw new InvalidDataException(
                 $"{path}: mask strip is {strip.Width}x{strip.Height}, expected {Width * Frames}x{Height} ({Frames} " +
                 $"frames of {Width}x{Height}).");
-        int h = geometry?.CropHeight ?? Height, w = geometry?.CropWidth ?? Width;
+        int h = geometry?.Crop.Height ?? Height, w = geometry?.Crop.Width ?? Width;
         var data = new float[frameIndices.Count * h * w];
         var bytes = new byte[h * w];
         for (int k = 0; k < frameIndices.Count; k++)

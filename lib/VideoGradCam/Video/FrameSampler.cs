@@ -5,10 +5,14 @@ namespace VideoGradCam.Video;
 
 /// <summary>The pixels of one sampled clip as a managed array (no tensor yet: the loader's worker threads build
 /// these).</summary>
-/// <param name="Pixels">float32, normalised RGB, laid out per <paramref name="Layout"/>.</param>
-public sealed record SampledClip(float[] Pixels, int[] FrameIndices, int Height, int Width, ClipLayout Layout,
-    Normalization Normalization, FrameGeometry Geometry, int SourceFrameCount, string Source)
+/// <param name="Pixels">float32, normalised RGB, laid out per <paramref name="Layout"/>; each frame is the
+/// <paramref name="Geometry"/>'s crop.</param>
+public sealed record SampledClip(float[] Pixels, int[] FrameIndices, ClipLayout Layout, Normalization Normalization,
+    FrameGeometry Geometry, int SourceFrameCount, string Source)
 {
+    public int Height => Geometry.Crop.Height;
+    public int Width => Geometry.Crop.Width;
+
     public long[] Shape => Layout == ClipLayout.TCHW
         ? [FrameIndices.Length, 3, Height, Width]
         : [3, FrameIndices.Length, Height, Width];
@@ -97,8 +101,7 @@ public static class FrameSampler
         var first = frames.Frames[indices[0]];
         var geometry = Geometry(first.Width, first.Height, options, source, clipIndex);
         var pixels = ToPixels(indices, frames.Frames, geometry, options, source);
-        return new SampledClip(pixels, indices, geometry.CropHeight, geometry.CropWidth, options.Layout,
-            options.Normalization, geometry, count, source);
+        return new SampledClip(pixels, indices, options.Layout, options.Normalization, geometry, count, source);
     }
 
     /// <summary>The decoded frames of one clip (BGR, source size), keyed by index; dispose the result.</summary>
@@ -169,23 +172,24 @@ public static class FrameSampler
                 cy = rng.Next(0, rh - ch + 1);
             }
         }
-        return new FrameGeometry(width, height, rw, rh, cx, cy, cw, ch, o.FlipHorizontal);
+        return new FrameGeometry(new FrameSize(width, height), new FrameSize(rw, rh), new Box(cx, cy, cw, ch),
+            o.FlipHorizontal);
     }
 
     static float[] ToPixels(int[] indices, Dictionary<int, Mat> frames, FrameGeometry g, FrameSamplerOptions o,
         string source)
     {
-        int t = indices.Length, h = g.CropHeight, w = g.CropWidth, plane = h * w;
+        int t = indices.Length, h = g.Crop.Height, w = g.Crop.Width, plane = h * w;
         var pixels = new float[t * 3 * plane];
         var mean = o.Normalization.Mean; var std = o.Normalization.Std;
         var bytes = new byte[plane * 3];
         for (int ti = 0; ti < t; ti++)
         {
             var frame = frames[indices[ti]];
-            if (frame.Width != g.SourceWidth || frame.Height != g.SourceHeight)
+            if (frame.Width != g.Source.Width || frame.Height != g.Source.Height)
                 throw new InvalidDataException(
                     $"{source}: frame {indices[ti]} is {frame.Width}x{frame.Height}, frame {indices[0]} was " +
-                    $"{g.SourceWidth}x{g.SourceHeight}.");
+                    $"{g.Source.Width}x{g.Source.Height}.");
             using var mapped = g.Apply(frame);
             using var rgb = new Mat();
             Cv2.CvtColor(mapped, rgb, ColorConversionCodes.BGR2RGB);

@@ -44,12 +44,13 @@ public class ModelRegistryTests
             Assert.Equal(entry.Name, model.Architecture);
             var layer = entry.StudyCamLayer!;
             Assert.Contains(layer, model.AsCamModel().LayerNames);
-            Assert.Equal(entry.IsRecurrent, new VideoModelConfig(entry.Name, 3).IsRecurrent);
+            Assert.Equal(entry.Temporal.IsRecurrent, new VideoModelConfig(entry.Name, 3).IsRecurrent);
             using var scope = NewDisposeScope();
             model.eval();
             var forward = model.AsCamModel().Forward(randn(new long[] { 1, 3, 4, 32, 32 }), layer);
-            Assert.Equal(entry.HasAttention, forward.Outputs.ContainsKey("attention"));
-            Assert.Equal(entry.IsRecurrent ? ActivationLayout.Framewise : ActivationLayout.Volume, forward.Layout);
+            Assert.Equal(entry.Temporal.HasAttention, forward.Outputs.ContainsKey("attention"));
+            Assert.Equal(entry.Temporal.IsRecurrent ? ActivationLayout.Framewise : ActivationLayout.Volume,
+                forward.Layout);
         }
     }
 

@@ -85,7 +85,7 @@ public class ModelArchitectureTests
         var clips = randn([2, 3, 8, 32, 32]);
         var outcome = model.Outputs(clips);
         Assert.Equal([2L, 5], outcome.Logits.shape);
-        if (ModelRegistry.Get(architecture).IsRecurrent)
+        if (ModelRegistry.Get(architecture).Temporal.IsRecurrent)
         {
             // [B*T, 8w, 32/32, 32/32]
             Assert.Equal([16L, 64, 1, 1], Activation(model, clips, "backbone.layer4").shape);

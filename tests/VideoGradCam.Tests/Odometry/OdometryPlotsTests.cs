@@ -14,7 +14,7 @@ public class OdometryPlotsTests
     {
         var e = new OdometryExplanation(new float[4, 6, 3], Ramp(4, 6), Ramp(4, 6),
             new Dictionary<string, float[,]> { ["pose.conv7"] = Ramp(4, 6), ["depth.iconv1"] = Ramp(4, 6) },
-            new Dictionary<string, float[,]> { ["tz (t+1)"] = Ramp(4, 6) }, 0.12, new double[12]);
+            new PerDofMaps(new Dictionary<string, float[,]> { ["tz (t+1)"] = Ramp(4, 6) }), 0.12, new double[12]);
         var chart = OdometryPlots.SaliencyPanel(e);
         var types = Plotly.NET.GenericChart.getTraces(chart).Select(t => t.type).ToList();
         // frame, depth, 2 −loss maps, 1 DoF, error
@@ -29,9 +29,10 @@ public class OdometryPlotsTests
     {
         var e = new OdometryExplanation(new float[4, 6, 3], Ramp(4, 6), Ramp(4, 6),
             new Dictionary<string, float[,]> { ["pose.conv7"] = new float[4, 6], ["pose.conv4"] = Ramp(4, 6) },
-            new Dictionary<string, float[,]> { ["tx (t+1)"] = new float[4, 6], ["tz (t+1)"] = Ramp(4, 6) }, 0.12,
-                new double[12],
-            new Dictionary<string, (int H, int W)> { ["pose.conv7"] = (1, 1), ["pose.conv4"] = (2, 3) }, "pose.conv4");
+            new PerDofMaps(
+                new Dictionary<string, float[,]> { ["tx (t+1)"] = new float[4, 6], ["tz (t+1)"] = Ramp(4, 6) },
+                "pose.conv4"), 0.12, new double[12],
+            new Dictionary<string, (int H, int W)> { ["pose.conv7"] = (1, 1), ["pose.conv4"] = (2, 3) });
         var chart = OdometryPlots.SaliencyPanel(e);
         var traces = Plotly.NET.GenericChart.getTraces(chart).ToList();
         // frame, disparity, conv4, tz, error

@@ -88,8 +88,8 @@ public class OdometrySaliencyTests
         }
         var tz = OdometryTestKit.PlainGradCam(cam, snip.Stacked(),
             o => o["pose"][.., SfmCamModel.PoseComponent(1, "tz")].sum(), SfmCamModel.PoseMidLayer)[0];
-        Assert.True(tensor(e.DofMaps["tz (t+1)"].Cast<float>().ToArray(), tz.shape).allclose(tz, atol: 1e-4));
-        Assert.Equal(6, e.DofMaps.Count);
+        Assert.True(tensor(e.PerDof.Maps["tz (t+1)"].Cast<float>().ToArray(), tz.shape).allclose(tz, atol: 1e-4));
+        Assert.Equal(6, e.PerDof.Maps.Count);
         Assert.Equal(24, e.ErrorMap.GetLength(0));
         Assert.True(e.ErrorMap.Cast<float>().All(v => v >= 0 && float.IsFinite(v)));
     }
@@ -152,23 +152,23 @@ public class OdometrySaliencyTests
             -(ranked[r, c] = (r * 64 + c) * 7 % 1536);
         var g = RegressionFaithfulness.Check(model, snip, ranked, fraction: 0.125, randomTrials: 2);
         Assert.Equal(RegressionFaithfulness.Check(model, snip, negated, fraction: 0.125, randomTrials: 2).SalientLoss,
-            g.LeastLoss, tolerance: 1e-6);
-        Assert.NotEqual(g.SalientLoss, g.LeastLoss);
-        Assert.Equal((f.LeastLoss - f.BaseLoss) / (f.RandomLoss - f.BaseLoss), f.RatioLeast, 9);
-        Assert.Equal((g.SalientLoss - g.BaseLoss) / (g.LeastLoss - g.BaseLoss), g.RatioTopBottom, 9);
+            g.Losses.Least, tolerance: 1e-6);
+        Assert.NotEqual(g.SalientLoss, g.Losses.Least);
+        Assert.Equal((f.Losses.Least - f.BaseLoss) / (f.RandomLoss - f.BaseLoss), f.RatioLeast, 9);
+        Assert.Equal((g.SalientLoss - g.BaseLoss) / (g.Losses.Least - g.BaseLoss), g.RatioTopBottom, 9);
 
         var withMap =
             RegressionFaithfulness.Check(model, snip, map, fraction: 0.125, randomTrials: 2, layerSize: (3, 8));
         // the same masks, the same losses
         Assert.Equal(f.BaseLoss, withMap.BaseLoss, tolerance: 1e-6);
         Assert.Equal(f.RandomLoss, withMap.RandomLoss, tolerance: 1e-6);
-        Assert.Equal((withMap.SalientLoss - withMap.BaseLoss) / (withMap.RandomMapLoss!.Value - withMap.BaseLoss),
+        Assert.Equal((withMap.SalientLoss - withMap.BaseLoss) / (withMap.Losses.RandomMap!.Value - withMap.BaseLoss),
             withMap.RatioRandomMap!.Value, 9);
         // seeded
-        Assert.Equal(withMap.RandomMapLoss!.Value, RegressionFaithfulness.Check(model, snip, map, fraction: 0.125,
-            randomTrials: 2, layerSize: (3, 8)).RandomMapLoss!.Value, tolerance: 1e-9);
-        Assert.NotEqual(withMap.RandomMapLoss, RegressionFaithfulness.Check(model, snip, map, fraction: 0.125,
-            randomTrials: 2, seed: 8, layerSize: (3, 8)).RandomMapLoss);
+        Assert.Equal(withMap.Losses.RandomMap!.Value, RegressionFaithfulness.Check(model, snip, map, fraction: 0.125,
+            randomTrials: 2, layerSize: (3, 8)).Losses.RandomMap!.Value, tolerance: 1e-9);
+        Assert.NotEqual(withMap.Losses.RandomMap, RegressionFaithfulness.Check(model, snip, map, fraction: 0.125,
+            randomTrials: 2, seed: 8, layerSize: (3, 8)).Losses.RandomMap);
     }
 
     [Fact]

@@ -69,13 +69,13 @@ public class PoseCeilingTests
             Assert.Equal([PoseCeiling.Method, "zero motion", "mean training motion"],
                 r.HeldOutAte.Select(x => x.Method));
             Assert.Equal([PoseCeiling.Method, "zero motion", "mean training motion"],
-                r.TrainingAte.Select(x => x.Method));
-            Assert.Equal("00", r.TrainingSequence);
+                r.Training.Ate.Select(x => x.Method));
+            Assert.Equal("00", r.Training.Sequence);
             Assert.Equal(10, r.HeldOutAte[0].Snippets);
             Assert.True(double.IsFinite(r.Ate) && r.Ate >= 0);
             Assert.Equal(r.HeldOutAte[2].Mean, r.MeanMotionAte);
             Assert.NotNull(r.HeldOutAgreement);
-            Assert.NotNull(r.TrainingAgreement);
+            Assert.NotNull(r.Training.Agreement);
             Assert.Equal(-1, Assert.Single(r.HeldOutSpacing!).Offset);            // 3-frame snippets: t-1 against t+1
         }
         finally { foreach (var s in all) s.Dispose(); }

@@ -9,12 +9,12 @@ namespace VideoGradCam.Tests.Runtime;
 public class ConvolutionCheckTests
 {
     static readonly ConvolutionShape Small =
-        new(false, [2, 8, 12, 20], [8, 8, 3, 3], [1, 1], [1, 1], [1, 1], [0, 0], 1, true);
+        new(false, [2, 8, 12, 20], [8, 8, 3, 3], new([1, 1], [1, 1], [1, 1], [0, 0]), 1, true);
     static readonly ConvolutionShape Clip =
-        new(false, [2, 3, 4, 12, 12], [8, 3, 3, 3, 3], [1, 2, 2], [1, 1, 1], [1, 1, 1],
-        [0, 0, 0], 1, false);
+        new(false, [2, 3, 4, 12, 12], [8, 3, 3, 3, 3], new([1, 2, 2], [1, 1, 1], [1, 1, 1], [0, 0, 0]), 1,
+            false);
     static readonly ConvolutionShape Deconv =
-        new(true, [2, 16, 6, 10], [16, 8, 4, 4], [2, 2], [1, 1], [1, 1], [0, 0], 1, true);
+        new(true, [2, 16, 6, 10], [16, 8, 4, 4], new([2, 2], [1, 1], [1, 1], [0, 0]), 1, true);
 
     /// <summary>Run on poisoned memory in the mode the test host applied (this machine's verdict): on a CPU whose
     /// oneDNN is faulty, <c>WORKSPACE_CONVOLUTIONS=onednn</c> makes this test fail.</summary>
@@ -33,9 +33,9 @@ public class ConvolutionCheckTests
     public void TheOneDnnReprosShapesMatchFloat64InThisMachinesMode()
     {
         ConvolutionShape Conv(long cin, long cout, long k, long s) =>
-            new(false, [4, cin, 24, 40], [cout, cin, k, k], [s, s], [k / 2, k / 2], [1, 1], [0, 0], 1, false);
+            new(false, [4, cin, 24, 40], [cout, cin, k, k], new([s, s], [k / 2, k / 2], [1, 1], [0, 0]), 1, false);
         ConvolutionShape Deconv(long cin, long cout, long k, long s) =>
-            new(true, [4, cin, 24, 40], [cin, cout, k, k], [s, s], [1, 1], [1, 1], [s - 1, s - 1], 1, false);
+            new(true, [4, cin, 24, 40], [cin, cout, k, k], new([s, s], [1, 1], [1, 1], [s - 1, s - 1]), 1, false);
         var result = ConvolutionCheck.Run([Conv(8, 8, 3, 1), Conv(15, 32, 7, 2), Conv(32, 1, 3, 1), Conv(16, 6, 1, 1),
             Conv(4, 8, 1, 2), Deconv(16, 8, 4, 2), Deconv(32, 16, 3, 2), Conv(64, 64, 3, 1)], repetitions: 4);
         Assert.True(result.Passed, $"in mode {ConvolutionGuard.Mode.Name()}: " +

@@ -21,9 +21,10 @@ static class TestFaithfulness
                 new DofFlowEnergy("ry", 1, flowRy, flowRy - 0.1, false)])).ToList();
         snippets.AddRange(Enumerable.Range(0, flat)
             .Select(i => new SnippetFaithfulness("02", 200 + i, Result(double.NaN, double.NaN), true)));
-        return new OdometryFaithfulness("pose.conv3", 0.1, snippets, ratios.DefaultIfEmpty(double.NaN).Average(),
-            ratios.DefaultIfEmpty(double.NaN).Average(), flat, LayerHeight: 5, LayerWidth: 16,
-            HeldOutSnippets: snippets.Count, DofLayer: "pose.conv3", Seconds: 1);
+        var mean = ratios.DefaultIfEmpty(double.NaN).Average();
+        return new OdometryFaithfulness("pose.conv3", 0.1, snippets, new MeanRatios(mean, mean, flat),
+            Cells: new LayerCells(Height: 5, Width: 16), HeldOutSnippets: snippets.Count, DofLayer: "pose.conv3",
+            Seconds: 1);
     }
 
     /// <summary>A check whose base loss is 1 and whose controls each raise the loss by 0.1: the ratios are the salient
@@ -31,6 +32,7 @@ static class TestFaithfulness
     static FaithfulnessResult Result(double ratio, double randomMap)
     {
         double salient = 1 + 0.1 * ratio;
-        return new FaithfulnessResult(1, salient, 1.1, ratio, 512, 1.1, ratio, 1 + 0.1 * ratio / randomMap, randomMap);
+        return new FaithfulnessResult(new MaskedLosses(1, salient, 1.1, 1.1, 1 + 0.1 * ratio / randomMap), 512, ratio,
+            ratio, randomMap);
     }
 }

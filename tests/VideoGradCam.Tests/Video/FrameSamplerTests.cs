@@ -132,8 +132,8 @@ public class FrameSamplerTests
             Normalization = Normalization.None };
         using var clip = FrameSampler.Sample(dir, o);
         Assert.Equal([4L, 3, 15, 15], clip.Frames.shape);
-        Assert.Equal(45, clip.Geometry.SourceWidth);
-        Assert.Equal(23, clip.Geometry.ResizedWidth);                                       // 45 * 17/33 = 23.2
+        Assert.Equal(45, clip.Geometry.Source.Width);
+        Assert.Equal(23, clip.Geometry.Resized.Width);                                      // 45 * 17/33 = 23.2
         Assert.True(clip.Frames[.., 0].allclose(clip.Frames[.., 2]));
         using var native = FrameSampler.Sample(dir, Raw with { Frames = 4 });
         Assert.Equal([4L, 3, 33, 45], native.Frames.shape);
@@ -143,7 +143,7 @@ public class FrameSamplerTests
         var info = FrameSampler.Probe(video);
         using var fromVideo = FrameSampler.Sample(video, o);
         Assert.Equal([4L, 3, 15, 15], fromVideo.Frames.shape);
-        Assert.Equal(info.Width, fromVideo.Geometry.SourceWidth);
+        Assert.Equal(info.Width, fromVideo.Geometry.Source.Width);
         Assert.True(fromVideo.Frames[.., 0].allclose(fromVideo.Frames[.., 2], atol: 0.03));
     }
 

@@ -40,8 +40,15 @@ public static class SyntheticOdometry
         ? new Options(Sequences: 6, Frames: 400, Width: 208, Height: 64)
         : new Options(Sequences: 3, Frames: 80, Width: 128, Height: 40);
 
-    sealed record Box(double X0, double Y0, double Z0, double X1, double Y1, double Z1, double R, double G, double B,
-        int Pattern);
+    /// <summary>A point in world coordinates (metres; camera axes of the first frame).</summary>
+    readonly record struct Point3(double X, double Y, double Z);
+
+    /// <summary>A colour, each channel in [0,1].</summary>
+    readonly record struct Rgb(double R, double G, double B);
+
+    /// <summary>An axis-aligned box from its <paramref name="Min"/> to its <paramref name="Max"/> corner, with its
+    /// base colour and texture (0: noise, 1: checkerboard, 2: stripes).</summary>
+    sealed record Box(Point3 Min, Point3 Max, Rgb Colour, int Pattern);
 
     /// <summary>Renders and writes every sequence under <paramref name="outDir"/>; returns the sequence
     /// names.</summary>
@@ -146,9 +153,9 @@ public static class SyntheticOdometry
                 double height = wall ? 3 + 3 * rng.NextDouble() : 0.6 + 2.5 * rng.NextDouble();
                 double clearance = Math.Max(hx, hz) + 1.2;
                 if (path.Any(q => Math.Abs(q.X - cx) < clearance && Math.Abs(q.Z - cz) < clearance)) continue;
-                boxes.Add(new Box(cx - hx, ground - height, cz - hz, cx + hx, ground, cz + hz,
-                    0.3 + 0.7 * rng.NextDouble(), 0.3 + 0.7 * rng.NextDouble(), 0.3 + 0.7 * rng.NextDouble(),
-                        rng.Next(3)));
+                boxes.Add(new Box(new Point3(cx - hx, ground - height, cz - hz), new Point3(cx + hx, ground, cz + hz),
+                    new Rgb(0.3 + 0.7 * rng.NextDouble(), 0.3 + 0.7 * rng.NextDouble(), 0.3 + 0.7 * rng.NextDouble()),
+                    rng.Next(3)));
             }
         }
         return boxes;
@@ -161,8 +168,8 @@ public static class SyntheticOdometry
         var bgr = new byte[o.Width * o.Height * 3];
         var depth = new ushort[o.Width * o.Height];
         double c = Math.Cos(pose.Yaw), s = Math.Sin(pose.Yaw);
-        var near = boxes.Where(b => Math.Abs((b.X0 + b.X1) / 2 - pose.X) < 60
-            && Math.Abs((b.Z0 + b.Z1) / 2 - pose.Z) < 60).ToList();
+        var near = boxes.Where(b => Math.Abs((b.Min.X + b.Max.X) / 2 - pose.X) < 60
+            && Math.Abs((b.Min.Z + b.Max.Z) / 2 - pose.Z) < 60).ToList();
         for (int v = 0; v < o.Height; v++)
         for (int u = 0; u < o.Width; u++)
         {
@@ -194,8 +201,8 @@ public static class SyntheticOdometry
                     _ => 0.5 + 0.5 * Math.Sin(a1 * 6 + a2 * 2),
                 };
                 double shade = axis == 0 ? 0.85 : axis == 2 ? 1.0 : 0.7;
-                r = box.R * shade * (0.5 + 0.5 * n); g = box.G * shade * (0.5 + 0.5 * n);
-                    b = box.B * shade * (0.5 + 0.5 * n);
+                r = box.Colour.R * shade * (0.5 + 0.5 * n); g = box.Colour.G * shade * (0.5 + 0.5 * n);
+                    b = box.Colour.B * shade * (0.5 + 0.5 * n);
             }
             if (double.IsPositiveInfinity(best))
             {
@@ -215,9 +222,9 @@ public static class SyntheticOdometry
     static bool Hit(Box b, double ox, double oy, double oz, double dx, double dy, double dz, out double t, out int axis)
     {
         double tmin = 1e-4, tmax = double.PositiveInfinity; axis = -1; t = 0;
-        if (!Slab(ox, dx, b.X0, b.X1, 0, ref tmin, ref tmax, ref axis)) return false;
-        if (!Slab(oy, dy, b.Y0, b.Y1, 1, ref tmin, ref tmax, ref axis)) return false;
-        if (!Slab(oz, dz, b.Z0, b.Z1, 2, ref tmin, ref tmax, ref axis)) return false;
+        if (!Slab(ox, dx, b.Min.X, b.Max.X, 0, ref tmin, ref tmax, ref axis)) return false;
+        if (!Slab(oy, dy, b.Min.Y, b.Max.Y, 1, ref tmin, ref tmax, ref axis)) return false;
+        if (!Slab(oz, dz, b.Min.Z, b.Max.Z, 2, ref tmin, ref tmax, ref axis)) return false;
         t = tmin;
         return axis >= 0;
     }
