@@ -41,12 +41,21 @@ public sealed class CamEngine(ICamModel model, CamMethod method = CamMethod.Grad
     /// methods differ only in how they weight the activation's channels by its gradient, so every map is the one
     /// <see cref="Explain"/> would give with that method and weighting.</summary>
     internal IReadOnlyList<CamResult> ExplainEach(Tensor input, IReadOnlyList<ICamTarget>? targets, string layer,
+        IReadOnlyList<(CamMethod Method, TemporalWeighting Weighting)> methods) =>
+        ExplainEach(input, [targets], layer, methods)[0];
+
+    /// <summary>The same for several sets of targets (one target per sample each, or null for the predicted classes)
+    /// from one forward pass and one backward pass per set: result [set][method], each the map <see cref="Explain"/>
+    /// would give.</summary>
+    internal IReadOnlyList<IReadOnlyList<CamResult>> ExplainEach(Tensor input,
+        IReadOnlyList<IReadOnlyList<ICamTarget>?> targetSets, string layer,
         IReadOnlyList<(CamMethod Method, TemporalWeighting Weighting)> methods)
     {
         long batch = input.shape[0];
-        if (targets is not null && targets.Count != batch)
-            throw new ArgumentException(
-                $"Got {targets.Count} targets for a batch of {batch}: give exactly one target per sample.");
+        foreach (var targets in targetSets)
+            if (targets is not null && targets.Count != batch)
+                throw new ArgumentException(
+                    $"Got {targets.Count} targets for a batch of {batch}: give exactly one target per sample.");
         if (Model is nn.Module module) module.eval();
 
         using var scope = NewDisposeScope();
@@ -61,15 +70,27 @@ public sealed class CamEngine(ICamModel model, CamMethod method = CamMethod.Grad
                     $"The activation of layer '{layer}' is not in the autograd graph; was the forward pass run under " +
                     "no_grad?");
         }
-
-        targets ??= PredictedClasses(f.Outputs);
-        var scores = stack(Enumerable.Range(0, (int)batch).Select(i => targets[i].Score(f.Outputs, i)).ToArray());
-        var gradient = autograd.grad([scores.sum()], [f.Activation], allow_unused: true)[0];
         var activation = f.Activation.detach();
-        if (gradient is null || gradient.IsInvalid) gradient = zeros_like(activation);
-
         var a = ToVolume(activation, f.Layout, f.Frames, batch); // [B,C,t,h,w]
-        var g = ToVolume(gradient, f.Layout, f.Frames, batch);
+        var sets = new List<IReadOnlyList<CamResult>>();
+        for (int k = 0; k < targetSets.Count; k++)
+        {
+            var targets = targetSets[k] ?? PredictedClasses(f.Outputs);
+            var scores = stack(Enumerable.Range(0, (int)batch).Select(i => targets[i].Score(f.Outputs, i)).ToArray());
+            var gradient = autograd.grad([scores.sum()], [f.Activation], retain_graph: k < targetSets.Count - 1,
+                allow_unused: true)[0];
+            if (gradient is null || gradient.IsInvalid) gradient = zeros_like(activation);
+            var g = ToVolume(gradient, f.Layout, f.Frames, batch);
+            sets.Add(Maps(f, a, g, targets, layer, methods));
+        }
+        return sets;
+    }
+
+    /// <summary>Every method's result from one activation and its gradient (both <c>[B,C,t,h,w]</c>), moved out of the
+    /// caller's dispose scope.</summary>
+    static List<CamResult> Maps(CamForward f, Tensor a, Tensor g, IReadOnlyList<ICamTarget> targets, string layer,
+        IReadOnlyList<(CamMethod Method, TemporalWeighting Weighting)> methods)
+    {
         var gradientImportance = CamMaps.GradientNormShare(g, f.InputSize.T);
         var results = new List<CamResult>();
         foreach (var (method, weighting) in methods)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using VideoGradCam.Models;
+using VideoGradCam.Odometry;
 using VideoGradCam.Odometry.Models;
 using VideoGradCam.Runtime;
 using VideoGradCam.Study;
@@ -80,6 +81,12 @@ public static class ShipModelsCommand
         var evaluation = OdometryStudy.Evaluate(file, dataRoot);
         var metrics = evaluation.Ate.ToDictionary(r => $"ate {r.Method}", r => r.Mean);
         if (evaluation.Depth is { } d) { metrics["depthAbsRel"] = d.AbsRel; metrics["depthRmse"] = d.Rmse; }
+        // The pose ceiling (a PoseNet fitted to the true poses in the same budget) ships beside it.
+        var ceiling = OdometryStudy.EnsureCeiling(file, dataRoot, OdometryStudy.TrainingOptions(
+            ShippedModels.TrainedProfile)) ?? throw new InvalidDataException($"{dataRoot}: no ground-truth poses.");
+        metrics["ate pose ceiling"] = ceiling.HeldOutAte.First(r => r.Method == PoseCeiling.Method).Mean;
+        File.Copy(Path.Combine(folder + "-pose-ceiling", OdometryStudy.CeilingFileName),
+            Path.Combine(own, OdometryStudy.CeilingFileName));
         using var model = SfmLearner.Load(file);
         File.WriteAllText(ShippedModels.SettingsPath(own),
             JsonSerializer.Serialize(model.Settings, JsonDefaults.Compact));

@@ -150,12 +150,16 @@ public sealed class HeadlessBrowser : IAsyncDisposable
 
     /// <summary>Writes one PNG per plot container of the page: <c>{prefix}-{index}.png</c> in
     /// <paramref name="outDir"/>. Returns the files.</summary>
-    public async Task<IReadOnlyList<string>> ScreenshotPlotsAsync(string htmlPath, string outDir, string prefix)
+    /// <param name="width">the viewport's width in CSS pixels (default: <see cref="Wide"/>'s).</param>
+    /// <param name="scale">device pixels per CSS pixel: 2 keeps text sharp when the PNG is shown large or zoomed
+    /// (README thumbnails, slides).</param>
+    public async Task<IReadOnlyList<string>> ScreenshotPlotsAsync(string htmlPath, string outDir, string prefix,
+        int? width = null, double scale = 2)
     {
         Directory.CreateDirectory(outDir);
-        // 2x: text in the PNG stays sharp when it is shown large or zoomed (README thumbnails, slides).
-        var page =
-            await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = Wide, DeviceScaleFactor = 2 });
+        var viewport = new ViewportSize { Width = width ?? Wide.Width, Height = Wide.Height };
+        var page = await _browser.NewPageAsync(
+            new BrowserNewPageOptions { ViewportSize = viewport, DeviceScaleFactor = (float)scale });
         await OpenAsync(page, htmlPath);
         var plots = page.Locator(".wsplot");
         int n = await plots.CountAsync();

@@ -35,6 +35,9 @@ public static class NotebookRunner
     static string ClientScript() =>
         Path.Combine(WorkspacePaths.Root(), "lib", "VideoGradCam", "Runtime", "run_notebook.py");
 
+    /// <summary>The variable that overrides the models a notebook's cell picks ("shipped", "quick", "full").</summary>
+    public const string ModelsVariable = "WORKSPACE_MODELS";
+
     /// <param name="environment">variables for the kernel on top of this process's own (the profile is always set),
     /// e.g. the data choice that <c>StudyData.Current()</c> reads in the notebook.</param>
     public static Outcome Run(string notebook, string outputFolder, Profile profile, TimeSpan? timeout = null,
@@ -48,6 +51,8 @@ public static class NotebookRunner
         var env = new Dictionary<string, string>
         {
             [Profiles.EnvironmentVariable] = profile.Name(),
+            // A notebook's visible cell picks its models (VideoGradCam.Study.ModelChoice); a quick run uses quick ones.
+            [ModelsVariable] = profile == Profile.Quick ? "quick" : "",
             ["WORKSPACE_ARTIFACTS"] = WorkspacePaths.Artifacts(),
             ["WORKSPACE_ROOT"] = WorkspacePaths.Root(),
             ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",

@@ -333,7 +333,8 @@ public static class OdometryStudy
     /// poses of the checkpoint's training sequences, with its snippet length and image size and the epochs and batch
     /// size of <paramref name="training"/> (the same budget), evaluated on its held-out sequences. Cached in a folder
     /// beside the checkpoint's (<c>&lt;checkpoint folder&gt;-pose-ceiling/</c>), keyed by the checkpoint and the code
-    /// (<see cref="StepCache.CodeKey"/>); null when a sequence has no ground-truth poses.
+    /// (<see cref="StepCache.CodeKey"/>); null when a sequence has no ground-truth poses. The shipped SfMLearner's
+    /// ceiling ships with it (<see cref="ShippedModels.Ceiling"/>).
     /// </summary>
     public static PoseCeilingResult? EnsureCeiling(string checkpoint, string dataRoot, SfmTrainingOptions training,
         bool force = false)
@@ -353,6 +354,11 @@ public static class OdometryStudy
         var config = StepCache.CodeKey(new { options, checkpoint = checkpointKey, trainNames, heldOutNames });
         StepCache.Ensure(folder, "pose ceiling", config, (dir, _) =>
         {
+            if (ShippedModels.Ceiling(Folder(checkpoint)) is { } shipped)
+            {
+                File.Copy(shipped, Path.Combine(dir, CeilingFileName));
+                return;
+            }
             var train = Load(dataRoot, trainNames, settings.Width, settings.Height);
             var heldOut = Load(dataRoot, heldOutNames, settings.Width, settings.Height);
             try { AtomicFile.WriteAllText(Path.Combine(dir, CeilingFileName),
@@ -364,7 +370,7 @@ public static class OdometryStudy
             ?? throw new InvalidDataException($"{Path.Combine(folder, CeilingFileName)}: unreadable pose ceiling.");
     }
 
-    const string CeilingFileName = "pose-ceiling.json";
+    public const string CeilingFileName = "pose-ceiling.json";
 
     /// <summary>Predicted and ground-truth depth of one held-out frame of <paramref name="dataRoot"/> (default: the
     /// middle of the first held-out sequence).</summary>

@@ -119,6 +119,15 @@ public static class ShippedModels
         ModelProvenance.Shipped(entry).Save(checkpointFolder);
     }
 
+    /// <summary>The shipped SfMLearner's pose ceiling (<see cref="OdometryStudy.EnsureCeiling"/>, measured when it was
+    /// shipped) when <paramref name="checkpointFolder"/> holds the shipped SfMLearner; else null.</summary>
+    public static string? Ceiling(string checkpointFolder)
+    {
+        var file = Path.Combine(ModelFolder(SfmName), OdometryStudy.CeilingFileName);
+        return ModelProvenance.Read(checkpointFolder)?.IsShipped == true && File.Exists(file)
+            && Problem(SfmName) is null ? file : null;
+    }
+
     /// <summary>Reads a shipped weight file widened to float32.</summary>
     static Dictionary<string, Tensor> ReadWeights(string path)
     {

@@ -204,6 +204,22 @@ public class CamEngineTests
         foreach (var r in shared) r.Dispose();
     }
 
+    [Fact]
+    public void TwoTargetSetsFromOneForwardPassEqualExplainingEachAlone()
+    {
+        using var scope = NewDisposeScope();
+        var model = new TinyConv3dNet(width: 5);
+        var clips = randn(new long[] { 2, 3, 4, 8, 8 });
+        var engine = new CamEngine(model, CamMethod.GradCamPlusPlus, TemporalWeighting.TimeResolved);
+        var sets = engine.ExplainEach(clips, [Classes(2, 0), Classes(1, 1)], "conv2",
+            [(CamMethod.GradCamPlusPlus, TemporalWeighting.TimeResolved)]);
+        using var first = engine.Explain(clips, Classes(2, 0), "conv2");
+        using var second = engine.Explain(clips, Classes(1, 1), "conv2");
+        Assert.True(sets[0][0].Maps.allclose(first.Maps, rtol: 0, atol: 0));
+        Assert.True(sets[1][0].Maps.allclose(second.Maps, rtol: 0, atol: 0));
+        Assert.False(sets[0][0].Maps.allclose(sets[1][0].Maps));
+    }
+
     [Theory]
     [InlineData(CamMethod.GradCam)]
     [InlineData(CamMethod.GradCamPlusPlus)]

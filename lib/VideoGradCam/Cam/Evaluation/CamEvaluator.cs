@@ -98,9 +98,9 @@ public static class CamEvaluator
         return result;
     }
 
-    /// <summary>Every method at once: explain each batch for the true and the other class (one forward and one backward
-    /// pass each, shared by the methods: they differ only in their channel weights), hand each method's maps to its
-    /// own metrics, collect their named values.</summary>
+    /// <summary>Every method at once: explain each batch for the true and the other class (one forward pass, and one
+    /// backward pass per class, shared by the methods: they differ only in their channel weights), hand each method's
+    /// maps to its own metrics, collect their named values.</summary>
     static List<MethodScores> Score(IReadOnlyList<CamRun> runs, List<Tensor> masks, int[] other)
     {
         var first = runs[0];
@@ -118,19 +118,17 @@ public static class CamEvaluator
             var gt = groundTruth ? stack(masks.Skip(s).Take(n)) : null;
             var rel = groundTruth ? tensor(first.Relevance.Skip(s).Take(n).SelectMany(r => r).ToArray()).reshape(n, -1)
                 : null;
-            var results = first.Engine.ExplainEach(batch,
-                Enumerable.Range(s, n).Select(i => (ICamTarget)new ClassTarget(first.Labels[i])).ToList(), first.Layer,
-                configs);
-            var otherResults = first.Engine.ExplainEach(batch,
-                Enumerable.Range(s, n).Select(i => (ICamTarget)new ClassTarget(other[i])).ToList(), first.Layer,
-                configs);
+            var trueClass = Enumerable.Range(s, n).Select(i => (ICamTarget)new ClassTarget(first.Labels[i])).ToList();
+            var otherClass = Enumerable.Range(s, n).Select(i => (ICamTarget)new ClassTarget(other[i])).ToList();
+            var explained = first.Engine.ExplainEach(batch, [trueClass, otherClass], first.Layer, configs);
+            var (results, otherResults) = (explained[0], explained[1]);
             for (int m = 0; m < runs.Count; m++)
             {
                 var frameImportance = Rows(results[m].FrameImportance);
                 importance[m].AddRange(frameImportance);
-                var explained = new CamBatch(runs[m], s, n, batch, results[m].Maps.cpu(), otherResults[m].Maps.cpu(),
+                var camBatch = new CamBatch(runs[m], s, n, batch, results[m].Maps.cpu(), otherResults[m].Maps.cpu(),
                     gt, rel, frameImportance, Rows(results[m].GradientImportance));
-                foreach (var metric in metrics[m]) metric.Add(explained);
+                foreach (var metric in metrics[m]) metric.Add(camBatch);
             }
             foreach (var r in results.Concat(otherResults)) r.Dispose();
             progress.Advance($"{s + n} of {clips.Count} clips", steps: n);

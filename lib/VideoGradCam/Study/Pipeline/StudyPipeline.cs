@@ -45,7 +45,8 @@ public static class StudyPipeline
 
     /// <param name="data">the data to run on (default: the synthetic sets). Real data's outputs belong in their own
     /// artifacts root: call <see cref="StudyData.Apply"/> first (as <c>reproduce --data</c> does).</param>
-    /// <param name="seeds">training seeds per video classifier (default <see cref="DefaultSeeds(Profile, StudyData, bool)"/>): seed k trains with
+    /// <param name="seeds">training seeds per video classifier (default
+    /// <see cref="DefaultSeeds(Profile, StudyData, bool)"/>): seed k trains with
     /// <c>ClassifierSettings.Seed + 1000·k</c> on the same data and split and is measured like seed 0 (accuracy,
     /// Grad-CAM metrics, attention); the claims show the mean and spread. Seed 0 is the single-seed run (same folders
     /// and caches); figures and notebooks use it. SfMLearner is trained once.</param>
@@ -105,7 +106,8 @@ public static class StudyPipeline
         }
         var odometry = Step("evaluate SfMLearner and its saliency", () => OdometryPart(sfm, odometryData, profile));
         var figures = Step("study figures", () => Figures(profile, data, actions, odometry));
-        var notebooks = runNotebooks ? Step("notebooks", () => RunNotebooks(profile, force, data: data)) : [];
+        var notebooks = runNotebooks
+            ? Step("notebooks", () => RunNotebooks(profile, force, data: data, retrain: retrain)) : [];
 
         var claims = StudyClaims.Assess(camBySeed, odometry.Faithfulness, data.ActionsDescription);
         var results = new StudyResults
@@ -293,10 +295,16 @@ public static class StudyPipeline
     /// re-run only when it, the bootstrap or the study's outputs changed, or when <paramref name="force"/>.</summary>
     /// <param name="data">the data the notebooks run on (default: synthetic); they read it with
     /// <see cref="StudyData.Current"/>.</param>
+    /// <param name="retrain">the run trained the full profile's models here: the notebooks use them ("full"), not the
+    /// shipped ones (<see cref="ModelChoice"/>).</param>
     public static List<NotebookRunner.Outcome> RunNotebooks(Profile profile, bool force = false, string? only = null,
-        StudyData? data = null)
+        StudyData? data = null, bool retrain = false)
     {
         data ??= StudyData.Current();
+        var environment = new Dictionary<string, string>(data.EnvironmentVariables())
+        {
+            [ModelChoice.EnvironmentVariable] = ModelChoice.For(profile, retrain),
+        };
         var outFolder = Path.Combine(WorkspacePaths.Artifacts(), "notebooks");
         var upstream = Directory.Exists(WorkspacePaths.Artifacts())
             ? Directory.EnumerateFiles(WorkspacePaths.Artifacts(), StepCache.MarkerName, SearchOption.AllDirectories)
@@ -320,17 +328,18 @@ public static class StudyPipeline
         {
             var name = Path.GetFileName(nb);
             var cache = Path.Combine(outFolder, ".cache", Path.GetFileNameWithoutExtension(nb));
-            var baseConfig = new { notebook = StepCache.Hash(File.ReadAllText(nb)), bootstrap =
+            var baseConfig = new { notebook = NotebookOutputs.SourcesHash(nb), bootstrap =
                 StepCache.Hash(bootstrap), profile = profile.Name(), upstream = StepCache.Hash(upstream), kernel =
                 NotebookRunner.Kernel, library };
-            object config = data.IsSynthetic ? baseConfig : new { baseConfig, data = data.EnvironmentVariables() };
+            object config = data.IsSynthetic ? new { baseConfig, models = environment[ModelChoice.EnvironmentVariable] }
+                : new { baseConfig, data = data.EnvironmentVariables() };
             NotebookRunner.Outcome? outcome = null;
             progress.Status($"running {name}");
             try
             {
                 StepCache.Ensure(cache, $"notebook {name}", config, (_, _) =>
                 {
-                    outcome = NotebookRunner.Run(nb, outFolder, profile, environment: data.EnvironmentVariables());
+                    outcome = NotebookRunner.Run(nb, outFolder, profile, environment: environment);
                     if (!outcome.Passed) throw new NotebookFailedException(outcome);
                 }, force);
             }

@@ -191,23 +191,25 @@ public static class StudyReport
         }).GetAwaiter().GetResult();
     }
 
-    /// <summary>The training seeds of study seeds 0..n-1: <see cref="ClassifierSettings.Seed"/> +
-    /// <see cref="ClassifierStudy.SeedStride"/>·k.</summary>
     /// <summary>Which models the numbers come from, where they came from, and how to train them here.</summary>
     static string ModelsParagraph(StudyResults r)
     {
         var models = string.Join("; ", r.Models.Select(m => $"{m.Model}: {m.Provenance?.Describe() ?? "not trained"}"));
         bool shipped = r.Models.Any(m => m.Provenance?.IsShipped == true);
-        return $"Models (training seed {TrainingSeeds(r.Profile, 1)[0]} of the {r.Profile.Name()} profile): {models}. " +
+        return $"Models (training seed {TrainingSeeds(r.Profile, 1)[0]} of the {r.Profile.Name()} profile): " +
+            $"{models}. " +
             (shipped
                 ? "The shipped weights (half precision, data/study-models/manifest.json: recipe hash, commit, " +
-                  "training time, metrics) are explained and measured here; ./workspace reproduce --retrain trains " +
-                  "the four models here instead (the full profile: about 70 minutes of training on 2 cores)."
+                  "training time, metrics) are explained and measured here (the pose ceiling, a PoseNet fitted to " +
+                  "the true poses, ships with SfMLearner); ./workspace reproduce --retrain trains the four models " +
+                  "here instead (the full profile: about 70 minutes of training on 2 cores)."
                 : r.Profile == ShippedModels.TrainedProfile
                     ? "./workspace reproduce without --retrain starts from the shipped weights instead."
                     : "");
     }
 
+    /// <summary>The training seeds of study seeds 0..n-1: <see cref="ClassifierSettings.Seed"/> +
+    /// <see cref="ClassifierStudy.SeedStride"/>·k.</summary>
     static int[] TrainingSeeds(Profile profile, int n) =>
         Enumerable.Range(0, n).Select(k => ClassifierSettings.For(ClassifierSettings.StudyModels[0], profile).Seed
             + ClassifierStudy.SeedStride * k).ToArray();
