@@ -20,7 +20,7 @@ namespace VideoGradCam.Study;
 public static class ShippedModels
 {
     /// <summary>The SfMLearner's name in the manifest (the classifiers go by their architecture).</summary>
-    public const string SfmName = "sfmlearner";
+    public static readonly string SfmName = ModelRegistry.SfmLearner.Name;
 
     /// <summary>The profile they were trained with.</summary>
     public const Profile TrainedProfile = Profile.Full;

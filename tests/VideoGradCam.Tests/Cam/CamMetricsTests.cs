@@ -171,6 +171,25 @@ public class CamMetricsTests
     }
 
     [Fact]
+    public void SpearmanOfRowsEqualsSpearmanOfEachPairWithTiesAndConstants()
+    {
+        using var scope = NewDisposeScope();
+        // Rounded values: many ties, as maps after ReLU have (all the zeros); the last row of b is constant.
+        var a = (rand(5, 300) * 6).floor();
+        var b = (rand(5, 300) * 4).floor() + a * 0.5;
+        b[4] = full(300, 2.0f);
+        var rows = Ranks.SpearmanRows(a, b);
+        for (int i = 0; i < 5; i++)
+        {
+            var one = Ranks.Spearman(a[i].to(ScalarType.Float64).data<double>().ToArray(),
+                b[i].to(ScalarType.Float64).data<double>().ToArray());
+            Assert.Equal(one, rows[i], 12);
+        }
+        Assert.Equal(0, rows[4]);
+        Assert.Equal([1.0, 2.5, 2.5, 4.0], Ranks.Average([3.0, 7.0, 7.0, 9.0]));
+    }
+
+    [Fact]
     public void ModelRandomisationWithoutIntermediateStepsEndsWhereTheCascadeEnds()
     {
         using var scope = NewDisposeScope();

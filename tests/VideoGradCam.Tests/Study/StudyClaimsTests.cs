@@ -12,8 +12,8 @@ public class StudyClaimsTests
             ?? [[0.1, 0.4, 0.5], [0.5, 0.3, 0.2]]);
 
     static CamEvaluation Eval(string arch, double accuracy, MethodScores scores, AttentionScores? attention = null) =>
-        new("ckpt", arch, "layer2", "test", 2, accuracy, MaskArea: 0.01, PointingChance: 0.2, ["a", "b"], ["x", "y"],
-            ["x", "y"], [[true, false, true]], [scores], attention);
+        new("ckpt", arch, "layer2", new EvaluatedClips("test", 2, accuracy, ["a", "b"], ["x", "y"], ["x", "y"],
+            [[true, false, true]]), new ChanceLevels(MaskArea: 0.01, PointingChance: 0.2), [scores], attention);
 
     static Dictionary<string, CamEvaluation> Study(double attAccuracy, double attEnergy, AttentionScores attention) =>
         new()

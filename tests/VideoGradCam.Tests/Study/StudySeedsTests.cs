@@ -186,8 +186,8 @@ public class StudySeedsTests
             [[0.1, 0.4, 0.5], [0.5, 0.3, 0.2]]);
 
     static CamEvaluation Eval(string arch, double accuracy, MethodScores scores, AttentionScores? attention = null) =>
-        new("ckpt", arch, "layer2", "test", 2, accuracy, MaskArea: 0.01, PointingChance: 0.2, ["a", "b"], ["x", "y"],
-            ["x", "y"], [[true, false, true]], [scores], attention);
+        new("ckpt", arch, "layer2", new EvaluatedClips("test", 2, accuracy, ["a", "b"], ["x", "y"], ["x", "y"],
+            [[true, false, true]]), new ChanceLevels(MaskArea: 0.01, PointingChance: 0.2), [scores], attention);
 
     /// <summary>Seed k: R3D-18 points with <paramref name="r3dPointing"/>; the attention model's accuracy is
     /// <paramref name="attAccuracy"/>.</summary>
@@ -410,8 +410,9 @@ public class StudySeedsTests
             var page = Page(StudyReport.Write(Results([ThreeSeeds[0]], [0.9]), folder));
             Assert.DoesNotContain("±", page);
             Assert.Contains("value (this run)", page);
-            // not the full default: said
-            Assert.Contains("--profile full --seeds 1", page);
+            // one seed is the default of the full profile from the shipped models: the command names no option
+            Assert.Contains("by ./workspace reproduce on", page);
+            Assert.DoesNotContain("--seeds", page);
             using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "metrics.json")));
             Assert.False(metrics.RootElement.TryGetProperty("seeds", out _));
         }

@@ -24,21 +24,21 @@ public sealed record MethodScores(string Method, string Weighting, IReadOnlyDict
 public sealed record AttentionScores(double MassOnRelevant, double ChanceMass, double Auc);
 
 /// <summary>The output of <c>./workspace evaluate-cam</c> for one checkpoint.</summary>
-/// <param name="MaskArea">mean share of a relevant frame covered by the evidence mask: the energy share of a uniform
-/// map.</param>
-/// <param name="PointingChance">mean share covered by the mask dilated by the 15-pixel tolerance: the pointing game of
-/// a random maximum.</param>
-/// <param name="HasGroundTruth">false on a real data set without annotations: the metrics against masks and relevant
-/// frames (pointing, energy, temporal AUC, attention on relevant frames, chance levels) are NaN, not measured; the
-/// others are measured.</param>
+/// <param name="Data">the clips measured on, with their labels, predictions and ground truth.</param>
+/// <param name="Chance">what a uniform or random map would score.</param>
 /// <param name="AttentionWeights">per clip, the attention model's weights over the sampled frames (null: no attention,
 /// or an older evaluation).</param>
-public sealed record CamEvaluation(string Checkpoint, string Architecture, string Layer, string Split, int Clips,
-    double Accuracy,
-    double MaskArea, double PointingChance, string[] Videos, string[] Labels, string[] Predicted, bool[][] Relevant,
-        IReadOnlyList<MethodScores> Methods, AttentionScores? Attention,
-    bool HasGroundTruth = true, double[][]? AttentionWeights = null)
+public sealed record CamEvaluation(string Checkpoint, string Architecture, string Layer, EvaluatedClips Data,
+    ChanceLevels Chance, IReadOnlyList<MethodScores> Methods, AttentionScores? Attention,
+    double[][]? AttentionWeights = null)
 {
+    [JsonIgnore] public string Split => Data.Split;
+    [JsonIgnore] public int Clips => Data.Count;
+    [JsonIgnore] public double Accuracy => Data.Accuracy;
+    [JsonIgnore] public bool HasGroundTruth => Data.HasGroundTruth;
+    [JsonIgnore] public double MaskArea => Chance.MaskArea;
+    [JsonIgnore] public double PointingChance => Chance.PointingChance;
+
     static readonly JsonSerializerOptions Options = JsonDefaults.Indented;
 
     public void Save(string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, Options));
@@ -50,6 +50,23 @@ public sealed record CamEvaluation(string Checkpoint, string Architecture, strin
     public MethodScores Method(CamMethod method, TemporalWeighting? weighting = null) =>
         Methods.First(m => m.Method == method.ToString() && (weighting is null || m.Weighting == weighting.ToString()));
 }
+
+/// <summary>The clips a <see cref="CamEvaluation"/> measured on.</summary>
+/// <param name="Count">how many clips.</param>
+/// <param name="Accuracy">the share the model classified right.</param>
+/// <param name="Relevant">per clip, the ground-truth relevant frames (empty without ground truth).</param>
+/// <param name="HasGroundTruth">false on a real data set without annotations: the metrics against masks and relevant
+/// frames (pointing, energy, temporal AUC, attention on relevant frames, chance levels) are NaN, not measured; the
+/// others are measured.</param>
+public sealed record EvaluatedClips(string Split, int Count, double Accuracy, string[] Videos, string[] Labels,
+    string[] Predicted, bool[][] Relevant, bool HasGroundTruth = true);
+
+/// <summary>What a map that knows nothing scores.</summary>
+/// <param name="MaskArea">mean share of a relevant frame covered by the evidence mask: the energy share of a uniform
+/// map.</param>
+/// <param name="PointingChance">mean share covered by the mask dilated by the 15-pixel tolerance: the pointing game of
+/// a random maximum.</param>
+public sealed record ChanceLevels(double MaskArea, double PointingChance);
 
 /// <summary>What <see cref="CamEvaluator.Evaluate"/> measures and on how much data.</summary>
 /// <param name="DeletionClips">clips scored by deletion/insertion (16 forward passes per clip and curve).</param>

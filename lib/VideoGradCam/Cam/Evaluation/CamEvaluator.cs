@@ -88,12 +88,13 @@ public static class CamEvaluator
                 PointingGame.Dilate(all.flatten(0, 1), PointingGame.DefaultTolerance).reshape(all.shape).to(float32);
             pointingChance = MaskArea(dilated, relevance);
         }
-        var result = new CamEvaluation(checkpoint, model.Architecture, layer, options.Split, items.Count,
-            predicted.Zip(labels).Count(p => p.First == p.Second) / (double)items.Count, maskArea, pointingChance,
+        var data = new EvaluatedClips(options.Split, items.Count,
+            predicted.Zip(labels).Count(p => p.First == p.Second) / (double)items.Count,
             items.Select(i => i.Path).ToArray(), labels.Select(l => classNames[l]).ToArray(),
-                predicted.Select(p => classNames[p]).ToArray(),
-            relevance.ToArray(), scores, attention, groundTruth, attentionRows.Count > 0 ? attentionRows.ToArray()
-                : null);
+            predicted.Select(p => classNames[p]).ToArray(), relevance.ToArray(), groundTruth);
+        var result = new CamEvaluation(checkpoint, model.Architecture, layer, data,
+            new ChanceLevels(maskArea, pointingChance), scores, attention,
+            attentionRows.Count > 0 ? attentionRows.ToArray() : null);
         foreach (var t in clips.Concat(masks)) t.Dispose();
         return result;
     }
@@ -114,10 +115,8 @@ public static class CamEvaluator
             using var scope = NewDisposeScope();
             int n = Math.Min(first.Options.BatchSize, clips.Count - s);
             var batch = stack(clips.Skip(s).Take(n)).to(ComputeDevice.Default);
-            bool groundTruth = masks.Count > 0;
-            var gt = groundTruth ? stack(masks.Skip(s).Take(n)) : null;
-            var rel = groundTruth ? tensor(first.Relevance.Skip(s).Take(n).SelectMany(r => r).ToArray()).reshape(n, -1)
-                : null;
+            var truth = masks.Count == 0 ? null : Truth(stack(masks.Skip(s).Take(n)),
+                tensor(first.Relevance.Skip(s).Take(n).SelectMany(r => r).ToArray()).reshape(n, -1));
             var trueClass = Enumerable.Range(s, n).Select(i => (ICamTarget)new ClassTarget(first.Labels[i])).ToList();
             var otherClass = Enumerable.Range(s, n).Select(i => (ICamTarget)new ClassTarget(other[i])).ToList();
             var explained = first.Engine.ExplainEach(batch, [trueClass, otherClass], first.Layer, configs);
@@ -127,7 +126,7 @@ public static class CamEvaluator
                 var frameImportance = Rows(results[m].FrameImportance);
                 importance[m].AddRange(frameImportance);
                 var camBatch = new CamBatch(runs[m], s, n, batch, results[m].Maps.cpu(), otherResults[m].Maps.cpu(),
-                    gt, rel, frameImportance, Rows(results[m].GradientImportance));
+                    truth, new FrameImportance(frameImportance, Rows(results[m].GradientImportance)));
                 foreach (var metric in metrics[m]) metric.Add(camBatch);
             }
             foreach (var r in results.Concat(otherResults)) r.Dispose();
@@ -144,6 +143,9 @@ public static class CamEvaluator
         }
         return scores;
     }
+
+    static GroundTruth Truth(Tensor masks, Tensor relevant) => new(masks, relevant,
+        PointingGame.Dilate(masks.flatten(0, 1), PointingGame.DefaultTolerance).reshape(masks.shape));
 
     static List<double[]> Rows(Tensor t)
     {

@@ -48,10 +48,18 @@ public sealed record CamRun(VideoClassifier Model, CamEngine Engine, string Laye
 /// <param name="Clips">[B,C,T,H,W] on the model's device.</param>
 /// <param name="Maps">the true class's maps [B,T,H,W] on the CPU.</param>
 /// <param name="OtherMaps">the most probable wrong class's maps [B,T,H,W] on the CPU.</param>
-/// <param name="Masks">ground-truth evidence masks [B,T,H,W], or null without ground truth.</param>
-/// <param name="Relevant">ground-truth relevant frames [B,T], or null without ground truth.</param>
-/// <param name="FrameImportance">per clip, the share of map energy in each frame.</param>
-/// <param name="GradientImportance">per clip, the gradient-norm importance of each frame.</param>
+/// <param name="Truth">the clips' ground truth, or null without it.</param>
+/// <param name="Importance">per clip, how the maps and the gradients rank the frames.</param>
 public sealed record CamBatch(CamRun Run, int Start, int Count, Tensor Clips, Tensor Maps, Tensor OtherMaps,
-    Tensor? Masks, Tensor? Relevant,
-    IReadOnlyList<double[]> FrameImportance, IReadOnlyList<double[]> GradientImportance);
+    GroundTruth? Truth, FrameImportance Importance);
+
+/// <summary>A batch's ground truth.</summary>
+/// <param name="Masks">evidence masks [B,T,H,W].</param>
+/// <param name="Relevant">relevant frames [B,T].</param>
+/// <param name="Dilated">the masks dilated by the pointing game's tolerance [B,T,H,W], once for every method.</param>
+public sealed record GroundTruth(Tensor Masks, Tensor Relevant, Tensor Dilated);
+
+/// <summary>Per clip of a batch, one value per frame.</summary>
+/// <param name="Energy">the share of the map's energy in each frame.</param>
+/// <param name="GradientNorm">the gradient-norm importance of each frame.</param>
+public sealed record FrameImportance(IReadOnlyList<double[]> Energy, IReadOnlyList<double[]> GradientNorm);

@@ -15,8 +15,8 @@ public sealed class EnergyInMaskMetric : ICamMetric
 
     public void Add(CamBatch batch)
     {
-        if (batch.Masks is null || batch.Relevant is null) return;
-        var result = EnergyPointingGame.Evaluate(batch.Maps, batch.Masks, batch.Relevant);
+        if (batch.Truth is not { } truth) return;
+        var result = EnergyPointingGame.Evaluate(batch.Maps, truth.Masks, truth.Relevant);
         if (result.Frames == 0) return;
         _energy += result.MeanShare * result.Frames;
         _frames += result.Frames;

@@ -20,14 +20,12 @@ public sealed class OtherClassMetric : ICamMetric
 
     public void Add(CamBatch batch)
     {
-        if (batch.Masks is not null && batch.Relevant is not null)
+        if (batch.Truth is { } truth)
         {
-            var result = EnergyPointingGame.Evaluate(batch.OtherMaps, batch.Masks, batch.Relevant);
+            var result = EnergyPointingGame.Evaluate(batch.OtherMaps, truth.Masks, truth.Relevant);
             if (result.Frames > 0) { _energy += result.MeanShare * result.Frames; _frames += result.Frames; }
         }
-        for (int b = 0; b < batch.Count; b++)
-            _rho.Add(Ranks.Spearman(batch.Maps[b].flatten().to(float64).data<double>().ToArray(),
-                                    batch.OtherMaps[b].flatten().to(float64).data<double>().ToArray()));
+        _rho.AddRange(Ranks.SpearmanRows(batch.Maps.flatten(1), batch.OtherMaps.flatten(1)));
     }
 
     public IReadOnlyDictionary<string, double> Result(CamRun run) => new Dictionary<string, double>

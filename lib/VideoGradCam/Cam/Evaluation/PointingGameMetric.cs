@@ -15,8 +15,8 @@ public sealed class PointingGameMetric : ICamMetric
 
     public void Add(CamBatch batch)
     {
-        if (batch.Masks is null || batch.Relevant is null) return;
-        var result = PointingGame.Evaluate(batch.Maps, batch.Masks, batch.Relevant);
+        if (batch.Truth is not { } truth) return;
+        var result = PointingGame.Evaluate(batch.Maps, truth.Masks, truth.Relevant, dilated: truth.Dilated);
         _hits += result.Hits;
         _frames += result.Frames;
     }

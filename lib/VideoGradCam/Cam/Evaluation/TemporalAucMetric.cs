@@ -18,8 +18,8 @@ public sealed class TemporalAucMetric : ICamMetric
 
     public void Add(CamBatch batch)
     {
-        _importance.AddRange(batch.FrameImportance);
-        _gradient.AddRange(batch.GradientImportance);
+        _importance.AddRange(batch.Importance.Energy);
+        _gradient.AddRange(batch.Importance.GradientNorm);
     }
 
     public IReadOnlyDictionary<string, double> Result(CamRun run) => new Dictionary<string, double>

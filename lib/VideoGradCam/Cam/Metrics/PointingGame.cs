@@ -21,15 +21,17 @@ public static class PointingGame
     /// <param name="maps">[B,T,H,W]</param>
     /// <param name="masks">[B,T,H,W] bool or float (non-zero = object)</param>
     /// <param name="relevance">[B,T] bool, or null</param>
+    /// <param name="dilated">the masks already dilated by <paramref name="tolerance"/> (<see cref="Dilate"/>), for a
+    /// caller that scores several maps of the same clips; null: dilated here.</param>
     public static PointingResult Evaluate(Tensor maps, Tensor masks, Tensor? relevance = null,
-        int tolerance = DefaultTolerance)
+        int tolerance = DefaultTolerance, Tensor? dilated = null)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var (m, gt, scored) = MetricInputs.Frames(maps, masks, relevance);          // [N,H,W], [N,H,W], [N]
-        var dilated = Dilate(gt, tolerance);                                        // [N,H,W] bool
+        var hitZone = dilated?.reshape(gt.shape) ?? Dilate(gt, tolerance);          // [N,H,W] bool
         var argmax = m.flatten(1).argmax(1);                                        // [N]
-        var hitAtMax = dilated.flatten(1).gather(1, argmax.unsqueeze(1)).squeeze(1); // [N]
+        var hitAtMax = hitZone.flatten(1).gather(1, argmax.unsqueeze(1)).squeeze(1); // [N]
         var pointsSomewhere = m.flatten(1).amax([1]) > 0;
         var hit = hitAtMax.logical_and(pointsSomewhere).logical_and(scored);
         return new PointingResult((int)hit.sum().item<long>(), (int)scored.sum().item<long>());

@@ -24,13 +24,53 @@ public static class Ranks
 {
     public static double[] Average(IReadOnlyList<double> values)
     {
-        var order = Enumerable.Range(0, values.Count).ToArray();
-        Array.Sort(order, (a, b) => values[a].CompareTo(values[b]));
-        var ranks = new double[values.Count];
+        var sorted = values.ToArray();
+        var order = Enumerable.Range(0, sorted.Length).ToArray();
+        Array.Sort(sorted, order);                       // ties get one rank whatever their order
+        var ranks = new double[sorted.Length];
         for (int i = 0; i < order.Length;)
         {
             int j = i;
-            while (j + 1 < order.Length && values[order[j + 1]] == values[order[i]]) j++;
+            while (j + 1 < order.Length && sorted[j + 1] == sorted[i]) j++;
+            double rank = (i + j) / 2.0 + 1;
+            for (int k = i; k <= j; k++) ranks[order[k]] = rank;
+            i = j + 1;
+        }
+        return ranks;
+    }
+
+    /// <summary><see cref="Spearman"/> of each row of <paramref name="a"/> with the same row of
+    /// <paramref name="b"/> (both <c>[N,M]</c> float32), the rows in parallel.</summary>
+    public static double[] SpearmanRows(TorchSharp.torch.Tensor a, TorchSharp.torch.Tensor b)
+    {
+        if (!a.shape.SequenceEqual(b.shape) || a.dim() != 2)
+            throw new ArgumentException($"[N,M] and [N,M]; got [{string.Join(",", a.shape)}] and " +
+                $"[{string.Join(",", b.shape)}].");
+        int n = (int)a.shape[0], m = (int)a.shape[1];
+        float[] Values(TorchSharp.torch.Tensor t)
+        {
+            using var c = t.to(TorchSharp.torch.ScalarType.Float32).cpu().contiguous();
+            return c.data<float>().ToArray();
+        }
+        var (va, vb) = (Values(a), Values(b));
+        var rho = new double[n];
+        Parallel.For(0, n, i => rho[i] = Pearson(Average(va.AsSpan(i * m, m)), Average(vb.AsSpan(i * m, m))) ?? 0);
+        return rho;
+    }
+
+    /// <summary><see cref="Average(IReadOnlyList{double})"/> of float32 values (every float32 is a double: the same
+    /// ties, the same ranks).</summary>
+    static double[] Average(ReadOnlySpan<float> values)
+    {
+        var sorted = values.ToArray();
+        var order = new int[sorted.Length];
+        for (int i = 0; i < order.Length; i++) order[i] = i;
+        Array.Sort(sorted, order);
+        var ranks = new double[sorted.Length];
+        for (int i = 0; i < order.Length;)
+        {
+            int j = i;
+            while (j + 1 < order.Length && sorted[j + 1] == sorted[i]) j++;
             double rank = (i + j) / 2.0 + 1;
             for (int k = i; k <= j; k++) ranks[order[k]] = rank;
             i = j + 1;
