@@ -107,7 +107,7 @@ public static class StudyPipeline
         var odometry = Step("evaluate SfMLearner and its saliency", () => OdometryPart(sfm, odometryData, profile));
         var figures = Step("study figures", () => Figures(profile, data, actions, odometry));
         var notebooks = runNotebooks
-            ? Step("notebooks", () => RunNotebooks(profile, force, data: data, retrain: retrain)) : [];
+            ? Step("notebooks", () => RunNotebooks(profile, force, data: data, retrain: retrain, kernels: 2)) : [];
 
         var claims = StudyClaims.Assess(camBySeed, odometry.Faithfulness, data.ActionsDescription);
         var results = new StudyResults
@@ -297,8 +297,11 @@ public static class StudyPipeline
     /// <see cref="StudyData.Current"/>.</param>
     /// <param name="retrain">the run trained the full profile's models here: the notebooks use them ("full"), not the
     /// shipped ones (<see cref="ModelChoice"/>).</param>
+    /// <param name="kernels">notebooks run at once, each in its own kernel. More than one only once the study's
+    /// steps are done (as in <see cref="Run"/>): notebooks that made their own data or models at the same time would
+    /// make them twice.</param>
     public static List<NotebookRunner.Outcome> RunNotebooks(Profile profile, bool force = false, string? only = null,
-        StudyData? data = null, bool retrain = false)
+        StudyData? data = null, bool retrain = false, int kernels = 1)
     {
         data ??= StudyData.Current();
         var environment = new Dictionary<string, string>(data.EnvironmentVariables())
@@ -320,11 +323,10 @@ public static class StudyPipeline
         // same bytes).
         var library = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(
             File.ReadAllBytes(typeof(StudyPipeline).Assembly.Location)))[..12];
-        var outcomes = new List<NotebookRunner.Outcome>();
         var notebooks = NotebookRunner.All().Where(n => only is null || Path.GetFileName(n).Contains(only)).ToList();
         if (notebooks.Count == 0) throw new ArgumentException($"No notebook matches '{only}'.");
         using var progress = new Progress($"notebooks ({profile.Name()})", notebooks.Count);
-        foreach (var nb in notebooks)
+        NotebookRunner.Outcome RunOne(string nb)
         {
             var name = Path.GetFileName(nb);
             var cache = Path.Combine(outFolder, ".cache", Path.GetFileNameWithoutExtension(nb));
@@ -334,7 +336,7 @@ public static class StudyPipeline
             object config = data.IsSynthetic ? new { baseConfig, models = environment[ModelChoice.EnvironmentVariable] }
                 : new { baseConfig, data = data.EnvironmentVariables() };
             NotebookRunner.Outcome? outcome = null;
-            progress.Status($"running {name}");
+            lock (progress) progress.Status($"running {name}");
             try
             {
                 StepCache.Ensure(cache, $"notebook {name}", config, (_, _) =>
@@ -350,10 +352,14 @@ public static class StudyPipeline
             }
             outcome ??=
                 new NotebookRunner.Outcome(name, true, Path.Combine(outFolder, name), TimeSpan.Zero, null, "reused");
-            outcomes.Add(outcome);
-            progress.Advance($"{name} {(outcome.Passed ? "ok" : "FAILED")} in {outcome.Duration.TotalSeconds:0}s");
+            lock (progress)
+                progress.Advance($"{name} {(outcome.Passed ? "ok" : "FAILED")} in {outcome.Duration.TotalSeconds:0}s");
+            return outcome;
         }
-        return outcomes;
+        var outcomes = new NotebookRunner.Outcome[notebooks.Count];
+        Parallel.For(0, notebooks.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, kernels) },
+            i => outcomes[i] = RunOne(notebooks[i]));
+        return [.. outcomes];
     }
 
     /// <summary>True for an extra training seed's folder (<c>&lt;arch&gt;-&lt;profile&gt;-seed&lt;k&gt;</c>): the
