@@ -60,6 +60,9 @@ public sealed class Args
              : throw new UsageException($"--{name} takes no value (got '{v}').");
     }
 
+    /// <summary>True when the command line gave the option (not its default).</summary>
+    public bool Given(string name) => _given.ContainsKey(name);
+
     /// <summary>The value given, else the declared default for the profile, else null.</summary>
     public string? Optional(string name)
     {

@@ -149,7 +149,7 @@ public static class Cli
         Profile p;
         try
         {
-            p = a.Optional("profile") is { } s ? Profiles.Parse(s)
+            p = a.Given("profile") ? Profiles.Parse(a.Required("profile"))
                 : fallback is { } f && string.IsNullOrEmpty(Environment.GetEnvironmentVariable(
                     Profiles.EnvironmentVariable)) ? f : Profiles.FromEnvironment();
         }

@@ -21,7 +21,7 @@ public static class NotebooksCommand
         var only = a.Optional("only");
         if (a.Flag("commit-outputs"))
         {
-            if (a.Optional("profile") is not null)
+            if (a.Given("profile"))
                 throw new UsageException(
                     "--commit-outputs runs the shipped models (the full profile): drop --profile.");
             Cli.ReadProfile(a, fallback: ShippedModels.TrainedProfile);

@@ -13,9 +13,8 @@ public static class ReproduceCommand
         "the main job: data, training, Grad-CAM metrics, notebooks, report in artifacts/report (real data: " +
         "artifacts/<data>/report)",
         [
-            Opt.Value("profile", "full (the real figures, from the shipped models) or quick (minutes on 2 cores, " +
-                $"models trained here: what CI runs); else ${Profiles.EnvironmentVariable}, else full", "quick|full",
-                "full"),
+            Opt.Computed("profile", "full (the real figures, from the shipped models) or quick (minutes on 2 cores, " +
+                "models trained here: what CI runs)", "quick|full", $"${Profiles.EnvironmentVariable}, else full"),
             Opt.Flag("retrain", "train the full profile's four models here instead of starting from the shipped ones " +
                 "in data/study-models (about 70 minutes of training on 2 cores)"),
             Opt.Computed("seeds", "training seeds per classifier (spread of every number)", "N",
