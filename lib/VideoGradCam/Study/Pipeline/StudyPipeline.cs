@@ -107,7 +107,7 @@ public static class StudyPipeline
         var odometry = Step("evaluate SfMLearner and its saliency", () => OdometryPart(sfm, odometryData, profile));
         var figures = Step("study figures", () => Figures(profile, data, actions, odometry));
         var notebooks = runNotebooks
-            ? Step("notebooks", () => RunNotebooks(profile, force, data: data, retrain: retrain, kernels: 2)) : [];
+            ? Step("notebooks", () => RunNotebooks(profile, force, data: data, retrain: retrain)) : [];
 
         var claims = StudyClaims.Assess(camBySeed, odometry.Faithfulness, data.ActionsDescription);
         var results = new StudyResults
@@ -297,11 +297,8 @@ public static class StudyPipeline
     /// <see cref="StudyData.Current"/>.</param>
     /// <param name="retrain">the run trained the full profile's models here: the notebooks use them ("full"), not the
     /// shipped ones (<see cref="ModelChoice"/>).</param>
-    /// <param name="kernels">notebooks run at once, each in its own kernel. More than one only once the study's
-    /// steps are done (as in <see cref="Run"/>): notebooks that made their own data or models at the same time would
-    /// make them twice.</param>
     public static List<NotebookRunner.Outcome> RunNotebooks(Profile profile, bool force = false, string? only = null,
-        StudyData? data = null, bool retrain = false, int kernels = 1)
+        StudyData? data = null, bool retrain = false)
     {
         data ??= StudyData.Current();
         var environment = new Dictionary<string, string>(data.EnvironmentVariables())
@@ -336,7 +333,7 @@ public static class StudyPipeline
             object config = data.IsSynthetic ? new { baseConfig, models = environment[ModelChoice.EnvironmentVariable] }
                 : new { baseConfig, data = data.EnvironmentVariables() };
             NotebookRunner.Outcome? outcome = null;
-            lock (progress) progress.Status($"running {name}");
+            progress.Status($"running {name}");
             try
             {
                 StepCache.Ensure(cache, $"notebook {name}", config, (_, _) =>
@@ -352,14 +349,11 @@ public static class StudyPipeline
             }
             outcome ??=
                 new NotebookRunner.Outcome(name, true, Path.Combine(outFolder, name), TimeSpan.Zero, null, "reused");
-            lock (progress)
-                progress.Advance($"{name} {(outcome.Passed ? "ok" : "FAILED")} in {outcome.Duration.TotalSeconds:0}s");
+            progress.Advance($"{name} {(outcome.Passed ? "ok" : "FAILED")} in {outcome.Duration.TotalSeconds:0}s");
             return outcome;
         }
-        var outcomes = new NotebookRunner.Outcome[notebooks.Count];
-        Parallel.For(0, notebooks.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, kernels) },
-            i => outcomes[i] = RunOne(notebooks[i]));
-        return [.. outcomes];
+        // One kernel at a time: kernels started together can die before their first reply.
+        return notebooks.Select(RunOne).ToList();
     }
 
     /// <summary>True for an extra training seed's folder (<c>&lt;arch&gt;-&lt;profile&gt;-seed&lt;k&gt;</c>): the
