@@ -44,15 +44,16 @@ public static class ShipModelsCommand
             var (metrics, seed) =
                 name == ShippedModels.SfmName ? ShipSfm(folder, own) : ShipClassifier(name, folder, own);
             var weights = Path.Combine(own, "model.pt");
+            var (sha, bytes) = (ShippedModels.Sha256(weights), new FileInfo(weights).Length);
             models.Add(new ShippedModel(name,
-                new ShippedWeights(Path.GetRelativePath(staging, weights), ShippedModels.Sha256(weights),
-                    new FileInfo(weights).Length, "float16"),
+                new ShippedWeights(Path.GetRelativePath(staging, weights), sha, bytes, "float16",
+                    ShippedModels.StoreInParts(weights, staging)),
                 new ShippedRecipe(JsonSerializer.SerializeToElement(ShippedModels.Recipe(name), JsonDefaults.Compact),
                     hash, seed),
                 new ShippedTraining(commit, marker.FinishedUtc, Math.Round(marker.Seconds, 1),
                     ConvolutionVerdict.Cpu()),
                 metrics));
-            Console.WriteLine($"ship-models: {name}: {new FileInfo(weights).Length / 1e6:0.0} MB, " +
+            Console.WriteLine($"ship-models: {name}: {bytes / 1e6:0.0} MB, " +
                 string.Join(", ", metrics.Select(m => $"{m.Key} {m.Value:0.0000}")));
         }
         ShippedModels.WriteManifest(staging, new ShippedManifest(profile.Name(), "./workspace reproduce --retrain",

@@ -14,9 +14,13 @@ public sealed record ShippedManifest(string Profile, string Retrain, IReadOnlyLi
 public sealed record ShippedModel(string Name, ShippedWeights Weights, ShippedRecipe Recipe,
     ShippedTraining Training, IReadOnlyDictionary<string, double> Metrics);
 
-/// <param name="File">the state_dict, relative to the manifest's folder.</param>
+/// <param name="File">the state_dict's name, relative to the manifest's folder; <paramref name="Sha256"/> and
+/// <paramref name="Bytes"/> are the whole file's.</param>
+/// <param name="Parts">the file in order, in parts of at most <see cref="ShippedModels.PartBytes"/> (the repository
+/// keeps every file under 2 MB): their bytes joined are the state_dict.</param>
 /// <param name="Precision">float16: the floating tensors as stored (loading widens them to float32).</param>
-public sealed record ShippedWeights(string File, string Sha256, long Bytes, string Precision);
+public sealed record ShippedWeights(string File, string Sha256, long Bytes, string Precision,
+    IReadOnlyList<string> Parts);
 
 /// <param name="Key">the training step's cache key as JSON: settings, data identity, seeds.</param>
 /// <param name="Hash">the key's hash (<see cref="ShippedModels.RecipeHash"/>): a test fails when the code's recipe

@@ -62,8 +62,11 @@ public static class ShippedModels
         var entry = ReadManifest(folder)?.Models.FirstOrDefault(m => m.Name == name);
         if (entry is null) return $"{Path.Combine(folder, ManifestFile)} lists no {name}";
         var weights = Path.Combine(folder, entry.Weights.File);
-        if (!File.Exists(weights)) return $"{weights} is missing";
-        if (Sha256(weights) != entry.Weights.Sha256) return $"{weights} is not the file the manifest names (SHA-256)";
+        if (entry.Weights.Parts.Select(p => Path.Combine(folder, p)).FirstOrDefault(p => !File.Exists(p)) is { } gone)
+            return $"{gone} is missing";
+        if (Convert.ToHexString(SHA256.HashData(Join(folder, entry.Weights))).ToLowerInvariant()
+            != entry.Weights.Sha256)
+            return $"{weights}: its parts do not join into the file the manifest names (SHA-256)";
         var hash = RecipeHash(name);
         return hash == entry.Recipe.Hash ? null
             : $"{name} was trained by another recipe (manifest {entry.Recipe.Hash}, this code {hash}): its weights " +
@@ -93,7 +96,7 @@ public static class ShippedModels
     {
         var folder = Folder();
         var entry = ReadManifest(folder)!.Models.First(m => m.Name == name);
-        var weights = ReadWeights(Path.Combine(folder, entry.Weights.File));
+        var weights = ReadWeights(folder, entry.Weights);
         try
         {
             if (name == SfmName)
@@ -128,10 +131,36 @@ public static class ShippedModels
             && Problem(SfmName) is null ? file : null;
     }
 
-    /// <summary>Reads a shipped weight file widened to float32.</summary>
-    static Dictionary<string, Tensor> ReadWeights(string path)
+    /// <summary>The largest part a shipped weight file is stored in.</summary>
+    public const int PartBytes = 1_900_000;
+
+    /// <summary>Replaces <paramref name="file"/> by its parts (<c>file.part1</c>, <c>file.part2</c>, ...) of at most
+    /// <see cref="PartBytes"/>; returns their paths relative to <paramref name="folder"/>, in order.</summary>
+    public static IReadOnlyList<string> StoreInParts(string file, string folder)
     {
-        var weights = StateDictLoader.Read(path);
+        var bytes = File.ReadAllBytes(file);
+        var parts = new List<string>();
+        for (int start = 0, k = 1; start < bytes.Length; start += PartBytes, k++)
+        {
+            var part = $"{file}.part{k}";
+            AtomicFile.WriteAllBytes(part, bytes[start..Math.Min(bytes.Length, start + PartBytes)]);
+            parts.Add(Path.GetRelativePath(folder, part));
+        }
+        File.Delete(file);
+        return parts;
+    }
+
+    static byte[] Join(string folder, ShippedWeights weights) =>
+        weights.Parts.SelectMany(p => File.ReadAllBytes(Path.Combine(folder, p))).ToArray();
+
+    /// <summary>Reads a shipped weight file (its parts joined) widened to float32.</summary>
+    static Dictionary<string, Tensor> ReadWeights(string folder, ShippedWeights shipped)
+    {
+        var joined = Path.Combine(Path.GetTempPath(), $"shipped-{Guid.NewGuid():N}.pt");
+        File.WriteAllBytes(joined, Join(folder, shipped));
+        Dictionary<string, Tensor> weights;
+        try { weights = StateDictLoader.Read(joined); }
+        finally { File.Delete(joined); }
         foreach (var key in weights.Keys.ToList())
         {
             if (weights[key].dtype != ScalarType.Float16) continue;

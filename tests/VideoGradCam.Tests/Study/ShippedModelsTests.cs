@@ -29,6 +29,8 @@ public class ShippedModelsTests
         foreach (var m in ShippedModels.ReadManifest()!.Models)
         {
             Assert.Equal("float16", m.Weights.Precision);
+            Assert.All(m.Weights.Parts, p => Assert.True(
+                new FileInfo(Path.Combine(ShippedModels.Folder(), p)).Length <= ShippedModels.PartBytes, p));
             Assert.Matches("^[0-9a-f]{7,40}$", m.Training.Commit);
             Assert.True(m.Training.Seconds > 0, m.Name);
             Assert.NotEmpty(m.Metrics);
