@@ -11,7 +11,7 @@ public enum InputStatistics { Kinetics400, ImageNet }
 /// <param name="Name">its name everywhere: the command line, checkpoints, the study's tables and claims.</param>
 /// <param name="StudyCamLayer">the layer the study explains. The study used the last block (layer4), but at the clip
 /// sizes that train on 2 CPU cores layer4 is 2x2 (quick) or 4x4 (full): too coarse to point at small evidence, so the
-/// study explains layer2 (stride 8: 8x8 / 14x14); notebook 05 compares the layers. Null for odometry (its layers are
+/// study explains layer2 (stride 8: 8x8 / 14x14); notebook 04 compares the layers. Null for odometry (its layers are
 /// SfmCamModel's).</param>
 /// <param name="Temporal">how the model treats time: recurrent or not, with temporal attention or not.</param>
 /// <param name="Statistics">the input normalisation (null for odometry, which takes images in [-1, 1]).</param>

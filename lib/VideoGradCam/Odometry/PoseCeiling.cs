@@ -39,7 +39,7 @@ public sealed record PoseCeilingResult(int Steps, double Seconds, IReadOnlyList<
 
     /// <summary>What the ceiling says beside SfMLearner's held-out ATE <paramref name="sfmLearnerAte"/>: the numbers,
     /// whether the fitted PoseNet beats the mean-motion baseline in this budget, and its snippet spacing (the lines
-    /// notebook 06 prints).</summary>
+    /// notebook 05 prints).</summary>
     public IReadOnlyList<string> Verdicts(double sfmLearnerAte)
     {
         var lines = new List<string>

@@ -16,7 +16,7 @@ namespace VideoGradCam.Odometry;
 public sealed record FaithfulnessResult(MaskedLosses Losses, int MaskedPixels, double Ratio, double RatioShifted,
     double? RatioRandomMap = null, double RatioLeast = double.NaN)
 {
-    /// <summary><see cref="MaskedLosses.Base"/> (notebook 07 reads the losses here).</summary>
+    /// <summary><see cref="MaskedLosses.Base"/> (notebook 06 reads the losses here).</summary>
     public double BaseLoss => Losses.Base;
 
     /// <summary><see cref="MaskedLosses.Salient"/>.</summary>

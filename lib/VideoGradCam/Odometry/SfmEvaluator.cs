@@ -16,7 +16,7 @@ public sealed record TopViewTrajectory(string Sequence, double[] GtX, double[] G
 
 /// <summary>Everything evaluate reports: the ATE table, depth errors, trajectories and <see cref="Motion"/>, which
 /// motions the PoseNet learned and which it and the mean-motion baseline miss (null without ground-truth poses). The
-/// four parts of <see cref="Motion"/> are also read here (null without ground-truth poses), as notebook 06 and the
+/// four parts of <see cref="Motion"/> are also read here (null without ground-truth poses), as notebook 05 and the
 /// study's report do.</summary>
 public sealed record OdometryEvaluation(int SnippetLength, IReadOnlyList<string> Sequences, IReadOnlyList<AteRow> Ate,
     DepthErrors? Depth, IReadOnlyList<TopViewTrajectory> Trajectories, MotionAnalysis? Motion = null)
@@ -34,7 +34,7 @@ public sealed record OdometryEvaluation(int SnippetLength, IReadOnlyList<string>
     public IReadOnlyList<DofAblation>? PoseNetMisses => Motion?.PoseNetMisses;
 
     /// <summary>What the ATE table says about SfMLearner against each baseline, one sentence per baseline (the verdicts
-    /// notebook 06 prints; computed from this evaluation's numbers).</summary>
+    /// notebook 05 prints; computed from this evaluation's numbers).</summary>
     public IReadOnlyList<string> BaselineVerdicts()
     {
         AteRow Row(string method) => Ate.First(r => r.Method == method);

@@ -13,8 +13,12 @@ namespace VideoGradCam.Plots;
 public static class CamComparisonPlot
 {
     /// <summary>The smallest width a frame tile is shown at, in CSS pixels (clips are upsampled for display).</summary>
-    public const int MinTilePixels = 160;
-    const int Gap = 6, LabelWidth = 170, HeaderHeight = 34, FramesPerLine = 8;
+    public const int MinTilePixels = 110;
+
+    /// <summary>The widest a strip figure is drawn, in CSS pixels: a notebook column, so no frame is cut off.</summary>
+    public const int MaxWidth = 960;
+
+    const int Gap = 6, LabelWidth = 140, ColourBarWidth = 130, HeaderHeight = 34;
 
     /// <param name="rows">label (lines split by '\n') and overlays [T,H,W,3] (RGB bytes, e.g.
     /// <c>ClipExplanation.Overlays()</c>); all rows the same T,H,W.</param>
@@ -31,8 +35,9 @@ public static class CamComparisonPlot
         if (sourceFrames.Count != t) throw new ArgumentException(
             $"{sourceFrames.Count} source frame indices for {t} frames.");
         int tileW = Math.Max(MinTilePixels, tilePixels), tileH = (int)Math.Round(tileW * (double)h / w);
-        // At most FramesPerLine frames side by side: longer clips continue in a second block of the same rows below.
-        int perLine = Math.Min(t, FramesPerLine), blocks = (t + perLine - 1) / perLine;
+        // As many frames side by side as fit in MaxWidth: longer clips continue in further blocks of the same rows.
+        int fit = Math.Max(1, (MaxWidth - LabelWidth - ColourBarWidth + Gap) / (tileW + Gap));
+        int perLine = Math.Min(t, fit), blocks = (t + perLine - 1) / perLine;
         int blockHeight = HeaderHeight + rows.Count * tileH + (rows.Count - 1) * Gap;
         int width = perLine * tileW + (perLine - 1) * Gap, height = blocks * blockHeight - HeaderHeight;
         double X(int k) => (k % perLine) * (tileW + Gap);
@@ -76,9 +81,10 @@ public static class CamComparisonPlot
         var background = new Layout();
         background.SetProperty("plot_bgcolor", "white");
         chart = Plotly.NET.Chart.withLayout(background).Invoke(chart);
-        chart = Plotly.NET.Chart.withMargin(Plotly.NET.LayoutObjects.Margin.init<int, int, int, int, int, bool>(10, 130,
-            70, 10, 0, true)).Invoke(chart);
-        chart = Plotly.NET.Chart.withSize((double)(LabelWidth + width + 150), (double)(height + HeaderHeight + 90))
+        chart = Plotly.NET.Chart.withMargin(Plotly.NET.LayoutObjects.Margin.init<int, int, int, int, int, bool>(10,
+            ColourBarWidth - 20, 70, 10, 0, true)).Invoke(chart);
+        chart = Plotly.NET.Chart.withSize((double)(LabelWidth + width + ColourBarWidth),
+            (double)(height + HeaderHeight + 90))
             .Invoke(chart);
         return Plotly.NET.Chart.withTitle(title, null).Invoke(chart);
     }

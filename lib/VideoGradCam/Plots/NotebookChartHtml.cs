@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Plotly.NET;
 
 namespace VideoGradCam.Plots;
@@ -7,7 +9,9 @@ namespace VideoGradCam.Plots;
 /// (embedded in Plotly.NET) once, every chart is a div plus a script that draws it when plotly.js is there. No CDN,
 /// no requirejs: plotly.js is evaluated with <c>define</c>, <c>module</c> and <c>exports</c> hidden, so it sets
 /// <c>window.Plotly</c> even on pages that load requirejs (Jupyter's HTML export does). The notebook bootstrap
-/// registers <see cref="Html"/> as the formatter of every <see cref="GenericChart"/>.
+/// registers <see cref="Html"/> as the formatter of every <see cref="GenericChart"/>, so every chart a cell shows is
+/// also saved as an offline page in <c>artifacts/figures/</c>, named after its title (<see cref="FileName"/>): no cell
+/// saves a figure itself.
 /// </summary>
 public sealed class NotebookChartHtml
 {
@@ -20,6 +24,8 @@ public sealed class NotebookChartHtml
     {
         var id = $"wsplot-{_session}-{_charts++}";
         var json = GenericChart.toFigureJson(chart);
+        var title = Title(json);
+        FigurePage.SaveFigures(FileName(title, _charts), title ?? "Figure", chart);
         var library = _libraryWritten ? "" : LibraryScript;
         _libraryWritten = true;
         return library +
@@ -30,6 +36,24 @@ public sealed class NotebookChartHtml
                    + "',f.data,f.layout,{responsive:true});}" +
                    "else if(n<200){setTimeout(function(){draw(n+1);},50);}}" +
                    "draw(0);})();</script>";
+    }
+
+    /// <summary>The chart's title text (markup removed), or null when it has none.</summary>
+    internal static string? Title(string figureJson)
+    {
+        var title = JsonNode.Parse(figureJson)?["layout"]?["title"];
+        var text = title is JsonObject o ? o["text"]?.GetValue<string>() : title?.GetValue<string>();
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        return Regex.Replace(Regex.Replace(text, "<br\\s*/?>", " "), "<[^>]+>", "").Trim();
+    }
+
+    /// <summary>A file name (without extension) from a chart's title: lower case letters and digits joined by '-', at
+    /// most 80 characters; <c>figure-N</c> for a chart without a title.</summary>
+    public static string FileName(string? title, int index)
+    {
+        var slug = Regex.Replace((title ?? "").ToLowerInvariant(), "[^a-z0-9]+", "-").Trim('-');
+        if (slug.Length > 80) slug = slug[..80].TrimEnd('-');
+        return slug.Length > 0 ? slug : $"figure-{index}";
     }
 
     /// <summary>plotly.js, set on window whatever module loader the page has.</summary>

@@ -26,6 +26,15 @@ public static class NotebookRunner
                  .Where(f => char.IsDigit(Path.GetFileName(f)[0]))
                  .OrderBy(f => f, StringComparer.Ordinal).ToList();
 
+    /// <summary>The notebook metadata key that says a notebook teaches on the synthetic set's ground truth (masks,
+    /// relevant frames): <c>"workspace-data": "ground truth"</c>. Such a notebook is skipped on data without
+    /// annotations.</summary>
+    public const string DataKey = "workspace-data";
+
+    /// <summary>True when the notebook's metadata says it needs ground truth (<see cref="DataKey"/>).</summary>
+    public static bool NeedsGroundTruth(string notebook) =>
+        JsonNode.Parse(File.ReadAllText(notebook))?["metadata"]?[DataKey]?.GetValue<string>() == "ground truth";
+
     /// <summary>The Python that has Debian's nbclient: WORKSPACE_PYTHON, else /usr/bin/python3, else python3 on
     /// PATH.</summary>
     public static string Python() =>

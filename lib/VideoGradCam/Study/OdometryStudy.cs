@@ -45,7 +45,7 @@ public sealed record SnippetFaithfulness(string Sequence, int Frame, Faithfulnes
 public sealed record OdometryFaithfulness(string Layer, double Fraction, IReadOnlyList<SnippetFaithfulness> Snippets,
     MeanRatios Means, LayerCells? Cells = null, int HeldOutSnippets = 0, string? DofLayer = null, double Seconds = 0)
 {
-    /// <summary><see cref="MeanRatios.Ratio"/> (notebook 07 and the study's report read these five here).</summary>
+    /// <summary><see cref="MeanRatios.Ratio"/> (notebook 06 and the study's report read these five here).</summary>
     public double MeanRatio => Means.Ratio;
 
     /// <summary><see cref="MeanRatios.RatioShifted"/>.</summary>
@@ -197,7 +197,7 @@ public sealed record FaithfulnessRow(string Measure, double Mean, double Sd, dou
 /// <summary>
 /// The study's visual odometry artifacts, made once and reused: the synthetic sequences, the trained SfMLearner,
 /// its evaluation on the held-out sequences, and the regression Grad-CAM explanations with their faithfulness.
-/// The one implementation notebooks 06/07, <c>reproduce</c> and the tests call. The last sequence of the data
+/// The one implementation notebooks 05/06, <c>reproduce</c> and the tests call. The last sequence of the data
 /// is held out (as <c>./workspace train --model sfmlearner</c> does); the others train.
 /// </summary>
 public static class OdometryStudy
@@ -526,7 +526,7 @@ public static class OdometryStudy
     /// <summary>The study's faithfulness measurement (<see cref="Faithfulness"/> at the chosen layer, every control,
     /// the sanity check and the flow energy, on <see cref="FaithfulnessSnippets"/> held-out snippets) of a trained
     /// checkpoint, cached in a folder beside the checkpoint's (<c>&lt;checkpoint folder&gt;-faithfulness/</c>) keyed by
-    /// the checkpoint and the code: <c>reproduce</c> measures it once and notebook 07 shows the same numbers.</summary>
+    /// the checkpoint and the code: <c>reproduce</c> measures it once and notebook 06 shows the same numbers.</summary>
     public static OdometryFaithfulness EnsureFaithfulness(string checkpoint, string dataRoot, Profile profile,
         bool force = false)
     {

@@ -5,7 +5,7 @@ namespace VideoGradCam.Study;
 
 /// <summary>
 /// Published PyTorch weights turned into a workspace checkpoint, so every verb and notebook that takes a checkpoint
-/// (explain, evaluate-cam, notebook 05) works with them: e.g. torchvision's Kinetics-400 <c>r3d_18-b3b3357e.pth</c>.
+/// (explain, evaluate-cam, notebook 04) works with them: e.g. torchvision's Kinetics-400 <c>r3d_18-b3b3357e.pth</c>.
 /// </summary>
 public static class PretrainedWeights
 {

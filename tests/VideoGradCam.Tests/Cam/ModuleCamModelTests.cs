@@ -216,7 +216,7 @@ public class ModuleCamModelTests(ITestOutputHelper output)
             }
     }
 
-    /// <summary>A small 3D net of its own: Conv3d, ReLU, Conv3d, ReLU, pool, Linear (what notebook 08 explains on a
+    /// <summary>A small 3D net of its own: Conv3d, ReLU, Conv3d, ReLU, pool, Linear (what notebook 07 explains on a
     /// clip).</summary>
     static nn.Module<Tensor, Tensor> Small3dNet() => nn.Sequential(
         ("conv1", nn.Conv3d(3, 8, 3, padding: 1)), ("relu1", nn.ReLU()),

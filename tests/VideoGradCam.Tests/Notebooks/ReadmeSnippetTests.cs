@@ -4,7 +4,7 @@ using VideoGradCam.Runtime;
 
 namespace VideoGradCam.Tests.Notebooks;
 
-/// <summary>The README's "Grad-CAM on your own model" snippet runs as written: it is a cell of notebook 08, which the
+/// <summary>The README's "Grad-CAM on your own model" snippet runs as written: it is a cell of notebook 07, which the
 /// notebook tests execute in the kernel right after the bootstrap.</summary>
 public class ReadmeSnippetTests
 {
@@ -22,7 +22,7 @@ public class ReadmeSnippetTests
     {
         var snippet = Snippet();
         Assert.InRange(snippet.Split('\n').Length, 3, 10);
-        var notebook = JsonNode.Parse(File.ReadAllText(Path.Combine(Root, "notebooks", "08-your-own-model.ipynb")))!;
+        var notebook = JsonNode.Parse(File.ReadAllText(Path.Combine(Root, "notebooks", "07-your-own-model.ipynb")))!;
         var code = notebook["cells"]!.AsArray().Where(c => (string?)c!["cell_type"] == "code")
             .Select(c => string.Concat(c!["source"]!.AsArray().Select(l => (string?)l))).ToList();
         Assert.StartsWith("#!import bootstrap.dib", code[0]);

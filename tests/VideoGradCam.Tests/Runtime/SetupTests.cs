@@ -58,13 +58,13 @@ public class SetupTests
                 $"{name}: bootstrap.dib has {m.Groups[2].Value}, Directory.Packages.props has {version}");
         }
         Assert.Contains(refs, m => m.Groups[1].Value == "TorchSharp-cpu");
-        // The Grad-CAM core package: the version its project packs, in the bootstrap and notebook 08.
+        // The Grad-CAM core package: the version its project packs, in the bootstrap and notebook 07.
         var project = Path.Combine(Root, "lib", "VideoGradCam.Core", "VideoGradCam.Core.csproj");
         var core = Regex.Match(File.ReadAllText(project),
             "<Version>([^<]+)</Version>").Groups[1].Value;
         Assert.Contains($"#r \\\"nuget: VideoGradCam.Core, {core}\\\"", bootstrap);
         Assert.Contains($"VideoGradCam.Core.{core}.nupkg", bootstrap);
-        var notebook = File.ReadAllText(Path.Combine(Root, "notebooks", "08-your-own-model.ipynb"));
+        var notebook = File.ReadAllText(Path.Combine(Root, "notebooks", "07-your-own-model.ipynb"));
         Assert.Contains($"#r \\\"nuget: VideoGradCam.Core, {core}\\\"", notebook);
         // The OpenCV runtime is chosen per operating system in code, at the same version as the build's.
         foreach (var runtime in new[] { "OpenCvSharp4.official.runtime.linux-x64", "OpenCvSharp4.runtime.win" })

@@ -38,6 +38,12 @@ public sealed record Claim(string Statement, string Measure, string Value, strin
     [JsonIgnore]
     public bool SeedsDisagree => SeedVerdicts?.Any(v => v != Verdict) ?? false;
 
+    /// <summary>The claim as a notebook prints it beside the figure that tests it: the study's statement, our verdict
+    /// on how many cases with the numbers it reads, and the rule.</summary>
+    public string Summary() =>
+        $"The study: {Statement}.\nOur verdict: {Verdict}{(Cases is null ? "" : $" ({Cases})")}: {Value}.\n" +
+        $"Rule: {Rule}";
+
     /// <summary>A claim whose verdict and rule sentence both come from <paramref name="rule"/>.</summary>
     public static Claim Judged(string statement, string measure, string value, ClaimRule rule, Measurement measured) =>
         new(statement, measure, value, rule.Sentence, rule.Verdict(measured)) { Thresholds = rule.Thresholds };

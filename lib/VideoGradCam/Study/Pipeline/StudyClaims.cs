@@ -57,6 +57,12 @@ public static class StudyClaims
         }).ToList();
     }
 
+    /// <summary>The claim whose statement contains <paramref name="words"/> (case-insensitive).</summary>
+    public static Claim About(this IReadOnlyList<Claim> claims, string words) =>
+        claims.FirstOrDefault(c => c.Statement.Contains(words, StringComparison.OrdinalIgnoreCase))
+        ?? throw new ArgumentException($"No claim mentions '{words}'; the claims: " +
+                                       string.Join(" | ", claims.Select(c => c.Statement)));
+
     static MethodScores GradCam(IReadOnlyDictionary<string, CamEvaluation> evaluations, string architecture) =>
         evaluations[architecture].Methods.First(m => m.Method == nameof(CamMethod.GradCam));
 

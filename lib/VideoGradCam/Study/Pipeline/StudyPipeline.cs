@@ -143,7 +143,7 @@ public static class StudyPipeline
     {
         // Evaluation and conv7's faithfulness are cached beside the other measurements, keyed by the trained checkpoint
         // and the code. conv7 is a reference only (a constant map at the profiles' sizes); the faithfulness the claim
-        // rests on is OdometryStudy.EnsureFaithfulness's, cached beside the checkpoint so notebook 07 shows the same.
+        // rests on is OdometryStudy.EnsureFaithfulness's, cached beside the checkpoint so notebook 06 shows the same.
         var folder = Path.Combine(WorkspacePaths.Artifacts(), "odometry-eval", profile.Name());
         var marker = Path.Combine(Path.GetDirectoryName(checkpoint)!, StepCache.MarkerName);
         var config = StepCache.CodeKey(new { checkpoint = File.ReadAllText(marker) });
@@ -326,6 +326,12 @@ public static class StudyPipeline
         NotebookRunner.Outcome RunOne(string nb)
         {
             var name = Path.GetFileName(nb);
+            if (!data.HasGroundTruth && NotebookRunner.NeedsGroundTruth(nb))
+            {
+                progress.Advance($"{name} skipped: it teaches on the synthetic set's ground truth");
+                return new NotebookRunner.Outcome(name, true, "", TimeSpan.Zero, null,
+                    $"skipped on {data.Name}: no ground truth");
+            }
             var cache = Path.Combine(outFolder, ".cache", Path.GetFileNameWithoutExtension(nb));
             var baseConfig = new { notebook = NotebookOutputs.SourcesHash(nb), bootstrap =
                 StepCache.Hash(bootstrap), profile = profile.Name(), upstream = StepCache.Hash(upstream), kernel =
