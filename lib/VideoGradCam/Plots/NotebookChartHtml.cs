@@ -39,7 +39,7 @@ public sealed class NotebookChartHtml
     }
 
     /// <summary>The chart's title text (markup removed), or null when it has none.</summary>
-    internal static string? Title(string figureJson)
+    public static string? Title(string figureJson)
     {
         var title = JsonNode.Parse(figureJson)?["layout"]?["title"];
         var text = title is JsonObject o ? o["text"]?.GetValue<string>() : title?.GetValue<string>();

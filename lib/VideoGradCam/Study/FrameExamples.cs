@@ -56,7 +56,7 @@ public sealed record FrameExamples(Tensor Frames, Tensor Labels, Tensor Masks, I
     /// <summary>Trains <paramref name="model"/> (images [B,3,S,S] -> logits [B,K]) on the training frames with Adam
     /// and cross-entropy, seeded; returns its accuracy on the held-out frames. A non-finite loss is an error. The model
     /// is first prepared for this machine's convolutions (<see cref="ConvolutionGuard.Prepare{T}"/>).</summary>
-    public double Fit(nn.Module<Tensor, Tensor> model, int epochs = 12, int batch = 32, double learningRate = 3e-3,
+    public double Fit(nn.Module<Tensor, Tensor> model, int epochs = 25, int batch = 32, double learningRate = 3e-3,
         int seed = Seeds.Default)
     {
         ConvolutionGuard.Prepare(model);
