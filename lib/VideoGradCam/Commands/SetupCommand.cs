@@ -67,8 +67,9 @@ public static class SetupCommand
             : DateTime.MinValue;
         if (packedAt >= File.GetLastWriteTimeUtc(built))
             return (false, "Grad-CAM core package up to date in .build/packages");
-        var r = ExternalProcess.Run("dotnet", ["pack", Path.Combine("lib", "VideoGradCam.Core",
-            "VideoGradCam.Core.csproj"), "-c", "Release", "--no-build", "-nologo", "-v", "quiet", "-o", packages], root);
+        var project = Path.Combine("lib", "VideoGradCam.Core", "VideoGradCam.Core.csproj");
+        var r = ExternalProcess.Run("dotnet",
+            ["pack", project, "-c", "Release", "--no-build", "-nologo", "-v", "quiet", "-o", packages], root);
         if (r.ExitCode != 0) return (true, $"could not pack the Grad-CAM core: {r.Output.Trim()}");
         var cached = Path.Combine(NativeLibraryFix.NuGetPackagesFolder(), "videogradcam.core");
         if (Directory.Exists(cached)) Directory.Delete(cached, recursive: true);

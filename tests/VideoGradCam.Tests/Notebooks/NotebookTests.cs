@@ -87,7 +87,8 @@ public class NotebookTests
         var built = DateTime.UtcNow.AddMinutes(-10);
         foreach (var file in new[]
                  {
-                     ".build/bin/VideoGradCam/release/VideoGradCam.dll", ".build/packages/VideoGradCam.Core.0.1.0.nupkg",
+                     ".build/bin/VideoGradCam/release/VideoGradCam.dll",
+                     ".build/packages/VideoGradCam.Core.0.1.0.nupkg",
                      $".build/bin/VideoGradCam.Cli/release/runtimes/{rid}/native/{native}",
                      "lib/VideoGradCam/VideoGradCam.csproj", "lib/VideoGradCam.Core/VideoGradCam.Core.csproj",
                      "lib/VideoGradCam/Plots/Unchanged.cs", "lib/VideoGradCam/Plots/Changed.cs",
