@@ -26,6 +26,8 @@ public static class SetupCommand
             if (r.ExitCode != 0) { Console.Error.WriteLine(r.Output); return 1; }
         }
         else Say(false, "dotnet local tools already restored");
+        var (packed, core) = PackCore(root);
+        Say(packed, core);
         var (registered, kernel) = RegisterJupyterKernel(root);
         Say(registered, kernel);
         foreach (var line in ApplyNativeFix(NativeLibraryFix.NuGetPackagesFolder(), WorkspacePaths.BuildOutput()))
@@ -45,6 +47,33 @@ public static class SetupCommand
     {
         var r = ExternalProcess.Run("dotnet", ["tool", "run", "dotnet-interactive", "--", "--version"], root);
         return r.ExitCode == 0;
+    }
+
+    /// <summary>Packs the Grad-CAM core into <c>.build/packages</c>, the local package source the notebooks reference
+    /// it from, when its package is missing or older than the core's Release build; NuGet's extracted copy of that
+    /// version is dropped so that the next restore takes the new one. <c>./workspace</c> packs after its build, so
+    /// this acts after <c>dotnet run -c Release --project lib/VideoGradCam.Cli -- setup</c> (macOS, Windows).</summary>
+    static (bool Did, string Line) PackCore(string root)
+    {
+        var built = Path.Combine(WorkspacePaths.BuildOutput(), "bin", "VideoGradCam.Core", "release",
+            "VideoGradCam.Core.dll");
+        if (!File.Exists(built))
+            return (true, "the Grad-CAM core has no Release build, which the notebooks load: run " +
+                          "`dotnet run -c Release --project lib/VideoGradCam.Cli -- setup` (environment.md, 'Setup')");
+        var packages = Path.Combine(WorkspacePaths.BuildOutput(), "packages");
+        var packedAt = Directory.Exists(packages)
+            ? Directory.EnumerateFiles(packages, "VideoGradCam.Core.*.nupkg").Select(File.GetLastWriteTimeUtc)
+                .DefaultIfEmpty(DateTime.MinValue).Max()
+            : DateTime.MinValue;
+        if (packedAt >= File.GetLastWriteTimeUtc(built))
+            return (false, "Grad-CAM core package up to date in .build/packages");
+        var project = Path.Combine("lib", "VideoGradCam.Core", "VideoGradCam.Core.csproj");
+        var r = ExternalProcess.Run("dotnet",
+            ["pack", project, "-c", "Release", "--no-build", "-nologo", "-v", "quiet", "-o", packages], root);
+        if (r.ExitCode != 0) return (true, $"could not pack the Grad-CAM core: {r.Output.Trim()}");
+        var cached = Path.Combine(NativeLibraryFix.NuGetPackagesFolder(), "videogradcam.core");
+        if (Directory.Exists(cached)) Directory.Delete(cached, recursive: true);
+        return (true, "packed the Grad-CAM core into .build/packages (the notebooks reference it from there)");
     }
 
     /// <summary>Registers dotnet-interactive as Jupyter's <c>.net-csharp</c> kernel (what Jupyter, nbconvert and the
