@@ -28,22 +28,32 @@ public static class CamVideoWriter
             .SelectMany(d => names.Select(n => Path.Combine(d, n))).FirstOrDefault(File.Exists);
     }
 
-    /// <param name="frames">RGB bytes [T,H,W,3] (e.g. from <see cref="CamOverlay.Blend"/>).</param>
+    /// <param name="frames">RGB bytes [T,H,W,3] (e.g. from <see cref="CamOverlay.Blend(Tensor, Tensor, double)"/>).
+    /// </param>
     /// <returns>the codec written: "h264" (ffmpeg) or "mpeg4" (OpenCV's mp4v fallback).</returns>
     public static string WriteMp4(string path, Tensor frames, double fps = 8)
     {
         if (frames.dim() != 4 || frames.shape[3] != 3 || frames.dtype != ScalarType.Byte)
             throw new ArgumentException(
                 $"{path}: frames must be RGB bytes [T,H,W,3]; got {frames.dtype} [{string.Join(",", frames.shape)}].");
+        var bytes = frames.contiguous().cpu().data<byte>().ToArray();
+        return WriteMp4(path, bytes, (int)frames.shape[0], (int)frames.shape[1], (int)frames.shape[2], fps);
+    }
+
+    /// <summary>The same from plain RGB bytes <c>[T,H,W,3]</c> (no tensor: any thread may call it).</summary>
+    public static string WriteMp4(string path, byte[] frames, int t, int h0, int w0, double fps = 8)
+    {
+        if (frames.Length != t * h0 * w0 * 3) throw new ArgumentException(
+            $"{path}: {frames.Length} bytes are not RGB frames [{t},{h0},{w0},3].");
         // An even factor keeps both sides even, as H.264's 4:2:0 sampling needs.
-        int w0 = (int)frames.shape[2], h0 = (int)frames.shape[1];
         int scale = Math.Max(2, (int)Math.Ceiling((double)MinWidth / w0));
         scale += scale % 2;
         int w = w0 * scale, h = h0 * scale;
+        var clip = new RgbClip(frames, t, h0, w0);
         var ffmpeg = FindFfmpeg();
         if (ffmpeg is not null)
         {
-            AtomicFile.Write(path, tmp => EncodeH264(ffmpeg, tmp, frames, w, h, fps));
+            AtomicFile.Write(path, tmp => EncodeH264(ffmpeg, tmp, clip, w, h, fps));
             return "h264";
         }
         Console.Error.WriteLine(
@@ -53,13 +63,16 @@ public static class CamVideoWriter
         {
             using var writer = new VideoWriter(tmp, FourCC.MP4V, fps, new Size(w, h));
             if (!writer.IsOpened()) throw new IOException($"{path}: OpenCV could not open an mp4v writer.");
-            foreach (var frame in Enlarged(frames, w, h, bgr: true)) using (frame) writer.Write(frame);
+            foreach (var frame in Enlarged(clip, w, h, bgr: true)) using (frame) writer.Write(frame);
             writer.Release();
         });
         return "mpeg4";
     }
 
-    static void EncodeH264(string ffmpeg, string output, Tensor frames, int w, int h, double fps)
+    /// <summary>RGB bytes <c>[T,H,W,3]</c> with their shape.</summary>
+    sealed record RgbClip(byte[] Bytes, int T, int H, int W);
+
+    static void EncodeH264(string ffmpeg, string output, RgbClip frames, int w, int h, double fps)
     {
         var psi = new ProcessStartInfo(ffmpeg)
         {
@@ -93,12 +106,11 @@ public static class CamVideoWriter
 
     /// <summary>Each frame enlarged to w×h (nearest neighbour: the map's cells stay sharp), as a continuous 8-bit
     /// Mat.</summary>
-    static IEnumerable<Mat> Enlarged(Tensor frames, int w, int h, bool bgr)
+    static IEnumerable<Mat> Enlarged(RgbClip frames, int w, int h, bool bgr)
     {
-        for (int t = 0; t < frames.shape[0]; t++)
+        for (int t = 0; t < frames.T; t++)
         {
-            using var frame = frames[t];
-            using var image = CamOverlay.ToBgrMat(frame);
+            using var image = CamOverlay.ToBgrMat(frames.Bytes, t * frames.H * frames.W * 3, frames.H, frames.W);
             var big = new Mat();
             Cv2.Resize(image, big, new Size(w, h), interpolation: InterpolationFlags.Nearest);
             if (!bgr) Cv2.CvtColor(big, big, ColorConversionCodes.BGR2RGB);
