@@ -69,10 +69,70 @@ public static class CamVideoWriter
         return "mpeg4";
     }
 
+    /// <summary>
+    /// Several clips of one shape, each to its own MP4, from one ffmpeg process (its start-up costs more than encoding
+    /// a short clip): the clips are encoded as one stream with a key frame at each clip's start and cut there by
+    /// ffmpeg's segment muxer into a temp folder beside the first path; each file is renamed into place once ffmpeg
+    /// has finished. Without ffmpeg, or for one clip, each is written by <see cref="WriteMp4(string, byte[], int, int,
+    /// int, double)"/>.
+    /// </summary>
+    /// <param name="clips">each clip's path and RGB bytes <c>[T,H,W,3]</c>.</param>
+    public static void WriteMp4s(IReadOnlyList<(string Path, byte[] Frames)> clips, int t, int h0, int w0,
+        double fps = 8)
+    {
+        var ffmpeg = FindFfmpeg();
+        if (ffmpeg is null || clips.Count == 1)
+        {
+            foreach (var (path, frames) in clips) WriteMp4(path, frames, t, h0, w0, fps);
+            return;
+        }
+        foreach (var (path, frames) in clips)
+            if (frames.Length != t * h0 * w0 * 3) throw new ArgumentException(
+                $"{path}: {frames.Length} bytes are not RGB frames [{t},{h0},{w0},3].");
+        int scale = Math.Max(2, (int)Math.Ceiling((double)MinWidth / w0));
+        scale += scale % 2;
+        int w = w0 * scale, h = h0 * scale;
+        var first = Path.GetFullPath(clips[0].Path);
+        var temp = Path.Combine(Path.GetDirectoryName(first)!,
+            $".{Path.GetFileNameWithoutExtension(first)}.{Environment.ProcessId}.tmp-mp4s");
+        Directory.CreateDirectory(temp);
+        try
+        {
+            var cuts = string.Join(",", Enumerable.Range(1, clips.Count - 1).Select(i => (i * t).ToString(
+                System.Globalization.CultureInfo.InvariantCulture)));
+            string[] segments =
+            [
+                "-g", $"{t}", "-keyint_min", $"{t}", "-sc_threshold", "0", "-f", "segment", "-segment_frames", cuts,
+                "-reset_timestamps", "1", "-segment_format", "mp4", "-segment_format_options", "movflags=+faststart",
+                Path.Combine(temp, "%06d.mp4"),
+            ];
+            Encode(ffmpeg, clips.Select(c => new RgbClip(c.Frames, t, h0, w0)), w, h, fps, segments,
+                clips[0].Path);
+            for (int i = 0; i < clips.Count; i++)
+            {
+                var segment = Path.Combine(temp, $"{i:D6}.mp4");
+                if (!File.Exists(segment)) throw new IOException(
+                    $"{clips[i].Path}: ffmpeg wrote no segment {i} of {clips.Count}.");
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(clips[i].Path))!);
+                File.Move(segment, clips[i].Path, overwrite: true);
+            }
+        }
+        finally
+        {
+            Directory.Delete(temp, recursive: true);
+        }
+    }
+
     /// <summary>RGB bytes <c>[T,H,W,3]</c> with their shape.</summary>
     sealed record RgbClip(byte[] Bytes, int T, int H, int W);
 
-    static void EncodeH264(string ffmpeg, string output, RgbClip frames, int w, int h, double fps)
+    static void EncodeH264(string ffmpeg, string output, RgbClip frames, int w, int h, double fps) =>
+        Encode(ffmpeg, [frames], w, h, fps, ["-movflags", "+faststart", "-f", "mp4", output], output);
+
+    /// <summary>Feeds the clips' frames, enlarged to w×h, to one ffmpeg encoding H.264 into
+    /// <paramref name="outputArguments"/>.</summary>
+    static void Encode(string ffmpeg, IEnumerable<RgbClip> clips, int w, int h, double fps,
+        IEnumerable<string> outputArguments, string what)
     {
         var psi = new ProcessStartInfo(ffmpeg)
         {
@@ -81,8 +141,8 @@ public static class CamVideoWriter
         };
         foreach (var a in new[] { "-y", "-loglevel", "error", "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", $"{w}x{h}",
                      "-r", fps.ToString(System.Globalization.CultureInfo.InvariantCulture), "-i", "-",
-                     "-c:v", "libx264", "-preset", "veryfast", "-crf", "26", "-pix_fmt", "yuv420p", "-movflags",
-                         "+faststart", "-f", "mp4", output })
+                     "-c:v", "libx264", "-preset", "veryfast", "-crf", "26", "-pix_fmt", "yuv420p" }
+                     .Concat(outputArguments))
             psi.ArgumentList.Add(a);
         using var p = Process.Start(psi) ?? throw new IOException($"Cannot start {ffmpeg}.");
         var errors = p.StandardError.ReadToEndAsync();
@@ -90,10 +150,11 @@ public static class CamVideoWriter
         try
         {
             var stdin = p.StandardInput.BaseStream;
-            foreach (var frame in Enlarged(frames, w, h, bgr: false))
+            var bytes = new byte[w * h * 3];
+            foreach (var clip in clips)
+            foreach (var frame in Enlarged(clip, w, h, bgr: false))
                 using (frame)
                 {
-                    var bytes = new byte[w * h * 3];
                     System.Runtime.InteropServices.Marshal.Copy(frame.Data, bytes, 0, bytes.Length);
                     stdin.Write(bytes);
                 }
@@ -101,7 +162,7 @@ public static class CamVideoWriter
         }
         catch (IOException) { /* ffmpeg stopped early: its message below says why */ }
         p.WaitForExit();
-        if (p.ExitCode != 0) throw new IOException($"{output}: ffmpeg failed ({p.ExitCode}): {errors.Result.Trim()}");
+        if (p.ExitCode != 0) throw new IOException($"{what}: ffmpeg failed ({p.ExitCode}): {errors.Result.Trim()}");
     }
 
     /// <summary>Each frame enlarged to w×h (nearest neighbour: the map's cells stay sharp), as a continuous 8-bit
