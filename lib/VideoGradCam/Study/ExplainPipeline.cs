@@ -168,14 +168,21 @@ public static class ExplainPipeline
         return explained;
     }
 
-    /// <summary>A writer task: one explained batch at a time, its MP4s from one ffmpeg.</summary>
+    /// <summary>Clips a writer takes at once at most (one ffmpeg encodes their MP4s).</summary>
+    const int MaxWriteGroup = 32;
+
+    /// <summary>A writer task: one explained batch at a time (with those waiting behind it), its MP4s from one
+    /// ffmpeg.</summary>
     static async Task Write(ChannelReader<List<Explained>> input, ExplainPipelineOptions options,
         ExplainedVideo?[] results, Action<ExplainedVideo>? done, CancellationTokenSource stop)
     {
         try
         {
-            await foreach (var batch in input.ReadAllAsync(stop.Token))
+            await foreach (var first in input.ReadAllAsync(stop.Token))
             {
+                // Batches already waiting join this one: fewer ffmpeg start-ups.
+                var batch = first;
+                while (batch.Count < MaxWriteGroup && input.TryRead(out var more)) batch = [.. batch, .. more];
                 foreach (var e in batch) Directory.CreateDirectory(e.Job.Folder);
                 ExplanationFiles.WriteAll(batch.Select(e => (e.Job.Folder, e.Job.Name, e.Data)).ToList(),
                     options.Outputs, options.PlotlyScript);
