@@ -1,10 +1,8 @@
-using System.Text.Json;
 using VideoGradCam.Cam;
 using VideoGradCam.Plots;
 using VideoGradCam.Runtime;
 using VideoGradCam.Study;
 using VideoGradCam.Training;
-using VideoGradCam.Video;
 
 namespace VideoGradCam.Commands;
 
@@ -83,6 +81,14 @@ public static class ExplainCommand
         if (windows < 1) throw new UsageException($"--windows {windows}: at least 1.");
         if ((video is null) == (data is null)) throw new UsageException(
             "Give exactly one of --video FILE or --data DIR.");
+        var (k, n) = data is null ? (1, 1) : ShardChoice.Parse(shard, ShardChoice.ProcessEnvironment());
+        ExplainPipelineOptions pipeline;
+        try
+        {
+            pipeline = new ExplainPipelineOptions(a.Int("batch"), a.Int("writers"),
+                ExplanationOutputChoice.Parse(a.Required("outputs"))).Validated();
+        }
+        catch (ArgumentException e) { throw new UsageException(e.Message); }
         if (File.Exists(checkpoint))
             throw new InvalidDataException(
                 $"{checkpoint}: a file (an SfMLearner checkpoint?); explain SfMLearner with --data DIR and --snippet " +
@@ -120,14 +126,6 @@ public static class ExplainCommand
             }
             return 0;
         }
-        var (k, n) = ShardChoice.Parse(shard, ShardChoice.ProcessEnvironment());
-        ExplainPipelineOptions pipeline;
-        try
-        {
-            pipeline = new ExplainPipelineOptions(a.Int("batch"), a.Int("writers"),
-                ExplanationOutputChoice.Parse(a.Required("outputs"))).Validated();
-        }
-        catch (ArgumentException e) { throw new UsageException(e.Message); }
         var done = DataSetExplainer.ExplainFolder(loaded, data!, target, settings, output, k, n, pipeline);
         Console.WriteLine(
             $"explain: {done.Count} videos in shard {k}/{n} ({ExplanationOutputChoice.Describe(pipeline.Outputs)}); " +
