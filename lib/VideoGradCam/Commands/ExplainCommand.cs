@@ -20,8 +20,9 @@ public static class ExplainCommand
             Opt.Value("video", "explain one video (file or frame folder)", "FILE", (string?)null),
             Opt.Value("data", "explain every video of class folders (SfMLearner: the odometry data)", "DIR",
                 (string?)null),
-            Opt.Value("shard", "with --data: this machine's share, k of n; auto: from a Slurm job array or a Kubernetes " +
-                $"Indexed Job (JOB_COMPLETION_INDEX with {ShardChoice.CompletionsVariable})", "k/n|auto", "1/1"),
+            Opt.Value("shard", "with --data: this machine's share, k of n; auto: from a Slurm job array or a " +
+                $"Kubernetes Indexed Job (JOB_COMPLETION_INDEX with {ShardChoice.CompletionsVariable})", "k/n|auto",
+                "1/1"),
             Opt.Value("outputs", "with --data: what each video gets, comma-separated: " +
                 $"{ExplanationOutputChoice.Names} or all (the JSON is always written: resuming and --merge read it)",
                 "LIST", "all"),
@@ -29,7 +30,8 @@ public static class ExplainCommand
                 ExplainPipelineOptions.DefaultBatch.ToString()),
             Opt.Value("writers", "with --data: tasks writing outputs while the next batch is explained", "N",
                 ExplainPipelineOptions.DefaultWriters.ToString()),
-            Opt.Flag("merge", "join the shards' indexes in --out into one index.html and index.json (every video once)"),
+            Opt.Flag("merge",
+                "join the shards' indexes in --out into one index.html and index.json (every video once)"),
             Opt.Computed("target", "the class explained: a name, an index, true (the video's class) or predicted",
                 "CLASS", "predicted"),
             Opt.Value("method", "the CAM method: " + CamSettings.MethodNames, "METHOD", "gradcam"),

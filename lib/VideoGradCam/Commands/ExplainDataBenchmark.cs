@@ -73,8 +73,8 @@ public static class ExplainDataBenchmark
             Console.WriteLine();
             Console.WriteLine($"{"",-46}{"videos/s",10}{"× floor",9}{"videos/CPU-s",14}{"× floor",9}");
             void Row(string what, Speed x, string goal = "") =>
-                Console.WriteLine($"{what,-46}{x.Wall,10:0.0}{x.Wall / f.Wall,9:0.00}{x.Cpu,14:0.0}{x.Cpu / f.Cpu,9:0.00}" +
-                                  goal);
+                Console.WriteLine(
+                    $"{what,-46}{x.Wall,10:0.0}{x.Wall / f.Wall,9:0.00}{x.Cpu,14:0.0}{x.Cpu / f.Cpu,9:0.00}{goal}");
             string Goal(Speed x, double goal) =>
                 $"  goal ≥ {goal}: {(x.Wall / f.Wall >= goal ? "met" : "NOT met")}";
             Row("(a) decode only", decode);

@@ -18,7 +18,8 @@ namespace VideoGradCam.Commands;
 /// </summary>
 public static class ShardChoice
 {
-    /// <summary>The Job's completions, set by the Kubernetes manifest (see deploy/kubernetes/explain-job.yaml).</summary>
+    /// <summary>The Job's completions, set by the Kubernetes manifest (see
+    /// deploy/kubernetes/explain-job.yaml).</summary>
     public const string CompletionsVariable = "JOB_COMPLETIONS";
 
     /// <summary>"k/n" or "auto" (null: 1/1) -> (k, n); a UsageException names what is wrong.</summary>

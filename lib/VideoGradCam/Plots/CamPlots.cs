@@ -55,7 +55,8 @@ public static class CamPlots
     public static string FigureJson(Tensor maps, Tensor importance, string title, Tensor? gradientImportance = null,
         Tensor? attention = null) =>
         FigureJson(Floats(maps), (int)maps.shape[0], (int)maps.shape[1], (int)maps.shape[2], Floats(importance), title,
-            gradientImportance is null ? null : Floats(gradientImportance), attention is null ? null : Floats(attention));
+            gradientImportance is null ? null : Floats(gradientImportance),
+            attention is null ? null : Floats(attention));
 
     /// <summary>The same from plain arrays: maps <c>[T,H,W]</c>, curves <c>[T]</c> (no tensor).</summary>
     public static string FigureJson(float[] maps, int T, int h, int w, float[] importance, string title,

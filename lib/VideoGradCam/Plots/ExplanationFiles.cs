@@ -37,7 +37,8 @@ public static class ExplanationFiles
                     data.GradientImportance, data.Attention);
                 var strip = CamPlots.StripHtml(overlays![i], data.T, data.H, data.W, data.Title, data.Importance,
                     data.SourceFrames);
-                if (!video) strip = "<p>No video was written for this clip (explain --outputs without mp4).</p>" + strip;
+                if (!video)
+                    strip = "<p>No video was written for this clip (explain --outputs without mp4).</p>" + strip;
                 CamPlots.WritePage(Path.Combine(outDir, name + ".html"), data.Title, figure, strip,
                     video ? name + ".mp4" : null, plotlyScript);
             }

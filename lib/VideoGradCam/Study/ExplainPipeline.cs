@@ -36,7 +36,8 @@ public static class ExplainPipeline
         if (jobs.Count == 0) return [];
         var decoded = Channel.CreateBounded<Decoded>(
             new BoundedChannelOptions(2 * o.Batch) { SingleWriter = true, SingleReader = true });
-        var toWrite = Channel.CreateBounded<List<Explained>>(new BoundedChannelOptions(o.Writers) { SingleWriter = true });
+        var toWrite =
+            Channel.CreateBounded<List<Explained>>(new BoundedChannelOptions(o.Writers) { SingleWriter = true });
         var results = new ExplainedVideo?[jobs.Count];
         using var stop = new CancellationTokenSource();
         var sampler = ClassifierStudy.Sampler(checkpoint.Info.Data);
@@ -133,7 +134,9 @@ public static class ExplainPipeline
         // B × [C,T,H,W] -> [B,C,T,H,W]
         var input = stack(batch.Select(d => tensor(d.Clip.Pixels, d.Clip.Shape)).ToArray()).to(ComputeDevice.Default);
         var result = engine.Explain(input, targets, layer);
-        int b = batch.Count, T = (int)result.Maps.shape[1], h = (int)result.Maps.shape[2], w = (int)result.Maps.shape[3];
+        // maps [B,T,H,W]
+        int b = batch.Count, T = (int)result.Maps.shape[1], h = (int)result.Maps.shape[2],
+            w = (int)result.Maps.shape[3];
         var maps = Floats(result.Maps);
         var importance = Floats(result.FrameImportance);
         var gradient = Floats(result.GradientImportance);
