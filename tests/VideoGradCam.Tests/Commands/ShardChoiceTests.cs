@@ -1,4 +1,6 @@
+using System.Text.RegularExpressions;
 using VideoGradCam.Commands;
+using VideoGradCam.Runtime;
 
 namespace VideoGradCam.Tests.Commands;
 
@@ -66,5 +68,24 @@ public class ShardChoiceTests
         Assert.Equal(2, code);
         Assert.Single(err.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains("--shard auto: no scheduler's shard", err.ToString());
+    }
+
+    /// <summary>The shipped scheduler files run <c>--shard auto</c>; the Kubernetes Job passes its completions as the
+    /// variable <see cref="ShardChoice"/> reads, with the same value as <c>spec.completions</c>.</summary>
+    [Fact]
+    public void TheDeployFilesRunShardAutoAndTheJobSaysItsCompletions()
+    {
+        var root = WorkspacePaths.Root();
+        var sbatch = File.ReadAllText(Path.Combine(root, "deploy", "slurm", "explain.sbatch"));
+        Assert.Contains("--shard auto", sbatch);
+        Assert.Contains("#SBATCH --array=", sbatch);
+        var job = File.ReadAllText(Path.Combine(root, "deploy", "kubernetes", "explain-job.yaml"));
+        Assert.Contains("completionMode: Indexed", job);
+        Assert.Contains("\"--shard\", \"auto\"", job);
+        var completions = Regex.Match(job, @"\n  completions: (\d+)").Groups[1].Value;
+        var variable = Regex.Match(job, $@"- name: {ShardChoice.CompletionsVariable}\s+value: ""(\d+)""")
+            .Groups[1].Value;
+        Assert.NotEqual("", completions);
+        Assert.Equal(completions, variable);
     }
 }
