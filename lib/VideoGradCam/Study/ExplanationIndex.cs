@@ -31,9 +31,10 @@ public static partial class ExplanationIndex
     public static void RemoveTemporaries(string folder, string name)
     {
         if (!Directory.Exists(folder)) return;
-        foreach (var tmp in Directory.EnumerateFileSystemEntries(folder, $".{name}.*.tmp*"))
+        var own = new Regex($@"^\.{Regex.Escape(name)}\.((json|png|mp4|html)\.\d+\.tmp\.\2|\d+\.tmp-mp4s)$");
+        foreach (var tmp in Directory.EnumerateFileSystemEntries(folder, $".{name}.*"))
         {
-            if (!Path.GetFileName(tmp).StartsWith($".{name}.", StringComparison.Ordinal)) continue;
+            if (!own.IsMatch(Path.GetFileName(tmp))) continue;
             if (Directory.Exists(tmp)) Directory.Delete(tmp, recursive: true);
             else File.Delete(tmp);
         }
