@@ -19,7 +19,7 @@ public static class BenchCommand
             Opt.Computed("batch", "hook-cam: images per batch; explain-data: clips per pass", "B", "2; explain-data 8"),
             Opt.Computed("threads", "hook-cam: LibTorch threads", "N", "2"),
             Opt.Computed("width", "cam: network width", "W", "16"),
-            Opt.Computed("reps", "cam: repeats per measurement (hook-cam: 9, explain-data: 3)", "N", "5"),
+            Opt.Computed("reps", "cam: repeats per measurement (hook-cam: 9, explain-data: 5)", "N", "5"),
             Opt.Computed("checkpoint", "explain-data: the classifier explained", "CKPT",
                 "the profile's r3d18, trained or installed when missing"),
             Opt.Computed("data", "explain-data: the class folders explained", "DIR",
@@ -53,7 +53,7 @@ public static class BenchCommand
                  "threads [--batch 2 --size 224 --reps 9]", HookCamBenchmark.Run),
             ["explain-data"] =
                 ("explain --data in videos/s: decode only, the floor (decode + forward + gradient), JSON only, every " +
-                 "output, as ratios to the floor [--profile quick --batch 8 --reps 3]", ExplainDataBenchmark.Run),
+                 "output, as ratios to the floor [--profile quick --batch 8 --reps 5]", ExplainDataBenchmark.Run),
         };
 
     static int Run(Args a)

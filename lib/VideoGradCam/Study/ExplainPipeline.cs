@@ -13,7 +13,7 @@ namespace VideoGradCam.Study;
 /// Explains many videos as a pipeline rather than a loop: one task decodes ahead (plain arrays, a bounded channel),
 /// the calling thread explains batches of clips (one forward and one backward pass per batch, in its own dispose
 /// scope) and hands each clip's result on as plain arrays (<see cref="ExplanationData"/>), and a bounded set of writer
-/// tasks writes the files while the next batch is explained. Only the calling thread touches tensors. The first
+/// tasks writes the files while the next batches are explained. Only the calling thread touches tensors. The first
 /// failure of any stage stops the others and is thrown.
 /// </summary>
 public static class ExplainPipeline
@@ -171,37 +171,57 @@ public static class ExplainPipeline
         return explained;
     }
 
-    /// <summary>Clips a writer takes at once at most (one ffmpeg encodes their MP4s).</summary>
-    const int MaxWriteGroup = 32;
+    /// <summary>With MP4s chosen, a writer gathers this many clips (or <see cref="WriteGroupBytes"/> of them, or
+    /// what is left at the end) and encodes their MP4s with one ffmpeg: its start-up costs as much as encoding several
+    /// short clips. Without MP4s each batch is written as it comes.</summary>
+    const int WriteGroup = 32;
 
-    /// <summary>A writer task: one explained batch at a time (with those waiting behind it), its MP4s from one
-    /// ffmpeg.</summary>
+    const long WriteGroupBytes = 256L << 20;
+
+    /// <summary>A writer task: gathers explained batches into a write group, then writes the group's files.</summary>
     static async Task Write(ChannelReader<List<Explained>> input, ExplainPipelineOptions options,
         ExplainedVideo?[] results, Action<ExplainedVideo>? done, CancellationTokenSource stop)
     {
         try
         {
-            await foreach (var first in input.ReadAllAsync(stop.Token))
+            bool gather = options.Outputs.HasFlag(ExplanationOutputs.Mp4);
+            var group = new List<Explained>();
+            long bytes = 0;
+            while (await input.WaitToReadAsync(stop.Token))
             {
-                // Batches already waiting join this one: fewer ffmpeg start-ups.
-                var batch = first;
-                while (batch.Count < MaxWriteGroup && input.TryRead(out var more)) batch = [.. batch, .. more];
-                foreach (var e in batch) Directory.CreateDirectory(e.Job.Folder);
-                ExplanationFiles.WriteAll(batch.Select(e => (e.Job.Folder, e.Job.Name, e.Data)).ToList(),
-                    options.Outputs, options.PlotlyScript);
-                lock (results)
-                    foreach (var e in batch)
-                    {
-                        results[e.Index] = e.Video;
-                        done?.Invoke(e.Video);
-                    }
+                while (group.Count < WriteGroup && bytes < WriteGroupBytes && input.TryRead(out var batch))
+                {
+                    group.AddRange(batch);
+                    // frames (float) + overlays (bytes) + maps (float)
+                    bytes += batch.Sum(e => e.Data.Frames.Length * 5L + e.Data.Maps.Length * 4L);
+                }
+                if (gather && group.Count < WriteGroup && bytes < WriteGroupBytes) continue;
+                WriteGroupFiles(group, options, results, done);
+                group.Clear();
+                bytes = 0;
             }
+            WriteGroupFiles(group, options, results, done);
         }
         catch (Exception)
         {
             stop.Cancel();
             throw;
         }
+    }
+
+    static void WriteGroupFiles(List<Explained> group, ExplainPipelineOptions options, ExplainedVideo?[] results,
+        Action<ExplainedVideo>? done)
+    {
+        if (group.Count == 0) return;
+        foreach (var e in group) Directory.CreateDirectory(e.Job.Folder);
+        ExplanationFiles.WriteAll(group.Select(e => (e.Job.Folder, e.Job.Name, e.Data)).ToList(), options.Outputs,
+            options.PlotlyScript);
+        lock (results)
+            foreach (var e in group)
+            {
+                results[e.Index] = e.Video;
+                done?.Invoke(e.Video);
+            }
     }
 
     /// <summary>The class a video's folder names, when it is one of the model's classes.</summary>
