@@ -16,10 +16,15 @@ public static class BenchCommand
             Opt.Computed("clips-per-class", "synth: clips per class", "N", "3"),
             Opt.Computed("frames", "cam: frames per clip", "T", "16"),
             Opt.Computed("size", "cam: frame size (hook-cam: image size, 224)", "S", "112"),
-            Opt.Computed("batch", "hook-cam: images per batch", "B", "2"),
+            Opt.Computed("batch", "hook-cam: images per batch; explain-data: clips per pass", "B", "2; explain-data 8"),
             Opt.Computed("threads", "hook-cam: LibTorch threads", "N", "2"),
             Opt.Computed("width", "cam: network width", "W", "16"),
-            Opt.Computed("reps", "cam: repeats per measurement (hook-cam: 9)", "N", "5"),
+            Opt.Computed("reps", "cam: repeats per measurement (hook-cam: 9, explain-data: 5)", "N", "5"),
+            Opt.Computed("checkpoint", "explain-data: the classifier explained", "CKPT",
+                "the profile's r3d18, trained or installed when missing"),
+            Opt.Computed("data", "explain-data: the class folders explained", "DIR",
+                "the profile's synthetic set, generated when missing"),
+            Opt.Profile,
             Opt.Computed("explanations", "cam: explanations in the memory run", "N", "1000"),
             Opt.Computed("memory-size", "cam: frame size in the memory run", "S", "32"),
             Opt.Computed("warmup", "cam: explanations before memory is measured", "N", "1500"),
@@ -46,6 +51,9 @@ public static class BenchCommand
             ["hook-cam"] =
                 ("Grad-CAM on TorchVision.NET resnet18 at layer4 via a forward hook vs forward + gradient by hand, 2 " +
                  "threads [--batch 2 --size 224 --reps 9]", HookCamBenchmark.Run),
+            ["explain-data"] =
+                ("explain --data in videos/s: decode only, the floor (decode + forward + gradient), JSON only, every " +
+                 "output, as ratios to the floor [--profile quick --batch 8 --reps 5]", ExplainDataBenchmark.Run),
         };
 
     static int Run(Args a)

@@ -1,10 +1,8 @@
-using System.Text.Json;
 using VideoGradCam.Cam;
 using VideoGradCam.Plots;
 using VideoGradCam.Runtime;
 using VideoGradCam.Study;
 using VideoGradCam.Training;
-using VideoGradCam.Video;
 
 namespace VideoGradCam.Commands;
 
@@ -17,11 +15,23 @@ public static class ExplainCommand
     public static readonly Verb Verb = new("explain",
         "Grad-CAM for a video or a whole folder (HTML, MP4, JSON), or for SfMLearner's snippets and sequences",
         [
-            Opt.Required("checkpoint", "classifier checkpoint folder, or SfMLearner checkpoint file (.sfm)", "CKPT"),
+            Opt.Computed("checkpoint", "classifier checkpoint folder, or SfMLearner checkpoint file (.sfm)", "CKPT",
+                "required, except with --merge"),
             Opt.Value("video", "explain one video (file or frame folder)", "FILE", (string?)null),
             Opt.Value("data", "explain every video of class folders (SfMLearner: the odometry data)", "DIR",
                 (string?)null),
-            Opt.Value("shard", "with --data: this machine's share, k of n", "k/n", "1/1"),
+            Opt.Value("shard", "with --data: this machine's share, k of n; auto: from a Slurm job array or a " +
+                $"Kubernetes Indexed Job (JOB_COMPLETION_INDEX with {ShardChoice.CompletionsVariable})", "k/n|auto",
+                "1/1"),
+            Opt.Value("outputs", "with --data: what each video gets, comma-separated: " +
+                $"{ExplanationOutputChoice.Names} or all (the JSON is always written: resuming and --merge read it)",
+                "LIST", "all"),
+            Opt.Value("batch", "with --data: clips explained together in one forward and backward pass", "B",
+                ExplainPipelineOptions.DefaultBatch.ToString()),
+            Opt.Value("writers", "with --data: tasks writing outputs while the next batch is explained", "N",
+                ExplainPipelineOptions.DefaultWriters.ToString()),
+            Opt.Flag("merge",
+                "join the shards' indexes in --out into one index.html and index.json (every video once)"),
             Opt.Computed("target", "the class explained: a name, an index, true (the video's class) or predicted",
                 "CLASS", "predicted"),
             Opt.Value("method", "the CAM method: " + CamSettings.MethodNames, "METHOD", "gradcam"),
@@ -50,6 +60,7 @@ public static class ExplainCommand
     {
         if (a.Has("snippet")) return OdometryCommands.Explain(a);
         if (a.Has("sequence")) return OdometryCommands.ExplainSequence(a);
+        if (a.Flag("merge")) return Merge(a);
         Cli.ReadProfile(a);
         var checkpoint = a.Required("checkpoint");
         var video = a.Optional("video");
@@ -72,6 +83,14 @@ public static class ExplainCommand
         if (windows < 1) throw new UsageException($"--windows {windows}: at least 1.");
         if ((video is null) == (data is null)) throw new UsageException(
             "Give exactly one of --video FILE or --data DIR.");
+        var (k, n) = data is null ? (1, 1) : ShardChoice.Parse(shard, ShardChoice.ProcessEnvironment());
+        ExplainPipelineOptions pipeline;
+        try
+        {
+            pipeline = new ExplainPipelineOptions(a.Int("batch"), a.Int("writers"),
+                ExplanationOutputChoice.Parse(a.Required("outputs"))).Validated();
+        }
+        catch (ArgumentException e) { throw new UsageException(e.Message); }
         if (File.Exists(checkpoint))
             throw new InvalidDataException(
                 $"{checkpoint}: a file (an SfMLearner checkpoint?); explain SfMLearner with --data DIR and --snippet " +
@@ -109,99 +128,31 @@ public static class ExplainCommand
             }
             return 0;
         }
-        var (k, n) = ParseShard(shard);
-        var done = ExplainFolder(loaded, data!, target, settings, output, k, n);
+        var done = DataSetExplainer.ExplainFolder(loaded, data!, target, settings, output, k, n, pipeline);
         Console.WriteLine(
-            $"explain: {done.Count} videos in shard {k}/{n}; index " +
-            $"{Path.Combine(output, n == 1 ? "index.html" : $"index-{k}-of-{n}.html")} (and .json)");
+            $"explain: {done.Count} videos in shard {k}/{n} ({ExplanationOutputChoice.Describe(pipeline.Outputs)}); " +
+            $"index {Path.Combine(output, n == 1 ? "index.html" : $"index-{k}-of-{n}.html")} (and " +
+            $"{ExplanationIndex.ShardFile(k, n)})" + (n > 1 ? "; when every shard is done: explain --merge --out " +
+            output : ""));
         return 0;
     }
 
-    public static (int K, int N) ParseShard(string? shard)
+    /// <summary><c>explain --merge --out DIR</c>: the shards' indexes joined (see
+    /// <see cref="ExplanationIndex.Merge"/>).</summary>
+    static int Merge(Args a)
     {
-        if (shard is null) return (1, 1);
-        var parts = shard.Split('/');
-        if (parts.Length == 2 && int.TryParse(parts[0], out var k) && int.TryParse(parts[1], out var n) && n >= 1
-            && k >= 1 && k <= n) return (k, n);
-        throw new UsageException($"--shard {shard}: expected k/n with 1 <= k <= n (e.g. 2/4).");
+        var output = a.Optional("out") ?? throw new UsageException(
+            "--merge needs --out DIR: the folder the shards wrote into.");
+        var merged = ExplanationIndex.Merge(output);
+        Console.WriteLine($"explain: merged {merged.Videos.Count} videos into {Path.Combine(output, "index.html")} " +
+                          "and index.json");
+        return 0;
     }
 
-    /// <summary>The plotly.js every page of an <c>explain --data</c> run loads, in the output folder.</summary>
-    public const string PlotlyFile = "plotly.min.js";
-
-    /// <summary>One line of the index: a video and where its explanation is.</summary>
-    public sealed record IndexEntry(string Video, string Class, string Output, string Target, string Predicted,
-        double TargetProbability, double[] FrameImportance);
-
-    /// <summary>
-    /// Explains every video of shard <paramref name="k"/> of <paramref name="n"/> (videos i with i mod n = k-1, in the
-    /// dataset's order). Videos whose outputs are complete are skipped, so an interrupted run resumes.
-    /// </summary>
-    public static IReadOnlyList<IndexEntry> ExplainFolder(LoadedCheckpoint checkpoint, string data, string? target,
-        CamSettings settings, string output, int k = 1, int n = 1)
-    {
-        var dataset = VideoDataset.FromFolders(data);
-        var items = dataset.Items.Where((_, i) => i % n == k - 1).ToList();
-        var index = new List<IndexEntry>();
-        // One local plotly.js for every page of the run (offline, written once): pages stay small.
-        var plotly = Path.Combine(output, PlotlyFile);
-        if (!File.Exists(plotly)) AtomicFile.WriteAllText(plotly, FigurePage.PlotlyJavaScript);
-        using var progress = new Progress($"explain shard {k}/{n}", items.Count);
-        foreach (var item in items)
-        {
-            var cls = dataset.ClassNames[item.Label];
-            var folder = Path.Combine(output, cls);
-            var name = Path.GetFileNameWithoutExtension(item.Path);
-            var json = Path.Combine(folder, name + ".json");
-            if (File.Exists(json) && File.Exists(Path.Combine(folder, name + ".mp4"))
-                && File.Exists(Path.Combine(folder, name + ".html")))
-            {
-                index.Add(FromJson(item.Path, cls, Path.Combine(folder, name), json, checkpoint.Info.ClassNames));
-                progress.Advance($"{name}: already explained");
-                continue;
-            }
-            var s = CamStudy.ExplainVideo(checkpoint, item.Path, target, settings, folder, name, plotlyScript: "../"
-                + PlotlyFile);
-            index.Add(new IndexEntry(item.Path, cls, s.OutputStem, s.Target, s.Predicted, s.TargetProbability,
-                s.FrameImportance));
-            progress.Advance($"{name}: '{s.Target}'");
-        }
-        AtomicFile.WriteAllText(Path.Combine(output, $"index-{k}-of-{n}.json"),
-            JsonSerializer.Serialize(index, JsonDefaults.Indented));
-        var rows = index.Select(e =>
-        {
-            var stem = Path.GetRelativePath(output, e.Output).Replace(Path.DirectorySeparatorChar, '/');
-            return new ExplanationIndexPage.Row(Path.GetFileName(e.Video), e.Class, e.Predicted, e.Target,
-                e.TargetProbability, stem + ".html",
-                File.Exists(e.Output + ".png") ? stem + ".png" : null);
-        }).ToList();
-        var title = $"Grad-CAM explanations of {data}" + (n > 1 ? $" (shard {k} of {n})" : "");
-        ExplanationIndexPage.Write(Path.Combine(output, n == 1 ? "index.html" : $"index-{k}-of-{n}.html"), title, rows);
-        return index;
-    }
-
-    /// <summary>The index entry of a video explained by an earlier run, read back from its JSON.</summary>
-    static IndexEntry FromJson(string video, string cls, string stem, string json, IReadOnlyList<string> classNames)
-    {
-        using var doc = JsonDocument.Parse(File.ReadAllText(json));
-        var root = doc.RootElement;
-        var importance = root.GetProperty("frame_importance").EnumerateArray().Select(e => e.GetDouble()).ToArray();
-        var title = root.GetProperty("title").GetString() ?? "";
-        var target = Between(title, "target '", "'");
-        var logits =
-            root.GetProperty("outputs").GetProperty("logits").EnumerateArray().Select(e => e.GetDouble()).ToArray();
-        int t = classNames.ToList().IndexOf(target);
-        double max = logits.Max(), sum = logits.Sum(l => Math.Exp(l - max));
-        double probability = t < 0 ? double.NaN : Math.Exp(logits[t] - max) / sum;          // softmax at the target
-        return new IndexEntry(video, cls, stem, target, Between(title, "predicted '", "'"), probability, importance);
-    }
-
-    static string Between(string s, string start, string end)
-    {
-        int i = s.IndexOf(start, StringComparison.Ordinal);
-        if (i < 0) return "";
-        i += start.Length;
-        int j = s.IndexOf(end, i, StringComparison.Ordinal);
-        return j < 0 ? "" : s[i..j];
-    }
+    /// <summary>Shard k of n of a folder explained with the default pipeline (see
+    /// <see cref="DataSetExplainer.ExplainFolder"/>).</summary>
+    public static IReadOnlyList<ExplainedVideo> ExplainFolder(LoadedCheckpoint checkpoint, string data,
+        string? target, CamSettings settings, string output, int k = 1, int n = 1,
+        ExplainPipelineOptions? options = null) =>
+        DataSetExplainer.ExplainFolder(checkpoint, data, target, settings, output, k, n, options);
 }

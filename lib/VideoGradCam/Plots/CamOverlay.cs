@@ -32,13 +32,41 @@ public static class CamOverlay
         return (mixed * 255).round().clamp(0, 255).to(ScalarType.Byte).MoveToOuterDisposeScope();
     }
 
+    /// <summary>The same blend on plain arrays (no tensor: any thread may call it): frames <c>[T,H,W,3]</c> in [0,1]
+    /// and maps <c>[T,H,W]</c> in [0,1] -> RGB bytes <c>[T,H,W,3]</c>, computed in float32 as the tensor version
+    /// is.</summary>
+    public static byte[] Blend(float[] frames, float[] maps, double alpha = 0.5)
+    {
+        if (frames.Length != maps.Length * 3) throw new ArgumentException(
+            $"Frames [T,H,W,3] ({frames.Length} values) and maps [T,H,W] ({maps.Length} values) do not match.");
+        var rgb = new byte[frames.Length];
+        float keep = (float)(1 - alpha), mix = (float)alpha;
+        for (int i = 0; i < maps.Length; i++)
+        {
+            float v = Math.Clamp(maps[i], 0f, 1f) * 4;
+            for (int c = 0; c < 3; c++)
+            {
+                float heat = Math.Clamp(1.5f - MathF.Abs(v - (3 - c)), 0f, 1f);
+                float mixed = frames[3 * i + c] * keep + heat * mix;
+                rgb[3 * i + c] = (byte)Math.Clamp(MathF.Round(mixed * 255), 0f, 255f);
+            }
+        }
+        return rgb;
+    }
+
     /// <summary>One RGB frame [H,W,3] bytes -> an OpenCV BGR image (caller disposes).</summary>
     public static Mat ToBgrMat(Tensor rgb)
     {
         int h = (int)rgb.shape[0], w = (int)rgb.shape[1];
-        var bytes = rgb.contiguous().cpu().data<byte>().ToArray();
+        return ToBgrMat(rgb.contiguous().cpu().data<byte>().ToArray(), 0, h, w);
+    }
+
+    /// <summary>Frame <c>[H,W,3]</c> of RGB bytes starting at <paramref name="offset"/> -> an OpenCV BGR image (caller
+    /// disposes).</summary>
+    public static Mat ToBgrMat(byte[] rgb, int offset, int h, int w)
+    {
         using var mat = new Mat(h, w, MatType.CV_8UC3);
-        Marshal.Copy(bytes, 0, mat.Data, bytes.Length);
+        Marshal.Copy(rgb, offset, mat.Data, h * w * 3);
         var bgr = new Mat();
         Cv2.CvtColor(mat, bgr, ColorConversionCodes.RGB2BGR);
         return bgr;
@@ -51,11 +79,27 @@ public static class CamOverlay
         return bgr.ImEncode(".png");
     }
 
+    /// <summary>Frame <c>[H,W,3]</c> of RGB bytes at <paramref name="offset"/> -> PNG bytes.</summary>
+    public static byte[] EncodePng(byte[] rgb, int offset, int h, int w)
+    {
+        using var bgr = ToBgrMat(rgb, offset, h, w);
+        return bgr.ImEncode(".png");
+    }
+
     /// <summary>One RGB frame [H,W,3] bytes -> JPEG bytes (quality 90): a tenth of the PNG's size for an overlay, where
     /// the map's smooth colours hide the compression.</summary>
     public static byte[] EncodeJpeg(Tensor rgb)
     {
         using var bgr = ToBgrMat(rgb);
-        return bgr.ImEncode(".jpg", new ImageEncodingParam(ImwriteFlags.JpegQuality, 90));
+        return Jpeg(bgr);
     }
+
+    /// <summary>Frame <c>[H,W,3]</c> of RGB bytes at <paramref name="offset"/> -> JPEG bytes (quality 90).</summary>
+    public static byte[] EncodeJpeg(byte[] rgb, int offset, int h, int w)
+    {
+        using var bgr = ToBgrMat(rgb, offset, h, w);
+        return Jpeg(bgr);
+    }
+
+    static byte[] Jpeg(Mat bgr) => bgr.ImEncode(".jpg", new ImageEncodingParam(ImwriteFlags.JpegQuality, 90));
 }

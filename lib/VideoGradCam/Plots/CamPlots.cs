@@ -18,22 +18,27 @@ public static class CamPlots
     /// <summary>An HTML strip of overlay frames [T,H,W,3] (RGB bytes), each captioned with its frame index and
     /// importance.</summary>
     public static string StripHtml(Tensor overlays, string title, Tensor? importance = null,
+        IReadOnlyList<int>? sourceFrames = null, int displayWidth = 160) =>
+        StripHtml(overlays.contiguous().cpu().data<byte>().ToArray(), (int)overlays.shape[0], (int)overlays.shape[1],
+            (int)overlays.shape[2], title, importance is null ? null : Floats(importance), sourceFrames, displayWidth);
+
+    /// <summary>The same from plain RGB bytes <c>[T,H,W,3]</c> and importance <c>[T]</c> (no tensor).</summary>
+    public static string StripHtml(byte[] overlays, int frameCount, int h, int w, string title, float[]? importance,
         IReadOnlyList<int>? sourceFrames = null, int displayWidth = 160)
     {
-        var imp = importance is null ? null : Floats(importance);
         var html = new StringBuilder();
         html.Append(
             $"<div style=\"font-family:sans-serif\"><h3>{WebUtility.HtmlEncode(title)}</h3><div " +
             "style=\"display:flex;flex-wrap:wrap;gap:6px\">");
-        for (int t = 0; t < overlays.shape[0]; t++)
+        for (int t = 0; t < frameCount; t++)
         {
-            using var frame = overlays[t];
-            var jpeg = Convert.ToBase64String(CamOverlay.EncodeJpeg(frame));
+            var jpeg = Convert.ToBase64String(CamOverlay.EncodeJpeg(overlays, t * h * w * 3, h, w));
             var label = sourceFrames is null ? $"frame {t}"
                 : $"frame {t} (source {sourceFrames[t]}" +
                   $"{(CamComparisonPlot.RepeatsPrevious(sourceFrames, t)
                       ? ", repeated: the video is shorter than the clip" : "")})";
-            if (imp is not null) label += $"<br/>importance {imp[t].ToString("0.000", CultureInfo.InvariantCulture)}";
+            if (importance is not null)
+                label += $"<br/>importance {importance[t].ToString("0.000", CultureInfo.InvariantCulture)}";
             html.Append(
                 $"<figure style=\"margin:0;text-align:center\"><img width=\"{displayWidth}\" " +
                 "style=\"image-rendering:pixelated\" " +
@@ -48,34 +53,37 @@ public static class CamPlots
     /// the left, and on the right the per-frame importance curve, the gradient-norm curve and the attention weights
     /// when given.</summary>
     public static string FigureJson(Tensor maps, Tensor importance, string title, Tensor? gradientImportance = null,
-        Tensor? attention = null)
+        Tensor? attention = null) =>
+        FigureJson(Floats(maps), (int)maps.shape[0], (int)maps.shape[1], (int)maps.shape[2], Floats(importance), title,
+            gradientImportance is null ? null : Floats(gradientImportance),
+            attention is null ? null : Floats(attention));
+
+    /// <summary>The same from plain arrays: maps <c>[T,H,W]</c>, curves <c>[T]</c> (no tensor).</summary>
+    public static string FigureJson(float[] maps, int T, int h, int w, float[] importance, string title,
+        float[]? gradientImportance = null, float[]? attention = null)
     {
-        int T = (int)maps.shape[0];
         var traces = new List<object>();
         // The interactive heatmaps need no more than 32 cells a side (the strip below shows full resolution): keeps
         // pages small.
-        using var shown = maps.shape[1] > HeatmapCells || maps.shape[2] > HeatmapCells
-            ? nn.functional.adaptive_avg_pool2d(maps.unsqueeze(0).to(ScalarType.Float32),
-                [Math.Min(HeatmapCells, maps.shape[1]), Math.Min(HeatmapCells, maps.shape[2])])[0]
-            : maps.alias();
+        int sh = Math.Min(HeatmapCells, h), sw = Math.Min(HeatmapCells, w);
+        var shown = sh == h && sw == w ? maps : AdaptiveAveragePool(maps, T, h, w, sh, sw);
         for (int t = 0; t < T; t++)
         {
-            using var frame = shown[t];
             traces.Add(new Dictionary<string, object>
             {
-                ["type"] = "heatmap", ["z"] = Rows(frame), ["zmin"] = 0, ["zmax"] = 1,
+                ["type"] = "heatmap", ["z"] = Rows(shown, t, sh, sw), ["zmin"] = 0, ["zmax"] = 1,
                     ["colorscale"] = Colormap.PlotlyName,
                 ["visible"] = t == 0, ["name"] = $"frame {t}", ["xaxis"] = "x", ["yaxis"] = "y", ["showscale"] = t == 0,
                 ["colorbar"] = new { x = 0.45, len = 0.8 },
             });
         }
         var frames = Enumerable.Range(0, T).ToArray();
-        void Curve(Tensor? values, string name, string dash)
+        void Curve(float[]? values, string name, string dash)
         {
             if (values is null) return;
             traces.Add(new Dictionary<string, object>
             {
-                ["type"] = "scatter", ["mode"] = "lines+markers", ["x"] = frames, ["y"] = Floats(values),
+                ["type"] = "scatter", ["mode"] = "lines+markers", ["x"] = frames, ["y"] = values,
                     ["name"] = name,
                 ["xaxis"] = "x2", ["yaxis"] = "y2", ["line"] = new { dash }, ["visible"] = true,
             });
@@ -139,32 +147,14 @@ public static class CamPlots
         string title, IReadOnlyList<int>? sourceFrames = null, double fps = 8, double alpha = 0.5,
             string? plotlyScript = null)
     {
-        using var scope = NewDisposeScope();
+        var attention = result.Outputs.TryGetValue("attention", out var att) ? Floats(att[sample]) : null;
         var maps = result.Maps[sample];                                              // [T,H,W]
-        var importance = result.FrameImportance[sample];
-        var gradient = result.GradientImportance[sample];
-        var attention = result.Outputs.TryGetValue("attention", out var att) ? att[sample] : null;
-        var overlays = CamOverlay.Blend(frames, maps, alpha);
-        var figure = FigureJson(maps, importance, title, gradient, attention);
-        CamVideoWriter.WriteMp4(Path.Combine(outDir, name + ".mp4"), overlays, fps);
-        WritePage(Path.Combine(outDir, name + ".html"), title, figure,
-            StripHtml(overlays, title, importance, sourceFrames), video: name + ".mp4", plotlyScript);
-        // A thumbnail for index pages: the frame where the map holds most of its energy.
-        var top = (int)importance.argmax().item<long>();
-        using (var thumb = overlays[top]) AtomicFile.Write(Path.Combine(outDir, name + ".png"),
-            tmp => File.WriteAllBytes(tmp, CamOverlay.EncodePng(thumb)));
-        var json = new Dictionary<string, object?>
-        {
-            ["title"] = title,
-            ["frame_importance"] = Floats(importance),
-            ["gradient_importance"] = Floats(gradient),
-            ["attention"] = attention is null ? null : Floats(attention),
-            ["source_frames"] = sourceFrames,
-            ["colormap"] = Colormap.Name,
-            ["outputs"] = result.Outputs.ToDictionary(kv => kv.Key, kv => Floats(kv.Value[sample])),
-        };
-        Runtime.AtomicFile.WriteAllText(Path.Combine(outDir, name + ".json"),
-            JsonSerializer.Serialize(json, Runtime.JsonDefaults.Indented));
+        var data = new ExplanationData(title, (int)maps.shape[0], (int)maps.shape[1], (int)maps.shape[2],
+            Floats(frames), Floats(maps), Floats(result.FrameImportance[sample]),
+            Floats(result.GradientImportance[sample]), attention,
+            result.Outputs.ToDictionary(kv => kv.Key, kv => Floats(kv.Value[sample])), sourceFrames);
+        maps.Dispose();
+        ExplanationFiles.Write(outDir, name, data, ExplanationOutputs.All, plotlyScript, fps, alpha);
     }
 
     static float[] Floats(Tensor t)
@@ -175,11 +165,27 @@ public static class CamPlots
 
     const int HeatmapCells = 32;
 
-    static float[][] Rows(Tensor frame) // [H,W] -> rounded rows
+    static float[][] Rows(float[] maps, int t, int h, int w) // frame t of [T,H,W] -> rounded rows
     {
-        int h = (int)frame.shape[0], w = (int)frame.shape[1];
-        var v = Floats(frame);
-        return Enumerable.Range(0, h).Select(y => v[(y * w)..((y + 1) * w)].Select(x => MathF.Round(x, 2)).ToArray())
-            .ToArray();
+        int start = t * h * w;
+        return Enumerable.Range(0, h).Select(y => maps[(start + y * w)..(start + (y + 1) * w)]
+            .Select(x => MathF.Round(x, 2)).ToArray()).ToArray();
+    }
+
+    /// <summary>[T,H,W] -> [T,oh,ow]: each output cell the mean of its input window, windows as
+    /// <c>adaptive_avg_pool2d</c> places them (start = floor(i·H/oh), end = ceil((i+1)·H/oh)).</summary>
+    static float[] AdaptiveAveragePool(float[] maps, int T, int h, int w, int oh, int ow)
+    {
+        var pooled = new float[T * oh * ow];
+        for (int t = 0; t < T; t++)
+        for (int i = 0; i < oh; i++)
+        for (int j = 0; j < ow; j++)
+        {
+            int y0 = i * h / oh, y1 = ((i + 1) * h + oh - 1) / oh, x0 = j * w / ow, x1 = ((j + 1) * w + ow - 1) / ow;
+            float sum = 0;
+            for (int y = y0; y < y1; y++) for (int x = x0; x < x1; x++) sum += maps[(t * h + y) * w + x];
+            pooled[(t * oh + i) * ow + j] = sum / ((y1 - y0) * (x1 - x0));
+        }
+        return pooled;
     }
 }

@@ -18,10 +18,11 @@ public static class ExplanationIndexPage
     public sealed record Row(string Video, string Class, string Predicted, string Target, double TargetProbability,
         string Page, string? Thumbnail);
 
-    public static void Write(string path, string title, IReadOnlyList<Row> rows) =>
-        AtomicFile.WriteAllText(path, Html(title, rows));
+    /// <param name="note">a line under the title (e.g. which outputs were written), or null.</param>
+    public static void Write(string path, string title, IReadOnlyList<Row> rows, string? note = null) =>
+        AtomicFile.WriteAllText(path, Html(title, rows, note));
 
-    public static string Html(string title, IReadOnlyList<Row> rows)
+    public static string Html(string title, IReadOnlyList<Row> rows, string? note = null)
     {
         static string E(string s) => WebUtility.HtmlEncode(s);
         int correct = rows.Count(r => r.Class == r.Predicted);
@@ -37,6 +38,7 @@ public static class ExplanationIndexPage
               $"<h1>{E(title)}</h1><p>{rows.Count} videos; predicted class = true class for {correct} " +
               $"({(rows.Count == 0 ? 0 : 100.0 * correct / rows.Count):0.0}%). ")
           .Append("Click a column to sort; a row opens the video's explanation (figure, video, frames).</p>")
+          .Append(note is null ? "" : $"<p>{E(note)}</p>")
           .Append(
               "<table id=\"videos\"><thead><tr><th>thumbnail</th><th>video</th><th>class</th><th>predicted</th><th>" +
               "explained for</th><th>probability</th></tr></thead><tbody>");

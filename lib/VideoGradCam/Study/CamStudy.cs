@@ -74,17 +74,9 @@ public static class CamStudy
         var logits = result.Outputs["logits"][0].cpu();
         var probabilities = logits.softmax(0);
         int predicted = (int)logits.argmax().item<long>();
-        var frames0 = prepared.Clip.FrameIndices;
-        var stride = frames0.Length > 1 && frames0.Zip(frames0.Skip(1))
-            .All(p => p.Second - p.First == frames0[1] - frames0[0]) ? frames0[1] - frames0[0] : 0;
-        var windowText = $"frames {frames0[0]}–{frames0[^1]}"
-            + (stride > 0 && stride <= 2 ? $" (consecutive, stride {stride})" : "") +
-                         (window is { Count: > 1 } w ? $", window {w.Index + 1} of {w.Count}" : "");
-        var title =
-            $"{Path.GetFileName(video)} · {windowText} · {model.Architecture} · {settings.Method} ({weighting}) at " +
-            $"{layer} · " +
-            $"target '{names[classIndex]}' (p={Probability(probabilities[classIndex].item<float>())}), " +
-            $"predicted '{names[predicted]}' (p={Probability(probabilities[predicted].item<float>())})";
+        var title = Title(video, prepared.Clip.FrameIndices, window, model.Architecture, settings.Method, weighting,
+            layer, names[classIndex], probabilities[classIndex].item<float>(), names[predicted],
+            probabilities[predicted].item<float>());
         var frames = CamOverlay.Denormalise(prepared.Clip.Frames, checkpoint.Info.Data.Mean, checkpoint.Info.Data.Std)
             .MoveToOuterDisposeScope();
         foreach (var t in new[] { result.Maps, result.RawMaps, result.Weights, result.FrameImportance,
@@ -111,6 +103,22 @@ public static class CamStudy
             plotlyScript: plotlyScript);
         return new ExplanationSummary(video, e.Target, e.Prediction.Predicted, e.TargetProbability,
             e.FrameImportance, e.Attention, e.SourceFrames, Path.Combine(outDir, name));
+    }
+
+    /// <summary>The title of one explained clip: the file, its frames (and window), the model, method, weighting and
+    /// layer, the explained class and the predicted one with their probabilities.</summary>
+    public static string Title(string video, int[] sourceFrames, ClipWindow? window, string architecture,
+        CamMethod method, TemporalWeighting weighting, string layer, string target, double targetProbability,
+        string predicted, double predictedProbability)
+    {
+        var f = sourceFrames;
+        var stride = f.Length > 1 && f.Zip(f.Skip(1)).All(p => p.Second - p.First == f[1] - f[0]) ? f[1] - f[0] : 0;
+        var windowText = $"frames {f[0]}–{f[^1]}"
+            + (stride > 0 && stride <= 2 ? $" (consecutive, stride {stride})" : "") +
+                         (window is { Count: > 1 } w ? $", window {w.Index + 1} of {w.Count}" : "");
+        return $"{Path.GetFileName(video)} · {windowText} · {architecture} · {method} ({weighting}) at {layer} · " +
+               $"target '{target}' (p={Probability(targetProbability)}), " +
+               $"predicted '{predicted}' (p={Probability(predictedProbability)})";
     }
 
     /// <summary>A probability with enough digits to differ from zero (400-class models give p ~ 0.003): 3 significant

@@ -41,14 +41,7 @@ public class ExplainFolderTests : IDisposable
     [Fact]
     public void ShardsCoverEveryVideoOnceAndAFinishedVideoIsNotExplainedAgain()
     {
-        var data = Path.Combine(_dir, "data");
-        SyntheticActions.Generate(data,
-            new SyntheticActionSettings { Classes = ["clap", "wave"], ClipsPerClass = 2, Frames = 4, Size = 32 });
-        using var model = VideoModels.Create(new VideoModelConfig("cnn-lstm", 2, 8));
-        var weights = Path.Combine(_dir, "m.pth");
-        StateDictLoader.Save(model, weights);
-        var ckpt = PretrainedWeights.Import("cnn-lstm", weights, Path.Combine(_dir, "ckpt"), ["clap", "wave"],
-            DataSpec.ImageNet(4, 32, 32), width: 8);
+        var (ckpt, data) = TinyExplainSet.Create(_dir, clipsPerClass: 2);
         var loaded = Checkpoint.Load(ckpt);
         var output = Path.Combine(_dir, "explained");
 
