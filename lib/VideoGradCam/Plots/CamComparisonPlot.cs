@@ -15,6 +15,9 @@ public static class CamComparisonPlot
     /// <summary>The smallest width a frame tile is shown at, in CSS pixels (clips are upsampled for display).</summary>
     public const int MinTilePixels = 110;
 
+    /// <summary>The width a single frame (an image) is shown at: one tile has the room of a whole strip.</summary>
+    public const int SingleFramePixels = 360;
+
     /// <summary>The widest a strip figure is drawn, in CSS pixels: a notebook column, so no frame is cut off.</summary>
     public const int MaxWidth = 960;
 
@@ -34,7 +37,8 @@ public static class CamComparisonPlot
         int t = (int)rows[0].Overlays.shape[0], h = (int)rows[0].Overlays.shape[1], w = (int)rows[0].Overlays.shape[2];
         if (sourceFrames.Count != t) throw new ArgumentException(
             $"{sourceFrames.Count} source frame indices for {t} frames.");
-        int tileW = Math.Max(MinTilePixels, tilePixels), tileH = (int)Math.Round(tileW * (double)h / w);
+        int tileW = Math.Max(t == 1 ? SingleFramePixels : MinTilePixels, tilePixels);
+        int tileH = (int)Math.Round(tileW * (double)h / w);
         // As many frames side by side as fit in MaxWidth: longer clips continue in further blocks of the same rows.
         int fit = Math.Max(1, (MaxWidth - LabelWidth - ColourBarWidth + Gap) / (tileW + Gap));
         int perLine = Math.Min(t, fit), blocks = (t + perLine - 1) / perLine;

@@ -51,8 +51,8 @@ public static class CamView
     {
         using var scope = NewDisposeScope();
         var overlays = Overlay(Frames(input, sample, normalization), result.Maps[sample], alpha); // [T,H,W,3]
-        return CamComparisonPlot.Strips([(title, overlays)], Enumerable.Range(0, (int)overlays.shape[0]).ToList(),
-            title);
+        return CamComparisonPlot.Strips([(overlays.shape[0] == 1 ? "" : title, overlays)],
+            Enumerable.Range(0, (int)overlays.shape[0]).ToList(), title);
     }
 
     /// <summary>The explain page of sample <paramref name="sample"/> (what <c>./workspace explain</c> writes):
