@@ -13,7 +13,7 @@ namespace VideoGradCam.Plots;
 public static class CamComparisonPlot
 {
     /// <summary>The smallest width a frame tile is shown at, in CSS pixels (clips are upsampled for display).</summary>
-    public const int MinTilePixels = 110;
+    public const int MinTilePixels = 160;
 
     /// <summary>The width a single frame (an image) is shown at: one tile has the room of a whole strip.</summary>
     public const int SingleFramePixels = 360;

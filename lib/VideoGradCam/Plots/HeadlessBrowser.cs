@@ -88,12 +88,14 @@ public sealed class HeadlessBrowser : IAsyncDisposable
     {
         var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = Wide });
         await OpenAsync(page, htmlPath);
+        // Frames per line: the frame labels on the first label's line (long clips continue in blocks below).
         var strips = await page.EvaluateAsync<StripState[]>(@"() => [...document.querySelectorAll('.wsplot')].map(d => {
             const labels = [...d.querySelectorAll('.annotation-text')]" +
-                @".filter(t => /^frame \d+/.test(t.textContent)).length;
+                @".filter(t => /^frame \d+/.test(t.textContent));
+            const top = labels.length ? labels[0].getBoundingClientRect().top : 0;
+            const perLine = labels.filter(t => Math.abs(t.getBoundingClientRect().top - top) < 2).length;
             const img = d.querySelector('.imagelayer image, image');
-            const perLine = Math.min(labels, 8);
-            return { frameLabels: labels, tileWidth: img && perLine > 0" +
+            return { frameLabels: labels.length, tileWidth: img && perLine > 0" +
                 @" ? (img.getBoundingClientRect().width - 6 * (perLine - 1)) / perLine : 0 };
         }).filter(s => s.frameLabels > 0)");
         await page.CloseAsync();

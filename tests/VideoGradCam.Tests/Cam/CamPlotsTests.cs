@@ -127,7 +127,8 @@ public class CamPlotsTests
     }
 
     /// <summary>A comparison strip read in a browser: every frame label is text in the page, tiles are at least 150 CSS
-    /// px wide even for a 16×16 clip, and a clip longer than eight frames continues below.</summary>
+    /// px wide even for a 16×16 clip, and a clip longer than a line (four 160 px frames in a 960 px column) continues
+    /// below.</summary>
     [Fact]
     public async Task StripsShowLabelsAsTextAndFramesAtReadingSize()
     {
