@@ -176,7 +176,7 @@ public static class NotebookOutputs
         using (var image = OpenCvSharp.Cv2.ImRead(png))
         {
             OpenCvSharp.Cv2.ImEncode(".jpg", image, out var jpeg,
-                new OpenCvSharp.ImageEncodingParam(OpenCvSharp.ImwriteFlags.JpegQuality, 88));
+                new OpenCvSharp.ImageEncodingParam(OpenCvSharp.ImwriteFlags.JpegQuality, 80));
             if (jpeg.Length * JpegWhenSmallerBy < bytes.Length) (mime, data) = ("image/jpeg", jpeg);
         }
         return new JsonObject
