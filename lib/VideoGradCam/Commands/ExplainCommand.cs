@@ -148,11 +148,4 @@ public static class ExplainCommand
                           "and index.json");
         return 0;
     }
-
-    /// <summary>Shard k of n of a folder explained with the default pipeline (see
-    /// <see cref="DataSetExplainer.ExplainFolder"/>).</summary>
-    public static IReadOnlyList<ExplainedVideo> ExplainFolder(LoadedCheckpoint checkpoint, string data,
-        string? target, CamSettings settings, string output, int k = 1, int n = 1,
-        ExplainPipelineOptions? options = null) =>
-        DataSetExplainer.ExplainFolder(checkpoint, data, target, settings, output, k, n, options);
 }

@@ -147,13 +147,13 @@ public static class CamPlots
         string title, IReadOnlyList<int>? sourceFrames = null, double fps = 8, double alpha = 0.5,
             string? plotlyScript = null)
     {
+        using var scope = NewDisposeScope();                                         // the indexed views below
         var attention = result.Outputs.TryGetValue("attention", out var att) ? Floats(att[sample]) : null;
         var maps = result.Maps[sample];                                              // [T,H,W]
         var data = new ExplanationData(title, (int)maps.shape[0], (int)maps.shape[1], (int)maps.shape[2],
             Floats(frames), Floats(maps), Floats(result.FrameImportance[sample]),
             Floats(result.GradientImportance[sample]), attention,
             result.Outputs.ToDictionary(kv => kv.Key, kv => Floats(kv.Value[sample])), sourceFrames);
-        maps.Dispose();
         ExplanationFiles.Write(outDir, name, data, ExplanationOutputs.All, plotlyScript, fps, alpha);
     }
 

@@ -45,8 +45,8 @@ public class ExplainFolderTests : IDisposable
         var loaded = Checkpoint.Load(ckpt);
         var output = Path.Combine(_dir, "explained");
 
-        var first = ExplainCommand.ExplainFolder(loaded, data, "true", new CamSettings(), output, 1, 2);
-        var second = ExplainCommand.ExplainFolder(loaded, data, "true", new CamSettings(), output, 2, 2);
+        var first = DataSetExplainer.ExplainFolder(loaded, data, "true", new CamSettings(), output, 1, 2);
+        var second = DataSetExplainer.ExplainFolder(loaded, data, "true", new CamSettings(), output, 2, 2);
         var all = first.Concat(second).Select(e => e.Video).ToList();
         Assert.Equal(4, all.Count);
         Assert.Equal(all.Count, all.Distinct().Count());
@@ -54,7 +54,7 @@ public class ExplainFolderTests : IDisposable
             e => Assert.True(File.Exists(e.Output + ".mp4") && File.Exists(e.Output + ".html")));
 
         var stamp = File.GetLastWriteTimeUtc(first[0].Output + ".json");
-        var again = ExplainCommand.ExplainFolder(loaded, data, "true", new CamSettings(), output, 1, 2);
+        var again = DataSetExplainer.ExplainFolder(loaded, data, "true", new CamSettings(), output, 1, 2);
         Assert.Equal(first.Select(e => e.Video), again.Select(e => e.Video));
         Assert.Equal(first.Select(e => e.TargetProbability), again.Select(e => e.TargetProbability),
             (x, y) => Math.Abs(x - y) < 1e-5);
