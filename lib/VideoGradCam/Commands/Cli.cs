@@ -66,6 +66,9 @@ public static class Cli
         var verb = Verbs.First(v => v.Name == command.Name);
         try
         {
+            // Before LibTorch loads: a pipeline's decoder and writers get the cores OpenMP would spin on.
+            if (verb == ExplainCommand.Verb || verb == BenchCommand.Verb && argv.Contains("explain-data"))
+                OpenMpWaiting.PreferShortSpin();
             // Before any convolution: this machine's way of running them right (setup and the check choose it).
             if (verb != SetupCommand.Verb && verb != CheckConvolutionsCommand.Verb) ConvolutionGuard.Ensure(
                 err.WriteLine);

@@ -165,12 +165,31 @@ public static class CamPlots
 
     const int HeatmapCells = 32;
 
-    static float[][] Rows(float[] maps, int t, int h, int w) // frame t of [T,H,W] -> rounded rows
+    /// <summary>Frame t of maps <c>[T,H,W]</c> in [0,1] -> its rows as a JSON array of arrays, each value rounded to
+    /// two decimals. InvalidDataException when a value is not finite.</summary>
+    static RawJson Rows(float[] maps, int t, int h, int w)
     {
-        int start = t * h * w;
-        return Enumerable.Range(0, h).Select(y => maps[(start + y * w)..(start + (y + 1) * w)]
-            .Select(x => MathF.Round(x, 2)).ToArray()).ToArray();
+        var json = new StringBuilder(h * w * 5 + 2 * h + 2);
+        json.Append('[');
+        for (int y = 0; y < h; y++)
+        {
+            json.Append(y == 0 ? "[" : ",[");
+            for (int x = 0; x < w; x++)
+            {
+                float v = maps[(t * h + y) * w + x];
+                if (!float.IsFinite(v)) throw new InvalidDataException(
+                    $"The map of frame {t} holds {v} at ({y}, {x}): a map must be finite.");
+                if (x > 0) json.Append(',');
+                json.Append(Hundredths[Math.Clamp((int)MathF.Round(v * 100), 0, 100)]);
+            }
+            json.Append(']');
+        }
+        return new RawJson(json.Append(']').ToString());
     }
+
+    /// <summary>"0", "0.01", ..., "1": a map value in [0,1] rounded to two decimals, as JSON writes it.</summary>
+    static readonly string[] Hundredths =
+        Enumerable.Range(0, 101).Select(i => (i / 100.0).ToString(CultureInfo.InvariantCulture)).ToArray();
 
     /// <summary>[T,H,W] -> [T,oh,ow]: each output cell the mean of its input window, windows as
     /// <c>adaptive_avg_pool2d</c> places them (start = floor(i·H/oh), end = ceil((i+1)·H/oh)).</summary>

@@ -60,70 +60,24 @@ public static class CamVideoWriter
         {
             using var writer = new VideoWriter(tmp, FourCC.MP4V, fps, new Size(w, h));
             if (!writer.IsOpened()) throw new IOException($"{path}: OpenCV could not open an mp4v writer.");
-            foreach (var frame in Enlarged(clip, w, h, bgr: true)) using (frame) writer.Write(frame);
+            var rgb = new byte[w * h * 3];
+            for (int t = 0; t < clip.T; t++)
+            {
+                Enlarge(clip.Bytes, t * h0 * w0 * 3, h0, w0, w / w0, rgb);
+                using var frame = CamOverlay.ToBgrMat(rgb, 0, h, w);
+                writer.Write(frame);
+            }
             writer.Release();
         });
         return "mpeg4";
     }
 
-    /// <summary>
-    /// Several clips of one shape, each to its own MP4, from one ffmpeg process (its start-up costs more than encoding
-    /// a short clip): the clips are encoded as one stream with a key frame at each clip's start and cut there by
-    /// ffmpeg's segment muxer into a temp folder beside the first path; each file is renamed into place once ffmpeg
-    /// has finished. Data-set scale favours encoding time: x264's ultrafast preset (about half the CPU time of
-    /// veryfast, files about 1.5× the size). Without ffmpeg, or for one clip, each is written by
-    /// <see cref="WriteMp4(string, byte[], int, int, int, double)"/>.
-    /// </summary>
-    /// <param name="clips">each clip's path and RGB bytes <c>[T,H,W,3]</c>.</param>
-    public static void WriteMp4s(IReadOnlyList<(string Path, byte[] Frames)> clips, int t, int h0, int w0,
-        double fps = 8)
-    {
-        var ffmpeg = FindFfmpeg();
-        if (ffmpeg is null || clips.Count == 1)
-        {
-            foreach (var (path, frames) in clips) WriteMp4(path, frames, t, h0, w0, fps);
-            return;
-        }
-        foreach (var (path, frames) in clips)
-            if (frames.Length != t * h0 * w0 * 3) throw new ArgumentException(
-                $"{path}: {frames.Length} bytes are not RGB frames [{t},{h0},{w0},3].");
-        var (w, h) = EnlargedSize(w0, h0);
-        var first = Path.GetFullPath(clips[0].Path);
-        var temp = Path.Combine(Path.GetDirectoryName(first)!,
-            $".{Path.GetFileNameWithoutExtension(first)}.{Environment.ProcessId}.tmp-mp4s");
-        Directory.CreateDirectory(temp);
-        try
-        {
-            var cuts = string.Join(",", Enumerable.Range(1, clips.Count - 1).Select(i => (i * t).ToString(
-                System.Globalization.CultureInfo.InvariantCulture)));
-            string[] segments =
-            [
-                "-g", $"{t}", "-keyint_min", $"{t}", "-sc_threshold", "0", "-f", "segment", "-segment_frames", cuts,
-                "-reset_timestamps", "1", "-segment_format", "mp4", "-segment_format_options", "movflags=+faststart",
-                Path.Combine(temp, "%06d.mp4"),
-            ];
-            Encode(ffmpeg, clips.Select(c => new RgbClip(c.Frames, t, h0, w0)), w, h, fps, "ultrafast", segments,
-                clips[0].Path);
-            for (int i = 0; i < clips.Count; i++)
-            {
-                var segment = Path.Combine(temp, $"{i:D6}.mp4");
-                if (!File.Exists(segment)) throw new IOException(
-                    $"{clips[i].Path}: ffmpeg wrote no segment {i} of {clips.Count}.");
-                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(clips[i].Path))!);
-                File.Move(segment, clips[i].Path, overwrite: true);
-            }
-        }
-        finally
-        {
-            Directory.Delete(temp, recursive: true);
-        }
-    }
-
     /// <summary>The video's size: the clip's enlarged by the smallest whole factor (at least 2) that reaches
-    /// <see cref="MinWidth"/> and keeps both sides even, as H.264's 4:2:0 sampling needs.</summary>
-    public static (int W, int H) EnlargedSize(int w0, int h0)
+    /// <paramref name="minWidth"/> and keeps both sides even, as H.264's 4:2:0 sampling needs (at a factor of 2, each
+    /// colour sample covers exactly one pixel of the clip).</summary>
+    public static (int W, int H) EnlargedSize(int w0, int h0, int minWidth = MinWidth)
     {
-        int scale = Math.Max(2, (int)Math.Ceiling((double)MinWidth / w0));
+        int scale = Math.Max(2, (int)Math.Ceiling((double)minWidth / w0));
         if (w0 * scale % 2 == 1 || h0 * scale % 2 == 1) scale++;
         return (w0 * scale, h0 * scale);
     }
@@ -132,11 +86,11 @@ public static class CamVideoWriter
     sealed record RgbClip(byte[] Bytes, int T, int H, int W);
 
     static void EncodeH264(string ffmpeg, string output, RgbClip frames, int w, int h, double fps) =>
-        Encode(ffmpeg, [frames], w, h, fps, "veryfast", ["-movflags", "+faststart", "-f", "mp4", output], output);
+        Encode(ffmpeg, frames, w, h, fps, "veryfast", ["-movflags", "+faststart", "-f", "mp4", output], output);
 
-    /// <summary>Feeds the clips' frames, enlarged to w×h, to one ffmpeg encoding H.264 into
+    /// <summary>Feeds the clip's frames, enlarged to w×h (YUV 4:2:0), to one ffmpeg encoding H.264 into
     /// <paramref name="outputArguments"/>.</summary>
-    static void Encode(string ffmpeg, IEnumerable<RgbClip> clips, int w, int h, double fps, string preset,
+    static void Encode(string ffmpeg, RgbClip clip, int w, int h, double fps, string preset,
         IEnumerable<string> outputArguments, string what)
     {
         var psi = new ProcessStartInfo(ffmpeg)
@@ -144,7 +98,7 @@ public static class CamVideoWriter
             RedirectStandardInput = true, RedirectStandardError = true, RedirectStandardOutput = true,
                 UseShellExecute = false,
         };
-        foreach (var a in new[] { "-y", "-loglevel", "error", "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", $"{w}x{h}",
+        foreach (var a in new[] { "-y", "-loglevel", "error", "-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", $"{w}x{h}",
                      "-r", fps.ToString(System.Globalization.CultureInfo.InvariantCulture), "-i", "-",
                      "-c:v", "libx264", "-preset", preset, "-crf", "26", "-pix_fmt", "yuv420p" }
                      .Concat(outputArguments))
@@ -155,14 +109,12 @@ public static class CamVideoWriter
         try
         {
             var stdin = p.StandardInput.BaseStream;
-            var bytes = new byte[w * h * 3];
-            foreach (var clip in clips)
-            foreach (var frame in Enlarged(clip, w, h, bgr: false))
-                using (frame)
-                {
-                    System.Runtime.InteropServices.Marshal.Copy(frame.Data, bytes, 0, bytes.Length);
-                    stdin.Write(bytes);
-                }
+            var bytes = new byte[w * h * 3 / 2];
+            for (int t = 0; t < clip.T; t++)
+            {
+                EnlargeToYuv420(clip.Bytes, t * clip.H * clip.W * 3, clip.H, clip.W, w / clip.W, bytes);
+                stdin.Write(bytes);
+            }
             stdin.Close();
         }
         catch (IOException) { /* ffmpeg stopped early: its message below says why */ }
@@ -170,17 +122,72 @@ public static class CamVideoWriter
         if (p.ExitCode != 0) throw new IOException($"{what}: ffmpeg failed ({p.ExitCode}): {errors.Result.Trim()}");
     }
 
-    /// <summary>Each frame enlarged to w×h (nearest neighbour: the map's cells stay sharp), as a continuous 8-bit
-    /// Mat.</summary>
-    static IEnumerable<Mat> Enlarged(RgbClip frames, int w, int h, bool bgr)
+    /// <summary>
+    /// One RGB frame <c>[h,w,3]</c> at <paramref name="offset"/> of <paramref name="rgb"/>, enlarged by a whole
+    /// <paramref name="scale"/> (nearest neighbour) into planar YUV 4:2:0 as H.264 takes it, so that ffmpeg need not
+    /// convert: Y <c>[h·scale, w·scale]</c>, then U and V <c>[h·scale/2, w·scale/2]</c>, each chroma sample that of the
+    /// source pixel under its top-left luma sample. BT.601 limited range, as ffmpeg converts rgb24 to yuv420p and as
+    /// players read video of this size. Both enlarged sides must be even (see <see cref="EnlargedSize"/>).
+    /// </summary>
+    public static void EnlargeToYuv420(byte[] rgb, int offset, int h, int w, int scale, byte[] into)
     {
-        for (int t = 0; t < frames.T; t++)
+        int width = w * scale, height = h * scale, cw = width / 2, ch = height / 2;
+        if (width % 2 != 0 || height % 2 != 0 || into.Length != width * height + 2 * cw * ch)
+            throw new ArgumentException(
+                $"A YUV 4:2:0 frame {width}×{height} needs even sides and {width * height * 3 / 2} bytes; got " +
+                $"{into.Length}.");
+        var span = into.AsSpan();
+        var us = new byte[h * w];
+        var vs = new byte[h * w];
+        for (int y = 0; y < h; y++)
         {
-            using var image = CamOverlay.ToBgrMat(frames.Bytes, t * frames.H * frames.W * 3, frames.H, frames.W);
-            var big = new Mat();
-            Cv2.Resize(image, big, new Size(w, h), interpolation: InterpolationFlags.Nearest);
-            if (!bgr) Cv2.CvtColor(big, big, ColorConversionCodes.BGR2RGB);
-            yield return big;
+            var row = span.Slice(y * scale * width, width);
+            for (int x = 0; x < w; x++)
+            {
+                int p = offset + (y * w + x) * 3, r = rgb[p], g = rgb[p + 1], b = rgb[p + 2];
+                row.Slice(x * scale, scale).Fill((byte)(((66 * r + 129 * g + 25 * b + 128) >> 8) + 16));
+                us[y * w + x] = (byte)(((-38 * r - 74 * g + 112 * b + 128) >> 8) + 128);
+                vs[y * w + x] = (byte)(((112 * r - 94 * g - 18 * b + 128) >> 8) + 128);
+            }
+            for (int k = 1; k < scale; k++) row.CopyTo(span.Slice((y * scale + k) * width, width));
+        }
+        var uPlane = span.Slice(width * height, cw * ch);
+        var vPlane = span.Slice(width * height + cw * ch, cw * ch);
+        for (int j = 0; j < ch; j++)
+        {
+            int source = 2 * j / scale * w;
+            for (int i = 0; i < cw; i++)
+            {
+                uPlane[j * cw + i] = us[source + 2 * i / scale];
+                vPlane[j * cw + i] = vs[source + 2 * i / scale];
+            }
+        }
+    }
+
+    /// <summary>One RGB frame <c>[h,w,3]</c> at <paramref name="offset"/> of <paramref name="rgb"/>, enlarged by a
+    /// whole <paramref name="scale"/> (nearest neighbour: the map's cells stay sharp) into <paramref name="into"/>
+    /// <c>[h·scale, w·scale, 3]</c>.</summary>
+    public static void Enlarge(byte[] rgb, int offset, int h, int w, int scale, byte[] into)
+    {
+        int row = w * scale * 3;
+        if (into.Length != h * scale * row) throw new ArgumentException(
+            $"An enlarged frame [{h * scale},{w * scale},3] needs {h * scale * row} bytes; got {into.Length}.");
+        var span = into.AsSpan();
+        for (int y = 0; y < h; y++)
+        {
+            var first = span.Slice(y * scale * row, row);
+            for (int x = 0; x < w; x++)
+            {
+                int from = offset + (y * w + x) * 3;
+                for (int k = 0; k < scale; k++)
+                {
+                    int to = (x * scale + k) * 3;
+                    first[to] = rgb[from];
+                    first[to + 1] = rgb[from + 1];
+                    first[to + 2] = rgb[from + 2];
+                }
+            }
+            for (int k = 1; k < scale; k++) first.CopyTo(span.Slice((y * scale + k) * row, row));
         }
     }
 }

@@ -2,8 +2,9 @@ namespace VideoGradCam.Plots;
 
 /// <summary>One explained clip as plain arrays, so that any thread can write its files without touching a
 /// tensor.</summary>
-/// <param name="Frames">the clip's frames <c>[T,H,W,3]</c>, RGB in [0,1].</param>
-/// <param name="Maps">the maps <c>[T,H,W]</c> in [0,1].</param>
+/// <param name="Frames">the clip's frames <c>[T,H,W,3]</c>, RGB in [0,1]; empty when only the JSON record is written.
+/// </param>
+/// <param name="Maps">the maps <c>[T,H,W]</c> in [0,1]; empty when only the JSON record is written.</param>
 /// <param name="Importance">per-frame share of map energy <c>[T]</c>.</param>
 /// <param name="GradientImportance">per-frame share of the gradient's norm <c>[T]</c>.</param>
 /// <param name="Attention">the model's attention weights <c>[T]</c>, when it has them.</param>

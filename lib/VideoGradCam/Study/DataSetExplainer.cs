@@ -9,7 +9,8 @@ namespace VideoGradCam.Study;
 /// <summary>
 /// <c>explain --data</c>: every video of class folders explained into one output folder, as shard k of n (videos i
 /// with i mod n = k-1, in the data set's order), resumable: a video whose chosen outputs are all written is read back,
-/// not explained again; temp files an interrupted run left for the others are deleted first. The videos go through
+/// not explained again; temp files an interrupted run left for the others, and its scratch folder
+/// <c>.explain-k-of-n.tmp</c>, are deleted first. The videos go through
 /// <see cref="ExplainPipeline"/>; the shard's index is written at the end (<see cref="ExplanationIndex"/>).
 /// </summary>
 public static class DataSetExplainer
@@ -21,10 +22,16 @@ public static class DataSetExplainer
         CamSettings settings, string output, int k = 1, int n = 1, ExplainPipelineOptions? options = null)
     {
         if (n < 1 || k < 1 || k > n) throw new ArgumentException($"Shard {k}/{n}: expected 1 <= k <= n.");
-        var o = (options ?? new ExplainPipelineOptions()).Validated() with { PlotlyScript = "../" + PlotlyFile };
+        var scratch = Path.Combine(output, $".explain-{k}-of-{n}.tmp");
+        var o = (options ?? new ExplainPipelineOptions()).Validated() with
+        {
+            PlotlyScript = "../" + PlotlyFile, Scratch = scratch,
+        };
         var dataset = VideoDataset.FromFolders(data);
         var items = dataset.Items.Where((_, i) => i % n == k - 1).ToList();
         Directory.CreateDirectory(output);
+        // What a killed run of this shard left (other shards write beside it).
+        if (Directory.Exists(scratch)) Directory.Delete(scratch, recursive: true);
         var plotly = Path.Combine(output, PlotlyFile);
         if (o.Outputs.HasFlag(ExplanationOutputs.Html) && !File.Exists(plotly))
             AtomicFile.WriteAllText(plotly, FigurePage.PlotlyJavaScript);

@@ -18,6 +18,11 @@ namespace VideoGradCam.Study;
 /// </summary>
 public static class ExplainPipeline
 {
+    /// <summary>Many videos' MP4s are encoded at twice the clip's size, with no minimum width: from 2× on H.264 keeps
+    /// the colour at the clip's full resolution, encoding time grows with the pixels, and each video's page plays its
+    /// MP4 at 480 px. One video's <c>explain</c> keeps <see cref="CamVideoWriter.MinWidth"/>.</summary>
+    public const int VideoMinWidth = 0;
+
     /// <summary>A decoded clip on its way to the explainer.</summary>
     sealed record Decoded(int Index, ExplainJob Job, SampledClip Clip, ClipAnnotation? Annotation);
 
@@ -42,12 +47,14 @@ public static class ExplainPipeline
         using var stop = new CancellationTokenSource();
         var sampler = ClassifierStudy.Sampler(checkpoint.Info.Data);
         var decoder = Task.Run(() => Decode(jobs, sampler, decoded.Writer, stop));
+        using var videos = new ClipVideos(o.Scratch ?? Path.Combine(jobs[0].Folder,
+            $".explain.{Environment.ProcessId}.tmp"), minWidth: VideoMinWidth);
         var writers = Enumerable.Range(0, o.Writers)
-            .Select(_ => Task.Run(() => Write(toWrite.Reader, o, results, done, stop))).ToArray();
+            .Select(_ => Task.Run(() => Write(toWrite.Reader, o, videos, results, done, stop))).ToArray();
         Exception? failure = null;
         try
         {
-            ExplainBatches(checkpoint, target, settings, o.Batch, decoded.Reader, toWrite.Writer, stop.Token);
+            ExplainBatches(checkpoint, target, settings, o, decoded.Reader, toWrite.Writer, stop.Token);
             toWrite.Writer.TryComplete();
         }
         catch (Exception e)
@@ -58,6 +65,9 @@ public static class ExplainPipeline
         }
         try { Task.WaitAll([decoder, .. writers]); }
         catch (AggregateException) { /* each stage's failure is read below */ }
+        if (failure is null && decoder.IsCompletedSuccessfully && writers.All(w => w.IsCompletedSuccessfully))
+            try { videos.Complete(); }
+            catch (Exception e) { failure = e; }
         var failures = new[] { failure }.Concat(new[] { decoder }.Concat(writers)
             .Select(t => t.Exception?.InnerException)).OfType<Exception>().ToList();
         // The cause, not the cancellations it led to in the other stages.
@@ -93,9 +103,13 @@ public static class ExplainPipeline
         }
     }
 
-    static void ExplainBatches(LoadedCheckpoint checkpoint, string? target, CamSettings settings, int size,
-        ChannelReader<Decoded> input, ChannelWriter<List<Explained>> output, CancellationToken stop)
+    static void ExplainBatches(LoadedCheckpoint checkpoint, string? target, CamSettings settings,
+        ExplainPipelineOptions options, ChannelReader<Decoded> input, ChannelWriter<List<Explained>> output,
+        CancellationToken stop)
     {
+        int size = options.Batch;
+        bool images = (options.Outputs & (ExplanationOutputs.Html | ExplanationOutputs.Png | ExplanationOutputs.Mp4))
+                      != 0;
         var model = checkpoint.Model;
         model.to(ComputeDevice.Default);
         var engine = new CamEngine(model.AsCamModel(), settings.Method, settings.WeightingFor(model));
@@ -109,7 +123,7 @@ public static class ExplainPipeline
                 else if (!Wait(input, stop)) break;
             }
             if (batch.Count == 0) break;
-            output.WriteAsync(ExplainBatch(checkpoint, engine, target, settings, batch), stop).AsTask().GetAwaiter()
+            output.WriteAsync(ExplainBatch(checkpoint, engine, target, settings, batch, images), stop).AsTask().GetAwaiter()
                 .GetResult();
         }
     }
@@ -119,9 +133,10 @@ public static class ExplainPipeline
     static bool Wait(ChannelReader<Decoded> input, CancellationToken stop) =>
         input.WaitToReadAsync(stop).AsTask().GetAwaiter().GetResult();
 
-    /// <summary>One forward and one backward pass for the batch; every clip's result as plain arrays.</summary>
+    /// <summary>One forward and one backward pass for the batch; every clip's result as plain arrays (its frames and
+    /// maps only when <paramref name="images"/>: a page, thumbnail or video is written).</summary>
     static List<Explained> ExplainBatch(LoadedCheckpoint checkpoint, CamEngine engine, string? target,
-        CamSettings settings, List<Decoded> batch)
+        CamSettings settings, List<Decoded> batch, bool images)
     {
         var names = checkpoint.Info.ClassNames;
         var model = checkpoint.Model;
@@ -137,7 +152,7 @@ public static class ExplainPipeline
         // maps [B,T,H,W]
         int b = batch.Count, T = (int)result.Maps.shape[1], h = (int)result.Maps.shape[2],
             w = (int)result.Maps.shape[3];
-        var maps = Floats(result.Maps);
+        var maps = images ? Floats(result.Maps) : null;
         var importance = Floats(result.FrameImportance);
         var gradient = Floats(result.GradientImportance);
         var outputs = result.Outputs.ToDictionary(kv => kv.Key, kv => Floats(kv.Value));
@@ -161,7 +176,8 @@ public static class ExplainPipeline
                 ["predicted"] = names[predicted], ["target_probability"] = pTarget,
             };
             var imp = importance[(i * T)..((i + 1) * T)];
-            var data = new ExplanationData(title, T, h, w, Denormalised(d.Clip), maps[(i * frame)..((i + 1) * frame)],
+            var data = new ExplanationData(title, T, h, w, images ? Denormalised(d.Clip) : [],
+                maps is null ? [] : maps[(i * frame)..((i + 1) * frame)],
                 imp, gradient[(i * T)..((i + 1) * T)], own.GetValueOrDefault("attention"), own, d.Clip.FrameIndices,
                 record);
             var video = new ExplainedVideo(d.Job.Video, d.Job.Class, d.Job.Stem, names[classIndex], names[predicted],
@@ -171,57 +187,41 @@ public static class ExplainPipeline
         return explained;
     }
 
-    /// <summary>With MP4s chosen, a writer gathers this many clips (or <see cref="WriteGroupBytes"/> of them, or
-    /// what is left at the end) and encodes their MP4s with one ffmpeg: its start-up costs as much as encoding several
-    /// short clips. Without MP4s each batch is written as it comes.</summary>
-    const int WriteGroup = 32;
-
-    const long WriteGroupBytes = 256L << 20;
-
-    /// <summary>A writer task: gathers explained batches into a write group, then writes the group's files.</summary>
-    static async Task Write(ChannelReader<List<Explained>> input, ExplainPipelineOptions options,
+    /// <summary>A writer task: writes each explained clip's page and thumbnail, and hands its overlays to the shared
+    /// MP4 stream when MP4s are chosen; a clip's JSON is written once its MP4 is in place (else at once).</summary>
+    static async Task Write(ChannelReader<List<Explained>> input, ExplainPipelineOptions options, ClipVideos videos,
         ExplainedVideo?[] results, Action<ExplainedVideo>? done, CancellationTokenSource stop)
     {
         try
         {
-            bool gather = options.Outputs.HasFlag(ExplanationOutputs.Mp4);
-            var group = new List<Explained>();
-            long bytes = 0;
             while (await input.WaitToReadAsync(stop.Token))
-            {
-                while (group.Count < WriteGroup && bytes < WriteGroupBytes && input.TryRead(out var batch))
+            while (input.TryRead(out var batch))
+                foreach (var e in batch)
                 {
-                    group.AddRange(batch);
-                    // frames (float) + overlays (bytes) + maps (float)
-                    bytes += batch.Sum(e => e.Data.Frames.Length * 5L + e.Data.Maps.Length * 4L);
+                    stop.Token.ThrowIfCancellationRequested();
+                    Directory.CreateDirectory(e.Job.Folder);
+                    var stem = Path.Combine(e.Job.Folder, e.Job.Name);
+                    var overlays = ExplanationFiles.WritePageAndThumbnail(stem, e.Data, options.Outputs,
+                        options.PlotlyScript);
+                    void Finish()
+                    {
+                        if (options.Outputs.HasFlag(ExplanationOutputs.Json)) ExplanationFiles.WriteRecord(stem, e.Data);
+                        lock (results)
+                        {
+                            results[e.Index] = e.Video;
+                            done?.Invoke(e.Video);
+                        }
+                    }
+                    if (options.Outputs.HasFlag(ExplanationOutputs.Mp4))
+                        videos.Add(stem + ".mp4", overlays!, e.Data.T, e.Data.H, e.Data.W, Finish);
+                    else Finish();
                 }
-                if (gather && group.Count < WriteGroup && bytes < WriteGroupBytes) continue;
-                WriteGroupFiles(group, options, results, done);
-                group.Clear();
-                bytes = 0;
-            }
-            WriteGroupFiles(group, options, results, done);
         }
         catch (Exception)
         {
             stop.Cancel();
             throw;
         }
-    }
-
-    static void WriteGroupFiles(List<Explained> group, ExplainPipelineOptions options, ExplainedVideo?[] results,
-        Action<ExplainedVideo>? done)
-    {
-        if (group.Count == 0) return;
-        foreach (var e in group) Directory.CreateDirectory(e.Job.Folder);
-        ExplanationFiles.WriteAll(group.Select(e => (e.Job.Folder, e.Job.Name, e.Data)).ToList(), options.Outputs,
-            options.PlotlyScript);
-        lock (results)
-            foreach (var e in group)
-            {
-                results[e.Index] = e.Video;
-                done?.Invoke(e.Video);
-            }
     }
 
     /// <summary>The class a video's folder names, when it is one of the model's classes.</summary>

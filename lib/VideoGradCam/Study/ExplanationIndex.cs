@@ -26,12 +26,11 @@ public static partial class ExplanationIndex
         ExplanationOutputChoice.Extensions(outputs).All(x => File.Exists(Path.Combine(folder, name + x)));
 
     /// <summary>Deletes the temp files an interrupted writer of this video left (<see cref="AtomicFile"/>'s
-    /// <c>.NAME.ext.PID.tmp.ext</c>, and the MP4 segments folder <c>.NAME.PID.tmp-mp4s</c>). Only this video's: other
-    /// shards write beside it.</summary>
+    /// <c>.NAME.ext.PID.tmp.ext</c>). Only this video's: other shards write beside it.</summary>
     public static void RemoveTemporaries(string folder, string name)
     {
         if (!Directory.Exists(folder)) return;
-        var own = new Regex($@"^\.{Regex.Escape(name)}\.((json|png|mp4|html)\.\d+\.tmp\.\2|\d+\.tmp-mp4s)$");
+        var own = new Regex($@"^\.{Regex.Escape(name)}\.(json|png|mp4|html)\.\d+\.tmp\.\1$");
         foreach (var tmp in Directory.EnumerateFileSystemEntries(folder, $".{name}.*"))
         {
             if (!own.IsMatch(Path.GetFileName(tmp))) continue;

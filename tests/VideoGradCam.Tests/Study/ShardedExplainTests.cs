@@ -103,21 +103,23 @@ public class ShardedExplainTests : IDisposable
         var first = DataSetExplainer.ExplainFolder(loaded, data, null, new CamSettings(), output, 1, 2, options);
         Assert.True(first.Count >= 2);
 
-        // Killed while writing the first video: its MP4 and page renamed into place, its JSON not yet; temp files of
-        // its other outputs left behind, of both kinds.
+        // Killed while writing the first video: its MP4 and page renamed into place, its JSON not yet; a temp file of
+        // another output and the shard's MP4 segments left behind.
         var killed = first[0].Output;
         var folder = Path.GetDirectoryName(killed)!;
         var name = Path.GetFileName(killed);
         File.Delete(killed + ".json");
         File.WriteAllText(Path.Combine(folder, $".{name}.png.999999.tmp.png"), "half");
-        var segments = Directory.CreateDirectory(Path.Combine(folder, $".{name}.999999.tmp-mp4s")).FullName;
-        File.WriteAllText(Path.Combine(segments, "000000.mp4"), "half");
+        var scratch = Path.Combine(output, ".explain-1-of-2.tmp");
+        var segments = Directory.CreateDirectory(Path.Combine(scratch, "999999-1")).FullName;
+        File.WriteAllText(Path.Combine(segments, "00000000.mp4"), "half");
         var finished = first.Skip(1).ToDictionary(v => v.Output, v => File.GetLastWriteTimeUtc(v.Output + ".mp4"));
 
         var again = DataSetExplainer.ExplainFolder(loaded, data, null, new CamSettings(), output, 1, 2, options);
         Assert.Equal(first.Select(v => v.Video), again.Select(v => v.Video));
         Assert.True(File.Exists(killed + ".json"));
         Assert.Empty(Directory.EnumerateFileSystemEntries(folder, $".{name}.*"));
+        Assert.False(Directory.Exists(scratch));
         foreach (var (stem, stamp) in finished) Assert.Equal(stamp, File.GetLastWriteTimeUtc(stem + ".mp4"));
         Assert.Equal(first.Select(v => v.TargetProbability), again.Select(v => v.TargetProbability),
             (x, y) => Math.Abs(x - y) < 1e-5);
