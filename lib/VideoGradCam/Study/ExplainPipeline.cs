@@ -13,14 +13,15 @@ namespace VideoGradCam.Study;
 /// Explains many videos as a pipeline rather than a loop: one task decodes ahead (plain arrays, a bounded channel),
 /// the calling thread explains batches of clips (one forward and one backward pass per batch, in its own dispose
 /// scope) and hands each clip's result on as plain arrays (<see cref="ExplanationData"/>), and a bounded set of writer
-/// tasks writes the files while the next batches are explained. Only the calling thread touches tensors. The first
-/// failure of any stage stops the others and is thrown.
+/// tasks writes the files while the next batches are explained, every MP4 of the run through one ffmpeg
+/// (<see cref="ClipVideos"/>). Only the calling thread touches tensors. The first failure of any stage stops the
+/// others and is thrown.
 /// </summary>
 public static class ExplainPipeline
 {
-    /// <summary>Many videos' MP4s are encoded at twice the clip's size, with no minimum width: from 2× on H.264 keeps
-    /// the colour at the clip's full resolution, encoding time grows with the pixels, and each video's page plays its
-    /// MP4 at 480 px. One video's <c>explain</c> keeps <see cref="CamVideoWriter.MinWidth"/>.</summary>
+    /// <summary>Many videos' MP4s are encoded at twice the clip's size, with no minimum width: at 2× H.264 keeps the
+    /// colour at the clip's full resolution, encoding time grows with the pixels, and each video's page plays its MP4
+    /// at 480 px. One video's <c>explain</c> keeps <see cref="CamVideoWriter.MinWidth"/>.</summary>
     public const int VideoMinWidth = 0;
 
     /// <summary>A decoded clip on its way to the explainer.</summary>

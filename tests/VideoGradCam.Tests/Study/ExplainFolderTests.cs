@@ -38,6 +38,32 @@ public class ExplainFolderTests : IDisposable
         Assert.All(captions, (c, t) => Assert.StartsWith($"frame {t} (source {s.SourceFrames[t]}", c));
     }
 
+    /// <summary>A data set's pages, whose MP4s were cut from one ffmpeg stream: each page draws its figure and plays
+    /// its own video (twice the clip's size, every frame of the clip) in a browser.</summary>
+    [Fact]
+    public async Task EveryPageOfADataSetDrawsItsFigureAndPlaysItsOwnVideo()
+    {
+        var (ckpt, data) = TinyExplainSet.Create(_dir, clipsPerClass: 2);
+        var loaded = Checkpoint.Load(ckpt);
+        var videos = DataSetExplainer.ExplainFolder(loaded, data, "true", new CamSettings(), Path.Combine(_dir, "out"),
+            options: new ExplainPipelineOptions(Batch: 3));
+        Assert.Equal(4, videos.Count);
+        var spec = loaded.Info.Data;
+        await using var browser = await VideoGradCam.Plots.HeadlessBrowser.LaunchAsync();
+        foreach (var v in videos)
+        {
+            var page = await browser.CheckAsync(v.Output + ".html");
+            Assert.Empty(page.Errors);
+            Assert.Equal(1, page.PlotsWithSvg);
+            var video = Assert.Single(await browser.CheckVideosAsync(v.Output + ".html"));
+            Assert.EndsWith(Path.GetFileName(v.Output) + ".mp4", video.Source);
+            Assert.True(video.ReadyState >= 2 && video.Duration > 0, $"{v.Output}: readyState {video.ReadyState}");
+            using var capture = new OpenCvSharp.VideoCapture(v.Output + ".mp4");
+            Assert.Equal(spec.Frames, capture.FrameCount);
+            Assert.Equal(2 * spec.Width, capture.FrameWidth);
+        }
+    }
+
     [Fact]
     public void ShardsCoverEveryVideoOnceAndAFinishedVideoIsNotExplainedAgain()
     {
