@@ -17,7 +17,8 @@ namespace VideoGradCam.Commands;
 /// and one forward + backward pass per batch of clips, maps included, nothing written; (c) <c>explain --data</c>
 /// writing JSON only; (d) writing every output. (c) and (d) are given as ratios to (b) (the issue's goals: at least
 /// 0.9 and 0.5). The profile's r3d18 checkpoint and synthetic set are made when missing, as <c>reproduce</c> makes
-/// them; (b)-(d) run one after another <c>--reps</c> times (the order alternating); a ratio is the median of the
+/// them; (b)-(d) run one after another <c>--reps</c> times (the order alternating, the files written flushed and
+/// the garbage collected before each); a ratio is the median of the
 /// ratios within each repetition, so that a drift in the machine's load between repetitions cancels out; rates are
 /// medians. Beside videos per second of
 /// wall time it gives videos per CPU-second (this process and its ffmpeg children): the same ratios without the
@@ -71,7 +72,11 @@ public static class ExplainDataBenchmark
                         options with { Outputs = ExplanationOutputs.Json })),
                     (all, () => Explain(checkpoint, data, settings, allOut, options)),
                 };
-                foreach (var (into, step) in r % 2 == 0 ? steps : steps.Reverse()) into.Add(Rate(videos.Count, step));
+                foreach (var (into, step) in r % 2 == 0 ? steps : steps.Reverse())
+                {
+                    Settle();
+                    into.Add(Rate(videos.Count, step));
+                }
             }
             Speed f = Median(floor), j = Median(json), e = Median(all);
             Speed jr = Ratio(json, floor), er = Ratio(all, floor);
@@ -139,6 +144,19 @@ public static class ExplainDataBenchmark
         var avx512 = Field("flags").Split(' ').Contains("avx512f") ? "AVX-512" : "no AVX-512";
         return $"{text} (family {Field("cpu family")} model {Field("model")}, {avx512})";
     }
+
+    /// <summary>Before a step, outside its clock: the last step's written files flushed to disk and its garbage
+    /// collected, so that no step pays for the one before it (the kernel writes dirty pages back while the next step
+    /// runs).</summary>
+    static void Settle()
+    {
+        if (OperatingSystem.IsLinux()) sync();
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+    }
+
+    [DllImport("libc")]
+    static extern void sync();
 
     /// <summary>Videos per second of wall time and per CPU-second.</summary>
     public sealed record Speed(double Wall, double Cpu);
