@@ -61,6 +61,23 @@ public class CamPlotsTests
         finally { dir.Delete(true); }
     }
 
+    /// <summary>The heatmaps' values, written by hand: each map value rounded to two decimals; a NaN is refused.
+    /// </summary>
+    [Fact]
+    public void FigureHeatmapsHoldTheMapsRoundedAndRefuseANaN()
+    {
+        var maps = new[] { 0f, 0.004f, 0.005001f, 0.5f, 0.123f, 0.999f, 1f, 0.07f };              // [2,2,2]
+        var json = CamPlots.FigureJson(maps, 2, 2, 2, [0.5f, 0.5f], "clip");
+        using var doc = JsonDocument.Parse(json);
+        var z = doc.RootElement.GetProperty("data").EnumerateArray().Take(2)
+            .SelectMany(t => t.GetProperty("z").EnumerateArray().SelectMany(r => r.EnumerateArray()))
+            .Select(v => v.GetDouble()).ToArray();
+        Assert.Equal([0, 0, 0.01, 0.5, 0.12, 1, 1, 0.07], z);
+        maps[5] = float.NaN;
+        var e = Assert.Throws<InvalidDataException>(() => CamPlots.FigureJson(maps, 2, 2, 2, [0.5f, 0.5f], "clip"));
+        Assert.Contains("frame 1", e.Message);
+    }
+
     [Fact]
     public void FigureHasOneHeatmapPerFrameAndASliderStepEach()
     {
