@@ -124,8 +124,8 @@ public static class ExplainPipeline
                 else if (!Wait(input, stop)) break;
             }
             if (batch.Count == 0) break;
-            output.WriteAsync(ExplainBatch(checkpoint, engine, target, settings, batch, images), stop).AsTask().GetAwaiter()
-                .GetResult();
+            output.WriteAsync(ExplainBatch(checkpoint, engine, target, settings, batch, images), stop).AsTask()
+                .GetAwaiter().GetResult();
         }
     }
 
@@ -206,7 +206,8 @@ public static class ExplainPipeline
                         options.PlotlyScript);
                     void Finish()
                     {
-                        if (options.Outputs.HasFlag(ExplanationOutputs.Json)) ExplanationFiles.WriteRecord(stem, e.Data);
+                        if (options.Outputs.HasFlag(ExplanationOutputs.Json))
+                            ExplanationFiles.WriteRecord(stem, e.Data);
                         lock (results)
                         {
                             results[e.Index] = e.Video;
