@@ -26,15 +26,17 @@ public static class CamOverlay
             throw new ArgumentException(
                 $"Frames [T,H,W,3] = [{string.Join(",", frames.shape)}] and maps [T,H,W] = " +
                 $"[{string.Join(",", maps.shape)}] do not match.");
-        using var scope = NewDisposeScope();
-        var heat = Colormap.Jet(maps.detach().cpu());
-        var mixed = frames.cpu().to(ScalarType.Float32) * (1 - alpha) + heat * alpha;
-        return (mixed * 255).round().clamp(0, 255).to(ScalarType.Byte).MoveToOuterDisposeScope();
+        return tensor(Blend(Floats(frames), Floats(maps), alpha), frames.shape, ScalarType.Byte);
+    }
+
+    static float[] Floats(Tensor t)
+    {
+        using var c = t.detach().cpu().to(ScalarType.Float32).contiguous().flatten();
+        return c.data<float>().ToArray();
     }
 
     /// <summary>The same blend on plain arrays (no tensor: any thread may call it): frames <c>[T,H,W,3]</c> in [0,1]
-    /// and maps <c>[T,H,W]</c> in [0,1] -> RGB bytes <c>[T,H,W,3]</c>, computed in float32 as the tensor version
-    /// is.</summary>
+    /// and maps <c>[T,H,W]</c> in [0,1] -> RGB bytes <c>[T,H,W,3]</c>, in float32, rounded half to even.</summary>
     public static byte[] Blend(float[] frames, float[] maps, double alpha = 0.5)
     {
         if (frames.Length != maps.Length * 3) throw new ArgumentException(
@@ -43,10 +45,9 @@ public static class CamOverlay
         float keep = (float)(1 - alpha), mix = (float)alpha;
         for (int i = 0; i < maps.Length; i++)
         {
-            float v = Math.Clamp(maps[i], 0f, 1f) * 4;
             for (int c = 0; c < 3; c++)
             {
-                float heat = Math.Clamp(1.5f - MathF.Abs(v - (3 - c)), 0f, 1f);
+                float heat = Colormap.Channel(maps[i], c);
                 float mixed = frames[3 * i + c] * keep + heat * mix;
                 rgb[3 * i + c] = (byte)Math.Clamp(MathF.Round(mixed * 255), 0f, 255f);
             }

@@ -85,13 +85,9 @@ public static class CamVideoWriter
     /// <summary>RGB bytes <c>[T,H,W,3]</c> with their shape.</summary>
     sealed record RgbClip(byte[] Bytes, int T, int H, int W);
 
-    static void EncodeH264(string ffmpeg, string output, RgbClip frames, int w, int h, double fps) =>
-        Encode(ffmpeg, frames, w, h, fps, "veryfast", ["-movflags", "+faststart", "-f", "mp4", output], output);
-
     /// <summary>Feeds the clip's frames, enlarged to w×h (YUV 4:2:0), to one ffmpeg encoding H.264 into
-    /// <paramref name="outputArguments"/>.</summary>
-    static void Encode(string ffmpeg, RgbClip clip, int w, int h, double fps, string preset,
-        IEnumerable<string> outputArguments, string what)
+    /// <paramref name="output"/>.</summary>
+    static void EncodeH264(string ffmpeg, string output, RgbClip clip, int w, int h, double fps)
     {
         var psi = new ProcessStartInfo(ffmpeg)
         {
@@ -100,8 +96,8 @@ public static class CamVideoWriter
         };
         foreach (var a in new[] { "-y", "-loglevel", "error", "-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", $"{w}x{h}",
                      "-r", fps.ToString(System.Globalization.CultureInfo.InvariantCulture), "-i", "-",
-                     "-c:v", "libx264", "-preset", preset, "-crf", "26", "-pix_fmt", "yuv420p" }
-                     .Concat(outputArguments))
+                     "-c:v", "libx264", "-preset", "veryfast", "-crf", "26", "-movflags", "+faststart", "-f", "mp4",
+                     output })
             psi.ArgumentList.Add(a);
         using var p = Process.Start(psi) ?? throw new IOException($"Cannot start {ffmpeg}.");
         var errors = p.StandardError.ReadToEndAsync();
@@ -119,7 +115,7 @@ public static class CamVideoWriter
         }
         catch (IOException) { /* ffmpeg stopped early: its message below says why */ }
         p.WaitForExit();
-        if (p.ExitCode != 0) throw new IOException($"{what}: ffmpeg failed ({p.ExitCode}): {errors.Result.Trim()}");
+        if (p.ExitCode != 0) throw new IOException($"{output}: ffmpeg failed ({p.ExitCode}): {errors.Result.Trim()}");
     }
 
     /// <summary>

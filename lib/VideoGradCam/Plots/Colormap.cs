@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace VideoGradCam.Plots;
 
 /// <summary>
@@ -14,19 +12,15 @@ public static class Colormap
     /// <summary>Plotly's name for the same map (for heatmap figures).</summary>
     public const string PlotlyName = "Jet";
 
-    /// <summary>Values in [0,1] (clamped), any shape [...] -> RGB in [0,1], shape [..., 3].</summary>
-    public static Tensor Jet(Tensor values)
-    {
-        var v = values.to(ScalarType.Float32).clamp(0, 1) * 4;
-        Tensor Channel(double centre) => (1.5 - (v - centre).abs()).clamp(0, 1);
-        return stack([Channel(3), Channel(2), Channel(1)], -1);
-    }
+    /// <summary>One channel (0 red, 1 green, 2 blue) of the colour of a value in [0,1] (clamped), in [0,1]; computed
+    /// in float32, the one formula every overlay uses.</summary>
+    public static float Channel(float value, int channel) =>
+        Math.Clamp(1.5f - MathF.Abs(Math.Clamp(value, 0f, 1f) * 4 - (3 - channel)), 0f, 1f);
 
     /// <summary>One value in [0,1] -> (r, g, b) bytes.</summary>
     public static (byte R, byte G, byte B) Jet(double value)
     {
-        double v = Math.Clamp(value, 0, 1) * 4;
-        byte C(double centre) => (byte)Math.Round(255 * Math.Clamp(1.5 - Math.Abs(v - centre), 0, 1));
-        return (C(3), C(2), C(1));
+        byte C(int channel) => (byte)MathF.Round(255 * Channel((float)value, channel));
+        return (C(0), C(1), C(2));
     }
 }

@@ -14,9 +14,9 @@ public class CamPlotsTests
         var low = Colormap.Jet(0.0);
         Assert.True(high.R > 100 && high.B == 0 && high.G == 0);
         Assert.True(low.B > 100 && low.R == 0 && low.G == 0);
-        using var t = Colormap.Jet(tensor(new[] { 0f, 0.5f, 1f }));
-        Assert.Equal(new long[] { 3, 3 }, t.shape);
-        Assert.Equal(Colormap.Jet(0.5).G / 255.0, t[1, 1].item<float>(), 2);
+        Assert.Equal(1f, Colormap.Channel(0.5f, 1));                          // green peaks in the middle
+        Assert.Equal(0f, Colormap.Channel(0f, 0));
+        Assert.Equal(Colormap.Jet(0.5).G / 255.0, Colormap.Channel(0.5f, 1), 2);
     }
 
     [Fact]
